@@ -1,0 +1,89 @@
+//! The command line: `serve` and `admin …`, one small function per command. Every
+//! failure becomes a [`Failure`]: one line for the person and a sysexits code.
+
+mod admin;
+mod serve;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{Config, ConfigArgs, ConfigError};
+use crate::error::Error;
+
+/// `dossier`: the self-hosted server for a small business's dossiers.
+#[derive(Debug, Parser)]
+#[command(name = "dossier", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    config: ConfigArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the web view (and, later, the mail listener and the outbox worker).
+    Serve(serve::ServeArgs),
+    /// Manage staff, people and clients from the command line.
+    #[command(subcommand)]
+    Admin(admin::AdminCommand),
+}
+
+/// sysexits codes used by the commands.
+pub mod exit {
+    /// Success.
+    pub const OK: u8 = 0;
+    /// Bad input data (EX_DATAERR).
+    pub const DATA: u8 = 65;
+    /// A service the command needs is missing (EX_UNAVAILABLE).
+    pub const UNAVAILABLE: u8 = 69;
+    /// Internal error (EX_SOFTWARE).
+    pub const SOFTWARE: u8 = 70;
+    /// Temporary failure: try again later (EX_TEMPFAIL).
+    pub const TEMPFAIL: u8 = 75;
+    /// Bad configuration (EX_CONFIG).
+    pub const CONFIG: u8 = 78;
+}
+
+/// Why a command failed: the line to print and the exit code.
+#[derive(Debug)]
+pub struct Failure {
+    /// sysexits code.
+    pub code: u8,
+    /// One line for the person.
+    pub message: String,
+}
+
+impl From<Error> for Failure {
+    fn from(err: Error) -> Self {
+        let code = match &err {
+            e if e.is_user_error() => exit::DATA,
+            Error::Locked(_) | Error::DiskFull | Error::Storage(_) => exit::TEMPFAIL,
+            _ => exit::SOFTWARE,
+        };
+        let message = match err {
+            Error::NotFound => "no such thing".to_string(),
+            other => other.to_string(),
+        };
+        Failure { code, message }
+    }
+}
+
+impl From<ConfigError> for Failure {
+    fn from(err: ConfigError) -> Self {
+        Failure {
+            code: exit::CONFIG,
+            message: err.to_string(),
+        }
+    }
+}
+
+impl Cli {
+    /// Runs the chosen command.
+    pub fn run(self) -> Result<(), Failure> {
+        let config = Config::load(&self.config)?;
+        match self.command {
+            Command::Serve(args) => serve::run(config, args),
+            Command::Admin(command) => admin::run(config, command),
+        }
+    }
+}

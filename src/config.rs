@@ -1,0 +1,163 @@
+//! One plain configuration struct, built once: defaults, then an optional TOML file,
+//! then `DOSSIER_*` environment variables, then command-line flags; validated here so
+//! that nothing else parses configuration text.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// The configuration flags, shared by every command (clap reads flags, then `DOSSIER_*`).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ConfigArgs {
+    /// A TOML file with any of the settings below (flags and environment win over it).
+    #[arg(long, global = true, env = "DOSSIER_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The data folder (store, files, kept mail).
+    #[arg(long, global = true, env = "DOSSIER_DATA", value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Address of the web view.
+    #[arg(long, global = true, env = "DOSSIER_HTTP", value_name = "ADDR")]
+    pub http: Option<SocketAddr>,
+    /// The mail domain of dossier addresses.
+    #[arg(
+        long,
+        global = true,
+        env = "DOSSIER_MAIL_DOMAIN",
+        value_name = "DOMAIN"
+    )]
+    pub mail_domain: Option<String>,
+    /// The public address of the web view, used in e-mails.
+    #[arg(long, global = true, env = "DOSSIER_BASE_URL", value_name = "URL")]
+    pub base_url: Option<String>,
+    /// The business's name, shown in pages and e-mails.
+    #[arg(
+        long,
+        global = true,
+        env = "DOSSIER_BUSINESS_NAME",
+        value_name = "NAME"
+    )]
+    pub business_name: Option<String>,
+    /// The business's time zone (IANA name).
+    #[arg(long, global = true, env = "DOSSIER_TIMEZONE", value_name = "ZONE")]
+    pub timezone: Option<String>,
+}
+
+/// The same settings in a TOML file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct FileConfig {
+    data: Option<PathBuf>,
+    http: Option<SocketAddr>,
+    mail_domain: Option<String>,
+    base_url: Option<String>,
+    business_name: Option<String>,
+    timezone: Option<String>,
+}
+
+/// The validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Data folder.
+    pub data: PathBuf,
+    /// Web view address.
+    pub http: SocketAddr,
+    /// Mail domain, lower case.
+    pub mail_domain: String,
+    /// Public web address, without a trailing slash.
+    pub base_url: String,
+    /// The business's name.
+    pub business_name: String,
+    /// The business's time zone.
+    pub timezone: chrono_tz::Tz,
+}
+
+/// A configuration that cannot be used; the sentence says which setting and why.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+impl Config {
+    /// Builds the configuration from the layers, in order of precedence.
+    pub fn load(args: &ConfigArgs) -> Result<Config, ConfigError> {
+        let file = match &args.config {
+            Some(path) => read_file(path)?,
+            None => FileConfig::default(),
+        };
+        let http = args
+            .http
+            .or(file.http)
+            .unwrap_or(([127, 0, 0, 1], 8080).into());
+        let mail_domain = args
+            .mail_domain
+            .clone()
+            .or(file.mail_domain)
+            .unwrap_or_else(|| "dossier.localhost".into())
+            .trim()
+            .to_ascii_lowercase();
+        if crate::domain::EmailAddress::parse(&format!("x@{mail_domain}")).is_err() {
+            return Err(ConfigError(format!(
+                "mail-domain «{mail_domain}» is not a domain name"
+            )));
+        }
+        let base_url = args
+            .base_url
+            .clone()
+            .or(file.base_url)
+            .unwrap_or_else(|| format!("http://{http}"));
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+            return Err(ConfigError(format!(
+                "base-url «{base_url}» must start with http:// or https://"
+            )));
+        }
+        let zone = args
+            .timezone
+            .clone()
+            .or(file.timezone)
+            .unwrap_or_else(|| "Europe/Paris".into());
+        let timezone = zone
+            .parse()
+            .map_err(|_| ConfigError(format!("timezone «{zone}» is not a known time zone")))?;
+        Ok(Config {
+            data: args
+                .data
+                .clone()
+                .or(file.data)
+                .unwrap_or_else(|| PathBuf::from("data")),
+            http,
+            mail_domain,
+            base_url: base_url.trim_end_matches('/').to_string(),
+            business_name: args
+                .business_name
+                .clone()
+                .or(file.business_name)
+                .unwrap_or_else(|| "Dossier".into()),
+            timezone,
+        })
+    }
+
+    /// A configuration for tests and embedding: defaults with `data` as the data folder.
+    pub fn with_data(data: &Path) -> Config {
+        let args = ConfigArgs {
+            data: Some(data.to_path_buf()),
+            ..ConfigArgs::default()
+        };
+        Config::load(&args).expect("the defaults are valid")
+    }
+}
+
+fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        ConfigError(format!(
+            "cannot read the configuration file {}: {e}",
+            path.display()
+        ))
+    })?;
+    toml::from_str(&text).map_err(|e| {
+        ConfigError(format!(
+            "configuration file {}: {}",
+            path.display(),
+            e.message()
+        ))
+    })
+}

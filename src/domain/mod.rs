@@ -1,0 +1,28 @@
+//! Plain types and rules of the product, with no I/O: ids, addresses, people, dossiers
+//! and their contents, money. Everything here is built once at a boundary (form, mail,
+//! CLI, store) and trusted inside.
+
+mod discussion;
+mod documents;
+mod dossier;
+mod email;
+mod ids;
+mod items;
+pub mod money;
+mod outbox;
+mod people;
+pub mod text;
+
+pub use discussion::{BlobRef, Door, FileEntry, MailOrigin, Message, NewFile, NewMessage};
+pub use documents::{DocKind, DocNumber, DocStatus, Document, DocumentDraft};
+pub use dossier::{Dossier, DossierNumber, HistoryEntry, HistoryKind, MailKey, NewDossier, Status};
+pub use email::{BadAddress, EmailAddress};
+pub use ids::*;
+pub use items::{
+    Activity, ActivityDraft, Assignment, Event, EventDraft, EventTime, Expense, ExpenseCategory,
+    ExpenseDraft,
+};
+pub use money::{Cents, Line, Quantity, Totals, VatRate};
+pub use outbox::{EventChange, Intent, Subject};
+pub use people::{Client, ClientKind, Lang, NewUser, User};
+pub use text::FileName;

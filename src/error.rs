@@ -1,0 +1,85 @@
+//! The crate's error type. User errors (not found, refused, closed, invalid, conflict)
+//! carry a sentence for the person; storage and internal errors carry the cause for the
+//! log and become "try again later" at every door (HTTP 503, SMTP 4xx, exit 75).
+
+use crate::policy::Denial;
+
+/// Everything that can go wrong in a service call.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The thing does not exist, or the user may not know it does.
+    #[error("not found")]
+    NotFound,
+    /// The user sees the thing but may not do this.
+    #[error("you are not allowed to do this")]
+    Forbidden,
+    /// The dossier is closed: no change, for anyone.
+    #[error("this dossier is closed: it can be read but no longer changed")]
+    Closed,
+    /// Bad input; the sentence says what to fix.
+    #[error("{0}")]
+    Invalid(String),
+    /// The input clashes with what exists (an address already in use…).
+    #[error("{0}")]
+    Conflict(String),
+    /// The data folder is used by another process (sled holds a lock).
+    #[error("the data folder {0} is in use by another dossier process")]
+    Locked(String),
+    /// No space left on the data folder's disk.
+    #[error("the disk holding the data folder is full")]
+    DiskFull,
+    /// Storage failed (I/O, corruption): try again later.
+    #[error("storage error: {0}")]
+    Storage(String),
+}
+
+/// The crate's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// Whether the person can fix this by changing their input (as opposed to retrying).
+    pub fn is_user_error(&self) -> bool {
+        matches!(
+            self,
+            Error::NotFound
+                | Error::Forbidden
+                | Error::Closed
+                | Error::Invalid(_)
+                | Error::Conflict(_)
+        )
+    }
+
+    /// A storage error from an I/O error, recognising a full disk.
+    pub fn from_io(context: &str, err: std::io::Error) -> Error {
+        if err.raw_os_error() == Some(28) || err.kind() == std::io::ErrorKind::StorageFull {
+            Error::DiskFull
+        } else {
+            Error::Storage(format!("{context}: {err}"))
+        }
+    }
+}
+
+impl From<Denial> for Error {
+    fn from(denial: Denial) -> Self {
+        match denial {
+            Denial::NotFound => Error::NotFound,
+            Denial::Forbidden => Error::Forbidden,
+            Denial::Closed => Error::Closed,
+        }
+    }
+}
+
+impl From<sled::Error> for Error {
+    fn from(err: sled::Error) -> Self {
+        match err {
+            sled::Error::Io(io) => Error::from_io("store", io),
+            other => Error::Storage(other.to_string()),
+        }
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(err: serde_json::Error) -> Self {
+        Error::Storage(format!("stored value unreadable: {err}"))
+    }
+}

@@ -1,0 +1,31 @@
+//! Dossier: a self-hosted server where a small business and the people it works with
+//! share each job's dossier, on the web and by e-mail.
+//!
+//! Data flows one way: a door ([`web`], [`cli`]) parses input into [`domain`] types,
+//! calls the [`service`] API, which asks [`policy`] and writes through [`store`] in one
+//! transaction (outbox intents included); the door then renders with [`templates`].
+//!
+//! - [`domain`]: plain types and rules, no I/O (ids, addresses, money, dossier contents).
+//! - [`policy`]: SPEC §2's permission table, once.
+//! - [`store`]: the only code that touches sled; blobs on disk; group-commit flush.
+//! - [`service`]: the one API behind every door; takes the acting user.
+//! - [`app`]: the running application: configuration, services, `serve`.
+//! - [`web`]: the router and handlers; [`templates`]: maud views and the stylesheet.
+//! - [`cli`]: `serve` and `admin`; [`config`]: defaults → file → env → flags.
+//! - [`demo`]: the demo business of `serve --demo`.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod password;
+pub mod policy;
+pub mod service;
+pub mod store;
+#[path = "../templates/mod.rs"]
+pub mod templates;
+pub mod web;
+
+pub use error::{Error, Result};

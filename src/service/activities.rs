@@ -1,0 +1,55 @@
+//! Activities (time entries): staff record them, every actor sees them in detail.
+
+use crate::domain::{Activity, ActivityDraft, DocKind, Document, DossierId, User, text};
+use crate::error::{Error, Result};
+use crate::policy::Action;
+use crate::store::Change;
+
+use super::{Services, invalid, now};
+
+impl Services {
+    /// The activities of a dossier, oldest first.
+    pub fn activities(&self, actor: &User, dossier: DossierId) -> Result<Vec<Activity>> {
+        self.authorize(actor, dossier, Action::SeeActivities)?;
+        self.store.items(dossier)
+    }
+
+    /// Records time spent; the order, if any, must be an order of this dossier.
+    pub fn record_activity(
+        &self,
+        actor: &User,
+        dossier: DossierId,
+        draft: ActivityDraft,
+    ) -> Result<Activity> {
+        self.authorize(actor, dossier, Action::RecordActivities)?;
+        if draft.minutes == 0 || draft.minutes > 24 * 60 {
+            return Err(Error::Invalid(
+                "A time entry lasts between 1 minute and 24 hours.".into(),
+            ));
+        }
+        if let Some(order) = draft.order {
+            let doc: Option<Document> = self.store.item(dossier, order.raw())?;
+            if doc.map(|d| d.kind()) != Some(DocKind::Order) {
+                return Err(Error::Invalid(
+                    "Time can only count against an order of this dossier.".into(),
+                ));
+            }
+        }
+        self.store.user(draft.user)?.ok_or(Error::NotFound)?;
+        let activity = Activity {
+            id: self.store.new_id()?,
+            dossier,
+            user: draft.user,
+            date: draft.date,
+            minutes: draft.minutes,
+            description: invalid(text::body(&draft.description, 2_000, "description"))?,
+            order: draft.order,
+            created_by: actor.id,
+            created_at: now(),
+        };
+        let mut change = Change::to(dossier);
+        change.put(&activity)?;
+        self.store.apply(&change)?;
+        Ok(activity)
+    }
+}

@@ -1,0 +1,210 @@
+//! The directory: users, clients and their members. Only an operator acts here: the
+//! person at the machine's command line, or a staff member through the web view.
+
+use crate::domain::{
+    Client, ClientId, ClientKind, EmailAddress, Lang, NewUser, User, UserId, text,
+};
+use crate::error::{Error, Result};
+use crate::password;
+
+use super::{Services, invalid};
+
+/// Proof that the caller may administer the directory.
+#[derive(Debug, Clone)]
+pub struct Operator {
+    /// The staff member acting, or `None` for the command line.
+    pub by: Option<UserId>,
+}
+
+impl Operator {
+    /// The command line: whoever can run `dossier admin` on the data folder.
+    pub fn command_line() -> Operator {
+        Operator { by: None }
+    }
+
+    /// A staff member; `None` for anyone else.
+    pub fn staff(user: &User) -> Option<Operator> {
+        crate::policy::may_administer(user).then_some(Operator { by: Some(user.id) })
+    }
+}
+
+/// A person to add.
+#[derive(Debug, Clone)]
+pub struct PersonRequest {
+    /// Display name.
+    pub name: String,
+    /// Addresses, at least one.
+    pub emails: Vec<EmailAddress>,
+    /// Language.
+    pub lang: Lang,
+    /// Staff member?
+    pub staff: bool,
+    /// Initial password, if any (people invited by e-mail may never need one).
+    pub password: Option<String>,
+}
+
+impl Services {
+    /// Adds a person to the directory.
+    pub fn add_user(&self, _op: &Operator, request: PersonRequest) -> Result<User> {
+        let name = invalid(text::label(&request.name, 200, "name"))?;
+        if let Some(existing) = request
+            .emails
+            .iter()
+            .find_map(|e| self.store.user_by_email(e).transpose())
+        {
+            let existing = existing?;
+            return Err(Error::Conflict(format!(
+                "The address {} is already used by {}.",
+                existing.primary_email(),
+                existing.name
+            )));
+        }
+        let password_hash = request
+            .password
+            .as_deref()
+            .map(password::hash)
+            .transpose()?;
+        self.store.insert_user(NewUser {
+            name,
+            emails: request.emails,
+            lang: request.lang,
+            staff: request.staff,
+            password_hash,
+        })
+    }
+
+    /// The person who owns `email`.
+    pub fn user_by_email(&self, _op: &Operator, email: &EmailAddress) -> Result<User> {
+        self.store
+            .user_by_email(email)?
+            .ok_or_else(|| Error::Invalid(format!("No one has the address {email}.")))
+    }
+
+    /// Gives a person one more address.
+    pub fn add_user_email(
+        &self,
+        op: &Operator,
+        owner: &EmailAddress,
+        email: EmailAddress,
+    ) -> Result<User> {
+        let user = self.user_by_email(op, owner)?;
+        self.store.update_user(user.id, |u| {
+            if u.owns(&email) {
+                return Err(Error::Conflict(format!(
+                    "{email} is already one of this person's addresses."
+                )));
+            }
+            u.emails.push(email.clone());
+            Ok(())
+        })
+    }
+
+    /// Sets (or replaces) a person's password.
+    pub fn set_password(
+        &self,
+        op: &Operator,
+        owner: &EmailAddress,
+        new_password: &str,
+    ) -> Result<User> {
+        let user = self.user_by_email(op, owner)?;
+        let phc = password::hash(new_password)?;
+        self.store.update_user(user.id, |u| {
+            u.password_hash = Some(phc.clone());
+            Ok(())
+        })
+    }
+
+    /// Adds a company client (members come after).
+    pub fn add_company(
+        &self,
+        _op: &Operator,
+        name: &str,
+        may_create_dossiers: bool,
+    ) -> Result<Client> {
+        let name = invalid(text::label(name, 200, "company name"))?;
+        if self
+            .store
+            .clients()?
+            .iter()
+            .any(|c| c.name.eq_ignore_ascii_case(&name))
+        {
+            return Err(Error::Conflict(format!(
+                "A client named «{name}» already exists."
+            )));
+        }
+        self.store
+            .insert_client(name, ClientKind::Company, Vec::new(), may_create_dossiers)
+    }
+
+    /// Makes an existing person a private client.
+    pub fn add_person_client(
+        &self,
+        op: &Operator,
+        email: &EmailAddress,
+        may_create_dossiers: bool,
+    ) -> Result<Client> {
+        let user = self.user_by_email(op, email)?;
+        if user.staff {
+            return Err(Error::Invalid("A staff member cannot be a client.".into()));
+        }
+        self.store.insert_client(
+            user.name.clone(),
+            ClientKind::Person,
+            vec![user.id],
+            may_create_dossiers,
+        )
+    }
+
+    /// Adds a person to a company client.
+    pub fn add_member(
+        &self,
+        op: &Operator,
+        client: ClientId,
+        email: &EmailAddress,
+    ) -> Result<Client> {
+        let user = self.user_by_email(op, email)?;
+        if user.staff {
+            return Err(Error::Invalid(
+                "A staff member cannot be a client's member.".into(),
+            ));
+        }
+        self.store.add_member(client, user.id)
+    }
+
+    /// Allows or forbids a client's people to open dossiers.
+    pub fn set_may_create_dossiers(
+        &self,
+        _op: &Operator,
+        client: ClientId,
+        allowed: bool,
+    ) -> Result<Client> {
+        self.store.set_may_create_dossiers(client, allowed)
+    }
+
+    /// Finds a client by its number or its exact name (case aside).
+    pub fn find_client(&self, _op: &Operator, text: &str) -> Result<Client> {
+        let text = text.trim();
+        let clients = self.store.clients()?;
+        let found = match text.parse::<u64>() {
+            Ok(id) => clients.into_iter().find(|c| c.id.raw() == id),
+            Err(_) => {
+                let mut named: Vec<Client> = clients
+                    .into_iter()
+                    .filter(|c| c.name.to_lowercase() == text.to_lowercase())
+                    .collect();
+                if named.len() > 1 {
+                    return Err(Error::Invalid(format!(
+                        "Several clients are named «{text}»; give the client's number."
+                    )));
+                }
+                named.pop()
+            }
+        };
+        found.ok_or_else(|| Error::Invalid(format!("There is no client «{text}».")))
+    }
+
+    /// Every user and every client (administration listings).
+    pub fn directory(&self, _op: &Operator) -> Result<(Vec<User>, Vec<Client>)> {
+        Ok((self.store.users()?, self.store.clients()?))
+    }
+}

@@ -1,0 +1,162 @@
+//! The discussion and the files: every actor reads, posts, uploads and downloads;
+//! staff rename and delete files. Adding a message or a file writes its notification
+//! intent in the same transaction.
+
+use crate::domain::{
+    Door, DossierId, FileEntry, FileId, FileName, HistoryKind, Message, MessageId, NewFile,
+    NewMessage, Subject, User, text,
+};
+use crate::error::{Error, Result};
+use crate::policy::Action;
+use crate::store::Change;
+
+use super::dossiers::entry;
+use super::{Services, invalid, now};
+
+impl Services {
+    /// The discussion of a dossier, oldest first.
+    pub fn messages(&self, actor: &User, dossier: DossierId) -> Result<Vec<Message>> {
+        self.authorize(actor, dossier, Action::ReadMessages)?;
+        self.store.items(dossier)
+    }
+
+    /// Posts a message with its attachments (already stored as blobs); they become files
+    /// of the dossier. One intent tells the other actors about the message and its files.
+    pub fn post_message(
+        &self,
+        actor: &User,
+        dossier: DossierId,
+        door: Door,
+        new: NewMessage,
+    ) -> Result<Message> {
+        let visit = self.authorize(actor, dossier, Action::PostMessage)?;
+        if !new.attachments.is_empty() {
+            self.authorize(actor, dossier, Action::UploadFiles)?;
+        }
+        let body = invalid(text::body(&new.text, 100_000, "message"))?;
+        if body.trim().is_empty() && new.attachments.is_empty() {
+            return Err(Error::Invalid(
+                "A message needs some text or a file.".into(),
+            ));
+        }
+        let id: MessageId = self.store.new_id()?;
+        let at = now();
+        let files = new
+            .attachments
+            .iter()
+            .map(|file| self.file_entry(dossier, actor, door, file, Some(id)))
+            .collect::<Result<Vec<_>>>()?;
+        let message = Message {
+            id,
+            dossier,
+            author: actor.id,
+            text: body,
+            elided: new.elided,
+            door,
+            attachments: files.iter().map(|f| f.id).collect(),
+            mail: new.mail,
+            at,
+        };
+        let intent = self.intent(&visit, actor, Subject::Message(id))?;
+        let mut change = Change::to(dossier);
+        for file in &files {
+            change.put(file)?;
+        }
+        change.put(&message)?.notify(&intent)?;
+        self.store.apply(&change)?;
+        Ok(message)
+    }
+
+    /// Adds one file (already stored as a blob) and tells the other actors.
+    pub fn add_file(
+        &self,
+        actor: &User,
+        dossier: DossierId,
+        door: Door,
+        new: NewFile,
+    ) -> Result<FileEntry> {
+        let visit = self.authorize(actor, dossier, Action::UploadFiles)?;
+        let file = self.file_entry(dossier, actor, door, &new, None)?;
+        let intent = self.intent(&visit, actor, Subject::File(file.id))?;
+        let mut change = Change::to(dossier);
+        change.put(&file)?.notify(&intent)?;
+        self.store.apply(&change)?;
+        Ok(file)
+    }
+
+    /// The files of a dossier, oldest first.
+    pub fn files(&self, actor: &User, dossier: DossierId) -> Result<Vec<FileEntry>> {
+        self.authorize(actor, dossier, Action::DownloadFiles)?;
+        self.store.items(dossier)
+    }
+
+    /// One file, for download.
+    pub fn file(&self, actor: &User, dossier: DossierId, id: FileId) -> Result<FileEntry> {
+        self.authorize(actor, dossier, Action::DownloadFiles)?;
+        self.store.item(dossier, id.raw())?.ok_or(Error::NotFound)
+    }
+
+    /// Renames a file (staff); recorded in the history.
+    pub fn rename_file(
+        &self,
+        actor: &User,
+        dossier: DossierId,
+        id: FileId,
+        name: &str,
+    ) -> Result<FileEntry> {
+        self.authorize(actor, dossier, Action::ManageFiles)?;
+        let mut file = self.file(actor, dossier, id)?;
+        let new_name = FileName::sanitize(name);
+        let from = std::mem::replace(&mut file.blob.name, new_name);
+        let mut change = Change::to(dossier);
+        change.put(&file)?.record(entry(
+            actor,
+            HistoryKind::FileRenamed {
+                from: from.to_string(),
+                to: file.blob.name.to_string(),
+            },
+        ));
+        self.store.apply(&change)?;
+        Ok(file)
+    }
+
+    /// Deletes a file from the dossier (staff); recorded in the history. The content
+    /// stays in the blob folder while anything else names it.
+    pub fn delete_file(&self, actor: &User, dossier: DossierId, id: FileId) -> Result<()> {
+        self.authorize(actor, dossier, Action::ManageFiles)?;
+        let file = self.file(actor, dossier, id)?;
+        let mut change = Change::to(dossier);
+        change.remove(&file).record(entry(
+            actor,
+            HistoryKind::FileDeleted {
+                name: file.blob.name.to_string(),
+            },
+        ));
+        self.store.apply(&change)
+    }
+
+    fn file_entry(
+        &self,
+        dossier: DossierId,
+        actor: &User,
+        door: Door,
+        new: &NewFile,
+        message: Option<MessageId>,
+    ) -> Result<FileEntry> {
+        if !self.store.blobs().exists(&new.blob.sha256) {
+            return Err(Error::Storage(format!(
+                "blob {} was not stored first",
+                new.blob.sha256
+            )));
+        }
+        Ok(FileEntry {
+            id: self.store.new_id()?,
+            dossier,
+            blob: new.blob.clone(),
+            added_by: actor.id,
+            added_at: now(),
+            door,
+            message,
+        })
+    }
+}

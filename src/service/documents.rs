@@ -1,0 +1,118 @@
+//! Quotes, orders and invoices: staff write them, staff and clients read them,
+//! intervenants never learn they exist.
+
+use chrono::Datelike;
+
+use crate::domain::{
+    DocKind, DocNumber, Document, DocumentDraft, DocumentId, DossierId, Line, User, text,
+};
+use crate::error::{Error, Result};
+use crate::policy::Action;
+
+use super::{Services, invalid, now};
+
+/// Checks a draft against the rules of its kind and cleans its texts.
+fn checked(kind: DocKind, draft: &DocumentDraft) -> Result<DocumentDraft> {
+    if !kind.allows(draft.status) {
+        return Err(Error::Invalid(format!(
+            "The status {:?} does not apply to a {:?}.",
+            draft.status, kind
+        )));
+    }
+    if draft.lines.len() > 500 {
+        return Err(Error::Invalid("A document has at most 500 lines.".into()));
+    }
+    let lines = draft
+        .lines
+        .iter()
+        .map(|line| {
+            Ok(Line {
+                description: invalid(text::body(&line.description, 2_000, "line description"))?,
+                ..line.clone()
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(DocumentDraft {
+        title: invalid(text::label(&draft.title, 200, "title"))?,
+        lines,
+        ..draft.clone()
+    })
+}
+
+impl Services {
+    /// The quotes, orders and invoices of a dossier.
+    pub fn documents(&self, actor: &User, dossier: DossierId) -> Result<Vec<Document>> {
+        self.authorize(actor, dossier, Action::SeeDocuments)?;
+        self.store.items(dossier)
+    }
+
+    /// One document.
+    pub fn document(&self, actor: &User, dossier: DossierId, id: DocumentId) -> Result<Document> {
+        self.authorize(actor, dossier, Action::SeeDocuments)?;
+        self.store.item(dossier, id.raw())?.ok_or(Error::NotFound)
+    }
+
+    /// Writes a new quote, order or invoice, numbered in its kind and year; `source` is
+    /// the quote an order comes from, or the order an invoice comes from.
+    pub fn create_document(
+        &self,
+        actor: &User,
+        dossier: DossierId,
+        kind: DocKind,
+        draft: DocumentDraft,
+        source: Option<DocumentId>,
+    ) -> Result<Document> {
+        self.authorize(actor, dossier, Action::EditDocuments)?;
+        let draft = checked(kind, &draft)?;
+        if let Some(source) = source {
+            let from: Document = self
+                .store
+                .item(dossier, source.raw())?
+                .ok_or(Error::NotFound)?;
+            if Some(from.kind()) != kind.source() {
+                return Err(Error::Invalid(format!(
+                    "A {kind:?} cannot come from a {:?}.",
+                    from.kind()
+                )));
+            }
+        }
+        let created_at = now();
+        let document = Document {
+            id: self.store.new_id()?,
+            dossier,
+            number: DocNumber {
+                kind,
+                year: draft.date.year() as u16,
+                seq: 0,
+            },
+            title: draft.title,
+            date: draft.date,
+            status: draft.status,
+            lines: draft.lines,
+            source,
+            created_by: actor.id,
+            created_at,
+        };
+        self.store.insert_document(&document)
+    }
+
+    /// Replaces the title, date, status and lines of a document; its number stays.
+    pub fn edit_document(
+        &self,
+        actor: &User,
+        dossier: DossierId,
+        id: DocumentId,
+        draft: DocumentDraft,
+    ) -> Result<Document> {
+        self.authorize(actor, dossier, Action::EditDocuments)?;
+        self.store
+            .update_item(dossier, id.raw(), None, |doc: &mut Document| {
+                let draft = checked(doc.kind(), &draft)?;
+                doc.title = draft.title;
+                doc.date = draft.date;
+                doc.status = draft.status;
+                doc.lines = draft.lines;
+                Ok(())
+            })
+    }
+}

@@ -1,0 +1,232 @@
+//! Opening, listing, reading, closing and reopening dossiers; each party's own reference.
+
+use crate::domain::{
+    Activity, Assignment, Client, ClientId, Document, Dossier, DossierId, DossierNumber, Event,
+    Expense, FileEntry, HistoryEntry, HistoryKind, Message, NewDossier, Status, User, text,
+};
+use crate::error::{Error, Result};
+use crate::policy::{self, Action, Role};
+
+use super::{IntervenantView, Services, invalid, now};
+
+/// What a person asks for when opening a dossier.
+#[derive(Debug, Clone)]
+pub struct NewDossierRequest {
+    /// For which client.
+    pub client: ClientId,
+    /// Title (required).
+    pub title: String,
+    /// Description.
+    pub description: String,
+}
+
+/// Everything of one dossier that the reader may see, and nothing else.
+#[derive(Debug, Clone)]
+pub struct DossierView {
+    /// The dossier (its staff reference blanked for non-staff).
+    pub dossier: Dossier,
+    /// Its client.
+    pub client: Client,
+    /// The reader's role.
+    pub role: Role,
+    /// Quotes, orders, invoices; `None` when the role may not see them.
+    pub documents: Option<Vec<Document>>,
+    /// Expenses the reader may see.
+    pub expenses: Vec<Expense>,
+    /// Intervenants (contacts for staff only).
+    pub intervenants: Vec<IntervenantView>,
+    /// Events.
+    pub events: Vec<Event>,
+    /// Activities.
+    pub activities: Vec<Activity>,
+    /// The discussion, oldest first.
+    pub messages: Vec<Message>,
+    /// Files.
+    pub files: Vec<FileEntry>,
+}
+
+impl Services {
+    /// Opens a dossier: staff for any client; a client's person for that client when it
+    /// may create dossiers. Staff who open one follow it; a client's new dossier is
+    /// followed by every staff member, so that someone hears of it.
+    pub fn create_dossier(&self, actor: &User, request: NewDossierRequest) -> Result<Dossier> {
+        let client = self.store.client(request.client)?.ok_or(Error::NotFound)?;
+        if !policy::may_create_dossier(actor, &client) {
+            // A stranger to this client must not learn that it exists.
+            return Err(if client.has_member(actor.id) {
+                Error::Forbidden
+            } else {
+                Error::NotFound
+            });
+        }
+        let title = invalid(text::label(&request.title, 200, "title"))?;
+        let description = invalid(text::body(&request.description, 20_000, "description"))?;
+        let followers = if actor.staff {
+            vec![actor.id]
+        } else {
+            self.store
+                .users()?
+                .into_iter()
+                .filter(|u| u.staff)
+                .map(|u| u.id)
+                .collect()
+        };
+        self.store.create_dossier(NewDossier {
+            title,
+            description,
+            client: client.id,
+            created_by: actor.id,
+            followers,
+            created_at: now(),
+        })
+    }
+
+    /// The dossiers `actor` may see, newest first.
+    pub fn visible_dossiers(&self, actor: &User) -> Result<Vec<Dossier>> {
+        let mut dossiers = self.store.dossiers_visible_to(actor)?;
+        dossiers.reverse();
+        Ok(dossiers)
+    }
+
+    /// The dossier numbered `number`, if `actor` may see it (else `NotFound`).
+    pub fn find_dossier(&self, actor: &User, number: DossierNumber) -> Result<Dossier> {
+        let dossier = self
+            .store
+            .dossier_by_number(number)?
+            .ok_or(Error::NotFound)?;
+        Ok(self
+            .authorize(actor, dossier.id, Action::SeeDossier)?
+            .dossier)
+    }
+
+    /// Everything of one dossier that `actor` may see.
+    pub fn dossier_view(&self, actor: &User, id: DossierId) -> Result<DossierView> {
+        let visit = self.authorize(actor, id, Action::SeeDossier)?;
+        let may = |action| policy::check(Some(visit.role), visit.dossier.status, action).is_ok();
+        let documents = if may(Action::SeeDocuments) {
+            Some(self.store.items(id)?)
+        } else {
+            None
+        };
+        let expenses = self
+            .store
+            .items::<Expense>(id)?
+            .into_iter()
+            .filter(|e| {
+                may(Action::SeeExpense {
+                    billed: e.billed_to_client,
+                })
+            })
+            .collect();
+        let mut dossier = visit.dossier.clone();
+        if visit.role != Role::Staff {
+            dossier.staff_reference = None;
+        }
+        Ok(DossierView {
+            intervenants: self.intervenant_views(actor, &visit)?,
+            documents,
+            expenses,
+            events: self.store.items(id)?,
+            activities: self.store.items(id)?,
+            messages: self.store.items(id)?,
+            files: self.store.items(id)?,
+            client: visit.client,
+            role: visit.role,
+            dossier,
+        })
+    }
+
+    /// Closes a dossier: it stays readable and refuses every change.
+    pub fn close_dossier(&self, actor: &User, id: DossierId) -> Result<Dossier> {
+        self.authorize(actor, id, Action::Close)?;
+        self.store.update_dossier(id, |d| {
+            if d.status == Status::Closed {
+                return Err(Error::Closed);
+            }
+            d.status = Status::Closed;
+            d.history.push(entry(actor, HistoryKind::Closed));
+            Ok(())
+        })
+    }
+
+    /// Reopens a closed dossier.
+    pub fn reopen_dossier(&self, actor: &User, id: DossierId) -> Result<Dossier> {
+        self.authorize(actor, id, Action::Reopen)?;
+        self.store.update_dossier(id, |d| {
+            if d.status == Status::Open {
+                return Err(Error::Invalid("This dossier is already open.".into()));
+            }
+            d.status = Status::Open;
+            d.history.push(entry(actor, HistoryKind::Reopened));
+            Ok(())
+        })
+    }
+
+    /// Sets the actor's own reference for the dossier: the internal reference for staff,
+    /// the client reference for the client's people, their own label for an intervenant.
+    /// An empty text removes it.
+    pub fn set_own_reference(&self, actor: &User, id: DossierId, reference: &str) -> Result<()> {
+        let visit = self.authorize(actor, id, Action::SetOwnReference)?;
+        let reference = match reference.trim() {
+            "" => None,
+            text => Some(invalid(text::label(text, 100, "reference"))?),
+        };
+        match visit.role {
+            Role::Staff | Role::Client => {
+                let staff = visit.role == Role::Staff;
+                self.store.update_dossier(id, |d| {
+                    if d.status == Status::Closed {
+                        return Err(Error::Closed);
+                    }
+                    let slot = if staff {
+                        &mut d.staff_reference
+                    } else {
+                        &mut d.client_reference
+                    };
+                    *slot = reference.clone();
+                    Ok(())
+                })?;
+            }
+            Role::Intervenant => {
+                let assignment = self.assignment_of(id, actor)?;
+                self.store
+                    .update_item(id, assignment.id.raw(), None, |a: &mut Assignment| {
+                        a.own_reference = reference.clone();
+                        Ok(())
+                    })?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Edits the title and description (staff).
+    pub fn edit_dossier(
+        &self,
+        actor: &User,
+        id: DossierId,
+        title: &str,
+        description: &str,
+    ) -> Result<Dossier> {
+        self.authorize(actor, id, Action::EditDossier)?;
+        let title = invalid(text::label(title, 200, "title"))?;
+        let description = invalid(text::body(description, 20_000, "description"))?;
+        self.store.update_dossier(id, |d| {
+            if d.status == Status::Closed {
+                return Err(Error::Closed);
+            }
+            d.title = title.clone();
+            d.description = description.clone();
+            d.history.push(entry(actor, HistoryKind::Edited));
+            Ok(())
+        })
+    }
+}
+
+/// A history line by `actor`, now.
+pub(super) fn entry(actor: &User, what: HistoryKind) -> HistoryEntry {
+    HistoryEntry {
+        at: now(),
+        by: actor.id,
+        what,
+    }
+}

@@ -1,0 +1,100 @@
+//! Events: staff create, change and cancel them; every actor sees them. Each change bumps
+//! the iCalendar SEQUENCE and writes a notification intent in the same transaction.
+
+use crate::domain::{DossierId, Event, EventChange, EventDraft, EventId, Subject, User, text};
+use crate::error::{Error, Result};
+use crate::policy::Action;
+use crate::store::Change;
+
+use super::{Services, invalid, now};
+
+fn checked(draft: &EventDraft) -> Result<EventDraft> {
+    draft.time.validate().map_err(Error::Invalid)?;
+    Ok(EventDraft {
+        title: invalid(text::label(&draft.title, 200, "title"))?,
+        place: invalid(text::body(&draft.place, 500, "place"))?,
+        description: invalid(text::body(&draft.description, 20_000, "description"))?,
+        ..draft.clone()
+    })
+}
+
+impl Services {
+    /// The events of a dossier, in order of creation.
+    pub fn events(&self, actor: &User, dossier: DossierId) -> Result<Vec<Event>> {
+        self.authorize(actor, dossier, Action::SeeEvents)?;
+        self.store.items(dossier)
+    }
+
+    /// Adds an event and tells the other actors.
+    pub fn add_event(&self, actor: &User, dossier: DossierId, draft: EventDraft) -> Result<Event> {
+        let visit = self.authorize(actor, dossier, Action::EditEvents)?;
+        let draft = checked(&draft)?;
+        let at = now();
+        let id: EventId = self.store.new_id()?;
+        let event = Event {
+            id,
+            dossier,
+            uid: format!("{}@{}", uuid::Uuid::new_v4(), self.mail_domain),
+            sequence: 0,
+            title: draft.title,
+            time: draft.time,
+            place: draft.place,
+            description: draft.description,
+            attendees: draft.attendees,
+            cancelled: false,
+            created_by: actor.id,
+            created_at: at,
+            updated_at: at,
+        };
+        let intent = self.intent(&visit, actor, Subject::Event(id, EventChange::Created))?;
+        let mut change = Change::to(dossier);
+        change.put(&event)?.notify(&intent)?;
+        self.store.apply(&change)?;
+        Ok(event)
+    }
+
+    /// Changes an event (same UID, next SEQUENCE) and tells the other actors.
+    pub fn update_event(
+        &self,
+        actor: &User,
+        dossier: DossierId,
+        id: EventId,
+        draft: EventDraft,
+    ) -> Result<Event> {
+        let visit = self.authorize(actor, dossier, Action::EditEvents)?;
+        let draft = checked(&draft)?;
+        let intent = self.intent(&visit, actor, Subject::Event(id, EventChange::Updated))?;
+        self.store
+            .update_item(dossier, id.raw(), Some(&intent), |event: &mut Event| {
+                if event.cancelled {
+                    return Err(Error::Invalid(
+                        "This event is cancelled; create a new one.".into(),
+                    ));
+                }
+                event.title = draft.title.clone();
+                event.time = draft.time.clone();
+                event.place = draft.place.clone();
+                event.description = draft.description.clone();
+                event.attendees = draft.attendees.clone();
+                event.sequence += 1;
+                event.updated_at = intent.at;
+                Ok(())
+            })
+    }
+
+    /// Cancels an event: it stays listed, marked, and calendars receive a cancellation.
+    pub fn cancel_event(&self, actor: &User, dossier: DossierId, id: EventId) -> Result<Event> {
+        let visit = self.authorize(actor, dossier, Action::EditEvents)?;
+        let intent = self.intent(&visit, actor, Subject::Event(id, EventChange::Cancelled))?;
+        self.store
+            .update_item(dossier, id.raw(), Some(&intent), |event: &mut Event| {
+                if event.cancelled {
+                    return Err(Error::Invalid("This event is already cancelled.".into()));
+                }
+                event.cancelled = true;
+                event.sequence += 1;
+                event.updated_at = intent.at;
+                Ok(())
+            })
+    }
+}

@@ -1,0 +1,107 @@
+//! Expenses and their receipts: staff see and write them all; clients and intervenants
+//! see only those billed to the client, and only those receipts.
+
+use crate::domain::{BlobRef, DossierId, Expense, ExpenseDraft, ExpenseId, User, text};
+use crate::error::{Error, Result};
+use crate::policy::Action;
+use crate::store::Change;
+
+use super::{Services, invalid, now};
+
+impl Services {
+    /// The expenses of a dossier that `actor` may see.
+    pub fn expenses(&self, actor: &User, dossier: DossierId) -> Result<Vec<Expense>> {
+        let visit = self.authorize(actor, dossier, Action::SeeDossier)?;
+        let may_see = |e: &Expense| {
+            let action = Action::SeeExpense {
+                billed: e.billed_to_client,
+            };
+            crate::policy::check(Some(visit.role), visit.dossier.status, action).is_ok()
+        };
+        Ok(self
+            .store
+            .items(dossier)?
+            .into_iter()
+            .filter(may_see)
+            .collect())
+    }
+
+    /// One expense, if `actor` may see it.
+    pub fn expense(&self, actor: &User, dossier: DossierId, id: ExpenseId) -> Result<Expense> {
+        let expense: Expense = self.store.item(dossier, id.raw())?.ok_or(Error::NotFound)?;
+        self.authorize(
+            actor,
+            dossier,
+            Action::SeeExpense {
+                billed: expense.billed_to_client,
+            },
+        )?;
+        Ok(expense)
+    }
+
+    /// The receipt of an expense `actor` may see.
+    pub fn expense_receipt(
+        &self,
+        actor: &User,
+        dossier: DossierId,
+        id: ExpenseId,
+    ) -> Result<BlobRef> {
+        self.expense(actor, dossier, id)?
+            .receipt
+            .ok_or(Error::NotFound)
+    }
+
+    /// Records an expense, with its receipt already stored as a blob.
+    pub fn add_expense(
+        &self,
+        actor: &User,
+        dossier: DossierId,
+        draft: ExpenseDraft,
+        receipt: Option<BlobRef>,
+    ) -> Result<Expense> {
+        self.authorize(actor, dossier, Action::EditExpenses)?;
+        let expense = Expense {
+            id: self.store.new_id()?,
+            dossier,
+            date: draft.date,
+            category: draft.category,
+            description: invalid(text::body(&draft.description, 2_000, "description"))?,
+            amount: draft.amount,
+            vat: draft.vat,
+            billed_to_client: draft.billed_to_client,
+            receipt,
+            created_by: actor.id,
+            created_at: now(),
+        };
+        let mut change = Change::to(dossier);
+        change.put(&expense)?;
+        self.store.apply(&change)?;
+        Ok(expense)
+    }
+
+    /// Changes an expense; the receipt is replaced only when one is given.
+    pub fn edit_expense(
+        &self,
+        actor: &User,
+        dossier: DossierId,
+        id: ExpenseId,
+        draft: ExpenseDraft,
+        receipt: Option<BlobRef>,
+    ) -> Result<Expense> {
+        self.authorize(actor, dossier, Action::EditExpenses)?;
+        let description = invalid(text::body(&draft.description, 2_000, "description"))?;
+        self.store
+            .update_item(dossier, id.raw(), None, |e: &mut Expense| {
+                e.date = draft.date;
+                e.category = draft.category;
+                e.description = description.clone();
+                e.amount = draft.amount;
+                e.vat = draft.vat;
+                e.billed_to_client = draft.billed_to_client;
+                if receipt.is_some() {
+                    e.receipt = receipt.clone();
+                }
+                Ok(())
+            })
+    }
+}

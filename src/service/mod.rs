@@ -1,0 +1,107 @@
+//! The services: the one API that the web view, the mail pipeline and the CLI call. Each
+//! call takes the acting user, asks [`crate::policy`] once, then writes through the store
+//! in one transaction (outbox intents included). Nothing here renders or sends mail.
+
+mod activities;
+mod directory;
+mod discussion;
+mod documents;
+mod dossiers;
+mod events;
+mod expenses;
+mod intervenants;
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::{Client, Dossier, DossierId, Intent, Subject, User};
+use crate::error::{Error, Result};
+use crate::policy::{self, Action, Role};
+use crate::store::Store;
+
+pub use directory::{Operator, PersonRequest};
+pub use dossiers::{DossierView, NewDossierRequest};
+pub use intervenants::IntervenantView;
+
+/// The service API; cheap to clone.
+#[derive(Clone)]
+pub struct Services {
+    store: Store,
+    mail_domain: String,
+}
+
+/// A dossier the actor may act on, with their role, after the policy said yes.
+pub struct Visit {
+    /// The dossier as read.
+    pub dossier: Dossier,
+    /// Its client.
+    pub client: Client,
+    /// The actor's role on it.
+    pub role: Role,
+}
+
+impl Services {
+    /// Services over `store`; `mail_domain` names event UIDs and addresses.
+    pub fn new(store: Store, mail_domain: impl Into<String>) -> Self {
+        Services {
+            store,
+            mail_domain: mail_domain.into(),
+        }
+    }
+
+    /// The store, for doors that read blobs or flush.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The configured mail domain.
+    pub fn mail_domain(&self) -> &str {
+        &self.mail_domain
+    }
+
+    /// The actor's role on `dossier`, or `None`; `NotFound` if there is no such dossier.
+    pub fn role_on(&self, actor: &User, dossier: &Dossier) -> Result<(Client, Option<Role>)> {
+        let client = self
+            .store
+            .client(dossier.client)?
+            .ok_or_else(|| Error::Storage(format!("dossier {} has no client", dossier.number)))?;
+        let assigned = !actor.staff
+            && !client.has_member(actor.id)
+            && self.store.is_assigned(actor.id, dossier.id)?;
+        let role = policy::role(actor, dossier, &client, assigned);
+        Ok((client, role))
+    }
+
+    /// Loads `dossier` and checks that `actor` may do `action` on it.
+    pub fn authorize(&self, actor: &User, dossier: DossierId, action: Action) -> Result<Visit> {
+        let dossier = self.store.dossier(dossier)?.ok_or(Error::NotFound)?;
+        let (client, role) = self.role_on(actor, &dossier)?;
+        policy::check(role, dossier.status, action)?;
+        let role = role.ok_or(Error::NotFound)?;
+        Ok(Visit {
+            dossier,
+            client,
+            role,
+        })
+    }
+
+    /// A new outbox intent about `subject`, caused by `author`.
+    fn intent(&self, visit: &Visit, author: &User, subject: Subject) -> Result<Intent> {
+        Ok(Intent {
+            id: self.store.new_id()?,
+            dossier: visit.dossier.id,
+            author: author.id,
+            subject,
+            at: now(),
+        })
+    }
+}
+
+/// The current instant; one place, so that every record of one call agrees.
+fn now() -> DateTime<Utc> {
+    Utc::now()
+}
+
+/// Turns a text check's sentence into the crate's error.
+fn invalid(result: std::result::Result<String, String>) -> Result<String> {
+    result.map_err(Error::Invalid)
+}

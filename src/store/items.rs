@@ -1,0 +1,200 @@
+//! The contents of dossiers, one tree per collection keyed `(dossier, id)`, and
+//! [`Change`]: a set of writes (items, indexes, history lines, outbox intents) that
+//! commits in one transaction, refused as a whole if the dossier was closed meanwhile.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::tx::{Tx, TxResult, abort};
+use super::{Store, Tree, keys};
+use crate::domain::{
+    Activity, Assignment, DocNumber, Document, Dossier, DossierId, Event, Expense, FileEntry,
+    HistoryEntry, Intent, Message, Status,
+};
+use crate::error::{Error, Result};
+
+/// A record that lives in a dossier.
+pub trait Item: Serialize + DeserializeOwned {
+    /// Its tree.
+    const TREE: Tree;
+    /// Its dossier.
+    fn dossier(&self) -> DossierId;
+    /// Its raw id.
+    fn raw_id(&self) -> u64;
+}
+
+macro_rules! item {
+    ($type:ty, $tree:expr) => {
+        impl Item for $type {
+            const TREE: Tree = $tree;
+            fn dossier(&self) -> DossierId {
+                self.dossier
+            }
+            fn raw_id(&self) -> u64 {
+                self.id.raw()
+            }
+        }
+    };
+}
+item!(Document, Tree::Documents);
+item!(Event, Tree::Events);
+item!(Expense, Tree::Expenses);
+item!(FileEntry, Tree::Files);
+item!(Assignment, Tree::Assignments);
+item!(Activity, Tree::Activities);
+item!(Message, Tree::Messages);
+
+enum Op {
+    Put(Tree, [u8; 16], Vec<u8>),
+    Mark(Tree, [u8; 16]),
+    Remove(Tree, [u8; 16]),
+    Notify([u8; 8], Vec<u8>),
+    Record(HistoryEntry),
+}
+
+/// Writes to one dossier that commit together, only while the dossier is open.
+pub struct Change {
+    dossier: DossierId,
+    ops: Vec<Op>,
+}
+
+fn key_of<I: Item>(item: &I) -> [u8; 16] {
+    keys::two(item.dossier().raw(), item.raw_id())
+}
+
+impl Change {
+    /// Starts a change to `dossier`.
+    pub fn to(dossier: DossierId) -> Change {
+        Change {
+            dossier,
+            ops: Vec::new(),
+        }
+    }
+
+    /// Adds or replaces an item of the dossier.
+    pub fn put<I: Item>(&mut self, item: &I) -> Result<&mut Self> {
+        debug_assert_eq!(item.dossier(), self.dossier);
+        self.ops
+            .push(Op::Put(I::TREE, key_of(item), serde_json::to_vec(item)?));
+        Ok(self)
+    }
+
+    /// Removes an item of the dossier.
+    pub fn remove<I: Item>(&mut self, item: &I) -> &mut Self {
+        self.ops.push(Op::Remove(I::TREE, key_of(item)));
+        self
+    }
+
+    /// Assigns an intervenant: the assignment and the intervenant's dossier index.
+    pub fn assign(&mut self, assignment: &Assignment) -> Result<&mut Self> {
+        let index = keys::two(assignment.user.raw(), assignment.dossier.raw());
+        self.ops.push(Op::Mark(Tree::DossiersByIntervenant, index));
+        self.put(assignment)
+    }
+
+    /// Removes an intervenant: the assignment and the index entry.
+    pub fn unassign(&mut self, assignment: &Assignment) -> &mut Self {
+        let index = keys::two(assignment.user.raw(), assignment.dossier.raw());
+        self.ops
+            .push(Op::Remove(Tree::DossiersByIntervenant, index));
+        self.remove(assignment)
+    }
+
+    /// Writes a notification intent to the outbox.
+    pub fn notify(&mut self, intent: &Intent) -> Result<&mut Self> {
+        let key = keys::one(intent.id.raw());
+        self.ops.push(Op::Notify(key, serde_json::to_vec(intent)?));
+        Ok(self)
+    }
+
+    /// Appends a line to the dossier's history.
+    pub fn record(&mut self, entry: HistoryEntry) -> &mut Self {
+        self.ops.push(Op::Record(entry));
+        self
+    }
+
+    fn replay(&self, tx: &Tx) -> TxResult<()> {
+        let dossier = open_dossier(tx, self.dossier)?;
+        let mut history = Vec::new();
+        for op in &self.ops {
+            match op {
+                Op::Put(tree, key, bytes) => tx.put_raw(*tree, key, bytes)?,
+                Op::Mark(tree, key) => tx.mark(*tree, key)?,
+                Op::Remove(tree, key) => tx.remove(*tree, key)?,
+                Op::Notify(key, bytes) => tx.put_raw(Tree::Outbox, key, bytes)?,
+                Op::Record(entry) => history.push(entry.clone()),
+            }
+        }
+        if !history.is_empty() {
+            let mut dossier = dossier;
+            dossier.history.extend(history);
+            tx.put(Tree::Dossiers, &keys::one(self.dossier.raw()), &dossier)?;
+        }
+        Ok(())
+    }
+}
+
+/// Reads the dossier inside the transaction and refuses if it is missing or closed.
+fn open_dossier(tx: &Tx, id: DossierId) -> TxResult<Dossier> {
+    match tx.get::<Dossier>(Tree::Dossiers, &keys::one(id.raw()))? {
+        None => abort(Error::NotFound),
+        Some(d) if d.status == Status::Closed => abort(Error::Closed),
+        Some(d) => Ok(d),
+    }
+}
+
+impl Store {
+    /// Commits a change as one transaction.
+    pub fn apply(&self, change: &Change) -> Result<()> {
+        self.write(|tx| change.replay(tx))
+    }
+
+    /// Every item of one kind in `dossier`, oldest first: one prefix scan.
+    pub fn items<I: Item>(&self, dossier: DossierId) -> Result<Vec<I>> {
+        self.scan(I::TREE, &keys::one(dossier.raw()))
+    }
+
+    /// One item of `dossier`; `None` if it is not there (or belongs to another dossier).
+    pub fn item<I: Item>(&self, dossier: DossierId, id: u64) -> Result<Option<I>> {
+        self.get(I::TREE, &keys::two(dossier.raw(), id))
+    }
+
+    /// Changes one item with `edit` in one transaction, with an optional intent, while
+    /// the dossier is open.
+    pub fn update_item<I: Item>(
+        &self,
+        dossier: DossierId,
+        id: u64,
+        notify: Option<&Intent>,
+        edit: impl Fn(&mut I) -> Result<()>,
+    ) -> Result<I> {
+        self.write(|tx| {
+            open_dossier(tx, dossier)?;
+            let key = keys::two(dossier.raw(), id);
+            let Some(mut item) = tx.get::<I>(I::TREE, &key)? else {
+                return abort(Error::NotFound);
+            };
+            if let Err(err) = edit(&mut item) {
+                return abort(err);
+            }
+            tx.put(I::TREE, &key, &item)?;
+            if let Some(intent) = notify {
+                tx.put(Tree::Outbox, &keys::one(intent.id.raw()), intent)?;
+            }
+            Ok(item)
+        })
+    }
+
+    /// Adds a quote, order or invoice, giving it the next number of its kind and year.
+    pub fn insert_document(&self, document: &Document) -> Result<Document> {
+        self.write(|tx| {
+            open_dossier(tx, document.dossier)?;
+            let DocNumber { kind, year, .. } = document.number;
+            let seq = tx.next_seq(&format!("doc/{}/{year}", kind.letter()))?;
+            let mut numbered = document.clone();
+            numbered.number.seq = seq;
+            tx.put(Tree::Documents, &key_of(&numbered), &numbered)?;
+            Ok(numbered)
+        })
+    }
+}

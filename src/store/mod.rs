@@ -1,0 +1,236 @@
+//! The store: the only code that touches sled. One tree per collection, big-endian keys
+//! (a prefix scan returns a dossier's items in order), indexes written in the same
+//! transaction as their rows, file contents in [`blobs`], and one explicit [`Store::flush`]
+//! that every acknowledgement calls. It speaks the domain: no byte key, tree or serde
+//! value leaves this module. It does not check permissions: the services do.
+
+pub mod blobs;
+mod dossiers;
+mod flush;
+mod items;
+mod keys;
+pub mod migrations;
+mod outbox;
+mod people;
+mod tx;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+use sled::Transactional;
+use sled::transaction::TransactionError;
+
+use crate::domain::Id;
+use crate::error::{Error, Result};
+pub use blobs::{BlobWriter, Blobs, Stored};
+pub use items::{Change, Item};
+use tx::{Tx, TxResult};
+
+/// Every tree; the discriminant is the tree's index in a transaction's view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tree {
+    /// Schema version and sequences.
+    Meta = 0,
+    /// id → User.
+    Users,
+    /// lower-case address → user id (unique).
+    UserEmails,
+    /// id → Client.
+    Clients,
+    /// (user, client) → (): the clients a user acts for.
+    ClientMembers,
+    /// id → Dossier.
+    Dossiers,
+    /// "2026-0042" → dossier id.
+    DossierNumbers,
+    /// mail key → dossier id.
+    DossierKeys,
+    /// (client, dossier) → ().
+    DossiersByClient,
+    /// (user, dossier) → assignment id: the dossiers an intervenant is on.
+    DossiersByIntervenant,
+    /// (dossier, id) → Document.
+    Documents,
+    /// (dossier, id) → Event.
+    Events,
+    /// (dossier, id) → Expense.
+    Expenses,
+    /// (dossier, id) → FileEntry.
+    Files,
+    /// (dossier, id) → Assignment.
+    Assignments,
+    /// (dossier, id) → Activity.
+    Activities,
+    /// (dossier, id) → Message.
+    Messages,
+    /// id → Intent: notifications to make.
+    Outbox,
+}
+
+impl Tree {
+    /// Every tree, in discriminant order.
+    const ALL: [Tree; 18] = [
+        Tree::Meta,
+        Tree::Users,
+        Tree::UserEmails,
+        Tree::Clients,
+        Tree::ClientMembers,
+        Tree::Dossiers,
+        Tree::DossierNumbers,
+        Tree::DossierKeys,
+        Tree::DossiersByClient,
+        Tree::DossiersByIntervenant,
+        Tree::Documents,
+        Tree::Events,
+        Tree::Expenses,
+        Tree::Files,
+        Tree::Assignments,
+        Tree::Activities,
+        Tree::Messages,
+        Tree::Outbox,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Tree::Meta => "meta",
+            Tree::Users => "users",
+            Tree::UserEmails => "user_emails",
+            Tree::Clients => "clients",
+            Tree::ClientMembers => "client_members",
+            Tree::Dossiers => "dossiers",
+            Tree::DossierNumbers => "dossier_numbers",
+            Tree::DossierKeys => "dossier_keys",
+            Tree::DossiersByClient => "dossiers_by_client",
+            Tree::DossiersByIntervenant => "dossiers_by_intervenant",
+            Tree::Documents => "documents",
+            Tree::Events => "events",
+            Tree::Expenses => "expenses",
+            Tree::Files => "files",
+            Tree::Assignments => "assignments",
+            Tree::Activities => "activities",
+            Tree::Messages => "messages",
+            Tree::Outbox => "outbox",
+        }
+    }
+}
+
+struct Inner {
+    db: sled::Db,
+    trees: Vec<sled::Tree>,
+    blobs: Blobs,
+    commit: flush::GroupCommit,
+    root: PathBuf,
+}
+
+/// A cheap, cloneable handle on the open store.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+impl Store {
+    /// Opens (creates) the store in the data folder `root`: sled under `root/store`,
+    /// blobs under `root/blobs`; runs pending migrations.
+    pub fn open(root: &Path) -> Result<Store> {
+        std::fs::create_dir_all(root).map_err(|e| Error::from_io("creating the data folder", e))?;
+        let sled_dir = root.join("store");
+        let db = sled::Config::new()
+            .path(&sled_dir)
+            .open()
+            .map_err(|e| locked_or(e, root))?;
+        let trees = Tree::ALL
+            .iter()
+            .map(|t| db.open_tree(t.name()))
+            .collect::<sled::Result<Vec<_>>>()?;
+        let blobs = Blobs::open(root.join("blobs"))?;
+        blobs.clean_tmp()?;
+        let store = Store {
+            inner: Arc::new(Inner {
+                commit: flush::GroupCommit::new(sled_dir.join("db")),
+                db,
+                trees,
+                blobs,
+                root: root.to_path_buf(),
+            }),
+        };
+        migrations::run(&store)?;
+        Ok(store)
+    }
+
+    /// The data folder.
+    pub fn root(&self) -> &Path {
+        &self.inner.root
+    }
+
+    /// The blob folder.
+    pub fn blobs(&self) -> &Blobs {
+        &self.inner.blobs
+    }
+
+    /// Makes everything written so far durable; concurrent callers share one flush.
+    /// Blocking: async code calls it through `spawn_blocking`.
+    pub fn flush(&self) -> Result<()> {
+        self.inner.commit.flush(&self.inner.db)
+    }
+
+    /// A fresh id, greater than every id given before (also across restarts).
+    pub fn new_id<T>(&self) -> Result<Id<T>> {
+        Ok(Id::from_raw(self.inner.db.generate_id()?))
+    }
+
+    /// Whether the store answers reads (for `/healthz`).
+    pub fn is_alive(&self) -> bool {
+        self.get::<u32>(Tree::Meta, b"schema_version").is_ok()
+    }
+
+    /// Runs `f` as one transaction over every tree; retried by sled on conflict.
+    fn write<R>(&self, f: impl Fn(&Tx) -> TxResult<R>) -> Result<R> {
+        let result = self.inner.trees[..].transaction(|trees| f(&Tx { trees }));
+        match result {
+            Ok(value) => Ok(value),
+            Err(TransactionError::Abort(err)) => Err(err),
+            Err(TransactionError::Storage(err)) => Err(err.into()),
+        }
+    }
+
+    fn tree(&self, tree: Tree) -> &sled::Tree {
+        &self.inner.trees[tree as usize]
+    }
+
+    fn get<V: DeserializeOwned>(&self, tree: Tree, key: &[u8]) -> Result<Option<V>> {
+        match self.tree(tree).get(key)? {
+            Some(bytes) => Ok(Some(serde_json::from_slice(&bytes)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Decodes every value under `prefix`, in key order.
+    fn scan<V: DeserializeOwned>(&self, tree: Tree, prefix: &[u8]) -> Result<Vec<V>> {
+        self.tree(tree)
+            .scan_prefix(prefix)
+            .map(|entry| Ok(serde_json::from_slice(&entry?.1)?))
+            .collect()
+    }
+
+    /// The second ids of every pair key under the one-id `prefix`.
+    fn scan_pairs(&self, tree: Tree, first: u64) -> Result<Vec<u64>> {
+        self.tree(tree)
+            .scan_prefix(keys::one(first))
+            .map(|entry| {
+                let (key, _) = entry?;
+                keys::second(&key).ok_or_else(|| Error::Storage("short index key".into()))
+            })
+            .collect()
+    }
+}
+
+/// sled reports a folder locked by another process as an I/O error with this sentence.
+fn locked_or(err: sled::Error, root: &Path) -> Error {
+    if let sled::Error::Io(io) = &err
+        && io.to_string().contains("could not acquire lock")
+    {
+        return Error::Locked(root.display().to_string());
+    }
+    err.into()
+}

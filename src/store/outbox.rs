@@ -1,0 +1,18 @@
+//! The outbox: notification intents, in the order they were written.
+
+use super::{Store, Tree, keys};
+use crate::domain::{Intent, IntentId};
+use crate::error::Result;
+
+impl Store {
+    /// Every pending intent, oldest first.
+    pub fn pending_intents(&self) -> Result<Vec<Intent>> {
+        self.scan(Tree::Outbox, &[])
+    }
+
+    /// Removes an intent once the notifications it causes are queued.
+    pub fn remove_intent(&self, id: IntentId) -> Result<()> {
+        self.tree(Tree::Outbox).remove(keys::one(id.raw()))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,197 @@
+//! Users (with their unique address index) and clients (with the member index that
+//! lists, for one user, the clients they act for).
+
+use chrono::Utc;
+
+use super::tx::{Tx, TxResult, abort};
+use super::{Store, Tree, keys};
+use crate::domain::{Client, ClientId, ClientKind, EmailAddress, NewUser, User, UserId};
+use crate::error::{Error, Result};
+
+fn address_taken(email: &EmailAddress) -> Error {
+    Error::Conflict(format!(
+        "The address {email} is already used by another person."
+    ))
+}
+
+/// Claims `email` for `user` in the address index, refusing one already taken.
+fn claim_address(tx: &Tx, email: &EmailAddress, user: UserId) -> TxResult<()> {
+    if tx.contains(Tree::UserEmails, email.as_str().as_bytes())? {
+        return abort(address_taken(email));
+    }
+    tx.put(Tree::UserEmails, email.as_str().as_bytes(), &user)
+}
+
+impl Store {
+    /// Records a new user; every address must be free.
+    pub fn insert_user(&self, new: NewUser) -> Result<User> {
+        if new.emails.is_empty() {
+            return Err(Error::Invalid(
+                "A person needs at least one e-mail address.".into(),
+            ));
+        }
+        let user = User {
+            id: self.new_id()?,
+            name: new.name,
+            emails: new.emails,
+            lang: new.lang,
+            staff: new.staff,
+            password_hash: new.password_hash,
+            created_at: Utc::now(),
+        };
+        let mut unique = user.emails.clone();
+        unique.sort();
+        unique.dedup();
+        if unique.len() != user.emails.len() {
+            return Err(Error::Invalid("The same address is given twice.".into()));
+        }
+        self.write(|tx| {
+            for email in &user.emails {
+                claim_address(tx, email, user.id)?;
+            }
+            tx.put(Tree::Users, &keys::one(user.id.raw()), &user)
+        })?;
+        Ok(user)
+    }
+
+    /// One user.
+    pub fn user(&self, id: UserId) -> Result<Option<User>> {
+        self.get(Tree::Users, &keys::one(id.raw()))
+    }
+
+    /// The user who owns `email`, if any.
+    pub fn user_by_email(&self, email: &EmailAddress) -> Result<Option<User>> {
+        match self.get::<UserId>(Tree::UserEmails, email.as_str().as_bytes())? {
+            Some(id) => self.user(id),
+            None => Ok(None),
+        }
+    }
+
+    /// Every user, oldest first (administration pages).
+    pub fn users(&self) -> Result<Vec<User>> {
+        self.scan(Tree::Users, &[])
+    }
+
+    /// Changes a user with `edit` in one transaction; addresses are kept unique.
+    pub fn update_user(&self, id: UserId, edit: impl Fn(&mut User) -> Result<()>) -> Result<User> {
+        self.write(|tx| {
+            let key = keys::one(id.raw());
+            let Some(before) = tx.get::<User>(Tree::Users, &key)? else {
+                return abort(Error::NotFound);
+            };
+            let mut after = before.clone();
+            if let Err(err) = edit(&mut after) {
+                return abort(err);
+            }
+            after.id = before.id;
+            if after.emails.is_empty() {
+                return abort(Error::Invalid(
+                    "A person needs at least one e-mail address.".into(),
+                ));
+            }
+            for gone in before.emails.iter().filter(|e| !after.emails.contains(e)) {
+                tx.remove(Tree::UserEmails, gone.as_str().as_bytes())?;
+            }
+            for added in after.emails.iter().filter(|e| !before.emails.contains(e)) {
+                claim_address(tx, added, id)?;
+            }
+            tx.put(Tree::Users, &key, &after)?;
+            Ok(after)
+        })
+    }
+
+    /// Records a new client with its members.
+    pub fn insert_client(
+        &self,
+        name: String,
+        kind: ClientKind,
+        members: Vec<UserId>,
+        may_create_dossiers: bool,
+    ) -> Result<Client> {
+        if kind == ClientKind::Person && members.len() != 1 {
+            return Err(Error::Invalid(
+                "A private client is exactly one person.".into(),
+            ));
+        }
+        let client = Client {
+            id: self.new_id()?,
+            name,
+            kind,
+            members,
+            may_create_dossiers,
+            created_at: Utc::now(),
+        };
+        self.write(|tx| {
+            for member in &client.members {
+                if !tx.contains(Tree::Users, &keys::one(member.raw()))? {
+                    return abort(Error::NotFound);
+                }
+                tx.mark(
+                    Tree::ClientMembers,
+                    &keys::two(member.raw(), client.id.raw()),
+                )?;
+            }
+            tx.put(Tree::Clients, &keys::one(client.id.raw()), &client)
+        })?;
+        Ok(client)
+    }
+
+    /// One client.
+    pub fn client(&self, id: ClientId) -> Result<Option<Client>> {
+        self.get(Tree::Clients, &keys::one(id.raw()))
+    }
+
+    /// Every client, oldest first.
+    pub fn clients(&self) -> Result<Vec<Client>> {
+        self.scan(Tree::Clients, &[])
+    }
+
+    /// The clients `user` acts for (as the person or a company member).
+    pub fn clients_of(&self, user: UserId) -> Result<Vec<ClientId>> {
+        Ok(self
+            .scan_pairs(Tree::ClientMembers, user.raw())?
+            .into_iter()
+            .map(ClientId::from_raw)
+            .collect())
+    }
+
+    /// Adds `user` to a company client.
+    pub fn add_member(&self, client: ClientId, user: UserId) -> Result<Client> {
+        self.write(|tx| {
+            let key = keys::one(client.raw());
+            let Some(mut row) = tx.get::<Client>(Tree::Clients, &key)? else {
+                return abort(Error::NotFound);
+            };
+            if row.kind == ClientKind::Person {
+                return abort(Error::Invalid(
+                    "A private client is one person; make a company to add members.".into(),
+                ));
+            }
+            if !tx.contains(Tree::Users, &keys::one(user.raw()))? {
+                return abort(Error::NotFound);
+            }
+            if row.has_member(user) {
+                return abort(Error::Conflict(
+                    "This person is already a member of this client.".into(),
+                ));
+            }
+            row.members.push(user);
+            tx.mark(Tree::ClientMembers, &keys::two(user.raw(), client.raw()))?;
+            tx.put(Tree::Clients, &key, &row)?;
+            Ok(row)
+        })
+    }
+
+    /// Allows or forbids a client's people to open dossiers themselves.
+    pub fn set_may_create_dossiers(&self, client: ClientId, allowed: bool) -> Result<Client> {
+        self.write(|tx| {
+            let key = keys::one(client.raw());
+            let Some(mut row) = tx.get::<Client>(Tree::Clients, &key)? else {
+                return abort(Error::NotFound);
+            };
+            row.may_create_dossiers = allowed;
+            tx.put(Tree::Clients, &key, &row)?;
+            Ok(row)
+        })
+    }
+}

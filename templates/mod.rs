@@ -1,0 +1,9 @@
+//! The view functions (maud) and the stylesheet, compiled into the binary. Templates
+//! take plain data and return `Markup`; they never load anything and never mark user
+//! text as pre-escaped.
+
+pub mod layout;
+pub mod pages;
+
+/// The one stylesheet.
+pub const STYLESHEET: &str = include_str!("style.css");

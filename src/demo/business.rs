@@ -182,7 +182,7 @@ pub fn build(app: &App) -> Result<DemoSummary> {
     let op = Operator::command_line();
     let tilleuls = services.add_company(&op, "SCI Les Tilleuls", true)?;
     services.add_member(&op, tilleuls.id, helene.primary_email())?;
-    services.add_member(&op, tilleuls.id, marc.primary_email())?;
+    let tilleuls = services.add_member(&op, tilleuls.id, marc.primary_email())?;
     let rousseau = services.add_person_client(&op, paul.primary_email(), false)?;
     let today = Utc::now().date_naive();
     let ago = |days: u64| today.checked_sub_days(Days::new(days)).unwrap_or(today);

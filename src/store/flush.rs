@@ -7,6 +7,7 @@
 
 use std::fs::File;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex};
 
 use crate::error::{Error, Result};
@@ -28,6 +29,8 @@ pub struct GroupCommit {
     round: Mutex<Round>,
     done: Condvar,
     data_file: PathBuf,
+    /// Flushes that reached the disk (statistics).
+    physical: AtomicU64,
 }
 
 impl GroupCommit {
@@ -37,6 +40,7 @@ impl GroupCommit {
             round: Mutex::new(Round::default()),
             done: Condvar::new(),
             data_file,
+            physical: AtomicU64::new(0),
         }
     }
 
@@ -69,7 +73,13 @@ impl GroupCommit {
         }
     }
 
+    /// How many flushes reached the disk so far.
+    pub fn physical_flushes(&self) -> u64 {
+        self.physical.load(Ordering::Relaxed)
+    }
+
     fn flush_now(&self, db: &sled::Db) -> Result<()> {
+        self.physical.fetch_add(1, Ordering::Relaxed);
         db.flush()?;
         File::open(&self.data_file)
             .and_then(|f| f.sync_all())

@@ -174,6 +174,12 @@ impl Store {
         self.inner.commit.flush(&self.inner.db)
     }
 
+    /// How many flushes reached the disk since open: fewer than the calls to
+    /// [`Store::flush`] when concurrent callers shared them.
+    pub fn physical_flushes(&self) -> u64 {
+        self.inner.commit.physical_flushes()
+    }
+
     /// A fresh id, greater than every id given before (also across restarts).
     pub fn new_id<T>(&self) -> Result<Id<T>> {
         Ok(Id::from_raw(self.inner.db.generate_id()?))

@@ -1,0 +1,320 @@
+//! Shared test helpers: a services handle on a real sled store in a temp dir, a small
+//! world of people and dossiers built through the services, and the real binary.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use dossier::domain::{
+    BlobRef, Cents, ClientKind, DocKind, DocStatus, Document, DocumentDraft, Door, Dossier,
+    EmailAddress, Event, EventDraft, EventTime, Expense, ExpenseCategory, ExpenseDraft, FileEntry,
+    FileName, Lang, Line, NewFile, Quantity, User, VatRate,
+};
+use dossier::service::{NewDossierRequest, Operator, PersonRequest, Services};
+use dossier::store::Store;
+use tempfile::TempDir;
+
+/// A fresh store in its own temp dir.
+pub struct TestStore {
+    pub dir: TempDir,
+    pub services: Services,
+}
+
+impl TestStore {
+    pub fn new() -> TestStore {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::open(dir.path()).expect("store opens");
+        TestStore {
+            services: Services::new(store, "dossier.test"),
+            dir,
+        }
+    }
+
+    pub fn person(&self, name: &str, email: &str, staff: bool) -> User {
+        let request = PersonRequest {
+            name: name.into(),
+            emails: vec![EmailAddress::parse(email).expect("address")],
+            lang: Lang::Fr,
+            staff,
+            password: None,
+        };
+        self.services
+            .add_user(&Operator::command_line(), request)
+            .expect("person added")
+    }
+}
+
+pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("date")
+}
+
+pub fn quote_draft() -> DocumentDraft {
+    DocumentDraft {
+        title: "Travaux".into(),
+        date: date(2026, 3, 2),
+        status: DocStatus::Draft,
+        lines: vec![Line {
+            description: "Main d'œuvre".into(),
+            quantity: Quantity(2000),
+            unit_price: Cents(5000),
+            vat_rate: VatRate(2000),
+        }],
+    }
+}
+
+pub fn event_draft() -> EventDraft {
+    let start = Utc.with_ymd_and_hms(2026, 3, 10, 8, 0, 0).unwrap();
+    EventDraft {
+        title: "Visite".into(),
+        time: EventTime::Timed {
+            start,
+            end: start + chrono::Duration::hours(1),
+        },
+        place: "Sur place".into(),
+        description: String::new(),
+        attendees: vec![],
+    }
+}
+
+pub fn expense_draft(billed: bool) -> ExpenseDraft {
+    ExpenseDraft {
+        date: date(2026, 3, 3),
+        category: ExpenseCategory::Travel,
+        description: "Péage".into(),
+        amount: Cents(800),
+        vat: Cents(160),
+        billed_to_client: billed,
+    }
+}
+
+/// Stores `bytes` as a blob named `name`.
+pub fn blob(services: &Services, name: &str, bytes: &[u8]) -> BlobRef {
+    let stored = services.store().blobs().put(bytes).expect("blob stored");
+    BlobRef {
+        name: FileName::sanitize(name),
+        content_type: "application/octet-stream".into(),
+        size: stored.size,
+        sha256: stored.sha256,
+    }
+}
+
+/// Staff, a client person (company member or private person), an intervenant, a stranger,
+/// and one dossier with one of everything, all made through the services.
+pub struct World {
+    pub test: TestStore,
+    pub staff: User,
+    pub client: User,
+    pub intervenant: User,
+    pub stranger: User,
+    /// Assigned, for the "remove" row.
+    pub spare_intervenant: User,
+    /// Not assigned, for the "assign" row.
+    pub new_intervenant: User,
+    pub dossier: Dossier,
+    pub quote: Document,
+    pub order: Document,
+    pub billed: Expense,
+    pub unbilled: Expense,
+    pub event: Event,
+    pub file: FileEntry,
+    pub doomed_file: FileEntry,
+}
+
+impl World {
+    pub fn build(kind: ClientKind) -> World {
+        let test = TestStore::new();
+        let s = &test.services;
+        let op = Operator::command_line();
+        let staff = test.person("Claire Moreau", "claire@atelier.test", true);
+        let client = test.person("Hélène Garnier", "helene@client.test", false);
+        let intervenant = test.person("Thomas Fabre", "thomas@fabre.test", false);
+        let stranger = test.person("Eve Autre", "eve@autre.test", false);
+        let spare_intervenant = test.person("Nadia Benali", "nadia@benali.test", false);
+        let new_intervenant = test.person("Léo Plombier", "leo@plomb.test", false);
+        let client_row = match kind {
+            ClientKind::Company => {
+                let c = s.add_company(&op, "SCI Les Tilleuls", true).unwrap();
+                s.add_member(&op, c.id, &client.emails[0]).unwrap()
+            }
+            ClientKind::Person => s.add_person_client(&op, &client.emails[0], true).unwrap(),
+        };
+        // The stranger is a client too, of another company with its own dossier.
+        let other = s.add_company(&op, "Autre SARL", true).unwrap();
+        s.add_member(&op, other.id, &stranger.emails[0]).unwrap();
+        let request = |client| NewDossierRequest {
+            client,
+            title: "Cuisine".into(),
+            description: String::new(),
+        };
+        s.create_dossier(&staff, request(other.id)).unwrap();
+        let dossier = s.create_dossier(&staff, request(client_row.id)).unwrap();
+        let d = dossier.id;
+        s.assign_intervenant(&staff, d, intervenant.id, "Électricien")
+            .unwrap();
+        s.assign_intervenant(&staff, d, spare_intervenant.id, "Architecte")
+            .unwrap();
+        let quote = s
+            .create_document(&staff, d, DocKind::Quote, quote_draft(), None)
+            .unwrap();
+        let mut order_draft = quote_draft();
+        order_draft.status = DocStatus::Open;
+        let order = s
+            .create_document(&staff, d, DocKind::Order, order_draft, Some(quote.id))
+            .unwrap();
+        let receipt = |name: &str| Some(blob(s, name, name.as_bytes()));
+        let billed = s
+            .add_expense(&staff, d, expense_draft(true), receipt("billed.pdf"))
+            .unwrap();
+        let unbilled = s
+            .add_expense(&staff, d, expense_draft(false), receipt("unbilled.pdf"))
+            .unwrap();
+        let event = s.add_event(&staff, d, event_draft()).unwrap();
+        let new_file = |name: &str| NewFile {
+            blob: blob(s, name, format!("content of {name}").as_bytes()),
+        };
+        let file = s
+            .add_file(&staff, d, Door::Web, new_file("plan.pdf"))
+            .unwrap();
+        let doomed_file = s
+            .add_file(&staff, d, Door::Web, new_file("old.pdf"))
+            .unwrap();
+        World {
+            test,
+            staff,
+            client,
+            intervenant,
+            stranger,
+            spare_intervenant,
+            new_intervenant,
+            dossier,
+            quote,
+            order,
+            billed,
+            unbilled,
+            event,
+            file,
+            doomed_file,
+        }
+    }
+
+    pub fn services(&self) -> &Services {
+        &self.test.services
+    }
+}
+
+/// The real `dossier` binary.
+pub fn dossier_bin() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_dossier"));
+    command
+        .env_remove("DOSSIER_CONFIG")
+        .env("DOSSIER_LOG", "warn");
+    command
+}
+
+/// Runs `dossier --data DIR args…` to completion with `stdin` as input.
+pub fn run_dossier(data: &Path, args: &[&str], stdin: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = dossier_bin()
+        .arg("--data")
+        .arg(data)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("dossier starts");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("stdin written");
+    child.wait_with_output().expect("dossier ends")
+}
+
+/// A running `dossier serve`, killed on drop.
+pub struct Server {
+    pub child: Child,
+    pub http: String,
+    pub stdout: BufReader<std::process::ChildStdout>,
+}
+
+impl Server {
+    /// Starts `dossier --data DIR serve extra…` on a free port and reads its first line.
+    pub fn start(data: &Path, extra: &[&str]) -> Server {
+        let mut child = dossier_bin()
+            .arg("--data")
+            .arg(data)
+            .args(["--http", "127.0.0.1:0", "serve"])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("dossier serve starts");
+        let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+        let mut first = String::new();
+        stdout.read_line(&mut first).expect("first line");
+        let http = first
+            .trim()
+            .strip_prefix("listening http=")
+            .unwrap_or_else(|| panic!("first line names the address: {first:?}"))
+            .to_string();
+        Server {
+            child,
+            http,
+            stdout,
+        }
+    }
+
+    /// Sends SIGTERM and waits for the exit status.
+    pub fn terminate(mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill runs");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "server did not stop on SIGTERM");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// GET over plain HTTP/1.1; returns status and body.
+pub fn http_get(addr: &str, path: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("response");
+    let status = response
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("status line");
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}

@@ -1,0 +1,195 @@
+//! The store keeps what it acknowledged: a flush survives a reopen, blobs are on disk
+//! before anything names them, the same bytes take the space once, concurrent flushes
+//! share one disk flush, and the schema version is recorded.
+
+use std::sync::{Arc, Barrier};
+
+use dossier::Error;
+use dossier::domain::{ClientKind, Door, NewFile, NewMessage};
+use dossier::service::Services;
+use dossier::store::Store;
+use dossier::store::migrations;
+
+use crate::helpers::{World, blob};
+
+fn files_in(dir: &std::path::Path) -> usize {
+    walk(dir).len()
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+#[test]
+fn everything_flushed_is_there_after_reopening() {
+    let world = World::build(ClientKind::Company);
+    let s = world.services();
+    let message = NewMessage {
+        text: "Voici les photos".into(),
+        attachments: vec![NewFile {
+            blob: blob(s, "photo.jpg", b"jpeg bytes"),
+        }],
+        ..NewMessage::default()
+    };
+    s.post_message(&world.client, world.dossier.id, Door::Email, message)
+        .unwrap();
+    let before = s.dossier_view(&world.staff, world.dossier.id).unwrap();
+    let users = s.store().users().unwrap();
+    s.store().flush().unwrap();
+    let World { test, .. } = world;
+    let dir = test.dir;
+    drop(test.services);
+
+    let store = Store::open(dir.path()).expect("the store reopens");
+    let s = Services::new(store, "dossier.test");
+    let after = s
+        .dossier_view(&before_staff(&s), before.dossier.id)
+        .unwrap();
+    assert_eq!(after.dossier, before.dossier);
+    assert_eq!(after.messages, before.messages);
+    assert_eq!(after.files, before.files);
+    assert_eq!(after.documents, before.documents);
+    assert_eq!(after.events, before.events);
+    assert_eq!(after.expenses, before.expenses);
+    assert_eq!(after.intervenants, before.intervenants);
+    assert_eq!(s.store().users().unwrap(), users);
+    for file in &after.files {
+        assert!(
+            s.store().blobs().exists(&file.blob.sha256),
+            "{} has its content",
+            file.blob.name
+        );
+    }
+}
+
+fn before_staff(s: &Services) -> dossier::domain::User {
+    s.store()
+        .users()
+        .unwrap()
+        .into_iter()
+        .find(|u| u.staff)
+        .unwrap()
+}
+
+#[test]
+fn a_blob_never_committed_is_named_by_nothing_and_a_named_blob_is_never_missing() {
+    let world = World::build(ClientKind::Company);
+    let s = world.services();
+    // A blob written, then the metadata refused (the dossier closed meanwhile).
+    s.close_dossier(&world.staff, world.dossier.id).unwrap();
+    let orphan = blob(s, "late.pdf", b"written but never committed");
+    let refused = s.add_file(
+        &world.client,
+        world.dossier.id,
+        Door::Web,
+        NewFile {
+            blob: orphan.clone(),
+        },
+    );
+    assert!(matches!(refused, Err(Error::Closed)));
+    let files = s.files(&world.staff, world.dossier.id).unwrap();
+    assert!(
+        files.iter().all(|f| f.blob.sha256 != orphan.sha256),
+        "the orphan blob is not referenced"
+    );
+    // Every file row names a blob that is on disk.
+    for file in &files {
+        assert!(s.store().blobs().exists(&file.blob.sha256));
+    }
+    // A file whose content was never stored is refused instead of dangling.
+    s.reopen_dossier(&world.staff, world.dossier.id).unwrap();
+    let mut ghost = orphan;
+    ghost.sha256 = "0".repeat(64);
+    let refused = s.add_file(
+        &world.staff,
+        world.dossier.id,
+        Door::Web,
+        NewFile { blob: ghost },
+    );
+    assert!(matches!(refused, Err(Error::Storage(_))), "{refused:?}");
+    assert_eq!(
+        s.files(&world.staff, world.dossier.id).unwrap().len(),
+        files.len()
+    );
+}
+
+#[test]
+fn the_same_bytes_stored_twice_take_the_space_once() {
+    let world = World::build(ClientKind::Person);
+    let s = world.services();
+    let blobs_dir = world.test.dir.path().join("blobs");
+    let before = files_in(&blobs_dir);
+    let a = blob(s, "a.pdf", b"identical content");
+    let b = blob(s, "b.pdf", b"identical content");
+    assert_eq!(a.sha256, b.sha256);
+    assert_eq!(files_in(&blobs_dir), before + 1);
+    assert!(
+        walk(&blobs_dir.join("tmp")).is_empty(),
+        "no temporary file is left behind"
+    );
+    let path = s.store().blobs().path(&a.sha256);
+    assert!(
+        path.ends_with(format!("{}/{}", &a.sha256[..2], &a.sha256[2..])),
+        "{path:?}"
+    );
+}
+
+#[test]
+fn concurrent_flushes_share_disk_flushes() {
+    let world = World::build(ClientKind::Company);
+    let store = world.services().store().clone();
+    let callers = 16;
+    let start = store.physical_flushes();
+    let barrier = Arc::new(Barrier::new(callers));
+    let threads: Vec<_> = (0..callers)
+        .map(|_| {
+            let (store, barrier) = (store.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                barrier.wait();
+                store.flush()
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().unwrap().expect("flush");
+    }
+    let physical = store.physical_flushes() - start;
+    println!("{callers} concurrent flush calls took {physical} disk flushes");
+    assert!(
+        physical >= 1 && physical < callers as u64,
+        "{physical} disk flushes for {callers} callers"
+    );
+}
+
+#[test]
+fn a_new_store_records_the_latest_schema_version_and_reopens() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(migrations::version(&store).unwrap(), migrations::latest());
+    drop(store);
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(migrations::version(&store).unwrap(), migrations::latest());
+}
+
+#[test]
+fn a_second_process_cannot_open_a_store_in_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let _store = Store::open(dir.path()).unwrap();
+    // sled's lock is per process (fcntl), so the check needs the real binary.
+    let out = crate::helpers::run_dossier(dir.path(), &["admin", "list"], "");
+    assert_eq!(out.status.code(), Some(75), "try again later");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("in use by another dossier process"),
+        "{stderr}"
+    );
+}

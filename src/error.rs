@@ -22,6 +22,9 @@ pub enum Error {
     /// The input clashes with what exists (an address already in use…).
     #[error("{0}")]
     Conflict(String),
+    /// This piece of work was already done (the same mail ingested twice).
+    #[error("this was already recorded")]
+    Duplicate,
     /// The data folder is used by another process (sled holds a lock).
     #[error("the data folder {0} is in use by another dossier process")]
     Locked(String),

@@ -176,7 +176,11 @@ impl Dossier {
     /// The dossier's mail address at `domain`: its number for people, its key for safety
     /// (`2026-0042-3f9a…@domain`).
     pub fn mail_address(&self, domain: &str) -> String {
-        format!("{}-{}@{domain}", self.number, self.mail_key.as_str())
+        let ours = super::OurAddress::Dossier {
+            number: self.number,
+            key: self.mail_key.clone(),
+        };
+        ours.at(domain)
     }
 }
 

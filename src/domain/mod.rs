@@ -2,17 +2,20 @@
 //! and their contents, money. Everything here is built once at a boundary (form, mail,
 //! CLI, store) and trusted inside.
 
+mod addresses;
 mod discussion;
 mod documents;
 mod dossier;
 mod email;
 mod ids;
 mod items;
+mod mail;
 pub mod money;
 mod outbox;
 mod people;
 pub mod text;
 
+pub use addresses::{OurAddress, Token};
 pub use discussion::{BlobRef, Door, FileEntry, MailOrigin, Message, NewFile, NewMessage};
 pub use documents::{DocKind, DocNumber, DocStatus, Document, DocumentDraft};
 pub use dossier::{Dossier, DossierNumber, HistoryEntry, HistoryKind, MailKey, NewDossier, Status};
@@ -21,6 +24,10 @@ pub use ids::*;
 pub use items::{
     Activity, ActivityDraft, Assignment, Event, EventDraft, EventTime, Expense, ExpenseCategory,
     ExpenseDraft,
+};
+pub use mail::{
+    AddressHealth, BounceTarget, Entrance, Envelope, HARD_BOUNCE_LIMIT, HeldId, HeldMail, LogEntry,
+    LogId, Outcome, ReplyAddress,
 };
 pub use money::{Cents, Line, Quantity, Totals, VatRate};
 pub use outbox::{EventChange, Intent, Subject};

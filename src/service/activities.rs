@@ -1,6 +1,8 @@
 //! Activities (time entries): staff record them, every actor sees them in detail.
 
-use crate::domain::{Activity, ActivityDraft, DocKind, Document, DossierId, User, text};
+use crate::domain::{
+    Activity, ActivityDraft, ActivityId, DocKind, Document, DossierId, User, text,
+};
 use crate::error::{Error, Result};
 use crate::policy::Action;
 use crate::store::Change;
@@ -22,6 +24,26 @@ impl Services {
         draft: ActivityDraft,
     ) -> Result<Activity> {
         self.authorize(actor, dossier, Action::RecordActivities)?;
+        let draft = self.checked_activity(dossier, draft)?;
+        let activity = Activity {
+            id: self.store.new_id()?,
+            dossier,
+            user: draft.user,
+            date: draft.date,
+            minutes: draft.minutes,
+            description: draft.description,
+            order: draft.order,
+            created_by: actor.id,
+            created_at: now(),
+        };
+        let mut change = Change::to(dossier);
+        change.put(&activity)?;
+        self.store.apply(&change)?;
+        Ok(activity)
+    }
+
+    /// Checks a time entry: duration, order of this dossier, known person; cleans the text.
+    fn checked_activity(&self, dossier: DossierId, draft: ActivityDraft) -> Result<ActivityDraft> {
         if draft.minutes == 0 || draft.minutes > 24 * 60 {
             return Err(Error::Invalid(
                 "A time entry lasts between 1 minute and 24 hours.".into(),
@@ -36,20 +58,32 @@ impl Services {
             }
         }
         self.store.user(draft.user)?.ok_or(Error::NotFound)?;
-        let activity = Activity {
-            id: self.store.new_id()?,
-            dossier,
-            user: draft.user,
-            date: draft.date,
-            minutes: draft.minutes,
+        Ok(ActivityDraft {
             description: invalid(text::body(&draft.description, 2_000, "description"))?,
-            order: draft.order,
-            created_by: actor.id,
-            created_at: now(),
-        };
-        let mut change = Change::to(dossier);
-        change.put(&activity)?;
-        self.store.apply(&change)?;
-        Ok(activity)
+            ..draft
+        })
+    }
+}
+
+impl Services {
+    /// Corrects a time entry (staff).
+    pub fn edit_activity(
+        &self,
+        actor: &User,
+        dossier: DossierId,
+        id: ActivityId,
+        draft: ActivityDraft,
+    ) -> Result<Activity> {
+        self.authorize(actor, dossier, Action::RecordActivities)?;
+        let checked = self.checked_activity(dossier, draft)?;
+        self.store
+            .update_item(dossier, id.raw(), None, |a: &mut Activity| {
+                a.user = checked.user;
+                a.date = checked.date;
+                a.minutes = checked.minutes;
+                a.description = checked.description.clone();
+                a.order = checked.order;
+                Ok(())
+            })
     }
 }

@@ -9,7 +9,7 @@ use super::tx::{Tx, TxResult, abort};
 use super::{Store, Tree, keys};
 use crate::domain::{
     Activity, Assignment, DocNumber, Document, Dossier, DossierId, Event, Expense, FileEntry,
-    HistoryEntry, Intent, Message, Status,
+    HistoryEntry, Intent, LogEntry, Message, Status,
 };
 use crate::error::{Error, Result};
 
@@ -45,10 +45,10 @@ item!(Activity, Tree::Activities);
 item!(Message, Tree::Messages);
 
 enum Op {
-    Put(Tree, [u8; 16], Vec<u8>),
-    Mark(Tree, [u8; 16]),
-    Remove(Tree, [u8; 16]),
-    Notify([u8; 8], Vec<u8>),
+    Put(Tree, Vec<u8>, Vec<u8>),
+    Mark(Tree, Vec<u8>),
+    Remove(Tree, Vec<u8>),
+    Claim(Vec<u8>),
     Record(HistoryEntry),
 }
 
@@ -58,8 +58,8 @@ pub struct Change {
     ops: Vec<Op>,
 }
 
-fn key_of<I: Item>(item: &I) -> [u8; 16] {
-    keys::two(item.dossier().raw(), item.raw_id())
+fn key_of<I: Item>(item: &I) -> Vec<u8> {
+    keys::two(item.dossier().raw(), item.raw_id()).to_vec()
 }
 
 impl Change {
@@ -88,7 +88,8 @@ impl Change {
     /// Assigns an intervenant: the assignment and the intervenant's dossier index.
     pub fn assign(&mut self, assignment: &Assignment) -> Result<&mut Self> {
         let index = keys::two(assignment.user.raw(), assignment.dossier.raw());
-        self.ops.push(Op::Mark(Tree::DossiersByIntervenant, index));
+        self.ops
+            .push(Op::Mark(Tree::DossiersByIntervenant, index.to_vec()));
         self.put(assignment)
     }
 
@@ -96,14 +97,30 @@ impl Change {
     pub fn unassign(&mut self, assignment: &Assignment) -> &mut Self {
         let index = keys::two(assignment.user.raw(), assignment.dossier.raw());
         self.ops
-            .push(Op::Remove(Tree::DossiersByIntervenant, index));
+            .push(Op::Remove(Tree::DossiersByIntervenant, index.to_vec()));
         self.remove(assignment)
     }
 
     /// Writes a notification intent to the outbox.
     pub fn notify(&mut self, intent: &Intent) -> Result<&mut Self> {
-        let key = keys::one(intent.id.raw());
-        self.ops.push(Op::Notify(key, serde_json::to_vec(intent)?));
+        let key = keys::one(intent.id.raw()).to_vec();
+        self.ops
+            .push(Op::Put(Tree::Outbox, key, serde_json::to_vec(intent)?));
+        Ok(self)
+    }
+
+    /// Claims a piece of work done once (see [`Store::is_claimed`]); the whole change is
+    /// refused with [`Error::Duplicate`] if it was claimed before.
+    pub fn claim(&mut self, claim: &str) -> &mut Self {
+        self.ops.push(Op::Claim(claim.as_bytes().to_vec()));
+        self
+    }
+
+    /// Writes a line of the mail processing log.
+    pub fn log(&mut self, entry: &LogEntry) -> Result<&mut Self> {
+        let key = keys::one(entry.id.raw()).to_vec();
+        self.ops
+            .push(Op::Put(Tree::MailLog, key, serde_json::to_vec(entry)?));
         Ok(self)
     }
 
@@ -121,7 +138,7 @@ impl Change {
                 Op::Put(tree, key, bytes) => tx.put_raw(*tree, key, bytes)?,
                 Op::Mark(tree, key) => tx.mark(*tree, key)?,
                 Op::Remove(tree, key) => tx.remove(*tree, key)?,
-                Op::Notify(key, bytes) => tx.put_raw(Tree::Outbox, key, bytes)?,
+                Op::Claim(key) => claim(tx, key)?,
                 Op::Record(entry) => history.push(entry.clone()),
             }
         }
@@ -132,6 +149,14 @@ impl Change {
         }
         Ok(())
     }
+}
+
+/// Marks a claim, refusing one already made.
+pub(super) fn claim(tx: &Tx, key: &[u8]) -> TxResult<()> {
+    if tx.contains(Tree::MailClaims, key)? {
+        return abort(Error::Duplicate);
+    }
+    tx.mark(Tree::MailClaims, key)
 }
 
 /// Reads the dossier inside the transaction and refuses if it is missing or closed.

@@ -9,6 +9,7 @@ mod dossiers;
 mod flush;
 mod items;
 mod keys;
+mod mail;
 pub mod migrations;
 mod outbox;
 mod people;
@@ -66,11 +67,25 @@ pub enum Tree {
     Messages,
     /// id → Intent: notifications to make.
     Outbox,
+    /// reply token → ReplyAddress.
+    ReplyTokens,
+    /// (dossier, user) → reply token.
+    ReplyIndex,
+    /// bounce token → BounceTarget.
+    BounceTokens,
+    /// address → AddressHealth.
+    AddressHealth,
+    /// claim text → (): work done once (a spooled message per recipient, a Message-ID per dossier).
+    MailClaims,
+    /// id → LogEntry: the mail processing log.
+    MailLog,
+    /// id → HeldMail.
+    Held,
 }
 
 impl Tree {
     /// Every tree, in discriminant order.
-    const ALL: [Tree; 18] = [
+    const ALL: [Tree; 25] = [
         Tree::Meta,
         Tree::Users,
         Tree::UserEmails,
@@ -89,6 +104,13 @@ impl Tree {
         Tree::Activities,
         Tree::Messages,
         Tree::Outbox,
+        Tree::ReplyTokens,
+        Tree::ReplyIndex,
+        Tree::BounceTokens,
+        Tree::AddressHealth,
+        Tree::MailClaims,
+        Tree::MailLog,
+        Tree::Held,
     ];
 
     fn name(self) -> &'static str {
@@ -111,6 +133,13 @@ impl Tree {
             Tree::Activities => "activities",
             Tree::Messages => "messages",
             Tree::Outbox => "outbox",
+            Tree::ReplyTokens => "reply_tokens",
+            Tree::ReplyIndex => "reply_index",
+            Tree::BounceTokens => "bounce_tokens",
+            Tree::AddressHealth => "address_health",
+            Tree::MailClaims => "mail_claims",
+            Tree::MailLog => "mail_log",
+            Tree::Held => "held",
         }
     }
 }

@@ -8,9 +8,10 @@ use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use dossier::domain::{
-    BlobRef, Cents, ClientKind, DocKind, DocStatus, Document, DocumentDraft, Door, Dossier,
-    EmailAddress, Event, EventDraft, EventTime, Expense, ExpenseCategory, ExpenseDraft, FileEntry,
-    FileName, Lang, Line, NewFile, Quantity, User, VatRate,
+    Activity, ActivityDraft, BlobRef, Cents, ClientKind, DocKind, DocStatus, Document,
+    DocumentDraft, Door, Dossier, EmailAddress, Event, EventDraft, EventTime, Expense,
+    ExpenseCategory, ExpenseDraft, FileEntry, FileName, Lang, Line, NewFile, Quantity, User,
+    VatRate,
 };
 use dossier::service::{NewDossierRequest, Operator, PersonRequest, Services};
 use dossier::store::Store;
@@ -89,6 +90,16 @@ pub fn expense_draft(billed: bool) -> ExpenseDraft {
     }
 }
 
+pub fn activity_draft(who: &User, order: &Document) -> ActivityDraft {
+    ActivityDraft {
+        user: who.id,
+        date: date(2026, 3, 4),
+        minutes: 90,
+        description: "Pose".into(),
+        order: Some(order.id),
+    }
+}
+
 /// Stores `bytes` as a blob named `name`.
 pub fn blob(services: &Services, name: &str, bytes: &[u8]) -> BlobRef {
     let stored = services.store().blobs().put(bytes).expect("blob stored");
@@ -118,6 +129,7 @@ pub struct World {
     pub billed: Expense,
     pub unbilled: Expense,
     pub event: Event,
+    pub activity: Activity,
     pub file: FileEntry,
     pub doomed_file: FileEntry,
 }
@@ -171,6 +183,9 @@ impl World {
             .add_expense(&staff, d, expense_draft(false), receipt("unbilled.pdf"))
             .unwrap();
         let event = s.add_event(&staff, d, event_draft()).unwrap();
+        let activity = s
+            .record_activity(&staff, d, activity_draft(&staff, &order))
+            .unwrap();
         let new_file = |name: &str| NewFile {
             blob: blob(s, name, format!("content of {name}").as_bytes()),
         };
@@ -194,6 +209,7 @@ impl World {
             billed,
             unbilled,
             event,
+            activity,
             file,
             doomed_file,
         }

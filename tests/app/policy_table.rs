@@ -3,12 +3,10 @@
 //! answers are written here independently of `policy.rs`; a mismatch names its row.
 
 use dossier::Error;
-use dossier::domain::{
-    ActivityDraft, ClientKind, DocKind, Door, NewFile, NewMessage, Status, User,
-};
+use dossier::domain::{ClientKind, DocKind, Door, NewFile, NewMessage, Status, User};
 use dossier::service::NewDossierRequest;
 
-use crate::helpers::{World, blob, event_draft, expense_draft, quote_draft};
+use crate::helpers::{World, activity_draft, blob, event_draft, expense_draft, quote_draft};
 
 /// What one role should get.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -325,16 +323,26 @@ const ROWS: &[Row] = &[
         client: No,
         intervenant: No,
         attempt: |w, u| {
-            let draft = ActivityDraft {
-                user: w.staff.id,
-                date: crate::helpers::date(2026, 3, 4),
-                minutes: 90,
-                description: "Pose".into(),
-                order: Some(w.order.id),
-            };
+            let draft = activity_draft(&w.staff, &w.order);
             w.services()
                 .record_activity(u, w.dossier.id, draft)
                 .map(drop)
+        },
+    },
+    Row {
+        name: "edit activities",
+        change: true,
+        staff: Yes,
+        client: No,
+        intervenant: No,
+        attempt: |w, u| {
+            let mut draft = activity_draft(&w.staff, &w.order);
+            draft.minutes = 120;
+            let edited = w
+                .services()
+                .edit_activity(u, w.dossier.id, w.activity.id, draft)?;
+            assert_eq!(edited.minutes, 120);
+            Ok(())
         },
     },
     Row {

@@ -1,0 +1,153 @@
+//! What the mail doors record: reply and bounce addresses, the processing log, held
+//! mail, claims (work done once), and the health of the addresses we send to.
+
+use chrono::Utc;
+
+use super::tx::abort;
+use super::{Store, Tree, keys};
+use crate::domain::{
+    AddressHealth, BounceTarget, DossierId, EmailAddress, HARD_BOUNCE_LIMIT, HeldId, HeldMail,
+    LogEntry, ReplyAddress, Token, UserId,
+};
+use crate::error::{Error, Result};
+
+impl Store {
+    /// The reply address of `user` on `dossier`, made on first use.
+    pub fn reply_address(&self, dossier: DossierId, user: UserId) -> Result<ReplyAddress> {
+        let fresh = ReplyAddress {
+            token: Token::generate(),
+            dossier,
+            user,
+            created_at: Utc::now(),
+            revoked: false,
+        };
+        self.write(|tx| {
+            let index = keys::two(dossier.raw(), user.raw());
+            if let Some(token) = tx.get::<Token>(Tree::ReplyIndex, &index)?
+                && let Some(existing) =
+                    tx.get::<ReplyAddress>(Tree::ReplyTokens, token.as_str().as_bytes())?
+            {
+                return Ok(existing);
+            }
+            tx.put(Tree::ReplyIndex, &index, &fresh.token)?;
+            tx.put(Tree::ReplyTokens, fresh.token.as_str().as_bytes(), &fresh)?;
+            Ok(fresh.clone())
+        })
+    }
+
+    /// The reply address with this token.
+    pub fn reply_by_token(&self, token: &Token) -> Result<Option<ReplyAddress>> {
+        self.get(Tree::ReplyTokens, token.as_str().as_bytes())
+    }
+
+    /// Revokes a reply address: mail to it is held from now on, and the next
+    /// notification gets a new one.
+    pub fn revoke_reply(&self, token: &Token) -> Result<()> {
+        self.write(|tx| {
+            let Some(mut reply) =
+                tx.get::<ReplyAddress>(Tree::ReplyTokens, token.as_str().as_bytes())?
+            else {
+                return abort(Error::NotFound);
+            };
+            reply.revoked = true;
+            tx.put(Tree::ReplyTokens, token.as_str().as_bytes(), &reply)?;
+            tx.remove(
+                Tree::ReplyIndex,
+                &keys::two(reply.dossier.raw(), reply.user.raw()),
+            )
+        })
+    }
+
+    /// Records where a new bounce address points.
+    pub fn insert_bounce_target(&self, target: &BounceTarget) -> Result<()> {
+        self.write(|tx| tx.put(Tree::BounceTokens, target.token.as_str().as_bytes(), target))
+    }
+
+    /// Where a bounce address points.
+    pub fn bounce_target(&self, token: &Token) -> Result<Option<BounceTarget>> {
+        self.get(Tree::BounceTokens, token.as_str().as_bytes())
+    }
+
+    /// Counts a bounce against `email`; three hard bounces stop mail to it.
+    pub fn record_bounce(&self, email: &EmailAddress, hard: bool) -> Result<AddressHealth> {
+        let now = Utc::now();
+        self.write(|tx| {
+            let key = email.as_str().as_bytes();
+            let mut health = tx
+                .get::<AddressHealth>(Tree::AddressHealth, key)?
+                .unwrap_or(AddressHealth {
+                    email: email.clone(),
+                    hard_bounces: 0,
+                    soft_bounces: 0,
+                    last_bounce: None,
+                    stopped: false,
+                });
+            if hard {
+                health.hard_bounces += 1;
+            } else {
+                health.soft_bounces += 1;
+            }
+            health.last_bounce = Some(now);
+            health.stopped = health.hard_bounces >= HARD_BOUNCE_LIMIT;
+            tx.put(Tree::AddressHealth, key, &health)?;
+            Ok(health)
+        })
+    }
+
+    /// Bounces seen for `email`, if any.
+    pub fn address_health(&self, email: &EmailAddress) -> Result<Option<AddressHealth>> {
+        self.get(Tree::AddressHealth, email.as_str().as_bytes())
+    }
+
+    /// Whether a piece of work was claimed (done) already.
+    pub fn is_claimed(&self, claim: &str) -> Result<bool> {
+        Ok(self.tree(Tree::MailClaims).contains_key(claim.as_bytes())?)
+    }
+
+    /// Writes a log line (and claims) for an outcome that stores nothing else.
+    pub fn log_mail(&self, entry: &LogEntry, claims: &[String]) -> Result<()> {
+        self.write(|tx| {
+            for claim in claims {
+                super::items::claim(tx, claim.as_bytes())?;
+            }
+            tx.put(Tree::MailLog, &keys::one(entry.id.raw()), entry)
+        })
+    }
+
+    /// Holds a message for review, with its log line and claims, in one transaction.
+    pub fn hold_mail(&self, held: &HeldMail, entry: &LogEntry, claims: &[String]) -> Result<()> {
+        self.write(|tx| {
+            for claim in claims {
+                super::items::claim(tx, claim.as_bytes())?;
+            }
+            tx.put(Tree::Held, &keys::one(held.id.raw()), held)?;
+            tx.put(Tree::MailLog, &keys::one(entry.id.raw()), entry)
+        })
+    }
+
+    /// The mail log, newest first, at most `limit` lines.
+    pub fn mail_log(&self, limit: usize) -> Result<Vec<LogEntry>> {
+        self.tree(Tree::MailLog)
+            .iter()
+            .rev()
+            .take(limit)
+            .map(|entry| Ok(serde_json::from_slice(&entry?.1)?))
+            .collect()
+    }
+
+    /// Every held message, oldest first.
+    pub fn held_mail(&self) -> Result<Vec<HeldMail>> {
+        self.scan(Tree::Held, &[])
+    }
+
+    /// One held message.
+    pub fn held(&self, id: HeldId) -> Result<Option<HeldMail>> {
+        self.get(Tree::Held, &keys::one(id.raw()))
+    }
+
+    /// Removes a held message (approved or discarded).
+    pub fn remove_held(&self, id: HeldId) -> Result<()> {
+        self.tree(Tree::Held).remove(keys::one(id.raw()))?;
+        Ok(())
+    }
+}

@@ -2,6 +2,7 @@
 //! failure becomes a [`Failure`]: one line for the person and a sysexits code.
 
 mod admin;
+mod inspect;
 mod serve;
 
 use clap::{Parser, Subcommand};
@@ -26,6 +27,8 @@ enum Command {
     /// Manage staff, people and clients from the command line.
     #[command(subcommand)]
     Admin(admin::AdminCommand),
+    /// Print as JSON what the mail pipeline would decide about one message.
+    Inspect(inspect::InspectArgs),
 }
 
 /// sysexits codes used by the commands.
@@ -34,6 +37,8 @@ pub mod exit {
     pub const OK: u8 = 0;
     /// Bad input data (EX_DATAERR).
     pub const DATA: u8 = 65;
+    /// An input file cannot be read (EX_NOINPUT).
+    pub const NO_INPUT: u8 = 66;
     /// A service the command needs is missing (EX_UNAVAILABLE).
     pub const UNAVAILABLE: u8 = 69;
     /// Internal error (EX_SOFTWARE).
@@ -80,10 +85,14 @@ impl From<ConfigError> for Failure {
 impl Cli {
     /// Runs the chosen command.
     pub fn run(self) -> Result<(), Failure> {
+        if let Command::Inspect(args) = self.command {
+            return inspect::run(args);
+        }
         let config = Config::load(&self.config)?;
         match self.command {
             Command::Serve(args) => serve::run(config, args),
             Command::Admin(command) => admin::run(config, command),
+            Command::Inspect(_) => unreachable!("handled above"),
         }
     }
 }

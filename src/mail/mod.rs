@@ -2,4 +2,11 @@
 //! (classify, trim, attachments), the one pipeline behind every door, and the SMTP /
 //! LMTP session. Nothing here sends mail.
 
+pub mod analysis;
+pub mod classify;
+pub mod html;
 pub mod spool;
+pub mod trim;
+
+/// The header our notifications carry; mail that has it is never posted.
+pub const LOOP_HEADER: &str = "X-Dossier-Loop";

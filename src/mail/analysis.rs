@@ -1,0 +1,374 @@
+//! What one raw message is, decided without touching the store: its class (reply,
+//! auto-reply, bounce, loop), its sender, the kept and elided text, its attachments and
+//! the reasons behind each decision. `dossier inspect` prints exactly this.
+
+use std::sync::LazyLock;
+
+use mail_parser::{
+    Encoding, HeaderValue, Message, MessageParser, MessagePart, MimeHeaders, PartType,
+};
+use regex::Regex;
+use serde::Serialize;
+
+use super::classify::{self, Class};
+use super::trim::{Trimmed, trim};
+use crate::domain::{EmailAddress, FileName};
+
+/// "Fwd:", "TR :", "WG:" subjects.
+static FORWARD_SUBJECT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^\s*(fwd?|tr|wg|rv|enc)\s*:").expect("valid pattern"));
+
+/// Bounds against mail bombs.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Largest header block, in bytes.
+    pub max_header_bytes: usize,
+    /// Most MIME parts.
+    pub max_parts: usize,
+    /// Deepest MIME nesting.
+    pub max_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_header_bytes: 512 * 1024,
+            max_parts: 1_000,
+            max_depth: 32,
+        }
+    }
+}
+
+/// What the analysis needs besides the bytes.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// The envelope sender was the null sender `<>` (bounces, automatic mail).
+    pub null_sender: bool,
+    /// The `authserv-id` whose `Authentication-Results` we trust, if any.
+    pub trusted_authserv: Option<String>,
+    /// Bounds.
+    pub limits: Limits,
+}
+
+/// One attachment, decoded.
+#[derive(Debug, Clone, Serialize)]
+pub struct Attachment {
+    /// Safe file name.
+    pub name: FileName,
+    /// MIME type, lower case.
+    pub content_type: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// An image the HTML body shows through `cid:`: it stays with its message.
+    pub inline: bool,
+    /// The decoded content.
+    #[serde(skip)]
+    pub bytes: Vec<u8>,
+}
+
+/// Everything decided about one message.
+#[derive(Debug, Clone, Serialize)]
+pub struct Analysis {
+    /// reply, auto-reply, bounce, loop or malformed.
+    pub class: Class,
+    /// The From address.
+    pub from: Option<String>,
+    /// The From display name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from_name: Option<String>,
+    /// Subject.
+    pub subject: String,
+    /// Message-ID, without angle brackets.
+    pub message_id: Option<String>,
+    /// The kept text.
+    pub text: String,
+    /// The cut part.
+    pub elided: String,
+    /// Attachments.
+    pub attachments: Vec<Attachment>,
+    /// Why it was classified, trimmed and bounded as it was.
+    pub reasons: Vec<String>,
+    /// A trusted `Authentication-Results` says DMARC failed.
+    pub dmarc_fail: bool,
+    /// For bounces: the addresses that failed, and whether permanently.
+    pub bounced: Vec<(String, bool)>,
+    /// Message-IDs this one answers (In-Reply-To, References).
+    #[serde(skip)]
+    pub references: Vec<String>,
+}
+
+impl Analysis {
+    /// The From address, parsed.
+    pub fn from_address(&self) -> Option<EmailAddress> {
+        self.from
+            .as_deref()
+            .and_then(|f| EmailAddress::parse(f).ok())
+    }
+
+    fn malformed(reason: String) -> Analysis {
+        Analysis {
+            class: Class::Malformed,
+            from: None,
+            from_name: None,
+            subject: String::new(),
+            message_id: None,
+            text: String::new(),
+            elided: String::new(),
+            attachments: Vec::new(),
+            reasons: vec![reason],
+            dmarc_fail: false,
+            bounced: Vec::new(),
+            references: Vec::new(),
+        }
+    }
+}
+
+/// The header block's length: up to the first empty line.
+fn header_len(raw: &[u8]) -> usize {
+    let crlf = raw.windows(4).position(|w| w == b"\r\n\r\n");
+    let lf = raw.windows(2).position(|w| w == b"\n\n");
+    match (crlf, lf) {
+        (Some(a), Some(b)) => a.min(b),
+        (Some(a), None) | (None, Some(a)) => a,
+        (None, None) => raw.len(),
+    }
+}
+
+/// Analyses one raw message.
+pub fn analyze(raw: &[u8], context: &Context) -> Analysis {
+    let limits = &context.limits;
+    if header_len(raw) > limits.max_header_bytes {
+        return Analysis::malformed(format!(
+            "the header is larger than {} KiB",
+            limits.max_header_bytes / 1024
+        ));
+    }
+    // Some programs put blank lines before the header; read past them.
+    let start = raw
+        .iter()
+        .position(|b| !matches!(b, b'\r' | b'\n'))
+        .unwrap_or(raw.len());
+    let raw = &raw[start..];
+    let Some(message) = MessageParser::default().parse(raw) else {
+        return Analysis::malformed("the message cannot be parsed as e-mail".into());
+    };
+    if message.headers().is_empty() {
+        return Analysis::malformed("the message has no header".into());
+    }
+    if message.parts.len() > limits.max_parts {
+        return Analysis::malformed(format!(
+            "the message has more than {} MIME parts",
+            limits.max_parts
+        ));
+    }
+    let depth = depth(&message, 0, 0);
+    if depth > limits.max_depth {
+        return Analysis::malformed(format!(
+            "the MIME structure is nested deeper than {}",
+            limits.max_depth
+        ));
+    }
+    build(raw, &message, context)
+}
+
+/// The nesting depth of part `id`.
+fn depth(message: &Message, id: usize, level: usize) -> usize {
+    if level > 64 {
+        return level;
+    }
+    match message.parts.get(id).map(|p| &p.body) {
+        Some(PartType::Multipart(children)) => children
+            .iter()
+            .map(|c| depth(message, *c as usize, level + 1))
+            .max()
+            .unwrap_or(level),
+        Some(PartType::Message(inner)) => depth(inner, 0, level + 1),
+        _ => level,
+    }
+}
+
+fn build(raw: &[u8], message: &Message, context: &Context) -> Analysis {
+    let mut reasons = Vec::new();
+    let from = message.from().and_then(|a| a.first());
+    let (class, class_reasons) = classify::classify(message, context.null_sender);
+    reasons.extend(class_reasons);
+    let body = body_text(message, &mut reasons);
+    let subject = message.subject().unwrap_or("").trim();
+    let forwarded = FORWARD_SUBJECT.is_match(subject);
+    if forwarded {
+        reasons.push("the subject says it is a forward: the embedded message is kept".into());
+    }
+    let Trimmed { kept, elided } = trim(&body, forwarded);
+    if !elided.is_empty() {
+        reasons.push(format!(
+            "cut {} lines of quoted history or signature",
+            elided.lines().count()
+        ));
+    }
+    let attachments = attachments(raw, message, &mut reasons);
+    let dmarc_fail = classify::dmarc_failed(message, context.trusted_authserv.as_deref());
+    if dmarc_fail {
+        reasons.push("a trusted Authentication-Results says dmarc=fail".into());
+    }
+    Analysis {
+        class,
+        from: from.and_then(|a| a.address()).map(|a| a.to_lowercase()),
+        from_name: from.and_then(|a| a.name()).map(str::to_string),
+        subject: subject.to_string(),
+        message_id: message.message_id().map(str::to_string),
+        text: kept,
+        elided,
+        attachments,
+        reasons,
+        dmarc_fail,
+        bounced: if class == Class::Bounce {
+            classify::bounced(message)
+        } else {
+            Vec::new()
+        },
+        references: references(message),
+    }
+}
+
+fn references(message: &Message) -> Vec<String> {
+    let mut ids = Vec::new();
+    for value in [message.in_reply_to(), message.references()] {
+        match value {
+            HeaderValue::Text(id) => ids.push(id.to_string()),
+            HeaderValue::TextList(list) => ids.extend(list.iter().map(|id| id.to_string())),
+            _ => {}
+        }
+    }
+    ids
+}
+
+/// The body as text: text/plain parts when they say something, else the HTML converted.
+fn body_text(message: &Message, reasons: &mut Vec<String>) -> String {
+    let texts: Vec<&str> = message
+        .text_body
+        .iter()
+        .filter_map(|id| match &message.parts.get(*id as usize)?.body {
+            PartType::Text(text) => Some(text.as_ref()),
+            _ => None,
+        })
+        .collect();
+    if texts.iter().any(|t| !t.trim().is_empty()) {
+        return texts.join("\n\n");
+    }
+    let htmls: Vec<String> = message
+        .html_body
+        .iter()
+        .filter_map(|id| match &message.parts.get(*id as usize)?.body {
+            PartType::Html(html) => Some(super::html::to_text(html)),
+            _ => None,
+        })
+        .collect();
+    if !htmls.is_empty() {
+        reasons.push("no text/plain part: the HTML part was converted to text".into());
+        return htmls.join("\n\n");
+    }
+    if message.parts.len() == 1 {
+        // A multipart without any boundary in its body: read the body as text.
+        let body = message
+            .raw_message()
+            .get(message.parts[0].offset_body as usize..)
+            .unwrap_or(&[]);
+        reasons.push("the body has no MIME part: it was read as plain text".into());
+        return String::from_utf8_lossy(body).into_owned();
+    }
+    String::new()
+}
+
+fn attachments(raw: &[u8], message: &Message, reasons: &mut Vec<String>) -> Vec<Attachment> {
+    let html: String = message
+        .html_body
+        .iter()
+        .filter_map(|id| match &message.parts.get(*id as usize)?.body {
+            PartType::Html(html) => Some(html.to_lowercase()),
+            _ => None,
+        })
+        .collect();
+    let mut out = Vec::new();
+    for id in &message.attachments {
+        let Some(part) = message.parts.get(*id as usize) else {
+            continue;
+        };
+        let Some(bytes) = decoded(raw, part) else {
+            reasons.push("an attachment could not be decoded and was skipped".into());
+            continue;
+        };
+        let content_type = content_type(part);
+        if content_type.starts_with("multipart/") {
+            // A multipart without boundaries in its body: read as text, not a file.
+            continue;
+        }
+        let cid = part
+            .content_id()
+            .map(|c| c.trim_matches(['<', '>']).to_lowercase());
+        let inline = cid.is_some_and(|c| html.contains(&format!("cid:{c}")));
+        let name = match (part.attachment_name(), &part.body) {
+            (Some(name), _) => FileName::sanitize(name),
+            (None, PartType::Message(inner)) => FileName::sanitize(&format!(
+                "{}.eml",
+                inner
+                    .subject()
+                    .filter(|s| !s.trim().is_empty())
+                    .unwrap_or("message")
+            )),
+            (None, _) => {
+                FileName::sanitize(&format!("attachment.{}", extension_for(&content_type)))
+            }
+        };
+        out.push(Attachment {
+            name,
+            size: bytes.len() as u64,
+            content_type,
+            inline,
+            bytes,
+        });
+    }
+    out
+}
+
+/// `type/subtype` in lower case; `message/rfc822` for forwarded mail.
+fn content_type(part: &MessagePart) -> String {
+    match part.content_type() {
+        Some(ct) => match ct.subtype() {
+            Some(sub) => format!("{}/{}", ct.ctype(), sub).to_lowercase(),
+            None => ct.ctype().to_lowercase(),
+        },
+        None => "application/octet-stream".into(),
+    }
+}
+
+fn extension_for(content_type: &str) -> &'static str {
+    match content_type {
+        "message/rfc822" => "eml",
+        "text/plain" => "txt",
+        "text/html" => "html",
+        "application/pdf" => "pdf",
+        "image/jpeg" => "jpg",
+        "image/png" => "png",
+        "image/gif" => "gif",
+        _ => "bin",
+    }
+}
+
+/// The attachment's bytes as sent: transfer encoding removed, charset untouched (a
+/// latin-2 text file stays latin-2); a forwarded message as its raw `.eml`.
+fn decoded(raw: &[u8], part: &MessagePart) -> Option<Vec<u8>> {
+    match &part.body {
+        PartType::Binary(bytes) | PartType::InlineBinary(bytes) => Some(bytes.to_vec()),
+        PartType::Text(_) | PartType::Html(_) | PartType::Message(_) => {
+            let body = raw.get(part.offset_body as usize..part.offset_end as usize)?;
+            match part.encoding {
+                Encoding::Base64 => mail_parser::decoders::base64::base64_decode(body),
+                Encoding::QuotedPrintable => {
+                    mail_parser::decoders::quoted_printable::quoted_printable_decode(body)
+                }
+                Encoding::None => Some(body.to_vec()),
+            }
+        }
+        PartType::Multipart(_) => None,
+    }
+}

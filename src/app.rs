@@ -1,13 +1,18 @@
-//! `App`: a cheap handle on the configuration and the services, and `serve`, which runs
-//! the web view on an already bound listener until a shutdown signal, then flushes.
+//! `App`: a cheap handle on the configuration, the services and the mail pipeline, and
+//! `serve`, which runs the web view, the SMTP (and LMTP) listeners and the mail worker
+//! on already bound listeners until a shutdown signal, then flushes the store.
 
 use std::future::Future;
 use std::sync::Arc;
 
 use tokio::net::TcpListener;
+use tokio::sync::{mpsc, watch};
 
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::mail::analysis::Limits;
+use crate::mail::pipeline::{Pipeline, PipelineSettings};
+use crate::mail::smtp::{self, Mode, SessionSettings, SmtpShared};
 use crate::service::Services;
 use crate::store::Store;
 
@@ -18,6 +23,18 @@ pub struct App {
     pub config: Arc<Config>,
     /// The service API.
     pub services: Services,
+    /// The inbound mail pipeline.
+    pub pipeline: Arc<Pipeline>,
+}
+
+/// The sockets `serve` runs on, bound by the caller (tests bind port 0).
+pub struct Listeners {
+    /// The web view.
+    pub http: TcpListener,
+    /// SMTP.
+    pub smtp: TcpListener,
+    /// LMTP, if configured.
+    pub lmtp: Option<TcpListener>,
 }
 
 impl App {
@@ -25,9 +42,19 @@ impl App {
     pub fn open(config: Config) -> Result<App> {
         let store = Store::open(&config.data)?;
         let services = Services::new(store, config.mail_domain.clone());
+        let pipeline = Pipeline::new(
+            services.clone(),
+            PipelineSettings {
+                mail_domain: config.mail_domain.clone(),
+                trusted_authserv: config.mail.trusted_authserv_id.clone(),
+                limits: Limits::default(),
+                rate_per_hour: 60,
+            },
+        )?;
         Ok(App {
             config: Arc::new(config),
             services,
+            pipeline: Arc::new(pipeline),
         })
     }
 
@@ -36,18 +63,67 @@ impl App {
         self.services.store()
     }
 
-    /// Serves the web view on `http` until `shutdown` completes, then makes the store
-    /// durable. Tests pass a listener bound to `127.0.0.1:0`.
+    /// Serves until `shutdown` completes, then makes the store durable.
     pub async fn serve(
         self,
-        http: TcpListener,
+        listeners: Listeners,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<()> {
+        let (stop, stopped) = watch::channel(false);
+        tokio::spawn(async move {
+            shutdown.await;
+            let _ = stop.send(true);
+        });
+        let (queue, announced) = mpsc::unbounded_channel();
+        let mail = &self.config.mail;
+        let settings = SessionSettings {
+            hostname: self.config.mail_domain.clone(),
+            max_message_bytes: mail.max_message_bytes,
+            idle_timeout: mail.idle_timeout,
+            max_recipients: 100,
+        };
+        let shared = Arc::new(SmtpShared::new(
+            self.pipeline.clone(),
+            settings,
+            queue,
+            mail.max_connections,
+            mail.max_per_peer,
+        ));
+        let mut tasks = vec![tokio::spawn(smtp::server::serve(
+            smtp::Listener {
+                tcp: listeners.smtp,
+                mode: Mode::Smtp,
+            },
+            shared.clone(),
+            stopped.clone(),
+        ))];
+        if let Some(lmtp) = listeners.lmtp {
+            let listener = smtp::Listener {
+                tcp: lmtp,
+                mode: Mode::Lmtp,
+            };
+            tasks.push(tokio::spawn(smtp::server::serve(
+                listener,
+                shared,
+                stopped.clone(),
+            )));
+        }
+        tasks.push(tokio::spawn(crate::mail::worker::run(
+            self.pipeline.clone(),
+            announced,
+            stopped.clone(),
+        )));
         let router = crate::web::router(self.clone());
-        axum::serve(http, router)
-            .with_graceful_shutdown(shutdown)
+        let mut http_stop = stopped.clone();
+        axum::serve(listeners.http, router)
+            .with_graceful_shutdown(async move {
+                let _ = http_stop.wait_for(|stop| *stop).await;
+            })
             .await
             .map_err(|e| Error::from_io("web server", e))?;
+        for task in tasks {
+            let _ = task.await;
+        }
         tracing::info!("shutting down: flushing the store");
         let store = self.store().clone();
         tokio::task::spawn_blocking(move || store.flush())

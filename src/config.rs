@@ -41,6 +41,52 @@ pub struct ConfigArgs {
     /// The business's time zone (IANA name).
     #[arg(long, global = true, env = "DOSSIER_TIMEZONE", value_name = "ZONE")]
     pub timezone: Option<String>,
+    /// Address of the SMTP listener (`ingest` hands mail to it when `serve` runs).
+    #[arg(long, global = true, env = "DOSSIER_SMTP", value_name = "ADDR")]
+    pub smtp: Option<SocketAddr>,
+    /// Address of an LMTP listener, for MTAs that deliver locally that way (off by default).
+    #[arg(long, global = true, env = "DOSSIER_LMTP", value_name = "ADDR")]
+    pub lmtp: Option<SocketAddr>,
+    /// Largest accepted message, in bytes.
+    #[arg(
+        long,
+        global = true,
+        env = "DOSSIER_MAX_MESSAGE_BYTES",
+        value_name = "BYTES"
+    )]
+    pub max_message_bytes: Option<u64>,
+    /// Seconds an SMTP client may stay silent before we close the connection.
+    #[arg(
+        long,
+        global = true,
+        env = "DOSSIER_SMTP_IDLE_TIMEOUT",
+        value_name = "SECONDS"
+    )]
+    pub smtp_idle_timeout: Option<u64>,
+    /// SMTP connections at once, in total.
+    #[arg(
+        long,
+        global = true,
+        env = "DOSSIER_SMTP_MAX_CONNECTIONS",
+        value_name = "N"
+    )]
+    pub smtp_max_connections: Option<usize>,
+    /// SMTP connections at once from one peer address.
+    #[arg(
+        long,
+        global = true,
+        env = "DOSSIER_SMTP_MAX_PER_PEER",
+        value_name = "N"
+    )]
+    pub smtp_max_per_peer: Option<usize>,
+    /// The authserv-id of the MTA whose Authentication-Results headers we trust.
+    #[arg(
+        long,
+        global = true,
+        env = "DOSSIER_TRUSTED_AUTHSERV_ID",
+        value_name = "ID"
+    )]
+    pub trusted_authserv_id: Option<String>,
 }
 
 /// The same settings in a TOML file.
@@ -53,6 +99,13 @@ struct FileConfig {
     base_url: Option<String>,
     business_name: Option<String>,
     timezone: Option<String>,
+    smtp: Option<SocketAddr>,
+    lmtp: Option<SocketAddr>,
+    max_message_bytes: Option<u64>,
+    smtp_idle_timeout: Option<u64>,
+    smtp_max_connections: Option<usize>,
+    smtp_max_per_peer: Option<usize>,
+    trusted_authserv_id: Option<String>,
 }
 
 /// The validated configuration.
@@ -70,6 +123,27 @@ pub struct Config {
     pub business_name: String,
     /// The business's time zone.
     pub timezone: chrono_tz::Tz,
+    /// The inbound mail settings.
+    pub mail: MailConfig,
+}
+
+/// Settings of the mail doors.
+#[derive(Debug, Clone)]
+pub struct MailConfig {
+    /// SMTP listener address.
+    pub smtp: SocketAddr,
+    /// LMTP listener address, if any.
+    pub lmtp: Option<SocketAddr>,
+    /// Largest accepted message, in bytes (advertised with SIZE).
+    pub max_message_bytes: u64,
+    /// Idle time before an SMTP connection is closed.
+    pub idle_timeout: std::time::Duration,
+    /// Connections at once in total.
+    pub max_connections: usize,
+    /// Connections at once from one peer.
+    pub max_per_peer: usize,
+    /// Trusted authserv-id for Authentication-Results.
+    pub trusted_authserv_id: Option<String>,
 }
 
 /// A configuration that cannot be used; the sentence says which setting and why.
@@ -118,7 +192,39 @@ impl Config {
         let timezone = zone
             .parse()
             .map_err(|_| ConfigError(format!("timezone «{zone}» is not a known time zone")))?;
+        let mail = MailConfig {
+            smtp: args
+                .smtp
+                .or(file.smtp)
+                .unwrap_or(([127, 0, 0, 1], 2525).into()),
+            lmtp: args.lmtp.or(file.lmtp),
+            max_message_bytes: args
+                .max_message_bytes
+                .or(file.max_message_bytes)
+                .unwrap_or(25 * 1024 * 1024),
+            idle_timeout: std::time::Duration::from_secs(
+                args.smtp_idle_timeout
+                    .or(file.smtp_idle_timeout)
+                    .unwrap_or(300)
+                    .max(1),
+            ),
+            max_connections: args
+                .smtp_max_connections
+                .or(file.smtp_max_connections)
+                .unwrap_or(200)
+                .max(1),
+            max_per_peer: args
+                .smtp_max_per_peer
+                .or(file.smtp_max_per_peer)
+                .unwrap_or(20)
+                .max(1),
+            trusted_authserv_id: args
+                .trusted_authserv_id
+                .clone()
+                .or(file.trusted_authserv_id),
+        };
         Ok(Config {
+            mail,
             data: args
                 .data
                 .clone()

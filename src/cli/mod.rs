@@ -2,6 +2,7 @@
 //! failure becomes a [`Failure`]: one line for the person and a sysexits code.
 
 mod admin;
+mod ingest;
 mod inspect;
 mod serve;
 
@@ -27,6 +28,8 @@ enum Command {
     /// Manage staff, people and clients from the command line.
     #[command(subcommand)]
     Admin(admin::AdminCommand),
+    /// Deliver one message read on standard input (for an MTA's pipe transport).
+    Ingest(ingest::IngestArgs),
     /// Print as JSON what the mail pipeline would decide about one message.
     Inspect(inspect::InspectArgs),
 }
@@ -39,6 +42,8 @@ pub mod exit {
     pub const DATA: u8 = 65;
     /// An input file cannot be read (EX_NOINPUT).
     pub const NO_INPUT: u8 = 66;
+    /// Unknown or refused address (EX_NOUSER).
+    pub const NO_USER: u8 = 67;
     /// A service the command needs is missing (EX_UNAVAILABLE).
     pub const UNAVAILABLE: u8 = 69;
     /// Internal error (EX_SOFTWARE).
@@ -92,6 +97,7 @@ impl Cli {
         match self.command {
             Command::Serve(args) => serve::run(config, args),
             Command::Admin(command) => admin::run(config, command),
+            Command::Ingest(args) => ingest::run(config, args),
             Command::Inspect(_) => unreachable!("handled above"),
         }
     }

@@ -1,10 +1,11 @@
-//! `dossier serve [--demo]`: binds, prints `listening http=ADDR` as the first line on
-//! stdout, and runs until SIGINT or SIGTERM.
+//! `dossier serve [--demo]`: binds the web, SMTP (and LMTP) sockets, prints
+//! `listening http=ADDR smtp=ADDR` as the first line on stdout, and runs until SIGINT or
+//! SIGTERM.
 
 use tokio::net::TcpListener;
 
 use super::{Failure, exit};
-use crate::app::App;
+use crate::app::{App, Listeners};
 use crate::config::Config;
 use crate::demo;
 
@@ -26,29 +27,46 @@ pub fn run(config: Config, args: ServeArgs) -> Result<(), Failure> {
 }
 
 async fn serve(config: Config, args: ServeArgs) -> Result<(), Failure> {
-    let http_addr = config.http;
+    let (http_addr, smtp_addr, lmtp_addr) = (config.http, config.mail.smtp, config.mail.lmtp);
     let app = App::open(config)?;
     let summary = if args.demo {
         Some(demo::fill_if_empty(&app)?)
     } else {
         None
     };
-    let http = TcpListener::bind(http_addr).await.map_err(|e| Failure {
-        code: exit::UNAVAILABLE,
-        message: format!("cannot listen on {http_addr}: {e}"),
-    })?;
-    let local = http.local_addr().map_err(|e| Failure {
-        code: exit::UNAVAILABLE,
-        message: format!("cannot read the bound address: {e}"),
-    })?;
-    // The first line on stdout: scripts and tests read the bound port from it.
-    println!("listening http={local}");
+    let http = bind(http_addr).await?;
+    let smtp = bind(smtp_addr).await?;
+    let lmtp = match lmtp_addr {
+        Some(addr) => Some(bind(addr).await?),
+        None => None,
+    };
+    // The first line on stdout: scripts and tests read the bound ports from it.
+    let mut line = format!("listening http={} smtp={}", local(&http)?, local(&smtp)?);
+    if let Some(lmtp) = &lmtp {
+        line.push_str(&format!(" lmtp={}", local(lmtp)?));
+    }
+    println!("{line}");
     if let Some(summary) = summary {
         print!("{}", summary.describe(&app.config.data));
     }
-    tracing::info!(%local, data = %app.config.data.display(), "serving");
-    app.serve(http, shutdown_signal()).await?;
+    tracing::info!(data = %app.config.data.display(), "{line}");
+    app.serve(Listeners { http, smtp, lmtp }, shutdown_signal())
+        .await?;
     Ok(())
+}
+
+async fn bind(addr: std::net::SocketAddr) -> Result<TcpListener, Failure> {
+    TcpListener::bind(addr).await.map_err(|e| Failure {
+        code: exit::UNAVAILABLE,
+        message: format!("cannot listen on {addr}: {e}"),
+    })
+}
+
+fn local(listener: &TcpListener) -> Result<std::net::SocketAddr, Failure> {
+    listener.local_addr().map_err(|e| Failure {
+        code: exit::UNAVAILABLE,
+        message: format!("cannot read the bound address: {e}"),
+    })
 }
 
 /// Completes on SIGINT or SIGTERM.

@@ -127,7 +127,7 @@ fn say(
 ) -> Result<()> {
     let attachments = files
         .iter()
-        .map(|f| blob(services, f).map(|blob| NewFile { blob }))
+        .map(|f| blob(services, f).map(NewFile::attached))
         .collect::<Result<Vec<_>>>()?;
     let door = if author.staff { Door::Web } else { Door::Email };
     services.post_message(

@@ -47,6 +47,10 @@ pub struct FileEntry {
     pub door: Door,
     /// The message it came with, if any.
     pub message: Option<MessageId>,
+    /// An image shown inside its message's HTML (`cid:`): listed with the message,
+    /// not among the dossier's files.
+    #[serde(default)]
+    pub inline: bool,
 }
 
 /// Where an e-mail message came from, so that nothing trimmed away is lost.
@@ -86,6 +90,18 @@ pub struct Message {
 pub struct NewFile {
     /// The stored content and its name.
     pub blob: BlobRef,
+    /// Shown inside its message rather than listed among the files.
+    pub inline: bool,
+}
+
+impl NewFile {
+    /// An ordinary attachment or upload, listed among the dossier's files.
+    pub fn attached(blob: BlobRef) -> NewFile {
+        NewFile {
+            blob,
+            inline: false,
+        }
+    }
 }
 
 /// A message to post.

@@ -5,8 +5,11 @@
 pub mod analysis;
 pub mod classify;
 pub mod html;
+pub mod pipeline;
+pub mod smtp;
 pub mod spool;
 pub mod trim;
+pub mod worker;
 
 /// The header our notifications carry; mail that has it is never posted.
 pub const LOOP_HEADER: &str = "X-Dossier-Loop";

@@ -271,7 +271,8 @@ fn interleaved(lines: &[&str], start: usize) -> bool {
     blocks >= 2 && answers_between >= 2
 }
 
-/// With no header, a `>` block that runs to the end of the text is history.
+/// With no header, a `>` block that runs to the end of the text is history. A message
+/// that is nothing but a quote is kept: cutting it all would lose what was sent.
 fn cut_trailing_quote(lines: &[&str], keep: &mut [bool]) {
     let mut start = lines.len();
     for i in (0..lines.len()).rev() {

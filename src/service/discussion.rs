@@ -29,6 +29,21 @@ impl Services {
         door: Door,
         new: NewMessage,
     ) -> Result<Message> {
+        self.post_message_with(actor, dossier, door, new, |_, _| Ok(()))
+    }
+
+    /// Posts a message, letting the caller add writes to the same transaction (the mail
+    /// pipeline adds its claims and its log line, so a message is ingested exactly once).
+    /// A file whose content the dossier already has is not added twice: the message
+    /// points at the existing one.
+    pub(crate) fn post_message_with(
+        &self,
+        actor: &User,
+        dossier: DossierId,
+        door: Door,
+        new: NewMessage,
+        extra: impl Fn(&mut Change, MessageId) -> Result<()>,
+    ) -> Result<Message> {
         let visit = self.authorize(actor, dossier, Action::PostMessage)?;
         if !new.attachments.is_empty() {
             self.authorize(actor, dossier, Action::UploadFiles)?;
@@ -41,11 +56,23 @@ impl Services {
         }
         let id: MessageId = self.store.new_id()?;
         let at = now();
-        let files = new
-            .attachments
-            .iter()
-            .map(|file| self.file_entry(dossier, actor, door, file, Some(id)))
-            .collect::<Result<Vec<_>>>()?;
+        let existing: Vec<FileEntry> = self.store.items(dossier)?;
+        let mut files = Vec::new();
+        let mut attachments = Vec::new();
+        for file in &new.attachments {
+            let known = existing
+                .iter()
+                .chain(&files)
+                .find(|f| f.blob.sha256 == file.blob.sha256 && f.inline == file.inline);
+            match known {
+                Some(known) => attachments.push(known.id),
+                None => {
+                    let entry = self.file_entry(dossier, actor, door, file, Some(id))?;
+                    attachments.push(entry.id);
+                    files.push(entry);
+                }
+            }
+        }
         let message = Message {
             id,
             dossier,
@@ -53,7 +80,7 @@ impl Services {
             text: body,
             elided: new.elided,
             door,
-            attachments: files.iter().map(|f| f.id).collect(),
+            attachments,
             mail: new.mail,
             at,
         };
@@ -63,6 +90,7 @@ impl Services {
             change.put(file)?;
         }
         change.put(&message)?.notify(&intent)?;
+        extra(&mut change, id)?;
         self.store.apply(&change)?;
         Ok(message)
     }
@@ -84,10 +112,15 @@ impl Services {
         Ok(file)
     }
 
-    /// The files of a dossier, oldest first.
+    /// The files of a dossier, oldest first (images shown inside messages aside).
     pub fn files(&self, actor: &User, dossier: DossierId) -> Result<Vec<FileEntry>> {
         self.authorize(actor, dossier, Action::DownloadFiles)?;
-        self.store.items(dossier)
+        Ok(self
+            .store
+            .items::<FileEntry>(dossier)?
+            .into_iter()
+            .filter(|f| !f.inline)
+            .collect())
     }
 
     /// One file, for download.
@@ -157,6 +190,7 @@ impl Services {
             added_at: now(),
             door,
             message,
+            inline: new.inline,
         })
     }
 }

@@ -23,6 +23,30 @@ pub struct TestStore {
     pub services: Services,
 }
 
+/// Anything that can add people to its store.
+pub trait People {
+    fn services(&self) -> &Services;
+
+    fn person(&self, name: &str, email: &str, staff: bool) -> User {
+        let request = PersonRequest {
+            name: name.into(),
+            emails: vec![EmailAddress::parse(email).expect("address")],
+            lang: Lang::Fr,
+            staff,
+            password: None,
+        };
+        self.services()
+            .add_user(&Operator::command_line(), request)
+            .expect("person added")
+    }
+}
+
+impl People for TestStore {
+    fn services(&self) -> &Services {
+        &self.services
+    }
+}
+
 impl TestStore {
     pub fn new() -> TestStore {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -114,7 +138,9 @@ pub fn blob(services: &Services, name: &str, bytes: &[u8]) -> BlobRef {
 /// Staff, a client person (company member or private person), an intervenant, a stranger,
 /// and one dossier with one of everything, all made through the services.
 pub struct World {
-    pub test: TestStore,
+    /// The temp dir of a store of its own; `None` inside a [`TestApp`].
+    pub dir: Option<TempDir>,
+    pub services: Services,
     pub staff: User,
     pub client: User,
     pub intervenant: User,
@@ -135,9 +161,17 @@ pub struct World {
 }
 
 impl World {
+    /// A world in a store of its own.
     pub fn build(kind: ClientKind) -> World {
         let test = TestStore::new();
-        let s = &test.services;
+        let mut world = World::build_in(&test, kind);
+        world.dir = Some(test.dir);
+        world
+    }
+
+    /// A world in `test`'s store.
+    pub fn build_in(test: &impl People, kind: ClientKind) -> World {
+        let s = test.services();
         let op = Operator::command_line();
         let staff = test.person("Claire Moreau", "claire@atelier.test", true);
         let client = test.person("Hélène Garnier", "helene@client.test", false);
@@ -186,9 +220,8 @@ impl World {
         let activity = s
             .record_activity(&staff, d, activity_draft(&staff, &order))
             .unwrap();
-        let new_file = |name: &str| NewFile {
-            blob: blob(s, name, format!("content of {name}").as_bytes()),
-        };
+        let new_file =
+            |name: &str| NewFile::attached(blob(s, name, format!("content of {name}").as_bytes()));
         let file = s
             .add_file(&staff, d, Door::Web, new_file("plan.pdf"))
             .unwrap();
@@ -196,7 +229,8 @@ impl World {
             .add_file(&staff, d, Door::Web, new_file("old.pdf"))
             .unwrap();
         World {
-            test,
+            dir: None,
+            services: s.clone(),
             staff,
             client,
             intervenant,
@@ -216,7 +250,12 @@ impl World {
     }
 
     pub fn services(&self) -> &Services {
-        &self.test.services
+        &self.services
+    }
+
+    /// The data folder.
+    pub fn data(&self) -> &Path {
+        self.services.store().root()
     }
 }
 
@@ -254,6 +293,7 @@ pub fn run_dossier(data: &Path, args: &[&str], stdin: &str) -> std::process::Out
 pub struct Server {
     pub child: Child,
     pub http: String,
+    pub smtp: String,
     pub stdout: BufReader<std::process::ChildStdout>,
 }
 
@@ -263,7 +303,7 @@ impl Server {
         let mut child = dossier_bin()
             .arg("--data")
             .arg(data)
-            .args(["--http", "127.0.0.1:0", "serve"])
+            .args(["--http", "127.0.0.1:0", "--smtp", "127.0.0.1:0", "serve"])
             .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -272,14 +312,19 @@ impl Server {
         let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
         let mut first = String::new();
         stdout.read_line(&mut first).expect("first line");
-        let http = first
-            .trim()
-            .strip_prefix("listening http=")
-            .unwrap_or_else(|| panic!("first line names the address: {first:?}"))
-            .to_string();
+        assert!(first.starts_with("listening "), "{first:?}");
+        let address = |name: &str| -> String {
+            first
+                .split_whitespace()
+                .find_map(|word| word.strip_prefix(&format!("{name}=")))
+                .unwrap_or_else(|| panic!("the first line names the {name} address: {first:?}"))
+                .to_string()
+        };
+        let (http, smtp) = (address("http"), address("smtp"));
         Server {
             child,
             http,
+            smtp,
             stdout,
         }
     }

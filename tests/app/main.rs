@@ -2,7 +2,10 @@
 
 mod admin_cli;
 mod helpers;
+mod inbound_ingest;
+mod inbound_smtp;
 mod listing;
+mod mail_support;
 mod policy_table;
 mod serve;
 mod store_durability;

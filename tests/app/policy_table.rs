@@ -42,9 +42,7 @@ struct Row {
 }
 
 fn upload(w: &World, name: &str) -> NewFile {
-    NewFile {
-        blob: blob(w.services(), name, name.as_bytes()),
-    }
+    NewFile::attached(blob(w.services(), name, name.as_bytes()))
 }
 
 const ROWS: &[Row] = &[

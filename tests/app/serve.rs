@@ -86,7 +86,11 @@ fn run_until_unlocked(data: &std::path::Path) -> String {
 fn serve_refuses_a_folder_in_use_with_try_later() {
     let dir = tempfile::tempdir().unwrap();
     let _server = Server::start(dir.path(), &[]);
-    let out = run_dossier(dir.path(), &["--http", "127.0.0.1:0", "serve"], "");
+    let out = run_dossier(
+        dir.path(),
+        &["--http", "127.0.0.1:0", "--smtp", "127.0.0.1:0", "serve"],
+        "",
+    );
     assert_eq!(out.status.code(), Some(75));
     assert!(String::from_utf8_lossy(&out.stderr).contains("in use"));
 }

@@ -31,13 +31,11 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 
 #[test]
 fn everything_flushed_is_there_after_reopening() {
-    let world = World::build(ClientKind::Company);
+    let mut world = World::build(ClientKind::Company);
     let s = world.services();
     let message = NewMessage {
         text: "Voici les photos".into(),
-        attachments: vec![NewFile {
-            blob: blob(s, "photo.jpg", b"jpeg bytes"),
-        }],
+        attachments: vec![NewFile::attached(blob(s, "photo.jpg", b"jpeg bytes"))],
         ..NewMessage::default()
     };
     s.post_message(&world.client, world.dossier.id, Door::Email, message)
@@ -45,9 +43,8 @@ fn everything_flushed_is_there_after_reopening() {
     let before = s.dossier_view(&world.staff, world.dossier.id).unwrap();
     let users = s.store().users().unwrap();
     s.store().flush().unwrap();
-    let World { test, .. } = world;
-    let dir = test.dir;
-    drop(test.services);
+    let dir = world.dir.take().expect("a store of its own");
+    drop(world);
 
     let store = Store::open(dir.path()).expect("the store reopens");
     let s = Services::new(store, "dossier.test");
@@ -91,9 +88,7 @@ fn a_blob_never_committed_is_named_by_nothing_and_a_named_blob_is_never_missing(
         &world.client,
         world.dossier.id,
         Door::Web,
-        NewFile {
-            blob: orphan.clone(),
-        },
+        NewFile::attached(orphan.clone()),
     );
     assert!(matches!(refused, Err(Error::Closed)));
     let files = s.files(&world.staff, world.dossier.id).unwrap();
@@ -113,7 +108,7 @@ fn a_blob_never_committed_is_named_by_nothing_and_a_named_blob_is_never_missing(
         &world.staff,
         world.dossier.id,
         Door::Web,
-        NewFile { blob: ghost },
+        NewFile::attached(ghost),
     );
     assert!(matches!(refused, Err(Error::Storage(_))), "{refused:?}");
     assert_eq!(
@@ -126,7 +121,7 @@ fn a_blob_never_committed_is_named_by_nothing_and_a_named_blob_is_never_missing(
 fn the_same_bytes_stored_twice_take_the_space_once() {
     let world = World::build(ClientKind::Person);
     let s = world.services();
-    let blobs_dir = world.test.dir.path().join("blobs");
+    let blobs_dir = world.data().join("blobs");
     let before = files_in(&blobs_dir);
     let a = blob(s, "a.pdf", b"identical content");
     let b = blob(s, "b.pdf", b"identical content");

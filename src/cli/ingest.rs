@@ -1,0 +1,172 @@
+//! `dossier ingest --rcpt ADDRESS [--sender ADDRESS]`: one message on standard input, for
+//! an MTA's pipe transport. Same outcomes as SMTP, as sysexits codes: 0 delivered (and
+//! durable), 65 malformed or too large, 67 unknown or refused address, 75 try later.
+//! When `serve` holds the data folder, the message is handed to it over SMTP.
+
+use std::io::Read;
+use std::net::SocketAddr;
+
+use chrono::Utc;
+
+use super::{Failure, exit};
+use crate::app::App;
+use crate::config::Config;
+use crate::domain::{Entrance, Envelope};
+use crate::error::Error;
+use crate::mail::pipeline::Verdict;
+
+/// Flags of `ingest`.
+#[derive(Debug, clap::Args)]
+pub struct IngestArgs {
+    /// A recipient (repeat for several): one of our addresses.
+    #[arg(long, required = true)]
+    rcpt: Vec<String>,
+    /// The envelope sender; empty or `<>` for the null sender of bounces and automatic
+    /// mail. When not given, the message is treated as sent by a person.
+    #[arg(long)]
+    sender: Option<String>,
+}
+
+fn fail(code: u8, message: impl Into<String>) -> Failure {
+    Failure {
+        code,
+        message: message.into(),
+    }
+}
+
+/// Reads the message and delivers it.
+pub fn run(config: Config, args: IngestArgs) -> Result<(), Failure> {
+    let max = config.mail.max_message_bytes;
+    let mut raw = Vec::new();
+    std::io::stdin()
+        .take(max + 1)
+        .read_to_end(&mut raw)
+        .map_err(|e| fail(exit::TEMPFAIL, format!("cannot read the message: {e}")))?;
+    if raw.len() as u64 > max {
+        return Err(fail(
+            exit::DATA,
+            format!("the message is larger than {max} bytes"),
+        ));
+    }
+    if !starts_with_header_field(&raw) {
+        return Err(fail(
+            exit::DATA,
+            "the input is not an e-mail message: it does not start with a header field",
+        ));
+    }
+    let sender = match args
+        .sender
+        .as_deref()
+        .map(|s| s.trim().trim_matches(['<', '>']))
+    {
+        Some("") => None,
+        Some(address) => Some(address.to_string()),
+        None => Some(String::new()),
+    };
+    let smtp = config.mail.smtp;
+    match App::open(config) {
+        Ok(app) => deliver_here(&app, sender, args.rcpt, raw),
+        Err(Error::Locked(_)) => hand_over(smtp, sender, &args.rcpt, &raw),
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// RFC 5322 §2.2: a message starts with a field name (printable ASCII but the colon and
+/// space) followed by a colon. An mbox "From " line is tolerated before it.
+fn starts_with_header_field(raw: &[u8]) -> bool {
+    let start = raw
+        .iter()
+        .position(|b| !matches!(b, b'\r' | b'\n'))
+        .unwrap_or(raw.len());
+    let mut rest = &raw[start..];
+    if rest.starts_with(b"From ") {
+        rest = rest.splitn(2, |b| *b == b'\n').nth(1).unwrap_or(&[]);
+    }
+    let name_len = rest
+        .iter()
+        .take_while(|b| (33..=126).contains(*b) && **b != b':')
+        .count();
+    name_len > 0 && rest.get(name_len) == Some(&b':')
+}
+
+/// The data folder is free: judge, spool (durable), then process at once.
+fn deliver_here(
+    app: &App,
+    sender: Option<String>,
+    recipients: Vec<String>,
+    raw: Vec<u8>,
+) -> Result<(), Failure> {
+    for recipient in &recipients {
+        match app.pipeline.judge(recipient)? {
+            Verdict::Accept => {}
+            Verdict::Unknown => {
+                return Err(fail(
+                    exit::NO_USER,
+                    format!("{recipient}: no such address here"),
+                ));
+            }
+            Verdict::Closed(sentence) => {
+                return Err(fail(exit::NO_USER, format!("{recipient}: {sentence}")));
+            }
+        }
+    }
+    let envelope = Envelope {
+        sender,
+        recipients,
+        entrance: Entrance::Ingest,
+        peer: None,
+        received_at: Utc::now(),
+    };
+    let id = app.pipeline.spool().accept(&envelope, &raw)?;
+    // The message is durable from here: a failure below only delays it to the next run.
+    if let Err(err) = app.pipeline.process(&id) {
+        tracing::warn!(error = %err, "the message is stored; processing will resume with the next run");
+    }
+    Ok(())
+}
+
+/// `serve` holds the data folder: give it the message over SMTP.
+fn hand_over(
+    smtp: SocketAddr,
+    sender: Option<String>,
+    recipients: &[String],
+    raw: &[u8],
+) -> Result<(), Failure> {
+    use lettre::address::{Address, Envelope as SmtpEnvelope};
+    use lettre::{SmtpTransport, Transport};
+    let parse = |text: &str| {
+        text.parse::<Address>()
+            .map_err(|_| fail(exit::NO_USER, format!("{text}: not an e-mail address")))
+    };
+    let from = match sender.as_deref() {
+        Some(s) if !s.is_empty() => Some(parse(s)?),
+        _ => None,
+    };
+    let to = recipients
+        .iter()
+        .map(|r| parse(r))
+        .collect::<Result<Vec<_>, _>>()?;
+    let envelope =
+        SmtpEnvelope::new(from, to).map_err(|e| fail(exit::DATA, format!("bad envelope: {e}")))?;
+    let transport = SmtpTransport::builder_dangerous(smtp.ip().to_string())
+        .port(smtp.port())
+        .build();
+    match transport.send_raw(&envelope, raw) {
+        Ok(_) => Ok(()),
+        Err(err) if err.is_permanent() => {
+            let text = err.to_string();
+            let code = if text.contains("552") || text.contains("5.3.4") {
+                exit::DATA
+            } else {
+                exit::NO_USER
+            };
+            Err(fail(code, text))
+        }
+        Err(err) => Err(fail(
+            exit::TEMPFAIL,
+            format!(
+                "the data folder is in use and the server at {smtp} did not take the message: {err}"
+            ),
+        )),
+    }
+}

@@ -1,0 +1,535 @@
+//! The one pipeline behind every mail door (SMTP, LMTP, `ingest`): judge recipients at
+//! RCPT, spool the message durably, then process each spool entry exactly once in
+//! effect — classify, check the sender, trim, store the attachments, post (or hold, or
+//! record) — with the outcome written to the mail log in the same transaction.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+
+use super::analysis::{Analysis, Context, Limits, analyze};
+use super::classify::Class;
+use super::spool::{Spool, SpoolId};
+use crate::domain::{
+    BlobRef, Door, Dossier, DossierId, EmailAddress, Envelope, HeldMail, LogEntry, MailOrigin,
+    NewFile, NewMessage, OurAddress, Outcome, Status, User,
+};
+use crate::error::{Error, Result};
+use crate::policy::Action;
+use crate::service::{NewDossierRequest, Services};
+
+/// What a recipient gets at RCPT time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// One of our live addresses.
+    Accept,
+    /// Not one of our addresses (`550 5.1.1`).
+    Unknown,
+    /// A closed dossier (`550 5.7.1`, with this sentence).
+    Closed(String),
+}
+
+/// Settings of the pipeline.
+#[derive(Debug, Clone)]
+pub struct PipelineSettings {
+    /// Our mail domain.
+    pub mail_domain: String,
+    /// Trusted authserv-id for Authentication-Results.
+    pub trusted_authserv: Option<String>,
+    /// Mail-bomb bounds.
+    pub limits: Limits,
+    /// Messages one sender may post to one dossier per hour before the rest is held.
+    pub rate_per_hour: usize,
+}
+
+/// The inbound pipeline.
+pub struct Pipeline {
+    services: Services,
+    spool: Spool,
+    settings: PipelineSettings,
+    recent: Mutex<HashMap<(String, DossierId), VecDeque<Instant>>>,
+}
+
+/// Where a message for one recipient goes, once the sender is checked.
+enum Route {
+    Post(User, Box<Dossier>),
+    Create(User, crate::domain::ClientId),
+    Hold(Option<DossierId>, String),
+    Record(Outcome, Option<DossierId>, String),
+}
+
+impl Pipeline {
+    /// A pipeline writing through `services`, spooling under the store's data folder.
+    pub fn new(services: Services, settings: PipelineSettings) -> Result<Pipeline> {
+        let spool = Spool::open(services.store().root())?;
+        Ok(Pipeline {
+            services,
+            spool,
+            settings,
+            recent: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The spool.
+    pub fn spool(&self) -> &Spool {
+        &self.spool
+    }
+
+    /// Judges one recipient, as written in RCPT TO or given to `ingest`.
+    pub fn judge(&self, recipient: &str) -> Result<Verdict> {
+        let Some(ours) = self.ours(recipient) else {
+            return Ok(Verdict::Unknown);
+        };
+        let store = self.services.store();
+        let dossier = match &ours {
+            OurAddress::Dossier { number, key } => match store.dossier_by_key(key)? {
+                Some(d) if d.number == *number => Some(d),
+                _ => return Ok(Verdict::Unknown),
+            },
+            OurAddress::Reply(token) => match store.reply_by_token(token)? {
+                Some(reply) => store.dossier(reply.dossier)?,
+                None => return Ok(Verdict::Unknown),
+            },
+            OurAddress::Bounce(token) => match store.bounce_target(token)? {
+                Some(_) => None,
+                None => return Ok(Verdict::Unknown),
+            },
+            OurAddress::NewDossier => None,
+        };
+        Ok(match dossier {
+            // SMTP replies stay ASCII: the title is not repeated here.
+            Some(d) if d.status == Status::Closed => Verdict::Closed(format!(
+                "The dossier {} is closed: it no longer accepts messages. Please write to the business directly.",
+                d.number
+            )),
+            _ => Verdict::Accept,
+        })
+    }
+
+    fn ours(&self, recipient: &str) -> Option<OurAddress> {
+        let address = EmailAddress::parse(recipient).ok()?;
+        OurAddress::parse(&address, &self.settings.mail_domain)
+    }
+
+    /// Processes every spooled message not yet processed (at start, and after a crash).
+    pub fn process_pending(&self) -> Result<usize> {
+        let pending = self.spool.pending()?;
+        for id in &pending {
+            self.process(id)?;
+        }
+        Ok(pending.len())
+    }
+
+    /// Processes one spooled message for each of its recipients, then makes the result
+    /// durable and removes the spool entry. Running it twice has the effect of once.
+    pub fn process(&self, id: &SpoolId) -> Result<Vec<LogEntry>> {
+        let (envelope, raw) = self.spool.read(id)?;
+        let raw_sha256 = self.services.store().blobs().put(&raw)?.sha256;
+        let context = Context {
+            null_sender: envelope.sender.is_none(),
+            trusted_authserv: self.settings.trusted_authserv.clone(),
+            limits: self.settings.limits.clone(),
+        };
+        let analysis = analyze(&raw, &context);
+        let mut entries = Vec::new();
+        for (index, recipient) in envelope.recipients.iter().enumerate() {
+            let claim = format!("spool/{}/{index}", id.as_str());
+            if self.services.store().is_claimed(&claim)? {
+                continue;
+            }
+            match self.deliver(&envelope, recipient, &analysis, &raw_sha256, &claim) {
+                Ok(entry) => entries.push(entry),
+                Err(Error::Duplicate) => {}
+                Err(err) => return Err(err),
+            }
+        }
+        self.services.store().flush()?;
+        self.spool.remove(id)?;
+        for entry in &entries {
+            tracing::info!(recipient = %entry.recipient, outcome = entry.outcome.name(), reasons = ?entry.reasons, "mail processed");
+        }
+        Ok(entries)
+    }
+
+    fn deliver(
+        &self,
+        envelope: &Envelope,
+        recipient: &str,
+        analysis: &Analysis,
+        raw_sha256: &str,
+        claim: &str,
+    ) -> Result<LogEntry> {
+        let entry = |outcome: Outcome,
+                     dossier: Option<DossierId>,
+                     reasons: Vec<String>|
+         -> Result<LogEntry> {
+            Ok(LogEntry {
+                id: self.services.store().new_id()?,
+                at: Utc::now(),
+                recipient: recipient.to_string(),
+                sender: envelope.sender.clone(),
+                from: analysis.from.clone(),
+                subject: analysis.subject.clone(),
+                message_id: analysis.message_id.clone(),
+                raw_sha256: raw_sha256.to_string(),
+                dossier,
+                outcome,
+                reasons,
+            })
+        };
+        let mut reasons = analysis.reasons.clone();
+        let route = self.route(recipient, analysis, &mut reasons)?;
+        let store = self.services.store();
+        match route {
+            Route::Record(outcome, dossier, why) => {
+                reasons.push(why);
+                let line = entry(outcome, dossier, reasons)?;
+                store.log_mail(&line, &[claim.to_string()])?;
+                Ok(line)
+            }
+            Route::Hold(dossier, why) => {
+                reasons.push(why);
+                let held = HeldMail {
+                    id: store.new_id()?,
+                    at: Utc::now(),
+                    recipient: recipient.to_string(),
+                    dossier,
+                    from: analysis.from.clone(),
+                    subject: analysis.subject.clone(),
+                    raw_sha256: raw_sha256.to_string(),
+                    reasons: reasons.clone(),
+                };
+                let line = entry(Outcome::Held { held: held.id }, dossier, reasons)?;
+                store.hold_mail(&held, &line, &[claim.to_string()])?;
+                Ok(line)
+            }
+            Route::Create(author, client) => {
+                let title = if analysis.subject.is_empty() {
+                    "(sans objet)".to_string()
+                } else {
+                    analysis.subject.clone()
+                };
+                let request = NewDossierRequest {
+                    client,
+                    title,
+                    description: String::new(),
+                };
+                let dossier = self.services.create_dossier(&author, request)?;
+                reasons.push(format!(
+                    "opened the dossier {} for {}",
+                    dossier.number, author.name
+                ));
+                self.post(
+                    &author, &dossier, analysis, raw_sha256, claim, reasons, true, &entry,
+                )
+            }
+            Route::Post(author, dossier) => self.post(
+                &author, &dossier, analysis, raw_sha256, claim, reasons, false, &entry,
+            ),
+        }
+    }
+
+    /// Decides where the message goes for one recipient.
+    fn route(
+        &self,
+        recipient: &str,
+        analysis: &Analysis,
+        reasons: &mut Vec<String>,
+    ) -> Result<Route> {
+        let store = self.services.store();
+        let Some(ours) = self.ours(recipient) else {
+            return Ok(Route::Record(
+                Outcome::Dropped,
+                None,
+                format!("{recipient} is not one of our addresses"),
+            ));
+        };
+        match analysis.class {
+            Class::Malformed => {
+                return Ok(Route::Record(
+                    Outcome::Dropped,
+                    None,
+                    "the message is not usable".into(),
+                ));
+            }
+            Class::Loop => {
+                return Ok(Route::Record(
+                    Outcome::Loop,
+                    None,
+                    "not posted, no notification".into(),
+                ));
+            }
+            Class::Bounce => return self.bounce(&ours, analysis),
+            Class::AutoReply => {
+                return Ok(Route::Record(
+                    Outcome::AutoReply,
+                    None,
+                    "not posted, no notification".into(),
+                ));
+            }
+            Class::Reply => {}
+        }
+        if matches!(ours, OurAddress::Bounce(_)) {
+            return self.bounce(&ours, analysis);
+        }
+        let from = analysis.from_address();
+        let sender = match &from {
+            Some(address) => store.user_by_email(address)?,
+            None => None,
+        };
+        let (dossier, author) = match &ours {
+            OurAddress::Dossier { key, .. } => {
+                let dossier = store.dossier_by_key(key)?.ok_or(Error::NotFound)?;
+                (Some(dossier), sender)
+            }
+            OurAddress::Reply(token) => {
+                let reply = store.reply_by_token(token)?.ok_or(Error::NotFound)?;
+                let dossier = store.dossier(reply.dossier)?;
+                if reply.revoked {
+                    return Ok(Route::Hold(
+                        Some(reply.dossier),
+                        "the reply address was revoked".into(),
+                    ));
+                }
+                match sender {
+                    Some(user) if user.id == reply.user => (dossier, Some(user)),
+                    _ => {
+                        let who = from
+                            .map(|f| f.to_string())
+                            .unwrap_or_else(|| "an unknown sender".into());
+                        return Ok(Route::Hold(
+                            Some(reply.dossier),
+                            format!("From ({who}) is not the owner of the reply address"),
+                        ));
+                    }
+                }
+            }
+            OurAddress::NewDossier => return self.new_dossier(sender, analysis),
+            OurAddress::Bounce(_) => unreachable!("handled above"),
+        };
+        let Some(dossier) = dossier else {
+            return Ok(Route::Record(
+                Outcome::Dropped,
+                None,
+                "the dossier no longer exists".into(),
+            ));
+        };
+        let Some(author) = author else {
+            let who = from
+                .map(|f| f.to_string())
+                .unwrap_or_else(|| "no From address".into());
+            return Ok(Route::Hold(
+                Some(dossier.id),
+                format!("the sender ({who}) is not a known person"),
+            ));
+        };
+        match self
+            .services
+            .authorize(&author, dossier.id, Action::PostMessage)
+        {
+            Ok(_) => {}
+            Err(Error::Closed) => {
+                return Ok(Route::Record(
+                    Outcome::Dropped,
+                    Some(dossier.id),
+                    "the dossier is closed".into(),
+                ));
+            }
+            Err(Error::NotFound | Error::Forbidden) => {
+                return Ok(Route::Hold(
+                    Some(dossier.id),
+                    format!(
+                        "{} is not an actor of the dossier {}",
+                        author.primary_email(),
+                        dossier.number
+                    ),
+                ));
+            }
+            Err(err) => return Err(err),
+        }
+        if analysis.dmarc_fail {
+            return Ok(Route::Hold(
+                Some(dossier.id),
+                "DMARC failed: the From address may be forged".into(),
+            ));
+        }
+        if !self.within_rate(&author, dossier.id) {
+            return Ok(Route::Hold(
+                Some(dossier.id),
+                format!(
+                    "more than {} messages in an hour from this sender to this dossier",
+                    self.settings.rate_per_hour
+                ),
+            ));
+        }
+        reasons.push(format!("posted as {}", author.name));
+        Ok(Route::Post(author, Box::new(dossier)))
+    }
+
+    fn new_dossier(&self, sender: Option<User>, analysis: &Analysis) -> Result<Route> {
+        let Some(author) = sender else {
+            return Ok(Route::Hold(
+                None,
+                "a new dossier asked for by an unknown sender".into(),
+            ));
+        };
+        if analysis.dmarc_fail {
+            return Ok(Route::Hold(
+                None,
+                "DMARC failed: the From address may be forged".into(),
+            ));
+        }
+        let store = self.services.store();
+        for client in store.clients_of(author.id)? {
+            if let Some(client) = store.client(client)?
+                && crate::policy::may_create_dossier(&author, &client)
+            {
+                return Ok(Route::Create(author, client.id));
+            }
+        }
+        Ok(Route::Hold(
+            None,
+            format!("{} may not open dossiers", author.primary_email()),
+        ))
+    }
+
+    fn bounce(&self, ours: &OurAddress, analysis: &Analysis) -> Result<Route> {
+        let store = self.services.store();
+        let mut counted = Vec::new();
+        for (address, hard) in &analysis.bounced {
+            if let Ok(email) = EmailAddress::parse(address) {
+                store.record_bounce(&email, *hard)?;
+                counted.push(email.to_string());
+            }
+        }
+        let mut dossier = None;
+        if counted.is_empty()
+            && let OurAddress::Bounce(token) = ours
+            && let Some(target) = store.bounce_target(token)?
+        {
+            store.record_bounce(&target.recipient, true)?;
+            counted.push(target.recipient.to_string());
+            dossier = target.dossier;
+        }
+        let why = if counted.is_empty() {
+            "a bounce naming no address we know".to_string()
+        } else {
+            format!("recorded against {}", counted.join(", "))
+        };
+        Ok(Route::Record(Outcome::Bounce, dossier, why))
+    }
+
+    /// Counts one more message from `author` to `dossier`; false beyond the hourly rate.
+    fn within_rate(&self, author: &User, dossier: DossierId) -> bool {
+        let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
+        let times = recent
+            .entry((author.primary_email().to_string(), dossier))
+            .or_default();
+        let hour = Duration::from_secs(3600);
+        while times.front().is_some_and(|t| t.elapsed() > hour) {
+            times.pop_front();
+        }
+        if times.len() >= self.settings.rate_per_hour {
+            return false;
+        }
+        times.push_back(Instant::now());
+        true
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn post(
+        &self,
+        author: &User,
+        dossier: &Dossier,
+        analysis: &Analysis,
+        raw_sha256: &str,
+        claim: &str,
+        mut reasons: Vec<String>,
+        created: bool,
+        entry: &dyn Fn(Outcome, Option<DossierId>, Vec<String>) -> Result<LogEntry>,
+    ) -> Result<LogEntry> {
+        let store = self.services.store();
+        let dedupe = format!(
+            "msgid/{}/{}",
+            dossier.id,
+            analysis.message_id.as_deref().unwrap_or(raw_sha256)
+        );
+        if store.is_claimed(&dedupe)? {
+            reasons.push("the same Message-ID was already ingested for this dossier".into());
+            let line = entry(Outcome::Duplicate, Some(dossier.id), reasons)?;
+            store.log_mail(&line, &[claim.to_string()])?;
+            return Ok(line);
+        }
+        if analysis.text.trim().is_empty() && analysis.attachments.is_empty() {
+            reasons.push("nothing left after trimming and no attachment".into());
+            let line = entry(Outcome::Empty, Some(dossier.id), reasons)?;
+            store.log_mail(&line, &[claim.to_string(), dedupe])?;
+            return Ok(line);
+        }
+        let mut attachments = Vec::new();
+        for attachment in &analysis.attachments {
+            let stored = store.blobs().put(&attachment.bytes)?;
+            attachments.push(NewFile {
+                blob: BlobRef {
+                    name: attachment.name.clone(),
+                    content_type: attachment.content_type.clone(),
+                    size: stored.size,
+                    sha256: stored.sha256,
+                },
+                inline: attachment.inline,
+            });
+        }
+        let new = NewMessage {
+            text: analysis.text.clone(),
+            elided: analysis.elided.clone(),
+            attachments,
+            mail: Some(MailOrigin {
+                message_id: analysis.message_id.clone(),
+                raw_sha256: raw_sha256.to_string(),
+            }),
+        };
+        let claims = [claim.to_string(), dedupe];
+        let logged: RefCell<Option<LogEntry>> = RefCell::new(None);
+        let posted = self.services.post_message_with(
+            author,
+            dossier.id,
+            Door::Email,
+            new,
+            |change, message| {
+                let outcome = if created {
+                    Outcome::Created {
+                        dossier: dossier.id,
+                        message,
+                    }
+                } else {
+                    Outcome::Posted {
+                        dossier: dossier.id,
+                        message,
+                    }
+                };
+                let line = entry(outcome, Some(dossier.id), reasons.clone())?;
+                for claim in &claims {
+                    change.claim(claim);
+                }
+                change.log(&line)?;
+                *logged.borrow_mut() = Some(line);
+                Ok(())
+            },
+        );
+        match posted {
+            Ok(_) => logged
+                .into_inner()
+                .ok_or_else(|| Error::Storage("the posted message was not logged".into())),
+            Err(Error::Closed) => {
+                reasons.push("the dossier was closed meanwhile".into());
+                let line = entry(Outcome::Dropped, Some(dossier.id), reasons)?;
+                store.log_mail(&line, &[claim.to_string()])?;
+                Ok(line)
+            }
+            Err(err) => Err(err),
+        }
+    }
+}

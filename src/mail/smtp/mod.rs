@@ -1,0 +1,9 @@
+//! The SMTP and LMTP listener: a session state machine over any byte stream
+//! ([`session`]) and the accept loop with its connection caps ([`server`]).
+
+pub mod lines;
+pub mod server;
+pub mod session;
+
+pub use server::{Listener, SmtpShared};
+pub use session::{Mode, SessionSettings};

@@ -1,0 +1,139 @@
+//! The accept loop of the SMTP and LMTP listeners, with caps on connections in total
+//! and per peer address, handing accepted messages to the spool and then to the worker.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+
+use tokio::io::BufReader;
+use tokio::net::TcpListener;
+use tokio::sync::{Semaphore, mpsc, watch};
+
+use super::session::{self, Mode, SessionSettings};
+use crate::domain::Envelope;
+use crate::error::{Error, Result};
+use crate::mail::pipeline::Pipeline;
+use crate::mail::spool::SpoolId;
+
+/// What every session of one server shares.
+pub struct SmtpShared {
+    /// The pipeline: judges recipients, owns the spool.
+    pub pipeline: Arc<Pipeline>,
+    /// Session limits.
+    pub settings: SessionSettings,
+    queue: mpsc::UnboundedSender<SpoolId>,
+    connections: Arc<Semaphore>,
+    per_peer: Mutex<HashMap<IpAddr, usize>>,
+    max_per_peer: usize,
+}
+
+/// A bound listener and the protocol it speaks.
+pub struct Listener {
+    /// The socket.
+    pub tcp: TcpListener,
+    /// SMTP or LMTP.
+    pub mode: Mode,
+}
+
+impl SmtpShared {
+    /// Shared state; accepted messages are announced on `queue`.
+    pub fn new(
+        pipeline: Arc<Pipeline>,
+        settings: SessionSettings,
+        queue: mpsc::UnboundedSender<SpoolId>,
+        max_connections: usize,
+        max_per_peer: usize,
+    ) -> SmtpShared {
+        SmtpShared {
+            pipeline,
+            settings,
+            queue,
+            connections: Arc::new(Semaphore::new(max_connections)),
+            per_peer: Mutex::new(HashMap::new()),
+            max_per_peer,
+        }
+    }
+
+    /// Spools a message durably, then queues it for processing.
+    pub async fn accept(&self, envelope: Envelope, raw: Vec<u8>) -> Result<SpoolId> {
+        let pipeline = self.pipeline.clone();
+        let id = tokio::task::spawn_blocking(move || pipeline.spool().accept(&envelope, &raw))
+            .await
+            .map_err(|e| Error::Storage(format!("spool task: {e}")))??;
+        // The worker also sweeps the spool, so a lost announcement only delays processing.
+        let _ = self.queue.send(id.clone());
+        Ok(id)
+    }
+
+    fn enter(&self, ip: IpAddr) -> bool {
+        let mut peers = self.per_peer.lock().unwrap_or_else(|p| p.into_inner());
+        let count = peers.entry(ip).or_insert(0);
+        if *count >= self.max_per_peer {
+            return false;
+        }
+        *count += 1;
+        true
+    }
+
+    fn leave(&self, ip: IpAddr) {
+        let mut peers = self.per_peer.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(count) = peers.get_mut(&ip) {
+            *count -= 1;
+            if *count == 0 {
+                peers.remove(&ip);
+            }
+        }
+    }
+}
+
+/// Accepts connections until `shutdown` turns true; each session runs in its own task.
+pub async fn serve(
+    listener: Listener,
+    shared: Arc<SmtpShared>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.tcp.accept() => accepted,
+            _ = shutdown.changed() => return,
+        };
+        let (mut stream, peer) = match accepted {
+            Ok(pair) => pair,
+            Err(err) => {
+                tracing::warn!(error = %err, "accepting an SMTP connection failed");
+                continue;
+            }
+        };
+        let shared = shared.clone();
+        let mode = listener.mode;
+        tokio::spawn(async move {
+            use tokio::io::AsyncWriteExt;
+            let Ok(permit) = shared.connections.clone().try_acquire_owned() else {
+                let _ = stream
+                    .write_all(b"421 4.7.0 Too many connections, try again later\r\n")
+                    .await;
+                return;
+            };
+            if !shared.enter(peer.ip()) {
+                let _ = stream
+                    .write_all(
+                        b"421 4.7.0 Too many connections from your address, try again later\r\n",
+                    )
+                    .await;
+                return;
+            }
+            let outcome = session::run(
+                BufReader::new(&mut stream),
+                peer.to_string(),
+                mode,
+                shared.clone(),
+            )
+            .await;
+            if let Err(err) = outcome {
+                tracing::debug!(%peer, error = %err, "SMTP session ended with an error");
+            }
+            shared.leave(peer.ip());
+            drop(permit);
+        });
+    }
+}

@@ -1,0 +1,360 @@
+//! One SMTP (or LMTP) session as a state machine over any `AsyncRead + AsyncWrite`, so
+//! tests can drive it in memory as well as over TCP. Recipients are judged at RCPT; a
+//! message is acknowledged only once the spool holds it durably.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use tokio::io::{AsyncBufRead, AsyncWrite, AsyncWriteExt};
+
+use super::lines::{Line, read_line};
+use super::server::SmtpShared;
+use crate::domain::{Entrance, Envelope};
+use crate::error::Error;
+use crate::mail::pipeline::Verdict;
+
+/// SMTP, or LMTP (LHLO, one reply per recipient after DATA).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// RFC 5321.
+    Smtp,
+    /// RFC 2033.
+    Lmtp,
+}
+
+/// Limits of a session.
+#[derive(Debug, Clone)]
+pub struct SessionSettings {
+    /// The name we greet with.
+    pub hostname: String,
+    /// Largest message, advertised with SIZE.
+    pub max_message_bytes: u64,
+    /// Silence allowed before closing.
+    pub idle_timeout: Duration,
+    /// Most recipients of one message.
+    pub max_recipients: usize,
+}
+
+/// RFC 5321 §4.5.3.1.4: command lines are at most 512 octets; we allow 1,000, the text
+/// line limit, since some clients send long parameters.
+const MAX_COMMAND_LINE: usize = 1000;
+/// Longest line kept inside DATA; longer ones make the message refused.
+const MAX_DATA_LINE: usize = 1024 * 1024;
+
+struct Transaction {
+    sender: Option<String>,
+    recipients: Vec<String>,
+}
+
+/// Runs one session until QUIT, the peer leaving, or the idle timeout.
+pub async fn run<S>(
+    stream: S,
+    peer: String,
+    mode: Mode,
+    shared: Arc<SmtpShared>,
+) -> std::io::Result<()>
+where
+    S: AsyncBufRead + AsyncWrite + Unpin,
+{
+    let mut session = Session {
+        stream,
+        peer,
+        mode,
+        shared,
+        greeted: false,
+        tx: None,
+        buf: Vec::new(),
+    };
+    session.run().await
+}
+
+struct Session<S> {
+    stream: S,
+    peer: String,
+    mode: Mode,
+    shared: Arc<SmtpShared>,
+    greeted: bool,
+    tx: Option<Transaction>,
+    buf: Vec<u8>,
+}
+
+impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
+    async fn reply(&mut self, text: &str) -> std::io::Result<()> {
+        self.stream.write_all(text.as_bytes()).await?;
+        self.stream.write_all(b"\r\n").await?;
+        self.stream.flush().await
+    }
+
+    async fn read(&mut self, max: usize) -> std::io::Result<Option<Line>> {
+        let idle = self.shared.settings.idle_timeout;
+        match tokio::time::timeout(idle, read_line(&mut self.stream, &mut self.buf, max)).await {
+            Ok(line) => line.map(Some),
+            Err(_) => Ok(None),
+        }
+    }
+
+    async fn run(&mut self) -> std::io::Result<()> {
+        let banner = match self.mode {
+            Mode::Smtp => "ESMTP",
+            Mode::Lmtp => "LMTP",
+        };
+        self.reply(&format!(
+            "220 {} {banner} Dossier ready",
+            self.shared.settings.hostname
+        ))
+        .await?;
+        loop {
+            match self.read(MAX_COMMAND_LINE).await? {
+                None => {
+                    return self
+                        .reply("421 4.4.2 Idle too long, closing the connection")
+                        .await;
+                }
+                Some(Line::Closed) => return Ok(()),
+                Some(Line::TooLong) => self.reply("500 5.5.2 Line too long").await?,
+                Some(Line::Complete) => {
+                    let line = String::from_utf8_lossy(&self.buf)
+                        .trim_end_matches(['\r', '\n'])
+                        .to_string();
+                    if !self.command(&line).await? {
+                        return Ok(());
+                    }
+                }
+            }
+        }
+    }
+
+    /// Handles one command; false once the session is over.
+    async fn command(&mut self, line: &str) -> std::io::Result<bool> {
+        let (verb, rest) = line.split_once(' ').unwrap_or((line, ""));
+        let verb = verb.to_ascii_uppercase();
+        match verb.as_str() {
+            "EHLO" | "HELO" | "LHLO" => self.hello(&verb, rest.trim()).await?,
+            "MAIL" => self.mail(rest).await?,
+            "RCPT" => self.rcpt(rest).await?,
+            "DATA" => self.data().await?,
+            "RSET" => {
+                self.tx = None;
+                self.reply("250 2.0.0 Ok").await?;
+            }
+            "NOOP" => self.reply("250 2.0.0 Ok").await?,
+            "VRFY" => {
+                self.reply("252 2.5.2 Cannot verify the user, but will accept the message")
+                    .await?
+            }
+            "HELP" => self.reply("214 2.0.0 See RFC 5321").await?,
+            "QUIT" => {
+                self.reply("221 2.0.0 Bye").await?;
+                return Ok(false);
+            }
+            "STARTTLS" => self.reply("502 5.5.1 STARTTLS is not configured").await?,
+            _ => self.reply("500 5.5.2 Unknown command").await?,
+        }
+        Ok(true)
+    }
+
+    async fn hello(&mut self, verb: &str, name: &str) -> std::io::Result<()> {
+        let wanted = match self.mode {
+            Mode::Smtp => verb != "LHLO",
+            Mode::Lmtp => verb == "LHLO",
+        };
+        if !wanted {
+            return self
+                .reply("500 5.5.1 Use LHLO for LMTP and EHLO or HELO for SMTP")
+                .await;
+        }
+        if name.is_empty() {
+            return self.reply("501 5.5.4 Say who you are").await;
+        }
+        self.greeted = true;
+        self.tx = None;
+        let host = self.shared.settings.hostname.clone();
+        if verb == "HELO" {
+            return self.reply(&format!("250 {host}")).await;
+        }
+        let size = self.shared.settings.max_message_bytes;
+        let lines = [
+            format!("250-{host} greets {name}"),
+            format!("250-SIZE {size}"),
+            "250-PIPELINING".into(),
+            "250-8BITMIME".into(),
+            "250-SMTPUTF8".into(),
+            "250 ENHANCEDSTATUSCODES".into(),
+        ];
+        self.reply(&lines.join("\r\n")).await
+    }
+
+    async fn mail(&mut self, rest: &str) -> std::io::Result<()> {
+        if !self.greeted {
+            return self.reply("503 5.5.1 Say EHLO first").await;
+        }
+        if self.tx.is_some() {
+            return self
+                .reply("503 5.5.1 A transaction is already open; RSET first")
+                .await;
+        }
+        let Some((address, params)) = path_argument(rest, "FROM:") else {
+            return self.reply("501 5.5.4 Syntax: MAIL FROM:<address>").await;
+        };
+        for param in params.split_whitespace() {
+            if let Some(size) = param.to_ascii_uppercase().strip_prefix("SIZE=")
+                && size
+                    .parse::<u64>()
+                    .is_ok_and(|s| s > self.shared.settings.max_message_bytes)
+            {
+                return self
+                    .reply("552 5.3.4 The message is larger than the size we accept")
+                    .await;
+            }
+        }
+        let sender = (!address.is_empty()).then(|| address.to_string());
+        self.tx = Some(Transaction {
+            sender,
+            recipients: Vec::new(),
+        });
+        self.reply("250 2.1.0 Ok").await
+    }
+
+    async fn rcpt(&mut self, rest: &str) -> std::io::Result<()> {
+        let Some(count) = self.tx.as_ref().map(|t| t.recipients.len()) else {
+            return self.reply("503 5.5.1 MAIL first").await;
+        };
+        let Some((address, _)) = path_argument(rest, "TO:") else {
+            return self.reply("501 5.5.4 Syntax: RCPT TO:<address>").await;
+        };
+        if count >= self.shared.settings.max_recipients {
+            return self.reply("452 4.5.3 Too many recipients").await;
+        }
+        let pipeline = self.shared.pipeline.clone();
+        let recipient = address.to_string();
+        let verdict = tokio::task::spawn_blocking(move || pipeline.judge(&recipient)).await;
+        match verdict {
+            Ok(Ok(Verdict::Accept)) => {
+                if let Some(tx) = self.tx.as_mut() {
+                    tx.recipients.push(address.to_string());
+                }
+                self.reply("250 2.1.5 Ok").await
+            }
+            Ok(Ok(Verdict::Unknown)) => self.reply("550 5.1.1 No such address here").await,
+            Ok(Ok(Verdict::Closed(sentence))) => self.reply(&format!("550 5.7.1 {sentence}")).await,
+            Ok(Err(err)) => {
+                tracing::warn!(peer = %self.peer, error = %err, "judging a recipient failed");
+                self.reply("451 4.3.0 Temporary failure, try again later")
+                    .await
+            }
+            Err(err) => {
+                tracing::error!(peer = %self.peer, error = %err, "judging a recipient panicked");
+                self.reply("451 4.3.0 Temporary failure, try again later")
+                    .await
+            }
+        }
+    }
+
+    async fn data(&mut self) -> std::io::Result<()> {
+        let Some(tx) = self.tx.take() else {
+            return self.reply("503 5.5.1 MAIL first").await;
+        };
+        if tx.recipients.is_empty() {
+            self.tx = Some(tx);
+            return self.reply("554 5.5.1 No valid recipients").await;
+        }
+        self.reply("354 End data with <CR><LF>.<CR><LF>").await?;
+        let max = self.shared.settings.max_message_bytes as usize;
+        let mut message = Vec::new();
+        let mut too_big = false;
+        loop {
+            match self.read(MAX_DATA_LINE).await? {
+                None => {
+                    return self
+                        .reply("421 4.4.2 Idle too long, closing the connection")
+                        .await;
+                }
+                Some(Line::Closed) => return Ok(()),
+                Some(Line::TooLong) => too_big = true,
+                Some(Line::Complete) => {
+                    // RFC 5321 §4.1.1.4: only CRLF.CRLF ends DATA.
+                    if self.buf == b".\r\n" {
+                        break;
+                    }
+                    // RFC 5321 §4.5.2: remove the leading dot of a stuffed line.
+                    let line = if self.buf.first() == Some(&b'.') {
+                        &self.buf[1..]
+                    } else {
+                        &self.buf[..]
+                    };
+                    if message.len() + line.len() > max {
+                        too_big = true;
+                    } else if !too_big {
+                        message.extend_from_slice(line);
+                    }
+                }
+            }
+        }
+        if too_big {
+            return self
+                .reply("552 5.3.4 The message is larger than the size we accept")
+                .await;
+        }
+        let count = tx.recipients.len();
+        let envelope = Envelope {
+            sender: tx.sender,
+            recipients: tx.recipients,
+            entrance: match self.mode {
+                Mode::Smtp => Entrance::Smtp,
+                Mode::Lmtp => Entrance::Lmtp,
+            },
+            peer: Some(self.peer.clone()),
+            received_at: Utc::now(),
+        };
+        let reply = match self.shared.accept(envelope, message).await {
+            Ok(id) => format!("250 2.0.0 Ok: queued as {}", id.as_str()),
+            Err(Error::DiskFull) => "452 4.3.1 Insufficient system storage, try again later".into(),
+            Err(err) => {
+                tracing::error!(peer = %self.peer, error = %err, "spooling a message failed");
+                "451 4.3.0 Temporary failure, try again later".into()
+            }
+        };
+        match self.mode {
+            Mode::Smtp => self.reply(&reply).await,
+            Mode::Lmtp => {
+                for _ in 0..count {
+                    self.reply(&reply).await?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Reads `FROM:<address> params` (or `TO:`), tolerating a space after the colon.
+fn path_argument<'a>(rest: &'a str, keyword: &str) -> Option<(&'a str, &'a str)> {
+    let rest = rest.trim_start();
+    if rest.len() < keyword.len() || !rest[..keyword.len()].eq_ignore_ascii_case(keyword) {
+        return None;
+    }
+    let rest = rest[keyword.len()..].trim_start();
+    let rest = rest.strip_prefix('<')?;
+    let end = rest.find('>')?;
+    Some((rest[..end].trim(), rest[end + 1..].trim()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::path_argument;
+
+    #[test]
+    fn paths_are_read_with_or_without_a_space_and_with_parameters() {
+        assert_eq!(
+            path_argument("FROM:<a@b.test> SIZE=10", "FROM:"),
+            Some(("a@b.test", "SIZE=10"))
+        );
+        assert_eq!(
+            path_argument("from: <a@b.test>", "FROM:"),
+            Some(("a@b.test", ""))
+        );
+        assert_eq!(path_argument("FROM:<>", "FROM:"), Some(("", "")));
+        assert_eq!(path_argument("TO:a@b.test", "TO:"), None);
+        assert_eq!(path_argument("FROM:<a@b.test>", "TO:"), None);
+    }
+}

@@ -1,0 +1,64 @@
+//! The processing worker: takes spooled messages as the doors announce them, and sweeps
+//! the spool at start and every little while, so that a crash or a temporary failure
+//! only delays a message. One message at a time, off the async threads.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{mpsc, watch};
+
+use super::pipeline::Pipeline;
+use super::spool::SpoolId;
+
+/// How often the spool is swept for messages not processed yet.
+const SWEEP: Duration = Duration::from_secs(30);
+
+/// Runs until `shutdown` turns true.
+pub async fn run(
+    pipeline: Arc<Pipeline>,
+    mut queue: mpsc::UnboundedReceiver<SpoolId>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    sweep(&pipeline).await;
+    loop {
+        tokio::select! {
+            next = queue.recv() => match next {
+                Some(id) => process(&pipeline, id).await,
+                None => return,
+            },
+            _ = tokio::time::sleep(SWEEP) => sweep(&pipeline).await,
+            _ = shutdown.changed() => return,
+        }
+    }
+}
+
+async fn process(pipeline: &Arc<Pipeline>, id: SpoolId) {
+    let p = pipeline.clone();
+    let outcome = tokio::task::spawn_blocking(move || {
+        // Announced and swept: it may be done already.
+        if !p.spool().pending()?.contains(&id) {
+            return Ok(Vec::new());
+        }
+        p.process(&id)
+    })
+    .await;
+    match outcome {
+        Ok(Ok(_)) => {}
+        Ok(Err(err)) => {
+            tracing::warn!(error = %err, "processing a message failed; it stays in the spool")
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "processing a message panicked; it stays in the spool")
+        }
+    }
+}
+
+async fn sweep(pipeline: &Arc<Pipeline>) {
+    let p = pipeline.clone();
+    match tokio::task::spawn_blocking(move || p.process_pending()).await {
+        Ok(Ok(0)) => {}
+        Ok(Ok(n)) => tracing::info!(messages = n, "processed spooled messages"),
+        Ok(Err(err)) => tracing::warn!(error = %err, "sweeping the spool failed"),
+        Err(err) => tracing::error!(error = %err, "sweeping the spool panicked"),
+    }
+}

@@ -1,0 +1,548 @@
+//! The SMTP door: replies become messages and attachments files; recipients are judged
+//! at RCPT; the protocol's corners (pipelining, dot-stuffing, bare LF, long lines, size);
+//! every row of SPEC §4's outcome table.
+
+use dossier::domain::{ClientKind, Dossier, FileEntry, OurAddress, Outcome, Token};
+use dossier::service::NewDossierRequest;
+
+use crate::helpers::World;
+use crate::mail_support::{Smtp, TestApp, reply_text, reply_with_attachment};
+
+struct Setup {
+    test: TestApp,
+    world: World,
+    closed: Dossier,
+}
+
+async fn setup() -> Setup {
+    let test = TestApp::spawn().await;
+    let world = World::build_in(&test, ClientKind::Company);
+    let s = world.services();
+    let request = NewDossierRequest {
+        client: world.dossier.client,
+        title: "Ancien".into(),
+        description: String::new(),
+    };
+    let closed = s.create_dossier(&world.staff, request).unwrap();
+    let closed = s.close_dossier(&world.staff, closed.id).unwrap();
+    Setup {
+        test,
+        world,
+        closed,
+    }
+}
+
+fn address(d: &Dossier) -> String {
+    d.mail_address("dossier.test")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_actors_reply_becomes_a_message_and_its_attachment_a_file() {
+    let Setup { test, world, .. } = setup().await;
+    let to = address(&world.dossier);
+    let pdf = b"%PDF-1.4 plan signe".to_vec();
+    let message = reply_with_attachment(
+        "helene@client.test",
+        &to,
+        "plan-1@client.test",
+        "plan signé.pdf",
+        &pdf,
+    );
+    let mut smtp = Smtp::connect(test.smtp).await;
+    let (rcpts, done) = smtp.deliver("helene@client.test", &[&to], &message).await;
+    assert!(rcpts[0].starts_with("250 2.1.5"), "{rcpts:?}");
+    assert!(done.starts_with("250 2.0.0"), "{done}");
+    test.processed().await;
+
+    let messages = test.messages(world.dossier.id);
+    let posted = messages.last().unwrap();
+    assert_eq!(posted.author, world.client.id);
+    assert_eq!(posted.text, "Voici le plan signé.");
+    assert_eq!(posted.attachments.len(), 1);
+    let files: Vec<FileEntry> = test.app.store().items(world.dossier.id).unwrap();
+    let file = files
+        .iter()
+        .find(|f| f.id == posted.attachments[0])
+        .unwrap();
+    assert_eq!(file.blob.name.as_str(), "plan signé.pdf");
+    assert_eq!(file.blob.content_type, "application/pdf");
+    assert_eq!(
+        test.app.store().blobs().read(&file.blob.sha256).unwrap(),
+        pdf
+    );
+    let origin = posted.mail.as_ref().expect("the original mail is kept");
+    assert!(test.app.store().blobs().exists(&origin.raw_sha256));
+    assert!(matches!(test.last_log().outcome, Outcome::Posted { .. }));
+    test.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reply_sent_by_a_real_client_library_is_trimmed_and_posted() {
+    let Setup { test, world, .. } = setup().await;
+    let to = address(&world.dossier);
+    let raw = reply_text(
+        "Hélène <helene@client.test>",
+        &to,
+        "lettre-1@client.test",
+        "Parfait, c'est validé.",
+    );
+    let port = test.smtp.port();
+    let sent = tokio::task::spawn_blocking(move || {
+        use lettre::{SmtpTransport, Transport};
+        let envelope = lettre::address::Envelope::new(
+            Some("helene@client.test".parse().unwrap()),
+            vec![to.parse().unwrap()],
+        )
+        .unwrap();
+        SmtpTransport::builder_dangerous("127.0.0.1")
+            .port(port)
+            .build()
+            .send_raw(&envelope, raw.as_bytes())
+    })
+    .await
+    .unwrap();
+    assert!(sent.is_ok(), "{sent:?}");
+    test.processed().await;
+    let posted = test.messages(world.dossier.id).pop().unwrap();
+    assert_eq!(posted.text, "Parfait, c'est validé.");
+    assert!(
+        posted.elided.contains("Pouvez-vous valider le plan ?"),
+        "{}",
+        posted.elided
+    );
+    test.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn recipients_are_judged_at_rcpt() {
+    let Setup {
+        test,
+        world,
+        closed,
+    } = setup().await;
+    let mut smtp = Smtp::connect(test.smtp).await;
+    assert!(
+        smtp.command("EHLO client.test")
+            .await
+            .contains("SIZE 1048576")
+    );
+    assert!(
+        smtp.command("MAIL FROM:<helene@client.test>")
+            .await
+            .starts_with("250")
+    );
+    let unknown = smtp.command("RCPT TO:<nobody@dossier.test>").await;
+    assert!(unknown.starts_with("550 5.1.1"), "{unknown}");
+    let elsewhere = smtp.command("RCPT TO:<someone@example.org>").await;
+    assert!(elsewhere.starts_with("550 5.1.1"), "{elsewhere}");
+    let wrong_key = smtp
+        .command(&format!(
+            "RCPT TO:<{}-00000000000000000000@dossier.test>",
+            world.dossier.number
+        ))
+        .await;
+    assert!(wrong_key.starts_with("550 5.1.1"), "{wrong_key}");
+    let refused = smtp
+        .command(&format!("RCPT TO:<{}>", address(&closed)))
+        .await;
+    assert!(
+        refused.starts_with("550 5.7.1") && refused.contains("is closed"),
+        "{refused}"
+    );
+    let upper = address(&world.dossier).to_uppercase();
+    assert!(
+        smtp.command(&format!("RCPT TO:<{upper}>"))
+            .await
+            .starts_with("250"),
+        "case does not matter"
+    );
+    for _ in 1..100 {
+        assert!(
+            smtp.command(&format!("RCPT TO:<{}>", address(&world.dossier)))
+                .await
+                .starts_with("250")
+        );
+    }
+    let too_many = smtp
+        .command(&format!("RCPT TO:<{}>", address(&world.dossier)))
+        .await;
+    assert!(
+        too_many.starts_with("452"),
+        "the 101st recipient: {too_many}"
+    );
+    assert!(smtp.command("QUIT").await.starts_with("221"));
+    test.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pipelined_commands_dot_stuffing_bare_lf_and_long_lines_are_handled() {
+    let Setup { test, world, .. } = setup().await;
+    let to = address(&world.dossier);
+    let mut smtp = Smtp::connect(test.smtp).await;
+    // Everything up to DATA in one write, as PIPELINING allows.
+    smtp.send(&format!(
+        "EHLO client.test\r\nMAIL FROM:<helene@client.test>\r\nRCPT TO:<{to}>\r\nDATA\r\n"
+    ))
+    .await;
+    assert!(smtp.reply().await.starts_with("250-"));
+    assert!(smtp.reply().await.starts_with("250 2.1.0"));
+    assert!(smtp.reply().await.starts_with("250 2.1.5"));
+    assert!(smtp.reply().await.starts_with("354"));
+    let long = "x".repeat(5000);
+    let body = format!(
+        "From: helene@client.test\r\nTo: {to}\r\nSubject: points\r\nMessage-ID: <dots@client.test>\r\n\r\nLigne 1\r\n..point au début\r\n.\nencore\r\n{long}\r\nfin\r\n.\r\n"
+    );
+    smtp.send(&body).await;
+    let done = smtp.reply().await;
+    assert!(done.starts_with("250"), "{done}");
+    let too_long = smtp.command(&format!("NOOP {}", "y".repeat(2000))).await;
+    assert!(too_long.starts_with("500 5.5.2"), "{too_long}");
+    assert!(
+        smtp.command("NOOP").await.starts_with("250"),
+        "the session goes on"
+    );
+    assert!(smtp.command("VRFY claire").await.starts_with("252"));
+    test.processed().await;
+    let posted = test.messages(world.dossier.id).pop().unwrap();
+    assert!(
+        posted.text.contains("\n.point au début\n"),
+        "dot-unstuffed: {:?}",
+        posted.text
+    );
+    assert!(
+        posted.text.contains("\nencore\n"),
+        "a bare-LF dot line does not end DATA: {:?}",
+        posted.text
+    );
+    assert!(posted.text.contains(&long), "a 5,000-octet line is kept");
+    assert!(posted.text.ends_with("fin"));
+    test.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn oversized_messages_are_refused_with_552() {
+    let Setup { test, world, .. } = setup().await;
+    let to = address(&world.dossier);
+    let mut smtp = Smtp::connect(test.smtp).await;
+    smtp.command("EHLO client.test").await;
+    let declared = smtp
+        .command("MAIL FROM:<helene@client.test> SIZE=99999999")
+        .await;
+    assert!(declared.starts_with("552 5.3.4"), "{declared}");
+    let big = format!(
+        "From: helene@client.test\nSubject: gros\n\n{}\n",
+        "0123456789\n".repeat(120_000)
+    );
+    let (_, done) = smtp.deliver("helene@client.test", &[&to], &big).await;
+    assert!(done.starts_with("552 5.3.4"), "{done}");
+    assert!(
+        smtp.command("NOOP").await.starts_with("250"),
+        "the session survives"
+    );
+    assert!(
+        test.app.pipeline.spool().pending().unwrap().is_empty(),
+        "nothing spooled"
+    );
+    test.stop().await;
+}
+
+/// One row of SPEC §4's table: what is sent, and what must happen.
+struct Case {
+    name: &'static str,
+    from: &'static str,
+    to: fn(&Setup) -> String,
+    extra_headers: &'static str,
+    subject: &'static str,
+    body: &'static str,
+    outcome: &'static str,
+    posted: bool,
+}
+
+fn reply_address_of_client(s: &Setup) -> String {
+    let reply = s
+        .test
+        .app
+        .store()
+        .reply_address(s.world.dossier.id, s.world.client.id)
+        .unwrap();
+    OurAddress::Reply(reply.token).at("dossier.test")
+}
+
+fn dossier_address(s: &Setup) -> String {
+    address(&s.world.dossier)
+}
+
+const CASES: &[Case] = &[
+    Case {
+        name: "an actor writes to the dossier address",
+        from: "helene@client.test",
+        to: dossier_address,
+        extra_headers: "",
+        subject: "Re: Cuisine",
+        body: "C'est validé.",
+        outcome: "posted",
+        posted: true,
+    },
+    Case {
+        name: "the owner answers their reply address",
+        from: "helene@client.test",
+        to: reply_address_of_client,
+        extra_headers: "",
+        subject: "Re: Cuisine",
+        body: "Merci.",
+        outcome: "posted",
+        posted: true,
+    },
+    Case {
+        name: "a stranger writes to the dossier address",
+        from: "eve@autre.test",
+        to: dossier_address,
+        extra_headers: "",
+        subject: "Hello",
+        body: "Je m'invite.",
+        outcome: "held",
+        posted: false,
+    },
+    Case {
+        name: "an unknown sender writes to the dossier address",
+        from: "spam@nowhere.test",
+        to: dossier_address,
+        extra_headers: "",
+        subject: "Offre",
+        body: "Achetez.",
+        outcome: "held",
+        posted: false,
+    },
+    Case {
+        name: "someone else answers a reply address",
+        from: "thomas@fabre.test",
+        to: reply_address_of_client,
+        extra_headers: "",
+        subject: "Re: Cuisine",
+        body: "Je réponds pour Hélène.",
+        outcome: "held",
+        posted: false,
+    },
+    Case {
+        name: "a trusted DMARC failure",
+        from: "helene@client.test",
+        to: dossier_address,
+        extra_headers: "Authentication-Results: mx.dossier.test; dmarc=fail header.from=client.test\r\n",
+        subject: "Re: Cuisine",
+        body: "Forgé ?",
+        outcome: "held",
+        posted: false,
+    },
+    Case {
+        name: "an untrusted DMARC verdict is ignored",
+        from: "helene@client.test",
+        to: dossier_address,
+        extra_headers: "Authentication-Results: evil.example; dmarc=fail\r\n",
+        subject: "Re: Cuisine",
+        body: "Bonjour.",
+        outcome: "posted",
+        posted: true,
+    },
+    Case {
+        name: "Auto-Submitted",
+        from: "helene@client.test",
+        to: dossier_address,
+        extra_headers: "Auto-Submitted: auto-replied\r\n",
+        subject: "Re: Cuisine",
+        body: "Je suis absente.",
+        outcome: "auto-reply",
+        posted: false,
+    },
+    Case {
+        name: "X-Autoreply",
+        from: "helene@client.test",
+        to: dossier_address,
+        extra_headers: "X-Autoreply: yes\r\n",
+        subject: "Re: Cuisine",
+        body: "Absente.",
+        outcome: "auto-reply",
+        posted: false,
+    },
+    Case {
+        name: "Precedence: bulk",
+        from: "helene@client.test",
+        to: dossier_address,
+        extra_headers: "Precedence: bulk\r\n",
+        subject: "Newsletter",
+        body: "Promo.",
+        outcome: "auto-reply",
+        posted: false,
+    },
+    Case {
+        name: "an out-of-office subject",
+        from: "helene@client.test",
+        to: dossier_address,
+        extra_headers: "",
+        subject: "Réponse automatique : Cuisine",
+        body: "Absente jusqu'au 12.",
+        outcome: "auto-reply",
+        posted: false,
+    },
+    Case {
+        name: "our own loop header",
+        from: "helene@client.test",
+        to: dossier_address,
+        extra_headers: "X-Dossier-Loop: dossier.test\r\n",
+        subject: "Re: Cuisine",
+        body: "Boucle.",
+        outcome: "loop",
+        posted: false,
+    },
+    Case {
+        name: "nothing left after trimming",
+        from: "helene@client.test",
+        to: dossier_address,
+        extra_headers: "",
+        subject: "Re: Cuisine",
+        body: "Le lun. 3 nov. 2025, Claire a écrit :\r\n> Pouvez-vous valider ?",
+        outcome: "empty",
+        posted: false,
+    },
+];
+
+async fn send_case(setup: &Setup, case: &Case, message_id: &str) -> String {
+    let to = (case.to)(setup);
+    let message = format!(
+        "From: {}\r\nTo: {to}\r\nSubject: {}\r\nMessage-ID: <{message_id}>\r\n{}Content-Type: text/plain; charset=utf-8\r\n\r\n{}\r\n",
+        case.from, case.subject, case.extra_headers, case.body
+    );
+    let mut smtp = Smtp::connect(setup.test.smtp).await;
+    let (_, done) = smtp.deliver(case.from, &[&to], &message).await;
+    done
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_outcome_of_the_table_holds_through_smtp() {
+    let setup = setup().await;
+    let mut failures = Vec::new();
+    for (i, case) in CASES.iter().enumerate() {
+        let before = setup.test.messages(setup.world.dossier.id).len();
+        let done = send_case(&setup, case, &format!("case-{i}@client.test")).await;
+        assert!(done.starts_with("250"), "{}: {done}", case.name);
+        setup.test.processed().await;
+        let log = setup.test.last_log();
+        let after = setup.test.messages(setup.world.dossier.id).len();
+        if log.outcome.name() != case.outcome || (after > before) != case.posted {
+            failures.push(format!(
+                "«{}»: {} (posted: {}), expected {} (posted: {}); reasons {:?}",
+                case.name,
+                log.outcome.name(),
+                after > before,
+                case.outcome,
+                case.posted,
+                log.reasons
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    let held = setup.test.app.store().held_mail().unwrap();
+    assert_eq!(
+        held.len(),
+        CASES.iter().filter(|c| c.outcome == "held").count(),
+        "every held mail waits for review"
+    );
+    setup.test.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_same_message_id_is_posted_once() {
+    let setup = setup().await;
+    let case = &CASES[0];
+    for _ in 0..2 {
+        assert!(
+            send_case(&setup, case, "same@client.test")
+                .await
+                .starts_with("250")
+        );
+        setup.test.processed().await;
+    }
+    let posted = setup
+        .test
+        .messages(setup.world.dossier.id)
+        .iter()
+        .filter(|m| m.text == case.body)
+        .count();
+    assert_eq!(posted, 1);
+    assert_eq!(setup.test.last_log().outcome.name(), "duplicate");
+    setup.test.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bounce_to_a_verp_address_is_recorded_against_the_recipient() {
+    let setup = setup().await;
+    let store = setup.test.app.store();
+    let token = Token::generate();
+    let target = dossier::domain::BounceTarget {
+        token: token.clone(),
+        recipient: setup.world.client.emails[0].clone(),
+        dossier: Some(setup.world.dossier.id),
+    };
+    store.insert_bounce_target(&target).unwrap();
+    let to = OurAddress::Bounce(token).at("dossier.test");
+    let dsn = format!(
+        "From: MAILER-DAEMON@mx.client.test\r\nTo: {to}\r\nSubject: Undelivered Mail Returned to Sender\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nThe mail could not be delivered.\r\n--B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.client.test\r\n\r\nFinal-Recipient: rfc822; helene@client.test\r\nAction: failed\r\nStatus: 5.1.1\r\n--B--\r\n"
+    );
+    for _ in 0..3 {
+        let mut smtp = Smtp::connect(setup.test.smtp).await;
+        smtp.command("EHLO mx.client.test").await;
+        assert!(smtp.command("MAIL FROM:<>").await.starts_with("250"));
+        assert!(
+            smtp.command(&format!("RCPT TO:<{to}>"))
+                .await
+                .starts_with("250")
+        );
+        assert!(smtp.command("DATA").await.starts_with("354"));
+        smtp.send(&format!("{dsn}.\r\n")).await;
+        assert!(smtp.reply().await.starts_with("250"));
+        setup.test.processed().await;
+    }
+    assert_eq!(setup.test.last_log().outcome.name(), "bounce");
+    let health = store
+        .address_health(&setup.world.client.emails[0])
+        .unwrap()
+        .unwrap();
+    assert_eq!(health.hard_bounces, 3);
+    assert!(
+        health.stopped,
+        "three hard bounces stop mail to the address"
+    );
+    setup.test.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_new_dossier_address_opens_a_dossier_for_a_client_allowed_to() {
+    let setup = setup().await;
+    let to = OurAddress::NewDossier.at("dossier.test");
+    let message = format!(
+        "From: helene@client.test\r\nTo: {to}\r\nSubject: Salle de bain\r\nMessage-ID: <new-1@client.test>\r\n\r\nPouvez-vous passer voir la salle de bain ?\r\n"
+    );
+    let mut smtp = Smtp::connect(setup.test.smtp).await;
+    let (_, done) = smtp.deliver("helene@client.test", &[&to], &message).await;
+    assert!(done.starts_with("250"), "{done}");
+    setup.test.processed().await;
+    let log = setup.test.last_log();
+    let Outcome::Created { dossier, .. } = log.outcome else {
+        panic!("{log:?}")
+    };
+    let created = setup.test.app.store().dossier(dossier).unwrap().unwrap();
+    assert_eq!(created.title, "Salle de bain");
+    assert_eq!(created.client, setup.world.dossier.client);
+    assert_eq!(
+        setup.test.messages(dossier)[0].text,
+        "Pouvez-vous passer voir la salle de bain ?"
+    );
+    // An intervenant may not open dossiers: held.
+    let message = message
+        .replace("helene@client.test", "thomas@fabre.test")
+        .replace("new-1", "new-2");
+    let (_, done) = smtp.deliver("thomas@fabre.test", &[&to], &message).await;
+    assert!(done.starts_with("250"));
+    setup.test.processed().await;
+    assert_eq!(setup.test.last_log().outcome.name(), "held");
+    setup.test.stop().await;
+}

@@ -1,0 +1,229 @@
+//! Helpers for the mail tests: the whole app served in-process on port 0, a raw SMTP
+//! client that speaks protocol lines, and messages built as mail programs write them.
+
+use std::net::SocketAddr;
+
+use dossier::app::{App, Listeners};
+use dossier::config::{Config, ConfigArgs};
+use dossier::domain::{LogEntry, Message};
+use dossier::service::Services;
+use tempfile::TempDir;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpStream;
+use tokio::sync::oneshot;
+
+use crate::helpers::People;
+
+/// The app, served on `127.0.0.1:0`, with its data in a temp dir.
+pub struct TestApp {
+    pub app: App,
+    pub smtp: SocketAddr,
+    pub _dir: TempDir,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl People for TestApp {
+    fn services(&self) -> &Services {
+        &self.app.services
+    }
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let args = ConfigArgs {
+            data: Some(dir.path().to_path_buf()),
+            mail_domain: Some("dossier.test".into()),
+            max_message_bytes: Some(1024 * 1024),
+            trusted_authserv_id: Some("mx.dossier.test".into()),
+            ..ConfigArgs::default()
+        };
+        let app = App::open(Config::load(&args).unwrap()).unwrap();
+        let bind = || async { tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap() };
+        let (http, smtp) = (bind().await, bind().await);
+        let smtp_addr = smtp.local_addr().unwrap();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let serving = app.clone();
+        let task = tokio::spawn(async move {
+            let listeners = Listeners {
+                http,
+                smtp,
+                lmtp: None,
+            };
+            serving
+                .serve(listeners, async {
+                    let _ = stopped.await;
+                })
+                .await
+                .unwrap();
+        });
+        TestApp {
+            app,
+            smtp: smtp_addr,
+            _dir: dir,
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
+    /// Stops serving and waits for the flush.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.unwrap();
+        }
+    }
+
+    /// Waits until the spool is empty (every accepted message processed).
+    pub async fn processed(&self) {
+        for _ in 0..500 {
+            if self.app.pipeline.spool().pending().unwrap().is_empty() {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("the spool was not processed");
+    }
+
+    /// The newest mail log line.
+    pub fn last_log(&self) -> LogEntry {
+        self.app
+            .store()
+            .mail_log(1)
+            .unwrap()
+            .pop()
+            .expect("a log line")
+    }
+
+    /// The messages of a dossier.
+    pub fn messages(&self, dossier: dossier::domain::DossierId) -> Vec<Message> {
+        self.app.store().items(dossier).unwrap()
+    }
+}
+
+/// A raw SMTP client: send lines, read replies.
+pub struct Smtp {
+    reader: BufReader<TcpStream>,
+}
+
+impl Smtp {
+    pub async fn connect(addr: SocketAddr) -> Smtp {
+        let mut smtp = Smtp {
+            reader: BufReader::new(TcpStream::connect(addr).await.unwrap()),
+        };
+        let greeting = smtp.reply().await;
+        assert!(greeting.starts_with("220 "), "{greeting}");
+        smtp
+    }
+
+    /// Reads one reply (all its lines), joined with newlines.
+    pub async fn reply(&mut self) -> String {
+        let mut lines = Vec::new();
+        loop {
+            let mut line = String::new();
+            let n = tokio::time::timeout(
+                std::time::Duration::from_secs(20),
+                self.reader.read_line(&mut line),
+            )
+            .await
+            .expect("a reply in time")
+            .unwrap();
+            assert!(n > 0, "connection closed; got so far {lines:?}");
+            let line = line.trim_end().to_string();
+            let last = line.as_bytes().get(3) != Some(&b'-');
+            lines.push(line);
+            if last {
+                return lines.join("\n");
+            }
+        }
+    }
+
+    pub async fn send(&mut self, bytes: &str) {
+        self.reader
+            .get_mut()
+            .write_all(bytes.as_bytes())
+            .await
+            .unwrap();
+    }
+
+    /// Sends one command line and returns the reply.
+    pub async fn command(&mut self, line: &str) -> String {
+        self.send(&format!("{line}\r\n")).await;
+        self.reply().await
+    }
+
+    /// EHLO, MAIL, each RCPT (their replies), DATA and the message; the final reply.
+    pub async fn deliver(
+        &mut self,
+        from: &str,
+        to: &[&str],
+        message: &str,
+    ) -> (Vec<String>, String) {
+        let ehlo = self.command("EHLO client.test").await;
+        assert!(ehlo.starts_with("250"), "{ehlo}");
+        let mail = self.command(&format!("MAIL FROM:<{from}>")).await;
+        assert!(mail.starts_with("250"), "{mail}");
+        let mut rcpts = Vec::new();
+        for rcpt in to {
+            rcpts.push(self.command(&format!("RCPT TO:<{rcpt}>")).await);
+        }
+        let data = self.command("DATA").await;
+        if !data.starts_with("354") {
+            return (rcpts, data);
+        }
+        self.send(&dot_stuff(message)).await;
+        self.send(".\r\n").await;
+        (rcpts, self.reply().await)
+    }
+}
+
+/// CRLF line endings and dot-stuffing, as a client does before DATA.
+pub fn dot_stuff(message: &str) -> String {
+    let mut out = String::new();
+    for line in message.replace("\r\n", "\n").split_inclusive('\n') {
+        let line = line.strip_suffix('\n').unwrap_or(line);
+        if line.starts_with('.') {
+            out.push('.');
+        }
+        out.push_str(line);
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// A reply as Thunderbird writes it: text, a quote header and the quoted notification.
+pub fn reply_text(from: &str, to: &str, message_id: &str, body: &str) -> String {
+    format!(
+        "From: {from}\nTo: {to}\nSubject: Re: [2026-0001] Cuisine\nMessage-ID: <{message_id}>\nDate: Mon, 3 Nov 2025 14:30:00 +0100\nMIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: 8bit\n\n{body}\n\nLe 03/11/2025 à 10:00, Claire Moreau a écrit :\n> Pouvez-vous valider le plan ?\n"
+    )
+}
+
+/// A reply with one attachment, built by lettre's message builder.
+pub fn reply_with_attachment(
+    from: &str,
+    to: &str,
+    message_id: &str,
+    name: &str,
+    content: &[u8],
+) -> String {
+    use lettre::message::header::ContentType;
+    use lettre::message::{Attachment, MultiPart, SinglePart};
+    let message = lettre::Message::builder()
+        .from(from.parse().unwrap())
+        .to(to.parse().unwrap())
+        .subject("Re: plan")
+        .message_id(Some(format!("<{message_id}>")))
+        .multipart(
+            MultiPart::mixed()
+                .singlepart(SinglePart::plain("Voici le plan signé.".to_string()))
+                .singlepart(Attachment::new(name.to_string()).body(
+                    content.to_vec(),
+                    ContentType::parse("application/pdf").unwrap(),
+                )),
+        )
+        .unwrap();
+    String::from_utf8(message.formatted()).unwrap()
+}

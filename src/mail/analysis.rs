@@ -18,6 +18,22 @@ use crate::domain::{EmailAddress, FileName};
 static FORWARD_SUBJECT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^\s*(fwd?|tr|wg|rv|enc)\s*:").expect("valid pattern"));
 
+/// Bodies longer than this are not trimmed (the trimmer reads line by line).
+const MAX_TRIMMED_BYTES: usize = 512 * 1024;
+/// Longest kept (or elided) text; the raw message keeps the rest.
+const MAX_TEXT_CHARS: usize = 100_000;
+
+/// Cuts `text` to `max` characters; true if it was longer.
+fn cap(text: &mut String, max: usize) -> bool {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => {
+            text.truncate(at);
+            true
+        }
+        None => false,
+    }
+}
+
 /// Bounds against mail bombs.
 #[derive(Debug, Clone)]
 pub struct Limits {
@@ -198,7 +214,23 @@ fn build(raw: &[u8], message: &Message, context: &Context) -> Analysis {
     if forwarded {
         reasons.push("the subject says it is a forward: the embedded message is kept".into());
     }
-    let Trimmed { kept, elided } = trim(&body, forwarded);
+    let Trimmed {
+        mut kept,
+        mut elided,
+    } = if body.len() > MAX_TRIMMED_BYTES {
+        reasons.push("the text is too long to look for quotes: it is kept whole".into());
+        Trimmed {
+            kept: body.trim().to_string(),
+            elided: String::new(),
+        }
+    } else {
+        trim(&body, forwarded)
+    };
+    if cap(&mut kept, MAX_TEXT_CHARS) | cap(&mut elided, MAX_TEXT_CHARS) {
+        reasons.push(format!(
+            "the text was cut at {MAX_TEXT_CHARS} characters; the original message keeps all of it"
+        ));
+    }
     if !elided.is_empty() {
         reasons.push(format!(
             "cut {} lines of quoted history or signature",

@@ -20,6 +20,7 @@ use crate::domain::{
 use crate::error::{Error, Result};
 use crate::policy::Action;
 use crate::service::{NewDossierRequest, Services};
+use crate::store::Blobs;
 
 /// What a recipient gets at RCPT time.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -469,28 +470,7 @@ impl Pipeline {
             store.log_mail(&line, &[claim.to_string(), dedupe])?;
             return Ok(line);
         }
-        let mut attachments = Vec::new();
-        for attachment in &analysis.attachments {
-            let stored = store.blobs().put(&attachment.bytes)?;
-            attachments.push(NewFile {
-                blob: BlobRef {
-                    name: attachment.name.clone(),
-                    content_type: attachment.content_type.clone(),
-                    size: stored.size,
-                    sha256: stored.sha256,
-                },
-                inline: attachment.inline,
-            });
-        }
-        let new = NewMessage {
-            text: analysis.text.clone(),
-            elided: analysis.elided.clone(),
-            attachments,
-            mail: Some(MailOrigin {
-                message_id: analysis.message_id.clone(),
-                raw_sha256: raw_sha256.to_string(),
-            }),
-        };
+        let new = message_from(store.blobs(), analysis, raw_sha256)?;
         let claims = [claim.to_string(), dedupe];
         let logged: RefCell<Option<LogEntry>> = RefCell::new(None);
         let posted = self.services.post_message_with(
@@ -523,6 +503,13 @@ impl Pipeline {
             Ok(_) => logged
                 .into_inner()
                 .ok_or_else(|| Error::Storage("the posted message was not logged".into())),
+            Err(err @ (Error::Invalid(_) | Error::Forbidden | Error::NotFound)) => {
+                // Retrying would give the same answer: record it instead of looping.
+                reasons.push(format!("not posted: {err}"));
+                let line = entry(Outcome::Dropped, Some(dossier.id), reasons)?;
+                store.log_mail(&line, &[claim.to_string()])?;
+                Ok(line)
+            }
             Err(Error::Closed) => {
                 reasons.push("the dossier was closed meanwhile".into());
                 let line = entry(Outcome::Dropped, Some(dossier.id), reasons)?;
@@ -532,4 +519,35 @@ impl Pipeline {
             Err(err) => Err(err),
         }
     }
+}
+
+/// The message to post for an analysed e-mail: its kept text and elided part, its
+/// attachments stored as blobs, and a reference to the kept raw message.
+pub(crate) fn message_from(
+    blobs: &Blobs,
+    analysis: &Analysis,
+    raw_sha256: &str,
+) -> Result<NewMessage> {
+    let mut attachments = Vec::new();
+    for attachment in &analysis.attachments {
+        let stored = blobs.put(&attachment.bytes)?;
+        attachments.push(NewFile {
+            blob: BlobRef {
+                name: attachment.name.clone(),
+                content_type: attachment.content_type.clone(),
+                size: stored.size,
+                sha256: stored.sha256,
+            },
+            inline: attachment.inline,
+        });
+    }
+    Ok(NewMessage {
+        text: analysis.text.clone(),
+        elided: analysis.elided.clone(),
+        attachments,
+        mail: Some(MailOrigin {
+            message_id: analysis.message_id.clone(),
+            raw_sha256: raw_sha256.to_string(),
+        }),
+    })
 }

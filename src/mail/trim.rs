@@ -292,23 +292,28 @@ fn cut_trailing_quote(lines: &[&str], keep: &mut [bool]) {
 
 fn cut_signature(lines: &[&str], keep: &mut [bool]) {
     let kept: Vec<usize> = (0..lines.len()).filter(|&i| keep[i]).collect();
+    // Suffix facts, computed once so that the scan stays linear on long messages:
+    // how many non-blank lines follow, and whether only blanks and footers follow.
+    let mut nonblank_after = vec![0usize; kept.len() + 1];
+    let mut only_footers_after = vec![true; kept.len() + 1];
+    for n in (0..kept.len()).rev() {
+        let line = lines[kept[n]];
+        nonblank_after[n] = nonblank_after[n + 1] + usize::from(!is_blank(line));
+        only_footers_after[n] =
+            only_footers_after[n + 1] && (is_blank(line) || DEVICE_FOOTER.is_match(line));
+    }
+    let mut text_before = false;
     for (n, &i) in kept.iter().enumerate() {
         let line = lines[i];
-        let text_before = kept[..n].iter().any(|&j| !is_blank(lines[j]));
-        let rest = &kept[n + 1..];
-        let short_rest = rest.iter().filter(|&&j| !is_blank(lines[j])).count() <= 6;
-        let cut_here = line.trim_end() == "--"
-            || line == "-- "
-            || line.trim() == "—"
-            || (DEVICE_FOOTER.is_match(line)
-                && rest
-                    .iter()
-                    .all(|&j| is_blank(lines[j]) || DEVICE_FOOTER.is_match(lines[j])))
-            || (SIGN_OFF.is_match(line) && text_before && short_rest);
-        if cut_here && (text_before || !SIGN_OFF.is_match(line)) {
+        let short_rest = nonblank_after[n + 1] <= 6;
+        let delimiter = line.trim_end() == "--" || line == "-- " || line.trim() == "—";
+        let footer = DEVICE_FOOTER.is_match(line) && only_footers_after[n + 1];
+        let sign_off = SIGN_OFF.is_match(line) && text_before && short_rest;
+        if delimiter || footer || sign_off {
             kept[n..].iter().for_each(|&j| keep[j] = false);
             return;
         }
+        text_before |= !is_blank(line);
     }
 }
 

@@ -10,6 +10,7 @@ mod dossiers;
 mod events;
 mod expenses;
 mod intervenants;
+mod mail_review;
 
 use chrono::{DateTime, Utc};
 

@@ -546,3 +546,64 @@ async fn the_new_dossier_address_opens_a_dossier_for_a_client_allowed_to() {
     assert_eq!(setup.test.last_log().outcome.name(), "held");
     setup.test.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn staff_approve_or_discard_held_mail_and_no_one_else_sees_it() {
+    let setup = setup().await;
+    let s = setup.world.services();
+    for (i, from) in ["eve@autre.test", "spam@nowhere.test"].iter().enumerate() {
+        let case = Case {
+            from,
+            ..*CASES.iter().find(|c| c.outcome == "held").unwrap()
+        };
+        assert!(
+            send_case(&setup, &case, &format!("held-{i}@x.test"))
+                .await
+                .starts_with("250")
+        );
+        setup.test.processed().await;
+    }
+    let held = s.held_mail(&setup.world.staff).unwrap();
+    assert_eq!(held.len(), 2);
+    assert!(
+        held[0].reasons.iter().any(|r| r.contains("not an actor")),
+        "{:?}",
+        held[0].reasons
+    );
+    assert!(matches!(
+        s.held_mail(&setup.world.client),
+        Err(dossier::Error::NotFound)
+    ));
+    assert!(matches!(
+        s.mail_log(&setup.world.intervenant, 10),
+        Err(dossier::Error::NotFound)
+    ));
+
+    // Approving as someone who may not post on the dossier is refused.
+    let refused = s.approve_held(&setup.world.staff, held[0].id, setup.world.stranger.id);
+    assert!(refused.is_err());
+    let message = s
+        .approve_held(&setup.world.staff, held[0].id, setup.world.client.id)
+        .unwrap();
+    assert_eq!(message.author, setup.world.client.id);
+    assert_eq!(message.text, "Je m'invite.");
+    s.discard_held(&setup.world.staff, held[1].id).unwrap();
+    assert!(s.held_mail(&setup.world.staff).unwrap().is_empty());
+    let log = s.mail_log(&setup.world.staff, 2).unwrap();
+    assert!(
+        log[0].reasons[0].starts_with("discarded by staff"),
+        "{:?}",
+        log[0]
+    );
+    assert!(
+        log[1].reasons[0].starts_with("approved as Hélène Garnier"),
+        "{:?}",
+        log[1]
+    );
+    let raw = s.raw_mail(&setup.world.staff, &log[0].raw_sha256).unwrap();
+    assert!(
+        String::from_utf8_lossy(&raw).contains("spam@nowhere.test"),
+        "the raw message is kept"
+    );
+    setup.test.stop().await;
+}

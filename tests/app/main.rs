@@ -2,6 +2,7 @@
 
 mod admin_cli;
 mod helpers;
+mod inbound_analysis;
 mod inbound_ingest;
 mod inbound_smtp;
 mod listing;

@@ -1,0 +1,248 @@
+//! The analysis on real mail and on hostile mail: the corpus of real e-mails from real
+//! mail programs, and mail bombs that must get a clear outcome without a panic.
+
+use std::time::Instant;
+
+use dossier::mail::analysis::{Context, analyze};
+use dossier::mail::classify::Class;
+
+const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus");
+
+/// The share of the corpus kept exactly as expected; raise it as the trimmer improves.
+const THRESHOLD: f64 = 0.80;
+
+fn corpus_dir() -> Option<std::path::PathBuf> {
+    let dir = std::path::PathBuf::from(CORPUS);
+    if dir.join("manifest.tsv").is_file() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var("CI").is_err(),
+        "the corpus is missing at {CORPUS}"
+    );
+    println!("skipped: the mail corpus is not at {CORPUS}");
+    None
+}
+
+/// Wraps a body-only fixture into a message, as it would arrive.
+fn as_message(path: &str, bytes: Vec<u8>) -> Vec<u8> {
+    if path.ends_with(".eml") {
+        return bytes;
+    }
+    let kind = if path.ends_with(".html") {
+        "text/html"
+    } else {
+        "text/plain"
+    };
+    let mut out = format!("From: someone@example.test\r\nSubject: Re: test\r\nContent-Type: {kind}; charset=utf-8\r\n\r\n").into_bytes();
+    out.extend(bytes);
+    out
+}
+
+fn squash(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+#[test]
+fn the_corpus_of_real_replies_is_kept_as_people_expect() {
+    let Some(dir) = corpus_dir() else { return };
+    let manifest = std::fs::read_to_string(dir.join("manifest.tsv")).unwrap();
+    let (mut total, mut kept, mut misses) = (0, 0, Vec::new());
+    for row in manifest.lines().skip(1) {
+        let columns: Vec<&str> = row.split('\t').collect();
+        let (file, expected, notes) = (
+            columns[0],
+            columns.get(2).copied().unwrap_or(""),
+            columns.get(3).copied().unwrap_or(""),
+        );
+        let raw = as_message(file, std::fs::read(dir.join(file)).unwrap());
+        let analysis = analyze(&raw, &Context::default());
+        if expected.is_empty() {
+            continue;
+        }
+        total += 1;
+        let want =
+            String::from_utf8_lossy(&std::fs::read(dir.join(expected)).unwrap()).into_owned();
+        let loose = notes.to_lowercase().contains("whitespace");
+        if analysis.text.trim() == want.trim() || (loose && squash(&analysis.text) == squash(&want))
+        {
+            kept += 1;
+        } else {
+            misses.push(file);
+        }
+    }
+    let share = kept as f64 / total as f64;
+    println!(
+        "corpus: {kept} of {total} kept exactly ({:.1} %); missed: {misses:?}",
+        share * 100.0
+    );
+    assert!(
+        share >= THRESHOLD,
+        "only {kept} of {total} kept as expected; missed {misses:?}"
+    );
+}
+
+#[test]
+fn the_corpus_classes_bounces_and_auto_replies() {
+    let Some(dir) = corpus_dir() else { return };
+    let manifest = std::fs::read_to_string(dir.join("manifest.tsv")).unwrap();
+    for row in manifest.lines().skip(1) {
+        let columns: Vec<&str> = row.split('\t').collect();
+        let (file, kind) = (columns[0], columns[1]);
+        let raw = as_message(file, std::fs::read(dir.join(file)).unwrap());
+        let class = analyze(&raw, &Context::default()).class;
+        match kind {
+            "bounce" => assert_eq!(class, Class::Bounce, "{file}"),
+            "auto-reply" => assert_eq!(class, Class::AutoReply, "{file}"),
+            "reply" | "attachment" | "encoding" | "forwarded" => {
+                assert_ne!(class, Class::Malformed, "{file}")
+            }
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn attachments_keep_their_names_bytes_and_digests() {
+    let Some(dir) = corpus_dir() else { return };
+    let read = |file: &str| analyze(&std::fs::read(dir.join(file)).unwrap(), &Context::default());
+    let apple = read("redmine/mail_handler/apple_mail_with_attachment.eml");
+    let files: Vec<_> = apple.attachments.iter().filter(|a| !a.inline).collect();
+    let paella = apple
+        .attachments
+        .iter()
+        .find(|a| a.name.as_str() == "paella.jpg")
+        .expect("paella.jpg");
+    assert_eq!(paella.size, 10790);
+    assert_eq!(
+        sha256(&paella.bytes),
+        "4474dd534c36bdd212e2efc549507377c3e77147c9167b66dedcebfe9da8807f"
+    );
+    assert!(
+        files.len() <= 1,
+        "{:?}",
+        apple
+            .attachments
+            .iter()
+            .map(|a| a.name.as_str())
+            .collect::<Vec<_>>()
+    );
+    let japanese = read("redmine/mail_handler/gmail_with_attachment_ja.eml");
+    assert_eq!(
+        japanese.attachments[0].name.as_str(),
+        "テスト.txt",
+        "RFC 2047 / 2231 names are decoded"
+    );
+    let latin2 = read("redmine/mail_handler/ticket_with_text_attachment_iso-8859-2.eml");
+    assert_eq!(latin2.attachments[0].name.as_str(), "latin2.txt");
+    assert!(
+        latin2.attachments[0]
+            .bytes
+            .starts_with(&[0x70, 0xF8, 0xED, 0x6C, 0x69, 0xB9]),
+        "a text attachment keeps its own charset"
+    );
+    let inline = read("discourse/emails/inline_image.eml");
+    assert!(
+        inline.attachments.iter().any(|a| a.inline),
+        "a cid: image stays with its message"
+    );
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+#[test]
+fn latin1_is_read_as_windows_1252() {
+    let raw = b"From: a@b.test\r\nSubject: x\r\nContent-Type: text/plain; charset=iso-8859-1\r\n\r\nCo\xfbt : 12 \x80 \x96 d\xe9j\xe0 pay\xe9\r\n";
+    assert_eq!(
+        analyze(raw, &Context::default()).text,
+        "Coût : 12 € – déjà payé"
+    );
+}
+
+/// Builds `depth` nested multiparts around one text part.
+fn nested(depth: usize) -> Vec<u8> {
+    let mut out = String::from("From: a@b.test\r\nSubject: bomb\r\nMIME-Version: 1.0\r\n");
+    for i in 0..depth {
+        out.push_str(&format!(
+            "Content-Type: multipart/mixed; boundary=\"b{i}\"\r\n\r\n--b{i}\r\n"
+        ));
+    }
+    out.push_str("Content-Type: text/plain\r\n\r\nhello\r\n");
+    for i in (0..depth).rev() {
+        out.push_str(&format!("--b{i}--\r\n"));
+    }
+    out.into_bytes()
+}
+
+#[test]
+fn hostile_messages_get_a_clear_outcome_quickly_and_never_a_panic() {
+    let many_parts = {
+        let mut out = String::from(
+            "From: a@b.test\r\nSubject: parts\r\nContent-Type: multipart/mixed; boundary=\"p\"\r\n\r\n",
+        );
+        for i in 0..100_000 {
+            out.push_str(&format!("--p\r\nContent-Type: text/plain\r\n\r\n{i}\r\n"));
+        }
+        out.push_str("--p--\r\n");
+        out.into_bytes()
+    };
+    let huge_header = format!(
+        "From: a@b.test\r\nX-Junk: {}\r\n\r\nbody\r\n",
+        "a".repeat(10 * 1024 * 1024)
+    )
+    .into_bytes();
+    let nul = b"From: a@b.test\r\nSubject: nul\0byte\r\n\r\nte\0xt\r\n".to_vec();
+    let truncated = b"From: a@b.test\r\nContent-Type: multipart/mixed; boundary=\"x\"\r\n\r\n--x\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\naGVsbG8gd29y".to_vec();
+    let names = b"From: a@b.test\r\nContent-Type: multipart/mixed; boundary=\"x\"\r\n\r\n--x\r\nContent-Type: text/plain\r\n\r\nhi\r\n--x\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"../../etc/passwd\"\r\n\r\nroot\r\n--x\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"/abs/x.sh\"\r\n\r\nls\r\n--x--\r\n".to_vec();
+    let charset =
+        b"From: a@b.test\r\nContent-Type: text/plain; charset=x-unknown-martian\r\n\r\nhello\r\n"
+            .to_vec();
+    let big = {
+        let mut out = b"From: a@b.test\r\nSubject: big\r\n\r\n".to_vec();
+        out.extend(
+            std::iter::repeat_n(b"0123456789abcdef\r\n".as_slice(), 30 * 1024 * 1024 / 18)
+                .flatten(),
+        );
+        out
+    };
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("1,000-deep nesting", nested(1000)),
+        ("100,000 parts", many_parts),
+        ("a 10 MB header", huge_header),
+        ("NUL bytes", nul),
+        ("truncated MIME", truncated),
+        ("path names", names),
+        ("an unknown charset", charset),
+        ("a 30 MB message", big),
+        ("empty input", Vec::new()),
+    ];
+    for (name, raw) in cases {
+        let started = Instant::now();
+        let analysis = analyze(&raw, &Context::default());
+        println!(
+            "{name}: {:?} in {:?}: {:?}",
+            analysis.class,
+            started.elapsed(),
+            analysis.reasons
+        );
+        match name {
+            "1,000-deep nesting" | "100,000 parts" | "a 10 MB header" | "empty input" => {
+                assert_eq!(analysis.class, Class::Malformed, "{name}");
+                assert!(!analysis.reasons.is_empty(), "{name} says why");
+            }
+            "path names" => {
+                let names: Vec<&str> = analysis
+                    .attachments
+                    .iter()
+                    .map(|a| a.name.as_str())
+                    .collect();
+                assert_eq!(names, ["passwd", "x.sh"]);
+            }
+            "an unknown charset" => assert_eq!(analysis.text, "hello"),
+            _ => {}
+        }
+    }
+}

@@ -35,6 +35,8 @@ pub struct Listeners {
     pub smtp: TcpListener,
     /// LMTP, if configured.
     pub lmtp: Option<TcpListener>,
+    /// STARTTLS on SMTP and LMTP, when a certificate is configured.
+    pub tls: Option<tokio_rustls::TlsAcceptor>,
 }
 
 impl App {
@@ -88,6 +90,7 @@ impl App {
             queue,
             mail.max_connections,
             mail.max_per_peer,
+            listeners.tls,
         ));
         let mut tasks = vec![tokio::spawn(smtp::server::serve(
             smtp::Listener {

@@ -87,6 +87,12 @@ pub struct ConfigArgs {
         value_name = "ID"
     )]
     pub trusted_authserv_id: Option<String>,
+    /// PEM certificate chain for STARTTLS (with --tls-key).
+    #[arg(long, global = true, env = "DOSSIER_TLS_CERT", value_name = "FILE")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key for STARTTLS.
+    #[arg(long, global = true, env = "DOSSIER_TLS_KEY", value_name = "FILE")]
+    pub tls_key: Option<PathBuf>,
 }
 
 /// The same settings in a TOML file.
@@ -106,6 +112,8 @@ struct FileConfig {
     smtp_max_connections: Option<usize>,
     smtp_max_per_peer: Option<usize>,
     trusted_authserv_id: Option<String>,
+    tls_cert: Option<PathBuf>,
+    tls_key: Option<PathBuf>,
 }
 
 /// The validated configuration.
@@ -144,6 +152,8 @@ pub struct MailConfig {
     pub max_per_peer: usize,
     /// Trusted authserv-id for Authentication-Results.
     pub trusted_authserv_id: Option<String>,
+    /// STARTTLS certificate and key files.
+    pub tls: Option<(PathBuf, PathBuf)>,
 }
 
 /// A configuration that cannot be used; the sentence says which setting and why.
@@ -192,7 +202,20 @@ impl Config {
         let timezone = zone
             .parse()
             .map_err(|_| ConfigError(format!("timezone «{zone}» is not a known time zone")))?;
+        let tls = match (
+            args.tls_cert.clone().or(file.tls_cert),
+            args.tls_key.clone().or(file.tls_key),
+        ) {
+            (Some(cert), Some(key)) => Some((cert, key)),
+            (None, None) => None,
+            _ => {
+                return Err(ConfigError(
+                    "tls-cert and tls-key go together: give both or neither".into(),
+                ));
+            }
+        };
         let mail = MailConfig {
+            tls,
             smtp: args
                 .smtp
                 .or(file.smtp)

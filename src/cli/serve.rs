@@ -28,6 +28,15 @@ pub fn run(config: Config, args: ServeArgs) -> Result<(), Failure> {
 
 async fn serve(config: Config, args: ServeArgs) -> Result<(), Failure> {
     let (http_addr, smtp_addr, lmtp_addr) = (config.http, config.mail.smtp, config.mail.lmtp);
+    let tls = match &config.mail.tls {
+        Some((cert, key)) => Some(crate::mail::smtp::tls::acceptor(cert, key).map_err(
+            |message| Failure {
+                code: exit::CONFIG,
+                message,
+            },
+        )?),
+        None => None,
+    };
     let app = App::open(config)?;
     let summary = if args.demo {
         Some(demo::fill_if_empty(&app)?)
@@ -50,8 +59,16 @@ async fn serve(config: Config, args: ServeArgs) -> Result<(), Failure> {
         print!("{}", summary.describe(&app.config.data));
     }
     tracing::info!(data = %app.config.data.display(), "{line}");
-    app.serve(Listeners { http, smtp, lmtp }, shutdown_signal())
-        .await?;
+    app.serve(
+        Listeners {
+            http,
+            smtp,
+            lmtp,
+            tls,
+        },
+        shutdown_signal(),
+    )
+    .await?;
     Ok(())
 }
 

@@ -18,6 +18,7 @@ use crate::helpers::People;
 pub struct TestApp {
     pub app: App,
     pub smtp: SocketAddr,
+    pub lmtp: Option<SocketAddr>,
     pub _dir: TempDir,
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
@@ -31,25 +32,38 @@ impl People for TestApp {
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
+        TestApp::spawn_with(|_| {}, None).await
+    }
+
+    /// With changed settings and, if given, STARTTLS.
+    pub async fn spawn_with(
+        tune: impl FnOnce(&mut ConfigArgs),
+        tls: Option<tokio_rustls::TlsAcceptor>,
+    ) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
-        let args = ConfigArgs {
+        let mut args = ConfigArgs {
             data: Some(dir.path().to_path_buf()),
             mail_domain: Some("dossier.test".into()),
             max_message_bytes: Some(1024 * 1024),
             trusted_authserv_id: Some("mx.dossier.test".into()),
             ..ConfigArgs::default()
         };
+        tune(&mut args);
+        let with_lmtp = args.lmtp.is_some();
         let app = App::open(Config::load(&args).unwrap()).unwrap();
         let bind = || async { tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap() };
         let (http, smtp) = (bind().await, bind().await);
+        let lmtp = if with_lmtp { Some(bind().await) } else { None };
+        let lmtp_addr = lmtp.as_ref().map(|l| l.local_addr().unwrap());
         let smtp_addr = smtp.local_addr().unwrap();
         let (stop, stopped) = oneshot::channel::<()>();
         let serving = app.clone();
         let task = tokio::spawn(async move {
             let listeners = Listeners {
+                tls,
                 http,
                 smtp,
-                lmtp: None,
+                lmtp,
             };
             serving
                 .serve(listeners, async {
@@ -61,6 +75,7 @@ impl TestApp {
         TestApp {
             app,
             smtp: smtp_addr,
+            lmtp: lmtp_addr,
             _dir: dir,
             stop: Some(stop),
             task: Some(task),

@@ -3,6 +3,7 @@
 mod admin_cli;
 mod helpers;
 mod inbound_analysis;
+mod inbound_doors;
 mod inbound_ingest;
 mod inbound_smtp;
 mod listing;

@@ -4,6 +4,7 @@
 pub mod lines;
 pub mod server;
 pub mod session;
+pub mod tls;
 
 pub use server::{Listener, SmtpShared};
 pub use session::{Mode, SessionSettings};

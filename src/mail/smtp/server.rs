@@ -6,10 +6,11 @@ use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 
 use tokio::io::BufReader;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Semaphore, mpsc, watch};
+use tokio_rustls::TlsAcceptor;
 
-use super::session::{self, Mode, SessionSettings};
+use super::session::{self, End, Mode, SessionSettings, Tls};
 use crate::domain::Envelope;
 use crate::error::{Error, Result};
 use crate::mail::pipeline::Pipeline;
@@ -25,6 +26,8 @@ pub struct SmtpShared {
     connections: Arc<Semaphore>,
     per_peer: Mutex<HashMap<IpAddr, usize>>,
     max_per_peer: usize,
+    /// STARTTLS, when a certificate is configured.
+    pub tls: Option<TlsAcceptor>,
 }
 
 /// A bound listener and the protocol it speaks.
@@ -43,6 +46,7 @@ impl SmtpShared {
         queue: mpsc::UnboundedSender<SpoolId>,
         max_connections: usize,
         max_per_peer: usize,
+        tls: Option<TlsAcceptor>,
     ) -> SmtpShared {
         SmtpShared {
             pipeline,
@@ -51,6 +55,7 @@ impl SmtpShared {
             connections: Arc::new(Semaphore::new(max_connections)),
             per_peer: Mutex::new(HashMap::new()),
             max_per_peer,
+            tls,
         }
     }
 
@@ -122,18 +127,51 @@ pub async fn serve(
                     .await;
                 return;
             }
-            let outcome = session::run(
-                BufReader::new(&mut stream),
-                peer.to_string(),
-                mode,
-                shared.clone(),
-            )
-            .await;
-            if let Err(err) = outcome {
+            if let Err(err) = converse(stream, peer.to_string(), mode, &shared).await {
                 tracing::debug!(%peer, error = %err, "SMTP session ended with an error");
             }
             shared.leave(peer.ip());
             drop(permit);
         });
     }
+}
+
+/// One connection: a plain session, then, after STARTTLS, a secured one.
+async fn converse(
+    stream: TcpStream,
+    peer: String,
+    mode: Mode,
+    shared: &Arc<SmtpShared>,
+) -> std::io::Result<()> {
+    let offered = if shared.tls.is_some() {
+        Tls::Offered
+    } else {
+        Tls::Unavailable
+    };
+    let end = session::run(
+        BufReader::new(stream),
+        peer.clone(),
+        mode,
+        shared.clone(),
+        offered,
+    )
+    .await?;
+    let (End::StartTls(reader), Some(acceptor)) = (end, &shared.tls) else {
+        return Ok(());
+    };
+    // RFC 3207 §5: anything the client sent after STARTTLS in the clear must not be
+    // read as if it came through TLS.
+    if !reader.buffer().is_empty() {
+        return Ok(());
+    }
+    let secured = acceptor.accept(reader.into_inner()).await?;
+    session::run(
+        BufReader::new(secured),
+        peer,
+        mode,
+        shared.clone(),
+        Tls::Active,
+    )
+    .await?;
+    Ok(())
 }

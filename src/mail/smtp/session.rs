@@ -42,18 +42,46 @@ const MAX_COMMAND_LINE: usize = 1000;
 /// Longest line kept inside DATA; longer ones make the message refused.
 const MAX_DATA_LINE: usize = 1024 * 1024;
 
+/// What the session does after a command.
+enum Next {
+    Continue,
+    Quit,
+    StartTls,
+}
+
 struct Transaction {
     sender: Option<String>,
     recipients: Vec<String>,
 }
 
-/// Runs one session until QUIT, the peer leaving, or the idle timeout.
+/// Whether TLS may be, or is, used on a session's stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tls {
+    /// No certificate configured.
+    Unavailable,
+    /// STARTTLS is offered.
+    Offered,
+    /// The stream was secured by STARTTLS.
+    Active,
+}
+
+/// How a session ended.
+pub enum End<S> {
+    /// QUIT, the peer leaving, or the idle timeout.
+    Closed,
+    /// The client asked for STARTTLS and was told to go ahead: the caller wraps the
+    /// stream in TLS and runs a new session on it (RFC 3207 §4.2: all state is reset).
+    StartTls(S),
+}
+
+/// Runs one session until QUIT, the peer leaving, the idle timeout or STARTTLS.
 pub async fn run<S>(
     stream: S,
     peer: String,
     mode: Mode,
     shared: Arc<SmtpShared>,
-) -> std::io::Result<()>
+    tls: Tls,
+) -> std::io::Result<End<S>>
 where
     S: AsyncBufRead + AsyncWrite + Unpin,
 {
@@ -62,11 +90,15 @@ where
         peer,
         mode,
         shared,
+        tls,
         greeted: false,
         tx: None,
         buf: Vec::new(),
     };
-    session.run().await
+    match session.run().await? {
+        Next::StartTls => Ok(End::StartTls(session.stream)),
+        Next::Continue | Next::Quit => Ok(End::Closed),
+    }
 }
 
 struct Session<S> {
@@ -74,6 +106,7 @@ struct Session<S> {
     peer: String,
     mode: Mode,
     shared: Arc<SmtpShared>,
+    tls: Tls,
     greeted: bool,
     tx: Option<Transaction>,
     buf: Vec<u8>,
@@ -94,39 +127,44 @@ impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
         }
     }
 
-    async fn run(&mut self) -> std::io::Result<()> {
-        let banner = match self.mode {
-            Mode::Smtp => "ESMTP",
-            Mode::Lmtp => "LMTP",
-        };
-        self.reply(&format!(
-            "220 {} {banner} Dossier ready",
-            self.shared.settings.hostname
-        ))
-        .await?;
+    /// Runs the session; `Next::StartTls` when it ends in an upgrade.
+    async fn run(&mut self) -> std::io::Result<Next> {
+        // RFC 3207 §4.2: after STARTTLS the server sends no new greeting.
+        if self.tls != Tls::Active {
+            let banner = match self.mode {
+                Mode::Smtp => "ESMTP",
+                Mode::Lmtp => "LMTP",
+            };
+            self.reply(&format!(
+                "220 {} {banner} Dossier ready",
+                self.shared.settings.hostname
+            ))
+            .await?;
+        }
         loop {
             match self.read(MAX_COMMAND_LINE).await? {
                 None => {
-                    return self
-                        .reply("421 4.4.2 Idle too long, closing the connection")
-                        .await;
+                    self.reply("421 4.4.2 Idle too long, closing the connection")
+                        .await?;
+                    return Ok(Next::Quit);
                 }
-                Some(Line::Closed) => return Ok(()),
+                Some(Line::Closed) => return Ok(Next::Quit),
                 Some(Line::TooLong) => self.reply("500 5.5.2 Line too long").await?,
                 Some(Line::Complete) => {
                     let line = String::from_utf8_lossy(&self.buf)
                         .trim_end_matches(['\r', '\n'])
                         .to_string();
-                    if !self.command(&line).await? {
-                        return Ok(());
+                    match self.command(&line).await? {
+                        Next::Continue => {}
+                        end => return Ok(end),
                     }
                 }
             }
         }
     }
 
-    /// Handles one command; false once the session is over.
-    async fn command(&mut self, line: &str) -> std::io::Result<bool> {
+    /// Handles one command.
+    async fn command(&mut self, line: &str) -> std::io::Result<Next> {
         let (verb, rest) = line.split_once(' ').unwrap_or((line, ""));
         let verb = verb.to_ascii_uppercase();
         match verb.as_str() {
@@ -146,12 +184,32 @@ impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
             "HELP" => self.reply("214 2.0.0 See RFC 5321").await?,
             "QUIT" => {
                 self.reply("221 2.0.0 Bye").await?;
-                return Ok(false);
+                return Ok(Next::Quit);
             }
-            "STARTTLS" => self.reply("502 5.5.1 STARTTLS is not configured").await?,
+            "STARTTLS" => return self.starttls(rest).await,
             _ => self.reply("500 5.5.2 Unknown command").await?,
         }
-        Ok(true)
+        Ok(Next::Continue)
+    }
+
+    async fn starttls(&mut self, rest: &str) -> std::io::Result<Next> {
+        match self.tls {
+            Tls::Offered => {}
+            Tls::Active => {
+                self.reply("503 5.5.1 TLS is already active").await?;
+                return Ok(Next::Continue);
+            }
+            Tls::Unavailable => {
+                self.reply("502 5.5.1 STARTTLS is not configured").await?;
+                return Ok(Next::Continue);
+            }
+        }
+        if !rest.trim().is_empty() {
+            self.reply("501 5.5.4 STARTTLS takes no argument").await?;
+            return Ok(Next::Continue);
+        }
+        self.reply("220 2.0.0 Ready to start TLS").await?;
+        Ok(Next::StartTls)
     }
 
     async fn hello(&mut self, verb: &str, name: &str) -> std::io::Result<()> {
@@ -174,14 +232,17 @@ impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
             return self.reply(&format!("250 {host}")).await;
         }
         let size = self.shared.settings.max_message_bytes;
-        let lines = [
+        let mut lines = vec![
             format!("250-{host} greets {name}"),
             format!("250-SIZE {size}"),
             "250-PIPELINING".into(),
             "250-8BITMIME".into(),
             "250-SMTPUTF8".into(),
-            "250 ENHANCEDSTATUSCODES".into(),
         ];
+        if self.tls == Tls::Offered {
+            lines.push("250-STARTTLS".into());
+        }
+        lines.push("250 ENHANCEDSTATUSCODES".into());
         self.reply(&lines.join("\r\n")).await
     }
 

@@ -50,7 +50,7 @@ impl App {
                 mail_domain: config.mail_domain.clone(),
                 trusted_authserv: config.mail.trusted_authserv_id.clone(),
                 limits: Limits::default(),
-                rate_per_hour: 60,
+                rate_per_hour: config.mail.rate_per_hour,
             },
         )?;
         Ok(App {

@@ -87,6 +87,14 @@ pub struct ConfigArgs {
         value_name = "ID"
     )]
     pub trusted_authserv_id: Option<String>,
+    /// Messages one sender may post to one dossier in an hour; the rest is held.
+    #[arg(
+        long,
+        global = true,
+        env = "DOSSIER_MAIL_RATE_PER_HOUR",
+        value_name = "N"
+    )]
+    pub mail_rate_per_hour: Option<usize>,
     /// PEM certificate chain for STARTTLS (with --tls-key).
     #[arg(long, global = true, env = "DOSSIER_TLS_CERT", value_name = "FILE")]
     pub tls_cert: Option<PathBuf>,
@@ -114,6 +122,7 @@ struct FileConfig {
     trusted_authserv_id: Option<String>,
     tls_cert: Option<PathBuf>,
     tls_key: Option<PathBuf>,
+    mail_rate_per_hour: Option<usize>,
 }
 
 /// The validated configuration.
@@ -154,6 +163,8 @@ pub struct MailConfig {
     pub trusted_authserv_id: Option<String>,
     /// STARTTLS certificate and key files.
     pub tls: Option<(PathBuf, PathBuf)>,
+    /// Messages one sender may post to one dossier per hour.
+    pub rate_per_hour: usize,
 }
 
 /// A configuration that cannot be used; the sentence says which setting and why.
@@ -216,6 +227,11 @@ impl Config {
         };
         let mail = MailConfig {
             tls,
+            rate_per_hour: args
+                .mail_rate_per_hour
+                .or(file.mail_rate_per_hour)
+                .unwrap_or(60)
+                .max(1),
             smtp: args
                 .smtp
                 .or(file.smtp)

@@ -338,8 +338,10 @@ fn attachments(raw: &[u8], message: &Message, reasons: &mut Vec<String>) -> Vec<
             .content_id()
             .map(|c| c.trim_matches(['<', '>']).to_lowercase());
         let inline = cid.is_some_and(|c| html.contains(&format!("cid:{c}")));
-        let name = match (part.attachment_name(), &part.body) {
-            (Some(name), _) => FileName::sanitize(name),
+        let named = part.attachment_name().map(FileName::sanitize);
+        let content_type = guessed(content_type, named.as_ref());
+        let name = match (named, &part.body) {
+            (Some(name), _) => name,
             (None, PartType::Message(inner)) => FileName::sanitize(&format!(
                 "{}.eml",
                 inner
@@ -360,6 +362,17 @@ fn attachments(raw: &[u8], message: &Message, reasons: &mut Vec<String>) -> Vec<
         });
     }
     out
+}
+
+/// The declared type, or one guessed from the name when the sender declared none
+/// useful (`application/octet-stream`).
+fn guessed(declared: String, name: Option<&FileName>) -> String {
+    if declared != "application/octet-stream" {
+        return declared;
+    }
+    name.and_then(|n| mime_guess::from_path(n.as_str()).first())
+        .map(|m| m.essence_str().to_string())
+        .unwrap_or(declared)
 }
 
 /// `type/subtype` in lower case; `message/rfc822` for forwarded mail.

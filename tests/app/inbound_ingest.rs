@@ -293,3 +293,76 @@ fn every_acknowledged_message_survives_a_kill_9_exactly_once() {
         );
     }
 }
+
+/// The mail log of a folder no process holds.
+fn last_outcome(data: &Path) -> String {
+    let store = Store::open(data).unwrap();
+    store
+        .mail_log(1)
+        .unwrap()
+        .pop()
+        .unwrap()
+        .outcome
+        .name()
+        .to_string()
+}
+
+#[test]
+fn ingest_records_automatic_mail_without_posting_it() {
+    let f = folder();
+    let data = f.dir.path();
+    let cases: &[(&str, &[&str], &str, &str)] = &[
+        (
+            "an out-of-office reply",
+            &["--sender", "helene@client.test"],
+            "Auto-Submitted: auto-replied\r\n",
+            "auto-reply",
+        ),
+        (
+            "a bounce from the null sender",
+            &["--sender", "<>"],
+            "Subject: Undelivered Mail Returned to Sender\r\n",
+            "bounce",
+        ),
+        (
+            "our own notification",
+            &["--sender", "helene@client.test"],
+            "X-Dossier-Loop: dossier.localhost\r\n",
+            "loop",
+        ),
+    ];
+    for (name, flags, header, outcome) in cases {
+        let message = format!(
+            "From: helene@client.test\r\nTo: {}\r\nMessage-ID: <{name}@client.test>\r\n{header}\r\nPas là.\r\n",
+            f.open
+        );
+        let mut args = vec!["ingest", "--rcpt", &f.open];
+        args.extend_from_slice(flags);
+        let out = run_dossier(data, &args, &message);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(last_outcome(data), *outcome, "{name}");
+    }
+    let empty = reply_text("helene@client.test", &f.open, "empty@client.test", "")
+        .replace("\n\n\n\nLe", "\n\nLe");
+    assert_eq!(ingest(data, &f.open, &empty).0, 0);
+    assert_eq!(last_outcome(data), "empty");
+    assert!(
+        messages(data, f.dossier)
+            .iter()
+            .all(|m| m.text != "Pas là."),
+        "nothing automatic was posted"
+    );
+    let big = format!("From: helene@client.test\r\n\r\n{}", "x".repeat(200));
+    let out = run_dossier(
+        data,
+        &["--max-message-bytes", "100", "ingest", "--rcpt", &f.open],
+        &big,
+    );
+    assert_eq!(out.status.code(), Some(65), "too large");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("larger than 100 bytes"));
+}

@@ -607,3 +607,102 @@ async fn staff_approve_or_discard_held_mail_and_no_one_else_sees_it() {
     );
     setup.test.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_flood_from_one_sender_to_one_dossier_is_held_beyond_the_rate() {
+    let test = TestApp::spawn_with(|args| args.mail_rate_per_hour = Some(2), None).await;
+    let world = World::build_in(&test, ClientKind::Company);
+    let to = address(&world.dossier);
+    for i in 0..3 {
+        let message = reply_text(
+            "helene@client.test",
+            &to,
+            &format!("flood-{i}@client.test"),
+            &format!("Message {i}"),
+        );
+        let mut smtp = Smtp::connect(test.smtp).await;
+        assert!(
+            smtp.deliver("helene@client.test", &[&to], &message)
+                .await
+                .1
+                .starts_with("250")
+        );
+        test.processed().await;
+    }
+    let log = test.last_log();
+    assert_eq!(log.outcome.name(), "held");
+    assert!(
+        log.reasons
+            .iter()
+            .any(|r| r.contains("more than 2 messages in an hour")),
+        "{:?}",
+        log.reasons
+    );
+    test.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_storage_failure_answers_451_and_nothing_is_lost_once_it_is_fixed() {
+    let Setup { test, world, .. } = setup().await;
+    let to = address(&world.dossier);
+    let spool = test.app.store().root().join("mail/spool");
+    std::fs::remove_dir_all(&spool).unwrap();
+    std::fs::write(&spool, b"not a folder").unwrap();
+    let message = reply_text(
+        "helene@client.test",
+        &to,
+        "fail-1@client.test",
+        "Après la panne.",
+    );
+    let mut smtp = Smtp::connect(test.smtp).await;
+    let (_, done) = smtp.deliver("helene@client.test", &[&to], &message).await;
+    assert!(
+        done.starts_with("451 4.3.0"),
+        "the sender is told to retry: {done}"
+    );
+    std::fs::remove_file(&spool).unwrap();
+    std::fs::create_dir(&spool).unwrap();
+    smtp.command("RSET").await;
+    let (_, done) = smtp.deliver("helene@client.test", &[&to], &message).await;
+    assert!(done.starts_with("250"), "{done}");
+    test.processed().await;
+    assert_eq!(
+        test.messages(world.dossier.id).last().unwrap().text,
+        "Après la panne."
+    );
+    test.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_mail_bomb_is_accepted_then_dropped_with_its_reason() {
+    let Setup { test, world, .. } = setup().await;
+    let to = address(&world.dossier);
+    let mut bomb =
+        format!("From: helene@client.test\r\nTo: {to}\r\nSubject: bomb\r\nMIME-Version: 1.0\r\n");
+    for i in 0..200 {
+        bomb.push_str(&format!(
+            "Content-Type: multipart/mixed; boundary=\"b{i}\"\r\n\r\n--b{i}\r\n"
+        ));
+    }
+    bomb.push_str("Content-Type: text/plain\r\n\r\nboom\r\n");
+    let before = test.messages(world.dossier.id).len();
+    let mut smtp = Smtp::connect(test.smtp).await;
+    assert!(
+        smtp.deliver("helene@client.test", &[&to], &bomb)
+            .await
+            .1
+            .starts_with("250")
+    );
+    test.processed().await;
+    let log = test.last_log();
+    assert_eq!(log.outcome.name(), "dropped");
+    assert!(
+        log.reasons
+            .iter()
+            .any(|r| r.contains("nested deeper") || r.contains("MIME parts")),
+        "{:?}",
+        log.reasons
+    );
+    assert_eq!(test.messages(world.dossier.id).len(), before);
+    test.stop().await;
+}

@@ -56,19 +56,6 @@ impl TestStore {
             dir,
         }
     }
-
-    pub fn person(&self, name: &str, email: &str, staff: bool) -> User {
-        let request = PersonRequest {
-            name: name.into(),
-            emails: vec![EmailAddress::parse(email).expect("address")],
-            lang: Lang::Fr,
-            staff,
-            password: None,
-        };
-        self.services
-            .add_user(&Operator::command_line(), request)
-            .expect("person added")
-    }
 }
 
 pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -251,6 +238,17 @@ impl World {
 
     pub fn services(&self) -> &Services {
         &self.services
+    }
+
+    /// Another dossier of the same client, closed by staff.
+    pub fn closed_dossier(&self) -> Dossier {
+        let request = NewDossierRequest {
+            client: self.dossier.client,
+            title: "Ancien".into(),
+            description: String::new(),
+        };
+        let closed = self.services.create_dossier(&self.staff, request).unwrap();
+        self.services.close_dossier(&self.staff, closed.id).unwrap()
     }
 
     /// The data folder.

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use dossier::domain::{ClientKind, Message, OurAddress};
-use dossier::service::{NewDossierRequest, Services};
+use dossier::service::Services;
 use dossier::store::Store;
 use serde_json::Value;
 
@@ -22,14 +22,8 @@ struct Folder {
 
 fn folder() -> Folder {
     let mut world = World::build(ClientKind::Company);
-    let s = world.services();
-    let request = NewDossierRequest {
-        client: world.dossier.client,
-        title: "Ancien".into(),
-        description: String::new(),
-    };
-    let closed = s.create_dossier(&world.staff, request).unwrap();
-    let closed = s.close_dossier(&world.staff, closed.id).unwrap();
+    let s = world.services().clone();
+    let closed = world.closed_dossier();
     let reply = s
         .store()
         .reply_address(world.dossier.id, world.client.id)

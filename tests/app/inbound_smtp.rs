@@ -3,7 +3,6 @@
 //! every row of SPEC §4's outcome table.
 
 use dossier::domain::{ClientKind, Dossier, FileEntry, OurAddress, Outcome, Token};
-use dossier::service::NewDossierRequest;
 
 use crate::helpers::World;
 use crate::mail_support::{Smtp, TestApp, reply_text, reply_with_attachment};
@@ -17,14 +16,7 @@ struct Setup {
 async fn setup() -> Setup {
     let test = TestApp::spawn().await;
     let world = World::build_in(&test, ClientKind::Company);
-    let s = world.services();
-    let request = NewDossierRequest {
-        client: world.dossier.client,
-        title: "Ancien".into(),
-        description: String::new(),
-    };
-    let closed = s.create_dossier(&world.staff, request).unwrap();
-    let closed = s.close_dossier(&world.staff, closed.id).unwrap();
+    let closed = world.closed_dossier();
     Setup {
         test,
         world,

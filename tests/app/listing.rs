@@ -4,7 +4,7 @@
 use dossier::domain::User;
 use dossier::service::{NewDossierRequest, Operator};
 
-use crate::helpers::TestStore;
+use crate::helpers::{People, TestStore};
 
 #[test]
 fn each_person_lists_exactly_the_dossiers_they_have_a_role_on() {

@@ -2,6 +2,8 @@
 //! take plain data and return `Markup`; they never load anything and never mark user
 //! text as pre-escaped.
 
+pub mod email;
+pub mod format;
 pub mod layout;
 pub mod pages;
 

@@ -11,6 +11,7 @@ mod ids;
 mod items;
 mod mail;
 pub mod money;
+mod outbound;
 mod outbox;
 mod people;
 pub mod text;
@@ -30,6 +31,7 @@ pub use mail::{
     LogId, Outcome, ReplyAddress,
 };
 pub use money::{Cents, Line, Quantity, Totals, VatRate};
+pub use outbound::{NoticeKind, OutId, OutMail, OutState, Prefs};
 pub use outbox::{EventChange, Intent, Subject};
 pub use people::{Client, ClientKind, Lang, NewUser, User};
 pub use text::FileName;

@@ -11,6 +11,7 @@ mod items;
 mod keys;
 mod mail;
 pub mod migrations;
+mod outbound;
 mod outbox;
 mod people;
 mod tx;
@@ -81,11 +82,17 @@ pub enum Tree {
     MailLog,
     /// id → HeldMail.
     Held,
+    /// (user, dossier) → Prefs.
+    Prefs,
+    /// id → OutMail: outgoing e-mails.
+    MailOut,
+    /// (due second, id) → (): pending e-mails by due time.
+    MailDue,
 }
 
 impl Tree {
     /// Every tree, in discriminant order.
-    const ALL: [Tree; 25] = [
+    const ALL: [Tree; 28] = [
         Tree::Meta,
         Tree::Users,
         Tree::UserEmails,
@@ -111,6 +118,9 @@ impl Tree {
         Tree::MailClaims,
         Tree::MailLog,
         Tree::Held,
+        Tree::Prefs,
+        Tree::MailOut,
+        Tree::MailDue,
     ];
 
     fn name(self) -> &'static str {
@@ -140,6 +150,9 @@ impl Tree {
             Tree::MailClaims => "mail_claims",
             Tree::MailLog => "mail_log",
             Tree::Held => "held",
+            Tree::Prefs => "prefs",
+            Tree::MailOut => "mail_out",
+            Tree::MailDue => "mail_due",
         }
     }
 }

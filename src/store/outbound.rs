@@ -1,0 +1,102 @@
+//! Notification preferences and the delivery queue: outgoing e-mails keyed by id, and an
+//! index of the pending ones by due time (second, id) so the worker reads only what is due.
+
+use chrono::{DateTime, Utc};
+
+use super::tx::{Tx, TxResult, abort};
+use super::{Store, Tree, keys};
+use crate::domain::{BounceTarget, DossierId, IntentId, OutId, OutMail, OutState, Prefs, UserId};
+use crate::error::{Error, Result};
+
+fn due_key(mail: &OutMail) -> [u8; 16] {
+    keys::two(mail.next_at.timestamp().max(0) as u64, mail.id.raw())
+}
+
+/// Writes a mail row and, while it is pending, its due-index entry.
+fn put_mail(tx: &Tx, mail: &OutMail) -> TxResult<()> {
+    tx.put(Tree::MailOut, &keys::one(mail.id.raw()), mail)?;
+    if mail.state == OutState::Pending {
+        tx.mark(Tree::MailDue, &due_key(mail))?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// A person's preferences on a dossier (everything on when never set).
+    pub fn prefs(&self, user: UserId, dossier: DossierId) -> Result<Prefs> {
+        Ok(self.get(Tree::Prefs, &keys::two(user.raw(), dossier.raw()))?.unwrap_or_default())
+    }
+
+    /// Sets a person's preferences on a dossier.
+    pub fn set_prefs(&self, user: UserId, dossier: DossierId, prefs: Prefs) -> Result<()> {
+        self.write(|tx| tx.put(Tree::Prefs, &keys::two(user.raw(), dossier.raw()), &prefs))
+    }
+
+    /// Turns intents into queued e-mails in one transaction: the intents go, the e-mails
+    /// and their bounce addresses come. Refused if an intent was taken meanwhile.
+    pub fn enqueue_mail(&self, intents: &[IntentId], mails: &[OutMail], bounces: &[BounceTarget]) -> Result<()> {
+        self.write(|tx| {
+            for intent in intents {
+                let key = keys::one(intent.raw());
+                if !tx.contains(Tree::Outbox, &key)? {
+                    return abort(Error::Duplicate);
+                }
+                tx.remove(Tree::Outbox, &key)?;
+            }
+            for bounce in bounces {
+                tx.put(Tree::BounceTokens, bounce.token.as_str().as_bytes(), bounce)?;
+            }
+            for mail in mails {
+                put_mail(tx, mail)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Pending e-mails due at `now`, earliest first, at most `limit`.
+    pub fn due_mail(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<OutMail>> {
+        let end = keys::two(now.timestamp().max(0) as u64, u64::MAX);
+        let mut out = Vec::new();
+        for entry in self.tree(Tree::MailDue).range(..=end.as_slice()).take(limit) {
+            let (key, _) = entry?;
+            let id = keys::second(&key).ok_or_else(|| Error::Storage("short due key".into()))?;
+            if let Some(mail) = self.get::<OutMail>(Tree::MailOut, &keys::one(id))? {
+                out.push(mail);
+            }
+        }
+        Ok(out)
+    }
+
+    /// When the next pending e-mail is due, if any.
+    pub fn next_due(&self) -> Result<Option<DateTime<Utc>>> {
+        let Some((key, _)) = self.tree(Tree::MailDue).first()? else {
+            return Ok(None);
+        };
+        let secs = u64::from_be_bytes(key[..8].try_into().map_err(|_| Error::Storage("short due key".into()))?);
+        Ok(DateTime::from_timestamp(secs as i64, 0))
+    }
+
+    /// Replaces an e-mail's row after an attempt (or a retry by staff), moving its
+    /// due-index entry in the same transaction.
+    pub fn update_mail(&self, before: &OutMail, after: &OutMail) -> Result<()> {
+        self.write(|tx| {
+            tx.remove(Tree::MailDue, &due_key(before))?;
+            put_mail(tx, after)
+        })
+    }
+
+    /// One outgoing e-mail.
+    pub fn out_mail(&self, id: OutId) -> Result<Option<OutMail>> {
+        self.get(Tree::MailOut, &keys::one(id.raw()))
+    }
+
+    /// Every outgoing e-mail, newest first, at most `limit`.
+    pub fn out_mails(&self, limit: usize) -> Result<Vec<OutMail>> {
+        self.tree(Tree::MailOut)
+            .iter()
+            .rev()
+            .take(limit)
+            .map(|entry| Ok(serde_json::from_slice(&entry?.1)?))
+            .collect()
+    }
+}

@@ -8,9 +8,11 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
 
-use crate::config::Config;
+use crate::config::{Config, TransportConfig};
 use crate::error::{Error, Result};
 use crate::mail::analysis::Limits;
+use crate::mail::outbound::transport::Transport;
+use crate::mail::outbound::{Notifier, NotifySettings};
 use crate::mail::pipeline::{Pipeline, PipelineSettings};
 use crate::mail::smtp::{self, Mode, SessionSettings, SmtpShared};
 use crate::service::Services;
@@ -25,6 +27,8 @@ pub struct App {
     pub services: Services,
     /// The inbound mail pipeline.
     pub pipeline: Arc<Pipeline>,
+    /// The notification worker's engine.
+    pub notifier: Arc<Notifier>,
 }
 
 /// The sockets `serve` runs on, bound by the caller (tests bind port 0).
@@ -53,10 +57,27 @@ impl App {
                 rate_per_hour: config.mail.rate_per_hour,
             },
         )?;
+        let transport = match &config.notify.transport {
+            TransportConfig::Folder(dir) => Transport::Folder(dir.clone()),
+            TransportConfig::Relay(url) => Transport::relay(url).map_err(Error::Invalid)?,
+            TransportConfig::Sendmail(path) => Transport::sendmail(path),
+        };
+        let settings = NotifySettings {
+            business: config.business_name.clone(),
+            base_url: config.base_url.clone(),
+            mail_domain: config.mail_domain.clone(),
+            timezone: config.timezone,
+            window: config.notify.window,
+            retry_first: config.notify.retry_first,
+            retry_max: config.notify.retry_max,
+            give_up: config.notify.give_up,
+        };
+        let notifier = Notifier::new(services.clone(), settings, transport);
         Ok(App {
             config: Arc::new(config),
             services,
             pipeline: Arc::new(pipeline),
+            notifier: Arc::new(notifier),
         })
     }
 
@@ -111,6 +132,10 @@ impl App {
                 stopped.clone(),
             )));
         }
+        tasks.push(tokio::spawn(crate::mail::outbound::run(
+            self.notifier.clone(),
+            stopped.clone(),
+        )));
         tasks.push(tokio::spawn(crate::mail::worker::run(
             self.pipeline.clone(),
             announced,

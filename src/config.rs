@@ -4,6 +4,7 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde::Deserialize;
 
@@ -87,6 +88,34 @@ pub struct ConfigArgs {
         value_name = "ID"
     )]
     pub trusted_authserv_id: Option<String>,
+    /// Seconds during which one author's additions to one dossier are grouped into one e-mail.
+    #[arg(
+        long,
+        global = true,
+        env = "DOSSIER_NOTIFY_WINDOW",
+        value_name = "SECONDS"
+    )]
+    pub notify_window: Option<u64>,
+    /// Send notifications through this SMTP relay (`smtp://user:pass@host:587`, `smtps://host:465`).
+    #[arg(long, global = true, env = "DOSSIER_RELAY", value_name = "URL")]
+    pub relay: Option<String>,
+    /// Send notifications with this sendmail program instead.
+    #[arg(long, global = true, env = "DOSSIER_SENDMAIL", value_name = "PATH")]
+    pub sendmail: Option<String>,
+    /// First retry delay of a notification, in seconds (it doubles up to --retry-max).
+    #[arg(
+        long,
+        global = true,
+        env = "DOSSIER_RETRY_FIRST",
+        value_name = "SECONDS"
+    )]
+    pub retry_first: Option<u64>,
+    /// Longest retry delay, in seconds.
+    #[arg(long, global = true, env = "DOSSIER_RETRY_MAX", value_name = "SECONDS")]
+    pub retry_max: Option<u64>,
+    /// Seconds after which an undeliverable notification is given up (dead).
+    #[arg(long, global = true, env = "DOSSIER_GIVE_UP", value_name = "SECONDS")]
+    pub give_up: Option<u64>,
     /// Messages one sender may post to one dossier in an hour; the rest is held.
     #[arg(
         long,
@@ -123,6 +152,12 @@ struct FileConfig {
     tls_cert: Option<PathBuf>,
     tls_key: Option<PathBuf>,
     mail_rate_per_hour: Option<usize>,
+    notify_window: Option<u64>,
+    relay: Option<String>,
+    sendmail: Option<String>,
+    retry_first: Option<u64>,
+    retry_max: Option<u64>,
+    give_up: Option<u64>,
 }
 
 /// The validated configuration.
@@ -142,6 +177,34 @@ pub struct Config {
     pub timezone: chrono_tz::Tz,
     /// The inbound mail settings.
     pub mail: MailConfig,
+    /// The notification settings.
+    pub notify: NotifyConfig,
+}
+
+/// How notifications are grouped, sent and retried.
+#[derive(Debug, Clone)]
+pub struct NotifyConfig {
+    /// One author's additions to one dossier within this window make one e-mail.
+    pub window: Duration,
+    /// Where e-mails go.
+    pub transport: TransportConfig,
+    /// First retry delay; it doubles up to `retry_max`.
+    pub retry_first: Duration,
+    /// Longest retry delay.
+    pub retry_max: Duration,
+    /// Given up after this long in the queue.
+    pub give_up: Duration,
+}
+
+/// The notification transport.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransportConfig {
+    /// `.eml` files in this folder.
+    Folder(PathBuf),
+    /// An SMTP relay URL.
+    Relay(String),
+    /// A sendmail program.
+    Sendmail(String),
 }
 
 /// Settings of the mail doors.
@@ -262,7 +325,36 @@ impl Config {
                 .clone()
                 .or(file.trusted_authserv_id),
         };
+        let secs = |flag: Option<u64>, file: Option<u64>, default: u64| {
+            Duration::from_secs(flag.or(file).unwrap_or(default))
+        };
+        let data = args
+            .data
+            .clone()
+            .or(file.data.clone())
+            .unwrap_or_else(|| PathBuf::from("data"));
+        let transport = match (
+            args.relay.clone().or(file.relay),
+            args.sendmail.clone().or(file.sendmail),
+        ) {
+            (Some(_), Some(_)) => {
+                return Err(ConfigError(
+                    "give a relay or a sendmail program, not both".into(),
+                ));
+            }
+            (Some(url), None) => TransportConfig::Relay(url),
+            (None, Some(path)) => TransportConfig::Sendmail(path),
+            (None, None) => TransportConfig::Folder(data.join("outbox")),
+        };
+        let notify = NotifyConfig {
+            window: secs(args.notify_window, file.notify_window, 60),
+            transport,
+            retry_first: secs(args.retry_first, file.retry_first, 60).max(Duration::from_secs(1)),
+            retry_max: secs(args.retry_max, file.retry_max, 3600).max(Duration::from_secs(1)),
+            give_up: secs(args.give_up, file.give_up, 5 * 24 * 3600),
+        };
         Ok(Config {
+            notify,
             mail,
             data: args
                 .data

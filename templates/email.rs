@@ -71,7 +71,9 @@ pub fn subject(view: &EmailView) -> String {
         ([ItemView::Message { .. }], false) => format!("new message from {}", view.author),
         ([ItemView::File { name, .. }], true) => format!("nouveau fichier {name}"),
         ([ItemView::File { name, .. }], false) => format!("new file {name}"),
-        ([ItemView::Event { change, title, .. }], french) => format!("{} {title}", event_word(*change, french)),
+        ([ItemView::Event { change, title, .. }], french) => {
+            format!("{} {title}", event_word(*change, french))
+        }
         (items, true) => format!("{} nouveautés de {}", items.len(), view.author),
         (items, false) => format!("{} updates from {}", items.len(), view.author),
     };
@@ -91,15 +93,27 @@ fn event_word(change: EventChange, french: bool) -> &'static str {
 
 fn reply_line(lang: Lang) -> &'static str {
     match lang {
-        Lang::Fr => "Répondez à cet e-mail pour écrire dans le dossier ; vos pièces jointes y seront ajoutées.",
-        Lang::En => "Reply to this e-mail to write in the dossier; your attachments will be added to it.",
+        Lang::Fr => {
+            "Répondez à cet e-mail pour écrire dans le dossier ; vos pièces jointes y seront ajoutées."
+        }
+        Lang::En => {
+            "Reply to this e-mail to write in the dossier; your attachments will be added to it."
+        }
     }
 }
 
 fn labels(lang: Lang) -> (&'static str, &'static str, &'static str) {
     match lang {
-        Lang::Fr => ("Ouvrir le dossier", "Ne plus recevoir d'e-mails pour ce dossier", "a écrit"),
-        Lang::En => ("Open the dossier", "Stop e-mails about this dossier", "wrote"),
+        Lang::Fr => (
+            "Ouvrir le dossier",
+            "Ne plus recevoir d'e-mails pour ce dossier",
+            "a écrit",
+        ),
+        Lang::En => (
+            "Open the dossier",
+            "Stop e-mails about this dossier",
+            "wrote",
+        ),
     }
 }
 
@@ -117,8 +131,18 @@ pub fn text(view: &EmailView) -> String {
                 out.push_str(&format!("<{url}>\n\n"));
             }
             ItemView::File { name, url } => out.push_str(&format!("📎 {name} <{url}>\n\n")),
-            ItemView::Event { change, title, when, place, description, url } => {
-                out.push_str(&format!("{} {title}\n{when}\n", event_word(*change, fr(view.lang))));
+            ItemView::Event {
+                change,
+                title,
+                when,
+                place,
+                description,
+                url,
+            } => {
+                out.push_str(&format!(
+                    "{} {title}\n{when}\n",
+                    event_word(*change, fr(view.lang))
+                ));
                 if !place.is_empty() {
                     out.push_str(&format!("{place}\n"));
                 }
@@ -129,7 +153,12 @@ pub fn text(view: &EmailView) -> String {
             }
         }
     }
-    out.push_str(&format!("-- \n{}\n{open} : {}\n{mute} : {}\n", reply_line(view.lang), view.dossier_url, view.mute_url));
+    out.push_str(&format!(
+        "-- \n{}\n{open} : {}\n{mute} : {}\n",
+        reply_line(view.lang),
+        view.dossier_url,
+        view.mute_url
+    ));
     out
 }
 

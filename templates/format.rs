@@ -7,23 +7,48 @@ use chrono_tz::Tz;
 use crate::domain::{Cents, Lang};
 
 const FR_DAYS: [&str; 7] = ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."];
-const FR_MONTHS: [&str; 12] = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."];
+const FR_MONTHS: [&str; 12] = [
+    "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.",
+    "déc.",
+];
 const EN_DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-const EN_MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const EN_MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 
 /// A day: `lun. 3 nov. 2025` / `Mon 3 Nov 2025`.
 pub fn date(lang: Lang, day: NaiveDate) -> String {
-    let (weekday, month) = (day.weekday().num_days_from_monday() as usize, day.month0() as usize);
+    let (weekday, month) = (
+        day.weekday().num_days_from_monday() as usize,
+        day.month0() as usize,
+    );
     match lang {
-        Lang::Fr => format!("{} {} {} {}", FR_DAYS[weekday], day.day(), FR_MONTHS[month], day.year()),
-        Lang::En => format!("{} {} {} {}", EN_DAYS[weekday], day.day(), EN_MONTHS[month], day.year()),
+        Lang::Fr => format!(
+            "{} {} {} {}",
+            FR_DAYS[weekday],
+            day.day(),
+            FR_MONTHS[month],
+            day.year()
+        ),
+        Lang::En => format!(
+            "{} {} {} {}",
+            EN_DAYS[weekday],
+            day.day(),
+            EN_MONTHS[month],
+            day.year()
+        ),
     }
 }
 
 /// An instant in the business's time zone: `lun. 3 nov. 2025 14:30`.
 pub fn datetime(lang: Lang, zone: Tz, at: DateTime<Utc>) -> String {
     let local = at.with_timezone(&zone);
-    format!("{} {:02}:{:02}", date(lang, local.date_naive()), local.hour(), local.minute())
+    format!(
+        "{} {:02}:{:02}",
+        date(lang, local.date_naive()),
+        local.hour(),
+        local.minute()
+    )
 }
 
 /// Money: `1 234,56 €` / `€1,234.56`.
@@ -57,8 +82,14 @@ mod tests {
     #[test]
     fn dates_and_money_read_as_each_language_writes_them() {
         let at = Utc.with_ymd_and_hms(2025, 11, 3, 13, 30, 0).unwrap();
-        assert_eq!(datetime(Lang::Fr, chrono_tz::Europe::Paris, at), "lun. 3 nov. 2025 14:30");
-        assert_eq!(datetime(Lang::En, chrono_tz::Europe::Paris, at), "Mon 3 Nov 2025 14:30");
+        assert_eq!(
+            datetime(Lang::Fr, chrono_tz::Europe::Paris, at),
+            "lun. 3 nov. 2025 14:30"
+        );
+        assert_eq!(
+            datetime(Lang::En, chrono_tz::Europe::Paris, at),
+            "Mon 3 Nov 2025 14:30"
+        );
         assert_eq!(money(Lang::Fr, Cents(123456)), "1\u{202f}234,56\u{a0}€");
         assert_eq!(money(Lang::En, Cents(-123456)), "-€1,234.56");
         assert_eq!(money(Lang::Fr, Cents(5)), "0,05\u{a0}€");

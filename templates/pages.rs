@@ -26,3 +26,39 @@ pub fn not_found() -> Markup {
         },
     )
 }
+
+/// "Stop e-mails about this dossier?" with one button.
+pub fn mute_confirm(token: &str) -> Markup {
+    page(
+        "Ne plus recevoir d'e-mails",
+        html! {
+            h1 { "Ne plus recevoir d'e-mails pour ce dossier ?" }
+            p { "Vous ne recevrez plus de message, fichier ni événement de ce dossier par e-mail. Vous pourrez les réactiver dans vos préférences." }
+            form method="post" action={ "/mute/" (token) } {
+                button type="submit" { "Ne plus recevoir d'e-mails" }
+            }
+        },
+    )
+}
+
+/// Confirms the mute.
+pub fn muted(number: &str, title: &str) -> Markup {
+    page(
+        "C'est noté",
+        html! {
+            h1 { "C'est noté" }
+            p { "Vous ne recevrez plus d'e-mails pour le dossier " strong { (number) } " « " (title) " »." }
+        },
+    )
+}
+
+/// A temporary failure: try again.
+pub fn unavailable() -> Markup {
+    page(
+        "Service momentanément indisponible",
+        html! {
+            h1 { "Service momentanément indisponible" }
+            p { "Réessayez dans quelques instants." }
+        },
+    )
+}

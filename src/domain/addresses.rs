@@ -63,6 +63,8 @@ pub enum OurAddress {
     Bounce(Token),
     /// The address that opens a new dossier.
     NewDossier,
+    /// The From of notifications: some mail programs answer it instead of Reply-To.
+    Notifications,
 }
 
 impl OurAddress {
@@ -73,6 +75,7 @@ impl OurAddress {
             OurAddress::Reply(token) => format!("r-{token}"),
             OurAddress::Bounce(token) => format!("b-{token}"),
             OurAddress::NewDossier => "nouveau".to_string(),
+            OurAddress::Notifications => "notifications".to_string(),
         }
     }
 
@@ -106,6 +109,9 @@ fn parse_local(local: &str) -> Option<OurAddress> {
     if local == "nouveau" || local == "new" {
         return Some(OurAddress::NewDossier);
     }
+    if local == "notifications" {
+        return Some(OurAddress::Notifications);
+    }
     let (number, key) = local.rsplit_once('-')?;
     Some(OurAddress::Dossier {
         number: DossierNumber::parse(number)?,
@@ -136,6 +142,7 @@ mod tests {
             OurAddress::Reply(token.clone()),
             OurAddress::Bounce(token),
             OurAddress::NewDossier,
+            OurAddress::Notifications,
         ] {
             assert_eq!(
                 parse(&ours.at("dossier.test")),

@@ -31,13 +31,21 @@ pub struct Prefs {
 
 impl Default for Prefs {
     fn default() -> Self {
-        Prefs { messages: true, files: true, events: true }
+        Prefs {
+            messages: true,
+            files: true,
+            events: true,
+        }
     }
 }
 
 impl Prefs {
     /// Everything off: the one-click mute.
-    pub const MUTED: Prefs = Prefs { messages: false, files: false, events: false };
+    pub const MUTED: Prefs = Prefs {
+        messages: false,
+        files: false,
+        events: false,
+    };
 
     /// Whether this kind is on.
     pub fn wants(&self, kind: NoticeKind) -> bool {

@@ -5,6 +5,7 @@
 pub mod analysis;
 pub mod classify;
 pub mod html;
+pub mod outbound;
 pub mod pipeline;
 pub mod smtp;
 pub mod spool;

@@ -98,7 +98,7 @@ impl Pipeline {
                 Some(_) => None,
                 None => return Ok(Verdict::Unknown),
             },
-            OurAddress::NewDossier => None,
+            OurAddress::NewDossier | OurAddress::Notifications => None,
         };
         Ok(match dossier {
             // SMTP replies stay ASCII: the title is not repeated here.
@@ -281,6 +281,20 @@ impl Pipeline {
             Some(address) => store.user_by_email(address)?,
             None => None,
         };
+        // A reply sent to the notifications address: the reply token in References
+        // says whose and where it is.
+        let ours = match ours {
+            OurAddress::Notifications => match reply_token_in(&analysis.references) {
+                Some(token) => OurAddress::Reply(token),
+                None => {
+                    return Ok(Route::Hold(
+                        None,
+                        "written to the notifications address with no reply token".into(),
+                    ));
+                }
+            },
+            other => other,
+        };
         let (dossier, author) = match &ours {
             OurAddress::Dossier { key, .. } => {
                 let dossier = store.dossier_by_key(key)?.ok_or(Error::NotFound)?;
@@ -309,7 +323,7 @@ impl Pipeline {
                 }
             }
             OurAddress::NewDossier => return self.new_dossier(sender, analysis),
-            OurAddress::Bounce(_) => unreachable!("handled above"),
+            OurAddress::Bounce(_) | OurAddress::Notifications => unreachable!("handled above"),
         };
         let Some(dossier) = dossier else {
             return Ok(Route::Record(
@@ -549,5 +563,13 @@ pub(crate) fn message_from(
             message_id: analysis.message_id.clone(),
             raw_sha256: raw_sha256.to_string(),
         }),
+    })
+}
+
+/// The reply token our notifications put in References (`<r-TOKEN@domain>`).
+fn reply_token_in(references: &[String]) -> Option<crate::domain::Token> {
+    references.iter().find_map(|id| {
+        let local = id.trim_matches(['<', '>']).split('@').next()?;
+        crate::domain::Token::parse(local.strip_prefix("r-")?)
     })
 }

@@ -11,6 +11,7 @@ mod events;
 mod expenses;
 mod intervenants;
 mod mail_review;
+mod notifications;
 
 use chrono::{DateTime, Utc};
 

@@ -24,7 +24,9 @@ fn put_mail(tx: &Tx, mail: &OutMail) -> TxResult<()> {
 impl Store {
     /// A person's preferences on a dossier (everything on when never set).
     pub fn prefs(&self, user: UserId, dossier: DossierId) -> Result<Prefs> {
-        Ok(self.get(Tree::Prefs, &keys::two(user.raw(), dossier.raw()))?.unwrap_or_default())
+        Ok(self
+            .get(Tree::Prefs, &keys::two(user.raw(), dossier.raw()))?
+            .unwrap_or_default())
     }
 
     /// Sets a person's preferences on a dossier.
@@ -34,7 +36,12 @@ impl Store {
 
     /// Turns intents into queued e-mails in one transaction: the intents go, the e-mails
     /// and their bounce addresses come. Refused if an intent was taken meanwhile.
-    pub fn enqueue_mail(&self, intents: &[IntentId], mails: &[OutMail], bounces: &[BounceTarget]) -> Result<()> {
+    pub fn enqueue_mail(
+        &self,
+        intents: &[IntentId],
+        mails: &[OutMail],
+        bounces: &[BounceTarget],
+    ) -> Result<()> {
         self.write(|tx| {
             for intent in intents {
                 let key = keys::one(intent.raw());
@@ -57,7 +64,11 @@ impl Store {
     pub fn due_mail(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<OutMail>> {
         let end = keys::two(now.timestamp().max(0) as u64, u64::MAX);
         let mut out = Vec::new();
-        for entry in self.tree(Tree::MailDue).range(..=end.as_slice()).take(limit) {
+        for entry in self
+            .tree(Tree::MailDue)
+            .range(..=end.as_slice())
+            .take(limit)
+        {
             let (key, _) = entry?;
             let id = keys::second(&key).ok_or_else(|| Error::Storage("short due key".into()))?;
             if let Some(mail) = self.get::<OutMail>(Tree::MailOut, &keys::one(id))? {
@@ -72,7 +83,11 @@ impl Store {
         let Some((key, _)) = self.tree(Tree::MailDue).first()? else {
             return Ok(None);
         };
-        let secs = u64::from_be_bytes(key[..8].try_into().map_err(|_| Error::Storage("short due key".into()))?);
+        let secs = u64::from_be_bytes(
+            key[..8]
+                .try_into()
+                .map_err(|_| Error::Storage("short due key".into()))?,
+        );
         Ok(DateTime::from_timestamp(secs as i64, 0))
     }
 

@@ -2,7 +2,7 @@
 //! not-found page. For now it serves the health check and the home page.
 
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -16,6 +16,7 @@ pub fn router(app: App) -> Router {
         .route("/", get(home))
         .route("/healthz", get(healthz))
         .route("/static/style.css", get(stylesheet))
+        .route("/mute/{token}", get(mute_page).post(mute))
         .fallback(not_found)
         .with_state(app)
 }
@@ -53,6 +54,26 @@ async fn stylesheet() -> Response {
         templates::STYLESHEET,
     )
         .into_response()
+}
+
+/// The mute link of every e-mail: a page with one button (a GET changes nothing, so
+/// that link scanners cannot mute anyone).
+async fn mute_page(Path(token): Path<String>) -> Response {
+    templates::pages::mute_confirm(&token).into_response()
+}
+
+/// The button of that page, and RFC 8058's one-click POST from mail programs.
+async fn mute(State(app): State<App>, Path(token): Path<String>) -> Response {
+    let services = app.services.clone();
+    match tokio::task::spawn_blocking(move || services.mute_by_token(&token)).await {
+        Ok(Ok((number, title))) => templates::pages::muted(&number, &title).into_response(),
+        Ok(Err(crate::Error::NotFound)) => not_found().await,
+        _ => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            templates::pages::unavailable(),
+        )
+            .into_response(),
+    }
 }
 
 async fn not_found() -> Response {

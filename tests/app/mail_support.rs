@@ -17,6 +17,7 @@ use crate::helpers::People;
 /// The app, served on `127.0.0.1:0`, with its data in a temp dir.
 pub struct TestApp {
     pub app: App,
+    pub http: SocketAddr,
     pub smtp: SocketAddr,
     pub lmtp: Option<SocketAddr>,
     pub _dir: TempDir,
@@ -55,7 +56,7 @@ impl TestApp {
         let (http, smtp) = (bind().await, bind().await);
         let lmtp = if with_lmtp { Some(bind().await) } else { None };
         let lmtp_addr = lmtp.as_ref().map(|l| l.local_addr().unwrap());
-        let smtp_addr = smtp.local_addr().unwrap();
+        let (http_addr, smtp_addr) = (http.local_addr().unwrap(), smtp.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
         let serving = app.clone();
         let task = tokio::spawn(async move {
@@ -74,6 +75,7 @@ impl TestApp {
         });
         TestApp {
             app,
+            http: http_addr,
             smtp: smtp_addr,
             lmtp: lmtp_addr,
             _dir: dir,
@@ -241,4 +243,94 @@ pub fn reply_with_attachment(
         )
         .unwrap();
     String::from_utf8(message.formatted()).unwrap()
+}
+
+/// What a sink accepted: the RCPT line and the message, in order.
+pub type Received = std::sync::Arc<std::sync::Mutex<Vec<(String, Vec<u8>)>>>;
+
+/// A scripted SMTP sink standing in for a relay: it answers each message with the next
+/// reply of its script (250 once the script is used up) and keeps what it was sent.
+pub struct Sink {
+    pub addr: SocketAddr,
+    pub received: Received,
+}
+
+impl Sink {
+    pub async fn start(script: &[&'static str]) -> Sink {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let script = std::sync::Arc::new(std::sync::Mutex::new(
+            script
+                .iter()
+                .map(|s| s.to_string())
+                .collect::<std::collections::VecDeque<_>>(),
+        ));
+        let kept = received.clone();
+        tokio::spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    return;
+                };
+                let (kept, script) = (kept.clone(), script.clone());
+                tokio::spawn(async move {
+                    let mut stream = BufReader::new(stream);
+                    let _ = stream.get_mut().write_all(b"220 sink ready\r\n").await;
+                    let mut line = String::new();
+                    let mut rcpt = String::new();
+                    loop {
+                        line.clear();
+                        if stream.read_line(&mut line).await.unwrap_or(0) == 0 {
+                            return;
+                        }
+                        let verb = line.get(..4).unwrap_or("").to_ascii_uppercase();
+                        let reply = match verb.as_str() {
+                            "EHLO" | "HELO" => "250 sink".to_string(),
+                            "RCPT" => {
+                                rcpt = line.trim().to_string();
+                                "250 ok".to_string()
+                            }
+                            "DATA" => {
+                                let _ = stream.get_mut().write_all(b"354 go on\r\n").await;
+                                let mut data = Vec::new();
+                                loop {
+                                    let mut l = String::new();
+                                    if stream.read_line(&mut l).await.unwrap_or(0) == 0 {
+                                        return;
+                                    }
+                                    if l == ".\r\n" {
+                                        break;
+                                    }
+                                    data.extend_from_slice(l.as_bytes());
+                                }
+                                let reply = script
+                                    .lock()
+                                    .unwrap()
+                                    .pop_front()
+                                    .unwrap_or_else(|| "250 2.0.0 queued".into());
+                                if reply.starts_with('2') {
+                                    kept.lock().unwrap().push((rcpt.clone(), data));
+                                }
+                                reply
+                            }
+                            "QUIT" => {
+                                let _ = stream.get_mut().write_all(b"221 bye\r\n").await;
+                                return;
+                            }
+                            _ => "250 ok".to_string(),
+                        };
+                        let _ = stream
+                            .get_mut()
+                            .write_all(format!("{reply}\r\n").as_bytes())
+                            .await;
+                    }
+                });
+            }
+        });
+        Sink { addr, received }
+    }
+
+    pub fn count(&self) -> usize {
+        self.received.lock().unwrap().len()
+    }
 }

@@ -8,6 +8,7 @@ mod inbound_ingest;
 mod inbound_smtp;
 mod listing;
 mod mail_support;
+mod notify;
 mod policy_table;
 mod serve;
 mod store_durability;

@@ -27,7 +27,8 @@ pub fn invite(event: &Event, organizer: &str) -> String {
         }
         // DTEND of an all-day event is exclusive: the day after the last day.
         EventTime::AllDay { first, last } => {
-            item.starts(*first).ends(last.checked_add_days(Days::new(1)).unwrap_or(*last));
+            item.starts(*first)
+                .ends(last.checked_add_days(Days::new(1)).unwrap_or(*last));
         }
     }
     item.add_property("ORGANIZER", format!("mailto:{organizer}"));
@@ -39,6 +40,8 @@ pub fn invite(event: &Event, organizer: &str) -> String {
         "REQUEST"
     };
     let mut calendar = Calendar::new();
-    calendar.append_property(("METHOD", method)).push(item.done());
+    calendar
+        .append_property(("METHOD", method))
+        .push(item.done());
     calendar.done().to_string()
 }

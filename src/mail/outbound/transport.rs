@@ -44,14 +44,25 @@ impl Transport {
     pub async fn send(&self, envelope: &Envelope, name: &str, raw: &[u8]) -> Result<(), SendError> {
         match self {
             Transport::Folder(dir) => write_file(dir.clone(), name.to_string(), raw.to_vec()).await,
-            Transport::Relay(relay) => relay.send_raw(envelope, raw).await.map(drop).map_err(|e| SendError {
-                permanent: e.is_permanent(),
-                message: e.to_string(),
-            }),
-            Transport::Sendmail(sendmail) => sendmail.send_raw(envelope, raw).await.map_err(|e| SendError {
-                permanent: false,
-                message: e.to_string(),
-            }),
+            Transport::Relay(relay) => {
+                relay
+                    .send_raw(envelope, raw)
+                    .await
+                    .map(drop)
+                    .map_err(|e| SendError {
+                        permanent: e.is_permanent(),
+                        message: e.to_string(),
+                    })
+            }
+            Transport::Sendmail(sendmail) => {
+                sendmail
+                    .send_raw(envelope, raw)
+                    .await
+                    .map_err(|e| SendError {
+                        permanent: false,
+                        message: e.to_string(),
+                    })
+            }
         }
     }
 }
@@ -60,7 +71,16 @@ async fn write_file(dir: PathBuf, name: String, raw: Vec<u8>) -> Result<(), Send
     let written = tokio::task::spawn_blocking(move || -> std::io::Result<()> {
         use std::io::Write;
         std::fs::create_dir_all(&dir)?;
-        let safe: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '.' { c } else { '_' }).collect();
+        let safe: String = name
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
         let tmp = dir.join(format!(".{safe}.tmp"));
         let mut file = std::fs::File::create(&tmp)?;
         file.write_all(&raw)?;
@@ -71,7 +91,13 @@ async fn write_file(dir: PathBuf, name: String, raw: Vec<u8>) -> Result<(), Send
     .await;
     match written {
         Ok(Ok(())) => Ok(()),
-        Ok(Err(e)) => Err(SendError { permanent: false, message: format!("writing to the outbox folder: {e}") }),
-        Err(e) => Err(SendError { permanent: false, message: format!("outbox folder task: {e}") }),
+        Ok(Err(e)) => Err(SendError {
+            permanent: false,
+            message: format!("writing to the outbox folder: {e}"),
+        }),
+        Err(e) => Err(SendError {
+            permanent: false,
+            message: format!("outbox folder task: {e}"),
+        }),
     }
 }

@@ -1,0 +1,217 @@
+//! One notification e-mail for one person: built with lettre's message builder (which
+//! encodes every header, so no user text can inject one), the text and HTML parts from
+//! `templates/email.rs`, an `invite.ics` per event, and the headers that make replies
+//! come back to the dossier and keep mail programs from answering automatically.
+
+use chrono::{DateTime, Utc};
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
+
+use super::Notifier;
+use crate::domain::{
+    BounceTarget, Dossier, Event, EventChange, EventTime, FileEntry, Message, OurAddress, OutMail,
+    OutState, Token, User,
+};
+use crate::error::{Error, Result};
+use crate::mail::LOOP_HEADER;
+use crate::templates::email::{self, EmailView, ItemView};
+use crate::templates::format;
+
+/// One addition to tell about.
+#[derive(Debug, Clone)]
+pub enum Item {
+    /// A message and its (non-inline) files.
+    Message(Message, Vec<FileEntry>),
+    /// A file.
+    File(FileEntry),
+    /// An event and what happened to it.
+    Event(Event, EventChange),
+}
+
+/// Who tells whom about what.
+pub struct Notice<'a> {
+    /// The dossier.
+    pub dossier: &'a Dossier,
+    /// Who added the items.
+    pub author: &'a User,
+    /// Who reads the e-mail.
+    pub recipient: &'a User,
+    /// What they may see of it.
+    pub items: Vec<Item>,
+}
+
+fn header(name: &'static str, value: String) -> HeaderValue {
+    HeaderValue::new(HeaderName::new_from_ascii_str(name), value)
+}
+
+fn mailbox(name: Option<String>, address: &str) -> Result<Mailbox> {
+    let email = address
+        .parse()
+        .map_err(|e| Error::Storage(format!("address {address}: {e}")))?;
+    Ok(Mailbox::new(name, email))
+}
+
+/// The id every notification of a dossier points at, so each dossier is one thread.
+pub fn thread_root(dossier: &Dossier, domain: &str) -> String {
+    format!("<dossier-{}@{domain}>", dossier.number)
+}
+
+impl Notifier {
+    /// Builds the e-mail and its bounce address; the raw message is stored as a blob.
+    pub fn compose(&self, notice: &Notice, now: DateTime<Utc>) -> Result<(OutMail, BounceTarget)> {
+        let s = &self.settings;
+        let store = self.services.store();
+        let (dossier, recipient) = (notice.dossier, notice.recipient);
+        let reply = store.reply_address(dossier.id, recipient.id)?;
+        let reply_address = OurAddress::Reply(reply.token.clone()).at(&s.mail_domain);
+        let bounce = BounceTarget {
+            token: Token::generate(),
+            recipient: recipient.primary_email().clone(),
+            dossier: Some(dossier.id),
+        };
+        let envelope_from = OurAddress::Bounce(bounce.token.clone()).at(&s.mail_domain);
+        let message_id = format!("{}@{}", uuid::Uuid::new_v4(), s.mail_domain);
+        let dossier_url = format!("{}/dossiers/{}", s.base_url, dossier.number);
+        let mute_url = format!("{}/mute/{}", s.base_url, reply.token);
+        let view = EmailView {
+            lang: recipient.lang,
+            business: s.business.clone(),
+            number: dossier.number.to_string(),
+            title: dossier.title.clone(),
+            author: notice.author.name.clone(),
+            items: notice
+                .items
+                .iter()
+                .map(|item| self.item_view(item, recipient, &dossier_url))
+                .collect(),
+            dossier_url: dossier_url.clone(),
+            mute_url: mute_url.clone(),
+        };
+        let subject = email::subject(&view);
+        let root = thread_root(dossier, &s.mail_domain);
+        let alternative = MultiPart::alternative()
+            .singlepart(SinglePart::plain(email::text(&view)))
+            .singlepart(SinglePart::html(email::html(&view).into_string()));
+        let organizer = format!("notifications@{}", s.mail_domain);
+        let events: Vec<&Event> = notice
+            .items
+            .iter()
+            .filter_map(|i| {
+                if let Item::Event(e, _) = i {
+                    Some(e)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let body = if events.is_empty() {
+            alternative
+        } else {
+            let mut mixed = MultiPart::mixed().multipart(alternative);
+            for event in events {
+                let method = if event.cancelled { "CANCEL" } else { "REQUEST" };
+                let calendar =
+                    ContentType::parse(&format!("text/calendar; charset=utf-8; method={method}"))
+                        .map_err(|e| Error::Storage(format!("calendar type: {e}")))?;
+                mixed = mixed.singlepart(
+                    Attachment::new("invite.ics".into())
+                        .body(super::ics::invite(event, &organizer), calendar),
+                );
+            }
+            mixed
+        };
+        let message = lettre::Message::builder()
+            .from(mailbox(
+                Some(format!("{} (via {})", notice.author.name, s.business)),
+                &organizer,
+            )?)
+            .reply_to(mailbox(
+                Some(format!("{} {}", dossier.number, dossier.title)),
+                &reply_address,
+            )?)
+            .to(mailbox(
+                Some(recipient.name.clone()),
+                recipient.primary_email().as_str(),
+            )?)
+            .subject(subject.clone())
+            .date(now.into())
+            .message_id(Some(format!("<{message_id}>")))
+            .in_reply_to(root.clone())
+            // The reply token rides along for mail programs that rewrite addresses.
+            .references(format!("{root} <r-{}@{}>", reply.token, s.mail_domain))
+            .raw_header(header("Auto-Submitted", "auto-generated".into()))
+            .raw_header(header("X-Auto-Response-Suppress", "All".into()))
+            .raw_header(header(LOOP_HEADER, s.mail_domain.clone()))
+            .raw_header(header(
+                "List-Id",
+                format!("<{}.{}>", dossier.number, s.mail_domain),
+            ))
+            .raw_header(header("List-Unsubscribe", format!("<{mute_url}>")))
+            .raw_header(header(
+                "List-Unsubscribe-Post",
+                "List-Unsubscribe=One-Click".into(),
+            ))
+            .multipart(body)
+            .map_err(|e| Error::Storage(format!("building a notification: {e}")))?;
+        let raw = message.formatted();
+        let stored = store.blobs().put(&raw)?;
+        let mail = OutMail {
+            id: store.new_id()?,
+            created_at: now,
+            dossier: dossier.id,
+            user: recipient.id,
+            recipient: recipient.primary_email().clone(),
+            envelope_from,
+            message_id,
+            subject,
+            raw_sha256: stored.sha256,
+            attempts: 0,
+            next_at: now,
+            state: OutState::Pending,
+            last_error: None,
+        };
+        Ok((mail, bounce))
+    }
+
+    fn item_view(&self, item: &Item, reader: &User, dossier_url: &str) -> ItemView {
+        let file_url = |f: &FileEntry| format!("{dossier_url}/files/{}", f.id);
+        match item {
+            Item::Message(message, files) => ItemView::Message {
+                text: message.text.clone(),
+                files: files
+                    .iter()
+                    .map(|f| (f.blob.name.to_string(), file_url(f)))
+                    .collect(),
+                url: format!("{dossier_url}#message-{}", message.id),
+            },
+            Item::File(file) => ItemView::File {
+                name: file.blob.name.to_string(),
+                url: file_url(file),
+            },
+            Item::Event(event, change) => ItemView::Event {
+                change: *change,
+                title: event.title.clone(),
+                when: match &event.time {
+                    EventTime::Timed { start, end } => format!(
+                        "{} – {}",
+                        format::datetime(reader.lang, self.settings.timezone, *start),
+                        format::datetime(reader.lang, self.settings.timezone, *end)
+                    ),
+                    EventTime::AllDay { first, last } if first == last => {
+                        format::date(reader.lang, *first)
+                    }
+                    EventTime::AllDay { first, last } => {
+                        format!(
+                            "{} – {}",
+                            format::date(reader.lang, *first),
+                            format::date(reader.lang, *last)
+                        )
+                    }
+                },
+                place: event.place.clone(),
+                description: event.description.clone(),
+                url: format!("{dossier_url}#event-{}", event.id),
+            },
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! Notifications: intents written with each file, message or event become one e-mail per
+//! recipient ([`prepare`]), queued durably, then handed to the transport with retries
+//! and backoff ([`delivery`]). Nothing is sent from a request or an SMTP session.
+
+pub mod compose;
+pub mod delivery;
+pub mod ics;
+pub mod prepare;
+pub mod transport;
+
+use std::time::Duration;
+
+use chrono_tz::Tz;
+
+use crate::service::Services;
+use transport::Transport;
+
+/// What the notifier needs to know.
+#[derive(Debug, Clone)]
+pub struct NotifySettings {
+    /// The business's name, in From.
+    pub business: String,
+    /// The web view's public address, for links.
+    pub base_url: String,
+    /// Our mail domain.
+    pub mail_domain: String,
+    /// The business's time zone, for event times.
+    pub timezone: Tz,
+    /// Grouping window.
+    pub window: Duration,
+    /// First retry delay.
+    pub retry_first: Duration,
+    /// Longest retry delay.
+    pub retry_max: Duration,
+    /// Give up after.
+    pub give_up: Duration,
+}
+
+/// Prepares and delivers notifications.
+pub struct Notifier {
+    services: Services,
+    settings: NotifySettings,
+    transport: Transport,
+}
+
+impl Notifier {
+    /// A notifier writing through `services` and sending with `transport`.
+    pub fn new(services: Services, settings: NotifySettings, transport: Transport) -> Notifier {
+        Notifier {
+            services,
+            settings,
+            transport,
+        }
+    }
+
+    /// Prepares what is due and attempts what is due, once.
+    pub async fn run_once(&self, now: chrono::DateTime<chrono::Utc>) -> crate::error::Result<()> {
+        self.prepare(now)?;
+        self.deliver_due(now).await?;
+        Ok(())
+    }
+}
+
+/// Runs until `shutdown` turns true, looking for work every second.
+pub async fn run(
+    notifier: std::sync::Arc<Notifier>,
+    mut shutdown: tokio::sync::watch::Receiver<bool>,
+) {
+    loop {
+        let n = notifier.clone();
+        let prepared = tokio::task::spawn_blocking(move || n.prepare(chrono::Utc::now())).await;
+        if let Ok(Err(err)) = prepared {
+            tracing::warn!(error = %err, "preparing notifications failed; they stay in the outbox");
+        }
+        if let Err(err) = notifier.deliver_due(chrono::Utc::now()).await {
+            tracing::warn!(error = %err, "delivering notifications failed; they stay queued");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            _ = shutdown.changed() => return,
+        }
+    }
+}

@@ -1,0 +1,174 @@
+//! From intents to e-mails: group one author's additions to one dossier made close
+//! together (each within the window of the previous one), find every other actor who may see them and wants to hear about them, and
+//! queue one e-mail each — removing the intents in the same transaction.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+
+use super::Notifier;
+use super::compose::{Item, Notice};
+use crate::domain::{
+    Assignment, Dossier, DossierId, Event, FileEntry, Intent, Message, NoticeKind, Subject, User,
+    UserId,
+};
+use crate::error::Result;
+use crate::policy::{self, Action};
+
+impl Notifier {
+    /// Queues the e-mails of every group of intents whose window has closed at `now`.
+    /// Returns how many e-mails were queued.
+    pub fn prepare(&self, now: DateTime<Utc>) -> Result<usize> {
+        let store = self.services.store();
+        let window = chrono::Duration::from_std(self.settings.window).unwrap_or_default();
+        let mut groups: BTreeMap<(DossierId, UserId), Vec<Intent>> = BTreeMap::new();
+        for intent in store.pending_intents()? {
+            groups
+                .entry((intent.dossier, intent.author))
+                .or_default()
+                .push(intent);
+        }
+        let mut queued = 0;
+        for ((dossier, author), group) in groups {
+            // A group closes once its author has been quiet for the window, or at the
+            // latest ten windows after its first item, so a busy author still gets heard.
+            let (first, last) = (group[0].at, group[group.len() - 1].at);
+            if last + window > now && first + window * 10 > now {
+                continue;
+            }
+            queued += self.prepare_group(dossier, author, &group, now)?;
+        }
+        Ok(queued)
+    }
+
+    fn prepare_group(
+        &self,
+        dossier: DossierId,
+        author: UserId,
+        group: &[Intent],
+        now: DateTime<Utc>,
+    ) -> Result<usize> {
+        let store = self.services.store();
+        let ids: Vec<_> = group.iter().map(|i| i.id).collect();
+        let (Some(dossier), Some(author)) = (store.dossier(dossier)?, store.user(author)?) else {
+            return store.enqueue_mail(&ids, &[], &[]).map(|_| 0);
+        };
+        let items = self.load_items(&dossier, group)?;
+        let mut mails = Vec::new();
+        let mut bounces = Vec::new();
+        for recipient in self.actors(&dossier)? {
+            if recipient.id == author.id {
+                continue;
+            }
+            if store
+                .address_health(recipient.primary_email())?
+                .is_some_and(|h| h.stopped)
+            {
+                continue;
+            }
+            let (_, role) = self.services.role_on(&recipient, &dossier)?;
+            let prefs = store.prefs(recipient.id, dossier.id)?;
+            let visible: Vec<Item> = items
+                .iter()
+                .filter(|item| policy::check(role, dossier.status, item.action()).is_ok())
+                .filter(|item| prefs.wants(item.kind()))
+                .cloned()
+                .collect();
+            if visible.is_empty() {
+                continue;
+            }
+            let notice = Notice {
+                dossier: &dossier,
+                author: &author,
+                recipient: &recipient,
+                items: visible,
+            };
+            let (mail, bounce) = self.compose(&notice, now)?;
+            mails.push(mail);
+            bounces.push(bounce);
+        }
+        match store.enqueue_mail(&ids, &mails, &bounces) {
+            Ok(()) => Ok(mails.len()),
+            // Another pass took these intents meanwhile: nothing to do.
+            Err(crate::Error::Duplicate) => Ok(0),
+            Err(err) => Err(err),
+        }
+    }
+
+    fn load_items(&self, dossier: &Dossier, group: &[Intent]) -> Result<Vec<Item>> {
+        let store = self.services.store();
+        let mut items = Vec::new();
+        for intent in group {
+            match intent.subject {
+                Subject::Message(id) => {
+                    if let Some(message) = store.item::<Message>(dossier.id, id.raw())? {
+                        let mut files = Vec::new();
+                        for file in &message.attachments {
+                            if let Some(f) = store.item::<FileEntry>(dossier.id, file.raw())?
+                                && !f.inline
+                            {
+                                files.push(f);
+                            }
+                        }
+                        items.push(Item::Message(message, files));
+                    }
+                }
+                Subject::File(id) => {
+                    if let Some(file) = store.item::<FileEntry>(dossier.id, id.raw())? {
+                        items.push(Item::File(file));
+                    }
+                }
+                Subject::Event(id, change) => {
+                    if let Some(event) = store.item::<Event>(dossier.id, id.raw())? {
+                        items.push(Item::Event(event, change));
+                    }
+                }
+            }
+        }
+        Ok(items)
+    }
+
+    /// The dossier's actors: its staff followers, its client's people, its intervenants.
+    fn actors(&self, dossier: &Dossier) -> Result<Vec<User>> {
+        let store = self.services.store();
+        let mut ids: Vec<UserId> = dossier.followers.clone();
+        if let Some(client) = store.client(dossier.client)? {
+            ids.extend(client.members);
+        }
+        ids.extend(
+            store
+                .items::<Assignment>(dossier.id)?
+                .into_iter()
+                .map(|a| a.user),
+        );
+        ids.sort();
+        ids.dedup();
+        let mut users = Vec::new();
+        for id in ids {
+            if let Some(user) = store.user(id)? {
+                users.push(user);
+            }
+        }
+        Ok(users)
+    }
+}
+
+impl Item {
+    /// The action that lets a reader see this item.
+    fn action(&self) -> Action {
+        match self {
+            Item::Message(..) => Action::ReadMessages,
+            Item::File(_) => Action::DownloadFiles,
+            Item::Event(..) => Action::SeeEvents,
+        }
+    }
+
+    /// The preference that governs it.
+    fn kind(&self) -> NoticeKind {
+        match self {
+            Item::Message(..) => NoticeKind::Messages,
+            Item::File(_) => NoticeKind::Files,
+            Item::Event(..) => NoticeKind::Events,
+        }
+    }
+}

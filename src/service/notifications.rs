@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 
-use crate::domain::{DossierId, OutId, OutMail, OutState, Prefs, Token, User};
+use crate::domain::{AddressHealth, DossierId, OutId, OutMail, OutState, Prefs, Token, User};
 use crate::error::{Error, Result};
 use crate::policy::{self, Action};
 use crate::service::Services;
@@ -42,6 +42,22 @@ impl Services {
     pub fn outbox(&self, actor: &User, limit: usize) -> Result<Vec<OutMail>> {
         staff(actor)?;
         self.store.out_mails(limit)
+    }
+
+    /// Addresses mail no longer goes to (three hard bounces), with who owns them (staff).
+    pub fn stopped_addresses(&self, actor: &User) -> Result<Vec<(User, AddressHealth)>> {
+        staff(actor)?;
+        let mut stopped = Vec::new();
+        for user in self.store.users()? {
+            for email in &user.emails {
+                if let Some(health) = self.store.address_health(email)?
+                    && health.stopped
+                {
+                    stopped.push((user.clone(), health));
+                }
+            }
+        }
+        Ok(stopped)
     }
 
     /// Puts a dead e-mail back in the queue, due now (staff).

@@ -410,6 +410,10 @@ fn an_event_notification_carries_an_invitation_calendars_accept() {
         "{start}"
     );
     assert_eq!(calendar.property_value("METHOD"), Some("REQUEST"));
+    assert_eq!(
+        event.property_value("ORGANIZER"),
+        Some("mailto:notifications@dossier.test")
+    );
     s.update_event(
         &world.staff,
         world.dossier.id,

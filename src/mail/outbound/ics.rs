@@ -7,8 +7,8 @@ use icalendar::{Calendar, Component, EventLike, EventStatus};
 
 use crate::domain::{Event, EventTime};
 
-/// The calendar object for `event`, as text.
-pub fn invite(event: &Event, organizer: &str) -> String {
+/// The calendar object for `event`, sent to `attendee`, as text.
+pub fn invite(event: &Event, organizer: &str, attendee: &str) -> String {
     let mut item = icalendar::Event::new();
     item.uid(&event.uid)
         .sequence(event.sequence)
@@ -32,6 +32,9 @@ pub fn invite(event: &Event, organizer: &str) -> String {
         }
     }
     item.add_property("ORGANIZER", format!("mailto:{organizer}"));
+    // Outlook and Apple Calendar offer to accept an invitation only when the reader is
+    // one of its attendees.
+    item.add_multi_property("ATTENDEE", &format!("mailto:{attendee}"));
     let method = if event.cancelled {
         item.status(EventStatus::Cancelled);
         "CANCEL"

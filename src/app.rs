@@ -29,6 +29,8 @@ pub struct App {
     pub pipeline: Arc<Pipeline>,
     /// The notification worker's engine.
     pub notifier: Arc<Notifier>,
+    /// The sign-in door's limits (argon2 concurrency, failed attempts).
+    pub web_guard: Arc<crate::web::auth::Guard>,
 }
 
 /// The sockets `serve` runs on, bound by the caller (tests bind port 0).
@@ -78,6 +80,7 @@ impl App {
             services,
             pipeline: Arc::new(pipeline),
             notifier: Arc::new(notifier),
+            web_guard: Arc::default(),
         })
     }
 
@@ -143,7 +146,8 @@ impl App {
         )));
         let router = crate::web::router(self.clone());
         let mut http_stop = stopped.clone();
-        axum::serve(listeners.http, router)
+        let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+        axum::serve(listeners.http, service)
             .with_graceful_shutdown(async move {
                 let _ = http_stop.wait_for(|stop| *stop).await;
             })

@@ -1,9 +1,29 @@
-//! The page frame shared by every page.
+//! The page frame shared by every page: header with the business's name and, when
+//! someone is signed in, the navigation and the sign-out button.
 
 use maud::{DOCTYPE, Markup, html};
 
-/// A whole page with `title` and `body`.
+/// Who is signed in, for the header.
+pub struct Nav<'a> {
+    /// The business's name.
+    pub business: &'a str,
+    /// The reader's name.
+    pub name: &'a str,
+    /// The session's CSRF token, for the sign-out form.
+    pub csrf: &'a str,
+}
+
+/// A whole page with `title` and `body`, without navigation.
 pub fn page(title: &str, body: Markup) -> Markup {
+    frame(title, None, body)
+}
+
+/// A whole page for a signed-in reader.
+pub fn signed_in(title: &str, nav: &Nav, body: Markup) -> Markup {
+    frame(title, Some(nav), body)
+}
+
+fn frame(title: &str, nav: Option<&Nav>, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="fr" {
@@ -14,6 +34,17 @@ pub fn page(title: &str, body: Markup) -> Markup {
                 link rel="stylesheet" href="/static/style.css";
             }
             body {
+                @if let Some(nav) = nav {
+                    header.top {
+                        a.brand href="/dossiers" { (nav.business) }
+                        nav aria-label="Navigation" { a href="/dossiers" { "Dossiers" } }
+                        form.signout method="post" action="/logout" {
+                            input type="hidden" name="csrf" value=(nav.csrf);
+                            span { (nav.name) }
+                            button type="submit" { "Se déconnecter" }
+                        }
+                    }
+                }
                 main { (body) }
             }
         }

@@ -1,19 +1,8 @@
-//! Simple pages: home and not found.
+//! Simple pages: sign-in, not found, refused, unavailable, mute.
 
 use maud::{Markup, html};
 
 use super::layout::page;
-
-/// The home page before signing in.
-pub fn home(business: &str) -> Markup {
-    page(
-        business,
-        html! {
-            h1 { (business) }
-            p { "Vos dossiers, partagés avec vos clients et vos intervenants." }
-        },
-    )
-}
 
 /// The page for anything that does not exist (or that the reader may not see).
 pub fn not_found() -> Markup {
@@ -60,5 +49,40 @@ pub fn unavailable() -> Markup {
             h1 { "Service momentanément indisponible" }
             p { "Réessayez dans quelques instants." }
         },
+    )
+}
+
+/// The sign-in form; `error` is shown above it.
+pub fn login(csrf: &str, email: &str, error: Option<&str>) -> Markup {
+    page(
+        "Connexion",
+        html! {
+            h1 { "Connexion" }
+            @if let Some(error) = error { p.error role="alert" { (error) } }
+            form.login method="post" action="/login" {
+                input type="hidden" name="csrf" value=(csrf);
+                label for="email" { "Adresse e-mail" }
+                input #email type="email" name="email" value=(email) autocomplete="username" required;
+                label for="password" { "Mot de passe" }
+                input #password type="password" name="password" autocomplete="current-password" required;
+                button type="submit" { "Se connecter" }
+            }
+        },
+    )
+}
+
+/// A refused form (cross-site, or without its token).
+pub fn forbidden() -> Markup {
+    message_page(
+        "Action refusée",
+        "Cette action n'est pas permise. Rechargez la page et réessayez.",
+    )
+}
+
+/// A page with a title and one sentence.
+pub fn message_page(title: &str, sentence: &str) -> Markup {
+    page(
+        title,
+        html! { h1 { (title) } p { (sentence) } p { a href="/dossiers" { "Retour aux dossiers" } } },
     )
 }

@@ -14,6 +14,7 @@ pub mod migrations;
 mod outbound;
 mod outbox;
 mod people;
+mod sessions;
 mod tx;
 
 use std::path::{Path, PathBuf};
@@ -27,6 +28,7 @@ use crate::domain::Id;
 use crate::error::{Error, Result};
 pub use blobs::{BlobWriter, Blobs, Stored};
 pub use items::{Change, Item};
+pub use sessions::Session;
 use tx::{Tx, TxResult};
 
 /// Every tree; the discriminant is the tree's index in a transaction's view.
@@ -88,11 +90,13 @@ pub enum Tree {
     MailOut,
     /// (due second, id) → (): pending e-mails by due time.
     MailDue,
+    /// SHA-256 of a session id → Session.
+    Sessions,
 }
 
 impl Tree {
     /// Every tree, in discriminant order.
-    const ALL: [Tree; 28] = [
+    const ALL: [Tree; 29] = [
         Tree::Meta,
         Tree::Users,
         Tree::UserEmails,
@@ -121,6 +125,7 @@ impl Tree {
         Tree::Prefs,
         Tree::MailOut,
         Tree::MailDue,
+        Tree::Sessions,
     ];
 
     fn name(self) -> &'static str {
@@ -153,6 +158,7 @@ impl Tree {
             Tree::Prefs => "prefs",
             Tree::MailOut => "mail_out",
             Tree::MailDue => "mail_due",
+            Tree::Sessions => "sessions",
         }
     }
 }

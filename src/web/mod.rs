@@ -1,24 +1,56 @@
 //! The web view's router. Routes are deny-by-default: anything not listed answers the
-//! not-found page. For now it serves the health check and the home page.
+//! not-found page; pages that need a reader take [`session::Reader`]. Every response
+//! carries the security headers; request bodies are limited.
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{Path, State};
+use axum::http::HeaderValue;
 use axum::http::{StatusCode, header};
+use axum::response::Redirect;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub mod auth;
+pub mod dossiers;
+pub mod errors;
+pub mod session;
 
 use crate::app::App;
 use crate::templates;
 
 /// Builds the router; tests call it directly or through [`App::serve`].
 pub fn router(app: App) -> Router {
+    let limit = app.config.mail.max_message_bytes as usize + 64 * 1024;
     Router::new()
         .route("/", get(home))
+        .route("/login", get(auth::form).post(auth::submit))
+        .route("/logout", post(auth::logout))
+        .route("/dossiers", get(dossiers::list))
+        .route("/dossiers/{number}", get(dossiers::show))
+        .route("/dossiers/{number}/messages", post(dossiers::post_message))
+        .route("/dossiers/{number}/files/{id}", get(dossiers::download))
         .route("/healthz", get(healthz))
         .route("/static/style.css", get(stylesheet))
         .route("/mute/{token}", get(mute_page).post(mute))
         .fallback(not_found)
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(header_layer(header::REFERRER_POLICY, "same-origin"))
+        .layer(header_layer(
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; form-action 'self'; frame-ancestors 'none'",
+        ))
         .with_state(app)
+}
+
+fn header_layer(
+    name: header::HeaderName,
+    value: &'static str,
+) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
 }
 
 /// `200 ok` while the store answers reads, `503` otherwise.
@@ -44,8 +76,8 @@ async fn healthz(State(app): State<App>) -> Response {
     }
 }
 
-async fn home(State(app): State<App>) -> Response {
-    templates::pages::home(&app.config.business_name).into_response()
+async fn home() -> Response {
+    Redirect::to("/dossiers").into_response()
 }
 
 async fn stylesheet() -> Response {

@@ -12,3 +12,4 @@ mod notify;
 mod policy_table;
 mod serve;
 mod store_durability;
+mod web;

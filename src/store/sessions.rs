@@ -1,0 +1,52 @@
+//! Web sessions, stored server side under the SHA-256 of their id: a stolen copy of the
+//! store does not give away live cookies.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::{Store, Tree};
+use crate::domain::UserId;
+use crate::error::Result;
+
+/// A signed-in browser.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    /// Who.
+    pub user: UserId,
+    /// The token every form of this session carries (CSRF).
+    pub csrf: String,
+    /// Since when.
+    pub created_at: DateTime<Utc>,
+    /// Until when.
+    pub expires_at: DateTime<Utc>,
+}
+
+fn key(id: &str) -> Vec<u8> {
+    Sha256::digest(id.as_bytes()).to_vec()
+}
+
+impl Store {
+    /// Records a session under its id.
+    pub fn insert_session(&self, id: &str, session: &Session) -> Result<()> {
+        self.write(|tx| tx.put(Tree::Sessions, &key(id), session))
+    }
+
+    /// The live session with this id, if any (an expired one is removed).
+    pub fn session(&self, id: &str) -> Result<Option<Session>> {
+        let Some(session) = self.get::<Session>(Tree::Sessions, &key(id))? else {
+            return Ok(None);
+        };
+        if session.expires_at <= Utc::now() {
+            self.remove_session(id)?;
+            return Ok(None);
+        }
+        Ok(Some(session))
+    }
+
+    /// Ends a session.
+    pub fn remove_session(&self, id: &str) -> Result<()> {
+        self.tree(Tree::Sessions).remove(key(id))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,191 @@
+//! Signing in and out. Passwords are checked with argon2 off the async threads, two at a
+//! time at most; failed attempts are limited per address and per client IP (429 with a
+//! sentence). A new session id is made at every sign-in; signing out ends it server side.
+
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use axum::Form;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use serde::Deserialize;
+use tokio::sync::Semaphore;
+
+use super::session::{self, Reader, check_post};
+use crate::app::App;
+use crate::domain::{EmailAddress, Token};
+use crate::templates::pages;
+
+/// Failures allowed per address, and per client IP, within the window.
+const PER_ADDRESS: usize = 5;
+const PER_IP: usize = 20;
+const WINDOW: Duration = Duration::from_secs(15 * 60);
+/// The cookie that carries the sign-in form's CSRF token before any session exists.
+const LOGIN_CSRF: &str = "dossier_login";
+
+/// State of the sign-in door shared by every request.
+pub struct Guard {
+    hashing: Semaphore,
+    failures: Mutex<HashMap<String, VecDeque<Instant>>>,
+}
+
+impl Default for Guard {
+    fn default() -> Self {
+        Guard {
+            hashing: Semaphore::new(2),
+            failures: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl Guard {
+    fn recent(&self, key: &str) -> usize {
+        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        let times = failures.entry(key.to_string()).or_default();
+        while times.front().is_some_and(|t| t.elapsed() > WINDOW) {
+            times.pop_front();
+        }
+        times.len()
+    }
+
+    fn fail(&self, keys: &[String]) {
+        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        for key in keys {
+            failures
+                .entry(key.clone())
+                .or_default()
+                .push_back(Instant::now());
+        }
+    }
+}
+
+/// The sign-in form.
+#[derive(Deserialize)]
+pub struct LoginForm {
+    email: String,
+    password: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+/// GET /login: the form, with a fresh CSRF cookie.
+pub async fn form(jar: CookieJar) -> Response {
+    let token = Token::generate().to_string();
+    let mut cookie = Cookie::new(LOGIN_CSRF, token.clone());
+    cookie.set_http_only(true);
+    cookie.set_same_site(SameSite::Strict);
+    cookie.set_path("/login");
+    (jar.add(cookie), pages::login(&token, "", None)).into_response()
+}
+
+/// POST /login.
+pub async fn submit(
+    State(app): State<App>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Form(login): Form<LoginForm>,
+) -> Response {
+    let expected = jar
+        .get(LOGIN_CSRF)
+        .map(|c| c.value().to_string())
+        .unwrap_or_default();
+    if let Err(refused) = check_post(&app, &headers, &login.csrf, &expected) {
+        return refused.into_response();
+    }
+    let keys = [
+        format!("address:{}", login.email.trim().to_lowercase()),
+        format!("ip:{}", peer.ip()),
+    ];
+    let guard = &app.web_guard;
+    if guard.recent(&keys[0]) >= PER_ADDRESS || guard.recent(&keys[1]) >= PER_IP {
+        let sentence = "Trop de tentatives de connexion échouées. Réessayez dans un quart d'heure, ou demandez un lien de connexion.";
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            pages::message_page("Trop de tentatives", sentence),
+        )
+            .into_response();
+    }
+    let user = match verify(&app, &login).await {
+        Ok(Some(user)) => user,
+        Ok(None) => {
+            guard.fail(&keys);
+            let again = pages::login(
+                &expected,
+                &login.email,
+                Some("Adresse ou mot de passe incorrect."),
+            );
+            return (StatusCode::UNAUTHORIZED, again).into_response();
+        }
+        Err(err) => return super::errors::page(err),
+    };
+    match session::sign_in(&app, &user) {
+        Ok(cookie) => (
+            jar.remove(Cookie::from(LOGIN_CSRF)).add(cookie),
+            Redirect::to("/dossiers"),
+        )
+            .into_response(),
+        Err(err) => super::errors::page(err),
+    }
+}
+
+/// Checks the address and password; argon2 runs on the blocking pool, two at a time.
+async fn verify(app: &App, login: &LoginForm) -> crate::Result<Option<crate::domain::User>> {
+    let Ok(email) = EmailAddress::parse(&login.email) else {
+        return Ok(None);
+    };
+    let _permit = app
+        .web_guard
+        .hashing
+        .acquire()
+        .await
+        .map_err(|e| crate::Error::Storage(e.to_string()))?;
+    let (store, password) = (app.store().clone(), login.password.clone());
+    super::errors::blocking(move || {
+        let user = store.user_by_email(&email)?;
+        // An unknown address costs a hash too, so timing does not tell who has an account.
+        let phc = user
+            .as_ref()
+            .and_then(|u| u.password_hash.clone())
+            .unwrap_or_else(|| DECOY.clone());
+        let ok = crate::password::verify(&password, &phc);
+        Ok(user.filter(|u| ok && u.password_hash.is_some()))
+    })
+    .await
+}
+
+/// A real argon2id hash, checked for unknown addresses and people without a password.
+static DECOY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    crate::password::hash(&Token::generate().to_string()).unwrap_or_default()
+});
+
+/// The sign-out form.
+#[derive(Deserialize)]
+pub struct LogoutForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// POST /logout: ends the session on the server.
+pub async fn logout(
+    State(app): State<App>,
+    reader: Reader,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Form(form): Form<LogoutForm>,
+) -> Response {
+    if let Err(refused) = check_post(&app, &headers, &form.csrf, &reader.session.csrf) {
+        return refused.into_response();
+    }
+    let store = app.store().clone();
+    let id = reader.id.clone();
+    if let Err(err) = super::errors::blocking(move || store.remove_session(&id)).await {
+        return super::errors::page(err);
+    }
+    let cookie = Cookie::from(session::cookie_name(&app));
+    (jar.remove(cookie), Redirect::to("/login")).into_response()
+}

@@ -1,0 +1,275 @@
+//! The dossier list and the dossier page, posting a message (with files), and file
+//! downloads. Each handler: load the reader, validate, call the services, render or
+//! redirect. Whatever the reader may not see answers 404.
+
+use axum::body::Body;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::errors::{blocking, page};
+use super::session::{Reader, check_post};
+use crate::app::App;
+use crate::domain::{BlobRef, Door, DossierNumber, FileId, FileName, NewFile, NewMessage, Status};
+use crate::error::Error;
+use crate::templates::dossier as views;
+
+/// The list's search: free text and open / closed.
+#[derive(Debug, Default, Deserialize)]
+pub struct Search {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    status: String,
+}
+
+/// GET /dossiers.
+pub async fn list(
+    State(app): State<App>,
+    reader: Reader,
+    Query(search): Query<Search>,
+) -> Response {
+    let services = app.services.clone();
+    let user = reader.user.clone();
+    let found = blocking(move || {
+        let needle = search.q.trim().to_lowercase();
+        let mut rows = Vec::new();
+        for dossier in services.visible_dossiers(&user)? {
+            let client = services
+                .store()
+                .client(dossier.client)?
+                .map(|c| c.name)
+                .unwrap_or_default();
+            let status_ok = match search.status.as_str() {
+                "open" => dossier.status == Status::Open,
+                "closed" => dossier.status == Status::Closed,
+                _ => true,
+            };
+            let text = format!(
+                "{} {} {} {}",
+                dossier.number,
+                dossier.title,
+                client,
+                dossier.client_reference.clone().unwrap_or_default()
+            )
+            .to_lowercase();
+            if status_ok && (needle.is_empty() || text.contains(&needle)) {
+                rows.push((dossier, client));
+            }
+        }
+        Ok((rows, search))
+    })
+    .await;
+    match found {
+        Ok((rows, search)) => views::list(
+            &app.config.business_name,
+            &reader,
+            &rows,
+            &search.q,
+            &search.status,
+        )
+        .into_response(),
+        Err(err) => page(err),
+    }
+}
+
+fn number(text: &str) -> Result<DossierNumber, Error> {
+    DossierNumber::parse(text).ok_or(Error::NotFound)
+}
+
+/// GET /dossiers/{number}.
+pub async fn show(
+    State(app): State<App>,
+    reader: Reader,
+    Path(number_text): Path<String>,
+) -> Response {
+    let number = match number(&number_text) {
+        Ok(n) => n,
+        Err(err) => return page(err),
+    };
+    let (services, user) = (app.services.clone(), reader.user.clone());
+    let view = blocking(move || {
+        let dossier = services.find_dossier(&user, number)?;
+        let view = services.dossier_view(&user, dossier.id)?;
+        let people = services.store().users()?;
+        Ok((view, people))
+    })
+    .await;
+    match view {
+        Ok((view, people)) => views::page(
+            &app.config,
+            &reader,
+            &view,
+            &people,
+            app.config.mail_domain.as_str(),
+        )
+        .into_response(),
+        Err(err) => page(err),
+    }
+}
+
+/// POST /dossiers/{number}/messages: text and files, multipart; files are streamed to
+/// the blob folder before the message commits.
+pub async fn post_message(
+    State(app): State<App>,
+    reader: Reader,
+    Path(number_text): Path<String>,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Response {
+    let number = match number(&number_text) {
+        Ok(n) => n,
+        Err(err) => return page(err),
+    };
+    let (mut text, mut csrf, mut files) = (String::new(), String::new(), Vec::new());
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(err) => return page(Error::Invalid(format!("The form could not be read: {err}"))),
+        };
+        match field.name().unwrap_or("") {
+            "text" => text = field.text().await.unwrap_or_default(),
+            "csrf" => csrf = field.text().await.unwrap_or_default(),
+            "files" => match store_upload(&app, field).await {
+                Ok(Some(blob)) => files.push(NewFile::attached(blob)),
+                Ok(None) => {}
+                Err(err) => return page(err),
+            },
+            _ => {}
+        }
+    }
+    if let Err(refused) = check_post(&app, &headers, &csrf, &reader.session.csrf) {
+        return refused.into_response();
+    }
+    let (services, user) = (app.services.clone(), reader.user.clone());
+    let posted = blocking(move || {
+        let dossier = services.find_dossier(&user, number)?;
+        let message = NewMessage {
+            text,
+            attachments: files,
+            ..NewMessage::default()
+        };
+        services.post_message(&user, dossier.id, Door::Web, message)
+    })
+    .await;
+    match posted {
+        Ok(message) => {
+            Redirect::to(&format!("/dossiers/{number}#message-{}", message.id)).into_response()
+        }
+        Err(err) => page(err),
+    }
+}
+
+/// Streams one uploaded file into the blob folder; `None` for an empty file input.
+async fn store_upload(
+    app: &App,
+    mut field: axum::extract::multipart::Field<'_>,
+) -> crate::Result<Option<BlobRef>> {
+    let name = FileName::sanitize(field.file_name().unwrap_or("file"));
+    let declared = field
+        .content_type()
+        .unwrap_or("application/octet-stream")
+        .to_string();
+    let mut writer = app.store().blobs().writer()?;
+    while let Some(chunk) = field
+        .chunk()
+        .await
+        .map_err(|e| Error::Invalid(format!("The upload stopped: {e}")))?
+    {
+        writer.write(&chunk)?;
+    }
+    if writer.size() == 0 && field.file_name().is_none_or(str::is_empty) {
+        return Ok(None);
+    }
+    let stored = blocking(move || writer.finish()).await?;
+    let content_type = if declared == "application/octet-stream" {
+        mime_guess::from_path(name.as_str())
+            .first()
+            .map(|m| m.essence_str().to_string())
+            .unwrap_or(declared)
+    } else {
+        declared
+    };
+    Ok(Some(BlobRef {
+        name,
+        content_type,
+        size: stored.size,
+        sha256: stored.sha256,
+    }))
+}
+
+/// GET /dossiers/{number}/files/{id}: the file, as an attachment unless it is a raster
+/// image or a PDF; never HTML or SVG inline.
+pub async fn download(
+    State(app): State<App>,
+    reader: Reader,
+    Path((number_text, id)): Path<(String, u64)>,
+) -> Response {
+    let number = match number(&number_text) {
+        Ok(n) => n,
+        Err(err) => return page(err),
+    };
+    let (services, user) = (app.services.clone(), reader.user.clone());
+    let found = blocking(move || {
+        let dossier = services.find_dossier(&user, number)?;
+        let file = services.file(&user, dossier.id, FileId::from_raw(id))?;
+        let bytes = services.store().blobs().read(&file.blob.sha256)?;
+        Ok((file, bytes))
+    })
+    .await;
+    match found {
+        Ok((file, bytes)) => file_response(&file.blob, bytes),
+        Err(err) => page(err),
+    }
+}
+
+/// A stored file as a response with safe headers.
+pub fn file_response(blob: &BlobRef, bytes: Vec<u8>) -> Response {
+    let inline = matches!(
+        blob.content_type.as_str(),
+        "image/png" | "image/jpeg" | "image/gif" | "image/webp" | "application/pdf"
+    );
+    let content_type = if inline {
+        blob.content_type.as_str()
+    } else {
+        "application/octet-stream"
+    };
+    let disposition = format!(
+        "{}; filename=\"{}\"; filename*=UTF-8''{}",
+        if inline { "inline" } else { "attachment" },
+        blob.name
+            .as_str()
+            .chars()
+            .map(
+                |c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                    c
+                } else {
+                    '_'
+                }
+            )
+            .collect::<String>(),
+        percent(blob.name.as_str())
+    );
+    let mut response = (StatusCode::OK, Body::from(bytes)).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(content_type)
+            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    response
+}
+
+/// RFC 5987 percent-encoding of a file name.
+fn percent(name: &str) -> String {
+    percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC).to_string()
+}

@@ -1,0 +1,134 @@
+//! Sessions in the browser: an HttpOnly, SameSite=Lax cookie holding a random id (Secure
+//! and `__Host-` prefixed when the base URL is https); the session itself lives in the
+//! store. [`Reader`] loads the signed-in person or sends the browser to the sign-in page.
+//! Every form carries the session's CSRF token, and cross-origin posts are refused.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use chrono::{Duration, Utc};
+
+use crate::app::App;
+use crate::domain::{Token, User};
+use crate::store::Session;
+
+/// How long a session lasts.
+const LIFETIME_DAYS: i64 = 30;
+
+/// The cookie's name: `__Host-` prefixed when the site is served over https.
+pub fn cookie_name(app: &App) -> &'static str {
+    if secure(app) {
+        "__Host-dossier"
+    } else {
+        "dossier"
+    }
+}
+
+fn secure(app: &App) -> bool {
+    app.config.base_url.starts_with("https://")
+}
+
+/// Starts a new session for `user` (a fresh id at every sign-in) and returns its cookie.
+pub fn sign_in(app: &App, user: &User) -> crate::Result<Cookie<'static>> {
+    let id = Token::generate().to_string();
+    let now = Utc::now();
+    let session = Session {
+        user: user.id,
+        csrf: Token::generate().to_string(),
+        created_at: now,
+        expires_at: now + Duration::days(LIFETIME_DAYS),
+    };
+    app.store().insert_session(&id, &session)?;
+    let mut cookie = Cookie::new(cookie_name(app), id);
+    cookie.set_http_only(true);
+    cookie.set_same_site(SameSite::Lax);
+    cookie.set_path("/");
+    cookie.set_secure(secure(app));
+    Ok(cookie)
+}
+
+/// The signed-in person and their session.
+pub struct Reader {
+    /// Who.
+    pub user: User,
+    /// Their session (its CSRF token goes in every form).
+    pub session: Session,
+    /// The session id, to end it.
+    pub id: String,
+}
+
+impl FromRequestParts<App> for Reader {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        let to_login = || Redirect::to("/login").into_response();
+        let Some(id) = jar.get(cookie_name(app)).map(|c| c.value().to_string()) else {
+            return Err(to_login());
+        };
+        let store = app.store().clone();
+        let lookup = id.clone();
+        let found =
+            tokio::task::spawn_blocking(move || -> crate::Result<Option<(Session, User)>> {
+                let Some(session) = store.session(&lookup)? else {
+                    return Ok(None);
+                };
+                Ok(store.user(session.user)?.map(|user| (session, user)))
+            })
+            .await;
+        match found {
+            Ok(Ok(Some((session, user)))) => Ok(Reader { user, session, id }),
+            Ok(Ok(None)) => Err(to_login()),
+            _ => Err((
+                StatusCode::SERVICE_UNAVAILABLE,
+                crate::templates::pages::unavailable(),
+            )
+                .into_response()),
+        }
+    }
+}
+
+/// A form refused for coming from another site or without its token: 403.
+#[derive(Debug)]
+pub struct Refused;
+
+impl IntoResponse for Refused {
+    fn into_response(self) -> Response {
+        (StatusCode::FORBIDDEN, crate::templates::pages::forbidden()).into_response()
+    }
+}
+
+/// Refuses a form post whose Origin (or Referer) is another site, or whose CSRF token is
+/// not the expected one.
+pub fn check_post(
+    app: &App,
+    headers: &HeaderMap,
+    sent: &str,
+    expected: &str,
+) -> Result<(), Refused> {
+    let origin = headers
+        .get(header::ORIGIN)
+        .or_else(|| headers.get(header::REFERER))
+        .and_then(|v| v.to_str().ok());
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let same_site = match origin {
+        None => true,
+        Some(origin) => {
+            let origin = origin.trim_end_matches('/');
+            origin.starts_with(app.config.base_url.trim_end_matches('/'))
+                || origin
+                    .strip_prefix("http://")
+                    .or_else(|| origin.strip_prefix("https://"))
+                    .is_some_and(|rest| rest.split('/').next() == Some(host))
+        }
+    };
+    if !same_site || sent.is_empty() || sent != expected {
+        return Err(Refused);
+    }
+    Ok(())
+}

@@ -1,0 +1,191 @@
+//! The dossier list and the dossier page. Plain data in; every user text is escaped.
+
+use maud::{Markup, html};
+
+use super::format;
+use super::layout::{Nav, signed_in};
+use crate::config::Config;
+use crate::domain::{Door, Dossier, Lang, Status, User, UserId};
+use crate::policy::Role;
+use crate::service::DossierView;
+use crate::web::session::Reader;
+
+fn nav<'a>(business: &'a str, reader: &'a Reader) -> Nav<'a> {
+    Nav {
+        business,
+        name: &reader.user.name,
+        csrf: &reader.session.csrf,
+    }
+}
+
+fn status(status: Status) -> &'static str {
+    match status {
+        Status::Open => "Ouvert",
+        Status::Closed => "Clôturé",
+    }
+}
+
+/// The list of the dossiers the reader can see, with the search form.
+pub fn list(
+    business: &str,
+    reader: &Reader,
+    rows: &[(Dossier, String)],
+    q: &str,
+    which: &str,
+) -> Markup {
+    signed_in(
+        "Dossiers",
+        &nav(business, reader),
+        html! {
+            h1 { "Dossiers" }
+            form.search method="get" action="/dossiers" role="search" {
+                label for="q" { "Rechercher" }
+                input #q type="search" name="q" value=(q) placeholder="Numéro, titre, client, référence";
+                label for="status" { "État" }
+                select #status name="status" {
+                    option value="" selected[which.is_empty()] { "Tous" }
+                    option value="open" selected[which == "open"] { "Ouverts" }
+                    option value="closed" selected[which == "closed"] { "Clôturés" }
+                }
+                button type="submit" { "Chercher" }
+            }
+            @if rows.is_empty() {
+                p { "Aucun dossier." }
+            } @else {
+                table.dossiers {
+                    thead { tr { th { "Numéro" } th { "Titre" } th { "Client" } th { "Référence" } th { "État" } } }
+                    tbody {
+                        @for (dossier, client) in rows {
+                            tr {
+                                td { a href={ "/dossiers/" (dossier.number) } { (dossier.number) } }
+                                td { a href={ "/dossiers/" (dossier.number) } { (dossier.title) } }
+                                td { (client) }
+                                td { (dossier.client_reference.as_deref().unwrap_or("")) }
+                                td { (status(dossier.status)) }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+fn name_of(people: &[User], id: UserId) -> String {
+    people
+        .iter()
+        .find(|u| u.id == id)
+        .map(|u| u.name.clone())
+        .unwrap_or_else(|| "—".into())
+}
+
+/// The dossier page: everything of the dossier the reader may see.
+pub fn page(
+    config: &Config,
+    reader: &Reader,
+    view: &DossierView,
+    people: &[User],
+    mail_domain: &str,
+) -> Markup {
+    let d = &view.dossier;
+    let lang = Lang::Fr;
+    let zone = config.timezone;
+    let open = d.status == Status::Open;
+    signed_in(
+        &format!("{} {}", d.number, d.title),
+        &nav(&config.business_name, reader),
+        html! {
+            p.crumbs { a href="/dossiers" { "Dossiers" } " › " (d.number) }
+            h1 { (d.number) " " (d.title) }
+            section aria-labelledby="overview" {
+                h2 #overview { "Aperçu" }
+                dl.overview {
+                    dt { "Client" } dd { (view.client.name) }
+                    dt { "État" } dd { (status(d.status)) }
+                    dt { "Adresse du dossier" } dd { code { (d.mail_address(mail_domain)) } }
+                    @if let Some(reference) = &d.client_reference { dt { "Référence client" } dd { (reference) } }
+                    @if let Some(reference) = &d.staff_reference { dt { "Référence interne" } dd { (reference) } }
+                    dt { "Suivi par" } dd { @for (i, id) in d.followers.iter().enumerate() { @if i > 0 { ", " } (name_of(people, *id)) } }
+                }
+                @if !d.description.is_empty() { p.description { (d.description) } }
+            }
+            section aria-labelledby="discussion" {
+                h2 #discussion { "Discussion" }
+                @for message in &view.messages {
+                    article.message id={ "message-" (message.id) } {
+                        header {
+                            strong { (name_of(people, message.author)) }
+                            " · " time datetime=(message.at.to_rfc3339()) { (format::datetime(lang, zone, message.at)) }
+                            @if message.door == Door::Email { " · par e-mail" }
+                        }
+                        div.text { (message.text) }
+                        @if !message.elided.is_empty() {
+                            details { summary { "Afficher le texte cité" } pre { (message.elided) } }
+                        }
+                        @let files: Vec<_> = view.files.iter().filter(|f| message.attachments.contains(&f.id)).collect();
+                        @if !files.is_empty() {
+                            ul.attachments { @for f in files { li { a href={ "/dossiers/" (d.number) "/files/" (f.id) } { (f.blob.name) } } } }
+                        }
+                    }
+                }
+                @if open {
+                    form.post method="post" action={ "/dossiers/" (d.number) "/messages" } enctype="multipart/form-data" {
+                        input type="hidden" name="csrf" value=(reader.session.csrf);
+                        label for="text" { "Votre message" }
+                        textarea #text name="text" rows="4" {}
+                        label for="files" { "Fichiers" }
+                        input #files type="file" name="files" multiple;
+                        button type="submit" { "Envoyer" }
+                    }
+                } @else {
+                    p.notice { "Ce dossier est clôturé : il reste consultable mais ne peut plus être modifié." }
+                }
+            }
+            section aria-labelledby="files" {
+                h2 #files { "Fichiers" }
+                @if view.files.is_empty() { p { "Aucun fichier." } }
+                ul { @for f in view.files.iter().filter(|f| !f.inline) {
+                    li { a href={ "/dossiers/" (d.number) "/files/" (f.id) } { (f.blob.name) } " · " (name_of(people, f.added_by)) " · " (format::datetime(lang, zone, f.added_at)) }
+                } }
+            }
+            @if let Some(documents) = &view.documents {
+                section aria-labelledby="documents" {
+                    h2 #documents { "Devis, commandes et factures" }
+                    @if documents.is_empty() { p { "Aucun document." } }
+                    table { tbody { @for doc in documents {
+                        @let totals = doc.totals();
+                        tr { td { (doc.number.to_string()) } td { (doc.title) } td { (format::date(lang, doc.date)) } td { (format::money(lang, totals.before_tax)) " HT" } td { (format::money(lang, totals.total)) " TTC" } }
+                    } } }
+                }
+            }
+            section aria-labelledby="events" {
+                h2 #events { "Événements" }
+                ul { @for e in &view.events {
+                    li id={ "event-" (e.id) } { @if e.cancelled { s { (e.title) } " (annulé)" } @else { (e.title) } " · " (e.place) }
+                } }
+            }
+            section aria-labelledby="intervenants" {
+                h2 #intervenants { "Intervenants" }
+                ul { @for i in &view.intervenants {
+                    li { (i.name) " — " (i.role) @if let Some(contact) = &i.contact { " · " @for e in contact { (e.as_str()) " " } } }
+                } }
+            }
+            @if !view.expenses.is_empty() {
+                section aria-labelledby="expenses" {
+                    h2 #expenses { "Dépenses" }
+                    ul { @for e in &view.expenses { li { (format::date(lang, e.date)) " · " (e.description) " · " (format::money(lang, e.amount)) } } }
+                }
+            }
+            section aria-labelledby="activities" {
+                h2 #activities { "Activités" }
+                ul { @for a in &view.activities { li { (format::date(lang, a.date)) " · " (name_of(people, a.user)) " · " (a.minutes / 60) " h " (a.minutes % 60) " min · " (a.description) } } }
+            }
+            @if view.role == Role::Staff {
+                section aria-labelledby="history" {
+                    h2 #history { "Historique" }
+                    ul { @for h in &d.history { li { (format::datetime(lang, zone, h.at)) " · " (name_of(people, h.by)) " · " (format!("{:?}", h.what)) } } }
+                }
+            }
+        },
+    )
+}

@@ -1,0 +1,417 @@
+//! The web view through HTTP: signing in (cookie flags, wrong password, rate limit,
+//! sign-out), what each role sees (404 for the rest), CSRF and cross-origin refusals,
+//! posting with a file and downloading it, a closed dossier, the security headers.
+
+use dossier::domain::{ClientKind, EmailAddress};
+use dossier::service::Operator;
+use reqwest::redirect::Policy;
+
+use crate::helpers::World;
+use crate::mail_support::TestApp;
+
+const PASSWORD: &str = "un mot de passe solide";
+
+struct Site {
+    test: TestApp,
+    world: World,
+    base: String,
+}
+
+async fn site() -> Site {
+    let test = TestApp::spawn().await;
+    let world = World::build_in(&test, ClientKind::Company);
+    for user in [
+        &world.staff,
+        &world.client,
+        &world.intervenant,
+        &world.stranger,
+    ] {
+        world
+            .services()
+            .set_password(&Operator::command_line(), &user.emails[0], PASSWORD)
+            .unwrap();
+    }
+    let base = format!("http://{}", test.http);
+    Site { test, world, base }
+}
+
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap()
+}
+
+fn csrf_in(html: &str) -> String {
+    let at =
+        html.find("name=\"csrf\" value=\"").expect("a csrf field") + "name=\"csrf\" value=\"".len();
+    html[at..].split('"').next().unwrap().to_string()
+}
+
+/// Signs in and returns the browser and the session's CSRF token.
+async fn signed_in(site: &Site, email: &EmailAddress) -> (reqwest::Client, String) {
+    let browser = browser();
+    let form = browser
+        .get(format!("{}/login", site.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let response = browser
+        .post(format!("{}/login", site.base))
+        .form(&[
+            ("email", email.as_str()),
+            ("password", PASSWORD),
+            ("csrf", &csrf_in(&form)),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303, "{email} signs in");
+    let page = browser
+        .get(format!("{}/dossiers", site.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    (browser, csrf_in(&page))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn signing_in_sets_a_safe_cookie_and_shows_only_ones_dossiers() {
+    let site = site().await;
+    let browser = browser();
+    let form = browser
+        .get(format!("{}/login", site.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(form.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(form.headers()["x-frame-options"], "DENY");
+    assert!(
+        form.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("default-src 'self'")
+    );
+    let form = form.text().await.unwrap();
+    let wrong = browser
+        .post(format!("{}/login", site.base))
+        .form(&[
+            ("email", "helene@client.test"),
+            ("password", "pas le bon"),
+            ("csrf", &csrf_in(&form)),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 401);
+    let again = wrong.text().await.unwrap();
+    assert!(
+        again.contains("Adresse ou mot de passe incorrect")
+            && again.contains("value=\"helene@client.test\""),
+        "the form comes back with the error"
+    );
+    let ok = browser
+        .post(format!("{}/login", site.base))
+        .form(&[
+            ("email", "Helene@Client.test"),
+            ("password", PASSWORD),
+            ("csrf", &csrf_in(&form)),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 303);
+    let cookie = ok
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("dossier="))
+        .expect("a session cookie");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+    let list = browser
+        .get(format!("{}/dossiers", site.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        list.contains(&site.world.dossier.number.to_string()),
+        "her dossier is listed"
+    );
+    let others: Vec<_> = site
+        .world
+        .services()
+        .visible_dossiers(&site.world.stranger)
+        .unwrap();
+    assert!(
+        !list.contains(&others[0].number.to_string()),
+        "another company's dossier is not"
+    );
+    site.test.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_role_sees_what_the_table_allows_and_strangers_get_404() {
+    let site = site().await;
+    let number = site.world.dossier.number.to_string();
+    let page_of = |browser: reqwest::Client| {
+        let url = format!("{}/dossiers/{number}", site.base);
+        async move { browser.get(url).send().await.unwrap() }
+    };
+    let (staff, _) = signed_in(&site, &site.world.staff.emails[0]).await;
+    let staff_page = page_of(staff).await.text().await.unwrap();
+    assert!(
+        staff_page.contains("Devis, commandes et factures")
+            && staff_page.contains("thomas@fabre.test"),
+        "staff see documents and contacts"
+    );
+    let (client, _) = signed_in(&site, &site.world.client.emails[0]).await;
+    let client_page = page_of(client.clone()).await.text().await.unwrap();
+    assert!(
+        client_page.contains("Devis, commandes et factures")
+            && !client_page.contains("thomas@fabre.test"),
+        "clients see documents, not contacts"
+    );
+    let (intervenant, _) = signed_in(&site, &site.world.intervenant.emails[0]).await;
+    let intervenant_page = page_of(intervenant).await.text().await.unwrap();
+    assert!(
+        !intervenant_page.contains("Devis, commandes et factures")
+            && !intervenant_page.contains("D-2026"),
+        "no quote for an intervenant"
+    );
+    let (stranger, _) = signed_in(&site, &site.world.stranger.emails[0]).await;
+    assert_eq!(page_of(stranger.clone()).await.status(), 404);
+    let file = format!(
+        "{}/dossiers/{number}/files/{}",
+        site.base, site.world.file.id
+    );
+    assert_eq!(
+        stranger.get(&file).send().await.unwrap().status(),
+        404,
+        "nor its files"
+    );
+    assert_eq!(
+        stranger
+            .get(format!("{}/dossiers/9999-0001", site.base))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404,
+        "a dossier that does not exist looks the same"
+    );
+    let download = client.get(&file).send().await.unwrap();
+    assert_eq!(download.status(), 200);
+    assert_eq!(download.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(
+        download.headers()["content-type"],
+        "application/octet-stream"
+    );
+    assert!(
+        download.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    assert_eq!(
+        download.bytes().await.unwrap().as_ref(),
+        b"content of plan.pdf"
+    );
+    assert_eq!(
+        browser()
+            .get(format!("{}/dossiers", site.base))
+            .send()
+            .await
+            .unwrap()
+            .headers()["location"],
+        "/login",
+        "no session: sign in first"
+    );
+    site.test.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn posting_a_message_with_a_file_needs_the_csrf_token_and_an_open_dossier() {
+    let site = site().await;
+    let number = site.world.dossier.number.to_string();
+    let (client, csrf) = signed_in(&site, &site.world.client.emails[0]).await;
+    let url = format!("{}/dossiers/{number}/messages", site.base);
+    let form = |token: &str| {
+        reqwest::multipart::Form::new()
+            .text("csrf", token.to_string())
+            .text("text", "Voici la photo du mur.")
+            .part(
+                "files",
+                reqwest::multipart::Part::bytes(b"\x89PNG fake".to_vec())
+                    .file_name("mur.png")
+                    .mime_str("image/png")
+                    .unwrap(),
+            )
+    };
+    assert_eq!(
+        client
+            .post(&url)
+            .multipart(form(""))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403,
+        "no token"
+    );
+    let cross = client
+        .post(&url)
+        .header("Origin", "https://evil.example")
+        .multipart(form(&csrf))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross.status(), 403, "cross-origin");
+    let posted = client
+        .post(&url)
+        .multipart(form(&csrf))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), 303);
+    let page = client
+        .get(format!("{}/dossiers/{number}", site.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Voici la photo du mur.") && page.contains("mur.png"));
+    let message = site.test.messages(site.world.dossier.id).pop().unwrap();
+    let file = site
+        .world
+        .services()
+        .file(
+            &site.world.client,
+            site.world.dossier.id,
+            message.attachments[0],
+        )
+        .unwrap();
+    assert_eq!(file.blob.content_type, "image/png");
+    let image = client
+        .get(format!("{}/dossiers/{number}/files/{}", site.base, file.id))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        image.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("inline"),
+        "a raster image shows inline"
+    );
+
+    site.world
+        .services()
+        .close_dossier(&site.world.staff, site.world.dossier.id)
+        .unwrap();
+    let closed = client
+        .post(&url)
+        .multipart(form(&csrf))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(closed.status(), 409);
+    assert!(closed.text().await.unwrap().contains("closed"));
+    let page = client
+        .get(format!("{}/dossiers/{number}", site.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !page.contains("name=\"text\""),
+        "no post form on a closed dossier"
+    );
+    site.test.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn failed_sign_ins_are_limited_and_sign_out_ends_the_session() {
+    let site = site().await;
+    let tries = browser();
+    let form = tries
+        .get(format!("{}/login", site.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_in(&form);
+    let attempt = |password: &'static str| {
+        let (tries, base, csrf) = (tries.clone(), site.base.clone(), csrf.clone());
+        async move {
+            tries
+                .post(format!("{base}/login"))
+                .form(&[
+                    ("email", "thomas@fabre.test"),
+                    ("password", password),
+                    ("csrf", &csrf),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    for _ in 0..5 {
+        assert_eq!(attempt("faux").await, 401);
+    }
+    assert_eq!(
+        attempt(PASSWORD).await,
+        429,
+        "even the right password waits now"
+    );
+    assert_eq!(
+        browser()
+            .post(format!("{}/login", site.base))
+            .form(&[("email", "helene@client.test"), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403,
+        "a sign-in without its form token is refused"
+    );
+    let (client, csrf) = signed_in(&site, &site.world.client.emails[0]).await;
+    let out = client
+        .post(format!("{}/logout", site.base))
+        .form(&[("csrf", &csrf)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), 303);
+    assert_eq!(
+        client
+            .get(format!("{}/dossiers", site.base))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        303,
+        "the session is over"
+    );
+    site.test.stop().await;
+}

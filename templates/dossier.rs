@@ -38,6 +38,7 @@ pub fn list(
         &nav(business, reader),
         html! {
             h1 { "Dossiers" }
+            p { a href="/dossiers/new" { "Nouveau dossier" } }
             form.search method="get" action="/dossiers" role="search" {
                 label for="q" { "Rechercher" }
                 input #q type="search" name="q" value=(q) placeholder="Numéro, titre, client, référence";
@@ -79,6 +80,21 @@ fn name_of(people: &[User], id: UserId) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
+/// The reference the reader set for this dossier, if any.
+fn own_reference(view: &DossierView, reader: &Reader) -> String {
+    let d = &view.dossier;
+    match view.role {
+        Role::Staff => d.staff_reference.clone(),
+        Role::Client => d.client_reference.clone(),
+        Role::Intervenant => view
+            .intervenants
+            .iter()
+            .find(|i| i.user == reader.user.id)
+            .and_then(|i| i.own_reference.clone()),
+    }
+    .unwrap_or_default()
+}
+
 /// The dossier page: everything of the dossier the reader may see.
 pub fn page(
     config: &Config,
@@ -108,6 +124,20 @@ pub fn page(
                     dt { "Suivi par" } dd { @for (i, id) in d.followers.iter().enumerate() { @if i > 0 { ", " } (name_of(people, *id)) } }
                 }
                 @if !d.description.is_empty() { p.description { (d.description) } }
+                @if open {
+                    form.inline method="post" action={ "/dossiers/" (d.number) "/reference" } {
+                        input type="hidden" name="csrf" value=(reader.session.csrf);
+                        label for="reference" { "Votre référence" }
+                        input #reference type="text" name="reference" maxlength="100" value=(own_reference(view, reader));
+                        button type="submit" { "Enregistrer" }
+                    }
+                }
+                @if view.role == Role::Staff {
+                    form.inline method="post" action={ "/dossiers/" (d.number) (if open { "/close" } else { "/reopen" }) } {
+                        input type="hidden" name="csrf" value=(reader.session.csrf);
+                        button type="submit" { (if open { "Clôturer le dossier" } else { "Rouvrir le dossier" }) }
+                    }
+                }
             }
             section aria-labelledby="discussion" {
                 h2 #discussion { "Discussion" }

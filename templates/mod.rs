@@ -5,6 +5,7 @@
 pub mod dossier;
 pub mod email;
 pub mod format;
+pub mod forms;
 pub mod layout;
 pub mod pages;
 

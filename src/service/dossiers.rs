@@ -81,6 +81,17 @@ impl Services {
         })
     }
 
+    /// The clients `actor` may open a dossier for: every client for staff, the clients
+    /// they act for that may create dossiers otherwise.
+    pub fn clients_for_new_dossier(&self, actor: &User) -> Result<Vec<Client>> {
+        Ok(self
+            .store
+            .clients()?
+            .into_iter()
+            .filter(|c| policy::may_create_dossier(actor, c))
+            .collect())
+    }
+
     /// The dossiers `actor` may see, newest first.
     pub fn visible_dossiers(&self, actor: &User) -> Result<Vec<Dossier>> {
         let mut dossiers = self.store.dossiers_visible_to(actor)?;

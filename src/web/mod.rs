@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use tower_http::set_header::SetResponseHeaderLayer;
 
+pub mod actions;
 pub mod auth;
 pub mod dossiers;
 pub mod errors;
@@ -27,7 +28,11 @@ pub fn router(app: App) -> Router {
         .route("/", get(home))
         .route("/login", get(auth::form).post(auth::submit))
         .route("/logout", post(auth::logout))
-        .route("/dossiers", get(dossiers::list))
+        .route("/dossiers", get(dossiers::list).post(actions::create))
+        .route("/dossiers/new", get(actions::new_form))
+        .route("/dossiers/{number}/close", post(actions::close))
+        .route("/dossiers/{number}/reopen", post(actions::reopen))
+        .route("/dossiers/{number}/reference", post(actions::reference))
         .route("/dossiers/{number}", get(dossiers::show))
         .route("/dossiers/{number}/messages", post(dossiers::post_message))
         .route("/dossiers/{number}/files/{id}", get(dossiers::download))

@@ -415,3 +415,151 @@ async fn failed_sign_ins_are_limited_and_sign_out_ends_the_session() {
     );
     site.test.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn forms_close_reopen_set_references_and_open_dossiers_by_role() {
+    let site = site().await;
+    let number = site.world.dossier.number.to_string();
+    let at = |path: &str| format!("{}/dossiers/{number}/{path}", site.base);
+    let (client, client_csrf) = signed_in(&site, &site.world.client.emails[0]).await;
+    let (staff, staff_csrf) = signed_in(&site, &site.world.staff.emails[0]).await;
+    assert_eq!(
+        client
+            .post(at("close"))
+            .form(&[("csrf", &client_csrf)])
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403,
+        "clients may not close"
+    );
+    assert_eq!(
+        staff
+            .post(at("close"))
+            .form(&[("csrf", &staff_csrf)])
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+    let refused = client
+        .post(at("reference"))
+        .form(&[("csrf", client_csrf.as_str()), ("reference", "BC-118")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 409, "closed means closed");
+    assert_eq!(
+        staff
+            .post(at("reopen"))
+            .form(&[("csrf", &staff_csrf)])
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+    assert_eq!(
+        client
+            .post(at("reference"))
+            .form(&[("csrf", client_csrf.as_str()), ("reference", "BC-118")])
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+    let page = client
+        .get(format!("{}/dossiers/{number}", site.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("BC-118"));
+    let history = staff
+        .get(format!("{}/dossiers/{number}", site.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        history.contains("Closed") && history.contains("Reopened"),
+        "closing and reopening are in the history"
+    );
+
+    let form = client
+        .get(format!("{}/dossiers/new", site.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        form.contains("SCI Les Tilleuls") && !form.contains("Autre SARL"),
+        "only her own company"
+    );
+    let client_id = site.world.dossier.client.raw().to_string();
+    let empty = client
+        .post(format!("{}/dossiers", site.base))
+        .form(&[
+            ("csrf", client_csrf.as_str()),
+            ("client", client_id.as_str()),
+            ("title", " "),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(empty.status(), 422);
+    assert!(
+        empty
+            .text()
+            .await
+            .unwrap()
+            .contains("title must not be empty"),
+        "the form comes back with the sentence"
+    );
+    let made = client
+        .post(format!("{}/dossiers", site.base))
+        .form(&[
+            ("csrf", client_csrf.as_str()),
+            ("client", client_id.as_str()),
+            ("title", "Salle de bain"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(made.status(), 303);
+    let (intervenant, csrf) = signed_in(&site, &site.world.intervenant.emails[0]).await;
+    assert_eq!(
+        intervenant
+            .get(format!("{}/dossiers/new", site.base))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    let forged = intervenant
+        .post(format!("{}/dossiers", site.base))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("client", client_id.as_str()),
+            ("title", "Pirate"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        forged.status(),
+        404,
+        "an intervenant cannot open a dossier for a client"
+    );
+    site.test.stop().await;
+}

@@ -1,0 +1,166 @@
+//! Small forms that change a dossier and come back to its page: close, reopen, one's
+//! own reference; and opening a new dossier. Each checks the form's origin and token,
+//! then calls one service; the services ask the policy.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::errors::{blocking, page};
+use super::session::{Reader, check_post};
+use crate::app::App;
+use crate::domain::{ClientId, DossierId, DossierNumber, User};
+use crate::error::Error;
+use crate::service::{NewDossierRequest, Services};
+
+/// A form with only its token.
+#[derive(Deserialize)]
+pub struct TokenForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// The reference form.
+#[derive(Deserialize)]
+pub struct ReferenceForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    reference: String,
+}
+
+/// Runs `change` on the dossier `number` for the reader, then shows the dossier again.
+async fn on_dossier(
+    app: App,
+    reader: Reader,
+    headers: HeaderMap,
+    number: String,
+    csrf: String,
+    change: impl FnOnce(&Services, &User, DossierId) -> crate::Result<()> + Send + 'static,
+) -> Response {
+    if let Err(refused) = check_post(&app, &headers, &csrf, &reader.session.csrf) {
+        return refused.into_response();
+    }
+    let Some(number) = DossierNumber::parse(&number) else {
+        return page(Error::NotFound);
+    };
+    let (services, user) = (app.services.clone(), reader.user);
+    let done = blocking(move || {
+        let dossier = services.find_dossier(&user, number)?;
+        change(&services, &user, dossier.id)
+    })
+    .await;
+    match done {
+        Ok(()) => Redirect::to(&format!("/dossiers/{number}")).into_response(),
+        Err(err) => page(err),
+    }
+}
+
+/// POST /dossiers/{number}/close.
+pub async fn close(
+    State(app): State<App>,
+    reader: Reader,
+    headers: HeaderMap,
+    Path(number): Path<String>,
+    Form(form): Form<TokenForm>,
+) -> Response {
+    on_dossier(app, reader, headers, number, form.csrf, |s, u, d| {
+        s.close_dossier(u, d).map(drop)
+    })
+    .await
+}
+
+/// POST /dossiers/{number}/reopen.
+pub async fn reopen(
+    State(app): State<App>,
+    reader: Reader,
+    headers: HeaderMap,
+    Path(number): Path<String>,
+    Form(form): Form<TokenForm>,
+) -> Response {
+    on_dossier(app, reader, headers, number, form.csrf, |s, u, d| {
+        s.reopen_dossier(u, d).map(drop)
+    })
+    .await
+}
+
+/// POST /dossiers/{number}/reference: the reader's own reference.
+pub async fn reference(
+    State(app): State<App>,
+    reader: Reader,
+    headers: HeaderMap,
+    Path(number): Path<String>,
+    Form(form): Form<ReferenceForm>,
+) -> Response {
+    let reference = form.reference;
+    on_dossier(app, reader, headers, number, form.csrf, move |s, u, d| {
+        s.set_own_reference(u, d, &reference)
+    })
+    .await
+}
+
+/// The new-dossier form.
+#[derive(Deserialize)]
+pub struct NewDossierForm {
+    #[serde(default)]
+    csrf: String,
+    client: u64,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    description: String,
+}
+
+/// GET /dossiers/new: the clients the reader may open a dossier for.
+pub async fn new_form(State(app): State<App>, reader: Reader) -> Response {
+    let (services, user) = (app.services.clone(), reader.user.clone());
+    let clients = blocking(move || services.clients_for_new_dossier(&user)).await;
+    match clients {
+        Ok(clients) if clients.is_empty() => page(Error::NotFound),
+        Ok(clients) => {
+            crate::templates::forms::new_dossier(&app.config.business_name, &reader, &clients, None)
+                .into_response()
+        }
+        Err(err) => page(err),
+    }
+}
+
+/// POST /dossiers: opens the dossier and shows it; a bad title re-shows the form.
+pub async fn create(
+    State(app): State<App>,
+    reader: Reader,
+    headers: HeaderMap,
+    Form(form): Form<NewDossierForm>,
+) -> Response {
+    if let Err(refused) = check_post(&app, &headers, &form.csrf, &reader.session.csrf) {
+        return refused.into_response();
+    }
+    let (services, user) = (app.services.clone(), reader.user.clone());
+    let request = NewDossierRequest {
+        client: ClientId::from_raw(form.client),
+        title: form.title,
+        description: form.description,
+    };
+    let created = blocking(move || {
+        let made = services.create_dossier(&user, request);
+        Ok((made, services.clients_for_new_dossier(&user)?))
+    })
+    .await;
+    match created {
+        Ok((Ok(dossier), _)) => {
+            Redirect::to(&format!("/dossiers/{}", dossier.number)).into_response()
+        }
+        Ok((Err(Error::Invalid(why)), clients)) => {
+            let form = crate::templates::forms::new_dossier(
+                &app.config.business_name,
+                &reader,
+                &clients,
+                Some(&why),
+            );
+            (axum::http::StatusCode::UNPROCESSABLE_ENTITY, form).into_response()
+        }
+        Ok((Err(err), _)) | Err(err) => page(err),
+    }
+}

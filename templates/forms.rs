@@ -1,0 +1,39 @@
+//! Forms: opening a dossier. Errors come back above the form with a sentence.
+
+use maud::{Markup, html};
+
+use super::layout::{Nav, signed_in};
+use crate::domain::Client;
+use crate::web::session::Reader;
+
+/// The new-dossier form.
+pub fn new_dossier(
+    business: &str,
+    reader: &Reader,
+    clients: &[Client],
+    error: Option<&str>,
+) -> Markup {
+    let nav = Nav {
+        business,
+        name: &reader.user.name,
+        csrf: &reader.session.csrf,
+    };
+    signed_in(
+        "Nouveau dossier",
+        &nav,
+        html! {
+            h1 { "Nouveau dossier" }
+            @if let Some(error) = error { p.error role="alert" { (error) } }
+            form.stacked method="post" action="/dossiers" {
+                input type="hidden" name="csrf" value=(reader.session.csrf);
+                label for="client" { "Client" }
+                select #client name="client" { @for c in clients { option value=(c.id.raw()) { (c.name) } } }
+                label for="title" { "Titre" }
+                input #title type="text" name="title" required maxlength="200";
+                label for="description" { "Description" }
+                textarea #description name="description" rows="4" {}
+                button type="submit" { "Ouvrir le dossier" }
+            }
+        },
+    )
+}

@@ -15,6 +15,7 @@
 //! - [`demo`]: the demo business of `serve --demo`.
 
 pub mod app;
+pub mod calendar;
 pub mod cli;
 pub mod config;
 pub mod demo;

@@ -191,7 +191,10 @@ pub fn page(
             section aria-labelledby="events" {
                 h2 #events { "Événements" }
                 ul { @for e in &view.events {
-                    li id={ "event-" (e.id) } { @if e.cancelled { s { (e.title) } " (annulé)" } @else { (e.title) } " · " (e.place) }
+                    li id={ "event-" (e.id) } {
+                        @if e.cancelled { s { (e.title) } " (annulé)" } @else { (e.title) }
+                        " · " (e.place) " · " a href={ "/dossiers/" (d.number) "/events/" (e.id) "/ics" } { "Ajouter à mon agenda" }
+                    }
                 } }
             }
             section aria-labelledby="intervenants" {

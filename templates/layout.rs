@@ -37,7 +37,7 @@ fn frame(title: &str, nav: Option<&Nav>, body: Markup) -> Markup {
                 @if let Some(nav) = nav {
                     header.top {
                         a.brand href="/dossiers" { (nav.business) }
-                        nav aria-label="Navigation" { a href="/dossiers" { "Dossiers" } }
+                        nav aria-label="Navigation" { a href="/dossiers" { "Dossiers" } " " a href="/calendar" { "Calendrier" } }
                         form.signout method="post" action="/logout" {
                             input type="hidden" name="csrf" value=(nav.csrf);
                             span { (nav.name) }

@@ -2,6 +2,7 @@
 //! take plain data and return `Markup`; they never load anything and never mark user
 //! text as pre-escaped.
 
+pub mod calendar;
 pub mod dossier;
 pub mod email;
 pub mod format;

@@ -3,6 +3,7 @@
 //! in one transaction (outbox intents included). Nothing here renders or sends mail.
 
 mod activities;
+mod calendar;
 mod directory;
 mod discussion;
 mod documents;

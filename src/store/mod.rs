@@ -6,6 +6,7 @@
 
 pub mod blobs;
 mod dossiers;
+mod feeds;
 mod flush;
 mod items;
 mod keys;
@@ -27,6 +28,7 @@ use sled::transaction::TransactionError;
 use crate::domain::Id;
 use crate::error::{Error, Result};
 pub use blobs::{BlobWriter, Blobs, Stored};
+pub use feeds::Feed;
 pub use items::{Change, Item};
 pub use sessions::Session;
 use tx::{Tx, TxResult};
@@ -92,11 +94,15 @@ pub enum Tree {
     MailDue,
     /// SHA-256 of a session id → Session.
     Sessions,
+    /// feed token → Feed: private calendar feeds.
+    Feeds,
+    /// (user, dossier or 0) → feed token.
+    FeedIndex,
 }
 
 impl Tree {
     /// Every tree, in discriminant order.
-    const ALL: [Tree; 29] = [
+    const ALL: [Tree; 31] = [
         Tree::Meta,
         Tree::Users,
         Tree::UserEmails,
@@ -126,6 +132,8 @@ impl Tree {
         Tree::MailOut,
         Tree::MailDue,
         Tree::Sessions,
+        Tree::Feeds,
+        Tree::FeedIndex,
     ];
 
     fn name(self) -> &'static str {
@@ -159,6 +167,8 @@ impl Tree {
             Tree::MailOut => "mail_out",
             Tree::MailDue => "mail_due",
             Tree::Sessions => "sessions",
+            Tree::Feeds => "feeds",
+            Tree::FeedIndex => "feed_index",
         }
     }
 }

@@ -22,6 +22,13 @@ pub struct TokenForm {
     csrf: String,
 }
 
+impl TokenForm {
+    /// The token sent.
+    pub fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
 /// The reference form.
 #[derive(Deserialize)]
 pub struct ReferenceForm {

@@ -14,6 +14,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 pub mod actions;
 pub mod auth;
+pub mod calendar;
 pub mod dossiers;
 pub mod errors;
 pub mod session;
@@ -36,6 +37,10 @@ pub fn router(app: App) -> Router {
         .route("/dossiers/{number}", get(dossiers::show))
         .route("/dossiers/{number}/messages", post(dossiers::post_message))
         .route("/dossiers/{number}/files/{id}", get(dossiers::download))
+        .route("/calendar", get(calendar::show))
+        .route("/calendar/feed/reset", post(calendar::reset))
+        .route("/calendar/feed/{file}", get(calendar::feed))
+        .route("/dossiers/{number}/events/{id}/ics", get(calendar::event_ics))
         .route("/healthz", get(healthz))
         .route("/static/style.css", get(stylesheet))
         .route("/mute/{token}", get(mute_page).post(mute))

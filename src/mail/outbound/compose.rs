@@ -114,7 +114,7 @@ impl Notifier {
                     ContentType::parse(&format!("text/calendar; charset=utf-8; method={method}"))
                         .map_err(|e| Error::Storage(format!("calendar type: {e}")))?;
                 mixed = mixed.singlepart(Attachment::new("invite.ics".into()).body(
-                    super::ics::invite(event, &organizer, recipient.primary_email().as_str()),
+                    crate::calendar::invite(event, &organizer, recipient.primary_email().as_str()),
                     calendar,
                 ));
             }

@@ -4,7 +4,6 @@
 
 pub mod compose;
 pub mod delivery;
-pub mod ics;
 pub mod prepare;
 pub mod transport;
 

@@ -1,0 +1,140 @@
+//! The calendar: a month view and a list view over every dossier the reader can see, the
+//! private feed (subscribe from Google Calendar, Outlook or Apple Calendar; resettable),
+//! and one event's `.ics`.
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{Datelike, NaiveDate, Utc};
+use serde::Deserialize;
+
+use super::actions::TokenForm;
+use super::errors::{blocking, page};
+use super::session::{Reader, check_post};
+use crate::app::App;
+use crate::domain::{Dossier, DossierNumber, Event, EventId, EventTime};
+use crate::error::Error;
+
+/// Which month, and month or list.
+#[derive(Debug, Default, Deserialize)]
+pub struct Which {
+    #[serde(default)]
+    month: String,
+    #[serde(default)]
+    view: String,
+}
+
+/// The first and last day an event covers, in the business's time zone.
+pub fn days(event: &Event, zone: chrono_tz::Tz) -> (NaiveDate, NaiveDate) {
+    match &event.time {
+        EventTime::Timed { start, end } => (
+            start.with_timezone(&zone).date_naive(),
+            end.with_timezone(&zone).date_naive(),
+        ),
+        EventTime::AllDay { first, last } => (*first, *last),
+    }
+}
+
+/// GET /calendar.
+pub async fn show(State(app): State<App>, reader: Reader, Query(which): Query<Which>) -> Response {
+    let zone = app.config.timezone;
+    let today = Utc::now().with_timezone(&zone).date_naive();
+    let month = NaiveDate::parse_from_str(&format!("{}-01", which.month), "%Y-%m-%d")
+        .unwrap_or_else(|_| today.with_day(1).unwrap_or(today));
+    let (services, user) = (app.services.clone(), reader.user.clone());
+    let found = blocking(move || {
+        Ok((
+            services.calendar_events(&user)?,
+            services.feed_token(&user, None)?,
+        ))
+    })
+    .await;
+    let (mut events, token) = match found {
+        Ok(found) => found,
+        Err(err) => return page(err),
+    };
+    events.sort_by_key(|(_, e)| days(e, zone).0);
+    let feed = format!("{}/calendar/feed/{token}.ics", app.config.base_url);
+    let list = which.view == "list";
+    crate::templates::calendar::page(&app.config, &reader, month, today, &events, &feed, list)
+        .into_response()
+}
+
+/// POST /calendar/feed/reset: new feed addresses; the old ones stop working.
+pub async fn reset(
+    State(app): State<App>,
+    reader: Reader,
+    headers: HeaderMap,
+    Form(form): Form<TokenForm>,
+) -> Response {
+    if let Err(refused) = check_post(&app, &headers, form.csrf(), &reader.session.csrf) {
+        return refused.into_response();
+    }
+    let (services, user) = (app.services.clone(), reader.user.clone());
+    match blocking(move || services.reset_feeds(&user)).await {
+        Ok(()) => Redirect::to("/calendar").into_response(),
+        Err(err) => page(err),
+    }
+}
+
+/// GET /calendar/feed/{token}.ics: no session; the token is the secret.
+pub async fn feed(State(app): State<App>, Path(file): Path<String>) -> Response {
+    let Some(token) = file.strip_suffix(".ics").map(str::to_string) else {
+        return page(Error::NotFound);
+    };
+    let services = app.services.clone();
+    match blocking(move || services.feed_events(&token)).await {
+        Ok((user, events)) => {
+            let name = format!("{} — {}", app.config.business_name, user.name);
+            calendar_response(
+                crate::calendar::feed(&name, &events, &app.config.base_url),
+                None,
+            )
+        }
+        Err(err) => page(err),
+    }
+}
+
+/// GET /dossiers/{number}/events/{id}/ics.
+pub async fn event_ics(
+    State(app): State<App>,
+    reader: Reader,
+    Path((number, id)): Path<(String, u64)>,
+) -> Response {
+    let Some(number) = DossierNumber::parse(&number) else {
+        return page(Error::NotFound);
+    };
+    let (services, user) = (app.services.clone(), reader.user.clone());
+    let found = blocking(move || {
+        let dossier: Dossier = services.find_dossier(&user, number)?;
+        services.event(&user, dossier.id, EventId::from_raw(id))
+    })
+    .await;
+    match found {
+        Ok((dossier, event)) => {
+            let text = crate::calendar::feed(
+                &dossier.title,
+                &[(dossier.clone(), event)],
+                &app.config.base_url,
+            );
+            calendar_response(text, Some("event.ics"))
+        }
+        Err(err) => page(err),
+    }
+}
+
+fn calendar_response(text: String, download: Option<&str>) -> Response {
+    let mut response = (StatusCode::OK, text).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/calendar; charset=utf-8"),
+    );
+    if let Some(name) = download
+        && let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+    {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}

@@ -619,7 +619,7 @@ async fn the_calendar_shows_what_one_may_see_and_its_private_feed_can_be_reset()
         .filter_map(|c| c.as_event())
         .filter_map(|e| icalendar::Component::get_uid(e).map(str::to_string))
         .collect();
-    assert_eq!(uids, [site.world.event.uid.clone()]);
+    assert_eq!(uids, std::slice::from_ref(&site.world.event.uid));
     assert_eq!(
         client
             .post(format!("{}/calendar/feed/reset", site.base))

@@ -67,6 +67,26 @@ pub fn login(csrf: &str, email: &str, error: Option<&str>) -> Markup {
                 input #password type="password" name="password" autocomplete="current-password" required;
                 button type="submit" { "Se connecter" }
             }
+            h2 { "Sans mot de passe" }
+            form.login method="post" action="/login/link" {
+                input type="hidden" name="csrf" value=(csrf);
+                label for="link-email" { "Adresse e-mail" }
+                input #link-email type="email" name="email" autocomplete="username" required;
+                button type="submit" { "Recevoir un lien de connexion" }
+            }
+        },
+    )
+}
+
+/// Opening a sign-in link: one button uses it.
+pub fn link_confirm(secret: &str) -> Markup {
+    page(
+        "Connexion",
+        html! {
+            h1 { "Connexion" }
+            form method="post" action={ "/login/link/" (secret) } {
+                button type="submit" { "Me connecter" }
+            }
         },
     )
 }

@@ -74,6 +74,15 @@ pub enum AdminCommand {
         #[arg(long, action = clap::ArgAction::Set)]
         allowed: bool,
     },
+    /// E-mail someone an invitation: a link that signs them in once, within 7 days.
+    Invite {
+        /// The person's address.
+        #[arg(long)]
+        email: String,
+        /// The staff member who invites (named in the e-mail).
+        #[arg(long)]
+        by: Option<String>,
+    },
     /// List people and clients.
     List,
 }
@@ -172,6 +181,20 @@ pub fn run(config: Config, command: AdminCommand) -> Result<(), Failure> {
             describe(
                 &services.set_may_create_dossiers(&op, client.id, allowed)?,
                 "updated",
+            )
+        }
+        AdminCommand::Invite { email, by } => {
+            let user = services.user_by_email(&op, &address(&email)?)?;
+            let inviter = match by {
+                Some(by) => Some(services.user_by_email(&op, &address(&by)?)?),
+                None => None,
+            };
+            app.notifier
+                .send_login_link(&user, 7 * 24 * 60, inviter.as_ref())?;
+            format!(
+                "invitation queued for {} <{}>; `serve` sends it",
+                user.name,
+                user.primary_email()
             )
         }
         AdminCommand::List => list(&app)?,

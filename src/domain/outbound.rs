@@ -82,8 +82,8 @@ pub struct OutMail {
     pub id: OutId,
     /// When it was made.
     pub created_at: DateTime<Utc>,
-    /// The dossier it is about.
-    pub dossier: DossierId,
+    /// The dossier it is about (none for sign-in links and invitations).
+    pub dossier: Option<DossierId>,
     /// The person.
     pub user: UserId,
     /// Their address.

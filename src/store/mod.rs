@@ -30,7 +30,7 @@ use crate::error::{Error, Result};
 pub use blobs::{BlobWriter, Blobs, Stored};
 pub use feeds::Feed;
 pub use items::{Change, Item};
-pub use sessions::Session;
+pub use sessions::{LoginLink, Session};
 use tx::{Tx, TxResult};
 
 /// Every tree; the discriminant is the tree's index in a transaction's view.
@@ -98,11 +98,13 @@ pub enum Tree {
     Feeds,
     /// (user, dossier or 0) → feed token.
     FeedIndex,
+    /// SHA-256 of a sign-in link's secret → LoginLink.
+    LoginLinks,
 }
 
 impl Tree {
     /// Every tree, in discriminant order.
-    const ALL: [Tree; 31] = [
+    const ALL: [Tree; 32] = [
         Tree::Meta,
         Tree::Users,
         Tree::UserEmails,
@@ -134,6 +136,7 @@ impl Tree {
         Tree::Sessions,
         Tree::Feeds,
         Tree::FeedIndex,
+        Tree::LoginLinks,
     ];
 
     fn name(self) -> &'static str {
@@ -169,6 +172,7 @@ impl Tree {
             Tree::Sessions => "sessions",
             Tree::Feeds => "feeds",
             Tree::FeedIndex => "feed_index",
+            Tree::LoginLinks => "login_links",
         }
     }
 }

@@ -1,5 +1,5 @@
-//! Web sessions, stored server side under the SHA-256 of their id: a stolen copy of the
-//! store does not give away live cookies.
+//! Web sessions and one-time sign-in links, stored server side under the SHA-256 of
+//! their secret: a stolen copy of the store does not give away live cookies or links.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -48,5 +48,34 @@ impl Store {
     pub fn remove_session(&self, id: &str) -> Result<()> {
         self.tree(Tree::Sessions).remove(key(id))?;
         Ok(())
+    }
+}
+
+/// A one-time sign-in link (also used for invitations).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginLink {
+    /// Who it signs in.
+    pub user: UserId,
+    /// Until when it works.
+    pub expires_at: DateTime<Utc>,
+}
+
+impl Store {
+    /// Records a sign-in link under its secret.
+    pub fn insert_login_link(&self, secret: &str, link: &LoginLink) -> Result<()> {
+        self.write(|tx| tx.put(Tree::LoginLinks, &key(secret), link))
+    }
+
+    /// Uses a sign-in link: returns it and removes it in one transaction, so it works
+    /// once; an expired one is removed and gives nothing.
+    pub fn take_login_link(&self, secret: &str) -> Result<Option<LoginLink>> {
+        let link = self.write(|tx| {
+            let link = tx.get::<LoginLink>(Tree::LoginLinks, &key(secret))?;
+            if link.is_some() {
+                tx.remove(Tree::LoginLinks, &key(secret))?;
+            }
+            Ok(link)
+        })?;
+        Ok(link.filter(|l| l.expires_at > Utc::now()))
     }
 }

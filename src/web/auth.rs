@@ -25,7 +25,7 @@ const PER_ADDRESS: usize = 5;
 const PER_IP: usize = 20;
 const WINDOW: Duration = Duration::from_secs(15 * 60);
 /// The cookie that carries the sign-in form's CSRF token before any session exists.
-const LOGIN_CSRF: &str = "dossier_login";
+pub const LOGIN_CSRF: &str = "dossier_login";
 
 /// State of the sign-in door shared by every request.
 pub struct Guard {
@@ -50,6 +50,15 @@ impl Guard {
             times.pop_front();
         }
         times.len()
+    }
+
+    /// Counts one more request under `keys`; false beyond the limits (link requests).
+    pub fn allow(&self, keys: &[String; 2]) -> bool {
+        if self.recent(&keys[0]) >= PER_ADDRESS || self.recent(&keys[1]) >= PER_IP {
+            return false;
+        }
+        self.fail(keys);
+        true
     }
 
     fn fail(&self, keys: &[String]) {
@@ -78,6 +87,7 @@ pub async fn form(jar: CookieJar) -> Response {
     let mut cookie = Cookie::new(LOGIN_CSRF, token.clone());
     cookie.set_http_only(true);
     cookie.set_same_site(SameSite::Strict);
+    // The link request form on the same page uses it too.
     cookie.set_path("/login");
     (jar.add(cookie), pages::login(&token, "", None)).into_response()
 }

@@ -17,6 +17,7 @@ pub mod auth;
 pub mod calendar;
 pub mod dossiers;
 pub mod errors;
+pub mod links;
 pub mod session;
 
 use crate::app::App;
@@ -29,6 +30,8 @@ pub fn router(app: App) -> Router {
         .route("/", get(home))
         .route("/login", get(auth::form).post(auth::submit))
         .route("/logout", post(auth::logout))
+        .route("/login/link", post(links::request))
+        .route("/login/link/{secret}", get(links::confirm).post(links::enter))
         .route("/dossiers", get(dossiers::list).post(actions::create))
         .route("/dossiers/new", get(actions::new_form))
         .route("/dossiers/{number}/close", post(actions::close))

@@ -127,6 +127,22 @@ fn an_installation_is_set_up_from_the_command_line() {
         ],
         "",
     );
+    let invited = ok(
+        data,
+        &[
+            "admin",
+            "invite",
+            "--email",
+            "helene@client.test",
+            "--by",
+            "claire@atelier.test",
+        ],
+        "",
+    );
+    assert!(
+        invited.contains("invitation queued for Hélène Garnier"),
+        "{invited}"
+    );
     let listing = list(data);
     assert!(
         listing.contains("staff\tClaire Moreau\tclaire@atelier.test"),

@@ -672,3 +672,122 @@ async fn the_calendar_shows_what_one_may_see_and_its_private_feed_can_be_reset()
     );
     site.test.stop().await;
 }
+
+/// The sign-in link in the newest queued e-mail to `to`.
+fn link_in_queue(site: &Site, to: &str) -> String {
+    let store = site.test.app.store();
+    let mail = store
+        .out_mails(100)
+        .unwrap()
+        .into_iter()
+        .find(|m| m.recipient.as_str() == to)
+        .expect("an e-mail");
+    let raw = store.blobs().read(&mail.raw_sha256).unwrap();
+    let text = mail_parser::MessageParser::default()
+        .parse(&raw)
+        .unwrap()
+        .body_text(0)
+        .unwrap()
+        .to_string();
+    let at = text.find("/login/link/").expect("a link");
+    text[at..].split_whitespace().next().unwrap().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sign_in_link_works_once_within_its_time_and_tells_nothing_to_strangers() {
+    let site = site().await;
+    let browser = browser();
+    let form = browser
+        .get(format!("{}/login", site.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_in(&form);
+    let known = browser
+        .post(format!("{}/login/link", site.base))
+        .form(&[("email", "helene@client.test"), ("csrf", &csrf)])
+        .send()
+        .await
+        .unwrap();
+    let unknown = browser
+        .post(format!("{}/login/link", site.base))
+        .form(&[("email", "nobody@nowhere.test"), ("csrf", &csrf)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        (known.status(), unknown.status()),
+        (reqwest::StatusCode::OK, reqwest::StatusCode::OK)
+    );
+    assert_eq!(
+        known.text().await.unwrap(),
+        unknown.text().await.unwrap(),
+        "the same answer either way"
+    );
+    let link = link_in_queue(&site, "helene@client.test");
+    let confirm = browser
+        .get(format!("{}{link}", site.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        confirm.status(),
+        200,
+        "opening the link changes nothing yet"
+    );
+    let enter = browser
+        .post(format!("{}{link}", site.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(enter.status(), 303);
+    let list = browser
+        .get(format!("{}/dossiers", site.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        list.contains(&site.world.dossier.number.to_string()),
+        "signed in as the client"
+    );
+    assert_eq!(
+        browser
+            .post(format!("{}{link}", site.base))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        410,
+        "used twice"
+    );
+    // A link past its time is refused too.
+    let late = dossier::store::LoginLink {
+        user: site.world.client.id,
+        expires_at: chrono::Utc::now() - chrono::Duration::minutes(1),
+    };
+    site.test
+        .app
+        .store()
+        .insert_login_link("0123456789abcdef0123456789abcdef", &late)
+        .unwrap();
+    assert_eq!(
+        browser
+            .post(format!(
+                "{}/login/link/0123456789abcdef0123456789abcdef",
+                site.base
+            ))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        410,
+        "too late"
+    );
+    site.test.stop().await;
+}

@@ -158,7 +158,7 @@ impl Notifier {
         let mail = OutMail {
             id: store.new_id()?,
             created_at: now,
-            dossier: dossier.id,
+            dossier: Some(dossier.id),
             user: recipient.id,
             recipient: recipient.primary_email().clone(),
             envelope_from,

@@ -4,6 +4,7 @@
 
 pub mod compose;
 pub mod delivery;
+pub mod direct;
 pub mod prepare;
 pub mod transport;
 

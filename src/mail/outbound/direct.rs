@@ -1,0 +1,137 @@
+//! E-mails that are not about a dossier's items: sign-in links and invitations. They go
+//! through the same durable queue and transport as notifications.
+
+use chrono::{DateTime, Utc};
+use lettre::message::header::{HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart, SinglePart};
+
+use super::Notifier;
+use crate::domain::{BounceTarget, OurAddress, OutMail, OutState, Token, User};
+use crate::error::{Error, Result};
+
+impl Notifier {
+    /// Queues one e-mail with `subject` and `text` (an HTML twin is made from it) to `to`.
+    pub fn send_direct(
+        &self,
+        to: &User,
+        subject: &str,
+        text: &str,
+        now: DateTime<Utc>,
+    ) -> Result<OutMail> {
+        let s = &self.settings;
+        let store = self.services.store();
+        let bounce = BounceTarget {
+            token: Token::generate(),
+            recipient: to.primary_email().clone(),
+            dossier: None,
+        };
+        let envelope_from = OurAddress::Bounce(bounce.token.clone()).at(&s.mail_domain);
+        let message_id = format!("{}@{}", uuid::Uuid::new_v4(), s.mail_domain);
+        let address = |a: &str| {
+            a.parse()
+                .map_err(|e| Error::Storage(format!("address {a}: {e}")))
+        };
+        let html = maud::html! { p style="white-space: pre-wrap; font-family: system-ui, sans-serif;" { (text) } };
+        let message = lettre::Message::builder()
+            .from(Mailbox::new(
+                Some(s.business.clone()),
+                address(&format!("notifications@{}", s.mail_domain))?,
+            ))
+            .to(Mailbox::new(
+                Some(to.name.clone()),
+                address(to.primary_email().as_str())?,
+            ))
+            .subject(subject)
+            .date(now.into())
+            .message_id(Some(format!("<{message_id}>")))
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("Auto-Submitted"),
+                "auto-generated".into(),
+            ))
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str(crate::mail::LOOP_HEADER),
+                s.mail_domain.clone(),
+            ))
+            .multipart(
+                MultiPart::alternative()
+                    .singlepart(SinglePart::plain(text.to_string()))
+                    .singlepart(SinglePart::html(html.into_string())),
+            )
+            .map_err(|e| Error::Storage(format!("building an e-mail: {e}")))?;
+        let stored = store.blobs().put(&message.formatted())?;
+        let mail = OutMail {
+            id: store.new_id()?,
+            created_at: now,
+            dossier: None,
+            user: to.id,
+            recipient: to.primary_email().clone(),
+            envelope_from,
+            message_id,
+            subject: subject.to_string(),
+            raw_sha256: stored.sha256,
+            attempts: 0,
+            next_at: now,
+            state: OutState::Pending,
+            last_error: None,
+        };
+        store.enqueue_mail(&[], std::slice::from_ref(&mail), &[bounce])?;
+        Ok(mail)
+    }
+
+    /// Sends `to` a link that signs them in once, within `minutes`; `invited_by` makes it
+    /// an invitation.
+    pub fn send_login_link(
+        &self,
+        to: &User,
+        minutes: i64,
+        invited_by: Option<&User>,
+    ) -> Result<()> {
+        let secret = Token::generate().to_string();
+        let now = Utc::now();
+        let link = crate::store::LoginLink {
+            user: to.id,
+            expires_at: now + chrono::Duration::minutes(minutes),
+        };
+        self.services.store().insert_login_link(&secret, &link)?;
+        let url = format!("{}/login/link/{secret}", self.settings.base_url);
+        let business = &self.settings.business;
+        let (subject, text) = match (invited_by, to.lang) {
+            (Some(by), crate::domain::Lang::Fr) => (
+                format!(
+                    "{} vous invite sur l'espace dossiers de {business}",
+                    by.name
+                ),
+                format!(
+                    "Bonjour {},\n\n{} vous invite à suivre vos dossiers avec {business}.\nCe lien vous connecte (il fonctionne une fois, pendant {} jours) :\n\n{url}\n\nVous pouvez aussi simplement répondre aux e-mails que vous recevrez.",
+                    to.name,
+                    by.name,
+                    minutes / 1440
+                ),
+            ),
+            (Some(by), crate::domain::Lang::En) => (
+                format!("{} invites you to {business}'s dossiers", by.name),
+                format!(
+                    "Hello {},\n\n{} invites you to follow your dossiers with {business}.\nThis link signs you in (once, within {} days):\n\n{url}\n\nYou can also simply reply to the e-mails you will receive.",
+                    to.name,
+                    by.name,
+                    minutes / 1440
+                ),
+            ),
+            (None, crate::domain::Lang::Fr) => (
+                format!("Votre lien de connexion — {business}"),
+                format!(
+                    "Bonjour {},\n\nCe lien vous connecte une fois, dans les {minutes} minutes :\n\n{url}\n\nSi vous n'avez rien demandé, ignorez cet e-mail.",
+                    to.name
+                ),
+            ),
+            (None, crate::domain::Lang::En) => (
+                format!("Your sign-in link — {business}"),
+                format!(
+                    "Hello {},\n\nThis link signs you in once, within {minutes} minutes:\n\n{url}\n\nIf you did not ask for it, ignore this e-mail.",
+                    to.name
+                ),
+            ),
+        };
+        self.send_direct(to, &subject, &text, now).map(drop)
+    }
+}

@@ -1,0 +1,103 @@
+//! Signing in by a one-time link sent by e-mail (valid 15 minutes, usable once, stored
+//! hashed). Asking for one never tells whether an address has an account; opening one
+//! shows a button, so that a link scanner opening it does not use it up.
+
+use axum::Form;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::CookieJar;
+use serde::Deserialize;
+
+use super::auth::LOGIN_CSRF;
+use super::errors::{blocking, page};
+use super::session::{self, check_post};
+use crate::app::App;
+use crate::domain::EmailAddress;
+use crate::templates::pages;
+
+/// Minutes a sign-in link works.
+const VALID_MINUTES: i64 = 15;
+
+/// The request form.
+#[derive(Deserialize)]
+pub struct LinkForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+/// POST /login/link: sends the link if the address is known; the answer is the same.
+pub async fn request(
+    State(app): State<App>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Form(form): Form<LinkForm>,
+) -> Response {
+    let expected = jar
+        .get(LOGIN_CSRF)
+        .map(|c| c.value().to_string())
+        .unwrap_or_default();
+    if let Err(refused) = check_post(&app, &headers, &form.csrf, &expected) {
+        return refused.into_response();
+    }
+    let keys = [
+        format!("link:{}", form.email.trim().to_lowercase()),
+        format!("link-ip:{}", peer.ip()),
+    ];
+    if !app.web_guard.allow(&keys) {
+        let sentence = "Trop de demandes de lien. Réessayez dans un quart d'heure.";
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            pages::message_page("Trop de demandes", sentence),
+        )
+            .into_response();
+    }
+    if let Ok(email) = EmailAddress::parse(&form.email) {
+        let (store, notifier) = (app.store().clone(), app.notifier.clone());
+        let sent = blocking(move || match store.user_by_email(&email)? {
+            Some(user) => notifier.send_login_link(&user, VALID_MINUTES, None),
+            None => Ok(()),
+        })
+        .await;
+        if let Err(err) = sent {
+            return page(err);
+        }
+    }
+    let sentence = "Si cette adresse a un compte, un lien de connexion vient de lui être envoyé. Il fonctionne une fois, pendant 15 minutes.";
+    pages::message_page("Vérifiez vos e-mails", sentence).into_response()
+}
+
+/// GET /login/link/{secret}: a button that uses the link.
+pub async fn confirm(Path(secret): Path<String>) -> Response {
+    pages::link_confirm(&secret).into_response()
+}
+
+/// POST /login/link/{secret}: signs in, once.
+pub async fn enter(State(app): State<App>, Path(secret): Path<String>, jar: CookieJar) -> Response {
+    let store = app.store().clone();
+    let taken = blocking(move || {
+        let Some(link) = store.take_login_link(&secret)? else {
+            return Ok(None);
+        };
+        store.user(link.user)
+    })
+    .await;
+    match taken {
+        Ok(Some(user)) => match session::sign_in(&app, &user) {
+            Ok(cookie) => (jar.add(cookie), Redirect::to("/dossiers")).into_response(),
+            Err(err) => page(err),
+        },
+        Ok(None) => {
+            let sentence = "Ce lien a déjà servi ou a expiré. Demandez-en un nouveau depuis la page de connexion.";
+            (
+                StatusCode::GONE,
+                pages::message_page("Lien expiré", sentence),
+            )
+                .into_response()
+        }
+        Err(err) => page(err),
+    }
+}

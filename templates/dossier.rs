@@ -152,6 +152,9 @@ pub fn page(
                         @if !message.elided.is_empty() {
                             details { summary { "Afficher le texte cité" } pre { (message.elided) } }
                         }
+                        @if message.mail.is_some() {
+                            p.original { a href={ "/dossiers/" (d.number) "/messages/" (message.id) "/original" } { "Afficher l'e-mail d'origine" } }
+                        }
                         @let files: Vec<_> = view.files.iter().filter(|f| message.attachments.contains(&f.id)).collect();
                         @if !files.is_empty() {
                             ul.attachments { @for f in files { li { a href={ "/dossiers/" (d.number) "/files/" (f.id) } { (f.blob.name) } } } }
@@ -184,7 +187,7 @@ pub fn page(
                     @if documents.is_empty() { p { "Aucun document." } }
                     table { tbody { @for doc in documents {
                         @let totals = doc.totals();
-                        tr { td { (doc.number.to_string()) } td { (doc.title) } td { (format::date(lang, doc.date)) } td { (format::money(lang, totals.before_tax)) " HT" } td { (format::money(lang, totals.total)) " TTC" } }
+                        tr { td { a href={ "/dossiers/" (d.number) "/documents/" (doc.id) } { (doc.number.to_string()) } } td { (doc.title) } td { (format::date(lang, doc.date)) } td { (format::money(lang, totals.before_tax)) " HT" } td { (format::money(lang, totals.total)) " TTC" } }
                     } } }
                 }
             }
@@ -206,11 +209,15 @@ pub fn page(
             @if !view.expenses.is_empty() {
                 section aria-labelledby="expenses" {
                     h2 #expenses { "Dépenses" }
-                    ul { @for e in &view.expenses { li { (format::date(lang, e.date)) " · " (e.description) " · " (format::money(lang, e.amount)) } } }
+                    ul { @for e in &view.expenses { li {
+                        (format::date(lang, e.date)) " · " (e.description) " · " (format::money(lang, e.amount))
+                        @if e.receipt.is_some() { " · " a href={ "/dossiers/" (d.number) "/expenses/" (e.id) "/receipt" } { "Justificatif" } }
+                    } } }
                 }
             }
             section aria-labelledby="activities" {
                 h2 #activities { "Activités" }
+                p { a href={ "/dossiers/" (d.number) "/activities" } { "Détail des activités" } }
                 ul { @for a in &view.activities { li { (format::date(lang, a.date)) " · " (name_of(people, a.user)) " · " (a.minutes / 60) " h " (a.minutes % 60) " min · " (a.description) } } }
             }
             @if view.role == Role::Staff {

@@ -3,6 +3,7 @@
 //! text as pre-escaped.
 
 pub mod calendar;
+pub mod details;
 pub mod dossier;
 pub mod email;
 pub mod format;

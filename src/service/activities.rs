@@ -87,3 +87,53 @@ impl Services {
             })
     }
 }
+
+/// Time spent, summed per order and per person over a period, with the entries behind.
+#[derive(Debug, Clone)]
+pub struct ActivityReport {
+    /// Minutes per order (`None`: not counted against an order), in order of first entry.
+    pub by_order: Vec<(Option<crate::domain::DocumentId>, u32)>,
+    /// Minutes per person.
+    pub by_person: Vec<(crate::domain::UserId, u32)>,
+    /// All minutes.
+    pub total: u32,
+    /// The entries of the period, by date.
+    pub entries: Vec<Activity>,
+}
+
+impl Services {
+    /// The activity details of a dossier between `from` and `to` (inclusive, optional).
+    pub fn activity_report(
+        &self,
+        actor: &User,
+        dossier: DossierId,
+        from: Option<chrono::NaiveDate>,
+        to: Option<chrono::NaiveDate>,
+    ) -> Result<ActivityReport> {
+        let mut entries: Vec<Activity> = self
+            .activities(actor, dossier)?
+            .into_iter()
+            .filter(|a| from.is_none_or(|f| a.date >= f) && to.is_none_or(|t| a.date <= t))
+            .collect();
+        entries.sort_by_key(|a| (a.date, a.id));
+        let mut by_order: Vec<(Option<crate::domain::DocumentId>, u32)> = Vec::new();
+        let mut by_person: Vec<(crate::domain::UserId, u32)> = Vec::new();
+        for a in &entries {
+            match by_order.iter_mut().find(|(o, _)| *o == a.order) {
+                Some((_, m)) => *m += a.minutes,
+                None => by_order.push((a.order, a.minutes)),
+            }
+            match by_person.iter_mut().find(|(u, _)| *u == a.user) {
+                Some((_, m)) => *m += a.minutes,
+                None => by_person.push((a.user, a.minutes)),
+            }
+        }
+        let total = entries.iter().map(|a| a.minutes).sum();
+        Ok(ActivityReport {
+            by_order,
+            by_person,
+            total,
+            entries,
+        })
+    }
+}

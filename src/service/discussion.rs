@@ -194,3 +194,18 @@ impl Services {
         })
     }
 }
+
+impl Services {
+    /// The original e-mail a message came from, as received (readers of the message).
+    pub fn original_mail(
+        &self,
+        actor: &User,
+        dossier: DossierId,
+        id: MessageId,
+    ) -> Result<Vec<u8>> {
+        self.authorize(actor, dossier, Action::ReadMessages)?;
+        let message: Message = self.store.item(dossier, id.raw())?.ok_or(Error::NotFound)?;
+        let origin = message.mail.ok_or(Error::NotFound)?;
+        self.store.blobs().read(&origin.raw_sha256)
+    }
+}

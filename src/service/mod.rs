@@ -21,6 +21,7 @@ use crate::error::{Error, Result};
 use crate::policy::{self, Action, Role};
 use crate::store::Store;
 
+pub use activities::ActivityReport;
 pub use directory::{Operator, PersonRequest};
 pub use dossiers::{DossierView, NewDossierRequest};
 pub use intervenants::IntervenantView;

@@ -15,6 +15,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 pub mod actions;
 pub mod auth;
 pub mod calendar;
+pub mod details;
 pub mod dossiers;
 pub mod errors;
 pub mod links;
@@ -44,6 +45,10 @@ pub fn router(app: App) -> Router {
         .route("/calendar/feed/reset", post(calendar::reset))
         .route("/calendar/feed/{file}", get(calendar::feed))
         .route("/dossiers/{number}/events/{id}/ics", get(calendar::event_ics))
+        .route("/dossiers/{number}/documents/{id}", get(details::document))
+        .route("/dossiers/{number}/activities", get(details::activities))
+        .route("/dossiers/{number}/expenses/{id}/receipt", get(details::receipt))
+        .route("/dossiers/{number}/messages/{id}/original", get(details::original))
         .route("/healthz", get(healthz))
         .route("/static/style.css", get(stylesheet))
         .route("/mute/{token}", get(mute_page).post(mute))

@@ -791,3 +791,108 @@ async fn a_sign_in_link_works_once_within_its_time_and_tells_nothing_to_stranger
     );
     site.test.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn detail_pages_and_downloads_follow_the_table() {
+    let site = site().await;
+    let d = site.world.dossier.number.to_string();
+    let at = |path: String| format!("{}/dossiers/{d}/{path}", site.base);
+    let (client, _) = signed_in(&site, &site.world.client.emails[0]).await;
+    let (intervenant, _) = signed_in(&site, &site.world.intervenant.emails[0]).await;
+    let quote = at(format!("documents/{}", site.world.quote.id));
+    let printable = client
+        .get(&quote)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    // 2 × 50 € at 20 %: 100 € before tax, 20 € VAT, 120 € in all.
+    assert!(
+        printable.contains("100,00\u{a0}€")
+            && printable.contains("20,00\u{a0}€")
+            && printable.contains("120,00\u{a0}€"),
+        "{printable}"
+    );
+    assert!(printable.contains("Total TTC"));
+    assert_eq!(
+        intervenant.get(&quote).send().await.unwrap().status(),
+        404,
+        "no quote for an intervenant"
+    );
+    let activities = intervenant
+        .get(at("activities".into()))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        activities.contains("1 h 30") && activities.contains("Pose"),
+        "activities are detailed for every role"
+    );
+    let empty = intervenant
+        .get(at("activities?from=2030-01-01".into()))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(empty.contains("0 h 00"), "a period with nothing");
+    let billed = at(format!("expenses/{}/receipt", site.world.billed.id));
+    let unbilled = at(format!("expenses/{}/receipt", site.world.unbilled.id));
+    assert_eq!(client.get(&billed).send().await.unwrap().status(), 200);
+    assert_eq!(
+        client.get(&unbilled).send().await.unwrap().status(),
+        404,
+        "a receipt of an expense not billed to the client"
+    );
+    let (staff, _) = signed_in(&site, &site.world.staff.emails[0]).await;
+    assert_eq!(staff.get(&unbilled).send().await.unwrap().status(), 200);
+
+    // An e-mail reply keeps its original, readable from the page.
+    let to = site.world.dossier.mail_address("dossier.test");
+    let raw =
+        crate::mail_support::reply_text("helene@client.test", &to, "orig-1@client.test", "Vu.");
+    let mut smtp = crate::mail_support::Smtp::connect(site.test.smtp).await;
+    assert!(
+        smtp.deliver("helene@client.test", &[&to], &raw)
+            .await
+            .1
+            .starts_with("250")
+    );
+    site.test.processed().await;
+    let message = site.test.messages(site.world.dossier.id).pop().unwrap();
+    let original = client
+        .get(at(format!("messages/{}/original", message.id)))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        original.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    assert!(
+        original
+            .text()
+            .await
+            .unwrap()
+            .contains("Message-ID: <orig-1@client.test>")
+    );
+    let (stranger, _) = signed_in(&site, &site.world.stranger.emails[0]).await;
+    assert_eq!(
+        stranger
+            .get(at(format!("messages/{}/original", message.id)))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    site.test.stop().await;
+}

@@ -1,0 +1,132 @@
+//! Read-only detail pages and downloads of a dossier: the printable page of a quote,
+//! order or invoice; the activity details; an expense's receipt; a message's original
+//! e-mail. Each goes through the services, so what the reader may not see is a 404.
+
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::dossiers::file_response;
+use super::errors::{blocking, page};
+use super::session::Reader;
+use crate::app::App;
+use crate::domain::{BlobRef, DocumentId, DossierNumber, ExpenseId, FileName, MessageId};
+use crate::error::Error;
+use crate::templates::details;
+
+fn number(text: &str) -> crate::Result<DossierNumber> {
+    DossierNumber::parse(text).ok_or(Error::NotFound)
+}
+
+/// GET /dossiers/{number}/documents/{id}: the printable page.
+pub async fn document(
+    State(app): State<App>,
+    reader: Reader,
+    Path((n, id)): Path<(String, u64)>,
+) -> Response {
+    let (services, user) = (app.services.clone(), reader.user.clone());
+    let found = blocking(move || {
+        let dossier = services.find_dossier(&user, number(&n)?)?;
+        let document = services.document(&user, dossier.id, DocumentId::from_raw(id))?;
+        let client = services
+            .store()
+            .client(dossier.client)?
+            .ok_or(Error::NotFound)?;
+        Ok((dossier, document, client))
+    })
+    .await;
+    match found {
+        Ok((dossier, document, client)) => {
+            details::document(&app.config, &reader, &dossier, &client, &document).into_response()
+        }
+        Err(err) => page(err),
+    }
+}
+
+/// The activity page's period.
+#[derive(Debug, Default, Deserialize)]
+pub struct Period {
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+}
+
+/// GET /dossiers/{number}/activities: time per order, per person, per period.
+pub async fn activities(
+    State(app): State<App>,
+    reader: Reader,
+    Path(n): Path<String>,
+    Query(period): Query<Period>,
+) -> Response {
+    let from = NaiveDate::parse_from_str(&period.from, "%Y-%m-%d").ok();
+    let to = NaiveDate::parse_from_str(&period.to, "%Y-%m-%d").ok();
+    let (services, user) = (app.services.clone(), reader.user.clone());
+    let found = blocking(move || {
+        let dossier = services.find_dossier(&user, number(&n)?)?;
+        let report = services.activity_report(&user, dossier.id, from, to)?;
+        let documents = services.documents(&user, dossier.id).unwrap_or_default();
+        Ok((dossier, report, documents, services.store().users()?))
+    })
+    .await;
+    match found {
+        Ok((dossier, report, documents, people)) => details::activities(
+            &app.config,
+            &reader,
+            &dossier,
+            &report,
+            &documents,
+            &people,
+            (&period.from, &period.to),
+        )
+        .into_response(),
+        Err(err) => page(err),
+    }
+}
+
+/// GET /dossiers/{number}/expenses/{id}/receipt.
+pub async fn receipt(
+    State(app): State<App>,
+    reader: Reader,
+    Path((n, id)): Path<(String, u64)>,
+) -> Response {
+    let (services, user) = (app.services.clone(), reader.user.clone());
+    let found = blocking(move || {
+        let dossier = services.find_dossier(&user, number(&n)?)?;
+        let blob = services.expense_receipt(&user, dossier.id, ExpenseId::from_raw(id))?;
+        let bytes = services.store().blobs().read(&blob.sha256)?;
+        Ok((blob, bytes))
+    })
+    .await;
+    match found {
+        Ok((blob, bytes)) => file_response(&blob, bytes),
+        Err(err) => page(err),
+    }
+}
+
+/// GET /dossiers/{number}/messages/{id}/original: the e-mail as received, as a file.
+pub async fn original(
+    State(app): State<App>,
+    reader: Reader,
+    Path((n, id)): Path<(String, u64)>,
+) -> Response {
+    let (services, user) = (app.services.clone(), reader.user.clone());
+    let found = blocking(move || {
+        let dossier = services.find_dossier(&user, number(&n)?)?;
+        services.original_mail(&user, dossier.id, MessageId::from_raw(id))
+    })
+    .await;
+    match found {
+        Ok(bytes) => {
+            let blob = BlobRef {
+                name: FileName::sanitize(&format!("message-{id}.eml")),
+                content_type: "message/rfc822".into(),
+                size: bytes.len() as u64,
+                sha256: String::new(),
+            };
+            file_response(&blob, bytes)
+        }
+        Err(err) => page(err),
+    }
+}

@@ -1,0 +1,136 @@
+//! The printable page of a document and the activity details.
+
+use maud::{Markup, html};
+
+use super::format;
+use super::layout::{Nav, signed_in};
+use crate::config::Config;
+use crate::domain::{Client, DocKind, Document, Dossier, Lang, User, UserId};
+use crate::service::ActivityReport;
+use crate::web::session::Reader;
+
+fn kind(kind: DocKind) -> &'static str {
+    match kind {
+        DocKind::Quote => "Devis",
+        DocKind::Order => "Commande",
+        DocKind::Invoice => "Facture",
+    }
+}
+
+fn hours(minutes: u32) -> String {
+    format!("{} h {:02}", minutes / 60, minutes % 60)
+}
+
+fn name_of(people: &[User], id: UserId) -> String {
+    people
+        .iter()
+        .find(|u| u.id == id)
+        .map(|u| u.name.clone())
+        .unwrap_or_else(|| "—".into())
+}
+
+/// A quote, order or invoice: lines, VAT per rate and totals; prints cleanly.
+pub fn document(
+    config: &Config,
+    reader: &Reader,
+    dossier: &Dossier,
+    client: &Client,
+    doc: &Document,
+) -> Markup {
+    let lang = Lang::Fr;
+    let totals = doc.totals();
+    let nav = Nav {
+        business: &config.business_name,
+        name: &reader.user.name,
+        csrf: &reader.session.csrf,
+    };
+    signed_in(
+        &format!("{} {}", kind(doc.kind()), doc.number),
+        &nav,
+        html! {
+            article.document {
+                header {
+                    p { strong { (config.business_name) } }
+                    h1 { (kind(doc.kind())) " " (doc.number.to_string()) }
+                    p { "Dossier " a href={ "/dossiers/" (dossier.number) } { (dossier.number) } " — " (dossier.title) }
+                    p { "Client : " (client.name) @if let Some(r) = &dossier.client_reference { " · Votre référence : " (r) } }
+                    p { "Date : " (format::date(lang, doc.date)) }
+                    h2 { (doc.title) }
+                }
+                table.lines {
+                    thead { tr { th { "Désignation" } th.num { "Quantité" } th.num { "Prix unitaire HT" } th.num { "TVA" } th.num { "Montant HT" } } }
+                    tbody {
+                        @for line in &doc.lines {
+                            tr {
+                                td { (line.description) }
+                                td.num { (line.quantity.to_string().replace('.', ",")) }
+                                td.num { (format::money(lang, line.unit_price)) }
+                                td.num { (line.vat_rate.to_string().replace('.', ",")) }
+                                td.num { (format::money(lang, line.amount())) }
+                            }
+                        }
+                    }
+                }
+                table.totals {
+                    tbody {
+                        tr { th { "Total HT" } td.num { (format::money(lang, totals.before_tax)) } }
+                        @for vat in &totals.vat {
+                            tr { th { "TVA " (vat.rate.to_string().replace('.', ",")) " sur " (format::money(lang, vat.base)) } td.num { (format::money(lang, vat.vat)) } }
+                        }
+                        tr.grand { th { "Total TTC" } td.num { (format::money(lang, totals.total)) } }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// Time per order, per person and in total over a period, and the entries behind.
+pub fn activities(
+    config: &Config,
+    reader: &Reader,
+    dossier: &Dossier,
+    report: &ActivityReport,
+    documents: &[Document],
+    people: &[User],
+    period: (&str, &str),
+) -> Markup {
+    let lang = Lang::Fr;
+    let order_name = |id: Option<crate::domain::DocumentId>| match id
+        .and_then(|id| documents.iter().find(|d| d.id == id))
+    {
+        Some(doc) => format!("{} {}", doc.number, doc.title),
+        None if id.is_some() => "Commande".to_string(),
+        None => "Hors commande".to_string(),
+    };
+    let nav = Nav {
+        business: &config.business_name,
+        name: &reader.user.name,
+        csrf: &reader.session.csrf,
+    };
+    signed_in(
+        "Activités",
+        &nav,
+        html! {
+            p.crumbs { a href={ "/dossiers/" (dossier.number) } { (dossier.number) " " (dossier.title) } " › Activités" }
+            h1 { "Activités" }
+            form.search method="get" {
+                label for="from" { "Du" } input #from type="date" name="from" value=(period.0);
+                label for="to" { "au" } input #to type="date" name="to" value=(period.1);
+                button type="submit" { "Afficher" }
+            }
+            h2 { "Par commande" }
+            table { tbody { @for (order, minutes) in &report.by_order { tr { th { (order_name(*order)) } td.num { (hours(*minutes)) } } } } }
+            h2 { "Par personne" }
+            table { tbody { @for (user, minutes) in &report.by_person { tr { th { (name_of(people, *user)) } td.num { (hours(*minutes)) } } } } }
+            p.total { "Total : " strong { (hours(report.total)) } }
+            h2 { "Détail" }
+            table {
+                thead { tr { th { "Date" } th { "Personne" } th { "Commande" } th { "Description" } th.num { "Durée" } } }
+                tbody { @for a in &report.entries {
+                    tr { td { (format::date(lang, a.date)) } td { (name_of(people, a.user)) } td { (order_name(a.order)) } td { (a.description) } td.num { (hours(a.minutes)) } }
+                } }
+            }
+        },
+    )
+}

@@ -44,11 +44,7 @@ pub fn page(
     feed: &str,
     list: bool,
 ) -> Markup {
-    let nav = Nav {
-        business: &config.business_name,
-        name: &reader.user.name,
-        csrf: &reader.session.csrf,
-    };
+    let nav = Nav::of(&config.business_name, reader);
     let previous = month.checked_sub_months(Months::new(1)).unwrap_or(month);
     let next = month.checked_add_months(Months::new(1)).unwrap_or(month);
     let title = format!("{} {}", MONTHS[month.month0() as usize], month.year());

@@ -39,11 +39,7 @@ pub fn document(
 ) -> Markup {
     let lang = Lang::Fr;
     let totals = doc.totals();
-    let nav = Nav {
-        business: &config.business_name,
-        name: &reader.user.name,
-        csrf: &reader.session.csrf,
-    };
+    let nav = Nav::of(&config.business_name, reader);
     signed_in(
         &format!("{} {}", kind(doc.kind()), doc.number),
         &nav,
@@ -103,11 +99,7 @@ pub fn activities(
         None if id.is_some() => "Commande".to_string(),
         None => "Hors commande".to_string(),
     };
-    let nav = Nav {
-        business: &config.business_name,
-        name: &reader.user.name,
-        csrf: &reader.session.csrf,
-    };
+    let nav = Nav::of(&config.business_name, reader);
     signed_in(
         "Activités",
         &nav,

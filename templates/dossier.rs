@@ -11,11 +11,7 @@ use crate::service::DossierView;
 use crate::web::session::Reader;
 
 fn nav<'a>(business: &'a str, reader: &'a Reader) -> Nav<'a> {
-    Nav {
-        business,
-        name: &reader.user.name,
-        csrf: &reader.session.csrf,
-    }
+    Nav::of(business, reader)
 }
 
 fn status(status: Status) -> &'static str {

@@ -13,11 +13,7 @@ pub fn new_dossier(
     clients: &[Client],
     error: Option<&str>,
 ) -> Markup {
-    let nav = Nav {
-        business,
-        name: &reader.user.name,
-        csrf: &reader.session.csrf,
-    };
+    let nav = Nav::of(business, reader);
     signed_in(
         "Nouveau dossier",
         &nav,

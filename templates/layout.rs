@@ -11,6 +11,20 @@ pub struct Nav<'a> {
     pub name: &'a str,
     /// The session's CSRF token, for the sign-out form.
     pub csrf: &'a str,
+    /// Staff see the administration links.
+    pub staff: bool,
+}
+
+impl<'a> Nav<'a> {
+    /// The header of `reader`'s pages.
+    pub fn of(business: &'a str, reader: &'a crate::web::session::Reader) -> Nav<'a> {
+        Nav {
+            business,
+            name: &reader.user.name,
+            csrf: &reader.session.csrf,
+            staff: reader.user.staff,
+        }
+    }
 }
 
 /// A whole page with `title` and `body`, without navigation.
@@ -37,7 +51,10 @@ fn frame(title: &str, nav: Option<&Nav>, body: Markup) -> Markup {
                 @if let Some(nav) = nav {
                     header.top {
                         a.brand href="/dossiers" { (nav.business) }
-                        nav aria-label="Navigation" { a href="/dossiers" { "Dossiers" } " " a href="/calendar" { "Calendrier" } }
+                        nav aria-label="Navigation" {
+                            a href="/dossiers" { "Dossiers" } " " a href="/calendar" { "Calendrier" } " " a href="/settings" { "Préférences" }
+                            @if nav.staff { " " a href="/admin/mail" { "Courrier" } }
+                        }
                         form.signout method="post" action="/logout" {
                             input type="hidden" name="csrf" value=(nav.csrf);
                             span { (nav.name) }

@@ -2,6 +2,7 @@
 //! take plain data and return `Markup`; they never load anything and never mark user
 //! text as pre-escaped.
 
+pub mod admin;
 pub mod calendar;
 pub mod details;
 pub mod dossier;
@@ -10,6 +11,7 @@ pub mod format;
 pub mod forms;
 pub mod layout;
 pub mod pages;
+pub mod settings;
 
 /// The one stylesheet.
 pub const STYLESHEET: &str = include_str!("style.css");

@@ -208,3 +208,27 @@ impl Services {
         Ok((self.store.users()?, self.store.clients()?))
     }
 }
+
+impl Services {
+    /// Changes the actor's reading language.
+    pub fn set_language(&self, actor: &User, lang: Lang) -> Result<User> {
+        self.store.update_user(actor.id, |u| {
+            u.lang = lang;
+            Ok(())
+        })
+    }
+
+    /// Changes the actor's password; the current one is asked for when there is one.
+    pub fn change_password(&self, actor: &User, current: &str, new_password: &str) -> Result<User> {
+        if let Some(phc) = &actor.password_hash
+            && !password::verify(current, phc)
+        {
+            return Err(Error::Invalid("The current password is not right.".into()));
+        }
+        let phc = password::hash(new_password)?;
+        self.store.update_user(actor.id, |u| {
+            u.password_hash = Some(phc.clone());
+            Ok(())
+        })
+    }
+}

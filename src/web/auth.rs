@@ -52,6 +52,11 @@ impl Guard {
         times.len()
     }
 
+    /// Waits for a turn to hash a password (two at a time).
+    pub async fn hashing_permit(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
+        self.hashing.acquire().await.ok()
+    }
+
     /// Counts one more request under `keys`; false beyond the limits (link requests).
     pub fn allow(&self, keys: &[String; 2]) -> bool {
         if self.recent(&keys[0]) >= PER_ADDRESS || self.recent(&keys[1]) >= PER_IP {

@@ -13,6 +13,7 @@ use axum::routing::{get, post};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 pub mod actions;
+pub mod admin;
 pub mod auth;
 pub mod calendar;
 pub mod details;
@@ -20,6 +21,7 @@ pub mod dossiers;
 pub mod errors;
 pub mod links;
 pub mod session;
+pub mod settings;
 
 use crate::app::App;
 use crate::templates;
@@ -49,6 +51,15 @@ pub fn router(app: App) -> Router {
         .route("/dossiers/{number}/activities", get(details::activities))
         .route("/dossiers/{number}/expenses/{id}/receipt", get(details::receipt))
         .route("/dossiers/{number}/messages/{id}/original", get(details::original))
+        .route("/admin/mail", get(admin::mail))
+        .route("/admin/held/{id}/approve", post(admin::approve))
+        .route("/admin/held/{id}/discard", post(admin::discard))
+        .route("/admin/outbox/{id}/retry", post(admin::retry))
+        .route("/admin/raw/{sha}", get(admin::raw))
+        .route("/settings", get(settings::show))
+        .route("/settings/language", post(settings::language))
+        .route("/settings/notifications", post(settings::notifications))
+        .route("/settings/password", post(settings::password))
         .route("/healthz", get(healthz))
         .route("/static/style.css", get(stylesheet))
         .route("/mute/{token}", get(mute_page).post(mute))

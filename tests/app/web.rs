@@ -896,3 +896,134 @@ async fn detail_pages_and_downloads_follow_the_table() {
     );
     site.test.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn staff_review_held_mail_and_the_outbox_and_everyone_has_settings() {
+    let site = site().await;
+    let s = site.world.services();
+    // A stranger writes to the dossier: held.
+    let to = site.world.dossier.mail_address("dossier.test");
+    let raw = crate::mail_support::reply_text(
+        "eve@autre.test",
+        &to,
+        "held-web@x.test",
+        "Je passe par là.",
+    );
+    let mut smtp = crate::mail_support::Smtp::connect(site.test.smtp).await;
+    assert!(
+        smtp.deliver("eve@autre.test", &[&to], &raw)
+            .await
+            .1
+            .starts_with("250")
+    );
+    site.test.processed().await;
+    let (client, client_csrf) = signed_in(&site, &site.world.client.emails[0]).await;
+    assert_eq!(
+        client
+            .get(format!("{}/admin/mail", site.base))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404,
+        "staff only"
+    );
+    let (staff, csrf) = signed_in(&site, &site.world.staff.emails[0]).await;
+    let admin = staff
+        .get(format!("{}/admin/mail", site.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        admin.contains("Je passe par là") || admin.contains("not an actor"),
+        "the held message and its reason"
+    );
+    let held = s.held_mail(&site.world.staff).unwrap();
+    let author = site.world.client.id.raw().to_string();
+    let approved = staff
+        .post(format!("{}/admin/held/{}/approve", site.base, held[0].id))
+        .form(&[("csrf", csrf.as_str()), ("author", author.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(approved.status(), 303);
+    assert_eq!(
+        site.test
+            .messages(site.world.dossier.id)
+            .pop()
+            .unwrap()
+            .text,
+        "Je passe par là."
+    );
+    let raw_link = format!("{}/admin/raw/{}", site.base, held[0].raw_sha256);
+    assert_eq!(staff.get(&raw_link).send().await.unwrap().status(), 200);
+    assert_eq!(client.get(&raw_link).send().await.unwrap().status(), 404);
+
+    // Settings: notifications per dossier and kind, language, password.
+    let id = site.world.dossier.id.raw().to_string();
+    let saved = client
+        .post(format!("{}/settings/notifications", site.base))
+        .form(&[
+            ("csrf", client_csrf.as_str()),
+            ("dossier", id.as_str()),
+            ("files", "on"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), 303);
+    let prefs = s
+        .notification_prefs(&site.world.client, site.world.dossier.id)
+        .unwrap();
+    assert_eq!(
+        prefs,
+        dossier::domain::Prefs {
+            messages: false,
+            files: true,
+            events: false
+        }
+    );
+    client
+        .post(format!("{}/settings/language", site.base))
+        .form(&[("csrf", client_csrf.as_str()), ("lang", "en")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        s.store().user(site.world.client.id).unwrap().unwrap().lang,
+        dossier::domain::Lang::En
+    );
+    let wrong = client
+        .post(format!("{}/settings/password", site.base))
+        .form(&[
+            ("csrf", client_csrf.as_str()),
+            ("current", "not it"),
+            ("password", "a brand new password"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 422);
+    assert!(
+        wrong
+            .text()
+            .await
+            .unwrap()
+            .contains("current password is not right")
+    );
+    let ok = client
+        .post(format!("{}/settings/password", site.base))
+        .form(&[
+            ("csrf", client_csrf.as_str()),
+            ("current", PASSWORD),
+            ("password", "a brand new password"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 200);
+    site.test.stop().await;
+}

@@ -1,0 +1,139 @@
+//! Staff administration of the mail: held messages (approve as a chosen person, or
+//! discard), the processing log with its reasons, the outbox (pending, sent, dead, retry)
+//! and the addresses mail no longer goes to. Anyone else gets 404.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::errors::{blocking, page};
+use super::session::{Reader, check_post};
+use crate::app::App;
+use crate::domain::{HeldId, OutId, UserId};
+use crate::error::Error;
+use crate::service::Services;
+
+/// GET /admin/mail.
+pub async fn mail(State(app): State<App>, reader: Reader) -> Response {
+    let (services, user) = (app.services.clone(), reader.user.clone());
+    let found = blocking(move || {
+        let held = services.held_mail(&user)?;
+        let log = services.mail_log(&user, 100)?;
+        let outbox = services.outbox(&user, 100)?;
+        let stopped = services.stopped_addresses(&user)?;
+        let people = services.store().users()?;
+        let dossiers = services.visible_dossiers(&user)?;
+        Ok((held, log, outbox, stopped, people, dossiers))
+    })
+    .await;
+    match found {
+        Ok((held, log, outbox, stopped, people, dossiers)) => crate::templates::admin::mail(
+            &app.config,
+            &reader,
+            &held,
+            &log,
+            &outbox,
+            &stopped,
+            &people,
+            &dossiers,
+        )
+        .into_response(),
+        Err(err) => page(err),
+    }
+}
+
+/// The approve form: as whom.
+#[derive(Deserialize)]
+pub struct ApproveForm {
+    #[serde(default)]
+    csrf: String,
+    author: u64,
+}
+
+/// A form with only its token.
+#[derive(Deserialize)]
+pub struct Plain {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn act(
+    app: App,
+    reader: Reader,
+    headers: HeaderMap,
+    csrf: String,
+    work: impl FnOnce(&Services, &crate::domain::User) -> crate::Result<()> + Send + 'static,
+) -> Response {
+    if let Err(refused) = check_post(&app, &headers, &csrf, &reader.session.csrf) {
+        return refused.into_response();
+    }
+    let (services, user) = (app.services.clone(), reader.user.clone());
+    match blocking(move || work(&services, &user)).await {
+        Ok(()) => Redirect::to("/admin/mail").into_response(),
+        Err(err) => page(err),
+    }
+}
+
+/// POST /admin/held/{id}/approve.
+pub async fn approve(
+    State(app): State<App>,
+    reader: Reader,
+    headers: HeaderMap,
+    Path(id): Path<u64>,
+    Form(form): Form<ApproveForm>,
+) -> Response {
+    act(app, reader, headers, form.csrf, move |s, u| {
+        s.approve_held(u, HeldId::from_raw(id), UserId::from_raw(form.author))
+            .map(drop)
+    })
+    .await
+}
+
+/// POST /admin/held/{id}/discard.
+pub async fn discard(
+    State(app): State<App>,
+    reader: Reader,
+    headers: HeaderMap,
+    Path(id): Path<u64>,
+    Form(form): Form<Plain>,
+) -> Response {
+    act(app, reader, headers, form.csrf, move |s, u| {
+        s.discard_held(u, HeldId::from_raw(id))
+    })
+    .await
+}
+
+/// POST /admin/outbox/{id}/retry.
+pub async fn retry(
+    State(app): State<App>,
+    reader: Reader,
+    headers: HeaderMap,
+    Path(id): Path<u64>,
+    Form(form): Form<Plain>,
+) -> Response {
+    act(app, reader, headers, form.csrf, move |s, u| {
+        s.retry_mail(u, OutId::from_raw(id)).map(drop)
+    })
+    .await
+}
+
+/// GET /admin/raw/{sha256}: a kept raw message (held or logged), as a file.
+pub async fn raw(State(app): State<App>, reader: Reader, Path(sha): Path<String>) -> Response {
+    let (services, user) = (app.services.clone(), reader.user.clone());
+    let check = sha.clone();
+    match blocking(move || services.raw_mail(&user, &check)).await {
+        Ok(bytes) => {
+            let blob = crate::domain::BlobRef {
+                name: crate::domain::FileName::sanitize("message.eml"),
+                content_type: "message/rfc822".into(),
+                size: bytes.len() as u64,
+                sha256: sha,
+            };
+            super::dossiers::file_response(&blob, bytes)
+        }
+        Err(Error::Storage(_)) => page(Error::NotFound),
+        Err(err) => page(err),
+    }
+}

@@ -1,0 +1,149 @@
+//! Personal settings: reading language, notifications per dossier and kind, password,
+//! and the calendar feed (on the calendar page).
+
+use axum::Form;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::errors::{blocking, page};
+use super::session::{Reader, check_post};
+use crate::app::App;
+use crate::domain::{DossierId, Lang, Prefs};
+use crate::error::Error;
+
+/// GET /settings.
+pub async fn show(State(app): State<App>, reader: Reader) -> Response {
+    render(&app, &reader, None, StatusCode::OK).await
+}
+
+async fn render(
+    app: &App,
+    reader: &Reader,
+    message: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let (services, user) = (app.services.clone(), reader.user.clone());
+    let found = blocking(move || {
+        let mut rows = Vec::new();
+        for dossier in services.visible_dossiers(&user)? {
+            let prefs = services.notification_prefs(&user, dossier.id)?;
+            rows.push((dossier, prefs));
+        }
+        Ok(rows)
+    })
+    .await;
+    match found {
+        Ok(rows) => (
+            status,
+            crate::templates::settings::page(&app.config, reader, &rows, message.as_deref()),
+        )
+            .into_response(),
+        Err(err) => page(err),
+    }
+}
+
+/// The language form.
+#[derive(Deserialize)]
+pub struct LanguageForm {
+    #[serde(default)]
+    csrf: String,
+    lang: String,
+}
+
+/// POST /settings/language.
+pub async fn language(
+    State(app): State<App>,
+    reader: Reader,
+    headers: HeaderMap,
+    Form(form): Form<LanguageForm>,
+) -> Response {
+    if let Err(refused) = check_post(&app, &headers, &form.csrf, &reader.session.csrf) {
+        return refused.into_response();
+    }
+    let Some(lang) = Lang::parse(&form.lang) else {
+        return page(Error::Invalid("Choose French or English.".into()));
+    };
+    let (services, user) = (app.services.clone(), reader.user.clone());
+    match blocking(move || services.set_language(&user, lang)).await {
+        Ok(_) => Redirect::to("/settings").into_response(),
+        Err(err) => page(err),
+    }
+}
+
+/// The notification form of one dossier; unchecked boxes are absent.
+#[derive(Deserialize)]
+pub struct PrefsForm {
+    #[serde(default)]
+    csrf: String,
+    dossier: u64,
+    messages: Option<String>,
+    files: Option<String>,
+    events: Option<String>,
+}
+
+/// POST /settings/notifications.
+pub async fn notifications(
+    State(app): State<App>,
+    reader: Reader,
+    headers: HeaderMap,
+    Form(form): Form<PrefsForm>,
+) -> Response {
+    if let Err(refused) = check_post(&app, &headers, &form.csrf, &reader.session.csrf) {
+        return refused.into_response();
+    }
+    let prefs = Prefs {
+        messages: form.messages.is_some(),
+        files: form.files.is_some(),
+        events: form.events.is_some(),
+    };
+    let (services, user) = (app.services.clone(), reader.user.clone());
+    match blocking(move || {
+        services.set_notification_prefs(&user, DossierId::from_raw(form.dossier), prefs)
+    })
+    .await
+    {
+        Ok(()) => Redirect::to("/settings").into_response(),
+        Err(err) => page(err),
+    }
+}
+
+/// The password form.
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    current: String,
+    password: String,
+}
+
+/// POST /settings/password: a wrong current password or a short new one re-shows the page.
+pub async fn password(
+    State(app): State<App>,
+    reader: Reader,
+    headers: HeaderMap,
+    Form(form): Form<PasswordForm>,
+) -> Response {
+    if let Err(refused) = check_post(&app, &headers, &form.csrf, &reader.session.csrf) {
+        return refused.into_response();
+    }
+    let (services, user) = (app.services.clone(), reader.user.clone());
+    let _permit = app.web_guard.hashing_permit().await;
+    match blocking(move || services.change_password(&user, &form.current, &form.password)).await {
+        Ok(_) => {
+            render(
+                &app,
+                &reader,
+                Some("Mot de passe changé.".into()),
+                StatusCode::OK,
+            )
+            .await
+        }
+        Err(Error::Invalid(why)) => {
+            render(&app, &reader, Some(why), StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(err) => page(err),
+    }
+}

@@ -76,6 +76,16 @@ fn name_of(people: &[User], id: UserId) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
+/// The statuses a document of `kind` may take, as their stored names.
+fn statuses(kind: crate::domain::DocKind) -> &'static [&'static str] {
+    use crate::domain::DocKind::*;
+    match kind {
+        Quote => &["draft", "sent", "accepted", "refused"],
+        Order => &["open", "done"],
+        Invoice => &["draft", "sent", "paid", "overdue"],
+    }
+}
+
 /// The reference the reader set for this dossier, if any.
 fn own_reference(view: &DossierView, reader: &Reader) -> String {
     let d = &view.dossier;
@@ -103,6 +113,11 @@ pub fn page(
     let lang = Lang::Fr;
     let zone = config.timezone;
     let open = d.status == Status::Open;
+    let staff = view.role == Role::Staff && open;
+    let csrf = &reader.session.csrf;
+    let base = format!("/dossiers/{}", d.number);
+    let no_documents = Vec::new();
+    let documents = view.documents.as_ref().unwrap_or(&no_documents);
     signed_in(
         &format!("{} {}", d.number, d.title),
         &nav(&config.business_name, reader),
@@ -174,17 +189,61 @@ pub fn page(
                 h2 #files { "Fichiers" }
                 @if view.files.is_empty() { p { "Aucun fichier." } }
                 ul { @for f in view.files.iter().filter(|f| !f.inline) {
-                    li { a href={ "/dossiers/" (d.number) "/files/" (f.id) } { (f.blob.name) } " · " (name_of(people, f.added_by)) " · " (format::datetime(lang, zone, f.added_at)) }
+                    li {
+                        a href={ "/dossiers/" (d.number) "/files/" (f.id) } { (f.blob.name) } " · " (name_of(people, f.added_by)) " · " (format::datetime(lang, zone, f.added_at))
+                        @if staff {
+                            form.inline method="post" action={ (base) "/files/" (f.id) "/rename" } {
+                                input type="hidden" name="csrf" value=(csrf);
+                                input type="text" name="name" value=(f.blob.name) aria-label="Nouveau nom";
+                                button type="submit" { "Renommer" }
+                            }
+                            form.inline method="post" action={ (base) "/files/" (f.id) "/delete" } {
+                                input type="hidden" name="csrf" value=(csrf);
+                                button type="submit" { "Supprimer" }
+                            }
+                        }
+                    }
                 } }
             }
-            @if let Some(documents) = &view.documents {
+            @if view.documents.is_some() {
                 section aria-labelledby="documents" {
                     h2 #documents { "Devis, commandes et factures" }
                     @if documents.is_empty() { p { "Aucun document." } }
                     table { tbody { @for doc in documents {
                         @let totals = doc.totals();
-                        tr { td { a href={ "/dossiers/" (d.number) "/documents/" (doc.id) } { (doc.number.to_string()) } } td { (doc.title) } td { (format::date(lang, doc.date)) } td { (format::money(lang, totals.before_tax)) " HT" } td { (format::money(lang, totals.total)) " TTC" } }
+                        tr {
+                            td { a href={ "/dossiers/" (d.number) "/documents/" (doc.id) } { (doc.number.to_string()) } } td { (doc.title) } td { (format::date(lang, doc.date)) }
+                            td.num { (format::money(lang, totals.before_tax)) " HT" } td.num { (format::money(lang, totals.total)) " TTC" }
+                            td { (format!("{:?}", doc.status)) }
+                            @if staff { td { form.inline method="post" action={ (base) "/documents/" (doc.id) "/status" } {
+                                input type="hidden" name="csrf" value=(csrf);
+                                select name="status" aria-label="État" { @for st in statuses(doc.kind()) { option value=(st) { (st) } } }
+                                button type="submit" { "Changer" }
+                            } } }
+                        }
                     } } }
+                    @if staff {
+                        details { summary { "Nouveau document" }
+                            form.stacked method="post" action={ (base) "/documents" } {
+                                input type="hidden" name="csrf" value=(csrf);
+                                label for="doc-kind" { "Type" }
+                                select #doc-kind name="kind" { option value="quote" { "Devis" } option value="order" { "Commande" } option value="invoice" { "Facture" } }
+                                label for="doc-title" { "Titre" } input #doc-title type="text" name="title" required;
+                                label for="doc-date" { "Date" } input #doc-date type="date" name="date" required;
+                                label for="doc-source" { "Issu de" }
+                                select #doc-source name="source" { option value="" { "—" } @for doc in documents { option value=(doc.id.raw()) { (doc.number.to_string()) } } }
+                                table { thead { tr { th { "Désignation" } th { "Quantité" } th { "Prix unitaire HT" } th { "TVA %" } } }
+                                    tbody { @for i in 0..4 { tr {
+                                        td { input type="text" name={ "description_" (i) } aria-label="Désignation"; }
+                                        td { input type="text" name={ "quantity_" (i) } value="1" aria-label="Quantité"; }
+                                        td { input type="text" name={ "price_" (i) } aria-label="Prix unitaire HT"; }
+                                        td { input type="text" name={ "vat_" (i) } value="20" aria-label="TVA"; }
+                                    } } }
+                                }
+                                button type="submit" { "Créer" }
+                            }
+                        }
+                    }
                 }
             }
             section aria-labelledby="events" {
@@ -193,27 +252,90 @@ pub fn page(
                     li id={ "event-" (e.id) } {
                         @if e.cancelled { s { (e.title) } " (annulé)" } @else { (e.title) }
                         " · " (e.place) " · " a href={ "/dossiers/" (d.number) "/events/" (e.id) "/ics" } { "Ajouter à mon agenda" }
+                        @if staff && !e.cancelled {
+                            form.inline method="post" action={ (base) "/events/" (e.id) "/cancel" } {
+                                input type="hidden" name="csrf" value=(csrf);
+                                button type="submit" { "Annuler l'événement" }
+                            }
+                        }
                     }
                 } }
+                @if staff {
+                    details { summary { "Nouvel événement" }
+                        form.stacked method="post" action={ (base) "/events" } {
+                            input type="hidden" name="csrf" value=(csrf);
+                            label for="ev-title" { "Titre" } input #ev-title type="text" name="title" required;
+                            label for="ev-start" { "Début" } input #ev-start type="date" name="start" required;
+                            input type="time" name="start_time" aria-label="Heure de début";
+                            label for="ev-end" { "Fin" } input #ev-end type="date" name="end";
+                            input type="time" name="end_time" aria-label="Heure de fin";
+                            label for="ev-place" { "Lieu" } input #ev-place type="text" name="place";
+                            label for="ev-description" { "Détails" } textarea #ev-description name="description" rows="2" {}
+                            button type="submit" { "Ajouter" }
+                        }
+                    }
+                }
             }
             section aria-labelledby="intervenants" {
                 h2 #intervenants { "Intervenants" }
                 ul { @for i in &view.intervenants {
-                    li { (i.name) " — " (i.role) @if let Some(contact) = &i.contact { " · " @for e in contact { (e.as_str()) " " } } }
+                    li {
+                        (i.name) " — " (i.role) @if let Some(contact) = &i.contact { " · " @for e in contact { (e.as_str()) " " } }
+                        @if staff {
+                            form.inline method="post" action={ (base) "/intervenants/" (i.user) "/remove" } {
+                                input type="hidden" name="csrf" value=(csrf);
+                                button type="submit" { "Retirer" }
+                            }
+                        }
+                    }
                 } }
+                @if staff {
+                    form.inline method="post" action={ (base) "/intervenants" } {
+                        input type="hidden" name="csrf" value=(csrf);
+                        input type="email" name="email" placeholder="Adresse e-mail" aria-label="Adresse e-mail" required;
+                        input type="text" name="role" placeholder="Rôle" aria-label="Rôle" required;
+                        button type="submit" { "Ajouter un intervenant" }
+                    }
+                }
             }
-            @if !view.expenses.is_empty() {
+            @if !view.expenses.is_empty() || staff {
                 section aria-labelledby="expenses" {
                     h2 #expenses { "Dépenses" }
                     ul { @for e in &view.expenses { li {
                         (format::date(lang, e.date)) " · " (e.description) " · " (format::money(lang, e.amount))
                         @if e.receipt.is_some() { " · " a href={ "/dossiers/" (d.number) "/expenses/" (e.id) "/receipt" } { "Justificatif" } }
+                        @if view.role == Role::Staff { " · " (if e.billed_to_client { "refacturée" } else { "non refacturée" }) }
                     } } }
+                    @if staff {
+                        form.inline method="post" action={ (base) "/expenses" } {
+                            input type="hidden" name="csrf" value=(csrf);
+                            input type="date" name="date" aria-label="Date" required;
+                            select name="category" aria-label="Catégorie" { option value="travel" { "Déplacement" } option value="purchase" { "Achat" } option value="other" { "Autre" } }
+                            input type="text" name="description" placeholder="Description" aria-label="Description";
+                            input type="text" name="amount" placeholder="Montant HT" aria-label="Montant HT" required;
+                            input type="text" name="vat" placeholder="TVA" aria-label="TVA" value="0";
+                            label { input type="checkbox" name="billed"; " refacturée au client" }
+                            button type="submit" { "Ajouter la dépense" }
+                        }
+                    }
                 }
             }
             section aria-labelledby="activities" {
                 h2 #activities { "Activités" }
                 p { a href={ "/dossiers/" (d.number) "/activities" } { "Détail des activités" } }
+                @if staff {
+                    form.inline method="post" action={ (base) "/activities" } {
+                        input type="hidden" name="csrf" value=(csrf);
+                        input type="date" name="date" aria-label="Date" required;
+                        input type="text" name="hours" placeholder="Heures (1,5)" aria-label="Heures" required;
+                        input type="text" name="description" placeholder="Description" aria-label="Description";
+                        select name="order" aria-label="Commande" {
+                            option value="" { "Hors commande" }
+                            @for doc in documents.iter().filter(|x| x.kind() == crate::domain::DocKind::Order) { option value=(doc.id.raw()) { (doc.number.to_string()) } }
+                        }
+                        button type="submit" { "Enregistrer du temps" }
+                    }
+                }
                 ul { @for a in &view.activities { li { (format::date(lang, a.date)) " · " (name_of(people, a.user)) " · " (a.minutes / 60) " h " (a.minutes % 60) " min · " (a.description) } } }
             }
             @if view.role == Role::Staff {

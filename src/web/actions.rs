@@ -39,7 +39,7 @@ pub struct ReferenceForm {
 }
 
 /// Runs `change` on the dossier `number` for the reader, then shows the dossier again.
-async fn on_dossier(
+pub(super) async fn on_dossier(
     app: App,
     reader: Reader,
     headers: HeaderMap,

@@ -19,6 +19,7 @@ pub mod calendar;
 pub mod details;
 pub mod dossiers;
 pub mod errors;
+pub mod items;
 pub mod links;
 pub mod session;
 pub mod settings;
@@ -60,6 +61,16 @@ pub fn router(app: App) -> Router {
         .route("/settings/language", post(settings::language))
         .route("/settings/notifications", post(settings::notifications))
         .route("/settings/password", post(settings::password))
+        .route("/dossiers/{number}/events", post(items::add_event))
+        .route("/dossiers/{number}/events/{id}/cancel", post(items::cancel_event))
+        .route("/dossiers/{number}/intervenants", post(items::assign))
+        .route("/dossiers/{number}/intervenants/{user}/remove", post(items::unassign))
+        .route("/dossiers/{number}/files/{id}/rename", post(items::rename_file))
+        .route("/dossiers/{number}/files/{id}/delete", post(items::delete_file))
+        .route("/dossiers/{number}/activities", post(items::record_activity))
+        .route("/dossiers/{number}/documents", post(items::create_document))
+        .route("/dossiers/{number}/documents/{id}/status", post(items::document_status))
+        .route("/dossiers/{number}/expenses", post(items::add_expense))
         .route("/healthz", get(healthz))
         .route("/static/style.css", get(stylesheet))
         .route("/mute/{token}", get(mute_page).post(mute))

@@ -2,7 +2,8 @@
 //! sign-out), what each role sees (404 for the rest), CSRF and cross-origin refusals,
 //! posting with a file and downloading it, a closed dossier, the security headers.
 
-use dossier::domain::{ClientKind, EmailAddress};
+use chrono::TimeZone;
+use dossier::domain::{ClientKind, EmailAddress, EventTime};
 use dossier::service::Operator;
 use reqwest::redirect::Policy;
 
@@ -1025,5 +1026,264 @@ async fn staff_review_held_mail_and_the_outbox_and_everyone_has_settings() {
         .await
         .unwrap();
     assert_eq!(ok.status(), 200);
+    site.test.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn staff_forms_add_and_change_every_kind_of_item_and_others_are_refused() {
+    let site = site().await;
+    let s = site.world.services();
+    let d = site.world.dossier.id;
+    let at = |path: &str| {
+        format!(
+            "{}/dossiers/{}/{path}",
+            site.base, site.world.dossier.number
+        )
+    };
+    let (staff, csrf) = signed_in(&site, &site.world.staff.emails[0]).await;
+    let post = |path: String, fields: Vec<(&'static str, String)>| {
+        let (staff, csrf) = (staff.clone(), csrf.clone());
+        async move {
+            let mut form: Vec<(&str, String)> = vec![("csrf", csrf)];
+            form.extend(fields);
+            staff
+                .post(path)
+                .form(&form)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    let page = staff
+        .get(at("").trim_end_matches('/'))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Nouvel événement")
+            && page.contains("Ajouter un intervenant")
+            && page.contains("Nouveau document"),
+        "staff see the forms"
+    );
+    assert_eq!(
+        post(
+            at("events"),
+            vec![
+                ("title", "Réunion".into()),
+                ("start", "2026-04-02".into()),
+                ("start_time", "09:30".into()),
+                ("end", "2026-04-02".into()),
+                ("end_time", "10:30".into()),
+                ("place", "Bureau".into())
+            ]
+        )
+        .await,
+        303
+    );
+    let event = s
+        .events(&site.world.staff, d)
+        .unwrap()
+        .into_iter()
+        .find(|e| e.title == "Réunion")
+        .unwrap();
+    assert_eq!(
+        format!("{:?}", event.time),
+        format!(
+            "{:?}",
+            EventTime::Timed {
+                start: chrono::Utc.with_ymd_and_hms(2026, 4, 2, 7, 30, 0).unwrap(),
+                end: chrono::Utc.with_ymd_and_hms(2026, 4, 2, 8, 30, 0).unwrap()
+            }
+        ),
+        "Paris time stored as UTC"
+    );
+    assert_eq!(
+        post(at(&format!("events/{}/cancel", event.id)), vec![]).await,
+        303
+    );
+    assert_eq!(
+        post(
+            at("intervenants"),
+            vec![
+                ("email", "leo@plomb.test".into()),
+                ("role", "Plombier".into())
+            ]
+        )
+        .await,
+        303
+    );
+    assert_eq!(
+        post(
+            at(&format!(
+                "intervenants/{}/remove",
+                site.world.spare_intervenant.id
+            )),
+            vec![]
+        )
+        .await,
+        303
+    );
+    assert_eq!(
+        post(
+            at(&format!("files/{}/rename", site.world.file.id)),
+            vec![("name", "plan-final.pdf".into())]
+        )
+        .await,
+        303
+    );
+    assert_eq!(
+        post(
+            at(&format!("files/{}/delete", site.world.doomed_file.id)),
+            vec![]
+        )
+        .await,
+        303
+    );
+    assert_eq!(
+        post(
+            at("activities"),
+            vec![
+                ("date", "2026-03-05".into()),
+                ("hours", "1,5".into()),
+                ("description", "Métré".into()),
+                ("order", site.world.order.id.raw().to_string())
+            ]
+        )
+        .await,
+        303
+    );
+    assert_eq!(
+        post(
+            at("documents"),
+            vec![
+                ("kind", "invoice".into()),
+                ("title", "Solde".into()),
+                ("date", "2026-03-20".into()),
+                ("source", site.world.order.id.raw().to_string()),
+                ("description_0", "Pose".into()),
+                ("quantity_0", "2".into()),
+                ("price_0", "150".into()),
+                ("vat_0", "10".into())
+            ]
+        )
+        .await,
+        303
+    );
+    let invoice = s
+        .documents(&site.world.staff, d)
+        .unwrap()
+        .into_iter()
+        .find(|x| x.title == "Solde")
+        .unwrap();
+    assert_eq!(
+        invoice.totals().total,
+        dossier::domain::Cents(33000),
+        "2 × 150 € at 10 %"
+    );
+    assert_eq!(
+        post(
+            at(&format!("documents/{}/status", invoice.id)),
+            vec![("status", "paid".into())]
+        )
+        .await,
+        303
+    );
+    assert_eq!(
+        post(
+            at("expenses"),
+            vec![
+                ("date", "2026-03-06".into()),
+                ("category", "purchase".into()),
+                ("description", "Joints".into()),
+                ("amount", "12,50".into()),
+                ("vat", "2,50".into()),
+                ("billed", "on".into())
+            ]
+        )
+        .await,
+        303
+    );
+    let bad = post(
+        at("documents"),
+        vec![
+            ("kind", "quote".into()),
+            ("title", "X".into()),
+            ("date", "2026-03-20".into()),
+            ("description_0", "Pose".into()),
+            ("quantity_0", "deux".into()),
+            ("price_0", "1".into()),
+            ("vat_0", "20".into()),
+        ],
+    )
+    .await;
+    assert_eq!(bad, 422, "a wrong number is explained, nothing stored");
+
+    let view = s.dossier_view(&site.world.staff, d).unwrap();
+    assert!(
+        view.events
+            .iter()
+            .any(|e| e.title == "Réunion" && e.cancelled)
+    );
+    assert!(
+        view.intervenants.iter().any(|i| i.name == "Léo Plombier")
+            && !view.intervenants.iter().any(|i| i.name == "Nadia Benali")
+    );
+    assert!(
+        view.files
+            .iter()
+            .any(|f| f.blob.name.as_str() == "plan-final.pdf")
+            && !view.files.iter().any(|f| f.id == site.world.doomed_file.id)
+    );
+    assert!(
+        view.activities
+            .iter()
+            .any(|a| a.minutes == 90 && a.description == "Métré")
+    );
+    assert!(
+        view.documents
+            .unwrap()
+            .iter()
+            .any(|x| x.title == "Solde" && x.status == dossier::domain::DocStatus::Paid)
+    );
+    assert!(
+        view.expenses
+            .iter()
+            .any(|e| e.description == "Joints" && e.billed_to_client)
+    );
+
+    let (client, client_csrf) = signed_in(&site, &site.world.client.emails[0]).await;
+    let refused = client
+        .post(at("events"))
+        .form(&[
+            ("csrf", client_csrf.as_str()),
+            ("title", "X"),
+            ("start", "2026-04-02"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403, "a client may not add events");
+    let (intervenant, i_csrf) = signed_in(&site, &site.world.intervenant.emails[0]).await;
+    let hidden = intervenant
+        .post(at("documents"))
+        .form(&[
+            ("csrf", i_csrf.as_str()),
+            ("kind", "quote"),
+            ("title", "X"),
+            ("date", "2026-03-20"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        hidden.status(),
+        404,
+        "an intervenant does not know documents exist"
+    );
     site.test.stop().await;
 }

@@ -53,7 +53,7 @@ fn frame(title: &str, nav: Option<&Nav>, body: Markup) -> Markup {
                         a.brand href="/dossiers" { (nav.business) }
                         nav aria-label="Navigation" {
                             a href="/dossiers" { "Dossiers" } " " a href="/calendar" { "Calendrier" } " " a href="/settings" { "Préférences" }
-                            @if nav.staff { " " a href="/admin/mail" { "Courrier" } }
+                            @if nav.staff { " " a href="/admin/mail" { "Courrier" } " " a href="/admin/people" { "Annuaire" } }
                         }
                         form.signout method="post" action="/logout" {
                             input type="hidden" name="csrf" value=(nav.csrf);

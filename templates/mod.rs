@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod calendar;
 pub mod details;
+pub mod directory;
 pub mod dossier;
 pub mod email;
 pub mod format;

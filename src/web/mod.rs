@@ -17,6 +17,7 @@ pub mod admin;
 pub mod auth;
 pub mod calendar;
 pub mod details;
+pub mod directory;
 pub mod dossiers;
 pub mod errors;
 pub mod items;
@@ -71,6 +72,9 @@ pub fn router(app: App) -> Router {
         .route("/dossiers/{number}/documents", post(items::create_document))
         .route("/dossiers/{number}/documents/{id}/status", post(items::document_status))
         .route("/dossiers/{number}/expenses", post(items::add_expense))
+        .route("/admin/people", get(directory::show).post(directory::add))
+        .route("/admin/clients", post(directory::add_company))
+        .route("/admin/clients/{id}/may-create", post(directory::may_create))
         .route("/healthz", get(healthz))
         .route("/static/style.css", get(stylesheet))
         .route("/mute/{token}", get(mute_page).post(mute))

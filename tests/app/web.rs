@@ -1287,3 +1287,151 @@ async fn staff_forms_add_and_change_every_kind_of_item_and_others_are_refused() 
     );
     site.test.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_page_answers_each_role_as_the_table_says() {
+    let site = site().await;
+    let w = &site.world;
+    let n = w.dossier.number.to_string();
+    // (path, staff, client, intervenant, stranger); anonymous readers are always sent to /login.
+    let routes: Vec<(String, [u16; 4])> = vec![
+        ("/dossiers".into(), [200, 200, 200, 200]),
+        (format!("/dossiers/{n}"), [200, 200, 200, 404]),
+        (
+            format!("/dossiers/{n}/files/{}", w.file.id),
+            [200, 200, 200, 404],
+        ),
+        (
+            format!("/dossiers/{n}/documents/{}", w.quote.id),
+            [200, 200, 404, 404],
+        ),
+        (
+            format!("/dossiers/{n}/documents/{}", w.order.id),
+            [200, 200, 404, 404],
+        ),
+        (format!("/dossiers/{n}/activities"), [200, 200, 200, 404]),
+        (
+            format!("/dossiers/{n}/expenses/{}/receipt", w.billed.id),
+            [200, 200, 200, 404],
+        ),
+        (
+            format!("/dossiers/{n}/expenses/{}/receipt", w.unbilled.id),
+            [200, 404, 404, 404],
+        ),
+        (
+            format!("/dossiers/{n}/events/{}/ics", w.event.id),
+            [200, 200, 200, 404],
+        ),
+        ("/dossiers/new".into(), [200, 200, 404, 200]),
+        ("/calendar".into(), [200, 200, 200, 200]),
+        ("/settings".into(), [200, 200, 200, 200]),
+        ("/admin/mail".into(), [200, 404, 404, 404]),
+        ("/admin/people".into(), [200, 404, 404, 404]),
+    ];
+    let mut browsers = Vec::new();
+    for user in [&w.staff, &w.client, &w.intervenant, &w.stranger] {
+        browsers.push(signed_in(&site, &user.emails[0]).await.0);
+    }
+    let anonymous = browser();
+    let mut wrong = Vec::new();
+    for (path, expected) in &routes {
+        for (who, (browser, want)) in ["staff", "client", "intervenant", "stranger"]
+            .iter()
+            .zip(browsers.iter().zip(expected))
+        {
+            let got = browser
+                .get(format!("{}{path}", site.base))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16();
+            if got != *want {
+                wrong.push(format!("{who} GET {path}: {got}, expected {want}"));
+            }
+        }
+        let got = anonymous
+            .get(format!("{}{path}", site.base))
+            .send()
+            .await
+            .unwrap();
+        if got.status() != 303 || got.headers()["location"] != "/login" {
+            wrong.push(format!("anonymous GET {path}: {}", got.status()));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    site.test.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn staff_add_people_and_clients_and_invite_them() {
+    let site = site().await;
+    let (staff, csrf) = signed_in(&site, &site.world.staff.emails[0]).await;
+    let company = site.world.dossier.client.raw().to_string();
+    let added = staff
+        .post(format!("{}/admin/people", site.base))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("name", "Julie Martin"),
+            ("email", "julie@client.test"),
+            ("lang", "en"),
+            ("client", company.as_str()),
+            ("invite", "on"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(added.status(), 303);
+    let julie = site
+        .world
+        .services()
+        .store()
+        .user_by_email(&EmailAddress::parse("julie@client.test").unwrap())
+        .unwrap()
+        .unwrap();
+    assert_eq!(julie.lang, dossier::domain::Lang::En);
+    assert!(
+        site.world
+            .services()
+            .visible_dossiers(&julie)
+            .unwrap()
+            .iter()
+            .any(|d| d.id == site.world.dossier.id),
+        "a new member sees the company's dossiers"
+    );
+    let invitation = link_in_queue(&site, "julie@client.test");
+    assert!(invitation.starts_with("/login/link/"));
+    let twin = staff
+        .post(format!("{}/admin/people", site.base))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("name", "Twin"),
+            ("email", "JULIE@client.test"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(twin.status(), 422);
+    assert!(
+        twin.text()
+            .await
+            .unwrap()
+            .contains("already used by Julie Martin")
+    );
+    let company = staff
+        .post(format!("{}/admin/clients", site.base))
+        .form(&[("csrf", csrf.as_str()), ("name", "Boulangerie Durand")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(company.status(), 303);
+    let (client, client_csrf) = signed_in(&site, &site.world.client.emails[0]).await;
+    let forged = client
+        .post(format!("{}/admin/clients", site.base))
+        .form(&[("csrf", client_csrf.as_str()), ("name", "Pirate")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 404);
+    site.test.stop().await;
+}

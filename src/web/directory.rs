@@ -1,0 +1,189 @@
+//! Staff administration of the directory: people (staff, clients' people, intervenants),
+//! clients with their members and the *may create dossiers* flag, and invitations.
+//! Anyone else gets 404.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::errors::{blocking, page};
+use super::session::{Reader, check_post};
+use crate::app::App;
+use crate::domain::{ClientId, EmailAddress, Lang};
+use crate::error::Error;
+use crate::service::{Operator, PersonRequest};
+
+fn operator(reader: &Reader) -> crate::Result<Operator> {
+    Operator::staff(&reader.user).ok_or(Error::NotFound)
+}
+
+/// GET /admin/people.
+pub async fn show(State(app): State<App>, reader: Reader) -> Response {
+    let Ok(op) = operator(&reader) else {
+        return page(Error::NotFound);
+    };
+    let services = app.services.clone();
+    match blocking(move || services.directory(&op)).await {
+        Ok((users, clients)) => {
+            crate::templates::directory::page(&app.config, &reader, &users, &clients, None)
+                .into_response()
+        }
+        Err(err) => page(err),
+    }
+}
+
+/// The add-person form.
+#[derive(Deserialize)]
+pub struct PersonForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    lang: String,
+    #[serde(default)]
+    staff: Option<String>,
+    #[serde(default)]
+    client: String,
+    #[serde(default)]
+    invite: Option<String>,
+}
+
+/// POST /admin/people: adds a person, optionally to a client, optionally invited.
+/// A mistake re-shows the page with its sentence.
+pub async fn add(
+    State(app): State<App>,
+    reader: Reader,
+    headers: HeaderMap,
+    Form(form): Form<PersonForm>,
+) -> Response {
+    if let Err(refused) = check_post(&app, &headers, &form.csrf, &reader.session.csrf) {
+        return refused.into_response();
+    }
+    let Ok(op) = operator(&reader) else {
+        return page(Error::NotFound);
+    };
+    let (services, notifier, inviter) = (
+        app.services.clone(),
+        app.notifier.clone(),
+        reader.user.clone(),
+    );
+    let op2 = op.clone();
+    let done = blocking(move || {
+        let email = EmailAddress::parse(&form.email).map_err(|e| Error::Invalid(e.to_string()))?;
+        let request = PersonRequest {
+            name: form.name,
+            emails: vec![email.clone()],
+            lang: Lang::parse(&form.lang).unwrap_or_default(),
+            staff: form.staff.is_some(),
+            password: None,
+        };
+        let user = services.add_user(&op2, request)?;
+        if let Ok(id) = form.client.parse::<u64>() {
+            services.add_member(&op2, ClientId::from_raw(id), &email)?;
+        }
+        if form.invite.is_some() {
+            notifier.send_login_link(&user, 7 * 24 * 60, Some(&inviter))?;
+        }
+        Ok(())
+    })
+    .await;
+    match done {
+        Ok(()) => Redirect::to("/admin/people").into_response(),
+        Err(Error::Invalid(why) | Error::Conflict(why)) => {
+            let services = app.services.clone();
+            match blocking(move || services.directory(&op)).await {
+                Ok((users, clients)) => (
+                    axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                    crate::templates::directory::page(
+                        &app.config,
+                        &reader,
+                        &users,
+                        &clients,
+                        Some(&why),
+                    ),
+                )
+                    .into_response(),
+                Err(err) => page(err),
+            }
+        }
+        Err(err) => page(err),
+    }
+}
+
+/// The add-company form.
+#[derive(Deserialize)]
+pub struct CompanyForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    may_create: Option<String>,
+}
+
+/// POST /admin/clients: adds a company.
+pub async fn add_company(
+    State(app): State<App>,
+    reader: Reader,
+    headers: HeaderMap,
+    Form(form): Form<CompanyForm>,
+) -> Response {
+    if let Err(refused) = check_post(&app, &headers, &form.csrf, &reader.session.csrf) {
+        return refused.into_response();
+    }
+    let Ok(op) = operator(&reader) else {
+        return page(Error::NotFound);
+    };
+    let services = app.services.clone();
+    match blocking(move || {
+        services
+            .add_company(&op, &form.name, form.may_create.is_some())
+            .map(drop)
+    })
+    .await
+    {
+        Ok(()) => Redirect::to("/admin/people").into_response(),
+        Err(err) => page(err),
+    }
+}
+
+/// The flag form.
+#[derive(Deserialize)]
+pub struct FlagForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    allowed: Option<String>,
+}
+
+/// POST /admin/clients/{id}/may-create: the *may create dossiers* flag.
+pub async fn may_create(
+    State(app): State<App>,
+    reader: Reader,
+    headers: HeaderMap,
+    Path(id): Path<u64>,
+    Form(form): Form<FlagForm>,
+) -> Response {
+    if let Err(refused) = check_post(&app, &headers, &form.csrf, &reader.session.csrf) {
+        return refused.into_response();
+    }
+    let Ok(op) = operator(&reader) else {
+        return page(Error::NotFound);
+    };
+    let services = app.services.clone();
+    match blocking(move || {
+        services
+            .set_may_create_dossiers(&op, ClientId::from_raw(id), form.allowed.is_some())
+            .map(drop)
+    })
+    .await
+    {
+        Ok(()) => Redirect::to("/admin/people").into_response(),
+        Err(err) => page(err),
+    }
+}

@@ -76,6 +76,37 @@ fn name_of(people: &[User], id: UserId) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
+/// A document's status, in words.
+fn doc_status(status: crate::domain::DocStatus) -> &'static str {
+    use crate::domain::DocStatus::*;
+    match status {
+        Draft => "Brouillon",
+        Sent => "Envoyé",
+        Accepted => "Accepté",
+        Refused => "Refusé",
+        Open => "En cours",
+        Done => "Livrée",
+        Paid => "Payée",
+        Overdue => "En retard",
+    }
+}
+
+/// A line of history, in words.
+fn history(what: &crate::domain::HistoryKind, people: &[User]) -> String {
+    use crate::domain::HistoryKind::*;
+    match what {
+        Created => "Dossier ouvert".into(),
+        Closed => "Dossier clôturé".into(),
+        Reopened => "Dossier rouvert".into(),
+        Edited => "Titre ou description modifiés".into(),
+        Followed => "Suit le dossier".into(),
+        Assigned { user, role } => format!("{} ajouté comme {role}", name_of(people, *user)),
+        Unassigned { user } => format!("{} retiré des intervenants", name_of(people, *user)),
+        FileRenamed { from, to } => format!("Fichier {from} renommé en {to}"),
+        FileDeleted { name } => format!("Fichier {name} supprimé"),
+    }
+}
+
 /// The statuses a document of `kind` may take, as their stored names.
 fn statuses(kind: crate::domain::DocKind) -> &'static [&'static str] {
     use crate::domain::DocKind::*;
@@ -214,7 +245,7 @@ pub fn page(
                         tr {
                             td { a href={ "/dossiers/" (d.number) "/documents/" (doc.id) } { (doc.number.to_string()) } } td { (doc.title) } td { (format::date(lang, doc.date)) }
                             td.num { (format::money(lang, totals.before_tax)) " HT" } td.num { (format::money(lang, totals.total)) " TTC" }
-                            td { (format!("{:?}", doc.status)) }
+                            td { (doc_status(doc.status)) }
                             @if staff { td { form.inline method="post" action={ (base) "/documents/" (doc.id) "/status" } {
                                 input type="hidden" name="csrf" value=(csrf);
                                 select name="status" aria-label="État" { @for st in statuses(doc.kind()) { option value=(st) { (st) } } }
@@ -341,7 +372,7 @@ pub fn page(
             @if view.role == Role::Staff {
                 section aria-labelledby="history" {
                     h2 #history { "Historique" }
-                    ul { @for h in &d.history { li { (format::datetime(lang, zone, h.at)) " · " (name_of(people, h.by)) " · " (format!("{:?}", h.what)) } } }
+                    ul { @for h in &d.history { li { (format::datetime(lang, zone, h.at)) " · " (name_of(people, h.by)) " · " (history(&h.what, people)) } } }
                 }
             }
         },

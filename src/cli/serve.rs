@@ -26,7 +26,11 @@ pub fn run(config: Config, args: ServeArgs) -> Result<(), Failure> {
     runtime.block_on(serve(config, args))
 }
 
-async fn serve(config: Config, args: ServeArgs) -> Result<(), Failure> {
+async fn serve(mut config: Config, args: ServeArgs) -> Result<(), Failure> {
+    if args.demo && config.business_name == "Dossier" {
+        // The demo is a business of its own; a configured name still wins.
+        config.business_name = "Atelier Moreau".into();
+    }
     let (http_addr, smtp_addr, lmtp_addr) = (config.http, config.mail.smtp, config.mail.lmtp);
     let tls = match &config.mail.tls {
         Some((cert, key)) => Some(crate::mail::smtp::tls::acceptor(cert, key).map_err(

@@ -127,6 +127,7 @@ pub async fn post_message(
         let field = match multipart.next_field().await {
             Ok(Some(field)) => field,
             Ok(None) => break,
+            Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => return too_large(&app),
             Err(err) => return page(Error::Invalid(format!("The form could not be read: {err}"))),
         };
         match field.name().unwrap_or("") {
@@ -135,6 +136,7 @@ pub async fn post_message(
             "files" => match store_upload(&app, field).await {
                 Ok(Some(blob)) => files.push(NewFile::attached(blob)),
                 Ok(None) => {}
+                Err(Error::Invalid(why)) if why == TOO_LARGE => return too_large(&app),
                 Err(err) => return page(err),
             },
             _ => {}
@@ -162,6 +164,22 @@ pub async fn post_message(
     }
 }
 
+/// What `store_upload` says when the body limit cut the upload short.
+const TOO_LARGE: &str = "upload too large";
+
+/// 413 with a sentence naming the limit.
+fn too_large(app: &App) -> Response {
+    let limit = app.config.mail.max_message_bytes / (1024 * 1024);
+    let sentence = format!(
+        "Envoi trop volumineux : la limite est de {limit} Mo par envoi. Envoyez les fichiers en plusieurs fois. / Upload too large: the limit is {limit} MB per upload."
+    );
+    (
+        StatusCode::PAYLOAD_TOO_LARGE,
+        crate::templates::pages::message_page("Envoi trop volumineux", &sentence),
+    )
+        .into_response()
+}
+
 /// Streams one uploaded file into the blob folder; `None` for an empty file input.
 async fn store_upload(
     app: &App,
@@ -173,11 +191,13 @@ async fn store_upload(
         .unwrap_or("application/octet-stream")
         .to_string();
     let mut writer = app.store().blobs().writer()?;
-    while let Some(chunk) = field
-        .chunk()
-        .await
-        .map_err(|e| Error::Invalid(format!("The upload stopped: {e}")))?
-    {
+    while let Some(chunk) = field.chunk().await.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Error::Invalid(TOO_LARGE.into())
+        } else {
+            Error::Invalid(format!("The upload stopped: {e}"))
+        }
+    })? {
         writer.write(&chunk)?;
     }
     if writer.size() == 0 && field.file_name().is_none_or(str::is_empty) {

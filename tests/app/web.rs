@@ -19,8 +19,13 @@ struct Site {
 }
 
 async fn site() -> Site {
-    let test = TestApp::spawn().await;
-    let world = World::build_in(&test, ClientKind::Company);
+    site_for(ClientKind::Company, |_| {}).await
+}
+
+/// A site whose dossier belongs to a company or to a private client, with settings tuned.
+async fn site_for(kind: ClientKind, tune: impl FnOnce(&mut dossier::config::ConfigArgs)) -> Site {
+    let test = TestApp::spawn_with(tune, None).await;
+    let world = World::build_in(&test, kind);
     for user in [
         &world.staff,
         &world.client,
@@ -1289,8 +1294,17 @@ async fn staff_forms_add_and_change_every_kind_of_item_and_others_are_refused() 
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn every_page_answers_each_role_as_the_table_says() {
-    let site = site().await;
+async fn every_page_answers_each_role_as_the_table_says_for_a_company_client() {
+    route_table(ClientKind::Company).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_page_answers_each_role_as_the_table_says_for_a_private_client() {
+    route_table(ClientKind::Person).await;
+}
+
+async fn route_table(kind: ClientKind) {
+    let site = site_for(kind, |_| {}).await;
     let w = &site.world;
     let n = w.dossier.number.to_string();
     // (path, staff, client, intervenant, stranger); anonymous readers are always sent to /login.
@@ -1433,5 +1447,78 @@ async fn staff_add_people_and_clients_and_invite_them() {
         .await
         .unwrap();
     assert_eq!(forged.status(), 404);
+    site.test.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn behind_https_the_cookie_is_secure_and_host_prefixed() {
+    let site = site_for(ClientKind::Company, |args| {
+        args.base_url = Some("https://dossiers.atelier.test".into())
+    })
+    .await;
+    let browser = browser();
+    let form = browser
+        .get(format!("{}/login", site.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let response = browser
+        .post(format!("{}/login", site.base))
+        .form(&[
+            ("email", "helene@client.test"),
+            ("password", PASSWORD),
+            ("csrf", &csrf_in(&form)),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("__Host-dossier="))
+        .expect("a __Host- cookie");
+    assert!(
+        cookie.contains("Secure") && cookie.contains("HttpOnly") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+    site.test.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_upload_over_the_limit_gets_a_sentence_and_stores_nothing() {
+    let site = site_for(ClientKind::Company, |args| {
+        args.max_message_bytes = Some(1000)
+    })
+    .await;
+    let (client, csrf) = signed_in(&site, &site.world.client.emails[0]).await;
+    let before = site.test.messages(site.world.dossier.id).len();
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf)
+        .text("text", "Trop gros")
+        .part(
+            "files",
+            reqwest::multipart::Part::bytes(vec![7u8; 200_000]).file_name("gros.bin"),
+        );
+    let response = client
+        .post(format!(
+            "{}/dossiers/{}/messages",
+            site.base, site.world.dossier.number
+        ))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+    assert!(
+        response.text().await.unwrap().contains("trop volumineux"),
+        "a sentence says why"
+    );
+    assert_eq!(site.test.messages(site.world.dossier.id).len(), before);
     site.test.stop().await;
 }

@@ -495,7 +495,7 @@ async fn forms_close_reopen_set_references_and_open_dossiers_by_role() {
         .await
         .unwrap();
     assert!(
-        history.contains("Closed") && history.contains("Reopened"),
+        history.contains("Dossier clôturé") && history.contains("Dossier rouvert"),
         "closing and reopening are in the history"
     );
 

@@ -10,6 +10,20 @@ use crate::domain::{Dossier, Event, Lang};
 use crate::web::calendar::days;
 use crate::web::session::Reader;
 
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
 const MONTHS: [&str; 12] = [
     "janvier",
     "février",
@@ -45,30 +59,35 @@ pub fn page(
     list: bool,
 ) -> Markup {
     let nav = Nav::of(&config.business_name, reader);
+    let l = reader.user.lang;
     let previous = month.checked_sub_months(Months::new(1)).unwrap_or(month);
     let next = month.checked_add_months(Months::new(1)).unwrap_or(month);
-    let title = format!("{} {}", MONTHS[month.month0() as usize], month.year());
+    let name = match reader.user.lang {
+        Lang::Fr => MONTHS[month.month0() as usize],
+        Lang::En => MONTHS_EN[month.month0() as usize],
+    };
+    let title = format!("{name} {}", month.year());
     signed_in(
         "Calendrier",
         &nav,
         html! {
-            h1 { "Calendrier" }
-            p.views { a href="/calendar" { "Mois" } " · " a href="/calendar?view=list" { "Liste" } }
+            h1 { (l.t("Calendrier", "Calendar")) }
+            p.views { a href="/calendar" { (l.t("Mois", "Month")) } " · " a href="/calendar?view=list" { (l.t("Liste", "List")) } }
             @if list {
-                h2 { "À venir" }
+                h2 { (l.t("À venir", "Upcoming")) }
                 ul.events {
                     @for (dossier, event) in events.iter().filter(|(_, e)| days(e, config.timezone).1 >= today) {
-                        li { (format::date(Lang::Fr, days(event, config.timezone).0)) " — " (event_link(dossier, event)) }
+                        li { (format::date(l, days(event, config.timezone).0)) " — " (event_link(dossier, event)) }
                     }
                 }
             } @else {
                 nav.months aria-label="Mois" {
-                    a href={ "/calendar?month=" (previous.format("%Y-%m")) } { "← Mois précédent" }
+                    a href={ "/calendar?month=" (previous.format("%Y-%m")) } { (l.t("← Mois précédent", "← Previous month")) }
                     h2 { (title) }
-                    a href={ "/calendar?month=" (next.format("%Y-%m")) } { "Mois suivant →" }
+                    a href={ "/calendar?month=" (next.format("%Y-%m")) } { (l.t("Mois suivant →", "Next month →")) }
                 }
                 table.month {
-                    thead { tr { @for d in ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."] { th scope="col" { (d) } } } }
+                    thead { tr { @for d in (if l == Lang::Fr { ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."] } else { ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"] }) { th scope="col" { (d) } } } }
                     tbody {
                         @let start = month.checked_sub_days(Days::new(month.weekday().num_days_from_monday() as u64)).unwrap_or(month);
                         @for week in 0..6u64 {
@@ -88,12 +107,12 @@ pub fn page(
                 }
             }
             section.feed {
-                h2 { "S'abonner" }
-                p { "Ajoutez cette adresse privée à Google Agenda, Outlook ou Calendrier (Apple) :" }
+                h2 { (l.t("S'abonner", "Subscribe")) }
+                p { (l.t("Ajoutez cette adresse privée à Google Agenda, Outlook ou Calendrier (Apple) :", "Add this private address to Google Calendar, Outlook or Apple Calendar:")) }
                 p { code { (feed) } }
                 form method="post" action="/calendar/feed/reset" {
                     input type="hidden" name="csrf" value=(reader.session.csrf);
-                    button type="submit" { "Changer l'adresse (l'ancienne ne fonctionnera plus)" }
+                    button type="submit" { (l.t("Changer l'adresse (l'ancienne ne fonctionnera plus)", "Change the address (the old one will stop working)")) }
                 }
             }
         },

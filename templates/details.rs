@@ -9,11 +9,11 @@ use crate::domain::{Client, DocKind, Document, Dossier, Lang, User, UserId};
 use crate::service::ActivityReport;
 use crate::web::session::Reader;
 
-fn kind(kind: DocKind) -> &'static str {
+fn kind(l: Lang, kind: DocKind) -> &'static str {
     match kind {
-        DocKind::Quote => "Devis",
-        DocKind::Order => "Commande",
-        DocKind::Invoice => "Facture",
+        DocKind::Quote => l.t("Devis", "Quote"),
+        DocKind::Order => l.t("Commande", "Order"),
+        DocKind::Invoice => l.t("Facture", "Invoice"),
     }
 }
 
@@ -37,24 +37,25 @@ pub fn document(
     client: &Client,
     doc: &Document,
 ) -> Markup {
-    let lang = Lang::Fr;
+    let lang = reader.user.lang;
+    let l = lang;
     let totals = doc.totals();
     let nav = Nav::of(&config.business_name, reader);
     signed_in(
-        &format!("{} {}", kind(doc.kind()), doc.number),
+        &format!("{} {}", kind(l, doc.kind()), doc.number),
         &nav,
         html! {
             article.document {
                 header {
                     p { strong { (config.business_name) } }
-                    h1 { (kind(doc.kind())) " " (doc.number.to_string()) }
+                    h1 { (kind(l, doc.kind())) " " (doc.number.to_string()) }
                     p { "Dossier " a href={ "/dossiers/" (dossier.number) } { (dossier.number) } " — " (dossier.title) }
                     p { "Client : " (client.name) @if let Some(r) = &dossier.client_reference { " · Votre référence : " (r) } }
                     p { "Date : " (format::date(lang, doc.date)) }
                     h2 { (doc.title) }
                 }
                 table.lines {
-                    thead { tr { th { "Désignation" } th.num { "Quantité" } th.num { "Prix unitaire HT" } th.num { "TVA" } th.num { "Montant HT" } } }
+                    thead { tr { th { (l.t("Désignation", "Description")) } th.num { (l.t("Quantité", "Quantity")) } th.num { (l.t("Prix unitaire HT", "Unit price excl. VAT")) } th.num { (l.t("TVA", "VAT")) } th.num { (l.t("Montant HT", "Amount excl. VAT")) } } }
                     tbody {
                         @for line in &doc.lines {
                             tr {
@@ -69,11 +70,11 @@ pub fn document(
                 }
                 table.totals {
                     tbody {
-                        tr { th { "Total HT" } td.num { (format::money(lang, totals.before_tax)) } }
+                        tr { th { (l.t("Total HT", "Total excl. VAT")) } td.num { (format::money(lang, totals.before_tax)) } }
                         @for vat in &totals.vat {
                             tr { th { "TVA " (vat.rate.to_string().replace('.', ",")) " sur " (format::money(lang, vat.base)) } td.num { (format::money(lang, vat.vat)) } }
                         }
-                        tr.grand { th { "Total TTC" } td.num { (format::money(lang, totals.total)) } }
+                        tr.grand { th { (l.t("Total TTC", "Total incl. VAT")) } td.num { (format::money(lang, totals.total)) } }
                     }
                 }
             }
@@ -91,7 +92,8 @@ pub fn activities(
     people: &[User],
     period: (&str, &str),
 ) -> Markup {
-    let lang = Lang::Fr;
+    let lang = reader.user.lang;
+    let l = lang;
     let order_name = |id: Option<crate::domain::DocumentId>| match id
         .and_then(|id| documents.iter().find(|d| d.id == id))
     {
@@ -105,20 +107,20 @@ pub fn activities(
         &nav,
         html! {
             p.crumbs { a href={ "/dossiers/" (dossier.number) } { (dossier.number) " " (dossier.title) } " › Activités" }
-            h1 { "Activités" }
+            h1 { (l.t("Activités", "Activities")) }
             form.search method="get" {
-                label for="from" { "Du" } input #from type="date" name="from" value=(period.0);
-                label for="to" { "au" } input #to type="date" name="to" value=(period.1);
-                button type="submit" { "Afficher" }
+                label for="from" { (l.t("Du", "From")) } input #from type="date" name="from" value=(period.0);
+                label for="to" { (l.t("au", "to")) } input #to type="date" name="to" value=(period.1);
+                button type="submit" { (l.t("Afficher", "Show")) }
             }
-            h2 { "Par commande" }
+            h2 { (l.t("Par commande", "Per order")) }
             table { tbody { @for (order, minutes) in &report.by_order { tr { th { (order_name(*order)) } td.num { (hours(*minutes)) } } } } }
-            h2 { "Par personne" }
+            h2 { (l.t("Par personne", "Per person")) }
             table { tbody { @for (user, minutes) in &report.by_person { tr { th { (name_of(people, *user)) } td.num { (hours(*minutes)) } } } } }
             p.total { "Total : " strong { (hours(report.total)) } }
-            h2 { "Détail" }
+            h2 { (l.t("Détail", "Entries")) }
             table {
-                thead { tr { th { "Date" } th { "Personne" } th { "Commande" } th { "Description" } th.num { "Durée" } } }
+                thead { tr { th { (l.t("Date", "Date")) } th { (l.t("Personne", "Person")) } th { (l.t("Commande", "Order")) } th { (l.t("Description", "Description")) } th.num { (l.t("Durée", "Duration")) } } }
                 tbody { @for a in &report.entries {
                     tr { td { (format::date(lang, a.date)) } td { (name_of(people, a.user)) } td { (order_name(a.order)) } td { (a.description) } td.num { (hours(a.minutes)) } }
                 } }

@@ -14,10 +14,10 @@ fn nav<'a>(business: &'a str, reader: &'a Reader) -> Nav<'a> {
     Nav::of(business, reader)
 }
 
-fn status(status: Status) -> &'static str {
+fn status(l: Lang, status: Status) -> &'static str {
     match status {
-        Status::Open => "Ouvert",
-        Status::Closed => "Clôturé",
+        Status::Open => l.t("Ouvert", "Open"),
+        Status::Closed => l.t("Clôturé", "Closed"),
     }
 }
 
@@ -29,28 +29,29 @@ pub fn list(
     q: &str,
     which: &str,
 ) -> Markup {
+    let l = reader.user.lang;
     signed_in(
         "Dossiers",
         &nav(business, reader),
         html! {
-            h1 { "Dossiers" }
-            p { a href="/dossiers/new" { "Nouveau dossier" } }
+            h1 { (l.t("Dossiers", "Dossiers")) }
+            p { a href="/dossiers/new" { (l.t("Nouveau dossier", "New dossier")) } }
             form.search method="get" action="/dossiers" role="search" {
-                label for="q" { "Rechercher" }
-                input #q type="search" name="q" value=(q) placeholder="Numéro, titre, client, référence";
-                label for="status" { "État" }
+                label for="q" { (l.t("Rechercher", "Search")) }
+                input #q type="search" name="q" value=(q) placeholder=(l.t("Numéro, titre, client, référence", "Number, title, client, reference"));
+                label for="status" { (l.t("État", "Status")) }
                 select #status name="status" {
-                    option value="" selected[which.is_empty()] { "Tous" }
-                    option value="open" selected[which == "open"] { "Ouverts" }
-                    option value="closed" selected[which == "closed"] { "Clôturés" }
+                    option value="" selected[which.is_empty()] { (l.t("Tous", "All")) }
+                    option value="open" selected[which == "open"] { (l.t("Ouverts", "Open")) }
+                    option value="closed" selected[which == "closed"] { (l.t("Clôturés", "Closed")) }
                 }
-                button type="submit" { "Chercher" }
+                button type="submit" { (l.t("Chercher", "Search")) }
             }
             @if rows.is_empty() {
-                p { "Aucun dossier." }
+                p { (l.t("Aucun dossier.", "No dossier.")) }
             } @else {
                 table.dossiers {
-                    thead { tr { th { "Numéro" } th { "Titre" } th { "Client" } th { "Référence" } th { "État" } } }
+                    thead { tr { th { (l.t("Numéro", "Number")) } th { (l.t("Titre", "Title")) } th { (l.t("Client", "Client")) } th { (l.t("Référence", "Reference")) } th { (l.t("État", "Status")) } } }
                     tbody {
                         @for (dossier, client) in rows {
                             tr {
@@ -58,7 +59,7 @@ pub fn list(
                                 td { a href={ "/dossiers/" (dossier.number) } { (dossier.title) } }
                                 td { (client) }
                                 td { (dossier.client_reference.as_deref().unwrap_or("")) }
-                                td { (status(dossier.status)) }
+                                td { (status(l, dossier.status)) }
                             }
                         }
                     }
@@ -77,33 +78,43 @@ fn name_of(people: &[User], id: UserId) -> String {
 }
 
 /// A document's status, in words.
-fn doc_status(status: crate::domain::DocStatus) -> &'static str {
+fn doc_status(l: Lang, status: crate::domain::DocStatus) -> &'static str {
     use crate::domain::DocStatus::*;
     match status {
-        Draft => "Brouillon",
-        Sent => "Envoyé",
-        Accepted => "Accepté",
-        Refused => "Refusé",
-        Open => "En cours",
-        Done => "Livrée",
-        Paid => "Payée",
-        Overdue => "En retard",
+        Draft => l.t("Brouillon", "Draft"),
+        Sent => l.t("Envoyé", "Sent"),
+        Accepted => l.t("Accepté", "Accepted"),
+        Refused => l.t("Refusé", "Refused"),
+        Open => l.t("En cours", "Open"),
+        Done => l.t("Livrée", "Done"),
+        Paid => l.t("Payée", "Paid"),
+        Overdue => l.t("En retard", "Overdue"),
     }
 }
 
 /// A line of history, in words.
-fn history(what: &crate::domain::HistoryKind, people: &[User]) -> String {
+fn history(l: Lang, what: &crate::domain::HistoryKind, people: &[User]) -> String {
     use crate::domain::HistoryKind::*;
+    let fr = l == Lang::Fr;
     match what {
-        Created => "Dossier ouvert".into(),
-        Closed => "Dossier clôturé".into(),
-        Reopened => "Dossier rouvert".into(),
-        Edited => "Titre ou description modifiés".into(),
-        Followed => "Suit le dossier".into(),
-        Assigned { user, role } => format!("{} ajouté comme {role}", name_of(people, *user)),
-        Unassigned { user } => format!("{} retiré des intervenants", name_of(people, *user)),
-        FileRenamed { from, to } => format!("Fichier {from} renommé en {to}"),
-        FileDeleted { name } => format!("Fichier {name} supprimé"),
+        Created => l.t("Dossier ouvert", "Dossier opened").into(),
+        Closed => l.t("Dossier clôturé", "Dossier closed").into(),
+        Reopened => l.t("Dossier rouvert", "Dossier reopened").into(),
+        Edited => l
+            .t(
+                "Titre ou description modifiés",
+                "Title or description changed",
+            )
+            .into(),
+        Followed => l.t("Suit le dossier", "Follows the dossier").into(),
+        Assigned { user, role } if fr => format!("{} ajouté comme {role}", name_of(people, *user)),
+        Assigned { user, role } => format!("{} added as {role}", name_of(people, *user)),
+        Unassigned { user } if fr => format!("{} retiré des intervenants", name_of(people, *user)),
+        Unassigned { user } => format!("{} removed from the intervenants", name_of(people, *user)),
+        FileRenamed { from, to } if fr => format!("Fichier {from} renommé en {to}"),
+        FileRenamed { from, to } => format!("File {from} renamed {to}"),
+        FileDeleted { name } if fr => format!("Fichier {name} supprimé"),
+        FileDeleted { name } => format!("File {name} deleted"),
     }
 }
 
@@ -141,7 +152,8 @@ pub fn page(
     mail_domain: &str,
 ) -> Markup {
     let d = &view.dossier;
-    let lang = Lang::Fr;
+    let lang = reader.user.lang;
+    let l = lang;
     let zone = config.timezone;
     let open = d.status == Status::Open;
     let staff = view.role == Role::Staff && open;
@@ -153,49 +165,49 @@ pub fn page(
         &format!("{} {}", d.number, d.title),
         &nav(&config.business_name, reader),
         html! {
-            p.crumbs { a href="/dossiers" { "Dossiers" } " › " (d.number) }
+            p.crumbs { a href="/dossiers" { (l.t("Dossiers", "Dossiers")) } " › " (d.number) }
             h1 { (d.number) " " (d.title) }
             section aria-labelledby="overview" {
-                h2 #overview { "Aperçu" }
+                h2 #overview { (l.t("Aperçu", "Overview")) }
                 dl.overview {
-                    dt { "Client" } dd { (view.client.name) }
-                    dt { "État" } dd { (status(d.status)) }
-                    dt { "Adresse du dossier" } dd { code { (d.mail_address(mail_domain)) } }
-                    @if let Some(reference) = &d.client_reference { dt { "Référence client" } dd { (reference) } }
-                    @if let Some(reference) = &d.staff_reference { dt { "Référence interne" } dd { (reference) } }
-                    dt { "Suivi par" } dd { @for (i, id) in d.followers.iter().enumerate() { @if i > 0 { ", " } (name_of(people, *id)) } }
+                    dt { (l.t("Client", "Client")) } dd { (view.client.name) }
+                    dt { (l.t("État", "Status")) } dd { (status(l, d.status)) }
+                    dt { (l.t("Adresse du dossier", "Dossier address")) } dd { code { (d.mail_address(mail_domain)) } }
+                    @if let Some(reference) = &d.client_reference { dt { (l.t("Référence client", "Client reference")) } dd { (reference) } }
+                    @if let Some(reference) = &d.staff_reference { dt { (l.t("Référence interne", "Internal reference")) } dd { (reference) } }
+                    dt { (l.t("Suivi par", "Followed by")) } dd { @for (i, id) in d.followers.iter().enumerate() { @if i > 0 { ", " } (name_of(people, *id)) } }
                 }
                 @if !d.description.is_empty() { p.description { (d.description) } }
                 @if open {
                     form.inline method="post" action={ "/dossiers/" (d.number) "/reference" } {
                         input type="hidden" name="csrf" value=(reader.session.csrf);
-                        label for="reference" { "Votre référence" }
+                        label for="reference" { (l.t("Votre référence", "Your reference")) }
                         input #reference type="text" name="reference" maxlength="100" value=(own_reference(view, reader));
-                        button type="submit" { "Enregistrer" }
+                        button type="submit" { (l.t("Enregistrer", "Save")) }
                     }
                 }
                 @if view.role == Role::Staff {
                     form.inline method="post" action={ "/dossiers/" (d.number) (if open { "/close" } else { "/reopen" }) } {
                         input type="hidden" name="csrf" value=(reader.session.csrf);
-                        button type="submit" { (if open { "Clôturer le dossier" } else { "Rouvrir le dossier" }) }
+                        button type="submit" { (if open { l.t("Clôturer le dossier", "Close the dossier") } else { l.t("Rouvrir le dossier", "Reopen the dossier") }) }
                     }
                 }
             }
             section aria-labelledby="discussion" {
-                h2 #discussion { "Discussion" }
+                h2 #discussion { (l.t("Discussion", "Discussion")) }
                 @for message in &view.messages {
                     article.message id={ "message-" (message.id) } {
                         header {
                             strong { (name_of(people, message.author)) }
                             " · " time datetime=(message.at.to_rfc3339()) { (format::datetime(lang, zone, message.at)) }
-                            @if message.door == Door::Email { " · par e-mail" }
+                            @if message.door == Door::Email { (l.t(" · par e-mail", " · by e-mail")) }
                         }
                         div.text { (message.text) }
                         @if !message.elided.is_empty() {
-                            details { summary { "Afficher le texte cité" } pre { (message.elided) } }
+                            details { summary { (l.t("Afficher le texte cité", "Show the quoted text")) } pre { (message.elided) } }
                         }
                         @if message.mail.is_some() {
-                            p.original { a href={ "/dossiers/" (d.number) "/messages/" (message.id) "/original" } { "Afficher l'e-mail d'origine" } }
+                            p.original { a href={ "/dossiers/" (d.number) "/messages/" (message.id) "/original" } { (l.t("Afficher l'e-mail d'origine", "Show the original e-mail")) } }
                         }
                         @let files: Vec<_> = view.files.iter().filter(|f| message.attachments.contains(&f.id)).collect();
                         @if !files.is_empty() {
@@ -206,19 +218,19 @@ pub fn page(
                 @if open {
                     form.post method="post" action={ "/dossiers/" (d.number) "/messages" } enctype="multipart/form-data" {
                         input type="hidden" name="csrf" value=(reader.session.csrf);
-                        label for="text" { "Votre message" }
+                        label for="text" { (l.t("Votre message", "Your message")) }
                         textarea #text name="text" rows="4" {}
-                        label for="files" { "Fichiers" }
+                        label for="files" { (l.t("Fichiers", "Files")) }
                         input #files type="file" name="files" multiple;
-                        button type="submit" { "Envoyer" }
+                        button type="submit" { (l.t("Envoyer", "Send")) }
                     }
                 } @else {
-                    p.notice { "Ce dossier est clôturé : il reste consultable mais ne peut plus être modifié." }
+                    p.notice { (l.t("Ce dossier est clôturé : il reste consultable mais ne peut plus être modifié.", "This dossier is closed: it can be read but no longer changed.")) }
                 }
             }
             section aria-labelledby="files" {
-                h2 #files { "Fichiers" }
-                @if view.files.is_empty() { p { "Aucun fichier." } }
+                h2 #files { (l.t("Fichiers", "Files")) }
+                @if view.files.is_empty() { p { (l.t("Aucun fichier.", "No file.")) } }
                 ul { @for f in view.files.iter().filter(|f| !f.inline) {
                     li {
                         a href={ "/dossiers/" (d.number) "/files/" (f.id) } { (f.blob.name) } " · " (name_of(people, f.added_by)) " · " (format::datetime(lang, zone, f.added_at))
@@ -226,11 +238,11 @@ pub fn page(
                             form.inline method="post" action={ (base) "/files/" (f.id) "/rename" } {
                                 input type="hidden" name="csrf" value=(csrf);
                                 input type="text" name="name" value=(f.blob.name) aria-label="Nouveau nom";
-                                button type="submit" { "Renommer" }
+                                button type="submit" { (l.t("Renommer", "Rename")) }
                             }
                             form.inline method="post" action={ (base) "/files/" (f.id) "/delete" } {
                                 input type="hidden" name="csrf" value=(csrf);
-                                button type="submit" { "Supprimer" }
+                                button type="submit" { (l.t("Supprimer", "Delete")) }
                             }
                         }
                     }
@@ -238,32 +250,32 @@ pub fn page(
             }
             @if view.documents.is_some() {
                 section aria-labelledby="documents" {
-                    h2 #documents { "Devis, commandes et factures" }
-                    @if documents.is_empty() { p { "Aucun document." } }
+                    h2 #documents { (l.t("Devis, commandes et factures", "Quotes, orders and invoices")) }
+                    @if documents.is_empty() { p { (l.t("Aucun document.", "No document.")) } }
                     table { tbody { @for doc in documents {
                         @let totals = doc.totals();
                         tr {
                             td { a href={ "/dossiers/" (d.number) "/documents/" (doc.id) } { (doc.number.to_string()) } } td { (doc.title) } td { (format::date(lang, doc.date)) }
                             td.num { (format::money(lang, totals.before_tax)) " HT" } td.num { (format::money(lang, totals.total)) " TTC" }
-                            td { (doc_status(doc.status)) }
+                            td { (doc_status(l, doc.status)) }
                             @if staff { td { form.inline method="post" action={ (base) "/documents/" (doc.id) "/status" } {
                                 input type="hidden" name="csrf" value=(csrf);
                                 select name="status" aria-label="État" { @for st in statuses(doc.kind()) { option value=(st) { (st) } } }
-                                button type="submit" { "Changer" }
+                                button type="submit" { (l.t("Changer", "Change")) }
                             } } }
                         }
                     } } }
                     @if staff {
-                        details { summary { "Nouveau document" }
+                        details { summary { (l.t("Nouveau document", "New document")) }
                             form.stacked method="post" action={ (base) "/documents" } {
                                 input type="hidden" name="csrf" value=(csrf);
-                                label for="doc-kind" { "Type" }
-                                select #doc-kind name="kind" { option value="quote" { "Devis" } option value="order" { "Commande" } option value="invoice" { "Facture" } }
-                                label for="doc-title" { "Titre" } input #doc-title type="text" name="title" required;
-                                label for="doc-date" { "Date" } input #doc-date type="date" name="date" required;
-                                label for="doc-source" { "Issu de" }
+                                label for="doc-kind" { (l.t("Type", "Type")) }
+                                select #doc-kind name="kind" { option value="quote" { (l.t("Devis", "Quote")) } option value="order" { (l.t("Commande", "Order")) } option value="invoice" { (l.t("Facture", "Invoice")) } }
+                                label for="doc-title" { (l.t("Titre", "Title")) } input #doc-title type="text" name="title" required;
+                                label for="doc-date" { (l.t("Date", "Date")) } input #doc-date type="date" name="date" required;
+                                label for="doc-source" { (l.t("Issu de", "From")) }
                                 select #doc-source name="source" { option value="" { "—" } @for doc in documents { option value=(doc.id.raw()) { (doc.number.to_string()) } } }
-                                table { thead { tr { th { "Désignation" } th { "Quantité" } th { "Prix unitaire HT" } th { "TVA %" } } }
+                                table { thead { tr { th { (l.t("Désignation", "Description")) } th { (l.t("Quantité", "Quantity")) } th { (l.t("Prix unitaire HT", "Unit price excl. VAT")) } th { (l.t("TVA %", "VAT %")) } } }
                                     tbody { @for i in 0..4 { tr {
                                         td { input type="text" name={ "description_" (i) } aria-label="Désignation"; }
                                         td { input type="text" name={ "quantity_" (i) } value="1" aria-label="Quantité"; }
@@ -271,51 +283,51 @@ pub fn page(
                                         td { input type="text" name={ "vat_" (i) } value="20" aria-label="TVA"; }
                                     } } }
                                 }
-                                button type="submit" { "Créer" }
+                                button type="submit" { (l.t("Créer", "Create")) }
                             }
                         }
                     }
                 }
             }
             section aria-labelledby="events" {
-                h2 #events { "Événements" }
+                h2 #events { (l.t("Événements", "Events")) }
                 ul { @for e in &view.events {
                     li id={ "event-" (e.id) } {
-                        @if e.cancelled { s { (e.title) } " (annulé)" } @else { (e.title) }
-                        " · " (e.place) " · " a href={ "/dossiers/" (d.number) "/events/" (e.id) "/ics" } { "Ajouter à mon agenda" }
+                        @if e.cancelled { s { (e.title) } (l.t(" (annulé)", " (cancelled)")) } @else { (e.title) }
+                        " · " (e.place) " · " a href={ "/dossiers/" (d.number) "/events/" (e.id) "/ics" } { (l.t("Ajouter à mon agenda", "Add to my calendar")) }
                         @if staff && !e.cancelled {
                             form.inline method="post" action={ (base) "/events/" (e.id) "/cancel" } {
                                 input type="hidden" name="csrf" value=(csrf);
-                                button type="submit" { "Annuler l'événement" }
+                                button type="submit" { (l.t("Annuler l'événement", "Cancel the event")) }
                             }
                         }
                     }
                 } }
                 @if staff {
-                    details { summary { "Nouvel événement" }
+                    details { summary { (l.t("Nouvel événement", "New event")) }
                         form.stacked method="post" action={ (base) "/events" } {
                             input type="hidden" name="csrf" value=(csrf);
-                            label for="ev-title" { "Titre" } input #ev-title type="text" name="title" required;
-                            label for="ev-start" { "Début" } input #ev-start type="date" name="start" required;
+                            label for="ev-title" { (l.t("Titre", "Title")) } input #ev-title type="text" name="title" required;
+                            label for="ev-start" { (l.t("Début", "Start")) } input #ev-start type="date" name="start" required;
                             input type="time" name="start_time" aria-label="Heure de début";
-                            label for="ev-end" { "Fin" } input #ev-end type="date" name="end";
+                            label for="ev-end" { (l.t("Fin", "End")) } input #ev-end type="date" name="end";
                             input type="time" name="end_time" aria-label="Heure de fin";
-                            label for="ev-place" { "Lieu" } input #ev-place type="text" name="place";
-                            label for="ev-description" { "Détails" } textarea #ev-description name="description" rows="2" {}
-                            button type="submit" { "Ajouter" }
+                            label for="ev-place" { (l.t("Lieu", "Place")) } input #ev-place type="text" name="place";
+                            label for="ev-description" { (l.t("Détails", "Details")) } textarea #ev-description name="description" rows="2" {}
+                            button type="submit" { (l.t("Ajouter", "Add")) }
                         }
                     }
                 }
             }
             section aria-labelledby="intervenants" {
-                h2 #intervenants { "Intervenants" }
+                h2 #intervenants { (l.t("Intervenants", "Intervenants")) }
                 ul { @for i in &view.intervenants {
                     li {
                         (i.name) " — " (i.role) @if let Some(contact) = &i.contact { " · " @for e in contact { (e.as_str()) " " } }
                         @if staff {
                             form.inline method="post" action={ (base) "/intervenants/" (i.user) "/remove" } {
                                 input type="hidden" name="csrf" value=(csrf);
-                                button type="submit" { "Retirer" }
+                                button type="submit" { (l.t("Retirer", "Remove")) }
                             }
                         }
                     }
@@ -325,35 +337,35 @@ pub fn page(
                         input type="hidden" name="csrf" value=(csrf);
                         input type="email" name="email" placeholder="Adresse e-mail" aria-label="Adresse e-mail" required;
                         input type="text" name="role" placeholder="Rôle" aria-label="Rôle" required;
-                        button type="submit" { "Ajouter un intervenant" }
+                        button type="submit" { (l.t("Ajouter un intervenant", "Add an intervenant")) }
                     }
                 }
             }
             @if !view.expenses.is_empty() || staff {
                 section aria-labelledby="expenses" {
-                    h2 #expenses { "Dépenses" }
+                    h2 #expenses { (l.t("Dépenses", "Expenses")) }
                     ul { @for e in &view.expenses { li {
                         (format::date(lang, e.date)) " · " (e.description) " · " (format::money(lang, e.amount))
-                        @if e.receipt.is_some() { " · " a href={ "/dossiers/" (d.number) "/expenses/" (e.id) "/receipt" } { "Justificatif" } }
+                        @if e.receipt.is_some() { " · " a href={ "/dossiers/" (d.number) "/expenses/" (e.id) "/receipt" } { (l.t("Justificatif", "Receipt")) } }
                         @if view.role == Role::Staff { " · " (if e.billed_to_client { "refacturée" } else { "non refacturée" }) }
                     } } }
                     @if staff {
                         form.inline method="post" action={ (base) "/expenses" } {
                             input type="hidden" name="csrf" value=(csrf);
                             input type="date" name="date" aria-label="Date" required;
-                            select name="category" aria-label="Catégorie" { option value="travel" { "Déplacement" } option value="purchase" { "Achat" } option value="other" { "Autre" } }
+                            select name="category" aria-label="Catégorie" { option value="travel" { (l.t("Déplacement", "Travel")) } option value="purchase" { (l.t("Achat", "Purchase")) } option value="other" { (l.t("Autre", "Other")) } }
                             input type="text" name="description" placeholder="Description" aria-label="Description";
                             input type="text" name="amount" placeholder="Montant HT" aria-label="Montant HT" required;
                             input type="text" name="vat" placeholder="TVA" aria-label="TVA" value="0";
-                            label { input type="checkbox" name="billed"; " refacturée au client" }
-                            button type="submit" { "Ajouter la dépense" }
+                            label { input type="checkbox" name="billed"; (l.t(" refacturée au client", " billed to the client")) }
+                            button type="submit" { (l.t("Ajouter la dépense", "Add the expense")) }
                         }
                     }
                 }
             }
             section aria-labelledby="activities" {
-                h2 #activities { "Activités" }
-                p { a href={ "/dossiers/" (d.number) "/activities" } { "Détail des activités" } }
+                h2 #activities { (l.t("Activités", "Activities")) }
+                p { a href={ "/dossiers/" (d.number) "/activities" } { (l.t("Détail des activités", "Activity details")) } }
                 @if staff {
                     form.inline method="post" action={ (base) "/activities" } {
                         input type="hidden" name="csrf" value=(csrf);
@@ -361,18 +373,18 @@ pub fn page(
                         input type="text" name="hours" placeholder="Heures (1,5)" aria-label="Heures" required;
                         input type="text" name="description" placeholder="Description" aria-label="Description";
                         select name="order" aria-label="Commande" {
-                            option value="" { "Hors commande" }
+                            option value="" { (l.t("Hors commande", "No order")) }
                             @for doc in documents.iter().filter(|x| x.kind() == crate::domain::DocKind::Order) { option value=(doc.id.raw()) { (doc.number.to_string()) } }
                         }
-                        button type="submit" { "Enregistrer du temps" }
+                        button type="submit" { (l.t("Enregistrer du temps", "Record time")) }
                     }
                 }
                 ul { @for a in &view.activities { li { (format::date(lang, a.date)) " · " (name_of(people, a.user)) " · " (a.minutes / 60) " h " (a.minutes % 60) " min · " (a.description) } } }
             }
             @if view.role == Role::Staff {
                 section aria-labelledby="history" {
-                    h2 #history { "Historique" }
-                    ul { @for h in &d.history { li { (format::datetime(lang, zone, h.at)) " · " (name_of(people, h.by)) " · " (history(&h.what, people)) } } }
+                    h2 #history { (l.t("Historique", "History")) }
+                    ul { @for h in &d.history { li { (format::datetime(lang, zone, h.at)) " · " (name_of(people, h.by)) " · " (history(l, &h.what, people)) } } }
                 }
             }
         },

@@ -13,6 +13,8 @@ pub struct Nav<'a> {
     pub csrf: &'a str,
     /// Staff see the administration links.
     pub staff: bool,
+    /// The reader's language.
+    pub lang: crate::domain::Lang,
 }
 
 impl<'a> Nav<'a> {
@@ -23,6 +25,7 @@ impl<'a> Nav<'a> {
             name: &reader.user.name,
             csrf: &reader.session.csrf,
             staff: reader.user.staff,
+            lang: reader.user.lang,
         }
     }
 }
@@ -40,7 +43,7 @@ pub fn signed_in(title: &str, nav: &Nav, body: Markup) -> Markup {
 fn frame(title: &str, nav: Option<&Nav>, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
-        html lang="fr" {
+        html lang=(nav.map_or("fr", |n| n.lang.code())) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
@@ -52,13 +55,14 @@ fn frame(title: &str, nav: Option<&Nav>, body: Markup) -> Markup {
                     header.top {
                         a.brand href="/dossiers" { (nav.business) }
                         nav aria-label="Navigation" {
-                            a href="/dossiers" { "Dossiers" } " " a href="/calendar" { "Calendrier" } " " a href="/settings" { "Préférences" }
-                            @if nav.staff { " " a href="/admin/mail" { "Courrier" } " " a href="/admin/people" { "Annuaire" } }
+                            @let l = nav.lang;
+                            a href="/dossiers" { "Dossiers" } " " a href="/calendar" { (l.t("Calendrier", "Calendar")) } " " a href="/settings" { (l.t("Préférences", "Settings")) }
+                            @if nav.staff { " " a href="/admin/mail" { (l.t("Courrier", "Mail")) } " " a href="/admin/people" { (l.t("Annuaire", "Directory")) } }
                         }
                         form.signout method="post" action="/logout" {
                             input type="hidden" name="csrf" value=(nav.csrf);
                             span { (nav.name) }
-                            button type="submit" { "Se déconnecter" }
+                            button type="submit" { (nav.lang.t("Se déconnecter", "Sign out")) }
                         }
                     }
                 }

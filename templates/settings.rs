@@ -15,27 +15,28 @@ pub fn page(
     message: Option<&str>,
 ) -> Markup {
     let csrf = &reader.session.csrf;
+    let l = reader.user.lang;
     signed_in(
         "Préférences",
         &Nav::of(&config.business_name, reader),
         html! {
-            h1 { "Préférences" }
+            h1 { (l.t("Préférences", "Settings")) }
             @if let Some(message) = message { p.notice role="status" { (message) } }
             section aria-labelledby="lang" {
-                h2 #lang { "Langue" }
+                h2 #lang { (l.t("Langue", "Language")) }
                 form.inline method="post" action="/settings/language" {
                     input type="hidden" name="csrf" value=(csrf);
                     select name="lang" aria-label="Langue" {
                         option value="fr" selected[reader.user.lang == Lang::Fr] { "Français" }
                         option value="en" selected[reader.user.lang == Lang::En] { "English" }
                     }
-                    button type="submit" { "Enregistrer" }
+                    button type="submit" { (l.t("Enregistrer", "Save")) }
                 }
             }
             section aria-labelledby="notifications" {
-                h2 #notifications { "E-mails par dossier" }
+                h2 #notifications { (l.t("E-mails par dossier", "E-mails per dossier")) }
                 table {
-                    thead { tr { th { "Dossier" } th { "Messages" } th { "Fichiers" } th { "Événements" } th {} } }
+                    thead { tr { th { (l.t("Dossier", "Dossier")) } th { (l.t("Messages", "Messages")) } th { (l.t("Fichiers", "Files")) } th { (l.t("Événements", "Events")) } th {} } }
                     tbody { @for (dossier, prefs) in rows {
                         // A form cannot sit between table rows: the boxes name theirs.
                         @let form = format!("prefs-{}", dossier.id);
@@ -47,26 +48,26 @@ pub fn page(
                             td { form id=(form) method="post" action="/settings/notifications" {
                                 input type="hidden" name="csrf" value=(csrf);
                                 input type="hidden" name="dossier" value=(dossier.id.raw());
-                                button type="submit" { "Enregistrer" }
+                                button type="submit" { (l.t("Enregistrer", "Save")) }
                             } }
                         }
                     } }
                 }
             }
             section aria-labelledby="password" {
-                h2 #password { "Mot de passe" }
+                h2 #password { (l.t("Mot de passe", "Password")) }
                 form.stacked method="post" action="/settings/password" {
                     input type="hidden" name="csrf" value=(csrf);
                     @if reader.user.password_hash.is_some() {
-                        label for="current" { "Mot de passe actuel" }
+                        label for="current" { (l.t("Mot de passe actuel", "Current password")) }
                         input #current type="password" name="current" autocomplete="current-password";
                     }
-                    label for="new" { "Nouveau mot de passe (10 caractères au moins)" }
+                    label for="new" { (l.t("Nouveau mot de passe (10 caractères au moins)", "New password (at least 10 characters)")) }
                     input #new type="password" name="password" autocomplete="new-password" required minlength="10";
-                    button type="submit" { "Changer" }
+                    button type="submit" { (l.t("Changer", "Change")) }
                 }
             }
-            p { a href="/calendar" { "Abonnement au calendrier" } }
+            p { a href="/calendar" { (l.t("Abonnement au calendrier", "Calendar subscription")) } }
         },
     )
 }

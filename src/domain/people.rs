@@ -27,6 +27,14 @@ impl Lang {
         }
     }
 
+    /// The French or the English of a text, as this language asks.
+    pub fn t(self, fr: &'static str, en: &'static str) -> &'static str {
+        match self {
+            Lang::Fr => fr,
+            Lang::En => en,
+        }
+    }
+
     /// `fr` or `en`.
     pub fn code(self) -> &'static str {
         match self {

@@ -1522,3 +1522,74 @@ async fn an_upload_over_the_limit_gets_a_sentence_and_stores_nothing() {
     assert_eq!(site.test.messages(site.world.dossier.id).len(), before);
     site.test.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reader_who_chose_english_reads_english() {
+    let site = site().await;
+    site.world
+        .services()
+        .set_language(&site.world.client, dossier::domain::Lang::En)
+        .unwrap();
+    let (client, _) = signed_in(&site, &site.world.client.emails[0]).await;
+    let page = client
+        .get(format!(
+            "{}/dossiers/{}",
+            site.base, site.world.dossier.number
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("<html lang=\"en\">"),
+        "the page says its language"
+    );
+    assert!(
+        page.contains("Quotes, orders and invoices")
+            && page.contains("Sign out")
+            && !page.contains("Devis, commandes et factures")
+    );
+    let quote = client
+        .get(format!(
+            "{}/dossiers/{}/documents/{}",
+            site.base, site.world.dossier.number, site.world.quote.id
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        quote.contains("€120.00") && quote.contains("Total incl. VAT"),
+        "money as English writes it"
+    );
+    let calendar = client
+        .get(format!("{}/calendar?month=2026-03", site.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(calendar.contains("March 2026") && calendar.contains("Subscribe"));
+    let (staff, _) = signed_in(&site, &site.world.staff.emails[0]).await;
+    let french = staff
+        .get(format!(
+            "{}/dossiers/{}",
+            site.base, site.world.dossier.number
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        french.contains("<html lang=\"fr\">") && french.contains("Devis, commandes et factures"),
+        "French by default"
+    );
+    site.test.stop().await;
+}

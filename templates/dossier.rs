@@ -150,6 +150,7 @@ pub fn page(
     view: &DossierView,
     people: &[User],
     mail_domain: &str,
+    feed: Option<&str>,
 ) -> Markup {
     let d = &view.dossier;
     let lang = reader.user.lang;
@@ -291,6 +292,7 @@ pub fn page(
             }
             section aria-labelledby="events" {
                 h2 #events { (l.t("Événements", "Events")) }
+                @if let Some(feed) = feed { p.feed { (l.t("Agenda de ce dossier, à ajouter à votre calendrier : ", "This dossier's calendar, to add to yours: ")) code { (feed) } } }
                 ul { @for e in &view.events {
                     li id={ "event-" (e.id) } {
                         @if e.cancelled { s { (e.title) } (l.t(" (annulé)", " (cancelled)")) } @else { (e.title) }
@@ -350,7 +352,7 @@ pub fn page(
                         @if view.role == Role::Staff { " · " (if e.billed_to_client { "refacturée" } else { "non refacturée" }) }
                     } } }
                     @if staff {
-                        form.inline method="post" action={ (base) "/expenses" } {
+                        form.inline method="post" action={ (base) "/expenses" } enctype="multipart/form-data" {
                             input type="hidden" name="csrf" value=(csrf);
                             input type="date" name="date" aria-label="Date" required;
                             select name="category" aria-label="Catégorie" { option value="travel" { (l.t("Déplacement", "Travel")) } option value="purchase" { (l.t("Achat", "Purchase")) } option value="other" { (l.t("Autre", "Other")) } }
@@ -358,6 +360,7 @@ pub fn page(
                             input type="text" name="amount" placeholder="Montant HT" aria-label="Montant HT" required;
                             input type="text" name="vat" placeholder="TVA" aria-label="TVA" value="0";
                             label { input type="checkbox" name="billed"; (l.t(" refacturée au client", " billed to the client")) }
+                            label { (l.t("Justificatif", "Receipt")) " " input type="file" name="receipt"; }
                             button type="submit" { (l.t("Ajouter la dépense", "Add the expense")) }
                         }
                     }

@@ -93,16 +93,18 @@ pub async fn show(
         let dossier = services.find_dossier(&user, number)?;
         let view = services.dossier_view(&user, dossier.id)?;
         let people = services.store().users()?;
-        Ok((view, people))
+        let feed = services.feed_token(&user, Some(dossier.id))?;
+        Ok((view, people, feed))
     })
     .await;
     match view {
-        Ok((view, people)) => views::page(
+        Ok((view, people, feed)) => views::page(
             &app.config,
             &reader,
             &view,
             &people,
             app.config.mail_domain.as_str(),
+            Some(&format!("{}/calendar/feed/{feed}.ics", app.config.base_url)),
         )
         .into_response(),
         Err(err) => page(err),
@@ -181,7 +183,7 @@ fn too_large(app: &App) -> Response {
 }
 
 /// Streams one uploaded file into the blob folder; `None` for an empty file input.
-async fn store_upload(
+pub(super) async fn store_upload(
     app: &App,
     mut field: axum::extract::multipart::Field<'_>,
 ) -> crate::Result<Option<BlobRef>> {

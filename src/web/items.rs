@@ -288,14 +288,32 @@ pub async fn document_status(
     .await
 }
 
-/// POST /dossiers/{number}/expenses (without a receipt; receipts come by the message form).
+/// POST /dossiers/{number}/expenses: multipart, with an optional receipt file.
 pub async fn add_expense(
     State(app): State<App>,
     reader: Reader,
     headers: HeaderMap,
     Path(n): Path<String>,
-    Form(f): Form<Fields>,
+    mut multipart: axum::extract::Multipart,
 ) -> Response {
+    let mut f = Fields::new();
+    let mut receipt = None;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(part)) if part.name() == Some("receipt") => {
+                match super::dossiers::store_upload(&app, part).await {
+                    Ok(blob) => receipt = blob,
+                    Err(err) => return page(err),
+                }
+            }
+            Ok(Some(part)) => {
+                let name = part.name().unwrap_or("").to_string();
+                f.insert(name, part.text().await.unwrap_or_default());
+            }
+            Ok(None) => break,
+            Err(err) => return page(Error::Invalid(format!("The form could not be read: {err}"))),
+        }
+    }
     let draft = (|| -> crate::Result<ExpenseDraft> {
         let money =
             |name: &str| Cents::parse(field(&f, name)).map_err(|e| Error::Invalid(e.to_string()));
@@ -318,7 +336,7 @@ pub async fn add_expense(
         Err(err) => return page(err),
     };
     on_dossier(app, reader, headers, n, csrf(&f), move |s, u, d| {
-        s.add_expense(u, d, draft, None).map(drop)
+        s.add_expense(u, d, draft, receipt).map(drop)
     })
     .await
 }

@@ -650,6 +650,43 @@ async fn the_calendar_shows_what_one_may_see_and_its_private_feed_can_be_reset()
         .await
         .unwrap();
     assert_ne!(feed_at(&month), feed, "a new address");
+    let page = client
+        .get(format!(
+            "{}/dossiers/{}",
+            site.base, site.world.dossier.number
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let dossier_feed = page
+        .split("<code>")
+        .nth(2)
+        .expect("a dossier feed")
+        .split("</code>")
+        .next()
+        .unwrap()
+        .replace("http://127.0.0.1:8080", &site.base);
+    let only: icalendar::Calendar = anonymous
+        .get(&dossier_feed)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(
+        only.components
+            .iter()
+            .filter(|c| c.as_event().is_some())
+            .count(),
+        1,
+        "the dossier's own feed"
+    );
     let one = client
         .get(format!(
             "{}/dossiers/{}/events/{}/ics",
@@ -1198,19 +1235,29 @@ async fn staff_forms_add_and_change_every_kind_of_item_and_others_are_refused() 
         .await,
         303
     );
+    let expense = reqwest::multipart::Form::new()
+        .text("csrf", csrf.clone())
+        .text("date", "2026-03-06")
+        .text("category", "purchase")
+        .text("description", "Joints")
+        .text("amount", "12,50")
+        .text("vat", "2,50")
+        .text("billed", "on")
+        .part(
+            "receipt",
+            reqwest::multipart::Part::bytes(b"%PDF ticket".to_vec())
+                .file_name("ticket.pdf")
+                .mime_str("application/pdf")
+                .unwrap(),
+        );
     assert_eq!(
-        post(
-            at("expenses"),
-            vec![
-                ("date", "2026-03-06".into()),
-                ("category", "purchase".into()),
-                ("description", "Joints".into()),
-                ("amount", "12,50".into()),
-                ("vat", "2,50".into()),
-                ("billed", "on".into())
-            ]
-        )
-        .await,
+        staff
+            .post(at("expenses"))
+            .multipart(expense)
+            .send()
+            .await
+            .unwrap()
+            .status(),
         303
     );
     let bad = post(

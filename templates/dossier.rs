@@ -151,6 +151,7 @@ pub fn page(
     people: &[User],
     mail_domain: &str,
     feed: Option<&str>,
+    error: Option<&str>,
 ) -> Markup {
     let d = &view.dossier;
     let lang = reader.user.lang;
@@ -168,6 +169,7 @@ pub fn page(
         html! {
             p.crumbs { a href="/dossiers" { (l.t("Dossiers", "Dossiers")) } " › " (d.number) }
             h1 { (d.number) " " (d.title) }
+            @if let Some(error) = error { p.error role="alert" { (error) } }
             section aria-labelledby="overview" {
                 h2 #overview { (l.t("Aperçu", "Overview")) }
                 dl.overview {
@@ -263,7 +265,8 @@ pub fn page(
                                 input type="hidden" name="csrf" value=(csrf);
                                 select name="status" aria-label="État" { @for st in statuses(doc.kind()) { option value=(st) { (st) } } }
                                 button type="submit" { (l.t("Changer", "Change")) }
-                            } } }
+                            }
+                            (super::edit::document(l, &base, csrf, doc)) } }
                         }
                     } } }
                     @if staff {
@@ -298,6 +301,7 @@ pub fn page(
                         @if e.cancelled { s { (e.title) } (l.t(" (annulé)", " (cancelled)")) } @else { (e.title) }
                         " · " (e.place) " · " a href={ "/dossiers/" (d.number) "/events/" (e.id) "/ics" } { (l.t("Ajouter à mon agenda", "Add to my calendar")) }
                         @if staff && !e.cancelled {
+                            (super::edit::event(l, &base, csrf, e, zone))
                             form.inline method="post" action={ (base) "/events/" (e.id) "/cancel" } {
                                 input type="hidden" name="csrf" value=(csrf);
                                 button type="submit" { (l.t("Annuler l'événement", "Cancel the event")) }
@@ -349,7 +353,8 @@ pub fn page(
                     ul { @for e in &view.expenses { li {
                         (format::date(lang, e.date)) " · " (e.description) " · " (format::money(lang, e.amount))
                         @if e.receipt.is_some() { " · " a href={ "/dossiers/" (d.number) "/expenses/" (e.id) "/receipt" } { (l.t("Justificatif", "Receipt")) } }
-                        @if view.role == Role::Staff { " · " (if e.billed_to_client { "refacturée" } else { "non refacturée" }) }
+                        @if view.role == Role::Staff { " · " (if e.billed_to_client { l.t("refacturée", "billed") } else { l.t("non refacturée", "not billed") }) }
+                        @if staff { (super::edit::expense(l, &base, csrf, e)) }
                     } } }
                     @if staff {
                         form.inline method="post" action={ (base) "/expenses" } enctype="multipart/form-data" {
@@ -382,7 +387,11 @@ pub fn page(
                         button type="submit" { (l.t("Enregistrer du temps", "Record time")) }
                     }
                 }
-                ul { @for a in &view.activities { li { (format::date(lang, a.date)) " · " (name_of(people, a.user)) " · " (a.minutes / 60) " h " (a.minutes % 60) " min · " (a.description) } } }
+                @let orders: Vec<&crate::domain::Document> = documents.iter().filter(|x| x.kind() == crate::domain::DocKind::Order).collect();
+                ul { @for a in &view.activities { li {
+                    (format::date(lang, a.date)) " · " (name_of(people, a.user)) " · " (a.minutes / 60) " h " (a.minutes % 60) " min · " (a.description)
+                    @if staff { (super::edit::activity(l, &base, csrf, a, &orders)) }
+                } } }
             }
             @if view.role == Role::Staff {
                 section aria-labelledby="history" {

@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod details;
 pub mod directory;
 pub mod dossier;
+pub mod edit;
 pub mod email;
 pub mod format;
 pub mod forms;

@@ -53,7 +53,7 @@ pub(super) async fn on_dossier(
     let Some(number) = DossierNumber::parse(&number) else {
         return page(Error::NotFound);
     };
-    let (services, user) = (app.services.clone(), reader.user);
+    let (services, user) = (app.services.clone(), reader.user.clone());
     let done = blocking(move || {
         let dossier = services.find_dossier(&user, number)?;
         change(&services, &user, dossier.id)
@@ -61,6 +61,9 @@ pub(super) async fn on_dossier(
     .await;
     match done {
         Ok(()) => Redirect::to(&format!("/dossiers/{number}")).into_response(),
+        Err(Error::Invalid(why) | Error::Conflict(why)) => {
+            super::dossiers::render(&app, &reader, number, Some(why)).await
+        }
         Err(err) => page(err),
     }
 }

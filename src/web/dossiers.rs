@@ -84,10 +84,20 @@ pub async fn show(
     reader: Reader,
     Path(number_text): Path<String>,
 ) -> Response {
-    let number = match number(&number_text) {
-        Ok(n) => n,
-        Err(err) => return page(err),
-    };
+    match number(&number_text) {
+        Ok(number) => render(&app, &reader, number, None).await,
+        Err(err) => page(err),
+    }
+}
+
+/// The dossier page, with `error` above it when a form of the page was refused (422):
+/// the reader sees the sentence next to the forms they can correct.
+pub(super) async fn render(
+    app: &App,
+    reader: &Reader,
+    number: DossierNumber,
+    error: Option<String>,
+) -> Response {
     let (services, user) = (app.services.clone(), reader.user.clone());
     let view = blocking(move || {
         let dossier = services.find_dossier(&user, number)?;
@@ -98,15 +108,24 @@ pub async fn show(
     })
     .await;
     match view {
-        Ok((view, people, feed)) => views::page(
-            &app.config,
-            &reader,
-            &view,
-            &people,
-            app.config.mail_domain.as_str(),
-            Some(&format!("{}/calendar/feed/{feed}.ics", app.config.base_url)),
-        )
-        .into_response(),
+        Ok((view, people, feed)) => {
+            let feed = format!("{}/calendar/feed/{feed}.ics", app.config.base_url);
+            let html = views::page(
+                &app.config,
+                reader,
+                &view,
+                &people,
+                app.config.mail_domain.as_str(),
+                Some(&feed),
+                error.as_deref(),
+            );
+            let status = if error.is_some() {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                StatusCode::OK
+            };
+            (status, html).into_response()
+        }
         Err(err) => page(err),
     }
 }

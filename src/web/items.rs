@@ -1,33 +1,48 @@
-//! Staff forms for the items of a dossier: events (add, cancel), intervenants (assign,
-//! remove), files (rename, delete), time entries, quotes / orders / invoices with their
-//! lines, and expenses. Each parses the form into domain types, then calls one service
-//! through [`super::actions::on_dossier`]; the services ask the policy.
+//! Staff forms for the items of a dossier: events (add, change, cancel), intervenants
+//! (assign, remove), files (rename, delete), time entries, quotes / orders / invoices
+//! with their lines and status, and expenses with their receipt. Each parses the form into
+//! domain types, then calls one service through [`super::actions::on_dossier`]; the
+//! services ask the policy. A form that cannot be read shows the dossier again with the
+//! sentence.
 
 use std::collections::HashMap;
 
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
 
 use super::actions::on_dossier;
 use super::errors::page;
 use super::session::Reader;
 use crate::app::App;
 use crate::domain::{
-    ActivityDraft, Cents, DocKind, DocStatus, DocumentDraft, DocumentId, EmailAddress, EventDraft,
-    EventId, EventTime, ExpenseCategory, ExpenseDraft, FileId, Line, Quantity, UserId, VatRate,
+    ActivityDraft, ActivityId, BlobRef, Cents, DocKind, DocStatus, DocumentDraft, DocumentId,
+    DossierNumber, EmailAddress, EventDraft, EventId, EventTime, ExpenseCategory, ExpenseDraft,
+    ExpenseId, FileId, Line, Quantity, UserId, VatRate,
 };
-use crate::error::Error;
+use crate::error::{Error, Result};
 
 type Fields = HashMap<String, String>;
+
+/// A form that could not be read: the dossier page again with the sentence, or the
+/// error's own page.
+async fn refuse(app: &App, reader: &Reader, number: &str, err: Error) -> Response {
+    match (DossierNumber::parse(number), err) {
+        (Some(number), Error::Invalid(why)) => {
+            super::dossiers::render(app, reader, number, Some(why)).await
+        }
+        (_, err) => page(err),
+    }
+}
 
 fn field<'a>(fields: &'a Fields, name: &str) -> &'a str {
     fields.get(name).map(|s| s.trim()).unwrap_or("")
 }
 
-fn date(fields: &Fields, name: &str) -> crate::Result<NaiveDate> {
+fn date(fields: &Fields, name: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(field(fields, name), "%Y-%m-%d")
         .map_err(|_| Error::Invalid(format!("The {name} date is missing or not a date.")))
 }
@@ -36,7 +51,122 @@ fn csrf(fields: &Fields) -> String {
     field(fields, "csrf").to_string()
 }
 
-/// POST /dossiers/{number}/events: a timed event when times are given, else all-day.
+/// An event's fields: timed when both times are given (in the business's zone), else
+/// whole days.
+fn event_draft(f: &Fields, zone: Tz) -> Result<EventDraft> {
+    let first = date(f, "start")?;
+    let last = date(f, "end").unwrap_or(first);
+    let times = (
+        NaiveTime::parse_from_str(field(f, "start_time"), "%H:%M"),
+        NaiveTime::parse_from_str(field(f, "end_time"), "%H:%M"),
+    );
+    let time = match times {
+        (Ok(a), Ok(b)) => {
+            let at = |d: NaiveDate, t| {
+                zone.from_local_datetime(&d.and_time(t))
+                    .earliest()
+                    .map(|x| x.with_timezone(&Utc))
+                    .ok_or_else(|| {
+                        Error::Invalid(
+                            "That time does not exist in the business's time zone.".into(),
+                        )
+                    })
+            };
+            EventTime::Timed {
+                start: at(first, a)?,
+                end: at(last, b)?,
+            }
+        }
+        _ => EventTime::AllDay { first, last },
+    };
+    Ok(EventDraft {
+        title: field(f, "title").into(),
+        time,
+        place: field(f, "place").into(),
+        description: field(f, "description").into(),
+        attendees: Vec::new(),
+    })
+}
+
+/// Up to eight lines (`description_0`, `quantity_0`, `price_0`, `vat_0`…); empty ones skipped.
+fn lines(f: &Fields) -> Result<Vec<Line>> {
+    let mut lines = Vec::new();
+    for i in 0..8 {
+        let description = field(f, &format!("description_{i}"));
+        if description.is_empty() {
+            continue;
+        }
+        let value = |name: &str| field(f, &format!("{name}_{i}")).to_string();
+        let bad =
+            |e: crate::domain::money::BadNumber| Error::Invalid(format!("Line {}: {e}", i + 1));
+        lines.push(Line {
+            description: description.into(),
+            quantity: Quantity::parse(&value("quantity")).map_err(bad)?,
+            unit_price: Cents::parse(&value("price")).map_err(bad)?,
+            vat_rate: VatRate::parse(&value("vat")).map_err(bad)?,
+        });
+    }
+    Ok(lines)
+}
+
+/// A time entry's fields, for `user`: hours as `1,5`.
+fn activity_draft(f: &Fields, user: UserId) -> Result<ActivityDraft> {
+    let hours = Quantity::parse(field(f, "hours")).map_err(|e| Error::Invalid(e.to_string()))?;
+    let order = field(f, "order")
+        .parse::<u64>()
+        .ok()
+        .map(DocumentId::from_raw);
+    let minutes = u32::try_from(hours.0.max(0) * 60 / 1000).unwrap_or(u32::MAX);
+    Ok(ActivityDraft {
+        user,
+        date: date(f, "date")?,
+        minutes,
+        description: field(f, "description").into(),
+        order,
+    })
+}
+
+/// An expense's fields.
+fn expense_draft(f: &Fields) -> Result<ExpenseDraft> {
+    let money =
+        |name: &str| Cents::parse(field(f, name)).map_err(|e| Error::Invalid(e.to_string()));
+    let category = match field(f, "category") {
+        "travel" => ExpenseCategory::Travel,
+        "purchase" => ExpenseCategory::Purchase,
+        _ => ExpenseCategory::Other,
+    };
+    Ok(ExpenseDraft {
+        date: date(f, "date")?,
+        category,
+        description: field(f, "description").into(),
+        amount: money("amount")?,
+        vat: money("vat")?,
+        billed_to_client: f.contains_key("billed"),
+    })
+}
+
+/// Reads a multipart form: its text fields, and the file of the `receipt` field if any.
+async fn fields_and_receipt(
+    app: &App,
+    mut multipart: Multipart,
+) -> Result<(Fields, Option<BlobRef>)> {
+    let (mut f, mut receipt) = (Fields::new(), None);
+    while let Some(part) = multipart
+        .next_field()
+        .await
+        .map_err(|e| Error::Invalid(format!("The form could not be read: {e}")))?
+    {
+        if part.name() == Some("receipt") {
+            receipt = super::dossiers::store_upload(app, part).await?;
+        } else {
+            let name = part.name().unwrap_or("").to_string();
+            f.insert(name, part.text().await.unwrap_or_default());
+        }
+    }
+    Ok((f, receipt))
+}
+
+/// POST /dossiers/{number}/events.
 pub async fn add_event(
     State(app): State<App>,
     reader: Reader,
@@ -44,48 +174,34 @@ pub async fn add_event(
     Path(n): Path<String>,
     Form(f): Form<Fields>,
 ) -> Response {
-    let zone = app.config.timezone;
-    let draft = (|| -> crate::Result<EventDraft> {
-        let (first, last) = (
-            date(&f, "start")?,
-            date(&f, "end").or_else(|_| date(&f, "start"))?,
-        );
-        let time = match (
-            NaiveTime::parse_from_str(field(&f, "start_time"), "%H:%M"),
-            NaiveTime::parse_from_str(field(&f, "end_time"), "%H:%M"),
-        ) {
-            (Ok(a), Ok(b)) => {
-                let local = |d: NaiveDate, t| {
-                    zone.from_local_datetime(&d.and_time(t))
-                        .earliest()
-                        .map(|x| x.with_timezone(&Utc))
-                };
-                let (start, end) = (local(first, a), local(last, b));
-                EventTime::Timed {
-                    start: start
-                        .ok_or_else(|| Error::Invalid("That start time does not exist.".into()))?,
-                    end: end
-                        .ok_or_else(|| Error::Invalid("That end time does not exist.".into()))?,
-                }
-            }
-            _ => EventTime::AllDay { first, last },
-        };
-        Ok(EventDraft {
-            title: field(&f, "title").into(),
-            time,
-            place: field(&f, "place").into(),
-            description: field(&f, "description").into(),
-            attendees: Vec::new(),
-        })
-    })();
-    let draft = match draft {
-        Ok(d) => d,
-        Err(err) => return page(err),
-    };
-    on_dossier(app, reader, headers, n, csrf(&f), move |s, u, d| {
-        s.add_event(u, d, draft).map(drop)
-    })
-    .await
+    match event_draft(&f, app.config.timezone) {
+        Ok(draft) => {
+            on_dossier(app, reader, headers, n, csrf(&f), move |s, u, d| {
+                s.add_event(u, d, draft).map(drop)
+            })
+            .await
+        }
+        Err(err) => refuse(&app, &reader, &n, err).await,
+    }
+}
+
+/// POST /dossiers/{number}/events/{id}: a change (same UID, next SEQUENCE).
+pub async fn update_event(
+    State(app): State<App>,
+    reader: Reader,
+    headers: HeaderMap,
+    Path((n, id)): Path<(String, u64)>,
+    Form(f): Form<Fields>,
+) -> Response {
+    match event_draft(&f, app.config.timezone) {
+        Ok(draft) => {
+            on_dossier(app, reader, headers, n, csrf(&f), move |s, u, d| {
+                s.update_event(u, d, EventId::from_raw(id), draft).map(drop)
+            })
+            .await
+        }
+        Err(err) => refuse(&app, &reader, &n, err).await,
+    }
 }
 
 /// POST /dossiers/{number}/events/{id}/cancel.
@@ -169,7 +285,7 @@ pub async fn delete_file(
     .await
 }
 
-/// POST /dossiers/{number}/activities: the reader's own time, in hours (`1,5`).
+/// POST /dossiers/{number}/activities: the reader's own time.
 pub async fn record_activity(
     State(app): State<App>,
     reader: Reader,
@@ -177,33 +293,42 @@ pub async fn record_activity(
     Path(n): Path<String>,
     Form(f): Form<Fields>,
 ) -> Response {
-    let draft = (|| -> crate::Result<ActivityDraft> {
-        let hours =
-            Quantity::parse(field(&f, "hours")).map_err(|e| Error::Invalid(e.to_string()))?;
-        let order = field(&f, "order")
-            .parse::<u64>()
-            .ok()
-            .map(DocumentId::from_raw);
-        Ok(ActivityDraft {
-            user: reader.user.id,
-            date: date(&f, "date")?,
-            minutes: (hours.0.max(0) * 60 / 1000) as u32,
-            description: field(&f, "description").into(),
-            order,
-        })
-    })();
-    let draft = match draft {
-        Ok(d) => d,
-        Err(err) => return page(err),
-    };
-    on_dossier(app, reader, headers, n, csrf(&f), move |s, u, d| {
-        s.record_activity(u, d, draft).map(drop)
-    })
-    .await
+    match activity_draft(&f, reader.user.id) {
+        Ok(draft) => {
+            on_dossier(app, reader, headers, n, csrf(&f), move |s, u, d| {
+                s.record_activity(u, d, draft).map(drop)
+            })
+            .await
+        }
+        Err(err) => refuse(&app, &reader, &n, err).await,
+    }
 }
 
-/// POST /dossiers/{number}/documents: a quote, order or invoice with up to eight lines
-/// (`description_0`, `quantity_0`, `price_0`, `vat_0`…); empty lines are skipped.
+/// POST /dossiers/{number}/activities/{id}: corrects a time entry (its person stays).
+pub async fn edit_activity(
+    State(app): State<App>,
+    reader: Reader,
+    headers: HeaderMap,
+    Path((n, id)): Path<(String, u64)>,
+    Form(f): Form<Fields>,
+) -> Response {
+    let person = field(&f, "user")
+        .parse::<u64>()
+        .map(UserId::from_raw)
+        .unwrap_or(reader.user.id);
+    match activity_draft(&f, person) {
+        Ok(draft) => {
+            on_dossier(app, reader, headers, n, csrf(&f), move |s, u, d| {
+                s.edit_activity(u, d, ActivityId::from_raw(id), draft)
+                    .map(drop)
+            })
+            .await
+        }
+        Err(err) => refuse(&app, &reader, &n, err).await,
+    }
+}
+
+/// POST /dossiers/{number}/documents: a quote, order or invoice with its lines.
 pub async fn create_document(
     State(app): State<App>,
     reader: Reader,
@@ -211,7 +336,7 @@ pub async fn create_document(
     Path(n): Path<String>,
     Form(f): Form<Fields>,
 ) -> Response {
-    let parsed = (|| -> crate::Result<(DocKind, DocumentDraft, Option<DocumentId>)> {
+    let parsed = (|| -> Result<(DocKind, DocumentDraft, Option<DocumentId>)> {
         let kind = match field(&f, "kind") {
             "quote" => DocKind::Quote,
             "order" => DocKind::Order,
@@ -222,22 +347,6 @@ pub async fn create_document(
                 ));
             }
         };
-        let mut lines = Vec::new();
-        for i in 0..8 {
-            let description = field(&f, &format!("description_{i}"));
-            if description.is_empty() {
-                continue;
-            }
-            let number = |name: &str| field(&f, &format!("{name}_{i}")).to_string();
-            let bad =
-                |e: crate::domain::money::BadNumber| Error::Invalid(format!("Line {}: {e}", i + 1));
-            lines.push(Line {
-                description: description.into(),
-                quantity: Quantity::parse(&number("quantity")).map_err(bad)?,
-                unit_price: Cents::parse(&number("price")).map_err(bad)?,
-                vat_rate: VatRate::parse(&number("vat")).map_err(bad)?,
-            });
-        }
         let source = field(&f, "source")
             .parse::<u64>()
             .ok()
@@ -246,16 +355,51 @@ pub async fn create_document(
             title: field(&f, "title").into(),
             date: date(&f, "date")?,
             status: kind.initial_status(),
-            lines,
+            lines: lines(&f)?,
         };
         Ok((kind, draft, source))
     })();
-    let (kind, draft, source) = match parsed {
+    match parsed {
+        Ok((kind, draft, source)) => {
+            on_dossier(app, reader, headers, n, csrf(&f), move |s, u, d| {
+                s.create_document(u, d, kind, draft, source).map(drop)
+            })
+            .await
+        }
+        Err(err) => refuse(&app, &reader, &n, err).await,
+    }
+}
+
+/// POST /dossiers/{number}/documents/{id}: title, date and lines (the status stays).
+pub async fn edit_document(
+    State(app): State<App>,
+    reader: Reader,
+    headers: HeaderMap,
+    Path((n, id)): Path<(String, u64)>,
+    Form(f): Form<Fields>,
+) -> Response {
+    let parsed = (|| -> Result<(String, NaiveDate, Vec<Line>)> {
+        Ok((field(&f, "title").into(), date(&f, "date")?, lines(&f)?))
+    })();
+    let (title, day, lines) = match parsed {
         Ok(p) => p,
-        Err(err) => return page(err),
+        Err(err) => return refuse(&app, &reader, &n, err).await,
     };
     on_dossier(app, reader, headers, n, csrf(&f), move |s, u, d| {
-        s.create_document(u, d, kind, draft, source).map(drop)
+        let id = DocumentId::from_raw(id);
+        let status = s.document(u, d, id)?.status;
+        s.edit_document(
+            u,
+            d,
+            id,
+            DocumentDraft {
+                title,
+                date: day,
+                status,
+                lines,
+            },
+        )
+        .map(drop)
     })
     .await
 }
@@ -268,11 +412,10 @@ pub async fn document_status(
     Path((n, id)): Path<(String, u64)>,
     Form(f): Form<Fields>,
 ) -> Response {
-    let status = match serde_json::from_value::<DocStatus>(serde_json::Value::String(
-        field(&f, "status").into(),
-    )) {
-        Ok(s) => s,
-        Err(_) => return page(Error::Invalid("Unknown status.".into())),
+    let Ok(status) =
+        serde_json::from_value::<DocStatus>(serde_json::Value::String(field(&f, "status").into()))
+    else {
+        return refuse(&app, &reader, &n, Error::Invalid("Unknown status.".into())).await;
     };
     on_dossier(app, reader, headers, n, csrf(&f), move |s, u, d| {
         let doc = s.document(u, d, DocumentId::from_raw(id))?;
@@ -294,49 +437,43 @@ pub async fn add_expense(
     reader: Reader,
     headers: HeaderMap,
     Path(n): Path<String>,
-    mut multipart: axum::extract::Multipart,
+    multipart: Multipart,
 ) -> Response {
-    let mut f = Fields::new();
-    let mut receipt = None;
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(part)) if part.name() == Some("receipt") => {
-                match super::dossiers::store_upload(&app, part).await {
-                    Ok(blob) => receipt = blob,
-                    Err(err) => return page(err),
-                }
-            }
-            Ok(Some(part)) => {
-                let name = part.name().unwrap_or("").to_string();
-                f.insert(name, part.text().await.unwrap_or_default());
-            }
-            Ok(None) => break,
-            Err(err) => return page(Error::Invalid(format!("The form could not be read: {err}"))),
-        }
-    }
-    let draft = (|| -> crate::Result<ExpenseDraft> {
-        let money =
-            |name: &str| Cents::parse(field(&f, name)).map_err(|e| Error::Invalid(e.to_string()));
-        let category = match field(&f, "category") {
-            "travel" => ExpenseCategory::Travel,
-            "purchase" => ExpenseCategory::Purchase,
-            _ => ExpenseCategory::Other,
-        };
-        Ok(ExpenseDraft {
-            date: date(&f, "date")?,
-            category,
-            description: field(&f, "description").into(),
-            amount: money("amount")?,
-            vat: money("vat")?,
-            billed_to_client: f.contains_key("billed"),
-        })
-    })();
-    let draft = match draft {
-        Ok(d) => d,
-        Err(err) => return page(err),
+    let parsed = match fields_and_receipt(&app, multipart).await {
+        Ok((f, receipt)) => expense_draft(&f).map(|draft| (draft, receipt, csrf(&f))),
+        Err(err) => Err(err),
     };
-    on_dossier(app, reader, headers, n, csrf(&f), move |s, u, d| {
-        s.add_expense(u, d, draft, receipt).map(drop)
-    })
-    .await
+    match parsed {
+        Ok((draft, receipt, token)) => {
+            on_dossier(app, reader, headers, n, token, move |s, u, d| {
+                s.add_expense(u, d, draft, receipt).map(drop)
+            })
+            .await
+        }
+        Err(err) => refuse(&app, &reader, &n, err).await,
+    }
+}
+
+/// POST /dossiers/{number}/expenses/{id}: a change; a new receipt replaces the old one.
+pub async fn edit_expense(
+    State(app): State<App>,
+    reader: Reader,
+    headers: HeaderMap,
+    Path((n, id)): Path<(String, u64)>,
+    multipart: Multipart,
+) -> Response {
+    let parsed = match fields_and_receipt(&app, multipart).await {
+        Ok((f, receipt)) => expense_draft(&f).map(|draft| (draft, receipt, csrf(&f))),
+        Err(err) => Err(err),
+    };
+    match parsed {
+        Ok((draft, receipt, token)) => {
+            on_dossier(app, reader, headers, n, token, move |s, u, d| {
+                s.edit_expense(u, d, ExpenseId::from_raw(id), draft, receipt)
+                    .map(drop)
+            })
+            .await
+        }
+        Err(err) => refuse(&app, &reader, &n, err).await,
+    }
 }

@@ -1640,3 +1640,149 @@ async fn a_reader_who_chose_english_reads_english() {
     );
     site.test.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn staff_change_existing_items_and_a_mistake_shows_the_page_again_with_its_sentence() {
+    let site = site().await;
+    let (s, w) = (site.world.services(), &site.world);
+    let at = |path: String| format!("{}/dossiers/{}/{path}", site.base, w.dossier.number);
+    let (staff, csrf) = signed_in(&site, &w.staff.emails[0]).await;
+    let page = staff
+        .get(format!("{}/dossiers/{}", site.base, w.dossier.number))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&format!("/events/{}\"", w.event.id))
+            && page.contains(&format!("/documents/{}/edit", w.quote.id)),
+        "prefilled forms for staff"
+    );
+    let send = |path: String, fields: Vec<(&'static str, &'static str)>| {
+        let (staff, csrf) = (staff.clone(), csrf.clone());
+        async move {
+            let mut form = vec![("csrf", csrf.as_str().to_string())];
+            form.extend(fields.into_iter().map(|(k, v)| (k, v.to_string())));
+            staff.post(path).form(&form).send().await.unwrap()
+        }
+    };
+    let changed = send(
+        at(format!("events/{}", w.event.id)),
+        vec![
+            ("title", "Visite avancée"),
+            ("start", "2026-03-09"),
+            ("start_time", "08:00"),
+            ("end_time", "09:00"),
+            ("place", "Sur place"),
+        ],
+    )
+    .await;
+    assert_eq!(changed.status(), 303);
+    let event = s
+        .events(&w.staff, w.dossier.id)
+        .unwrap()
+        .into_iter()
+        .find(|e| e.id == w.event.id)
+        .unwrap();
+    assert_eq!(
+        (event.title.as_str(), event.sequence),
+        ("Visite avancée", 1)
+    );
+    let edited = send(
+        at(format!("documents/{}/edit", w.quote.id)),
+        vec![
+            ("title", "Travaux révisés"),
+            ("date", "2026-03-02"),
+            ("description_0", "Main d'œuvre"),
+            ("quantity_0", "3"),
+            ("price_0", "50"),
+            ("vat_0", "20"),
+        ],
+    )
+    .await;
+    assert_eq!(edited.status(), 303);
+    let quote = s.document(&w.staff, w.dossier.id, w.quote.id).unwrap();
+    assert_eq!(
+        (quote.title.as_str(), quote.totals().total),
+        ("Travaux révisés", dossier::domain::Cents(18000))
+    );
+    let who: &'static str = Box::leak(w.staff.id.raw().to_string().into_boxed_str());
+    let hours = send(
+        at(format!("activities/{}", w.activity.id)),
+        vec![
+            ("user", who),
+            ("date", "2026-03-04"),
+            ("hours", "2"),
+            ("description", "Pose"),
+        ],
+    )
+    .await;
+    assert_eq!(hours.status(), 303);
+    assert_eq!(
+        s.activities(&w.staff, w.dossier.id)
+            .unwrap()
+            .into_iter()
+            .find(|a| a.id == w.activity.id)
+            .unwrap()
+            .minutes,
+        120
+    );
+    let expense = reqwest::multipart::Form::new()
+        .text("csrf", csrf.clone())
+        .text("date", "2026-03-03")
+        .text("category", "travel")
+        .text("description", "Péage A6")
+        .text("amount", "9,60")
+        .text("vat", "1,60")
+        .text("billed", "on");
+    assert_eq!(
+        staff
+            .post(at(format!("expenses/{}", w.billed.id)))
+            .multipart(expense)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+    let billed = s.expense(&w.staff, w.dossier.id, w.billed.id).unwrap();
+    assert_eq!(
+        (billed.description.as_str(), billed.amount),
+        ("Péage A6", dossier::domain::Cents(960))
+    );
+    assert!(
+        billed.receipt.is_some(),
+        "the receipt stays when no new one is sent"
+    );
+
+    let mistake = send(
+        at(format!("documents/{}/edit", w.quote.id)),
+        vec![
+            ("title", "X"),
+            ("date", "2026-03-02"),
+            ("description_0", "Pose"),
+            ("quantity_0", "deux"),
+            ("price_0", "1"),
+            ("vat_0", "20"),
+        ],
+    )
+    .await;
+    assert_eq!(mistake.status(), 422);
+    let again = mistake.text().await.unwrap();
+    assert!(
+        again.contains("role=\"alert\"")
+            && again.contains("Line 1")
+            && again.contains("Nouvel événement"),
+        "the dossier page again, with the sentence above its forms"
+    );
+    assert_eq!(
+        s.document(&w.staff, w.dossier.id, w.quote.id)
+            .unwrap()
+            .title,
+        "Travaux révisés",
+        "nothing changed"
+    );
+    site.test.stop().await;
+}

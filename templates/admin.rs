@@ -31,6 +31,7 @@ pub fn mail(
 ) -> Markup {
     let (lang, zone) = (Lang::Fr, config.timezone);
     let csrf = &reader.session.csrf;
+    let l = reader.user.lang;
     let number = |id| {
         dossiers
             .iter()
@@ -43,46 +44,46 @@ pub fn mail(
         "Courrier",
         &nav,
         html! {
-            h1 { "Courrier" }
+            h1 { (l.t("Courrier", "Mail")) }
             @if !stopped.is_empty() {
                 section.warning aria-labelledby="stopped" {
-                    h2 #stopped { "Adresses qui ne reçoivent plus d'e-mails" }
+                    h2 #stopped { (l.t("Adresses qui ne reçoivent plus d'e-mails", "Addresses that no longer receive e-mail")) }
                     ul { @for (user, health) in stopped { li { (user.name) " <" (health.email.as_str()) "> · " (health.hard_bounces) " rejets définitifs" } } }
                 }
             }
             section aria-labelledby="held" {
-                h2 #held { "Messages retenus" }
-                @if held.is_empty() { p { "Aucun message en attente." } }
+                h2 #held { (l.t("Messages retenus", "Held messages")) }
+                @if held.is_empty() { p { (l.t("Aucun message en attente.", "No message waiting.")) } }
                 @for h in held {
                     article.held {
                         p { strong { (h.subject) } " · de " (h.from.as_deref().unwrap_or("?")) " · " (format::datetime(lang, zone, h.at)) " · dossier " (number(h.dossier)) }
                         ul { @for r in &h.reasons { li { (r) } } }
-                        p { a href={ "/admin/raw/" (h.raw_sha256) } { "E-mail d'origine" } }
+                        p { a href={ "/admin/raw/" (h.raw_sha256) } { (l.t("E-mail d'origine", "Original e-mail")) } }
                         form.inline method="post" action={ "/admin/held/" (h.id) "/approve" } {
                             input type="hidden" name="csrf" value=(csrf);
                             label { "Publier au nom de " select name="author" { @for p in people { option value=(p.id.raw()) { (p.name) } } } }
-                            button type="submit" { "Publier" }
+                            button type="submit" { (l.t("Publier", "Post")) }
                         }
                         form.inline method="post" action={ "/admin/held/" (h.id) "/discard" } {
                             input type="hidden" name="csrf" value=(csrf);
-                            button type="submit" { "Écarter" }
+                            button type="submit" { (l.t("Écarter", "Discard")) }
                         }
                     }
                 }
             }
             section aria-labelledby="log" {
-                h2 #log { "Journal de réception" }
+                h2 #log { (l.t("Journal de réception", "Processing log")) }
                 table {
-                    thead { tr { th { "Date" } th { "Destinataire" } th { "De" } th { "Objet" } th { "Résultat" } th { "Raisons" } } }
+                    thead { tr { th { (l.t("Date", "Date")) } th { (l.t("Destinataire", "Recipient")) } th { (l.t("De", "From")) } th { (l.t("Objet", "Subject")) } th { (l.t("Résultat", "Outcome")) } th { (l.t("Raisons", "Reasons")) } } }
                     tbody { @for e in log {
                         tr { td { (format::datetime(lang, zone, e.at)) } td { (e.recipient) } td { (e.from.as_deref().unwrap_or("")) } td { (e.subject) } td { (e.outcome.name()) } td { (e.reasons.join(" ; ")) } }
                     } }
                 }
             }
             section aria-labelledby="outbox" {
-                h2 #outbox { "Envois" }
+                h2 #outbox { (l.t("Envois", "Outbox")) }
                 table {
-                    thead { tr { th { "Créé" } th { "À" } th { "Objet" } th { "État" } th { "Tentatives" } th { "Erreur" } th {} } }
+                    thead { tr { th { (l.t("Créé", "Created")) } th { (l.t("À", "To")) } th { (l.t("Objet", "Subject")) } th { (l.t("État", "Status")) } th { (l.t("Tentatives", "Attempts")) } th { (l.t("Erreur", "Error")) } th {} } }
                     tbody { @for m in outbox {
                         tr {
                             td { (format::datetime(lang, zone, m.created_at)) } td { (m.recipient.as_str()) } td { (m.subject) }
@@ -90,7 +91,7 @@ pub fn mail(
                             td { @if matches!(m.state, OutState::Dead { .. }) {
                                 form method="post" action={ "/admin/outbox/" (m.id) "/retry" } {
                                     input type="hidden" name="csrf" value=(csrf);
-                                    button type="submit" { "Réessayer" }
+                                    button type="submit" { (l.t("Réessayer", "Retry")) }
                                 }
                             } }
                         }

@@ -16,6 +16,7 @@ pub fn page(
     error: Option<&str>,
 ) -> Markup {
     let csrf = &reader.session.csrf;
+    let l = reader.user.lang;
     let kind_of = |u: &User| {
         if u.staff {
             "collaborateur".to_string()
@@ -30,32 +31,32 @@ pub fn page(
         "Annuaire",
         &Nav::of(&config.business_name, reader),
         html! {
-            h1 { "Annuaire" }
+            h1 { (l.t("Annuaire", "Directory")) }
             @if let Some(error) = error { p.error role="alert" { (error) } }
             section aria-labelledby="people" {
-                h2 #people { "Personnes" }
+                h2 #people { (l.t("Personnes", "People")) }
                 table {
-                    thead { tr { th { "Nom" } th { "Adresses" } th { "Rôle" } th { "Langue" } } }
+                    thead { tr { th { (l.t("Nom", "Name")) } th { (l.t("Adresses", "Addresses")) } th { (l.t("Rôle", "Role")) } th { (l.t("Langue", "Language")) } } }
                     tbody { @for u in users {
                         tr { td { (u.name) } td { @for e in &u.emails { (e.as_str()) " " } } td { (kind_of(u)) } td { (u.lang.code()) } }
                     } }
                 }
                 form.stacked method="post" action="/admin/people" {
                     input type="hidden" name="csrf" value=(csrf);
-                    label for="p-name" { "Nom" } input #p-name type="text" name="name" required;
-                    label for="p-email" { "Adresse e-mail" } input #p-email type="email" name="email" required;
-                    label for="p-lang" { "Langue" } select #p-lang name="lang" { option value="fr" { "Français" } option value="en" { "English" } }
-                    label for="p-client" { "Membre du client" }
+                    label for="p-name" { (l.t("Nom", "Name")) } input #p-name type="text" name="name" required;
+                    label for="p-email" { (l.t("Adresse e-mail", "E-mail address")) } input #p-email type="email" name="email" required;
+                    label for="p-lang" { (l.t("Langue", "Language")) } select #p-lang name="lang" { option value="fr" { "Français" } option value="en" { "English" } }
+                    label for="p-client" { (l.t("Membre du client", "Member of the client")) }
                     select #p-client name="client" { option value="" { "— (intervenant)" } @for c in clients.iter().filter(|c| c.kind == ClientKind::Company) { option value=(c.id.raw()) { (c.name) } } }
                     label { input type="checkbox" name="staff"; " Collaborateur (voit tous les dossiers)" }
                     label { input type="checkbox" name="invite" checked; " Envoyer une invitation par e-mail" }
-                    button type="submit" { "Ajouter" }
+                    button type="submit" { (l.t("Ajouter", "Add")) }
                 }
             }
             section aria-labelledby="clients" {
-                h2 #clients { "Clients" }
+                h2 #clients { (l.t("Clients", "Clients")) }
                 table {
-                    thead { tr { th { "Client" } th { "Membres" } th { "Peut créer des dossiers" } } }
+                    thead { tr { th { (l.t("Client", "Client")) } th { (l.t("Membres", "Members")) } th { (l.t("Peut créer des dossiers", "May create dossiers")) } } }
                     tbody { @for c in clients {
                         tr {
                             td { (c.name) }
@@ -63,7 +64,7 @@ pub fn page(
                             td { form.inline method="post" action={ "/admin/clients/" (c.id) "/may-create" } {
                                 input type="hidden" name="csrf" value=(csrf);
                                 input type="checkbox" name="allowed" aria-label="Peut créer des dossiers" checked[c.may_create_dossiers];
-                                button type="submit" { "Enregistrer" }
+                                button type="submit" { (l.t("Enregistrer", "Save")) }
                             } }
                         }
                     } }
@@ -72,7 +73,7 @@ pub fn page(
                     input type="hidden" name="csrf" value=(csrf);
                     input type="text" name="name" placeholder="Nom de l'entreprise" aria-label="Nom de l'entreprise" required;
                     label { input type="checkbox" name="may_create"; " peut créer des dossiers" }
-                    button type="submit" { "Ajouter l'entreprise" }
+                    button type="submit" { (l.t("Ajouter l'entreprise", "Add the company")) }
                 }
             }
         },

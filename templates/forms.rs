@@ -14,21 +14,22 @@ pub fn new_dossier(
     error: Option<&str>,
 ) -> Markup {
     let nav = Nav::of(business, reader);
+    let l = reader.user.lang;
     signed_in(
         "Nouveau dossier",
         &nav,
         html! {
-            h1 { "Nouveau dossier" }
+            h1 { (l.t("Nouveau dossier", "New dossier")) }
             @if let Some(error) = error { p.error role="alert" { (error) } }
             form.stacked method="post" action="/dossiers" {
                 input type="hidden" name="csrf" value=(reader.session.csrf);
-                label for="client" { "Client" }
+                label for="client" { (l.t("Client", "Client")) }
                 select #client name="client" { @for c in clients { option value=(c.id.raw()) { (c.name) } } }
-                label for="title" { "Titre" }
+                label for="title" { (l.t("Titre", "Title")) }
                 input #title type="text" name="title" required maxlength="200";
-                label for="description" { "Description" }
+                label for="description" { (l.t("Description", "Description")) }
                 textarea #description name="description" rows="4" {}
-                button type="submit" { "Ouvrir le dossier" }
+                button type="submit" { (l.t("Ouvrir le dossier", "Open the dossier")) }
             }
         },
     )

@@ -2,6 +2,8 @@
 
 use maud::{Markup, html};
 
+use crate::domain::Lang;
+
 use super::layout::page;
 
 /// The page for anything that does not exist (or that the reader may not see).
@@ -52,27 +54,27 @@ pub fn unavailable() -> Markup {
     )
 }
 
-/// The sign-in form; `error` is shown above it.
-pub fn login(csrf: &str, email: &str, error: Option<&str>) -> Markup {
+/// The sign-in form, in `l`; `error` is shown above it.
+pub fn login(l: Lang, csrf: &str, email: &str, error: Option<&str>) -> Markup {
     page(
-        "Connexion",
+        l.t("Connexion", "Sign in"),
         html! {
-            h1 { "Connexion" }
+            h1 { (l.t("Connexion", "Sign in")) }
             @if let Some(error) = error { p.error role="alert" { (error) } }
             form.login method="post" action="/login" {
                 input type="hidden" name="csrf" value=(csrf);
-                label for="email" { "Adresse e-mail" }
+                label for="email" { (l.t("Adresse e-mail", "E-mail address")) }
                 input #email type="email" name="email" value=(email) autocomplete="username" required;
-                label for="password" { "Mot de passe" }
+                label for="password" { (l.t("Mot de passe", "Password")) }
                 input #password type="password" name="password" autocomplete="current-password" required;
-                button type="submit" { "Se connecter" }
+                button type="submit" { (l.t("Se connecter", "Sign in")) }
             }
-            h2 { "Sans mot de passe" }
+            h2 { (l.t("Sans mot de passe", "Without a password")) }
             form.login method="post" action="/login/link" {
                 input type="hidden" name="csrf" value=(csrf);
-                label for="link-email" { "Adresse e-mail" }
+                label for="link-email" { (l.t("Adresse e-mail", "E-mail address")) }
                 input #link-email type="email" name="email" autocomplete="username" required;
-                button type="submit" { "Recevoir un lien de connexion" }
+                button type="submit" { (l.t("Recevoir un lien de connexion", "Get a sign-in link")) }
             }
         },
     )

@@ -17,7 +17,7 @@ use tokio::sync::Semaphore;
 
 use super::session::{self, Reader, check_post};
 use crate::app::App;
-use crate::domain::{EmailAddress, Token};
+use crate::domain::{EmailAddress, Lang, Token};
 use crate::templates::pages;
 
 /// Failures allowed per address, and per client IP, within the window.
@@ -86,15 +86,33 @@ pub struct LoginForm {
     csrf: String,
 }
 
+/// The language a browser asks for: English when its first choice is English.
+pub fn requested(headers: &HeaderMap) -> Lang {
+    let first = headers
+        .get(axum::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .unwrap_or("");
+    if first.trim().to_ascii_lowercase().starts_with("en") {
+        Lang::En
+    } else {
+        Lang::Fr
+    }
+}
+
 /// GET /login: the form, with a fresh CSRF cookie.
-pub async fn form(jar: CookieJar) -> Response {
+pub async fn form(headers: HeaderMap, jar: CookieJar) -> Response {
     let token = Token::generate().to_string();
     let mut cookie = Cookie::new(LOGIN_CSRF, token.clone());
     cookie.set_http_only(true);
     cookie.set_same_site(SameSite::Strict);
     // The link request form on the same page uses it too.
     cookie.set_path("/login");
-    (jar.add(cookie), pages::login(&token, "", None)).into_response()
+    (
+        jar.add(cookie),
+        pages::login(requested(&headers), &token, "", None),
+    )
+        .into_response()
 }
 
 /// POST /login.
@@ -129,11 +147,12 @@ pub async fn submit(
         Ok(Some(user)) => user,
         Ok(None) => {
             guard.fail(&keys);
-            let again = pages::login(
-                &expected,
-                &login.email,
-                Some("Adresse ou mot de passe incorrect."),
+            let l = requested(&headers);
+            let wrong = l.t(
+                "Adresse ou mot de passe incorrect.",
+                "Wrong address or password.",
             );
+            let again = pages::login(l, &expected, &login.email, Some(wrong));
             return (StatusCode::UNAUTHORIZED, again).into_response();
         }
         Err(err) => return super::errors::page(err),

@@ -1622,6 +1622,19 @@ async fn a_reader_who_chose_english_reads_english() {
         .await
         .unwrap();
     assert!(calendar.contains("March 2026") && calendar.contains("Subscribe"));
+    let english_form = browser()
+        .get(format!("{}/login", site.base))
+        .header("Accept-Language", "en-GB,en;q=0.9,fr;q=0.5")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        english_form.contains("Sign in") && english_form.contains("Get a sign-in link"),
+        "the sign-in page follows the browser"
+    );
     let (staff, _) = signed_in(&site, &site.world.staff.emails[0]).await;
     let french = staff
         .get(format!(

@@ -60,7 +60,16 @@ pub fn page(
                     tbody { @for c in clients {
                         tr {
                             td { (c.name) }
-                            td { @for u in users.iter().filter(|u| c.has_member(u.id)) { (u.name) " " } }
+                            td {
+                                @for u in users.iter().filter(|u| c.has_member(u.id)) { (u.name) " " }
+                                @if c.kind == ClientKind::Company {
+                                    form.inline method="post" action={ "/admin/clients/" (c.id) "/members" } {
+                                        input type="hidden" name="csrf" value=(csrf);
+                                        input type="email" name="email" aria-label=(l.t("Adresse du nouveau membre", "New member's address")) required;
+                                        button type="submit" { (l.t("Ajouter un membre", "Add a member")) }
+                                    }
+                                }
+                            }
                             td { form.inline method="post" action={ "/admin/clients/" (c.id) "/may-create" } {
                                 input type="hidden" name="csrf" value=(csrf);
                                 input type="checkbox" name="allowed" aria-label="Peut créer des dossiers" checked[c.may_create_dossiers];
@@ -74,6 +83,12 @@ pub fn page(
                     input type="text" name="name" placeholder="Nom de l'entreprise" aria-label="Nom de l'entreprise" required;
                     label { input type="checkbox" name="may_create"; " peut créer des dossiers" }
                     button type="submit" { (l.t("Ajouter l'entreprise", "Add the company")) }
+                }
+                form.inline method="post" action="/admin/clients/private" {
+                    input type="hidden" name="csrf" value=(csrf);
+                    input type="email" name="email" placeholder=(l.t("Adresse de la personne", "The person's address")) aria-label=(l.t("Adresse de la personne", "The person's address")) required;
+                    label { input type="checkbox" name="may_create"; (l.t(" peut créer des dossiers", " may create dossiers")) }
+                    button type="submit" { (l.t("En faire un client particulier", "Make them a private client")) }
                 }
             }
         },

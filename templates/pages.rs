@@ -13,7 +13,8 @@ pub fn not_found() -> Markup {
         html! {
             h1 { "Page introuvable" }
             p { "Cette page n'existe pas ou ne vous est pas accessible. Vérifiez l'adresse, ou revenez à l'accueil." }
-            p { a href="/" { "Accueil" } }
+            p lang="en" { "Page not found: it does not exist or is not yours to see. Check the address, or go back home." }
+            p { a href="/" { "Accueil / Home" } }
         },
     )
 }
@@ -50,6 +51,7 @@ pub fn unavailable() -> Markup {
         html! {
             h1 { "Service momentanément indisponible" }
             p { "Réessayez dans quelques instants." }
+            p lang="en" { "Service unavailable for a moment: try again shortly." }
         },
     )
 }

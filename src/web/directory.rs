@@ -187,3 +187,88 @@ pub async fn may_create(
         Err(err) => page(err),
     }
 }
+
+/// The membership and private-client forms: an existing person's address.
+#[derive(Deserialize)]
+pub struct EmailForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    may_create: Option<String>,
+}
+
+/// Runs one directory change for a staff member, then shows the directory again; a
+/// mistake re-shows it with the sentence.
+async fn change(
+    app: App,
+    reader: Reader,
+    headers: HeaderMap,
+    csrf: String,
+    work: impl FnOnce(&crate::service::Services, &Operator) -> crate::Result<()> + Send + 'static,
+) -> Response {
+    if let Err(refused) = check_post(&app, &headers, &csrf, &reader.session.csrf) {
+        return refused.into_response();
+    }
+    let Ok(op) = operator(&reader) else {
+        return page(Error::NotFound);
+    };
+    let services = app.services.clone();
+    let again = op.clone();
+    match blocking(move || work(&services, &op)).await {
+        Ok(()) => Redirect::to("/admin/people").into_response(),
+        Err(Error::Invalid(why) | Error::Conflict(why)) => {
+            let services = app.services.clone();
+            match blocking(move || services.directory(&again)).await {
+                Ok((users, clients)) => (
+                    axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                    crate::templates::directory::page(
+                        &app.config,
+                        &reader,
+                        &users,
+                        &clients,
+                        Some(&why),
+                    ),
+                )
+                    .into_response(),
+                Err(err) => page(err),
+            }
+        }
+        Err(err) => page(err),
+    }
+}
+
+fn address(text: &str) -> crate::Result<EmailAddress> {
+    EmailAddress::parse(text).map_err(|e| Error::Invalid(e.to_string()))
+}
+
+/// POST /admin/clients/{id}/members: an existing person joins a company.
+pub async fn add_member(
+    State(app): State<App>,
+    reader: Reader,
+    headers: HeaderMap,
+    Path(id): Path<u64>,
+    Form(form): Form<EmailForm>,
+) -> Response {
+    let email = form.email;
+    change(app, reader, headers, form.csrf, move |s, op| {
+        s.add_member(op, ClientId::from_raw(id), &address(&email)?)
+            .map(drop)
+    })
+    .await
+}
+
+/// POST /admin/clients/private: an existing person becomes a private client.
+pub async fn add_private(
+    State(app): State<App>,
+    reader: Reader,
+    headers: HeaderMap,
+    Form(form): Form<EmailForm>,
+) -> Response {
+    let (email, may) = (form.email, form.may_create.is_some());
+    change(app, reader, headers, form.csrf, move |s, op| {
+        s.add_person_client(op, &address(&email)?, may).map(drop)
+    })
+    .await
+}

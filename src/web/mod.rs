@@ -79,6 +79,8 @@ pub fn router(app: App) -> Router {
         .route("/admin/people", get(directory::show).post(directory::add))
         .route("/admin/clients", post(directory::add_company))
         .route("/admin/clients/{id}/may-create", post(directory::may_create))
+        .route("/admin/clients/{id}/members", post(directory::add_member))
+        .route("/admin/clients/private", post(directory::add_private))
         .route("/healthz", get(healthz))
         .route("/static/style.css", get(stylesheet))
         .route("/mute/{token}", get(mute_page).post(mute))

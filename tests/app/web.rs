@@ -1799,3 +1799,7 @@ async fn staff_change_existing_items_and_a_mistake_shows_the_page_again_with_its
     );
     site.test.stop().await;
 }
+
+fn s_clients(site: &Site) -> Vec<dossier::domain::Client> {
+    site.world.services().store().clients().unwrap()
+}

@@ -1486,6 +1486,62 @@ async fn staff_add_people_and_clients_and_invite_them() {
         .await
         .unwrap();
     assert_eq!(company.status(), 303);
+    let durand = s_clients(&site)
+        .into_iter()
+        .find(|c| c.name == "Boulangerie Durand")
+        .unwrap();
+    let joined = staff
+        .post(format!("{}/admin/clients/{}/members", site.base, durand.id))
+        .form(&[("csrf", csrf.as_str()), ("email", "julie@client.test")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(joined.status(), 303);
+    assert!(
+        s_clients(&site)
+            .into_iter()
+            .find(|c| c.name == "Boulangerie Durand")
+            .unwrap()
+            .has_member(julie.id)
+    );
+    site.world
+        .services()
+        .add_user(
+            &Operator::command_line(),
+            dossier::service::PersonRequest {
+                name: "Paul Rousseau".into(),
+                emails: vec![EmailAddress::parse("paul@perso.test").unwrap()],
+                lang: dossier::domain::Lang::Fr,
+                staff: false,
+                password: None,
+            },
+        )
+        .unwrap();
+    let private = staff
+        .post(format!("{}/admin/clients/private", site.base))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", "paul@perso.test"),
+            ("may_create", "on"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(private.status(), 303);
+    assert!(s_clients(&site).iter().any(|c| c.name == "Paul Rousseau"
+        && c.kind == dossier::domain::ClientKind::Person
+        && c.may_create_dossiers));
+    let unknown = staff
+        .post(format!("{}/admin/clients/private", site.base))
+        .form(&[("csrf", csrf.as_str()), ("email", "ghost@nowhere.test")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        unknown.status(),
+        422,
+        "the directory again, with the sentence"
+    );
     let (client, client_csrf) = signed_in(&site, &site.world.client.emails[0]).await;
     let forged = client
         .post(format!("{}/admin/clients", site.base))

@@ -94,22 +94,24 @@ pub async fn add(
     .await;
     match done {
         Ok(()) => Redirect::to("/admin/people").into_response(),
-        Err(Error::Invalid(why) | Error::Conflict(why)) => {
-            let services = app.services.clone();
-            match blocking(move || services.directory(&op)).await {
-                Ok((users, clients)) => (
-                    axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                    crate::templates::directory::page(
-                        &app.config,
-                        &reader,
-                        &users,
-                        &clients,
-                        Some(&why),
-                    ),
-                )
-                    .into_response(),
-                Err(err) => page(err),
-            }
+        Err(Error::Invalid(why) | Error::Conflict(why)) => reshow(&app, &reader, op, why).await,
+        Err(err) => page(err),
+    }
+}
+
+/// The directory again, with the sentence of a refused form (422).
+async fn reshow(app: &App, reader: &Reader, op: Operator, why: String) -> Response {
+    let services = app.services.clone();
+    match blocking(move || services.directory(&op)).await {
+        Ok((users, clients)) => {
+            let html = crate::templates::directory::page(
+                &app.config,
+                reader,
+                &users,
+                &clients,
+                Some(&why),
+            );
+            (axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response()
         }
         Err(err) => page(err),
     }
@@ -218,23 +220,7 @@ async fn change(
     let again = op.clone();
     match blocking(move || work(&services, &op)).await {
         Ok(()) => Redirect::to("/admin/people").into_response(),
-        Err(Error::Invalid(why) | Error::Conflict(why)) => {
-            let services = app.services.clone();
-            match blocking(move || services.directory(&again)).await {
-                Ok((users, clients)) => (
-                    axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                    crate::templates::directory::page(
-                        &app.config,
-                        &reader,
-                        &users,
-                        &clients,
-                        Some(&why),
-                    ),
-                )
-                    .into_response(),
-                Err(err) => page(err),
-            }
-        }
+        Err(Error::Invalid(why) | Error::Conflict(why)) => reshow(&app, &reader, again, why).await,
         Err(err) => page(err),
     }
 }

@@ -431,6 +431,15 @@ pub async fn document_status(
     .await
 }
 
+/// An expense form: its fields, its receipt if one was sent, and its token.
+async fn expense_form(
+    app: &App,
+    multipart: Multipart,
+) -> Result<(ExpenseDraft, Option<BlobRef>, String)> {
+    let (f, receipt) = fields_and_receipt(app, multipart).await?;
+    Ok((expense_draft(&f)?, receipt, csrf(&f)))
+}
+
 /// POST /dossiers/{number}/expenses: multipart, with an optional receipt file.
 pub async fn add_expense(
     State(app): State<App>,
@@ -439,11 +448,7 @@ pub async fn add_expense(
     Path(n): Path<String>,
     multipart: Multipart,
 ) -> Response {
-    let parsed = match fields_and_receipt(&app, multipart).await {
-        Ok((f, receipt)) => expense_draft(&f).map(|draft| (draft, receipt, csrf(&f))),
-        Err(err) => Err(err),
-    };
-    match parsed {
+    match expense_form(&app, multipart).await {
         Ok((draft, receipt, token)) => {
             on_dossier(app, reader, headers, n, token, move |s, u, d| {
                 s.add_expense(u, d, draft, receipt).map(drop)
@@ -462,11 +467,7 @@ pub async fn edit_expense(
     Path((n, id)): Path<(String, u64)>,
     multipart: Multipart,
 ) -> Response {
-    let parsed = match fields_and_receipt(&app, multipart).await {
-        Ok((f, receipt)) => expense_draft(&f).map(|draft| (draft, receipt, csrf(&f))),
-        Err(err) => Err(err),
-    };
-    match parsed {
+    match expense_form(&app, multipart).await {
         Ok((draft, receipt, token)) => {
             on_dossier(app, reader, headers, n, token, move |s, u, d| {
                 s.edit_expense(u, d, ExpenseId::from_raw(id), draft, receipt)

@@ -2,10 +2,11 @@
 
 use maud::{Markup, html};
 
+use super::dossier::name_of;
 use super::format;
 use super::layout::{Nav, signed_in};
 use crate::config::Config;
-use crate::domain::{Client, DocKind, Document, Dossier, Lang, User, UserId};
+use crate::domain::{Client, DocKind, Document, Dossier, Lang, User};
 use crate::service::ActivityReport;
 use crate::web::session::Reader;
 
@@ -19,14 +20,6 @@ fn kind(l: Lang, kind: DocKind) -> &'static str {
 
 fn hours(minutes: u32) -> String {
     format!("{} h {:02}", minutes / 60, minutes % 60)
-}
-
-fn name_of(people: &[User], id: UserId) -> String {
-    people
-        .iter()
-        .find(|u| u.id == id)
-        .map(|u| u.name.clone())
-        .unwrap_or_else(|| "—".into())
 }
 
 /// A quote, order or invoice: lines, VAT per rate and totals; prints cleanly.

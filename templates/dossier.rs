@@ -69,7 +69,8 @@ pub fn list(
     )
 }
 
-fn name_of(people: &[User], id: UserId) -> String {
+/// A person's name, or a dash for someone no longer in the directory.
+pub(super) fn name_of(people: &[User], id: UserId) -> String {
     people
         .iter()
         .find(|u| u.id == id)

@@ -199,6 +199,9 @@ pub struct NewDossier {
     pub followers: Vec<UserId>,
     /// When.
     pub created_at: DateTime<Utc>,
+    /// A key that makes this creation happen once: asked again with the same key, the
+    /// store returns the dossier it made the first time (the mail pipeline, after a crash).
+    pub once: Option<String>,
 }
 
 #[cfg(test)]

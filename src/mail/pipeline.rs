@@ -213,12 +213,15 @@ impl Pipeline {
                 } else {
                     analysis.subject.clone()
                 };
+                // Once per (spool entry, recipient): a crash after the dossier is made
+                // and before the message is posted finds the same dossier again.
                 let request = NewDossierRequest {
                     client,
                     title,
                     description: String::new(),
                 };
-                let dossier = self.services.create_dossier(&author, request)?;
+                let once = Some(format!("created/{claim}"));
+                let dossier = self.services.create_dossier_once(&author, request, once)?;
                 reasons.push(format!(
                     "opened the dossier {} for {}",
                     dossier.number, author.name

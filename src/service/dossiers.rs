@@ -50,6 +50,17 @@ impl Services {
     /// may create dossiers. Staff who open one follow it; a client's new dossier is
     /// followed by every staff member, so that someone hears of it.
     pub fn create_dossier(&self, actor: &User, request: NewDossierRequest) -> Result<Dossier> {
+        self.create_dossier_once(actor, request, None)
+    }
+
+    /// Opens a dossier at most once for `once` (see [`NewDossier::once`]): asked again with
+    /// the same key, it returns the dossier made the first time.
+    pub(crate) fn create_dossier_once(
+        &self,
+        actor: &User,
+        request: NewDossierRequest,
+        once: Option<String>,
+    ) -> Result<Dossier> {
         let client = self.store.client(request.client)?.ok_or(Error::NotFound)?;
         if !policy::may_create_dossier(actor, &client) {
             // A stranger to this client must not learn that it exists.
@@ -78,6 +89,7 @@ impl Services {
             created_by: actor.id,
             followers,
             created_at: now(),
+            once,
         })
     }
 

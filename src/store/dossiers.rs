@@ -21,6 +21,15 @@ impl Store {
         let mail_key = MailKey::generate();
         let year = new.created_at.year() as u16;
         self.write(|tx| {
+            if let Some(once) = &new.once {
+                if let Some(made) = tx.get::<DossierId>(Tree::MailClaims, once.as_bytes())? {
+                    return match tx.get::<Dossier>(Tree::Dossiers, &keys::one(made.raw()))? {
+                        Some(dossier) => Ok(dossier),
+                        None => abort(Error::NotFound),
+                    };
+                }
+                tx.put(Tree::MailClaims, once.as_bytes(), &id)?;
+            }
             if !tx.contains(Tree::Clients, &keys::one(new.client.raw()))? {
                 return abort(Error::NotFound);
             }

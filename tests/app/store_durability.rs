@@ -188,3 +188,23 @@ fn a_second_process_cannot_open_a_store_in_use() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_dossier_made_with_a_once_key_is_made_once() {
+    let world = World::build(ClientKind::Company);
+    let store = world.services().store();
+    let before = store.dossier_count();
+    let new = || dossier::domain::NewDossier {
+        title: "Par e-mail".into(),
+        description: String::new(),
+        client: world.dossier.client,
+        created_by: world.client.id,
+        followers: vec![],
+        created_at: chrono::Utc::now(),
+        once: Some("created/spool-1/0".into()),
+    };
+    let first = store.create_dossier(new()).unwrap();
+    let again = store.create_dossier(new()).unwrap();
+    assert_eq!(first.id, again.id, "the same dossier comes back");
+    assert_eq!(store.dossier_count(), before + 1);
+}

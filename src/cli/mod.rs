@@ -2,6 +2,7 @@
 //! failure becomes a [`Failure`]: one line for the person and a sysexits code.
 
 mod admin;
+mod check;
 mod ingest;
 mod inspect;
 mod serve;
@@ -28,6 +29,8 @@ enum Command {
     /// Manage staff, people and clients from the command line.
     #[command(subcommand)]
     Admin(admin::AdminCommand),
+    /// Verify the store against the files on disk (stop `serve` first).
+    Check,
     /// Deliver one message read on standard input (for an MTA's pipe transport).
     Ingest(ingest::IngestArgs),
     /// Print as JSON what the mail pipeline would decide about one message.
@@ -98,6 +101,7 @@ impl Cli {
             Command::Serve(args) => serve::run(config, args),
             Command::Admin(command) => admin::run(config, command),
             Command::Ingest(args) => ingest::run(config, args),
+            Command::Check => check::run(config),
             Command::Inspect(_) => unreachable!("handled above"),
         }
     }

@@ -5,6 +5,7 @@
 //! value leaves this module. It does not check permissions: the services do.
 
 pub mod blobs;
+mod check;
 mod dossiers;
 mod feeds;
 mod flush;
@@ -28,6 +29,7 @@ use sled::transaction::TransactionError;
 use crate::domain::Id;
 use crate::error::{Error, Result};
 pub use blobs::{BlobWriter, Blobs, Stored};
+pub use check::{Problem, Report};
 pub use feeds::Feed;
 pub use items::{Change, Item};
 pub use sessions::{LoginLink, Session};

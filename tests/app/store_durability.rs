@@ -208,3 +208,41 @@ fn a_dossier_made_with_a_once_key_is_made_once() {
     assert_eq!(first.id, again.id, "the same dossier comes back");
     assert_eq!(store.dossier_count(), before + 1);
 }
+
+#[test]
+fn check_finds_a_deleted_and_a_corrupted_file_and_names_them() {
+    let mut world = World::build(ClientKind::Company);
+    let blobs = world.services().store().blobs().clone();
+    let (plan, old) = (
+        world.file.blob.sha256.clone(),
+        world.doomed_file.blob.sha256.clone(),
+    );
+    world.services().store().flush().unwrap();
+    let dir = world.dir.take().unwrap();
+    drop(world);
+    let out = crate::helpers::run_dossier(dir.path(), &["check"], "");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("ok: "));
+
+    std::fs::remove_file(blobs.path(&plan)).unwrap();
+    std::fs::write(blobs.path(&old), b"tampered").unwrap();
+    let out = crate::helpers::run_dossier(dir.path(), &["check"], "");
+    assert_eq!(out.status.code(), Some(65));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("the file «plan.pdf» of dossier") && stdout.contains("is missing"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("the file «old.pdf» of dossier") && stdout.contains("is corrupted"),
+        "{stdout}"
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("2 of"),
+        "one line says how many"
+    );
+}

@@ -22,6 +22,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod mail;
+pub mod metrics;
 pub mod password;
 pub mod policy;
 pub mod service;

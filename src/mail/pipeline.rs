@@ -74,6 +74,11 @@ impl Pipeline {
         })
     }
 
+    /// The services it writes through.
+    pub fn services(&self) -> &Services {
+        &self.services
+    }
+
     /// The spool.
     pub fn spool(&self) -> &Spool {
         &self.spool
@@ -150,6 +155,9 @@ impl Pipeline {
         self.services.store().flush()?;
         self.spool.remove(id)?;
         for entry in &entries {
+            self.services
+                .metrics()
+                .count("dossier_mail_outcomes_total", entry.outcome.name());
             tracing::info!(recipient = %entry.recipient, outcome = entry.outcome.name(), reasons = ?entry.reasons, "mail processed");
         }
         Ok(entries)

@@ -21,6 +21,7 @@ pub async fn run(
 ) {
     sweep(&pipeline).await;
     loop {
+        crate::metrics::Metrics::beat(&pipeline.services().metrics().mail_worker_beat);
         tokio::select! {
             next = queue.recv() => match next {
                 Some(id) => process(&pipeline, id).await,

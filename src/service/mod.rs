@@ -31,6 +31,7 @@ pub use intervenants::IntervenantView;
 pub struct Services {
     store: Store,
     mail_domain: String,
+    metrics: std::sync::Arc<crate::metrics::Metrics>,
 }
 
 /// A dossier the actor may act on, with their role, after the policy said yes.
@@ -49,12 +50,18 @@ impl Services {
         Services {
             store,
             mail_domain: mail_domain.into(),
+            metrics: std::sync::Arc::default(),
         }
     }
 
     /// The store, for doors that read blobs or flush.
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The counters of `/metrics`, shared by every door and worker.
+    pub fn metrics(&self) -> &crate::metrics::Metrics {
+        &self.metrics
     }
 
     /// The configured mail domain.

@@ -249,6 +249,12 @@ impl Store {
         Ok(Id::from_raw(self.inner.db.generate_id()?))
     }
 
+    /// Bytes the store takes on disk (sled's files and the blobs are counted apart: this
+    /// is sled's own estimate).
+    pub fn size_on_disk(&self) -> u64 {
+        self.inner.db.size_on_disk().unwrap_or(0)
+    }
+
     /// Whether the store answers reads (for `/healthz`).
     pub fn is_alive(&self) -> bool {
         self.get::<u32>(Tree::Meta, b"schema_version").is_ok()

@@ -81,10 +81,12 @@ pub fn router(app: App) -> Router {
         .route("/admin/clients/{id}/may-create", post(directory::may_create))
         .route("/admin/clients/{id}/members", post(directory::add_member))
         .route("/admin/clients/private", post(directory::add_private))
+        .route("/metrics", get(metrics))
         .route("/healthz", get(healthz))
         .route("/static/style.css", get(stylesheet))
         .route("/mute/{token}", get(mute_page).post(mute))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(app.clone(), track))
         .layer(DefaultBodyLimit::max(limit))
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
@@ -103,26 +105,93 @@ fn header_layer(
     SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
 }
 
-/// `200 ok` while the store answers reads, `503` otherwise.
+/// Counts every request by status class and its duration.
+async fn track(
+    State(app): State<App>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    let metrics = app.services.metrics();
+    metrics.observe(started.elapsed());
+    metrics.count(
+        "dossier_http_requests_total",
+        &format!("{}xx", response.status().as_u16() / 100),
+    );
+    response
+}
+
+/// `/healthz`: 200 while the store answers reads and both workers passed recently,
+/// 503 (saying which part is down) otherwise.
 async fn healthz(State(app): State<App>) -> Response {
+    use crate::metrics::Metrics;
+    use std::time::Duration;
     let store = app.store().clone();
-    let alive = tokio::task::spawn_blocking(move || store.is_alive())
+    let store_ok = tokio::task::spawn_blocking(move || store.is_alive())
         .await
         .unwrap_or(false);
-    if alive {
-        (
-            StatusCode::OK,
-            [(header::CONTENT_TYPE, "application/json")],
-            r#"{"store":"ok"}"#,
-        )
-            .into_response()
+    let metrics = app.services.metrics();
+    let outbox_ok = Metrics::alive(&metrics.notifier_beat, Duration::from_secs(30));
+    let mail_ok = Metrics::alive(&metrics.mail_worker_beat, Duration::from_secs(90));
+    let word = |ok: bool| if ok { "ok" } else { "down" };
+    let body = format!(
+        r#"{{"store":"{}","outbox_worker":"{}","mail_worker":"{}"}}"#,
+        word(store_ok),
+        word(outbox_ok),
+        word(mail_ok)
+    );
+    let status = if store_ok && outbox_ok && mail_ok {
+        StatusCode::OK
     } else {
-        (
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// `/metrics` in the Prometheus text format: from loopback, or for a signed-in staff member.
+async fn metrics(
+    State(app): State<App>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let allowed = peer.ip().is_loopback()
+        || session::reader_of(&app, &headers)
+            .await
+            .is_some_and(|u| u.staff);
+    if !allowed {
+        return not_found().await;
+    }
+    let store = app.store().clone();
+    let gauges =
+        tokio::task::spawn_blocking(move || -> crate::Result<(usize, usize, usize, u64)> {
+            let mails = store.out_mails(usize::MAX)?;
+            let pending = mails
+                .iter()
+                .filter(|m| m.state == crate::domain::OutState::Pending)
+                .count();
+            let dead = mails
+                .iter()
+                .filter(|m| matches!(m.state, crate::domain::OutState::Dead { .. }))
+                .count();
+            Ok((
+                pending,
+                dead,
+                store.held_mail()?.len(),
+                store.size_on_disk(),
+            ))
+        })
+        .await;
+    match gauges {
+        Ok(Ok((pending, dead, held, bytes))) => {
+            let text = app.services.metrics().render(pending, dead, held, bytes);
+            ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
+        }
+        _ => (
             StatusCode::SERVICE_UNAVAILABLE,
-            [(header::CONTENT_TYPE, "application/json")],
-            r#"{"store":"unavailable"}"#,
+            templates::pages::unavailable(),
         )
-            .into_response()
+            .into_response(),
     }
 }
 

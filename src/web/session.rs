@@ -100,6 +100,24 @@ impl IntoResponse for Refused {
     }
 }
 
+/// The signed-in person of a request, if any (for pages that are not only for readers).
+pub async fn reader_of(app: &App, headers: &HeaderMap) -> Option<User> {
+    let id = CookieJar::from_headers(headers)
+        .get(cookie_name(app))?
+        .value()
+        .to_string();
+    let store = app.store().clone();
+    tokio::task::spawn_blocking(move || -> crate::Result<Option<User>> {
+        let Some(session) = store.session(&id)? else {
+            return Ok(None);
+        };
+        store.user(session.user)
+    })
+    .await
+    .ok()?
+    .ok()?
+}
+
 /// Refuses a form post whose Origin (or Referer) is another site, or whose CSRF token is
 /// not the expected one.
 pub fn check_post(

@@ -1859,3 +1859,56 @@ async fn staff_change_existing_items_and_a_mistake_shows_the_page_again_with_its
 fn s_clients(site: &Site) -> Vec<dossier::domain::Client> {
     site.world.services().store().clients().unwrap()
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn healthz_and_metrics_say_how_the_server_is() {
+    let site = site().await;
+    let health = browser()
+        .get(format!("{}/healthz", site.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        health,
+        r#"{"store":"ok","outbox_worker":"ok","mail_worker":"ok"}"#
+    );
+    let to = site.world.dossier.mail_address("dossier.test");
+    let mut smtp = crate::mail_support::Smtp::connect(site.test.smtp).await;
+    let raw = crate::mail_support::reply_text(
+        "helene@client.test",
+        &to,
+        "metrics-1@client.test",
+        "Compté.",
+    );
+    let (rcpts, done) = smtp
+        .deliver("helene@client.test", &[&to, "nobody@dossier.test"], &raw)
+        .await;
+    assert!(rcpts[1].starts_with("550") && done.starts_with("250"));
+    site.test.processed().await;
+    let text = browser()
+        .get(format!("{}/metrics", site.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for line in [
+        "dossier_mail_accepted_total 1",
+        "dossier_mail_refused_total{kind=\"unknown-address\"} 1",
+        "dossier_mail_outcomes_total{kind=\"posted\"} 1",
+        "dossier_mail_held 0",
+        "# TYPE dossier_http_request_duration_seconds histogram",
+    ] {
+        assert!(text.contains(line), "«{line}» in:\n{text}");
+    }
+    assert!(
+        text.contains("dossier_http_requests_total{status=\"2xx\"}"),
+        "{text}"
+    );
+    assert!(text.contains("dossier_notifications_pending "), "{text}");
+    site.test.stop().await;
+}

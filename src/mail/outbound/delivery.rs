@@ -19,6 +19,14 @@ impl Notifier {
             .map_err(|e| Error::Storage(format!("queue task: {e}")))??;
         for mail in &due {
             let after = self.attempt(mail, now).await?;
+            let outcome = match after.state {
+                OutState::Sent { .. } => "sent",
+                OutState::Dead { .. } => "dead",
+                OutState::Pending => "retry",
+            };
+            self.services
+                .metrics()
+                .count("dossier_notifications_total", outcome);
             let store = self.services.store().clone();
             let before = mail.clone();
             tokio::task::spawn_blocking(move || {

@@ -67,6 +67,7 @@ pub async fn run(
     mut shutdown: tokio::sync::watch::Receiver<bool>,
 ) {
     loop {
+        crate::metrics::Metrics::beat(&notifier.services.metrics().notifier_beat);
         let n = notifier.clone();
         let prepared = tokio::task::spawn_blocking(move || n.prepare(chrono::Utc::now())).await;
         if let Ok(Err(err)) = prepared {

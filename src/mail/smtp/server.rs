@@ -65,6 +65,11 @@ impl SmtpShared {
         let id = tokio::task::spawn_blocking(move || pipeline.spool().accept(&envelope, &raw))
             .await
             .map_err(|e| Error::Storage(format!("spool task: {e}")))??;
+        self.pipeline
+            .services()
+            .metrics()
+            .mail_accepted
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         // The worker also sweeps the spool, so a lost announcement only delays processing.
         let _ = self.queue.send(id.clone());
         Ok(id)

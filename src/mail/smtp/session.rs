@@ -113,6 +113,14 @@ struct Session<S> {
 }
 
 impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
+    fn refused(&self, why: &str) {
+        self.shared
+            .pipeline
+            .services()
+            .metrics()
+            .count("dossier_mail_refused_total", why);
+    }
+
     async fn reply(&mut self, text: &str) -> std::io::Result<()> {
         self.stream.write_all(text.as_bytes()).await?;
         self.stream.write_all(b"\r\n").await?;
@@ -264,6 +272,7 @@ impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
                     .parse::<u64>()
                     .is_ok_and(|s| s > self.shared.settings.max_message_bytes)
             {
+                self.refused("too-large");
                 return self
                     .reply("552 5.3.4 The message is larger than the size we accept")
                     .await;
@@ -297,8 +306,14 @@ impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
                 }
                 self.reply("250 2.1.5 Ok").await
             }
-            Ok(Ok(Verdict::Unknown)) => self.reply("550 5.1.1 No such address here").await,
-            Ok(Ok(Verdict::Closed(sentence))) => self.reply(&format!("550 5.7.1 {sentence}")).await,
+            Ok(Ok(Verdict::Unknown)) => {
+                self.refused("unknown-address");
+                self.reply("550 5.1.1 No such address here").await
+            }
+            Ok(Ok(Verdict::Closed(sentence))) => {
+                self.refused("closed-dossier");
+                self.reply(&format!("550 5.7.1 {sentence}")).await
+            }
             Ok(Err(err)) => {
                 tracing::warn!(peer = %self.peer, error = %err, "judging a recipient failed");
                 self.reply("451 4.3.0 Temporary failure, try again later")
@@ -353,6 +368,7 @@ impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
             }
         }
         if too_big {
+            self.refused("too-large");
             return self
                 .reply("552 5.3.4 The message is larger than the size we accept")
                 .await;

@@ -2,6 +2,7 @@
 //! failure becomes a [`Failure`]: one line for the person and a sysexits code.
 
 mod admin;
+mod backup;
 mod check;
 mod ingest;
 mod inspect;
@@ -31,6 +32,10 @@ enum Command {
     Admin(admin::AdminCommand),
     /// Verify the store against the files on disk (stop `serve` first).
     Check,
+    /// Write a consistent archive of the data folder, even while `serve` runs.
+    Backup(backup::BackupArgs),
+    /// Rebuild a data folder (given with --data, new) from an archive.
+    Restore(backup::RestoreArgs),
     /// Deliver one message read on standard input (for an MTA's pipe transport).
     Ingest(ingest::IngestArgs),
     /// Print as JSON what the mail pipeline would decide about one message.
@@ -51,6 +56,8 @@ pub mod exit {
     pub const UNAVAILABLE: u8 = 69;
     /// Internal error (EX_SOFTWARE).
     pub const SOFTWARE: u8 = 70;
+    /// An output file cannot be created (EX_CANTCREAT).
+    pub const CANT_CREATE: u8 = 73;
     /// Temporary failure: try again later (EX_TEMPFAIL).
     pub const TEMPFAIL: u8 = 75;
     /// Bad configuration (EX_CONFIG).
@@ -102,6 +109,8 @@ impl Cli {
             Command::Admin(command) => admin::run(config, command),
             Command::Ingest(args) => ingest::run(config, args),
             Command::Check => check::run(config),
+            Command::Backup(args) => backup::backup(config, args),
+            Command::Restore(args) => backup::restore(config, args),
             Command::Inspect(_) => unreachable!("handled above"),
         }
     }

@@ -147,7 +147,6 @@ impl Store {
 
     /// Removes a held message (approved or discarded).
     pub fn remove_held(&self, id: HeldId) -> Result<()> {
-        self.tree(Tree::Held).remove(keys::one(id.raw()))?;
-        Ok(())
+        self.write(|tx| tx.remove(Tree::Held, &keys::one(id.raw())))
     }
 }

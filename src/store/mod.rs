@@ -4,6 +4,7 @@
 //! that every acknowledgement calls. It speaks the domain: no byte key, tree or serde
 //! value leaves this module. It does not check permissions: the services do.
 
+mod backup;
 pub mod blobs;
 mod check;
 mod dossiers;
@@ -106,7 +107,7 @@ pub enum Tree {
 
 impl Tree {
     /// Every tree, in discriminant order.
-    const ALL: [Tree; 32] = [
+    pub(crate) const ALL: [Tree; 32] = [
         Tree::Meta,
         Tree::Users,
         Tree::UserEmails,
@@ -141,7 +142,7 @@ impl Tree {
         Tree::LoginLinks,
     ];
 
-    fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Tree::Meta => "meta",
             Tree::Users => "users",
@@ -180,6 +181,9 @@ impl Tree {
 }
 
 struct Inner {
+    /// Writes share it; a backup takes it alone while it copies the trees, so the copy
+    /// is one consistent moment of the store.
+    gate: std::sync::RwLock<()>,
     db: sled::Db,
     trees: Vec<sled::Tree>,
     blobs: Blobs,
@@ -211,6 +215,7 @@ impl Store {
         blobs.clean_tmp()?;
         let store = Store {
             inner: Arc::new(Inner {
+                gate: std::sync::RwLock::new(()),
                 commit: flush::GroupCommit::new(sled_dir.join("db")),
                 db,
                 trees,
@@ -262,6 +267,7 @@ impl Store {
 
     /// Runs `f` as one transaction over every tree; retried by sled on conflict.
     fn write<R>(&self, f: impl Fn(&Tx) -> TxResult<R>) -> Result<R> {
+        let _shared = self.inner.gate.read().unwrap_or_else(|p| p.into_inner());
         let result = self.inner.trees[..].transaction(|trees| f(&Tx { trees }));
         match result {
             Ok(value) => Ok(value),

@@ -12,7 +12,6 @@ impl Store {
 
     /// Removes an intent once the notifications it causes are queued.
     pub fn remove_intent(&self, id: IntentId) -> Result<()> {
-        self.tree(Tree::Outbox).remove(keys::one(id.raw()))?;
-        Ok(())
+        self.write(|tx| tx.remove(Tree::Outbox, &keys::one(id.raw())))
     }
 }

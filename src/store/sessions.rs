@@ -46,8 +46,7 @@ impl Store {
 
     /// Ends a session.
     pub fn remove_session(&self, id: &str) -> Result<()> {
-        self.tree(Tree::Sessions).remove(key(id))?;
-        Ok(())
+        self.write(|tx| tx.remove(Tree::Sessions, &key(id)))
     }
 }
 

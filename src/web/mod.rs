@@ -82,6 +82,7 @@ pub fn router(app: App) -> Router {
         .route("/admin/clients/{id}/members", post(directory::add_member))
         .route("/admin/clients/private", post(directory::add_private))
         .route("/metrics", get(metrics))
+        .route("/admin/backup", get(backup))
         .route("/healthz", get(healthz))
         .route("/static/style.css", get(stylesheet))
         .route("/mute/{token}", get(mute_page).post(mute))
@@ -188,6 +189,52 @@ async fn metrics(
             ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
         }
         _ => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            templates::pages::unavailable(),
+        )
+            .into_response(),
+    }
+}
+
+/// `/admin/backup`: the archive of the data folder, made now (loopback or staff).
+async fn backup(
+    State(app): State<App>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let allowed = peer.ip().is_loopback()
+        || session::reader_of(&app, &headers)
+            .await
+            .is_some_and(|u| u.staff);
+    if !allowed {
+        return not_found().await;
+    }
+    let store = app.store().clone();
+    let made = tokio::task::spawn_blocking(move || -> crate::Result<Vec<u8>> {
+        let path = store
+            .root()
+            .join(format!("backup-{}.tar", uuid::Uuid::new_v4()));
+        store.backup(&path)?;
+        let bytes =
+            std::fs::read(&path).map_err(|e| crate::Error::from_io("reading the backup", e));
+        let _ = std::fs::remove_file(&path);
+        bytes
+    })
+    .await;
+    match made {
+        Ok(Ok(bytes)) => (
+            [
+                (header::CONTENT_TYPE, "application/x-tar"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"dossier-backup.tar\"",
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Ok(Err(err)) => errors::page(err),
+        Err(_) => (
             StatusCode::SERVICE_UNAVAILABLE,
             templates::pages::unavailable(),
         )

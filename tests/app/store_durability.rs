@@ -246,3 +246,105 @@ fn check_finds_a_deleted_and_a_corrupted_file_and_names_them() {
         "one line says how many"
     );
 }
+
+#[test]
+fn a_backup_of_a_running_server_under_load_restores_everything_it_had() {
+    let mut world = World::build(ClientKind::Company);
+    let s = world.services().clone();
+    s.set_notification_prefs(
+        &world.client,
+        world.dossier.id,
+        dossier::domain::Prefs::MUTED,
+    )
+    .unwrap();
+    let to = world.dossier.mail_address("dossier.localhost");
+    let before = s.dossier_view(&world.staff, world.dossier.id).unwrap();
+    s.store().flush().unwrap();
+    let dir = world.dir.take().unwrap();
+    let (client_id, dossier_id) = (world.client.id, world.dossier.id);
+    drop(world);
+    drop(s);
+
+    let server = crate::helpers::Server::start(dir.path(), &[]);
+    // Load: replies keep coming over SMTP while the backup is taken.
+    let smtp: std::net::SocketAddr = server.smtp.parse().unwrap();
+    let load = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        runtime.block_on(async move {
+            for i in 0..15 {
+                let raw = crate::mail_support::reply_text(
+                    "helene@client.test",
+                    &to,
+                    &format!("load-{i}@client.test"),
+                    &format!("Charge {i}"),
+                );
+                let mut client = crate::mail_support::Smtp::connect(smtp).await;
+                client.deliver("helene@client.test", &[&to], &raw).await;
+            }
+        })
+    });
+    let archive = dir.path().join("../backup-test.tar");
+    let out = crate::helpers::run_dossier(
+        dir.path(),
+        &[
+            "--http",
+            &server.http,
+            "backup",
+            "--out",
+            archive.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    load.join().unwrap();
+    assert!(server.terminate().success());
+
+    let restored = tempfile::tempdir().unwrap();
+    let target = restored.path().join("data");
+    let out = crate::helpers::run_dossier(&target, &["restore", archive.to_str().unwrap()], "");
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("restored into"));
+    let again = crate::helpers::run_dossier(&target, &["restore", archive.to_str().unwrap()], "");
+    assert_eq!(
+        again.status.code(),
+        Some(65),
+        "never over an existing store"
+    );
+
+    let store = Store::open(&target).unwrap();
+    let s = Services::new(store, "dossier.localhost");
+    let staff = before_staff(&s);
+    let after = s.dossier_view(&staff, dossier_id).unwrap();
+    for message in &before.messages {
+        assert!(
+            after.messages.contains(message),
+            "message {} is back",
+            message.id
+        );
+    }
+    assert!(after.files.len() >= before.files.len());
+    for file in &after.files {
+        assert!(
+            s.store().blobs().exists(&file.blob.sha256),
+            "{} has its content",
+            file.blob.name
+        );
+    }
+    assert_eq!(after.documents, before.documents);
+    assert_eq!(after.events, before.events);
+    assert_eq!(
+        s.store().prefs(client_id, dossier_id).unwrap(),
+        dossier::domain::Prefs::MUTED,
+        "settings too"
+    );
+    let _ = std::fs::remove_file(&archive);
+}

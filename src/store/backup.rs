@@ -1,0 +1,135 @@
+//! Backup and restore in a plain, documented format: a tar archive holding
+//!
+//! - `FORMAT.txt` — this description;
+//! - `store.jsonl` — one line per key of every tree, `{"tree": NAME, "key": HEX, "value":
+//!   JSON or null}` (values are the stored JSON; index entries carry no value);
+//! - `blobs/ab/cdef…` — file contents, named by their SHA-256;
+//! - `mail/spool/…` — accepted messages not processed yet.
+//!
+//! The trees are copied while writes wait (one consistent moment); blobs never change
+//! once written and exist before anything names them, so copying them afterwards keeps
+//! the archive consistent. Restoring writes a new data folder and never touches an
+//! existing one.
+
+use std::fs::{self, File};
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+use super::{Store, Tree};
+use crate::error::{Error, Result};
+
+const FORMAT: &str = "Dossier backup, format 1.\n\
+store.jsonl: one JSON object per line: {\"tree\": name, \"key\": hex bytes, \"value\": stored JSON or null}.\n\
+blobs/: file contents named by SHA-256 (blobs/ab/cdef...).\n\
+mail/spool/: accepted messages not processed yet (a JSON envelope line, then the raw message).\n\
+Restore with: dossier restore FILE --data NEW_FOLDER\n";
+
+fn io(context: &'static str) -> impl FnOnce(std::io::Error) -> Error {
+    move |e| Error::from_io(context, e)
+}
+
+impl Store {
+    /// Every key of every tree as JSON lines, copied while writes wait.
+    fn dump(&self) -> Result<Vec<u8>> {
+        let _alone = self.inner.gate.write().unwrap_or_else(|p| p.into_inner());
+        let mut out = Vec::new();
+        for tree in Tree::ALL {
+            for entry in self.tree(tree).iter() {
+                let (key, value) = entry?;
+                let value: serde_json::Value = if value.is_empty() {
+                    serde_json::Value::Null
+                } else {
+                    serde_json::from_slice(&value)?
+                };
+                let line = serde_json::json!({ "tree": tree.name(), "key": hex::encode(&key), "value": value });
+                serde_json::to_writer(&mut out, &line)?;
+                out.push(b'\n');
+            }
+        }
+        Ok(out)
+    }
+
+    /// Writes a backup archive of the whole data folder to `out`.
+    pub fn backup(&self, out: &Path) -> Result<u64> {
+        let lines = self.dump()?;
+        let tmp = out.with_extension("partial");
+        let file = File::create(&tmp).map_err(io("creating the backup"))?;
+        let mut archive = tar::Builder::new(file);
+        append(&mut archive, "FORMAT.txt", FORMAT.as_bytes())?;
+        append(&mut archive, "store.jsonl", &lines)?;
+        for folder in ["blobs", "mail/spool"] {
+            let path = self.root().join(folder);
+            if path.is_dir() {
+                archive
+                    .append_dir_all(folder, &path)
+                    .map_err(io("archiving files"))?;
+            }
+        }
+        let file = archive.into_inner().map_err(io("finishing the backup"))?;
+        file.sync_all().map_err(io("fsync of the backup"))?;
+        let size = file.metadata().map_err(io("finishing the backup"))?.len();
+        fs::rename(&tmp, out).map_err(io("finishing the backup"))?;
+        Ok(size)
+    }
+
+    /// Rebuilds a data folder at `data` (which must not hold a store) from an archive.
+    pub fn restore(archive: &Path, data: &Path) -> Result<Store> {
+        if data.join("store").exists() {
+            return Err(Error::Invalid(format!(
+                "{} already holds a store; restore into a new folder",
+                data.display()
+            )));
+        }
+        fs::create_dir_all(data).map_err(io("creating the data folder"))?;
+        let file = File::open(archive).map_err(|e| {
+            Error::Invalid(format!("cannot read the backup {}: {e}", archive.display()))
+        })?;
+        let mut tar = tar::Archive::new(file);
+        let mut lines = None;
+        for entry in tar.entries().map_err(io("reading the backup"))? {
+            let mut entry = entry.map_err(io("reading the backup"))?;
+            let path = entry.path().map_err(io("reading the backup"))?.into_owned();
+            if path == Path::new("store.jsonl") {
+                let mut bytes = Vec::new();
+                entry
+                    .read_to_end(&mut bytes)
+                    .map_err(io("reading the backup"))?;
+                lines = Some(bytes);
+            } else if path.starts_with("blobs") || path.starts_with("mail") {
+                // `unpack_in` refuses paths that would leave the folder.
+                entry.unpack_in(data).map_err(io("restoring files"))?;
+            }
+        }
+        let lines = lines.ok_or_else(|| Error::Invalid("the backup has no store.jsonl".into()))?;
+        let store = Store::open(data)?;
+        for (number, line) in BufReader::new(&lines[..]).lines().enumerate() {
+            let line = line.map_err(io("reading the backup"))?;
+            let bad = || Error::Invalid(format!("store.jsonl line {} is not valid", number + 1));
+            let row: serde_json::Value = serde_json::from_str(&line).map_err(|_| bad())?;
+            let tree = Tree::ALL
+                .iter()
+                .find(|t| Some(t.name()) == row["tree"].as_str())
+                .ok_or_else(bad)?;
+            let key = hex::decode(row["key"].as_str().ok_or_else(bad)?).map_err(|_| bad())?;
+            let value = match &row["value"] {
+                serde_json::Value::Null => Vec::new(),
+                value => serde_json::to_vec(value)?,
+            };
+            store.tree(*tree).insert(key, value)?;
+        }
+        store.flush()?;
+        Ok(store)
+    }
+}
+
+fn append(archive: &mut tar::Builder<File>, name: &str, bytes: &[u8]) -> Result<()> {
+    let mut header = tar::Header::new_gnu();
+    header.set_size(bytes.len() as u64);
+    header.set_mode(0o644);
+    header.set_mtime(chrono::Utc::now().timestamp().max(0) as u64);
+    header.set_cksum();
+    archive
+        .append_data(&mut header, name, bytes)
+        .map_err(io("writing the backup"))?;
+    Ok(())
+}

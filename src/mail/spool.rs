@@ -37,7 +37,8 @@ pub struct SpoolWriter {
     dir: PathBuf,
     tmp_path: PathBuf,
     id: SpoolId,
-    file: File,
+    // Buffered: the SMTP session hands it one line at a time.
+    file: std::io::BufWriter<File>,
     size: u64,
 }
 
@@ -78,7 +79,7 @@ impl Spool {
             dir: self.dir.clone(),
             tmp_path,
             id,
-            file,
+            file: std::io::BufWriter::with_capacity(64 * 1024, file),
             size: 0,
         })
     }
@@ -145,8 +146,12 @@ impl SpoolWriter {
 
     /// Makes the entry durable: fsync, rename into the spool, fsync of the spool folder.
     /// Only after this may a door acknowledge the message.
-    pub fn commit(self) -> Result<SpoolId> {
-        self.file.sync_all().map_err(io("fsync of a spool entry"))?;
+    pub fn commit(mut self) -> Result<SpoolId> {
+        self.file.flush().map_err(io("writing a spool entry"))?;
+        self.file
+            .get_ref()
+            .sync_all()
+            .map_err(io("fsync of a spool entry"))?;
         fs::rename(&self.tmp_path, self.dir.join(&self.id.0))
             .map_err(io("renaming a spool entry"))?;
         sync_dir(&self.dir)?;

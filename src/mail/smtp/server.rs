@@ -11,10 +11,9 @@ use tokio::sync::{Semaphore, mpsc, watch};
 use tokio_rustls::TlsAcceptor;
 
 use super::session::{self, End, Mode, SessionSettings, Tls};
-use crate::domain::Envelope;
 use crate::error::{Error, Result};
 use crate::mail::pipeline::Pipeline;
-use crate::mail::spool::SpoolId;
+use crate::mail::spool::{SpoolId, SpoolWriter};
 
 /// What every session of one server shares.
 pub struct SmtpShared {
@@ -59,10 +58,10 @@ impl SmtpShared {
         }
     }
 
-    /// Spools a message durably, then queues it for processing.
-    pub async fn accept(&self, envelope: Envelope, raw: Vec<u8>) -> Result<SpoolId> {
-        let pipeline = self.pipeline.clone();
-        let id = tokio::task::spawn_blocking(move || pipeline.spool().accept(&envelope, &raw))
+    /// Makes a spooled message durable (fsync, rename, folder fsync), then queues it.
+    pub async fn finish(&self, spooled: Result<SpoolWriter>) -> Result<SpoolId> {
+        let writer = spooled?;
+        let id = tokio::task::spawn_blocking(move || writer.commit())
             .await
             .map_err(|e| Error::Storage(format!("spool task: {e}")))??;
         self.pipeline

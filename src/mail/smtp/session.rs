@@ -335,9 +335,22 @@ impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
             self.tx = Some(tx);
             return self.reply("554 5.5.1 No valid recipients").await;
         }
+        let count = tx.recipients.len();
+        let envelope = Envelope {
+            sender: tx.sender,
+            recipients: tx.recipients,
+            entrance: match self.mode {
+                Mode::Smtp => Entrance::Smtp,
+                Mode::Lmtp => Entrance::Lmtp,
+            },
+            peer: Some(self.peer.clone()),
+            received_at: Utc::now(),
+        };
+        // The message goes to its spool file as it arrives, so a session holds one line
+        // in memory, not the whole message; a failure is answered after the final dot.
+        let mut spooled = self.shared.pipeline.spool().begin(&envelope);
         self.reply("354 End data with <CR><LF>.<CR><LF>").await?;
-        let max = self.shared.settings.max_message_bytes as usize;
-        let mut message = Vec::new();
+        let max = self.shared.settings.max_message_bytes;
         let mut too_big = false;
         loop {
             match self.read(MAX_DATA_LINE).await? {
@@ -359,32 +372,25 @@ impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
                     } else {
                         &self.buf[..]
                     };
-                    if message.len() + line.len() > max {
-                        too_big = true;
-                    } else if !too_big {
-                        message.extend_from_slice(line);
+                    if let Ok(writer) = spooled.as_mut() {
+                        if writer.size() + line.len() as u64 > max {
+                            too_big = true;
+                        } else if !too_big && let Err(err) = writer.write(line) {
+                            spooled = Err(err);
+                        }
                     }
                 }
             }
         }
         if too_big {
+            // Dropping the writer removes the partial file.
+            drop(spooled);
             self.refused("too-large");
             return self
                 .reply("552 5.3.4 The message is larger than the size we accept")
                 .await;
         }
-        let count = tx.recipients.len();
-        let envelope = Envelope {
-            sender: tx.sender,
-            recipients: tx.recipients,
-            entrance: match self.mode {
-                Mode::Smtp => Entrance::Smtp,
-                Mode::Lmtp => Entrance::Lmtp,
-            },
-            peer: Some(self.peer.clone()),
-            received_at: Utc::now(),
-        };
-        let reply = match self.shared.accept(envelope, message).await {
+        let reply = match self.shared.finish(spooled).await {
             Ok(id) => format!("250 2.0.0 Ok: queued as {}", id.as_str()),
             Err(Error::DiskFull) => "452 4.3.1 Insufficient system storage, try again later".into(),
             Err(err) => {

@@ -156,11 +156,7 @@ async fn metrics(
     axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
     headers: axum::http::HeaderMap,
 ) -> Response {
-    let allowed = peer.ip().is_loopback()
-        || session::reader_of(&app, &headers)
-            .await
-            .is_some_and(|u| u.staff);
-    if !allowed {
+    if !session::operator_request(&app, peer, &headers).await {
         return not_found().await;
     }
     let store = app.store().clone();
@@ -202,11 +198,7 @@ async fn backup(
     axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
     headers: axum::http::HeaderMap,
 ) -> Response {
-    let allowed = peer.ip().is_loopback()
-        || session::reader_of(&app, &headers)
-            .await
-            .is_some_and(|u| u.staff);
-    if !allowed {
+    if !session::operator_request(&app, peer, &headers).await {
         return not_found().await;
     }
     let store = app.store().clone();

@@ -118,6 +118,16 @@ pub async fn reader_of(app: &App, headers: &HeaderMap) -> Option<User> {
     .ok()?
 }
 
+/// Whether a request may read the operator's pages (`/metrics`, `/admin/backup`): a
+/// signed-in staff member, or a program on this machine. A request that came through a
+/// proxy (it carries `Forwarded` or `X-Forwarded-For`) is not local, even though the
+/// proxy connects from loopback: behind a local TLS proxy every visitor would be.
+pub async fn operator_request(app: &App, peer: std::net::SocketAddr, headers: &HeaderMap) -> bool {
+    let proxied =
+        headers.contains_key(header::FORWARDED) || headers.contains_key("x-forwarded-for");
+    (peer.ip().is_loopback() && !proxied) || reader_of(app, headers).await.is_some_and(|u| u.staff)
+}
+
 /// Refuses a form post whose Origin (or Referer) is another site, or whose CSRF token is
 /// not the expected one.
 pub fn check_post(

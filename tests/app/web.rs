@@ -1912,3 +1912,48 @@ async fn healthz_and_metrics_say_how_the_server_is() {
     assert!(text.contains("dossier_notifications_pending "), "{text}");
     site.test.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn behind_a_local_proxy_metrics_and_backups_are_for_staff_only() {
+    let site = site().await;
+    let proxied = |path: &str| {
+        browser()
+            .get(format!("{}{path}", site.base))
+            .header("X-Forwarded-For", "203.0.113.7")
+            .send()
+    };
+    assert_eq!(
+        proxied("/metrics").await.unwrap().status(),
+        404,
+        "a visitor through the proxy is not local"
+    );
+    assert_eq!(proxied("/admin/backup").await.unwrap().status(), 404);
+    let (client, _) = signed_in(&site, &site.world.client.emails[0]).await;
+    let forwarded = |b: &reqwest::Client, path: &str| {
+        b.get(format!("{}{path}", site.base))
+            .header("Forwarded", "for=203.0.113.7")
+            .send()
+    };
+    assert_eq!(
+        forwarded(&client, "/metrics").await.unwrap().status(),
+        404,
+        "nor is a client"
+    );
+    let (staff, _) = signed_in(&site, &site.world.staff.emails[0]).await;
+    assert_eq!(
+        forwarded(&staff, "/metrics").await.unwrap().status(),
+        200,
+        "staff are"
+    );
+    assert_eq!(
+        browser()
+            .get(format!("{}/metrics", site.base))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200,
+        "a local program is"
+    );
+    site.test.stop().await;
+}

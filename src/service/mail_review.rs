@@ -6,8 +6,7 @@ use chrono::Utc;
 use crate::domain::{HeldId, HeldMail, LogEntry, Outcome, User, UserId};
 use crate::error::{Error, Result};
 use crate::mail::analysis::{Context, analyze};
-use crate::policy;
-use crate::service::Services;
+use crate::service::{Services, staff_only};
 
 impl Services {
     /// The newest `limit` lines of the mail processing log (staff).
@@ -97,13 +96,5 @@ impl Services {
             outcome,
             reasons: vec![format!("{what}, by {}", actor.name)],
         })
-    }
-}
-
-fn staff_only(actor: &User) -> Result<()> {
-    if policy::may_administer(actor) {
-        Ok(())
-    } else {
-        Err(Error::NotFound)
     }
 }

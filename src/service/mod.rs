@@ -112,6 +112,15 @@ fn now() -> DateTime<Utc> {
     Utc::now()
 }
 
+/// Administration is staff's; anyone else is told it does not exist.
+fn staff_only(actor: &User) -> Result<()> {
+    if policy::may_administer(actor) {
+        Ok(())
+    } else {
+        Err(Error::NotFound)
+    }
+}
+
 /// Turns a text check's sentence into the crate's error.
 fn invalid(result: std::result::Result<String, String>) -> Result<String> {
     result.map_err(Error::Invalid)

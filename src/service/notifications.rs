@@ -5,8 +5,8 @@ use chrono::Utc;
 
 use crate::domain::{AddressHealth, DossierId, OutId, OutMail, OutState, Prefs, Token, User};
 use crate::error::{Error, Result};
-use crate::policy::{self, Action};
-use crate::service::Services;
+use crate::policy::Action;
+use crate::service::{Services, staff_only};
 
 impl Services {
     /// The actor's preferences on a dossier they can see.
@@ -40,13 +40,13 @@ impl Services {
 
     /// The delivery queue, newest first (staff).
     pub fn outbox(&self, actor: &User, limit: usize) -> Result<Vec<OutMail>> {
-        staff(actor)?;
+        staff_only(actor)?;
         self.store.out_mails(limit)
     }
 
     /// Addresses mail no longer goes to (three hard bounces), with who owns them (staff).
     pub fn stopped_addresses(&self, actor: &User) -> Result<Vec<(User, AddressHealth)>> {
-        staff(actor)?;
+        staff_only(actor)?;
         let mut stopped = Vec::new();
         for user in self.store.users()? {
             for email in &user.emails {
@@ -62,7 +62,7 @@ impl Services {
 
     /// Puts a dead e-mail back in the queue, due now (staff).
     pub fn retry_mail(&self, actor: &User, id: OutId) -> Result<OutMail> {
-        staff(actor)?;
+        staff_only(actor)?;
         let before = self.store.out_mail(id)?.ok_or(Error::NotFound)?;
         if !matches!(before.state, OutState::Dead { .. }) {
             return Err(Error::Invalid(
@@ -79,13 +79,5 @@ impl Services {
         };
         self.store.update_mail(&before, &after)?;
         Ok(after)
-    }
-}
-
-fn staff(actor: &User) -> Result<()> {
-    if policy::may_administer(actor) {
-        Ok(())
-    } else {
-        Err(Error::NotFound)
     }
 }

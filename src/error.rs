@@ -31,6 +31,9 @@ pub enum Error {
     /// No space left on the data folder's disk.
     #[error("the disk holding the data folder is full")]
     DiskFull,
+    /// A stored record can never be read (damaged on disk); retrying will not help.
+    #[error("damaged record: {0}")]
+    Damaged(String),
     /// Storage failed (I/O, corruption): try again later.
     #[error("storage error: {0}")]
     Storage(String),

@@ -121,12 +121,23 @@ impl Pipeline {
     }
 
     /// Processes every spooled message not yet processed (at start, and after a crash).
+    /// One entry that fails does not hold up the others: a damaged one is set aside, any
+    /// other failure leaves it for the next sweep. Returns how many were processed.
     pub fn process_pending(&self) -> Result<usize> {
-        let pending = self.spool.pending()?;
-        for id in &pending {
-            self.process(id)?;
+        let mut done = 0;
+        for id in &self.spool.pending()? {
+            match self.process(id) {
+                Ok(_) => done += 1,
+                Err(Error::Damaged(why)) => {
+                    tracing::error!(entry = id.as_str(), %why, "a spool entry cannot be read; it is set aside in mail/damaged");
+                    self.spool.set_aside(id)?;
+                }
+                Err(err) => {
+                    tracing::warn!(entry = id.as_str(), error = %err, "processing a message failed; it stays in the spool")
+                }
+            }
         }
-        Ok(pending.len())
+        Ok(done)
     }
 
     /// Processes one spooled message for each of its recipients, then makes the result

@@ -111,12 +111,23 @@ impl Spool {
         reader
             .read_until(b'\n', &mut line)
             .map_err(io("reading a spool entry"))?;
-        let envelope = serde_json::from_slice(&line)?;
+        let envelope = serde_json::from_slice(&line)
+            .map_err(|e| Error::Damaged(format!("spool entry {}: {e}", id.0)))?;
         let mut raw = Vec::new();
         reader
             .read_to_end(&mut raw)
             .map_err(io("reading a spool entry"))?;
         Ok((envelope, raw))
+    }
+
+    /// Moves an entry that can never be read to `mail/damaged/`, kept for the operator,
+    /// so that it does not hold up the messages behind it.
+    pub fn set_aside(&self, id: &SpoolId) -> Result<()> {
+        let damaged = self.dir.with_file_name("damaged");
+        fs::create_dir_all(&damaged).map_err(io("setting a spool entry aside"))?;
+        fs::rename(self.dir.join(&id.0), damaged.join(&id.0))
+            .map_err(io("setting a spool entry aside"))?;
+        sync_dir(&self.dir)
     }
 
     /// Removes an entry once what it caused is durable in the store.

@@ -360,3 +360,60 @@ fn ingest_records_automatic_mail_without_posting_it() {
     assert_eq!(out.status.code(), Some(65), "too large");
     assert!(String::from_utf8_lossy(&out.stderr).contains("larger than 100 bytes"));
 }
+
+#[test]
+fn a_damaged_spool_entry_is_set_aside_and_does_not_hold_up_the_others() {
+    use dossier::app::App;
+    use dossier::config::{Config, ConfigArgs};
+    use dossier::domain::{Entrance, Envelope};
+    let f = folder();
+    let args = ConfigArgs {
+        data: Some(f.dir.path().to_path_buf()),
+        ..ConfigArgs::default()
+    };
+    let app = App::open(Config::load(&args).unwrap()).unwrap();
+    let spool = f.dir.path().join("mail/spool");
+    std::fs::write(
+        spool.join("00000000000000000001-damaged"),
+        b"not json\nFrom: x\n\nbody",
+    )
+    .unwrap();
+    let envelope = Envelope {
+        sender: Some("helene@client.test".into()),
+        recipients: vec![f.open.clone()],
+        entrance: Entrance::Ingest,
+        peer: None,
+        received_at: chrono::Utc::now(),
+    };
+    let raw = reply_text(
+        "helene@client.test",
+        &f.open,
+        "after-damage@client.test",
+        "Toujours là.",
+    );
+    app.pipeline
+        .spool()
+        .accept(&envelope, raw.as_bytes())
+        .unwrap();
+    assert_eq!(
+        app.pipeline.process_pending().unwrap(),
+        1,
+        "the good one is processed"
+    );
+    assert!(app.pipeline.spool().pending().unwrap().is_empty());
+    assert!(
+        f.dir
+            .path()
+            .join("mail/damaged/00000000000000000001-damaged")
+            .is_file(),
+        "the damaged one is kept aside"
+    );
+    let texts: Vec<String> = app
+        .store()
+        .items::<Message>(f.dossier)
+        .unwrap()
+        .into_iter()
+        .map(|m| m.text)
+        .collect();
+    assert!(texts.contains(&"Toujours là.".to_string()));
+}

@@ -81,7 +81,9 @@ impl From<Error> for Failure {
             _ => exit::SOFTWARE,
         };
         let message = match err {
-            Error::NotFound => "what you named does not exist: check the address, number or name".to_string(),
+            Error::NotFound => {
+                "what you named does not exist: check the address, number or name".to_string()
+            }
             other => other.to_string(),
         };
         Failure { code, message }

@@ -68,6 +68,7 @@ impl App {
             business: config.business_name.clone(),
             base_url: config.base_url.clone(),
             mail_domain: config.mail_domain.clone(),
+            plus_box: config.plus_mailbox.clone(),
             timezone: config.timezone,
             window: config.notify.window,
             retry_first: config.notify.retry_first,
@@ -101,6 +102,16 @@ impl App {
             let _ = stop.send(true);
         });
         let (queue, announced) = mpsc::unbounded_channel();
+        let imap = self
+            .config
+            .imap
+            .clone()
+            .map(|config| crate::mail::imap::Intake {
+                config,
+                pipeline: self.pipeline.clone(),
+                announce: queue.clone(),
+                max_message_bytes: self.config.mail.max_message_bytes,
+            });
         let mail = &self.config.mail;
         let settings = SessionSettings {
             hostname: self.config.mail_domain.clone(),
@@ -139,6 +150,12 @@ impl App {
             self.notifier.clone(),
             stopped.clone(),
         )));
+        if let Some(intake) = imap {
+            tasks.push(tokio::spawn(crate::mail::imap::run(
+                intake,
+                stopped.clone(),
+            )));
+        }
         tasks.push(tokio::spawn(crate::mail::worker::run(
             self.pipeline.clone(),
             announced,

@@ -130,6 +130,45 @@ pub struct ConfigArgs {
     /// PEM private key for STARTTLS.
     #[arg(long, global = true, env = "DOSSIER_TLS_KEY", value_name = "FILE")]
     pub tls_key: Option<PathBuf>,
+    /// Write our addresses behind this shared mailbox: `LOCAL+2026-0042-…@mail-domain`
+    /// (for a mailbox with plus-addressing read by `--imap`).
+    #[arg(
+        long,
+        global = true,
+        env = "DOSSIER_PLUS_MAILBOX",
+        value_name = "LOCAL"
+    )]
+    pub plus_mailbox: Option<String>,
+    /// Read dossier mail from this mailbox: `imaps://USER@HOST[:PORT]/FOLDER` (or
+    /// `imap://` for a server on this machine). The password comes from
+    /// `--imap-password-file` or the `DOSSIER_IMAP_PASSWORD` variable.
+    #[arg(long, global = true, env = "DOSSIER_IMAP", value_name = "URL")]
+    pub imap: Option<String>,
+    /// A file holding the IMAP password (its first line).
+    #[arg(
+        long,
+        global = true,
+        env = "DOSSIER_IMAP_PASSWORD_FILE",
+        value_name = "FILE"
+    )]
+    pub imap_password_file: Option<PathBuf>,
+    /// The folder a message is moved to once it is stored here (default `Dossier`).
+    #[arg(
+        long,
+        global = true,
+        env = "DOSSIER_IMAP_MOVE_TO",
+        value_name = "FOLDER"
+    )]
+    pub imap_move_to: Option<String>,
+    /// Keep messages in the mailbox, marked seen and `$Dossier`, instead of moving them.
+    #[arg(long, global = true, env = "DOSSIER_IMAP_KEEP")]
+    pub imap_keep: bool,
+    /// Seconds between two looks at the mailbox when the server has no IDLE.
+    #[arg(long, global = true, env = "DOSSIER_IMAP_POLL", value_name = "SECONDS")]
+    pub imap_poll: Option<u64>,
+    /// A PEM file of certificate authorities trusted for `imaps://`, besides the usual ones.
+    #[arg(long, global = true, env = "DOSSIER_IMAP_CA", value_name = "FILE")]
+    pub imap_ca: Option<PathBuf>,
 }
 
 /// The same settings in a TOML file.
@@ -158,6 +197,13 @@ struct FileConfig {
     retry_first: Option<u64>,
     retry_max: Option<u64>,
     give_up: Option<u64>,
+    plus_mailbox: Option<String>,
+    imap: Option<String>,
+    imap_password_file: Option<PathBuf>,
+    imap_move_to: Option<String>,
+    imap_keep: Option<bool>,
+    imap_poll: Option<u64>,
+    imap_ca: Option<PathBuf>,
 }
 
 /// The validated configuration.
@@ -179,6 +225,59 @@ pub struct Config {
     pub mail: MailConfig,
     /// The notification settings.
     pub notify: NotifyConfig,
+    /// Our addresses are written `LOCAL+…@mail-domain` when set.
+    pub plus_mailbox: Option<String>,
+    /// The IMAP intake, if configured.
+    pub imap: Option<ImapConfig>,
+}
+
+/// Where dossier mail is read when no MX points at us: one IMAP mailbox of the business.
+#[derive(Clone)]
+pub struct ImapConfig {
+    /// TLS from the first byte (`imaps://`); plain otherwise.
+    pub tls: bool,
+    /// Server name.
+    pub host: String,
+    /// Server port.
+    pub port: u16,
+    /// Login.
+    pub user: String,
+    /// Password (never printed).
+    pub password: String,
+    /// The folder read.
+    pub folder: String,
+    /// What becomes of a message once it is durable here.
+    pub after: ImapAfter,
+    /// Time between two looks when the server has no IDLE.
+    pub poll: Duration,
+    /// Extra trusted certificate authorities (PEM).
+    pub ca_file: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for ImapConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.describe())
+    }
+}
+
+impl ImapConfig {
+    /// The mailbox as a URL without the password, for logs and keys.
+    pub fn describe(&self) -> String {
+        let scheme = if self.tls { "imaps" } else { "imap" };
+        format!(
+            "{scheme}://{}@{}:{}/{}",
+            self.user, self.host, self.port, self.folder
+        )
+    }
+}
+
+/// What the IMAP intake does with a message it has stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImapAfter {
+    /// Moves it to this folder (made if missing).
+    Move(String),
+    /// Leaves it, marked `\\Seen` and `$Dossier`.
+    Keep,
 }
 
 /// How notifications are grouped, sent and retried.
@@ -353,7 +452,57 @@ impl Config {
             retry_max: secs(args.retry_max, file.retry_max, 3600).max(Duration::from_secs(1)),
             give_up: secs(args.give_up, file.give_up, 5 * 24 * 3600),
         };
+        let plus_mailbox = args
+            .plus_mailbox
+            .clone()
+            .or(file.plus_mailbox)
+            .map(|local| local.trim().to_string());
+        if let Some(local) = &plus_mailbox
+            && crate::domain::EmailAddress::parse(&format!("{local}@{mail_domain}")).is_err()
+        {
+            return Err(ConfigError(format!(
+                "plus-mailbox «{local}» is not the local part of an address"
+            )));
+        }
+        let imap = match args.imap.clone().or(file.imap) {
+            None => None,
+            Some(url) => {
+                let password = match args.imap_password_file.clone().or(file.imap_password_file) {
+                    Some(path) => std::fs::read_to_string(&path)
+                        .map_err(|e| {
+                            ConfigError(format!(
+                                "cannot read the IMAP password file {}: {e}",
+                                path.display()
+                            ))
+                        })?
+                        .lines()
+                        .next()
+                        .unwrap_or("")
+                        .to_string(),
+                    None => std::env::var("DOSSIER_IMAP_PASSWORD").map_err(|_| {
+                        ConfigError(
+                            "imap needs a password: give --imap-password-file or set DOSSIER_IMAP_PASSWORD".into(),
+                        )
+                    })?,
+                };
+                let after = if args.imap_keep || file.imap_keep == Some(true) {
+                    ImapAfter::Keep
+                } else {
+                    ImapAfter::Move(
+                        args.imap_move_to
+                            .clone()
+                            .or(file.imap_move_to)
+                            .unwrap_or_else(|| "Dossier".into()),
+                    )
+                };
+                let poll = secs(args.imap_poll, file.imap_poll, 60).max(Duration::from_secs(1));
+                let ca_file = args.imap_ca.clone().or(file.imap_ca);
+                Some(parse_imap_url(&url, password, after, poll, ca_file)?)
+            }
+        };
         Ok(Config {
+            plus_mailbox,
+            imap,
             notify,
             mail,
             data: args
@@ -373,6 +522,14 @@ impl Config {
         })
     }
 
+    /// How our addresses are written.
+    pub fn addressing(&self) -> crate::domain::Addressing {
+        crate::domain::Addressing {
+            domain: self.mail_domain.clone(),
+            plus_box: self.plus_mailbox.clone(),
+        }
+    }
+
     /// A configuration for tests and embedding: defaults with `data` as the data folder.
     pub fn with_data(data: &Path) -> Config {
         let args = ConfigArgs {
@@ -381,6 +538,63 @@ impl Config {
         };
         Config::load(&args).expect("the defaults are valid")
     }
+}
+
+/// Reads `imaps://USER@HOST[:PORT]/FOLDER`; the user and folder may be percent-encoded
+/// (`dossiers%40business.fr`).
+fn parse_imap_url(
+    url: &str,
+    password: String,
+    after: ImapAfter,
+    poll: Duration,
+    ca_file: Option<PathBuf>,
+) -> Result<ImapConfig, ConfigError> {
+    let bad = |why: &str| ConfigError(format!("imap «{url}»: {why}"));
+    let (tls, rest) = if let Some(rest) = url.strip_prefix("imaps://") {
+        (true, rest)
+    } else if let Some(rest) = url.strip_prefix("imap://") {
+        (false, rest)
+    } else {
+        return Err(bad(
+            "it must start with imaps:// (or imap:// on this machine)",
+        ));
+    };
+    let (authority, folder) = rest.split_once('/').unwrap_or((rest, "INBOX"));
+    let (user, host_port) = authority
+        .rsplit_once('@')
+        .ok_or_else(|| bad("it must name the user: imaps://USER@HOST/FOLDER"))?;
+    let decode = |text: &str| {
+        percent_encoding::percent_decode_str(text)
+            .decode_utf8()
+            .map(|t| t.into_owned())
+            .map_err(|_| bad("it is not valid UTF-8 once decoded"))
+    };
+    let (host, port) = match host_port.rsplit_once(':') {
+        Some((host, port)) => (
+            host,
+            port.parse().map_err(|_| bad("the port is not a number"))?,
+        ),
+        None => (host_port, if tls { 993 } else { 143 }),
+    };
+    let (user, folder) = (decode(user)?, decode(folder)?);
+    if host.is_empty() || user.is_empty() {
+        return Err(bad("the host and the user must not be empty"));
+    }
+    Ok(ImapConfig {
+        tls,
+        host: host.trim_matches(['[', ']']).to_string(),
+        port,
+        user,
+        password,
+        folder: if folder.is_empty() {
+            "INBOX".into()
+        } else {
+            folder
+        },
+        after,
+        poll,
+        ca_file,
+    })
 }
 
 fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {

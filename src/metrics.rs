@@ -23,6 +23,8 @@ pub struct Metrics {
     pub notifier_beat: AtomicI64,
     /// Unix seconds of the mail worker's last pass.
     pub mail_worker_beat: AtomicI64,
+    /// Unix seconds of the IMAP intake's last pass over its folder.
+    pub imap_beat: AtomicI64,
 }
 
 impl Metrics {

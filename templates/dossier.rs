@@ -150,7 +150,7 @@ pub fn page(
     reader: &Reader,
     view: &DossierView,
     people: &[User],
-    mail_domain: &str,
+    addressing: &crate::domain::Addressing,
     feed: Option<&str>,
     error: Option<&str>,
 ) -> Markup {
@@ -176,7 +176,7 @@ pub fn page(
                 dl.overview {
                     dt { (l.t("Client", "Client")) } dd { (view.client.name) }
                     dt { (l.t("État", "Status")) } dd { (status(l, d.status)) }
-                    dt { (l.t("Adresse du dossier", "Dossier address")) } dd { code { (d.mail_address(mail_domain)) } }
+                    dt { (l.t("Adresse du dossier", "Dossier address")) } dd { code { (d.mail_address(addressing)) } }
                     @if let Some(reference) = &d.client_reference { dt { (l.t("Référence client", "Client reference")) } dd { (reference) } }
                     @if let Some(reference) = &d.staff_reference { dt { (l.t("Référence interne", "Internal reference")) } dd { (reference) } }
                     dt { (l.t("Suivi par", "Followed by")) } dd { @for (i, id) in d.followers.iter().enumerate() { @if i > 0 { ", " } (name_of(people, *id)) } }

@@ -116,6 +116,7 @@ fn deliver_here(
         entrance: Entrance::Ingest,
         peer: None,
         received_at: Utc::now(),
+        source: None,
     };
     let id = app.pipeline.spool().accept(&envelope, &raw)?;
     // The message is durable from here: a failure below only delays it to the next run.

@@ -456,7 +456,7 @@ pub fn build(app: &App) -> Result<DemoSummary> {
             title: d.title.clone(),
             status: d.status.as_str().into(),
             client: c.name.clone(),
-            address: d.mail_address(&app.config.mail_domain),
+            address: d.mail_address(&app.config.addressing()),
         })
         .collect(),
         fresh: true,

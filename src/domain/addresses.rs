@@ -2,6 +2,7 @@
 //! address per (dossier, recipient) (`r-<token>`), a bounce address per notification
 //! (`b-<token>`), and the new-dossier address (`nouveau`, or `new`). Local parts are
 //! matched without case, and a `+tag` is tolerated on either side of the plus sign.
+//! [`Addressing`] writes them, bare or behind one shared mailbox (`dossiers+r-…@`).
 
 use std::fmt;
 
@@ -98,6 +99,35 @@ impl OurAddress {
     }
 }
 
+/// How our addresses are written: at the mail domain, and, when the business receives
+/// dossier mail in one mailbox with plus-addressing (an IMAP intake), behind that
+/// mailbox's name (`dossiers+2026-0042-…@business.fr`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Addressing {
+    /// The mail domain.
+    pub domain: String,
+    /// The shared mailbox's local part, if our addresses go through one.
+    pub plus_box: Option<String>,
+}
+
+impl Addressing {
+    /// Our addresses written bare at `domain`.
+    pub fn bare(domain: &str) -> Addressing {
+        Addressing {
+            domain: domain.to_string(),
+            plus_box: None,
+        }
+    }
+
+    /// The whole address of `ours`.
+    pub fn write(&self, ours: &OurAddress) -> String {
+        match &self.plus_box {
+            Some(mailbox) => format!("{mailbox}+{}@{}", ours.local_part(), self.domain),
+            None => ours.at(&self.domain),
+        }
+    }
+}
+
 fn parse_local(local: &str) -> Option<OurAddress> {
     let local = local.to_ascii_lowercase();
     if let Some(token) = local.strip_prefix("r-") {
@@ -168,6 +198,22 @@ mod tests {
         assert_eq!(
             parse("nouveau+devis@dossier.test"),
             Some(OurAddress::NewDossier)
+        );
+    }
+
+    #[test]
+    fn a_shared_mailbox_writes_addresses_it_reads_back() {
+        let addressing = Addressing {
+            domain: "dossier.test".into(),
+            plus_box: Some("dossiers".into()),
+        };
+        let reply = OurAddress::Reply(Token::generate());
+        let written = addressing.write(&reply);
+        assert!(written.starts_with("dossiers+r-"), "{written}");
+        assert_eq!(parse(&written), Some(reply.clone()));
+        assert_eq!(
+            Addressing::bare("dossier.test").write(&reply),
+            reply.at("dossier.test")
         );
     }
 

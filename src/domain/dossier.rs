@@ -173,14 +173,13 @@ pub struct Dossier {
 }
 
 impl Dossier {
-    /// The dossier's mail address at `domain`: its number for people, its key for safety
+    /// The dossier's mail address: its number for people, its key for safety
     /// (`2026-0042-3f9a…@domain`).
-    pub fn mail_address(&self, domain: &str) -> String {
-        let ours = super::OurAddress::Dossier {
+    pub fn mail_address(&self, addressing: &super::Addressing) -> String {
+        addressing.write(&super::OurAddress::Dossier {
             number: self.number,
             key: self.mail_key.clone(),
-        };
-        ours.at(domain)
+        })
     }
 }
 

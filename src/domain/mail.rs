@@ -17,6 +17,8 @@ pub enum Entrance {
     Lmtp,
     /// `dossier ingest` (an MTA's pipe).
     Ingest,
+    /// A mailbox read over IMAP.
+    Imap,
 }
 
 /// The envelope of an accepted message: who the sending server says it is from, and the
@@ -33,6 +35,10 @@ pub struct Envelope {
     pub peer: Option<String>,
     /// When we accepted it.
     pub received_at: DateTime<Utc>,
+    /// A stable name of this very message at its source, when the door has one
+    /// (`imap/<mailbox>/<uidvalidity>/<uid>`): the same message fetched twice is done once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// The reply address of one recipient on one dossier.

@@ -16,7 +16,7 @@ mod outbox;
 mod people;
 pub mod text;
 
-pub use addresses::{OurAddress, Token};
+pub use addresses::{Addressing, OurAddress, Token};
 pub use discussion::{BlobRef, Door, FileEntry, MailOrigin, Message, NewFile, NewMessage};
 pub use documents::{DocKind, DocNumber, DocStatus, Document, DocumentDraft};
 pub use dossier::{Dossier, DossierNumber, HistoryEntry, HistoryKind, MailKey, NewDossier, Status};

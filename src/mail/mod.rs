@@ -1,10 +1,11 @@
 //! Inbound e-mail: the spool (durable before `250`), the analysis of one message
 //! (classify, trim, attachments), the one pipeline behind every door, and the SMTP /
-//! LMTP session. Nothing here sends mail.
+//! LMTP session, the IMAP intake. Nothing here sends mail.
 
 pub mod analysis;
 pub mod classify;
 pub mod html;
+pub mod imap;
 pub mod outbound;
 pub mod pipeline;
 pub mod smtp;

@@ -115,7 +115,8 @@ impl Pipeline {
         })
     }
 
-    fn ours(&self, recipient: &str) -> Option<OurAddress> {
+    /// Reads `recipient` as one of our addresses.
+    pub fn ours(&self, recipient: &str) -> Option<OurAddress> {
         let address = EmailAddress::parse(recipient).ok()?;
         OurAddress::parse(&address, &self.settings.mail_domain)
     }
@@ -153,7 +154,10 @@ impl Pipeline {
         let analysis = analyze(&raw, &context);
         let mut entries = Vec::new();
         for (index, recipient) in envelope.recipients.iter().enumerate() {
-            let claim = format!("spool/{}/{index}", id.as_str());
+            let claim = match &envelope.source {
+                Some(source) => format!("{source}/{index}"),
+                None => format!("spool/{}/{index}", id.as_str()),
+            };
             if self.services.store().is_claimed(&claim)? {
                 continue;
             }

@@ -99,6 +99,17 @@ impl Store {
         self.get(Tree::AddressHealth, email.as_str().as_bytes())
     }
 
+    /// Where the IMAP intake stopped in `mailbox`: its UIDVALIDITY and the last UID taken.
+    pub fn imap_position(&self, mailbox: &str) -> Result<Option<(u32, u32)>> {
+        self.get(Tree::Meta, format!("imap/{mailbox}").as_bytes())
+    }
+
+    /// Records that the IMAP intake has taken `uid` of `mailbox`.
+    pub fn set_imap_position(&self, mailbox: &str, validity: u32, uid: u32) -> Result<()> {
+        let key = format!("imap/{mailbox}");
+        self.write(|tx| tx.put(Tree::Meta, key.as_bytes(), &(validity, uid)))
+    }
+
     /// Whether a piece of work was claimed (done) already.
     pub fn is_claimed(&self, claim: &str) -> Result<bool> {
         Ok(self.tree(Tree::MailClaims).contains_key(claim.as_bytes())?)

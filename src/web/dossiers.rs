@@ -115,7 +115,7 @@ pub(super) async fn render(
                 reader,
                 &view,
                 &people,
-                app.config.mail_domain.as_str(),
+                &app.config.addressing(),
                 Some(&feed),
                 error.as_deref(),
             );

@@ -136,13 +136,22 @@ async fn healthz(State(app): State<App>) -> Response {
     let outbox_ok = Metrics::alive(&metrics.notifier_beat, Duration::from_secs(30));
     let mail_ok = Metrics::alive(&metrics.mail_worker_beat, Duration::from_secs(90));
     let word = |ok: bool| if ok { "ok" } else { "down" };
+    // The mailbox is renewed every few minutes while idle, or polled.
+    let imap_ok = app.config.imap.as_ref().map(|imap| {
+        let within = imap.poll.max(Duration::from_secs(240)) + Duration::from_secs(60);
+        Metrics::alive(&metrics.imap_beat, within)
+    });
+    let imap_part = match imap_ok {
+        Some(ok) => format!(r#","imap_intake":"{}""#, word(ok)),
+        None => String::new(),
+    };
     let body = format!(
-        r#"{{"store":"{}","outbox_worker":"{}","mail_worker":"{}"}}"#,
+        r#"{{"store":"{}","outbox_worker":"{}","mail_worker":"{}"{imap_part}}}"#,
         word(store_ok),
         word(outbox_ok),
         word(mail_ok)
     );
-    let status = if store_ok && outbox_ok && mail_ok {
+    let status = if store_ok && outbox_ok && mail_ok && imap_ok != Some(false) {
         StatusCode::OK
     } else {
         StatusCode::SERVICE_UNAVAILABLE

@@ -47,7 +47,9 @@ async fn starttls_secures_the_session_and_mail_still_arrives() {
     let (acceptor, cert) = certificate(dir.path());
     let test = TestApp::spawn_with(|_| {}, Some(acceptor)).await;
     let world = World::build_in(&test, ClientKind::Company);
-    let to = world.dossier.mail_address("dossier.test");
+    let to = world
+        .dossier
+        .mail_address(&dossier::domain::Addressing::bare("dossier.test"));
 
     let mut plain = BufReader::new(TcpStream::connect(test.smtp).await.unwrap());
     assert!(line(&mut plain).await.starts_with("220"));
@@ -140,7 +142,9 @@ async fn lmtp_answers_once_per_recipient_after_data() {
     )
     .await;
     let world = World::build_in(&test, ClientKind::Company);
-    let to = world.dossier.mail_address("dossier.test");
+    let to = world
+        .dossier
+        .mail_address(&dossier::domain::Addressing::bare("dossier.test"));
     let reply = test
         .app
         .store()

@@ -30,8 +30,10 @@ fn folder() -> Folder {
         .unwrap();
     s.store().flush().unwrap();
     let folder = Folder {
-        open: world.dossier.mail_address("dossier.localhost"),
-        closed: closed.mail_address("dossier.localhost"),
+        open: world
+            .dossier
+            .mail_address(&dossier::domain::Addressing::bare("dossier.localhost")),
+        closed: closed.mail_address(&dossier::domain::Addressing::bare("dossier.localhost")),
         reply: OurAddress::Reply(reply.token).at("dossier.localhost"),
         dossier: world.dossier.id,
         dir: world.dir.take().unwrap(),
@@ -384,6 +386,7 @@ fn a_damaged_spool_entry_is_set_aside_and_does_not_hold_up_the_others() {
         entrance: Entrance::Ingest,
         peer: None,
         received_at: chrono::Utc::now(),
+        source: None,
     };
     let raw = reply_text(
         "helene@client.test",

@@ -25,7 +25,7 @@ async fn setup() -> Setup {
 }
 
 fn address(d: &Dossier) -> String {
-    d.mail_address("dossier.test")
+    d.mail_address(&dossier::domain::Addressing::bare("dossier.test"))
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -20,6 +20,7 @@ fn settings(window: u64) -> NotifySettings {
         business: "Atelier Moreau".into(),
         base_url: "https://dossiers.atelier.test".into(),
         mail_domain: "dossier.test".into(),
+        plus_box: None,
         timezone: chrono_tz::Europe::Paris,
         window: Duration::from_secs(window),
         retry_first: Duration::from_secs(60),

@@ -257,7 +257,9 @@ fn a_backup_of_a_running_server_under_load_restores_everything_it_had() {
         dossier::domain::Prefs::MUTED,
     )
     .unwrap();
-    let to = world.dossier.mail_address("dossier.localhost");
+    let to = world
+        .dossier
+        .mail_address(&dossier::domain::Addressing::bare("dossier.localhost"));
     let before = s.dossier_view(&world.staff, world.dossier.id).unwrap();
     s.store().flush().unwrap();
     let dir = world.dir.take().unwrap();

@@ -897,7 +897,10 @@ async fn detail_pages_and_downloads_follow_the_table() {
     assert_eq!(staff.get(&unbilled).send().await.unwrap().status(), 200);
 
     // An e-mail reply keeps its original, readable from the page.
-    let to = site.world.dossier.mail_address("dossier.test");
+    let to = site
+        .world
+        .dossier
+        .mail_address(&dossier::domain::Addressing::bare("dossier.test"));
     let raw =
         crate::mail_support::reply_text("helene@client.test", &to, "orig-1@client.test", "Vu.");
     let mut smtp = crate::mail_support::Smtp::connect(site.test.smtp).await;
@@ -945,7 +948,10 @@ async fn staff_review_held_mail_and_the_outbox_and_everyone_has_settings() {
     let site = site().await;
     let s = site.world.services();
     // A stranger writes to the dossier: held.
-    let to = site.world.dossier.mail_address("dossier.test");
+    let to = site
+        .world
+        .dossier
+        .mail_address(&dossier::domain::Addressing::bare("dossier.test"));
     let raw = crate::mail_support::reply_text(
         "eve@autre.test",
         &to,
@@ -1875,7 +1881,10 @@ async fn healthz_and_metrics_say_how_the_server_is() {
         health,
         r#"{"store":"ok","outbox_worker":"ok","mail_worker":"ok"}"#
     );
-    let to = site.world.dossier.mail_address("dossier.test");
+    let to = site
+        .world
+        .dossier
+        .mail_address(&dossier::domain::Addressing::bare("dossier.test"));
     let mut smtp = crate::mail_support::Smtp::connect(site.test.smtp).await;
     let raw = crate::mail_support::reply_text(
         "helene@client.test",

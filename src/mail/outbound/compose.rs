@@ -63,13 +63,13 @@ impl Notifier {
         let store = self.services.store();
         let (dossier, recipient) = (notice.dossier, notice.recipient);
         let reply = store.reply_address(dossier.id, recipient.id)?;
-        let reply_address = OurAddress::Reply(reply.token.clone()).at(&s.mail_domain);
+        let reply_address = s.address(&OurAddress::Reply(reply.token.clone()));
         let bounce = BounceTarget {
             token: Token::generate(),
             recipient: recipient.primary_email().clone(),
             dossier: Some(dossier.id),
         };
-        let envelope_from = OurAddress::Bounce(bounce.token.clone()).at(&s.mail_domain);
+        let envelope_from = s.address(&OurAddress::Bounce(bounce.token.clone()));
         let message_id = format!("{}@{}", uuid::Uuid::new_v4(), s.mail_domain);
         let dossier_url = format!("{}/dossiers/{}", s.base_url, dossier.number);
         let mute_url = format!("{}/mute/{}", s.base_url, reply.token);
@@ -92,7 +92,7 @@ impl Notifier {
         let alternative = MultiPart::alternative()
             .singlepart(SinglePart::plain(email::text(&view)))
             .singlepart(SinglePart::html(email::html(&view).into_string()));
-        let organizer = format!("notifications@{}", s.mail_domain);
+        let organizer = s.address(&OurAddress::Notifications);
         let events: Vec<&Event> = notice
             .items
             .iter()

@@ -25,7 +25,7 @@ impl Notifier {
             recipient: to.primary_email().clone(),
             dossier: None,
         };
-        let envelope_from = OurAddress::Bounce(bounce.token.clone()).at(&s.mail_domain);
+        let envelope_from = s.address(&OurAddress::Bounce(bounce.token.clone()));
         let message_id = format!("{}@{}", uuid::Uuid::new_v4(), s.mail_domain);
         let address = |a: &str| {
             a.parse()
@@ -35,7 +35,7 @@ impl Notifier {
         let message = lettre::Message::builder()
             .from(Mailbox::new(
                 Some(s.business.clone()),
-                address(&format!("notifications@{}", s.mail_domain))?,
+                address(&s.address(&OurAddress::Notifications))?,
             ))
             .to(Mailbox::new(
                 Some(to.name.clone()),

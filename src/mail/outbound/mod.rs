@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use chrono_tz::Tz;
 
+use crate::domain::Addressing;
 use crate::service::Services;
 use transport::Transport;
 
@@ -24,6 +25,8 @@ pub struct NotifySettings {
     pub base_url: String,
     /// Our mail domain.
     pub mail_domain: String,
+    /// The shared mailbox our addresses go through, if any (see [`Addressing`]).
+    pub plus_box: Option<String>,
     /// The business's time zone, for event times.
     pub timezone: Tz,
     /// Grouping window.
@@ -34,6 +37,17 @@ pub struct NotifySettings {
     pub retry_max: Duration,
     /// Give up after.
     pub give_up: Duration,
+}
+
+impl NotifySettings {
+    /// One of our addresses, written as the configuration says.
+    pub fn address(&self, ours: &crate::domain::OurAddress) -> String {
+        Addressing {
+            domain: self.mail_domain.clone(),
+            plus_box: self.plus_box.clone(),
+        }
+        .write(ours)
+    }
 }
 
 /// Prepares and delivers notifications.

@@ -345,6 +345,7 @@ impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
             },
             peer: Some(self.peer.clone()),
             received_at: Utc::now(),
+            source: None,
         };
         // The message goes to its spool file as it arrives, so a session holds one line
         // in memory, not the whole message; a failure is answered after the final dot.

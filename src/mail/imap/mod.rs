@@ -1,0 +1,248 @@
+//! The IMAP intake: for a business that cannot point an MX at us, `serve` reads dossier
+//! mail from one of its mailboxes. Each new message is spooled (durable) and goes
+//! through the same pipeline as SMTP; only then is it moved out of the folder (or marked
+//! and kept). IDLE when the server offers it, polling otherwise; any failure leaves the
+//! message where it is for the next pass. It never deletes a message it has not stored.
+
+mod connect;
+mod envelope;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::TryStreamExt;
+use sha2::{Digest, Sha256};
+use tokio::sync::{mpsc, watch};
+
+use self::connect::ImapSession;
+use super::pipeline::Pipeline;
+use super::spool::SpoolId;
+use crate::config::{ImapAfter, ImapConfig};
+use crate::metrics::Metrics;
+
+/// How long one IDLE lasts before it is renewed (servers drop it after 30 minutes).
+const IDLE_RENEW: Duration = Duration::from_secs(240);
+/// The longest wait between two reconnection attempts.
+const BACKOFF_MAX: Duration = Duration::from_secs(300);
+/// The keyword a kept message is marked with.
+const KEYWORD: &str = "$Dossier";
+
+/// What the intake needs.
+pub struct Intake {
+    /// The mailbox.
+    pub config: ImapConfig,
+    /// The pipeline the messages go through.
+    pub pipeline: Arc<Pipeline>,
+    /// The processing worker's queue.
+    pub announce: mpsc::UnboundedSender<SpoolId>,
+    /// The largest message taken.
+    pub max_message_bytes: u64,
+}
+
+impl Intake {
+    /// The name of this mailbox in claims and in the store: a digest of where it is.
+    fn mailbox_key(&self) -> String {
+        let described = self.config.describe();
+        hex::encode(&Sha256::digest(described.as_bytes())[..8])
+    }
+}
+
+/// Runs until `shutdown` turns true, reconnecting after any failure.
+pub async fn run(intake: Intake, mut shutdown: watch::Receiver<bool>) {
+    let mut backoff = Duration::from_secs(1);
+    loop {
+        match session(&intake, &mut shutdown).await {
+            Ok(()) => return,
+            Err(why) => {
+                intake
+                    .pipeline
+                    .services()
+                    .metrics()
+                    .count("dossier_imap_failures_total", "session");
+                tracing::warn!(mailbox = %intake.config.describe(), %why, retry_in = ?backoff, "IMAP intake failed; messages stay in the mailbox");
+            }
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(backoff) => {}
+            _ = shutdown.changed() => return,
+        }
+        backoff = (backoff * 2).min(BACKOFF_MAX);
+    }
+}
+
+/// One connection: passes over the folder, waiting in between, until shutdown (`Ok`) or
+/// a failure (`Err`).
+async fn session(intake: &Intake, shutdown: &mut watch::Receiver<bool>) -> Result<(), String> {
+    let config = &intake.config;
+    let mut session = connect::open(config).await?;
+    let capabilities = session.capabilities().await.map_err(imap("CAPABILITY"))?;
+    let idle = capabilities.has_str("IDLE");
+    let moves = capabilities.has_str("MOVE");
+    if let ImapAfter::Move(folder) = &config.after {
+        // Made once; "already exists" is the usual answer.
+        let _ = session.create(folder).await;
+    }
+    tracing::info!(mailbox = %config.describe(), idle, "IMAP intake connected");
+    loop {
+        let selected = session
+            .select(&config.folder)
+            .await
+            .map_err(imap("SELECT"))?;
+        let validity = selected.uid_validity.unwrap_or(0);
+        pass(intake, &mut session, validity, moves, shutdown).await?;
+        Metrics::beat(&intake.pipeline.services().metrics().imap_beat);
+        if *shutdown.borrow() {
+            let _ = session.logout().await;
+            return Ok(());
+        }
+        if idle {
+            let mut handle = session.idle();
+            handle.init().await.map_err(imap("IDLE"))?;
+            {
+                let (wait, _stop) = handle.wait_with_timeout(IDLE_RENEW);
+                tokio::select! {
+                    answer = wait => { answer.map_err(imap("IDLE"))?; }
+                    _ = shutdown.changed() => {}
+                }
+            }
+            session = handle.done().await.map_err(imap("DONE"))?;
+        } else {
+            tokio::select! {
+                _ = tokio::time::sleep(config.poll) => {}
+                _ = shutdown.changed() => {}
+            }
+        }
+        if *shutdown.borrow() {
+            let _ = session.logout().await;
+            return Ok(());
+        }
+    }
+}
+
+/// Takes every message after the last one taken: spool (durable), announce, then move or
+/// mark it. A message that cannot be spooled stops the pass, left for the next one.
+async fn pass(
+    intake: &Intake,
+    session: &mut ImapSession,
+    validity: u32,
+    moves: bool,
+    shutdown: &watch::Receiver<bool>,
+) -> Result<(), String> {
+    let store = intake.pipeline.services().store().clone();
+    let key = intake.mailbox_key();
+    let after = match store.imap_position(&key).map_err(|e| e.to_string())? {
+        Some((v, uid)) if v == validity => uid,
+        _ => 0,
+    };
+    // `UID n:*` also answers the last message when there is nothing after `n`.
+    let mut uids: Vec<u32> = session
+        .uid_search(format!("UID {}:*", after + 1))
+        .await
+        .map_err(imap("UID SEARCH"))?
+        .into_iter()
+        .filter(|uid| *uid > after)
+        .collect();
+    uids.sort_unstable();
+    for uid in uids {
+        if *shutdown.borrow() {
+            break;
+        }
+        let raw = fetch(session, uid).await?;
+        let source = format!("imap/{key}/{validity}/{uid}");
+        let envelope = envelope::of_message(&raw, &intake.pipeline, source);
+        if raw.len() as u64 > intake.max_message_bytes {
+            tracing::warn!(
+                uid,
+                bytes = raw.len(),
+                "a message in the mailbox is too large; it stays there"
+            );
+        } else if envelope.recipients.is_empty() {
+            tracing::info!(
+                uid,
+                "a message in the mailbox is for none of our addresses; it stays there"
+            );
+        } else {
+            let pipeline = intake.pipeline.clone();
+            let id = tokio::task::spawn_blocking(move || pipeline.spool().accept(&envelope, &raw))
+                .await
+                .map_err(|e| format!("spooling task: {e}"))?
+                .map_err(|e| format!("cannot spool message {uid}: {e}"))?;
+            let metrics = intake.pipeline.services().metrics();
+            metrics
+                .mail_accepted
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let _ = intake.announce.send(id);
+            done_with(session, &intake.config.after, uid, moves).await?;
+        }
+        let (store, key) = (store.clone(), key.clone());
+        tokio::task::spawn_blocking(move || store.set_imap_position(&key, validity, uid))
+            .await
+            .map_err(|e| format!("position task: {e}"))?
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+async fn fetch(session: &mut ImapSession, uid: u32) -> Result<Vec<u8>, String> {
+    let fetched: Vec<_> = session
+        .uid_fetch(uid.to_string(), "(UID BODY.PEEK[])")
+        .await
+        .map_err(imap("UID FETCH"))?
+        .try_collect()
+        .await
+        .map_err(imap("UID FETCH"))?;
+    fetched
+        .iter()
+        .find(|f| f.uid == Some(uid))
+        .and_then(|f| f.body())
+        .map(<[u8]>::to_vec)
+        .ok_or_else(|| format!("the server sent no body for message {uid}"))
+}
+
+/// Moves the stored message out of the folder, or marks it and keeps it.
+async fn done_with(
+    session: &mut ImapSession,
+    after: &ImapAfter,
+    uid: u32,
+    moves: bool,
+) -> Result<(), String> {
+    let set = uid.to_string();
+    match after {
+        ImapAfter::Move(folder) if moves => {
+            session.uid_mv(&set, folder).await.map_err(imap("UID MOVE"))
+        }
+        ImapAfter::Move(folder) => {
+            session
+                .uid_copy(&set, folder)
+                .await
+                .map_err(imap("UID COPY"))?;
+            store_flags(session, &set, "+FLAGS.SILENT (\\Deleted)").await?;
+            let _: Vec<_> = session
+                .expunge()
+                .await
+                .map_err(imap("EXPUNGE"))?
+                .try_collect()
+                .await
+                .map_err(imap("EXPUNGE"))?;
+            Ok(())
+        }
+        ImapAfter::Keep => {
+            store_flags(session, &set, &format!("+FLAGS.SILENT (\\Seen {KEYWORD})")).await
+        }
+    }
+}
+
+async fn store_flags(session: &mut ImapSession, set: &str, flags: &str) -> Result<(), String> {
+    let _: Vec<_> = session
+        .uid_store(set, flags)
+        .await
+        .map_err(imap("UID STORE"))?
+        .try_collect()
+        .await
+        .map_err(imap("UID STORE"))?;
+    Ok(())
+}
+
+fn imap(command: &'static str) -> impl Fn(async_imap::error::Error) -> String {
+    move |e| format!("{command} failed: {e}")
+}

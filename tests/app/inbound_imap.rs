@@ -1,0 +1,216 @@
+//! The IMAP intake against a real Dovecot on loopback: mail delivered into the business's
+//! mailbox lands in its dossier, leaves the inbox only once stored here, mail for no
+//! dossier stays, and a server killed in the middle ingests nothing twice.
+
+use std::time::{Duration, Instant};
+
+use dossier::domain::{Addressing, ClientKind, OurAddress};
+
+use crate::helpers::World;
+use crate::mail_support::{TestApp, reply_text};
+use crate::peers::Dovecot;
+
+/// A message as the business's mail server files it: Return-Path and Delivered-To first.
+fn delivered(to: &str, message_id: &str, body: &str) -> String {
+    let raw = format!(
+        "Return-Path: <helene@client.test>\nDelivered-To: {to}\n{}",
+        reply_text("helene@client.test", to, message_id, body)
+    );
+    raw.replace('\n', "\r\n")
+}
+
+fn password_file(dovecot: &Dovecot) -> tempfile::NamedTempFile {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), format!("{}\n", dovecot.password)).unwrap();
+    file
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mail_in_the_mailbox_reaches_its_dossier_and_leaves_the_inbox_once_stored() {
+    let Some(dovecot) = Dovecot::start() else {
+        return;
+    };
+    let password = password_file(&dovecot);
+    let app = TestApp::spawn_with(
+        |args| {
+            args.imap = Some(dovecot.url());
+            args.imap_password_file = Some(password.path().to_path_buf());
+            args.plus_mailbox = Some("dossiers".into());
+        },
+        None,
+    )
+    .await;
+    let world = World::build_in(&app, ClientKind::Company);
+    let to = world.dossier.mail_address(&app.app.config.addressing());
+    assert!(to.starts_with("dossiers+2026-"), "{to}");
+    let stranger = "Return-Path: <x@else.test>\r\nTo: contact@dossier.test\r\nSubject: Devis ?\r\nMessage-ID: <other@else.test>\r\n\r\nBonjour\r\n";
+    dovecot.append("INBOX", stranger).await;
+    dovecot
+        .append(
+            "INBOX",
+            &delivered(&to, "imap-1@client.test", "Reçu par la boîte"),
+        )
+        .await;
+
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let inbox = dovecot.messages("INBOX").await;
+        let posted = app
+            .messages(world.dossier.id)
+            .iter()
+            .any(|m| m.text.contains("Reçu par la boîte"));
+        let spooled = !app.app.pipeline.spool().pending().unwrap().is_empty();
+        let in_inbox = inbox.iter().any(|m| m.contains("imap-1@client.test"));
+        assert!(
+            in_inbox || posted || spooled,
+            "the message left the inbox before it was stored here"
+        );
+        if posted && !in_inbox {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the message did not arrive");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let message = app
+        .messages(world.dossier.id)
+        .into_iter()
+        .find(|m| m.text.contains("Reçu par la boîte"))
+        .unwrap();
+    assert_eq!(message.author, world.client.id);
+    assert!(
+        !message.text.contains("Pouvez-vous valider"),
+        "the quote is cut"
+    );
+    let moved = dovecot.messages("Dossier").await;
+    assert_eq!(moved.len(), 1, "stored mail is moved to the Dossier folder");
+    let inbox = dovecot.messages("INBOX").await;
+    assert_eq!(inbox.len(), 1, "mail for no dossier stays in the inbox");
+    assert!(inbox[0].contains("other@else.test"));
+    let log = app.last_log();
+    assert_eq!(log.outcome.name(), "posted");
+    app.stop().await;
+}
+
+#[test]
+fn a_server_killed_while_reading_the_mailbox_ingests_nothing_twice() {
+    let Some(dovecot) = Dovecot::start() else {
+        return;
+    };
+    let password = password_file(&dovecot);
+    let mut world = World::build(ClientKind::Company);
+    let addressing = Addressing {
+        domain: "dossier.localhost".into(),
+        plus_box: Some("dossiers".into()),
+    };
+    let to = world.dossier.mail_address(&addressing);
+    let dossier_id = world.dossier.id;
+    world.services().store().flush().unwrap();
+    let dir = world.dir.take().unwrap();
+    drop(world);
+
+    const COUNT: usize = 24;
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        for i in 0..COUNT {
+            // No Message-ID: only the mailbox's own names (UIDVALIDITY, UID) tell a
+            // second fetch of the same message apart.
+            let id = format!("kill-{i}@client.test");
+            let raw = delivered(&to, &id, &format!("Envoi {i}."))
+                .replace(&format!("Message-ID: <{id}>\r\n"), "");
+            dovecot.append("INBOX", &raw).await;
+        }
+    });
+    let url = dovecot.url();
+    let flags = [
+        "--imap",
+        url.as_str(),
+        "--imap-password-file",
+        password.path().to_str().unwrap(),
+        "--plus-mailbox",
+        "dossiers",
+    ];
+    // Killed as soon as some of the mail is taken, then again on each next start.
+    for _ in 0..3 {
+        let mut server = crate::helpers::Server::start(dir.path(), &flags);
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while runtime.block_on(dovecot.messages("INBOX")).len() == COUNT {
+            assert!(
+                Instant::now() < deadline,
+                "nothing was taken from the inbox"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        server.child.kill().unwrap();
+        server.child.wait().unwrap();
+    }
+    let server = crate::helpers::Server::start(dir.path(), &flags);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !runtime.block_on(dovecot.messages("INBOX")).is_empty() {
+        assert!(Instant::now() < deadline, "the inbox was not emptied");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Processing is quick once spooled; a clean stop processes nothing more, so wait.
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(server.terminate().success());
+
+    let store = dossier::store::Store::open(dir.path()).unwrap();
+    let messages: Vec<dossier::domain::Message> = store.items(dossier_id).unwrap();
+    for i in 0..COUNT {
+        let found = messages
+            .iter()
+            .filter(|m| m.text.contains(&format!("Envoi {i}.")))
+            .count();
+        assert_eq!(found, 1, "message {i} is in the dossier exactly once");
+    }
+    assert_eq!(runtime.block_on(dovecot.messages("Dossier")).len(), COUNT);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_message_that_cannot_be_moved_stays_in_the_inbox_and_is_posted_once() {
+    let Some(dovecot) = Dovecot::start() else {
+        return;
+    };
+    let password = password_file(&dovecot);
+    let app = TestApp::spawn_with(
+        |args| {
+            args.imap = Some(dovecot.url());
+            args.imap_password_file = Some(password.path().to_path_buf());
+            // Dovecot refuses this name: every MOVE fails, every pass reads it again.
+            args.imap_move_to = Some("bad..name".into());
+        },
+        None,
+    )
+    .await;
+    let world = World::build_in(&app, ClientKind::Company);
+    world
+        .services()
+        .store()
+        .set_may_create_dossiers(world.dossier.client, true)
+        .unwrap();
+    // To the new-dossier address: a second reading would open a second dossier.
+    let to = app.app.config.addressing().write(&OurAddress::NewDossier);
+    let raw = delivered(&to, "once@client.test", "Une seule fois.");
+    dovecot.append("INBOX", &raw).await;
+    let failures = || {
+        let text = app.app.services.metrics().render(0, 0, 0, 0);
+        text.lines()
+            .find(|l| l.starts_with("dossier_imap_failures_total"))
+            .and_then(|l| l.split_whitespace().last()?.parse::<u32>().ok())
+            .unwrap_or(0)
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while failures() < 3 {
+        assert!(Instant::now() < deadline, "the intake did not retry");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    app.processed().await;
+    let log = app.app.store().mail_log(100).unwrap();
+    let created = log.iter().filter(|l| l.outcome.name() == "created").count();
+    assert_eq!(created, 1, "read three times, one dossier opened: {log:?}");
+    assert_eq!(
+        dovecot.messages("INBOX").await.len(),
+        1,
+        "it stays in the inbox"
+    );
+    app.stop().await;
+}

@@ -5,6 +5,7 @@
 
 use std::io::Read;
 use std::net::SocketAddr;
+use std::time::{Duration, Instant};
 
 use chrono::Utc;
 
@@ -25,6 +26,10 @@ pub struct IngestArgs {
     /// mail. When not given, the message is treated as sent by a person.
     #[arg(long)]
     sender: Option<String>,
+    /// Seconds to wait for a data folder held by another `ingest` before saying
+    /// "try later" (75).
+    #[arg(long, value_name = "SECONDS", default_value_t = 20)]
+    wait: u64,
 }
 
 fn fail(code: u8, message: impl Into<String>) -> Failure {
@@ -64,11 +69,38 @@ pub fn run(config: Config, args: IngestArgs) -> Result<(), Failure> {
         None => Some(String::new()),
     };
     let smtp = config.mail.smtp;
-    match App::open(config) {
-        Ok(app) => deliver_here(&app, sender, args.rcpt, raw),
-        Err(Error::Locked(_)) => hand_over(smtp, sender, &args.rcpt, &raw),
-        Err(err) => Err(err.into()),
+    // Another `ingest` may hold the folder for a moment (an MTA runs several pipes at
+    // once): wait for it, unless a running server takes the message.
+    let deadline = Instant::now() + Duration::from_secs(args.wait);
+    loop {
+        match App::open(config.clone()) {
+            Ok(app) => return deliver_here(&app, sender, args.rcpt, raw),
+            Err(Error::Locked(_)) => match hand_over(smtp, &sender, &args.rcpt, &raw) {
+                Err(HandOver::NoServer(why)) if Instant::now() >= deadline => {
+                    return Err(fail(
+                        exit::TEMPFAIL,
+                        format!(
+                            "the data folder is in use and the server at {smtp} did not take the message: {why}"
+                        ),
+                    ));
+                }
+                Err(HandOver::NoServer(_)) => {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                Err(HandOver::Refused(failure)) => return Err(failure),
+                Ok(()) => return Ok(()),
+            },
+            Err(err) => return Err(err.into()),
+        }
     }
+}
+
+/// Why a running server did not take a message.
+enum HandOver {
+    /// No server answers: the folder is held by another `ingest`.
+    NoServer(String),
+    /// The server answered with a refusal (temporary or permanent).
+    Refused(Failure),
 }
 
 /// RFC 5322 §2.2: a message starts with a field name (printable ASCII but the colon and
@@ -129,15 +161,19 @@ fn deliver_here(
 /// `serve` holds the data folder: give it the message over SMTP.
 fn hand_over(
     smtp: SocketAddr,
-    sender: Option<String>,
+    sender: &Option<String>,
     recipients: &[String],
     raw: &[u8],
-) -> Result<(), Failure> {
+) -> Result<(), HandOver> {
     use lettre::address::{Address, Envelope as SmtpEnvelope};
     use lettre::{SmtpTransport, Transport};
     let parse = |text: &str| {
-        text.parse::<Address>()
-            .map_err(|_| fail(exit::NO_USER, format!("{text}: not an e-mail address")))
+        text.parse::<Address>().map_err(|_| {
+            HandOver::Refused(fail(
+                exit::NO_USER,
+                format!("{text}: not an e-mail address"),
+            ))
+        })
     };
     let from = match sender.as_deref() {
         Some(s) if !s.is_empty() => Some(parse(s)?),
@@ -147,8 +183,8 @@ fn hand_over(
         .iter()
         .map(|r| parse(r))
         .collect::<Result<Vec<_>, _>>()?;
-    let envelope =
-        SmtpEnvelope::new(from, to).map_err(|e| fail(exit::DATA, format!("bad envelope: {e}")))?;
+    let envelope = SmtpEnvelope::new(from, to)
+        .map_err(|e| HandOver::Refused(fail(exit::DATA, format!("bad envelope: {e}"))))?;
     let transport = SmtpTransport::builder_dangerous(smtp.ip().to_string())
         .port(smtp.port())
         .build();
@@ -161,13 +197,12 @@ fn hand_over(
             } else {
                 exit::NO_USER
             };
-            Err(fail(code, text))
+            Err(HandOver::Refused(fail(code, text)))
         }
-        Err(err) => Err(fail(
+        Err(err) if err.is_transient() => Err(HandOver::Refused(fail(
             exit::TEMPFAIL,
-            format!(
-                "the data folder is in use and the server at {smtp} did not take the message: {err}"
-            ),
-        )),
+            format!("the server at {smtp} asks to try later: {err}"),
+        ))),
+        Err(err) => Err(HandOver::NoServer(err.to_string())),
     }
 }

@@ -157,7 +157,15 @@ fn ingest_hands_the_message_to_a_running_server() {
     // With the server gone and the folder locked by nobody, a wrong --smtp is not needed.
     let out = run_dossier(
         data,
-        &["--smtp", "127.0.0.1:1", "ingest", "--rcpt", &f.open],
+        &[
+            "--smtp",
+            "127.0.0.1:1",
+            "ingest",
+            "--wait",
+            "1",
+            "--rcpt",
+            &f.open,
+        ],
         &message.replace("handed-1", "handed-2"),
     );
     assert_eq!(out.status.code(), Some(0));
@@ -175,7 +183,15 @@ fn ingest_says_try_later_when_the_folder_is_busy_and_no_server_answers() {
     );
     let out = run_dossier(
         f.dir.path(),
-        &["--smtp", "127.0.0.1:1", "ingest", "--rcpt", &f.open],
+        &[
+            "--smtp",
+            "127.0.0.1:1",
+            "ingest",
+            "--wait",
+            "1",
+            "--rcpt",
+            &f.open,
+        ],
         &message,
     );
     assert_eq!(

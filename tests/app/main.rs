@@ -1,6 +1,7 @@
 //! The one integration-test binary: helpers, then one file per capability.
 
 mod admin_cli;
+mod behind_postfix;
 mod helpers;
 mod inbound_analysis;
 mod inbound_doors;

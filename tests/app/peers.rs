@@ -24,6 +24,13 @@ pub fn program(name: &str) -> Option<PathBuf> {
     found
 }
 
+/// Lets the servers' own users walk into `dir` (a temp dir is private to its owner).
+pub fn open_to_all(dir: &Path) {
+    let mut permissions = std::fs::metadata(dir).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
+    std::fs::set_permissions(dir, permissions).unwrap();
+}
+
 /// A free TCP port on loopback.
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -34,7 +41,7 @@ pub fn free_port() -> u16 {
 }
 
 /// Whether the tests run as root (servers then hand mail to `nobody`).
-fn as_root() -> bool {
+pub fn as_root() -> bool {
     Command::new("id")
         .arg("-u")
         .output()
@@ -87,9 +94,7 @@ impl Dovecot {
             let me: &'static str = Box::leak(me.into_boxed_str());
             (line, me, me)
         };
-        let mut permissions = std::fs::metadata(d).unwrap().permissions();
-        std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
-        std::fs::set_permissions(d, permissions).unwrap();
+        open_to_all(d);
         let conf = d.join("dovecot.conf");
         let d = d.display();
         std::fs::write(
@@ -184,6 +189,132 @@ impl Dovecot {
 impl Drop for Dovecot {
     fn drop(&mut self) {
         let _ = Command::new("dovecot")
+            .arg("-c")
+            .arg(&self.conf)
+            .arg("stop")
+            .status();
+    }
+}
+
+/// A Postfix on loopback in front of Dossier: it relays `relay_domain` to `to_dossier`
+/// (a Postfix transport such as `smtp:[127.0.0.1]:2525`) and mail for `client.test`
+/// (bounces included) to `to_sender`. Postfix starts only as root.
+pub struct Postfix {
+    pub port: u16,
+    conf: PathBuf,
+    maillog: PathBuf,
+    _dir: TempDir,
+}
+
+impl Postfix {
+    /// `services` are extra lines of `master.cf` (a pipe to `dossier ingest`, say).
+    pub fn start(
+        relay_domain: &str,
+        to_dossier: &str,
+        to_sender: &str,
+        services: &str,
+    ) -> Option<Postfix> {
+        let program = program("postfix")?;
+        if !as_root() {
+            assert!(
+                std::env::var("CI").is_err(),
+                "the Postfix tests run as root under CI"
+            );
+            println!("skipped: Postfix starts only as root");
+            return None;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        open_to_all(dir.path());
+        let d = dir.path().display().to_string();
+        for sub in ["conf", "queue", "data"] {
+            std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+        }
+        Command::new("chown")
+            .arg("postfix")
+            .arg(dir.path().join("data"))
+            .status()
+            .unwrap();
+        let port = free_port();
+        std::fs::write(
+            dir.path().join("conf/main.cf"),
+            format!(
+                "compatibility_level = 3.6\nqueue_directory = {d}/queue\ndata_directory = {d}/data\n\
+                 mail_owner = postfix\nsetgid_group = postdrop\ninet_interfaces = 127.0.0.1\n\
+                 inet_protocols = ipv4\nmyhostname = mx.sender.test\nmydestination =\n\
+                 mynetworks = 127.0.0.0/8\nrelay_domains = {relay_domain}\n\
+                 transport_maps = inline:{{ {relay_domain}={to_dossier}, client.test={to_sender} }}\n\
+                 smtpd_recipient_restrictions = permit_mynetworks, reject_unauth_destination\n\
+                 maillog_file_prefixes = {d}\nmaillog_file = {d}/maillog\n\
+                 smtp_dns_support_level = disabled\ndossier_destination_recipient_limit = 1\n"
+            ),
+        )
+        .unwrap();
+        let standard = [
+            ("pickup", "unix", "n", "60", "1", "pickup"),
+            ("cleanup", "unix", "n", "-", "0", "cleanup"),
+            ("qmgr", "unix", "n", "300", "1", "qmgr"),
+            ("rewrite", "unix", "-", "-", "-", "trivial-rewrite"),
+            ("bounce", "unix", "-", "-", "0", "bounce"),
+            ("defer", "unix", "-", "-", "0", "bounce"),
+            ("trace", "unix", "-", "-", "0", "bounce"),
+            ("verify", "unix", "-", "-", "1", "verify"),
+            ("flush", "unix", "n", "1000?", "0", "flush"),
+            ("proxymap", "unix", "-", "-", "-", "proxymap"),
+            ("smtp", "unix", "-", "-", "-", "smtp"),
+            ("relay", "unix", "-", "-", "-", "smtp"),
+            ("showq", "unix", "n", "-", "-", "showq"),
+            ("error", "unix", "-", "-", "-", "error"),
+            ("retry", "unix", "-", "-", "-", "error"),
+            ("discard", "unix", "-", "-", "-", "discard"),
+            ("lmtp", "unix", "-", "-", "-", "lmtp"),
+            ("anvil", "unix", "-", "-", "1", "anvil"),
+            ("scache", "unix", "-", "-", "1", "scache"),
+            ("postlog", "unix-dgram", "n", "-", "1", "postlogd"),
+        ];
+        let mut master = format!("127.0.0.1:{port} inet n - n - - smtpd\n");
+        for (name, kind, private, wakeup, limit, command) in standard {
+            master.push_str(&format!(
+                "{name} {kind} {private} - n {wakeup} {limit} {command}\n"
+            ));
+        }
+        master.push_str(services);
+        std::fs::write(dir.path().join("conf/master.cf"), master).unwrap();
+        let conf = dir.path().join("conf");
+        let maillog = dir.path().join("maillog");
+        let status = Command::new(program)
+            .arg("-c")
+            .arg(&conf)
+            .arg("start")
+            .status()
+            .expect("postfix runs");
+        assert!(
+            status.success(),
+            "postfix did not start: {}",
+            std::fs::read_to_string(&maillog).unwrap_or_default()
+        );
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return Some(Postfix {
+                    port,
+                    conf,
+                    maillog,
+                    _dir: dir,
+                });
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("postfix does not answer on port {port}");
+    }
+
+    /// Postfix's log, for failure messages.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.maillog).unwrap_or_default()
+    }
+}
+
+impl Drop for Postfix {
+    fn drop(&mut self) {
+        let _ = Command::new("postfix")
             .arg("-c")
             .arg(&self.conf)
             .arg("stop")

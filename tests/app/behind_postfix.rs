@@ -1,0 +1,168 @@
+//! The README's "Behind an existing MTA" recipes with a real Postfix on loopback: Postfix
+//! relays the mail domain to Dossier over SMTP or LMTP; mail it is handed lands in the
+//! dossier, and mail for a closed dossier comes back to its sender as Postfix's bounce,
+//! carrying our sentence.
+
+use std::time::{Duration, Instant};
+
+use dossier::domain::{Addressing, ClientKind};
+
+use crate::helpers::World;
+use crate::mail_support::{Sink, Smtp, TestApp, reply_text};
+use crate::peers::Postfix;
+
+async fn relayed_by_postfix(lmtp: bool) {
+    let app = TestApp::spawn_with(
+        |args| {
+            if lmtp {
+                args.lmtp = Some("127.0.0.1:0".parse().unwrap());
+            }
+        },
+        None,
+    )
+    .await;
+    // The sender's own mail server, where Postfix returns bounces.
+    let sender_mx = Sink::start(&[]).await;
+    let to_dossier = match app.lmtp {
+        Some(lmtp) => format!("lmtp:inet:{lmtp}"),
+        None => format!("smtp:[127.0.0.1]:{}", app.smtp.port()),
+    };
+    let to_sender = format!("smtp:[127.0.0.1]:{}", sender_mx.addr.port());
+    let Some(postfix) = Postfix::start("dossier.test", &to_dossier, &to_sender, "") else {
+        return;
+    };
+    let world = World::build_in(&app, ClientKind::Company);
+    let closed = world.closed_dossier();
+    let addressing = Addressing::bare("dossier.test");
+    let (open, closed) = (
+        world.dossier.mail_address(&addressing),
+        closed.mail_address(&addressing),
+    );
+    let postfix_addr = format!("127.0.0.1:{}", postfix.port).parse().unwrap();
+    let mut smtp = Smtp::connect(postfix_addr).await;
+    for (to, id, body) in [
+        (&open, "pf-open@client.test", "Transmis par Postfix."),
+        (&closed, "pf-closed@client.test", "Pour un dossier clos."),
+    ] {
+        let raw = reply_text("helene@client.test", to, id, body);
+        let (_, done) = smtp.deliver("helene@client.test", &[to], &raw).await;
+        assert!(done.starts_with("250"), "Postfix queued it: {done}");
+    }
+
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let posted = app
+            .messages(world.dossier.id)
+            .iter()
+            .any(|m| m.text == "Transmis par Postfix.");
+        if posted && sender_mx.count() > 0 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "posted: {posted}, bounces: {}\n{}",
+            sender_mx.count(),
+            postfix.log()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let (rcpt, bounce) = sender_mx.received.lock().unwrap()[0].clone();
+    assert!(rcpt.contains("helene@client.test"), "{rcpt}");
+    let parsed = mail_parser::MessageParser::default()
+        .parse(&bounce)
+        .unwrap();
+    assert_eq!(
+        parsed.subject(),
+        Some("Undelivered Mail Returned to Sender")
+    );
+    // The human-readable part, decoded, as the sender reads it.
+    let text = parsed.body_text(0).unwrap();
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        text.contains("550 5.7.1 The dossier 2026-0003 is closed: it no longer accepts messages."),
+        "our sentence is in the bounce: {text}"
+    );
+    let messages = app.messages(world.dossier.id);
+    let message = messages
+        .iter()
+        .find(|m| m.text == "Transmis par Postfix.")
+        .unwrap();
+    assert_eq!(message.author, world.client.id);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn postfix_relays_the_domain_over_smtp_and_bounces_mail_for_a_closed_dossier() {
+    relayed_by_postfix(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn postfix_relays_the_domain_over_lmtp_and_bounces_mail_for_a_closed_dossier() {
+    relayed_by_postfix(true).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn postfix_pipes_the_domain_to_ingest_and_bounces_mail_for_a_closed_dossier() {
+    if !crate::peers::as_root() {
+        // Postfix (and its pipe) start only as root; `Postfix::start` says so.
+        let _ = Postfix::start("", "", "", "");
+        return;
+    }
+    let mut world = World::build(ClientKind::Company);
+    let addressing = Addressing::bare("dossier.localhost");
+    let open = world.dossier.mail_address(&addressing);
+    let closed = world.closed_dossier().mail_address(&addressing);
+    let dossier_id = world.dossier.id;
+    world.services().store().flush().unwrap();
+    let dir = world.dir.take().unwrap();
+    drop(world);
+    // The pipe runs `dossier ingest` as an unprivileged user, who owns the data folder.
+    crate::peers::open_to_all(dir.path());
+    std::process::Command::new("chown")
+        .args(["-R", "nobody"])
+        .arg(dir.path())
+        .status()
+        .unwrap();
+    let sender_mx = Sink::start(&[]).await;
+    let pipe = format!(
+        "dossier unix - n n - - pipe flags=R user=nobody argv={} --data {} ingest --sender ${{sender}} --rcpt ${{recipient}}\n",
+        env!("CARGO_BIN_EXE_dossier"),
+        dir.path().display()
+    );
+    let to_sender = format!("smtp:[127.0.0.1]:{}", sender_mx.addr.port());
+    let Some(postfix) = Postfix::start("dossier.localhost", "dossier:", &to_sender, &pipe) else {
+        return;
+    };
+    let postfix_addr = format!("127.0.0.1:{}", postfix.port).parse().unwrap();
+    let mut smtp = Smtp::connect(postfix_addr).await;
+    for (to, id, body) in [
+        (&open, "pipe-open@client.test", "Par le tuyau."),
+        (&closed, "pipe-closed@client.test", "Pour un dossier clos."),
+    ] {
+        let raw = reply_text("helene@client.test", to, id, body);
+        let (_, done) = smtp.deliver("helene@client.test", &[to], &raw).await;
+        assert!(done.starts_with("250"), "Postfix queued it: {done}");
+    }
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while sender_mx.count() == 0 || postfix.log().matches("status=sent").count() == 0 {
+        assert!(Instant::now() < deadline, "{}", postfix.log());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let (_, bounce) = sender_mx.received.lock().unwrap()[0].clone();
+    let parsed = mail_parser::MessageParser::default()
+        .parse(&bounce)
+        .unwrap();
+    let text = parsed.body_text(0).unwrap();
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        text.contains("is closed: it no longer accepts messages"),
+        "our sentence is in the bounce: {text}"
+    );
+    drop(postfix);
+    let store = dossier::store::Store::open(dir.path()).unwrap();
+    let messages: Vec<dossier::domain::Message> = store.items(dossier_id).unwrap();
+    assert!(
+        messages.iter().any(|m| m.text == "Par le tuyau."),
+        "the piped message is in the dossier"
+    );
+}

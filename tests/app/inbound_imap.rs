@@ -214,3 +214,55 @@ async fn a_message_that_cannot_be_moved_stays_in_the_inbox_and_is_posted_once() 
     );
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn imaps_trusts_the_given_authority_and_nothing_else() {
+    let Some(dovecot) = Dovecot::start_tls() else {
+        return;
+    };
+    let password = password_file(&dovecot);
+    let world_mail = |app: &TestApp, world: &World| {
+        let to = world.dossier.mail_address(&app.app.config.addressing());
+        delivered(&to, "tls@client.test", "Par une connexion chiffrée.")
+    };
+    // Without the authority: the certificate is refused and nothing is taken.
+    let untrusting = TestApp::spawn_with(
+        |args| {
+            args.imap = Some(dovecot.url());
+            args.imap_password_file = Some(password.path().to_path_buf());
+        },
+        None,
+    )
+    .await;
+    let world = World::build_in(&untrusting, ClientKind::Company);
+    dovecot
+        .append("INBOX", &world_mail(&untrusting, &world))
+        .await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let text = untrusting.app.services.metrics().render(0, 0, 0, 0);
+    assert!(text.contains("dossier_imap_failures_total"), "{text}");
+    assert_eq!(dovecot.messages("INBOX").await.len(), 1);
+    untrusting.stop().await;
+
+    let app = TestApp::spawn_with(
+        |args| {
+            args.imap = Some(dovecot.url());
+            args.imap_password_file = Some(password.path().to_path_buf());
+            args.imap_ca = dovecot.certificate.clone();
+        },
+        None,
+    )
+    .await;
+    let world = World::build_in(&app, ClientKind::Company);
+    dovecot.append("INBOX", &world_mail(&app, &world)).await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !app
+        .messages(world.dossier.id)
+        .iter()
+        .any(|m| m.text == "Par une connexion chiffrée.")
+    {
+        assert!(Instant::now() < deadline, "the message did not arrive");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    app.stop().await;
+}

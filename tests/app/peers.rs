@@ -57,21 +57,62 @@ fn current_user() -> String {
         .unwrap_or_default()
 }
 
+/// A client connection, plain or TLS.
+pub trait Stream:
+    tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + std::fmt::Debug
+{
+}
+impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + std::fmt::Debug> Stream
+    for T
+{
+}
+
 /// A Dovecot IMAP server with one user, plain LOGIN allowed, Maildir storage.
 pub struct Dovecot {
     pub port: u16,
     pub user: String,
     pub password: String,
+    /// With TLS: the server's self-signed certificate (PEM), for `--imap-ca`.
+    pub certificate: Option<PathBuf>,
     conf: PathBuf,
     _dir: TempDir,
 }
 
 impl Dovecot {
+    /// Plain IMAP.
     pub fn start() -> Option<Dovecot> {
+        Dovecot::launch(false)
+    }
+
+    /// IMAP over TLS from the first byte, with a certificate for `localhost`.
+    pub fn start_tls() -> Option<Dovecot> {
+        Dovecot::launch(true)
+    }
+
+    fn launch(tls: bool) -> Option<Dovecot> {
         let program = program("dovecot")?;
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
+        let certificate = tls.then(|| {
+            let key = rcgen::KeyPair::generate().unwrap();
+            let cert = rcgen::CertificateParams::new(vec!["localhost".to_string()])
+                .unwrap()
+                .self_signed(&key)
+                .unwrap();
+            std::fs::write(d.join("cert.pem"), cert.pem()).unwrap();
+            std::fs::write(d.join("key.pem"), key.serialize_pem()).unwrap();
+            d.join("cert.pem")
+        });
         let port = free_port();
+        let (ssl, plain_port, tls_port) = if tls {
+            let ssl = format!(
+                "ssl = required\nssl_cert = <{0}/cert.pem\nssl_key = <{0}/key.pem\n",
+                d.display()
+            );
+            (ssl, 0, port)
+        } else {
+            ("ssl = no\n".to_string(), port, 0)
+        };
         let (user, password) = ("dossiers".to_string(), "imap-test-secret".to_string());
         std::fs::write(
             d.join("passwd"),
@@ -103,12 +144,12 @@ impl Dovecot {
                 "protocols = imap\nlisten = 127.0.0.1\nbase_dir = {d}/run\nstate_dir = {d}/state\n\
                  log_path = {d}/log\ninstance_name = dossier-test-{port}\n\
                  default_login_user = {login_user}\ndefault_internal_user = {internal_user}\n\
-                 first_valid_uid = 0\ndisable_plaintext_auth = no\nssl = no\n\
+                 first_valid_uid = 0\ndisable_plaintext_auth = no\n{ssl}\
                  auth_mechanisms = plain login\n\
                  passdb {{\n  driver = passwd-file\n  args = {d}/passwd\n}}\n\
                  userdb {{\n  driver = static\n  args = {uid} home={d}/mail/%u\n}}\n\
                  mail_location = maildir:~/Maildir\n\
-                 service imap-login {{\n  chroot =\n  inet_listener imap {{\n    address = 127.0.0.1\n    port = {port}\n  }}\n  inet_listener imaps {{\n    port = 0\n  }}\n}}\n\
+                 service imap-login {{\n  chroot =\n  inet_listener imap {{\n    address = 127.0.0.1\n    port = {plain_port}\n  }}\n  inet_listener imaps {{\n    address = 127.0.0.1\n    port = {tls_port}\n  }}\n}}\n\
                  service anvil {{\n  chroot =\n}}\n"
             ),
         )
@@ -123,6 +164,7 @@ impl Dovecot {
             if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
                 return Some(Dovecot {
                     port,
+                    certificate,
                     user,
                     password,
                     conf,
@@ -136,14 +178,36 @@ impl Dovecot {
 
     /// The `--imap` URL of the inbox.
     pub fn url(&self) -> String {
-        format!("imap://{}@127.0.0.1:{}/INBOX", self.user, self.port)
+        match self.certificate {
+            Some(_) => format!("imaps://{}@localhost:{}/INBOX", self.user, self.port),
+            None => format!("imap://{}@127.0.0.1:{}/INBOX", self.user, self.port),
+        }
     }
 
-    async fn session(&self) -> async_imap::Session<tokio::net::TcpStream> {
+    async fn session(&self) -> async_imap::Session<Box<dyn Stream>> {
         let tcp = tokio::net::TcpStream::connect(("127.0.0.1", self.port))
             .await
             .unwrap();
-        let mut client = async_imap::Client::new(tcp);
+        let stream: Box<dyn Stream> = match &self.certificate {
+            Some(pem) => {
+                use rustls::pki_types::pem::PemObject;
+                let mut roots = rustls::RootCertStore::empty();
+                roots
+                    .add(rustls::pki_types::CertificateDer::from_pem_file(pem).unwrap())
+                    .unwrap();
+                let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+                let config = rustls::ClientConfig::builder_with_provider(provider)
+                    .with_safe_default_protocol_versions()
+                    .unwrap()
+                    .with_root_certificates(roots)
+                    .with_no_client_auth();
+                let connector = tokio_rustls::TlsConnector::from(std::sync::Arc::new(config));
+                let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+                Box::new(connector.connect(name, tcp).await.unwrap())
+            }
+            None => Box::new(tcp),
+        };
+        let mut client = async_imap::Client::new(stream);
         client.read_response().await.unwrap();
         client
             .login(&self.user, &self.password)

@@ -12,7 +12,7 @@
 //! existing one.
 
 use std::fs::{self, File};
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::Path;
 
 use super::{Store, Tree};
@@ -29,10 +29,9 @@ fn io(context: &'static str) -> impl FnOnce(std::io::Error) -> Error {
 }
 
 impl Store {
-    /// Every key of every tree as JSON lines, copied while writes wait.
-    fn dump(&self) -> Result<Vec<u8>> {
+    /// Writes every key of every tree as JSON lines to `out`, while writes wait.
+    fn dump(&self, out: &mut impl Write) -> Result<()> {
         let _alone = self.inner.gate.write().unwrap_or_else(|p| p.into_inner());
-        let mut out = Vec::new();
         for tree in Tree::ALL {
             for entry in self.tree(tree).iter() {
                 let (key, value) = entry?;
@@ -42,21 +41,40 @@ impl Store {
                     serde_json::from_slice(&value)?
                 };
                 let line = serde_json::json!({ "tree": tree.name(), "key": hex::encode(&key), "value": value });
-                serde_json::to_writer(&mut out, &line)?;
-                out.push(b'\n');
+                serde_json::to_writer(&mut *out, &line)?;
+                out.write_all(b"\n").map_err(io("writing the backup"))?;
             }
         }
-        Ok(out)
+        Ok(())
     }
 
-    /// Writes a backup archive of the whole data folder to `out`.
+    /// Writes a backup archive of the whole data folder to `out`. The store's lines go
+    /// through a file beside it, so a large store is never held in memory.
     pub fn backup(&self, out: &Path) -> Result<u64> {
-        let lines = self.dump()?;
         let tmp = out.with_extension("partial");
-        let file = File::create(&tmp).map_err(io("creating the backup"))?;
+        let lines_path = out.with_extension("jsonl.partial");
+        let made = self.write_archive(&tmp, &lines_path);
+        let _ = fs::remove_file(&lines_path);
+        if made.is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+        let size = made?;
+        fs::rename(&tmp, out).map_err(io("finishing the backup"))?;
+        Ok(size)
+    }
+
+    fn write_archive(&self, tmp: &Path, lines_path: &Path) -> Result<u64> {
+        let mut lines =
+            BufWriter::new(File::create(lines_path).map_err(io("creating the backup"))?);
+        self.dump(&mut lines)?;
+        lines.flush().map_err(io("writing the backup"))?;
+        drop(lines);
+        let file = File::create(tmp).map_err(io("creating the backup"))?;
         let mut archive = tar::Builder::new(file);
         append(&mut archive, "FORMAT.txt", FORMAT.as_bytes())?;
-        append(&mut archive, "store.jsonl", &lines)?;
+        archive
+            .append_path_with_name(lines_path, "store.jsonl")
+            .map_err(io("writing the backup"))?;
         for folder in ["blobs", "mail/spool"] {
             let path = self.root().join(folder);
             if path.is_dir() {
@@ -67,12 +85,11 @@ impl Store {
         }
         let file = archive.into_inner().map_err(io("finishing the backup"))?;
         file.sync_all().map_err(io("fsync of the backup"))?;
-        let size = file.metadata().map_err(io("finishing the backup"))?.len();
-        fs::rename(&tmp, out).map_err(io("finishing the backup"))?;
-        Ok(size)
+        Ok(file.metadata().map_err(io("finishing the backup"))?.len())
     }
 
     /// Rebuilds a data folder at `data` (which must not hold a store) from an archive.
+    /// On failure nothing half-restored is left: the folder is as it was.
     pub fn restore(archive: &Path, data: &Path) -> Result<Store> {
         if data.join("store").exists() {
             return Err(Error::Invalid(format!(
@@ -80,29 +97,47 @@ impl Store {
                 data.display()
             )));
         }
+        let existed = data.exists();
         fs::create_dir_all(data).map_err(io("creating the data folder"))?;
+        let restored = Store::restore_into(archive, data);
+        if restored.is_err() {
+            if existed {
+                let _ = fs::remove_dir_all(data.join("store"));
+            } else {
+                let _ = fs::remove_dir_all(data);
+            }
+        }
+        restored
+    }
+
+    fn restore_into(archive: &Path, data: &Path) -> Result<Store> {
         let file = File::open(archive).map_err(|e| {
             Error::Invalid(format!("cannot read the backup {}: {e}", archive.display()))
         })?;
         let mut tar = tar::Archive::new(file);
-        let mut lines = None;
+        let store = Store::open(data)?;
+        let mut found = false;
         for entry in tar.entries().map_err(io("reading the backup"))? {
             let mut entry = entry.map_err(io("reading the backup"))?;
             let path = entry.path().map_err(io("reading the backup"))?.into_owned();
             if path == Path::new("store.jsonl") {
-                let mut bytes = Vec::new();
-                entry
-                    .read_to_end(&mut bytes)
-                    .map_err(io("reading the backup"))?;
-                lines = Some(bytes);
+                found = true;
+                store.load_lines(BufReader::new(entry))?;
             } else if path.starts_with("blobs") || path.starts_with("mail") {
                 // `unpack_in` refuses paths that would leave the folder.
                 entry.unpack_in(data).map_err(io("restoring files"))?;
             }
         }
-        let lines = lines.ok_or_else(|| Error::Invalid("the backup has no store.jsonl".into()))?;
-        let store = Store::open(data)?;
-        for (number, line) in BufReader::new(&lines[..]).lines().enumerate() {
+        if !found {
+            return Err(Error::Invalid("the backup has no store.jsonl".into()));
+        }
+        store.flush()?;
+        Ok(store)
+    }
+
+    /// Loads `store.jsonl` lines into this (new) store.
+    fn load_lines(&self, lines: impl BufRead) -> Result<()> {
+        for (number, line) in lines.lines().enumerate() {
             let line = line.map_err(io("reading the backup"))?;
             let bad = || Error::Invalid(format!("store.jsonl line {} is not valid", number + 1));
             let row: serde_json::Value = serde_json::from_str(&line).map_err(|_| bad())?;
@@ -115,10 +150,9 @@ impl Store {
                 serde_json::Value::Null => Vec::new(),
                 value => serde_json::to_vec(value)?,
             };
-            store.tree(*tree).insert(key, value)?;
+            self.tree(*tree).insert(key, value)?;
         }
-        store.flush()?;
-        Ok(store)
+        Ok(())
     }
 }
 

@@ -211,29 +211,35 @@ async fn backup(
         return not_found().await;
     }
     let store = app.store().clone();
-    let made = tokio::task::spawn_blocking(move || -> crate::Result<Vec<u8>> {
+    // The archive is made on disk, then streamed: an open file outlives its name, so it
+    // is removed at once and never left behind.
+    let made = tokio::task::spawn_blocking(move || -> crate::Result<(std::fs::File, u64)> {
         let path = store
             .root()
             .join(format!("backup-{}.tar", uuid::Uuid::new_v4()));
-        store.backup(&path)?;
-        let bytes =
-            std::fs::read(&path).map_err(|e| crate::Error::from_io("reading the backup", e));
+        let size = store.backup(&path)?;
+        let file =
+            std::fs::File::open(&path).map_err(|e| crate::Error::from_io("reading the backup", e));
         let _ = std::fs::remove_file(&path);
-        bytes
+        Ok((file?, size))
     })
     .await;
     match made {
-        Ok(Ok(bytes)) => (
-            [
-                (header::CONTENT_TYPE, "application/x-tar"),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"dossier-backup.tar\"",
-                ),
-            ],
-            bytes,
-        )
-            .into_response(),
+        Ok(Ok((file, size))) => {
+            let stream = tokio_util::io::ReaderStream::new(tokio::fs::File::from_std(file));
+            (
+                [
+                    (header::CONTENT_TYPE, "application/x-tar".to_string()),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        "attachment; filename=\"dossier-backup.tar\"".to_string(),
+                    ),
+                    (header::CONTENT_LENGTH, size.to_string()),
+                ],
+                axum::body::Body::from_stream(stream),
+            )
+                .into_response()
+        }
         Ok(Err(err)) => errors::page(err),
         Err(_) => (
             StatusCode::SERVICE_UNAVAILABLE,

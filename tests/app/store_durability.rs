@@ -350,3 +350,26 @@ fn a_backup_of_a_running_server_under_load_restores_everything_it_had() {
     );
     let _ = std::fs::remove_file(&archive);
 }
+
+#[test]
+fn a_restore_that_fails_leaves_no_half_made_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("not-a-backup.tar");
+    // A tar with files but no store.jsonl: the store would be made, then found wanting.
+    let mut builder = tar::Builder::new(std::fs::File::create(&archive).unwrap());
+    let mut header = tar::Header::new_gnu();
+    header.set_size(5);
+    header.set_cksum();
+    builder
+        .append_data(&mut header, "blobs/ab/cdef", &b"bytes"[..])
+        .unwrap();
+    builder.finish().unwrap();
+    drop(builder);
+    let target = dir.path().join("restored");
+    let out = crate::helpers::run_dossier(&target, &["restore", archive.to_str().unwrap()], "");
+    assert_eq!(out.status.code(), Some(65));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("no store.jsonl"), "{stderr}");
+    assert!(!target.exists(), "nothing is left behind");
+}

@@ -71,17 +71,22 @@ impl Spool {
         let random = &uuid::Uuid::new_v4().simple().to_string()[..12];
         let id = SpoolId(format!("{nanos:020}-{random}"));
         let tmp_path = self.tmp.join(&id.0);
-        let mut file = File::create(&tmp_path).map_err(io("creating a spool entry"))?;
-        let mut line = serde_json::to_vec(envelope)?;
-        line.push(b'\n');
-        file.write_all(&line).map_err(io("writing a spool entry"))?;
-        Ok(SpoolWriter {
+        let file = File::create(&tmp_path).map_err(io("creating a spool entry"))?;
+        // From here the writer owns the file: any failure drops it, and its leftover goes.
+        let mut writer = SpoolWriter {
             dir: self.dir.clone(),
             tmp_path,
             id,
             file: std::io::BufWriter::with_capacity(64 * 1024, file),
             size: 0,
-        })
+        };
+        let mut line = serde_json::to_vec(envelope)?;
+        line.push(b'\n');
+        writer
+            .file
+            .write_all(&line)
+            .map_err(io("writing a spool entry"))?;
+        Ok(writer)
     }
 
     /// Writes a whole message at once.

@@ -257,7 +257,12 @@ pub struct Sink {
 
 impl Sink {
     pub async fn start(script: &[&'static str]) -> Sink {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        Sink::start_on("127.0.0.1:0".parse().unwrap(), script).await
+    }
+
+    /// On a chosen address (a relay coming back where it was).
+    pub async fn start_on(addr: SocketAddr, script: &[&'static str]) -> Sink {
+        let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
         let addr = listener.local_addr().unwrap();
         let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let script = std::sync::Arc::new(std::sync::Mutex::new(

@@ -2,6 +2,7 @@
 
 mod admin_cli;
 mod behind_postfix;
+mod faults;
 mod helpers;
 mod inbound_analysis;
 mod inbound_doors;

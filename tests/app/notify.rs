@@ -15,7 +15,7 @@ use mail_parser::{MessageParser, MimeHeaders};
 use crate::helpers::{World, event_draft};
 use crate::mail_support::{Sink, Smtp, TestApp};
 
-fn settings(window: u64) -> NotifySettings {
+pub fn settings(window: u64) -> NotifySettings {
     NotifySettings {
         business: "Atelier Moreau".into(),
         base_url: "https://dossiers.atelier.test".into(),

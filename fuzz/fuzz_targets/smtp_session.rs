@@ -1,0 +1,70 @@
+//! A byte stream from an SMTP client → one session of the real listener code, with the
+//! real pipeline and store in a temp folder: no panic, whatever the client sends.
+#![no_main]
+
+use std::sync::{Arc, LazyLock};
+
+use dossier::app::App;
+use dossier::config::Config;
+use dossier::mail::smtp::server::SmtpShared;
+use dossier::mail::smtp::session::{SessionSettings, Tls, run};
+use dossier::mail::smtp::Mode;
+use libfuzzer_sys::fuzz_target;
+
+struct Fixture {
+    shared: Arc<SmtpShared>,
+    runtime: tokio::runtime::Runtime,
+    app: App,
+    _dir: tempfile::TempDir,
+}
+
+static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::open(Config::with_data(dir.path())).unwrap();
+    let (queue, _announced) = tokio::sync::mpsc::unbounded_channel();
+    let settings = SessionSettings {
+        hostname: "dossier.localhost".into(),
+        max_message_bytes: 64 * 1024,
+        idle_timeout: std::time::Duration::from_secs(5),
+        max_recipients: 100,
+    };
+    let shared = Arc::new(SmtpShared::new(
+        app.pipeline.clone(),
+        settings,
+        queue,
+        10,
+        10,
+        None,
+    ));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    Fixture {
+        shared,
+        runtime,
+        app,
+        _dir: dir,
+    }
+});
+
+fuzz_target!(|input: &[u8]| {
+    let fixture = &*FIXTURE;
+    let stream = tokio::io::BufReader::new(tokio::io::join(
+        std::io::Cursor::new(input.to_vec()),
+        tokio::io::sink(),
+    ));
+    let shared = fixture.shared.clone();
+    let _ = fixture.runtime.block_on(run(
+        stream,
+        "127.0.0.1:1".into(),
+        Mode::Smtp,
+        shared,
+        Tls::Unavailable,
+    ));
+    // Accepted messages pile up in the spool otherwise.
+    let spool = fixture.app.pipeline.spool();
+    for id in spool.pending().unwrap_or_default() {
+        let _ = spool.remove(&id);
+    }
+});

@@ -6,6 +6,8 @@
 //!   scale measure DIR                               → open, a client's list, a page, size, memory
 //!   scale web DIR                                   → the demo + one dossier with 1,000
 //!                                                      messages, 200 files and 100 events
+//!   scale notify DIR N                              → the demo + N dossiers with a staff
+//!                                                      message each: e-mails to send
 
 use std::path::Path;
 use std::time::Instant;
@@ -142,6 +144,14 @@ fn measure(dir: &Path) {
     );
 }
 
+fn first_open(s: &Services, staff: &User) -> dossier::domain::Dossier {
+    s.visible_dossiers(staff)
+        .unwrap()
+        .into_iter()
+        .find(|d| d.status == dossier::domain::Status::Open)
+        .unwrap()
+}
+
 fn web(dir: &Path) {
     let app = App::open(Config::with_data(dir)).unwrap();
     dossier::demo::fill_if_empty(&app).unwrap();
@@ -153,7 +163,7 @@ fn web(dir: &Path) {
         .into_iter()
         .find(|u| u.staff)
         .unwrap();
-    let dossier = s.visible_dossiers(&staff).unwrap()[0].clone();
+    let dossier = first_open(s, &staff);
     for m in 0..1000 {
         let text =
             format!("Message {m} : point sur l'avancement du chantier et prochaines étapes.");
@@ -194,6 +204,29 @@ fn web(dir: &Path) {
     println!("{}", dossier.number);
 }
 
+fn notify(dir: &Path, count: usize) {
+    let app = App::open(Config::with_data(dir)).unwrap();
+    dossier::demo::fill_if_empty(&app).unwrap();
+    let s = &app.services;
+    let users = s.store().users().unwrap();
+    let staff = users.iter().find(|u| u.staff).unwrap();
+    let client = first_open(s, staff).client;
+    // One dossier per message: notifications of one author on one dossier are grouped,
+    // so each of these makes e-mails of its own.
+    for m in 0..count {
+        let request = NewDossierRequest {
+            client,
+            title: format!("Chantier {m}"),
+            description: String::new(),
+        };
+        let dossier = s.create_dossier(staff, request).unwrap();
+        let text = format!("Message {m} : le point de la semaine sur le chantier.");
+        s.post_message(staff, dossier.id, Door::Web, message(text))
+            .unwrap();
+    }
+    s.store().flush().unwrap();
+}
+
 fn main() {
     let args: Vec<String> = std::env::args()
         .skip(1)
@@ -207,6 +240,7 @@ fn main() {
         ),
         ["measure", dir] => measure(Path::new(dir)),
         ["web", dir] => web(Path::new(dir)),
+        ["notify", dir, count] => notify(Path::new(dir), count.parse().unwrap()),
         _ => {
             eprintln!("usage: scale build DIR DOSSIERS PER_DOSSIER | measure DIR | web DIR");
             std::process::exit(64);

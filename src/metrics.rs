@@ -17,7 +17,9 @@ pub struct Metrics {
     /// Messages spooled after DATA (or by `ingest` handed to us).
     pub mail_accepted: AtomicU64,
     labelled: Mutex<BTreeMap<(&'static str, String), u64>>,
-    latency: Mutex<[u64; 9]>,
+    latency: [AtomicU64; 9],
+    /// HTTP requests by status class (index 1 to 5 for 1xx to 5xx).
+    http_status: [AtomicU64; 6],
     latency_sum_ms: AtomicU64,
     /// Unix seconds of the notification worker's last pass.
     pub notifier_beat: AtomicI64,
@@ -41,9 +43,15 @@ impl Metrics {
             .iter()
             .position(|b| seconds <= *b)
             .unwrap_or(BUCKETS.len());
-        self.latency.lock().unwrap_or_else(|p| p.into_inner())[bucket] += 1;
+        self.latency[bucket].fetch_add(1, Ordering::Relaxed);
         self.latency_sum_ms
             .fetch_add(elapsed.as_millis() as u64, Ordering::Relaxed);
+    }
+
+    /// Counts one HTTP response by its status class: atomics only, on every request.
+    pub fn count_http(&self, status: u16) {
+        let class = usize::from(status / 100).min(5);
+        self.http_status[class].fetch_add(1, Ordering::Relaxed);
     }
 
     /// Marks a worker alive now.
@@ -71,14 +79,9 @@ impl Metrics {
                 let _ = writeln!(out, "# TYPE {name} counter");
                 last = name;
             }
-            let key = if name.starts_with("dossier_http") {
-                "status"
-            } else {
-                "kind"
-            };
             let _ = writeln!(
                 out,
-                "{name}{{{key}=\"{}\"}} {value}",
+                "{name}{{kind=\"{}\"}} {value}",
                 label.replace(['"', '\\', '\n'], "_")
             );
         }
@@ -98,7 +101,19 @@ impl Metrics {
             out,
             "# TYPE dossier_store_bytes gauge\ndossier_store_bytes {store_bytes}"
         );
-        let latency = self.latency.lock().unwrap_or_else(|p| p.into_inner());
+        let _ = writeln!(out, "# TYPE dossier_http_requests_total counter");
+        for class in 1..=5 {
+            let _ = writeln!(
+                out,
+                "dossier_http_requests_total{{status=\"{class}xx\"}} {}",
+                self.http_status[class].load(Ordering::Relaxed)
+            );
+        }
+        let latency: Vec<u64> = self
+            .latency
+            .iter()
+            .map(|bucket| bucket.load(Ordering::Relaxed))
+            .collect();
         let _ = writeln!(
             out,
             "# TYPE dossier_http_request_duration_seconds histogram"

@@ -199,6 +199,11 @@ pub fn page(
             }
             section aria-labelledby="discussion" {
                 h2 #discussion { (l.t("Discussion", "Discussion")) }
+                @if view.messages_total > view.messages.len() {
+                    p.more { a href={ "/dossiers/" (d.number) "?all=messages#discussion" } {
+                        (l.t("Afficher les ", "Show the ")) (view.messages_total - view.messages.len()) (l.t(" messages précédents", " earlier messages"))
+                    } }
+                }
                 @for message in &view.messages {
                     article.message id={ "message-" (message.id) } {
                         header {
@@ -213,7 +218,7 @@ pub fn page(
                         @if message.mail.is_some() {
                             p.original { a href={ "/dossiers/" (d.number) "/messages/" (message.id) "/original" } { (l.t("Afficher l'e-mail d'origine", "Show the original e-mail")) } }
                         }
-                        @let files: Vec<_> = view.files.iter().filter(|f| message.attachments.contains(&f.id)).collect();
+                        @let files: Vec<_> = view.attachments.iter().filter(|f| message.attachments.contains(&f.id)).collect();
                         @if !files.is_empty() {
                             ul.attachments { @for f in files { li { a href={ "/dossiers/" (d.number) "/files/" (f.id) } { (f.blob.name) } } } }
                         }
@@ -235,6 +240,11 @@ pub fn page(
             section aria-labelledby="files" {
                 h2 #files { (l.t("Fichiers", "Files")) }
                 @if view.files.is_empty() { p { (l.t("Aucun fichier.", "No file.")) } }
+                @if view.files_total > view.files.len() {
+                    p.more { a href={ "/dossiers/" (d.number) "?all=files#files" } {
+                        (l.t("Afficher les ", "Show the ")) (view.files_total - view.files.len()) (l.t(" fichiers plus anciens", " older files"))
+                    } }
+                }
                 ul { @for f in view.files.iter().filter(|f| !f.inline) {
                     li {
                         a href={ "/dossiers/" (d.number) "/files/" (f.id) } { (f.blob.name) } " · " (name_of(people, f.added_by)) " · " (format::datetime(lang, zone, f.added_at))

@@ -39,10 +39,33 @@ pub struct DossierView {
     pub events: Vec<Event>,
     /// Activities.
     pub activities: Vec<Activity>,
-    /// The discussion, oldest first.
+    /// The discussion, oldest first: the newest ones when the window is limited.
     pub messages: Vec<Message>,
-    /// Files.
+    /// How many messages the dossier has in all.
+    pub messages_total: usize,
+    /// Files, oldest first: the newest ones when the window is limited.
     pub files: Vec<FileEntry>,
+    /// How many files the dossier has in all.
+    pub files_total: usize,
+    /// The files attached to the messages shown.
+    pub attachments: Vec<FileEntry>,
+}
+
+/// How much of a long dossier one page shows; `None` is everything.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Window {
+    /// The newest messages shown.
+    pub messages: Option<usize>,
+    /// The newest files shown.
+    pub files: Option<usize>,
+}
+
+impl Window {
+    /// Everything.
+    pub const ALL: Window = Window {
+        messages: None,
+        files: None,
+    };
 }
 
 impl Services {
@@ -124,6 +147,17 @@ impl Services {
 
     /// Everything of one dossier that `actor` may see.
     pub fn dossier_view(&self, actor: &User, id: DossierId) -> Result<DossierView> {
+        self.dossier_window(actor, id, Window::ALL)
+    }
+
+    /// What `actor` may see of one dossier, the discussion and the files cut to `window`
+    /// (a long dossier's page shows the newest ones first).
+    pub fn dossier_window(
+        &self,
+        actor: &User,
+        id: DossierId,
+        window: Window,
+    ) -> Result<DossierView> {
         let visit = self.authorize(actor, id, Action::SeeDossier)?;
         let may = |action| policy::check(Some(visit.role), visit.dossier.status, action).is_ok();
         let documents = if may(Action::SeeDocuments) {
@@ -145,14 +179,33 @@ impl Services {
         if visit.role != Role::Staff {
             dossier.staff_reference = None;
         }
+        let dossier_id = id;
+        let (messages, messages_total): (Vec<Message>, usize) = match window.messages {
+            Some(limit) => self.store.latest_items(id, limit)?,
+            None => counted(self.store.items(id)?),
+        };
+        let (files, files_total): (Vec<FileEntry>, usize) = match window.files {
+            Some(limit) => self.store.latest_items(id, limit)?,
+            None => counted(self.store.items(id)?),
+        };
+        let mut attachments = Vec::new();
+        for id in messages.iter().flat_map(|m| &m.attachments) {
+            match files.iter().find(|f| f.id == *id) {
+                Some(file) => attachments.push(file.clone()),
+                None => attachments.extend(self.store.item::<FileEntry>(dossier_id, id.raw())?),
+            }
+        }
         Ok(DossierView {
+            attachments,
+            messages,
+            messages_total,
+            files,
+            files_total,
             intervenants: self.intervenant_views(actor, &visit)?,
             documents,
             expenses,
             events: self.store.items(id)?,
             activities: self.store.items(id)?,
-            messages: self.store.items(id)?,
-            files: self.store.items(id)?,
             client: visit.client,
             role: visit.role,
             dossier,
@@ -252,4 +305,9 @@ pub(super) fn entry(actor: &User, what: HistoryKind) -> HistoryEntry {
         by: actor.id,
         what,
     }
+}
+
+fn counted<T>(items: Vec<T>) -> (Vec<T>, usize) {
+    let total = items.len();
+    (items, total)
 }

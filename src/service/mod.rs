@@ -23,7 +23,7 @@ use crate::store::Store;
 
 pub use activities::ActivityReport;
 pub use directory::{Operator, PersonRequest};
-pub use dossiers::{DossierView, NewDossierRequest};
+pub use dossiers::{DossierView, NewDossierRequest, Window};
 pub use intervenants::IntervenantView;
 
 /// The service API; cheap to clone.

@@ -179,6 +179,30 @@ impl Store {
         self.scan(I::TREE, &keys::one(dossier.raw()))
     }
 
+    /// The newest `limit` items of one kind in `dossier`, oldest first, and how many
+    /// there are in all: a reverse scan that decodes only what is returned.
+    pub fn latest_items<I: Item>(
+        &self,
+        dossier: DossierId,
+        limit: usize,
+    ) -> Result<(Vec<I>, usize)> {
+        let tree = self.tree(I::TREE);
+        let prefix = keys::one(dossier.raw());
+        let mut latest = tree
+            .scan_prefix(prefix)
+            .rev()
+            .take(limit)
+            .map(|entry| Ok(serde_json::from_slice(&entry?.1)?))
+            .collect::<Result<Vec<I>>>()?;
+        latest.reverse();
+        let total = if latest.len() < limit {
+            latest.len()
+        } else {
+            tree.scan_prefix(prefix).keys().count()
+        };
+        Ok((latest, total))
+    }
+
     /// One item of `dossier`; `None` if it is not there (or belongs to another dossier).
     pub fn item<I: Item>(&self, dossier: DossierId, id: u64) -> Result<Option<I>> {
         self.get(I::TREE, &keys::two(dossier.raw(), id))

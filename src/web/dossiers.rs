@@ -13,6 +13,7 @@ use super::session::{Reader, check_post};
 use crate::app::App;
 use crate::domain::{BlobRef, Door, DossierNumber, FileId, FileName, NewFile, NewMessage, Status};
 use crate::error::Error;
+use crate::service::Window;
 use crate::templates::dossier as views;
 
 /// The list's search: free text and open / closed.
@@ -83,10 +84,31 @@ pub async fn show(
     State(app): State<App>,
     reader: Reader,
     Path(number_text): Path<String>,
+    Query(shown): Query<Shown>,
 ) -> Response {
     match number(&number_text) {
-        Ok(number) => render(&app, &reader, number, None).await,
+        Ok(number) => render_window(&app, &reader, number, None, shown.window()).await,
         Err(err) => page(err),
+    }
+}
+
+/// How much of a long dossier the page shows: the newest [`PAGE`] messages and files,
+/// unless `?all=messages` or `?all=files` asks for every one.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Shown {
+    #[serde(default)]
+    all: String,
+}
+
+/// Messages and files a dossier page shows before "show the earlier ones".
+pub const PAGE: usize = 50;
+
+impl Shown {
+    fn window(&self) -> Window {
+        Window {
+            messages: (self.all != "messages").then_some(PAGE),
+            files: (self.all != "files").then_some(PAGE),
+        }
     }
 }
 
@@ -98,10 +120,20 @@ pub(super) async fn render(
     number: DossierNumber,
     error: Option<String>,
 ) -> Response {
+    render_window(app, reader, number, error, Shown::default().window()).await
+}
+
+async fn render_window(
+    app: &App,
+    reader: &Reader,
+    number: DossierNumber,
+    error: Option<String>,
+    window: Window,
+) -> Response {
     let (services, user) = (app.services.clone(), reader.user.clone());
     let view = blocking(move || {
         let dossier = services.find_dossier(&user, number)?;
-        let view = services.dossier_view(&user, dossier.id)?;
+        let view = services.dossier_window(&user, dossier.id, window)?;
         let people = services.store().users()?;
         let feed = services.feed_token(&user, Some(dossier.id))?;
         Ok((view, people, feed))

@@ -1966,3 +1966,79 @@ async fn behind_a_local_proxy_metrics_and_backups_are_for_staff_only() {
     );
     site.test.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_long_discussion_shows_its_newest_messages_and_the_rest_on_demand() {
+    let site = site().await;
+    let s = site.world.services();
+    let d = &site.world.dossier;
+    // The first message carries a file: it stays reachable from its message when the
+    // files list shows only the newest.
+    let stored = s.store().blobs().put(b"first plan").unwrap();
+    let first = dossier::domain::NewMessage {
+        text: "Message numéro 0".into(),
+        attachments: vec![dossier::domain::NewFile::attached(
+            dossier::domain::BlobRef {
+                name: dossier::domain::FileName::sanitize("premier-plan.pdf"),
+                content_type: "application/pdf".into(),
+                size: stored.size,
+                sha256: stored.sha256,
+            },
+        )],
+        ..Default::default()
+    };
+    s.post_message(&site.world.client, d.id, dossier::domain::Door::Web, first)
+        .unwrap();
+    for i in 0..55 {
+        let file = crate::helpers::blob(s, &format!("plan-{i}.pdf"), format!("{i}").as_bytes());
+        s.add_file(
+            &site.world.staff,
+            d.id,
+            dossier::domain::Door::Web,
+            dossier::domain::NewFile::attached(file),
+        )
+        .unwrap();
+    }
+    for i in 1..60 {
+        let message = dossier::domain::NewMessage {
+            text: format!("Message numéro {i}"),
+            ..Default::default()
+        };
+        s.post_message(
+            &site.world.client,
+            d.id,
+            dossier::domain::Door::Web,
+            message,
+        )
+        .unwrap();
+    }
+    let (browser, _) = signed_in(&site, &site.world.client.emails[0]).await;
+    let get = |path: String| {
+        let browser = browser.clone();
+        async move {
+            browser
+                .get(path)
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    let page = get(format!("{}/dossiers/{}", site.base, d.number)).await;
+    assert!(page.contains("Message numéro 59"));
+    assert!(page.contains("Message numéro 10<"), "the newest fifty");
+    assert!(!page.contains("Message numéro 9<"), "not the older ones");
+    assert!(
+        page.contains("Afficher les 10 messages précédents"),
+        "a link says how many"
+    );
+    let all = get(format!("{}/dossiers/{}?all=messages", site.base, d.number)).await;
+    assert!(all.contains("Message numéro 0<") && all.contains("Message numéro 59<"));
+    assert!(
+        all.contains("premier-plan.pdf"),
+        "the first message's file is linked, though older than the files listed"
+    );
+    assert!(page.contains("fichiers plus anciens"), "{}", page.len());
+}

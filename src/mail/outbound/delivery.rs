@@ -10,11 +10,14 @@ use super::Notifier;
 use crate::domain::{OutMail, OutState};
 use crate::error::{Error, Result};
 
+/// E-mails attempted in one pass.
+pub const BATCH: usize = 100;
+
 impl Notifier {
     /// Attempts every e-mail due at `now`; returns how many were attempted.
     pub async fn deliver_due(&self, now: DateTime<Utc>) -> Result<usize> {
         let store = self.services.store().clone();
-        let due = tokio::task::spawn_blocking(move || store.due_mail(now, 100))
+        let due = tokio::task::spawn_blocking(move || store.due_mail(now, BATCH))
             .await
             .map_err(|e| Error::Storage(format!("queue task: {e}")))??;
         for mail in &due {

@@ -75,7 +75,8 @@ impl Notifier {
     }
 }
 
-/// Runs until `shutdown` turns true, looking for work every second.
+/// Runs until `shutdown` turns true, looking for work every second (at once again after
+/// a full batch).
 pub async fn run(
     notifier: std::sync::Arc<Notifier>,
     mut shutdown: tokio::sync::watch::Receiver<bool>,
@@ -87,8 +88,13 @@ pub async fn run(
         if let Ok(Err(err)) = prepared {
             tracing::warn!(error = %err, "preparing notifications failed; they stay in the outbox");
         }
-        if let Err(err) = notifier.deliver_due(chrono::Utc::now()).await {
-            tracing::warn!(error = %err, "delivering notifications failed; they stay queued");
+        match notifier.deliver_due(chrono::Utc::now()).await {
+            // A full batch: more are probably due, go on at once.
+            Ok(n) if n >= delivery::BATCH && !*shutdown.borrow() => continue,
+            Ok(_) => {}
+            Err(err) => {
+                tracing::warn!(error = %err, "delivering notifications failed; they stay queued")
+            }
         }
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(1)) => {}

@@ -113,6 +113,8 @@ pub async fn serve(
                 continue;
             }
         };
+        // Each reply is one write, sent at once: no wait for the peer's delayed ACK.
+        let _ = stream.set_nodelay(true);
         let shared = shared.clone();
         let mode = listener.mode;
         tokio::spawn(async move {

@@ -698,3 +698,46 @@ async fn a_mail_bomb_is_accepted_then_dropped_with_its_reason() {
     assert_eq!(test.messages(world.dossier.id).len(), before);
     test.stop().await;
 }
+
+/// Inputs the fuzzers found crashing the code once, replayed through the real listener.
+#[tokio::test(flavor = "multi_thread")]
+async fn inputs_found_by_fuzzing_get_answers_not_crashes() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let test = TestApp::spawn().await;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz");
+    let mut found = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if !path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("smtp_session")
+        {
+            continue;
+        }
+        found += 1;
+        let input = std::fs::read(&path).unwrap();
+        let mut stream = tokio::net::TcpStream::connect(test.smtp).await.unwrap();
+        stream.write_all(&input).await.unwrap();
+        let mut replies = Vec::new();
+        tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            stream.read_to_end(&mut replies),
+        )
+        .await
+        .expect("the session ends")
+        .unwrap();
+        let replies = String::from_utf8_lossy(&replies);
+        assert!(replies.starts_with("220 "), "{path:?}: {replies}");
+        assert!(
+            replies.trim_end().ends_with("Bye") || replies.contains("\r\n221 "),
+            "{path:?}: the session reached QUIT: {replies}"
+        );
+    }
+    assert!(found > 0, "the regression inputs are kept in tests/fuzz");
+    // And the listener still serves.
+    let mut smtp = Smtp::connect(test.smtp).await;
+    assert!(smtp.command("NOOP\r\n").await.starts_with("250"));
+    test.stop().await;
+}

@@ -414,7 +414,9 @@ impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
 /// Reads `FROM:<address> params` (or `TO:`), tolerating a space after the colon.
 fn path_argument<'a>(rest: &'a str, keyword: &str) -> Option<(&'a str, &'a str)> {
     let rest = rest.trim_start();
-    if rest.len() < keyword.len() || !rest[..keyword.len()].eq_ignore_ascii_case(keyword) {
+    // `get`, not indexing: the argument may start with a character wider than one byte.
+    let head = rest.get(..keyword.len())?;
+    if !head.eq_ignore_ascii_case(keyword) {
         return None;
     }
     let rest = rest[keyword.len()..].trim_start();

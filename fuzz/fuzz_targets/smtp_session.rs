@@ -6,9 +6,9 @@ use std::sync::{Arc, LazyLock};
 
 use dossier::app::App;
 use dossier::config::Config;
+use dossier::mail::smtp::Mode;
 use dossier::mail::smtp::server::SmtpShared;
 use dossier::mail::smtp::session::{SessionSettings, Tls, run};
-use dossier::mail::smtp::Mode;
 use libfuzzer_sys::fuzz_target;
 
 struct Fixture {

@@ -13,33 +13,46 @@ use crate::error::{Error, Result};
 /// E-mails attempted in one pass.
 pub const BATCH: usize = 100;
 
+/// E-mails handed to the transport at once: a relay takes several connections, and a
+/// connection spends most of its time waiting for the other side.
+pub const AT_ONCE: usize = 8;
+
 impl Notifier {
-    /// Attempts every e-mail due at `now`; returns how many were attempted.
+    /// Attempts every e-mail due at `now`, a few at once; returns how many were attempted.
     pub async fn deliver_due(&self, now: DateTime<Utc>) -> Result<usize> {
         let store = self.services.store().clone();
         let due = tokio::task::spawn_blocking(move || store.due_mail(now, BATCH))
             .await
             .map_err(|e| Error::Storage(format!("queue task: {e}")))??;
-        for mail in &due {
-            let after = self.attempt(mail, now).await?;
-            let outcome = match after.state {
-                OutState::Sent { .. } => "sent",
-                OutState::Dead { .. } => "dead",
-                OutState::Pending => "retry",
-            };
-            self.services
-                .metrics()
-                .count("dossier_notifications_total", outcome);
-            let store = self.services.store().clone();
-            let before = mail.clone();
-            tokio::task::spawn_blocking(move || {
-                store.update_mail(&before, &after)?;
-                store.flush()
-            })
-            .await
-            .map_err(|e| Error::Storage(format!("queue task: {e}")))??;
+        for chunk in due.chunks(AT_ONCE) {
+            let attempts = chunk.iter().map(|mail| self.deliver_one(mail, now));
+            futures_util::future::join_all(attempts)
+                .await
+                .into_iter()
+                .collect::<Result<()>>()?;
         }
         Ok(due.len())
+    }
+
+    /// One attempt, and its outcome made durable before anything else.
+    async fn deliver_one(&self, mail: &OutMail, now: DateTime<Utc>) -> Result<()> {
+        let after = self.attempt(mail, now).await?;
+        let outcome = match after.state {
+            OutState::Sent { .. } => "sent",
+            OutState::Dead { .. } => "dead",
+            OutState::Pending => "retry",
+        };
+        self.services
+            .metrics()
+            .count("dossier_notifications_total", outcome);
+        let store = self.services.store().clone();
+        let before = mail.clone();
+        tokio::task::spawn_blocking(move || {
+            store.update_mail(&before, &after)?;
+            store.flush()
+        })
+        .await
+        .map_err(|e| Error::Storage(format!("queue task: {e}")))?
     }
 
     async fn attempt(&self, mail: &OutMail, now: DateTime<Utc>) -> Result<OutMail> {

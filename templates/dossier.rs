@@ -307,6 +307,11 @@ pub fn page(
             section aria-labelledby="events" {
                 h2 #events { (l.t("Événements", "Events")) }
                 @if let Some(feed) = feed { p.feed { (l.t("Agenda de ce dossier, à ajouter à votre calendrier : ", "This dossier's calendar, to add to yours: ")) code { (feed) } } }
+                @if view.events_total > view.events.len() {
+                    p.more { a href={ "/dossiers/" (d.number) "?all=events#events" } {
+                        (l.t("Afficher les ", "Show all ")) (view.events_total) (l.t(" événements", " events"))
+                    } " " (l.t("(les plus proches sont ci-dessous)", "(the nearest are below)")) }
+                }
                 ul { @for e in &view.events {
                     li id={ "event-" (e.id) } {
                         @if e.cancelled { s { (e.title) } (l.t(" (annulé)", " (cancelled)")) } @else { (e.title) }

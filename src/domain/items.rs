@@ -28,6 +28,14 @@ pub enum EventTime {
 }
 
 impl EventTime {
+    /// The day it starts (in UTC for a timed event: enough to put events in order).
+    pub fn first_day(&self) -> NaiveDate {
+        match self {
+            EventTime::Timed { start, .. } => start.date_naive(),
+            EventTime::AllDay { first, .. } => *first,
+        }
+    }
+
     /// Checks that the end is not before the start.
     pub fn validate(&self) -> Result<(), String> {
         let ok = match self {

@@ -35,8 +35,10 @@ pub struct DossierView {
     pub expenses: Vec<Expense>,
     /// Intervenants (contacts for staff only).
     pub intervenants: Vec<IntervenantView>,
-    /// Events.
+    /// Events, in the order they were added; only those of the window.
     pub events: Vec<Event>,
+    /// How many events the dossier has in all.
+    pub events_total: usize,
     /// Activities.
     pub activities: Vec<Activity>,
     /// The discussion, oldest first: the newest ones when the window is limited.
@@ -58,6 +60,8 @@ pub struct Window {
     pub messages: Option<usize>,
     /// The newest files shown.
     pub files: Option<usize>,
+    /// The events shown: the next ones to come, then the latest past ones.
+    pub events: Option<usize>,
 }
 
 impl Window {
@@ -65,6 +69,7 @@ impl Window {
     pub const ALL: Window = Window {
         messages: None,
         files: None,
+        events: None,
     };
 }
 
@@ -188,6 +193,26 @@ impl Services {
             Some(limit) => self.store.latest_items(id, limit)?,
             None => counted(self.store.items(id)?),
         };
+        let mut events: Vec<Event> = self.store.items(id)?;
+        let events_total = events.len();
+        if let Some(limit) = window.events.filter(|limit| events.len() > *limit) {
+            // The soonest to come first, then the most recent past ones.
+            let today = chrono::Utc::now().date_naive();
+            let mut by_nearness: Vec<(bool, i64, u64)> = events
+                .iter()
+                .map(|e| {
+                    let days = (e.time.first_day() - today).num_days();
+                    (days < 0, days.abs(), e.id.raw())
+                })
+                .collect();
+            by_nearness.sort_unstable();
+            let shown: std::collections::HashSet<u64> = by_nearness
+                .iter()
+                .take(limit)
+                .map(|(_, _, id)| *id)
+                .collect();
+            events.retain(|e| shown.contains(&e.id.raw()));
+        }
         let mut attachments = Vec::new();
         for id in messages.iter().flat_map(|m| &m.attachments) {
             match files.iter().find(|f| f.id == *id) {
@@ -204,7 +229,8 @@ impl Services {
             intervenants: self.intervenant_views(actor, &visit)?,
             documents,
             expenses,
-            events: self.store.items(id)?,
+            events,
+            events_total,
             activities: self.store.items(id)?,
             client: visit.client,
             role: visit.role,

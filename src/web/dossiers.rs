@@ -92,8 +92,9 @@ pub async fn show(
     }
 }
 
-/// How much of a long dossier the page shows: the newest [`PAGE`] messages and files,
-/// unless `?all=messages` or `?all=files` asks for every one.
+/// How much of a long dossier the page shows: the newest [`PAGE`] messages and files and
+/// the [`PAGE_EVENTS`] nearest events, unless `?all=messages`, `?all=files` or
+/// `?all=events` asks for every one.
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct Shown {
     #[serde(default)]
@@ -103,11 +104,15 @@ pub struct Shown {
 /// Messages and files a dossier page shows before "show the earlier ones".
 pub const PAGE: usize = 50;
 
+/// Events a dossier page shows before "show every event".
+pub const PAGE_EVENTS: usize = 20;
+
 impl Shown {
     fn window(&self) -> Window {
         Window {
             messages: (self.all != "messages").then_some(PAGE),
             files: (self.all != "files").then_some(PAGE),
+            events: (self.all != "events").then_some(PAGE_EVENTS),
         }
     }
 }

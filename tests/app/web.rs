@@ -2042,3 +2042,43 @@ async fn a_long_discussion_shows_its_newest_messages_and_the_rest_on_demand() {
     );
     assert!(page.contains("fichiers plus anciens"), "{}", page.len());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dossier_with_many_events_shows_the_nearest_and_all_on_demand() {
+    use chrono::TimeZone;
+    let site = site().await;
+    let s = site.world.services();
+    let d = &site.world.dossier;
+    let add = |title: String, start: chrono::DateTime<chrono::Utc>| {
+        let mut draft = crate::helpers::event_draft();
+        draft.title = title;
+        draft.time = dossier::domain::EventTime::Timed {
+            start,
+            end: start + chrono::Duration::hours(1),
+        };
+        s.add_event(&site.world.staff, d.id, draft).unwrap();
+    };
+    add(
+        "Visite à venir".into(),
+        chrono::Utc::now() + chrono::Duration::days(3),
+    );
+    for i in 0..24 {
+        let start = chrono::Utc
+            .with_ymd_and_hms(2020, 1, 1 + i, 9, 0, 0)
+            .unwrap();
+        add(format!("Passée {i:02}"), start);
+    }
+    let (browser, _) = signed_in(&site, &site.world.client.emails[0]).await;
+    let page = |query: &'static str| {
+        let url = format!("{}/dossiers/{}{query}", site.base, d.number);
+        let browser = browser.clone();
+        async move { browser.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let shown = page("").await;
+    assert!(shown.contains("Visite à venir"), "the next one to come");
+    assert!(shown.contains("Passée 23"), "the most recent past ones");
+    assert!(!shown.contains("Passée 00"), "not the oldest");
+    assert!(shown.contains("Afficher les 26 événements"));
+    let all = page("?all=events").await;
+    assert!(all.contains("Passée 00") && all.contains("Visite à venir"));
+}

@@ -174,7 +174,17 @@ fn ingest_hands_the_message_to_a_running_server() {
 #[test]
 fn ingest_says_try_later_when_the_folder_is_busy_and_no_server_answers() {
     let f = folder();
-    let _store = Store::open(f.dir.path()).unwrap();
+    // sled lets go of its folder when its flusher thread notices the drop: wait for it.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let _store = loop {
+        match Store::open(f.dir.path()) {
+            Ok(store) => break store,
+            Err(dossier::Error::Locked(_)) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(20))
+            }
+            Err(err) => panic!("{err}"),
+        }
+    };
     let message = reply_text(
         "helene@client.test",
         &f.open,

@@ -25,6 +25,10 @@ fn index(user: UserId, dossier: Option<DossierId>) -> [u8; 16] {
 impl Store {
     /// The token of a feed, made on first use.
     pub fn feed_token(&self, user: UserId, dossier: Option<DossierId>) -> Result<Token> {
+        // Read first: every calendar and dossier page asks, and the token is made once.
+        if let Some(token) = self.get::<Token>(Tree::FeedIndex, &index(user, dossier))? {
+            return Ok(token);
+        }
         let fresh = Token::generate();
         self.write(|tx| {
             if let Some(token) = tx.get::<Token>(Tree::FeedIndex, &index(user, dossier))? {

@@ -180,26 +180,26 @@ impl Store {
     }
 
     /// The newest `limit` items of one kind in `dossier`, oldest first, and how many
-    /// there are in all: a reverse scan that decodes only what is returned.
+    /// there are in all: one forward scan (sled walks backwards slowly) keeping the last
+    /// `limit` values undecoded, then only those decoded.
     pub fn latest_items<I: Item>(
         &self,
         dossier: DossierId,
         limit: usize,
     ) -> Result<(Vec<I>, usize)> {
-        let tree = self.tree(I::TREE);
-        let prefix = keys::one(dossier.raw());
-        let mut latest = tree
-            .scan_prefix(prefix)
-            .rev()
-            .take(limit)
-            .map(|entry| Ok(serde_json::from_slice(&entry?.1)?))
+        let mut last = std::collections::VecDeque::with_capacity(limit + 1);
+        let mut total = 0;
+        for entry in self.tree(I::TREE).scan_prefix(keys::one(dossier.raw())) {
+            last.push_back(entry?.1);
+            if last.len() > limit {
+                last.pop_front();
+            }
+            total += 1;
+        }
+        let latest = last
+            .iter()
+            .map(|value| Ok(serde_json::from_slice(value)?))
             .collect::<Result<Vec<I>>>()?;
-        latest.reverse();
-        let total = if latest.len() < limit {
-            latest.len()
-        } else {
-            tree.scan_prefix(prefix).keys().count()
-        };
         Ok((latest, total))
     }
 

@@ -612,3 +612,47 @@ fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
         ))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(url: &str) -> Result<ImapConfig, ConfigError> {
+        parse_imap_url(
+            url,
+            "secret".into(),
+            ImapAfter::Keep,
+            Duration::from_secs(60),
+            None,
+        )
+    }
+
+    #[test]
+    fn imap_urls_name_the_user_server_and_folder() {
+        let c = parse("imaps://dossiers%40example.fr@imap.example.fr/INBOX").unwrap();
+        assert_eq!(
+            (
+                c.tls,
+                c.user.as_str(),
+                c.host.as_str(),
+                c.port,
+                c.folder.as_str()
+            ),
+            (true, "dossiers@example.fr", "imap.example.fr", 993, "INBOX")
+        );
+        let c = parse("imap://dossiers@localhost:1143").unwrap();
+        assert_eq!((c.tls, c.port, c.folder.as_str()), (false, 1143, "INBOX"));
+        assert!(
+            !format!("{c:?}").contains("secret"),
+            "the password is never printed"
+        );
+        for bad in [
+            "pop3://u@h/INBOX",
+            "imaps://imap.example.fr/INBOX",
+            "imaps://u@h:port/INBOX",
+        ] {
+            let err = parse(bad).unwrap_err();
+            assert!(err.0.starts_with("imap «"), "{bad}: {}", err.0);
+        }
+    }
+}

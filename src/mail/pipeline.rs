@@ -168,13 +168,15 @@ impl Pipeline {
             }
         }
         self.services.store().flush()?;
-        self.spool.remove(id)?;
+        // Counted once durable, and before the entry leaves the spool: whoever sees the
+        // spool empty sees the counts too.
         for entry in &entries {
             self.services
                 .metrics()
                 .count("dossier_mail_outcomes_total", entry.outcome.name());
             tracing::info!(recipient = %entry.recipient, outcome = entry.outcome.name(), reasons = ?entry.reasons, "mail processed");
         }
+        self.spool.remove(id)?;
         Ok(entries)
     }
 

@@ -47,6 +47,24 @@ pub(super) async fn on_dossier(
     csrf: String,
     change: impl FnOnce(&Services, &User, DossierId) -> crate::Result<()> + Send + 'static,
 ) -> Response {
+    on_dossier_with(app, reader, headers, number, csrf, Ok(()), |s, u, d, ()| {
+        change(s, u, d)
+    })
+    .await
+}
+
+/// [`on_dossier`] for a form read before the call: the origin and token are checked
+/// first, then a mistake in the form (`parsed` is an error) shows the dossier page again
+/// with its sentence, as a refusal of the service does.
+pub(super) async fn on_dossier_with<T: Send + 'static>(
+    app: App,
+    reader: Reader,
+    headers: HeaderMap,
+    number: String,
+    csrf: String,
+    parsed: crate::Result<T>,
+    change: impl FnOnce(&Services, &User, DossierId, T) -> crate::Result<()> + Send + 'static,
+) -> Response {
     if let Err(refused) = check_post(&app, &headers, &csrf, &reader.session.csrf) {
         return refused.into_response();
     }
@@ -54,11 +72,16 @@ pub(super) async fn on_dossier(
         return page(Error::NotFound);
     };
     let (services, user) = (app.services.clone(), reader.user.clone());
-    let done = blocking(move || {
-        let dossier = services.find_dossier(&user, number)?;
-        change(&services, &user, dossier.id)
-    })
-    .await;
+    let done = match parsed {
+        Ok(value) => {
+            blocking(move || {
+                let dossier = services.find_dossier(&user, number)?;
+                change(&services, &user, dossier.id, value)
+            })
+            .await
+        }
+        Err(err) => Err(err),
+    };
     match done {
         Ok(()) => Redirect::to(&format!("/dossiers/{number}")).into_response(),
         Err(Error::Invalid(why) | Error::Conflict(why)) => {

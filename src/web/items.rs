@@ -14,7 +14,7 @@ use axum::response::Response;
 use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
-use super::actions::on_dossier;
+use super::actions::{on_dossier, on_dossier_with};
 use super::errors::page;
 use super::session::Reader;
 use crate::app::App;
@@ -174,15 +174,17 @@ pub async fn add_event(
     Path(n): Path<String>,
     Form(f): Form<Fields>,
 ) -> Response {
-    match event_draft(&f, app.config.timezone) {
-        Ok(draft) => {
-            on_dossier(app, reader, headers, n, csrf(&f), move |s, u, d| {
-                s.add_event(u, d, draft).map(drop)
-            })
-            .await
-        }
-        Err(err) => refuse(&app, &reader, &n, err).await,
-    }
+    let parsed = event_draft(&f, app.config.timezone);
+    on_dossier_with(
+        app,
+        reader,
+        headers,
+        n,
+        csrf(&f),
+        parsed,
+        move |s, u, d, draft| s.add_event(u, d, draft).map(drop),
+    )
+    .await
 }
 
 /// POST /dossiers/{number}/events/{id}: a change (same UID, next SEQUENCE).
@@ -193,15 +195,17 @@ pub async fn update_event(
     Path((n, id)): Path<(String, u64)>,
     Form(f): Form<Fields>,
 ) -> Response {
-    match event_draft(&f, app.config.timezone) {
-        Ok(draft) => {
-            on_dossier(app, reader, headers, n, csrf(&f), move |s, u, d| {
-                s.update_event(u, d, EventId::from_raw(id), draft).map(drop)
-            })
-            .await
-        }
-        Err(err) => refuse(&app, &reader, &n, err).await,
-    }
+    let parsed = event_draft(&f, app.config.timezone);
+    on_dossier_with(
+        app,
+        reader,
+        headers,
+        n,
+        csrf(&f),
+        parsed,
+        move |s, u, d, draft| s.update_event(u, d, EventId::from_raw(id), draft).map(drop),
+    )
+    .await
 }
 
 /// POST /dossiers/{number}/events/{id}/cancel.
@@ -293,15 +297,17 @@ pub async fn record_activity(
     Path(n): Path<String>,
     Form(f): Form<Fields>,
 ) -> Response {
-    match activity_draft(&f, reader.user.id) {
-        Ok(draft) => {
-            on_dossier(app, reader, headers, n, csrf(&f), move |s, u, d| {
-                s.record_activity(u, d, draft).map(drop)
-            })
-            .await
-        }
-        Err(err) => refuse(&app, &reader, &n, err).await,
-    }
+    let parsed = activity_draft(&f, reader.user.id);
+    on_dossier_with(
+        app,
+        reader,
+        headers,
+        n,
+        csrf(&f),
+        parsed,
+        move |s, u, d, draft| s.record_activity(u, d, draft).map(drop),
+    )
+    .await
 }
 
 /// POST /dossiers/{number}/activities/{id}: corrects a time entry (its person stays).
@@ -316,16 +322,20 @@ pub async fn edit_activity(
         .parse::<u64>()
         .map(UserId::from_raw)
         .unwrap_or(reader.user.id);
-    match activity_draft(&f, person) {
-        Ok(draft) => {
-            on_dossier(app, reader, headers, n, csrf(&f), move |s, u, d| {
-                s.edit_activity(u, d, ActivityId::from_raw(id), draft)
-                    .map(drop)
-            })
-            .await
-        }
-        Err(err) => refuse(&app, &reader, &n, err).await,
-    }
+    let parsed = activity_draft(&f, person);
+    on_dossier_with(
+        app,
+        reader,
+        headers,
+        n,
+        csrf(&f),
+        parsed,
+        move |s, u, d, draft| {
+            s.edit_activity(u, d, ActivityId::from_raw(id), draft)
+                .map(drop)
+        },
+    )
+    .await
 }
 
 /// POST /dossiers/{number}/documents: a quote, order or invoice with its lines.
@@ -359,15 +369,18 @@ pub async fn create_document(
         };
         Ok((kind, draft, source))
     })();
-    match parsed {
-        Ok((kind, draft, source)) => {
-            on_dossier(app, reader, headers, n, csrf(&f), move |s, u, d| {
-                s.create_document(u, d, kind, draft, source).map(drop)
-            })
-            .await
-        }
-        Err(err) => refuse(&app, &reader, &n, err).await,
-    }
+    on_dossier_with(
+        app,
+        reader,
+        headers,
+        n,
+        csrf(&f),
+        parsed,
+        move |s, u, d, (kind, draft, source)| {
+            s.create_document(u, d, kind, draft, source).map(drop)
+        },
+    )
+    .await
 }
 
 /// POST /dossiers/{number}/documents/{id}: title, date and lines (the status stays).
@@ -381,26 +394,25 @@ pub async fn edit_document(
     let parsed = (|| -> Result<(String, NaiveDate, Vec<Line>)> {
         Ok((field(&f, "title").into(), date(&f, "date")?, lines(&f)?))
     })();
-    let (title, day, lines) = match parsed {
-        Ok(p) => p,
-        Err(err) => return refuse(&app, &reader, &n, err).await,
-    };
-    on_dossier(app, reader, headers, n, csrf(&f), move |s, u, d| {
-        let id = DocumentId::from_raw(id);
-        let status = s.document(u, d, id)?.status;
-        s.edit_document(
-            u,
-            d,
-            id,
-            DocumentDraft {
+    on_dossier_with(
+        app,
+        reader,
+        headers,
+        n,
+        csrf(&f),
+        parsed,
+        move |s, u, d, (title, day, lines)| {
+            let id = DocumentId::from_raw(id);
+            let status = s.document(u, d, id)?.status;
+            let draft = DocumentDraft {
                 title,
                 date: day,
                 status,
                 lines,
-            },
-        )
-        .map(drop)
-    })
+            };
+            s.edit_document(u, d, id, draft).map(drop)
+        },
+    )
     .await
 }
 
@@ -412,32 +424,39 @@ pub async fn document_status(
     Path((n, id)): Path<(String, u64)>,
     Form(f): Form<Fields>,
 ) -> Response {
-    let Ok(status) =
+    let status =
         serde_json::from_value::<DocStatus>(serde_json::Value::String(field(&f, "status").into()))
-    else {
-        return refuse(&app, &reader, &n, Error::Invalid("Unknown status.".into())).await;
-    };
-    on_dossier(app, reader, headers, n, csrf(&f), move |s, u, d| {
-        let doc = s.document(u, d, DocumentId::from_raw(id))?;
-        let draft = DocumentDraft {
-            title: doc.title,
-            date: doc.date,
-            status,
-            lines: doc.lines,
-        };
-        s.edit_document(u, d, DocumentId::from_raw(id), draft)
-            .map(drop)
-    })
+            .map_err(|_| Error::Invalid("Unknown status.".into()));
+    on_dossier_with(
+        app,
+        reader,
+        headers,
+        n,
+        csrf(&f),
+        status,
+        move |s, u, d, status| {
+            let doc = s.document(u, d, DocumentId::from_raw(id))?;
+            let draft = DocumentDraft {
+                title: doc.title,
+                date: doc.date,
+                status,
+                lines: doc.lines,
+            };
+            s.edit_document(u, d, DocumentId::from_raw(id), draft)
+                .map(drop)
+        },
+    )
     .await
 }
 
-/// An expense form: its fields, its receipt if one was sent, and its token.
+/// An expense form's token, and its draft and receipt (a receipt is stored as it
+/// arrives). `Err` when the upload itself could not be read (too large, cut short).
 async fn expense_form(
     app: &App,
     multipart: Multipart,
-) -> Result<(ExpenseDraft, Option<BlobRef>, String)> {
+) -> Result<(String, Result<(ExpenseDraft, Option<BlobRef>)>)> {
     let (f, receipt) = fields_and_receipt(app, multipart).await?;
-    Ok((expense_draft(&f)?, receipt, csrf(&f)))
+    Ok((csrf(&f), expense_draft(&f).map(|draft| (draft, receipt))))
 }
 
 /// POST /dossiers/{number}/expenses: multipart, with an optional receipt file.
@@ -449,10 +468,16 @@ pub async fn add_expense(
     multipart: Multipart,
 ) -> Response {
     match expense_form(&app, multipart).await {
-        Ok((draft, receipt, token)) => {
-            on_dossier(app, reader, headers, n, token, move |s, u, d| {
-                s.add_expense(u, d, draft, receipt).map(drop)
-            })
+        Ok((token, parsed)) => {
+            on_dossier_with(
+                app,
+                reader,
+                headers,
+                n,
+                token,
+                parsed,
+                move |s, u, d, (draft, receipt)| s.add_expense(u, d, draft, receipt).map(drop),
+            )
             .await
         }
         Err(err) => refuse(&app, &reader, &n, err).await,
@@ -468,11 +493,19 @@ pub async fn edit_expense(
     multipart: Multipart,
 ) -> Response {
     match expense_form(&app, multipart).await {
-        Ok((draft, receipt, token)) => {
-            on_dossier(app, reader, headers, n, token, move |s, u, d| {
-                s.edit_expense(u, d, ExpenseId::from_raw(id), draft, receipt)
-                    .map(drop)
-            })
+        Ok((token, parsed)) => {
+            on_dossier_with(
+                app,
+                reader,
+                headers,
+                n,
+                token,
+                parsed,
+                move |s, u, d, (draft, receipt)| {
+                    s.edit_expense(u, d, ExpenseId::from_raw(id), draft, receipt)
+                        .map(drop)
+                },
+            )
             .await
         }
         Err(err) => refuse(&app, &reader, &n, err).await,

@@ -44,7 +44,6 @@ fn build(dir: &Path, dossiers: usize, per_dossier: usize) {
     let op = Operator::command_line();
     let staff = person(s, "Claire Moreau", "claire@atelier.test", true);
     let start = Instant::now();
-    let mut client_user = None;
     for c in 0..dossiers.div_ceil(10) {
         let member = person(
             s,
@@ -71,7 +70,6 @@ fn build(dir: &Path, dossiers: usize, per_dossier: usize) {
                     .unwrap();
             }
         }
-        client_user.get_or_insert(member);
     }
     s.store().flush().unwrap();
     println!(

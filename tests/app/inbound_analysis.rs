@@ -18,11 +18,7 @@ fn corpus_dir() -> Option<std::path::PathBuf> {
     if dir.join("manifest.tsv").is_file() {
         return Some(dir);
     }
-    assert!(
-        std::env::var("CI").is_err(),
-        "the corpus is missing at {CORPUS}"
-    );
-    println!("skipped: the mail corpus is not at {CORPUS}");
+    crate::peers::unavailable(&format!("the mail corpus is not at {CORPUS}"));
     None
 }
 

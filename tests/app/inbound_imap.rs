@@ -25,20 +25,32 @@ fn password_file(dovecot: &Dovecot) -> tempfile::NamedTempFile {
     file
 }
 
+/// The app reading `dovecot`'s inbox, its other settings tuned by `tune`.
+async fn reading(
+    dovecot: &Dovecot,
+    password: &tempfile::NamedTempFile,
+    tune: impl FnOnce(&mut dossier::config::ConfigArgs),
+) -> TestApp {
+    TestApp::spawn_with(
+        |args| {
+            args.imap = Some(dovecot.url());
+            args.imap_password_file = Some(password.path().to_path_buf());
+            tune(args);
+        },
+        None,
+    )
+    .await
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn mail_in_the_mailbox_reaches_its_dossier_and_leaves_the_inbox_once_stored() {
     let Some(dovecot) = Dovecot::start() else {
         return;
     };
     let password = password_file(&dovecot);
-    let app = TestApp::spawn_with(
-        |args| {
-            args.imap = Some(dovecot.url());
-            args.imap_password_file = Some(password.path().to_path_buf());
-            args.plus_mailbox = Some("dossiers".into());
-        },
-        None,
-    )
+    let app = reading(&dovecot, &password, |args| {
+        args.plus_mailbox = Some("dossiers".into());
+    })
     .await;
     let world = World::build_in(&app, ClientKind::Company);
     let to = world.dossier.mail_address(&app.app.config.addressing());
@@ -171,15 +183,10 @@ async fn a_message_that_cannot_be_moved_stays_in_the_inbox_and_is_posted_once() 
         return;
     };
     let password = password_file(&dovecot);
-    let app = TestApp::spawn_with(
-        |args| {
-            args.imap = Some(dovecot.url());
-            args.imap_password_file = Some(password.path().to_path_buf());
-            // Dovecot refuses this name: every MOVE fails, every pass reads it again.
-            args.imap_move_to = Some("bad..name".into());
-        },
-        None,
-    )
+    let app = reading(&dovecot, &password, |args| {
+        // Dovecot refuses this name: every MOVE fails, every pass reads it again.
+        args.imap_move_to = Some("bad..name".into());
+    })
     .await;
     let world = World::build_in(&app, ClientKind::Company);
     world
@@ -226,14 +233,7 @@ async fn imaps_trusts_the_given_authority_and_nothing_else() {
         delivered(&to, "tls@client.test", "Par une connexion chiffrée.")
     };
     // Without the authority: the certificate is refused and nothing is taken.
-    let untrusting = TestApp::spawn_with(
-        |args| {
-            args.imap = Some(dovecot.url());
-            args.imap_password_file = Some(password.path().to_path_buf());
-        },
-        None,
-    )
-    .await;
+    let untrusting = reading(&dovecot, &password, |_| {}).await;
     let world = World::build_in(&untrusting, ClientKind::Company);
     dovecot
         .append("INBOX", &world_mail(&untrusting, &world))
@@ -244,14 +244,9 @@ async fn imaps_trusts_the_given_authority_and_nothing_else() {
     assert_eq!(dovecot.messages("INBOX").await.len(), 1);
     untrusting.stop().await;
 
-    let app = TestApp::spawn_with(
-        |args| {
-            args.imap = Some(dovecot.url());
-            args.imap_password_file = Some(password.path().to_path_buf());
-            args.imap_ca = dovecot.certificate.clone();
-        },
-        None,
-    )
+    let app = reading(&dovecot, &password, |args| {
+        args.imap_ca = dovecot.certificate.clone();
+    })
     .await;
     let world = World::build_in(&app, ClientKind::Company);
     dovecot.append("INBOX", &world_mail(&app, &world)).await;

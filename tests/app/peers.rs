@@ -8,6 +8,12 @@ use std::process::Command;
 use futures_util::TryStreamExt;
 use tempfile::TempDir;
 
+/// A test cannot run here: one line saying why, locally; a failure under CI.
+pub fn unavailable(why: &str) {
+    assert!(std::env::var("CI").is_err(), "under CI: {why}");
+    println!("skipped: {why}");
+}
+
 /// The program's path, or `None` (and one line saying why) when it is not installed.
 pub fn program(name: &str) -> Option<PathBuf> {
     let found = ["/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin"]
@@ -15,11 +21,7 @@ pub fn program(name: &str) -> Option<PathBuf> {
         .map(|dir| Path::new(dir).join(name))
         .find(|path| path.is_file());
     if found.is_none() {
-        assert!(
-            std::env::var("CI").is_err(),
-            "{name} is required under CI (.ci/run installs it)"
-        );
-        println!("skipped: {name} is not installed");
+        unavailable(&format!("{name} is not installed (.ci/run installs it)"));
     }
     found
 }
@@ -280,11 +282,7 @@ impl Postfix {
     ) -> Option<Postfix> {
         let program = program("postfix")?;
         if !as_root() {
-            assert!(
-                std::env::var("CI").is_err(),
-                "the Postfix tests run as root under CI"
-            );
-            println!("skipped: Postfix starts only as root");
+            unavailable("Postfix starts only as root");
             return None;
         }
         let dir = tempfile::tempdir().unwrap();

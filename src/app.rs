@@ -11,10 +11,12 @@ use tokio::sync::{mpsc, watch};
 use crate::config::{Config, TransportConfig};
 use crate::error::{Error, Result};
 use crate::mail::analysis::Limits;
+use crate::mail::auth::AuthSettings;
 use crate::mail::outbound::transport::Transport;
 use crate::mail::outbound::{Notifier, NotifySettings};
 use crate::mail::pipeline::{Pipeline, PipelineSettings};
 use crate::mail::smtp::{self, Mode, SessionSettings, SmtpShared};
+use crate::running::{HandoverKey, ServerRecord};
 use crate::service::Services;
 use crate::store::Store;
 
@@ -31,6 +33,9 @@ pub struct App {
     pub notifier: Arc<Notifier>,
     /// The sign-in door's limits (argon2 concurrency, failed attempts).
     pub web_guard: Arc<crate::web::auth::Guard>,
+    /// The key `ingest` and `backup` prove they may act for the operator with, made
+    /// when `serve` starts.
+    pub handover: Arc<std::sync::OnceLock<HandoverKey>>,
 }
 
 /// The sockets `serve` runs on, bound by the caller (tests bind port 0).
@@ -54,7 +59,14 @@ impl App {
             services.clone(),
             PipelineSettings {
                 mail_domain: config.mail_domain.clone(),
-                trusted_authserv: config.mail.trusted_authserv_id.clone(),
+                auth: AuthSettings {
+                    dns: config.mail.dns,
+                    trusted_authserv: config.mail.trusted_authserv_id.clone(),
+                    trusted_relays: config.mail.trusted_relays.clone(),
+                    trusted_arc_sealers: config.mail.trusted_arc_sealers.clone(),
+                    host: config.mail_domain.clone(),
+                },
+                unsafe_trust_from: config.mail.unsafe_trust_from,
                 limits: Limits::default(),
                 rate_per_hour: config.mail.rate_per_hour,
             },
@@ -82,6 +94,7 @@ impl App {
             pipeline: Arc::new(pipeline),
             notifier: Arc::new(notifier),
             web_guard: Arc::default(),
+            handover: Arc::default(),
         })
     }
 
@@ -96,6 +109,17 @@ impl App {
         listeners: Listeners,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<()> {
+        let data = self.store().root().to_path_buf();
+        let local = |l: &TcpListener| l.local_addr().map_err(|e| Error::from_io("listener", e));
+        let record = ServerRecord {
+            pid: std::process::id(),
+            http: local(&listeners.http)?,
+            smtp: local(&listeners.smtp)?,
+            lmtp: listeners.lmtp.as_ref().map(local).transpose()?,
+        };
+        let key = HandoverKey::create(&data)?;
+        record.write(&data)?;
+        let _ = self.handover.set(key.clone());
         let (stop, stopped) = watch::channel(false);
         tokio::spawn(async move {
             shutdown.await;
@@ -126,6 +150,7 @@ impl App {
             mail.max_connections,
             mail.max_per_peer,
             listeners.tls,
+            Some(key),
         ));
         let mut tasks = vec![tokio::spawn(smtp::server::serve(
             smtp::Listener {
@@ -173,6 +198,7 @@ impl App {
         for task in tasks {
             let _ = task.await;
         }
+        ServerRecord::remove(&data);
         tracing::info!("shutting down: flushing the store");
         let store = self.store().clone();
         tokio::task::spawn_blocking(move || store.flush())

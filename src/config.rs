@@ -80,14 +80,43 @@ pub struct ConfigArgs {
         value_name = "N"
     )]
     pub smtp_max_per_peer: Option<usize>,
-    /// The authserv-id of the MTA whose Authentication-Results headers we trust.
+    /// An authserv-id whose Authentication-Results headers are believed on mail from an
+    /// MTA, LMTP, `ingest` or IMAP (repeat, or separate with commas): your Postfix milter's
+    /// name, or your provider's (`mx.google.com`). Only the topmost such header counts.
     #[arg(
         long,
         global = true,
         env = "DOSSIER_TRUSTED_AUTHSERV_ID",
-        value_name = "ID"
+        value_name = "ID",
+        value_delimiter = ','
     )]
-    pub trusted_authserv_id: Option<String>,
+    pub trusted_authserv_id: Vec<String>,
+    /// A peer of the SMTP listener that is your own MTA relaying mail (repeat, or
+    /// separate with commas): its mail is judged by its Authentication-Results, not SPF.
+    #[arg(
+        long,
+        global = true,
+        env = "DOSSIER_TRUSTED_RELAY",
+        value_name = "IP",
+        value_delimiter = ','
+    )]
+    pub trusted_relay: Vec<std::net::IpAddr>,
+    /// An ARC sealer whose word is taken on forwarded mail whose DMARC broke (repeat).
+    #[arg(
+        long,
+        global = true,
+        env = "DOSSIER_TRUSTED_ARC_SEALER",
+        value_name = "DOMAIN",
+        value_delimiter = ','
+    )]
+    pub trusted_arc_sealer: Vec<String>,
+    /// The DNS server for the sender checks (`127.0.0.1:53`); the system's by default.
+    #[arg(long, global = true, env = "DOSSIER_DNS", value_name = "ADDR")]
+    pub dns: Option<SocketAddr>,
+    /// UNSAFE: post mail whose From is not authenticated, as before the checks existed.
+    /// Anyone who knows a client's address can then write in their name.
+    #[arg(long, global = true, env = "DOSSIER_UNSAFE_TRUST_FROM")]
+    pub unsafe_trust_from: bool,
     /// Seconds during which one author's additions to one dossier are grouped into one e-mail.
     #[arg(
         long,
@@ -187,7 +216,11 @@ struct FileConfig {
     smtp_idle_timeout: Option<u64>,
     smtp_max_connections: Option<usize>,
     smtp_max_per_peer: Option<usize>,
-    trusted_authserv_id: Option<String>,
+    trusted_authserv_id: Option<Vec<String>>,
+    trusted_relay: Option<Vec<std::net::IpAddr>>,
+    trusted_arc_sealer: Option<Vec<String>>,
+    dns: Option<SocketAddr>,
+    unsafe_trust_from: Option<bool>,
     tls_cert: Option<PathBuf>,
     tls_key: Option<PathBuf>,
     mail_rate_per_hour: Option<usize>,
@@ -321,8 +354,16 @@ pub struct MailConfig {
     pub max_connections: usize,
     /// Connections at once from one peer.
     pub max_per_peer: usize,
-    /// Trusted authserv-id for Authentication-Results.
-    pub trusted_authserv_id: Option<String>,
+    /// Trusted authserv-ids for Authentication-Results.
+    pub trusted_authserv_id: Vec<String>,
+    /// SMTP peers that are the operator's own MTA.
+    pub trusted_relays: Vec<std::net::IpAddr>,
+    /// ARC sealers trusted on forwarded mail.
+    pub trusted_arc_sealers: Vec<String>,
+    /// The DNS server of the sender checks; the system's when `None`.
+    pub dns: Option<SocketAddr>,
+    /// Post unauthenticated mail anyway (unsafe, documented as such).
+    pub unsafe_trust_from: bool,
     /// STARTTLS certificate and key files.
     pub tls: Option<(PathBuf, PathBuf)>,
     /// Messages one sender may post to one dossier per hour.
@@ -419,10 +460,11 @@ impl Config {
                 .or(file.smtp_max_per_peer)
                 .unwrap_or(20)
                 .max(1),
-            trusted_authserv_id: args
-                .trusted_authserv_id
-                .clone()
-                .or(file.trusted_authserv_id),
+            trusted_authserv_id: list(&args.trusted_authserv_id, file.trusted_authserv_id),
+            trusted_relays: list(&args.trusted_relay, file.trusted_relay),
+            trusted_arc_sealers: list(&args.trusted_arc_sealer, file.trusted_arc_sealer),
+            dns: args.dns.or(file.dns),
+            unsafe_trust_from: args.unsafe_trust_from || file.unsafe_trust_from == Some(true),
         };
         let secs = |flag: Option<u64>, file: Option<u64>, default: u64| {
             Duration::from_secs(flag.or(file).unwrap_or(default))
@@ -537,6 +579,15 @@ impl Config {
             ..ConfigArgs::default()
         };
         Config::load(&args).expect("the defaults are valid")
+    }
+}
+
+/// A list setting: the flags' (or environment's) values when given, else the file's.
+fn list<T: Clone>(flags: &[T], file: Option<Vec<T>>) -> Vec<T> {
+    if flags.is_empty() {
+        file.unwrap_or_default()
+    } else {
+        flags.to_vec()
     }
 }
 

@@ -25,6 +25,7 @@ pub mod mail;
 pub mod metrics;
 pub mod password;
 pub mod policy;
+pub mod running;
 pub mod service;
 pub mod store;
 #[path = "../templates/mod.rs"]

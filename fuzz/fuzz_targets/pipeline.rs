@@ -8,7 +8,6 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|raw: &[u8]| {
     let context = Context {
         null_sender: raw.first().is_some_and(|b| b & 1 == 1),
-        trusted_authserv: Some("mx.dossier.test".into()),
         ..Context::default()
     };
     let analysis = analyze(raw, &context);

@@ -35,6 +35,7 @@ static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
         10,
         10,
         None,
+        None,
     ));
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

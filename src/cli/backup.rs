@@ -9,6 +9,7 @@ use super::{Failure, exit};
 use crate::app::App;
 use crate::config::Config;
 use crate::error::Error;
+use crate::running::{HandoverKey, ServerRecord};
 use crate::store::Store;
 
 /// Flags of `backup`.
@@ -35,27 +36,37 @@ fn fail(code: u8, message: impl Into<String>) -> Failure {
 
 /// Makes the archive.
 pub fn backup(config: Config, args: BackupArgs) -> Result<(), Failure> {
-    let http = config.http;
+    let data = config.data.clone();
     match App::open(config) {
         Ok(app) => {
             let size = app.store().backup(&args.out)?;
             println!("backup written to {} ({size} bytes)", args.out.display());
             Ok(())
         }
-        Err(Error::Locked(_)) => from_server(http, &args.out),
+        Err(Error::Locked(_)) => from_server(&data, &args.out),
         Err(err) => Err(err.into()),
     }
 }
 
-/// Asks the running server (on its loopback address) for the archive.
-fn from_server(http: std::net::SocketAddr, out: &std::path::Path) -> Result<(), Failure> {
-    let url = format!("http://{http}/admin/backup");
-    let response = ureq::get(&url).call().map_err(|e| {
-        fail(
+/// Asks the server holding the folder (found through its record there) for the
+/// archive, proven with its hand-over key.
+fn from_server(data: &std::path::Path, out: &std::path::Path) -> Result<(), Failure> {
+    let (Some(record), Some(key)) = (ServerRecord::read(data), HandoverKey::read(data)) else {
+        return Err(fail(
             exit::TEMPFAIL,
-            format!("the data folder is in use and {url} did not answer: {e}"),
-        )
-    })?;
+            "the data folder is in use, but no server recorded itself in it: try again later",
+        ));
+    };
+    let url = format!("http://{}/admin/backup", record.http);
+    let response = ureq::get(&url)
+        .set("Authorization", &format!("Bearer {}", key.secret()))
+        .call()
+        .map_err(|e| {
+            fail(
+                exit::TEMPFAIL,
+                format!("the data folder is in use and {url} did not answer: {e}"),
+            )
+        })?;
     let tmp = out.with_extension("partial");
     let mut file = std::fs::File::create(&tmp).map_err(|e| {
         fail(

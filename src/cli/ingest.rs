@@ -1,10 +1,11 @@
 //! `dossier ingest --rcpt ADDRESS [--sender ADDRESS]`: one message on standard input, for
 //! an MTA's pipe transport. Same outcomes as SMTP, as sysexits codes: 0 delivered (and
 //! durable), 65 malformed or too large, 67 unknown or refused address, 75 try later.
-//! When `serve` holds the data folder, the message is handed to it over SMTP.
+//! When `serve` holds the data folder, the message is handed to *that* server (found
+//! through the record it keeps in the folder) over SMTP, proven with its hand-over key.
 
 use std::io::Read;
-use std::net::SocketAddr;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
@@ -15,6 +16,7 @@ use crate::config::Config;
 use crate::domain::{Entrance, Envelope};
 use crate::error::Error;
 use crate::mail::pipeline::Verdict;
+use crate::running::{HandoverKey, ServerRecord};
 
 /// Flags of `ingest`.
 #[derive(Debug, clap::Args)]
@@ -68,20 +70,18 @@ pub fn run(config: Config, args: IngestArgs) -> Result<(), Failure> {
         Some(address) => Some(address.to_string()),
         None => Some(String::new()),
     };
-    let smtp = config.mail.smtp;
+    let data = config.data.clone();
     // Another `ingest` may hold the folder for a moment (an MTA runs several pipes at
     // once): wait for it, unless a running server takes the message.
     let deadline = Instant::now() + Duration::from_secs(args.wait);
     loop {
         match App::open(config.clone()) {
             Ok(app) => return deliver_here(&app, sender, args.rcpt, raw),
-            Err(Error::Locked(_)) => match hand_over(smtp, &sender, &args.rcpt, &raw) {
+            Err(Error::Locked(_)) => match hand_over(&data, &sender, &args.rcpt, &raw) {
                 Err(HandOver::NoServer(why)) if Instant::now() >= deadline => {
                     return Err(fail(
                         exit::TEMPFAIL,
-                        format!(
-                            "the data folder is in use and the server at {smtp} did not take the message: {why}"
-                        ),
+                        format!("the data folder is in use and no server took the message: {why}"),
                     ));
                 }
                 Err(HandOver::NoServer(_)) => {
@@ -147,6 +147,7 @@ fn deliver_here(
         recipients,
         entrance: Entrance::Ingest,
         peer: None,
+        helo: None,
         received_at: Utc::now(),
         source: None,
     };
@@ -158,15 +159,23 @@ fn deliver_here(
     Ok(())
 }
 
-/// `serve` holds the data folder: give it the message over SMTP.
+/// `serve` holds the data folder: give it the message over SMTP, with the key it wrote
+/// in the folder, so that it judges the message as coming from behind the MTA.
 fn hand_over(
-    smtp: SocketAddr,
+    data: &Path,
     sender: &Option<String>,
     recipients: &[String],
     raw: &[u8],
 ) -> Result<(), HandOver> {
     use lettre::address::{Address, Envelope as SmtpEnvelope};
+    use lettre::transport::smtp::authentication::{Credentials, Mechanism};
     use lettre::{SmtpTransport, Transport};
+    let (Some(record), Some(key)) = (ServerRecord::read(data), HandoverKey::read(data)) else {
+        return Err(HandOver::NoServer(
+            "the folder is held by another ingest (no server record in it)".into(),
+        ));
+    };
+    let smtp = record.smtp;
     let parse = |text: &str| {
         text.parse::<Address>().map_err(|_| {
             HandOver::Refused(fail(
@@ -187,6 +196,8 @@ fn hand_over(
         .map_err(|e| HandOver::Refused(fail(exit::DATA, format!("bad envelope: {e}"))))?;
     let transport = SmtpTransport::builder_dangerous(smtp.ip().to_string())
         .port(smtp.port())
+        .credentials(Credentials::new("ingest".into(), key.secret().into()))
+        .authentication(vec![Mechanism::Plain])
         .build();
     match transport.send_raw(&envelope, raw) {
         Ok(_) => Ok(()),

@@ -5,7 +5,9 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use super::{Failure, exit};
+use crate::domain::Lang;
 use crate::mail::analysis::{Context, analyze};
+use crate::mail::auth::results;
 
 /// Flags of `inspect`.
 #[derive(Debug, clap::Args)]
@@ -15,13 +17,11 @@ pub struct InspectArgs {
     /// The envelope sender it came with; `<>` for the null sender.
     #[arg(long)]
     sender: Option<String>,
-    /// The authserv-id whose Authentication-Results are trusted.
-    #[arg(long, env = "DOSSIER_TRUSTED_AUTHSERV_ID")]
-    trusted_authserv_id: Option<String>,
 }
 
-/// Reads the message and prints the analysis.
-pub fn run(args: InspectArgs) -> Result<(), Failure> {
+/// Reads the message and prints the analysis; with `trusted` authserv-ids (the global
+/// `--trusted-authserv-id`), also the sender check their header gives, as `sender_check`.
+pub fn run(args: InspectArgs, trusted: &[String]) -> Result<(), Failure> {
     let mut raw = Vec::new();
     let read = if args.file.as_os_str() == "-" {
         std::io::stdin().read_to_end(&mut raw)
@@ -34,11 +34,20 @@ pub fn run(args: InspectArgs) -> Result<(), Failure> {
     })?;
     let context = Context {
         null_sender: matches!(args.sender.as_deref(), Some("<>" | "")),
-        trusted_authserv: args.trusted_authserv_id,
         ..Context::default()
     };
-    let analysis = analyze(&raw, &context);
-    let json = serde_json::to_string_pretty(&analysis).map_err(|e| Failure {
+    let mut printed = serde_json::to_value(analyze(&raw, &context)).map_err(|e| Failure {
+        code: exit::SOFTWARE,
+        message: format!("cannot print the analysis: {e}"),
+    })?;
+    let check = results::trusted(&results::header_values(&raw), trusted);
+    if let (Some(check), Some(object)) = (check, printed.as_object_mut()) {
+        object.insert(
+            "sender_check".into(),
+            serde_json::json!({ "verdict": check.words(Lang::En), "detail": check }),
+        );
+    }
+    let json = serde_json::to_string_pretty(&printed).map_err(|e| Failure {
         code: exit::SOFTWARE,
         message: format!("cannot print the analysis: {e}"),
     })?;

@@ -25,7 +25,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Run the web view (and, later, the mail listener and the outbox worker).
+    /// Run the web view, the mail listeners, the mail worker and the notification worker.
     Serve(serve::ServeArgs),
     /// Manage staff, people and clients from the command line.
     #[command(subcommand)]
@@ -103,7 +103,7 @@ impl Cli {
     /// Runs the chosen command.
     pub fn run(self) -> Result<(), Failure> {
         if let Command::Inspect(args) = self.command {
-            return inspect::run(args);
+            return inspect::run(args, &self.config.trusted_authserv_id);
         }
         let config = Config::load(&self.config)?;
         match self.command {

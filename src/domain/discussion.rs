@@ -60,6 +60,9 @@ pub struct MailOrigin {
     pub message_id: Option<String>,
     /// The raw message's SHA-256; the raw file is kept under that name.
     pub raw_sha256: String,
+    /// How its sender was trusted (absent on messages posted before the checks).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trust: Option<super::Trust>,
 }
 
 /// A discussion message.

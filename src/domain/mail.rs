@@ -31,8 +31,11 @@ pub struct Envelope {
     pub recipients: Vec<String>,
     /// Door.
     pub entrance: Entrance,
-    /// The peer's address, for the log.
+    /// The peer's address, for the log and SPF.
     pub peer: Option<String>,
+    /// The name the peer gave in EHLO/HELO, for SPF.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub helo: Option<String>,
     /// When we accepted it.
     pub received_at: DateTime<Utc>,
     /// A stable name of this very message at its source, when the door has one
@@ -164,6 +167,9 @@ pub struct LogEntry {
     pub outcome: Outcome,
     /// Why, in sentences.
     pub reasons: Vec<String>,
+    /// The sender checks, when they ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<super::SenderCheck>,
 }
 
 /// A message held for staff review: approve as a chosen user, or discard.
@@ -185,6 +191,9 @@ pub struct HeldMail {
     pub raw_sha256: String,
     /// Why it was held.
     pub reasons: Vec<String>,
+    /// The sender checks, shown to staff in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<super::SenderCheck>,
 }
 
 /// A mail log line.

@@ -15,6 +15,7 @@ mod outbound;
 mod outbox;
 mod people;
 pub mod text;
+mod trust;
 
 pub use addresses::{Addressing, OurAddress, Token};
 pub use discussion::{BlobRef, Door, FileEntry, MailOrigin, Message, NewFile, NewMessage};
@@ -35,3 +36,4 @@ pub use outbound::{NoticeKind, OutId, OutMail, OutState, Prefs};
 pub use outbox::{EventChange, Intent, Subject};
 pub use people::{Client, ClientKind, Lang, NewUser, User};
 pub use text::FileName;
+pub use trust::{AuthResult, CheckedBy, SenderCheck, Trust};

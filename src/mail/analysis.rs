@@ -60,8 +60,6 @@ impl Default for Limits {
 pub struct Context {
     /// The envelope sender was the null sender `<>` (bounces, automatic mail).
     pub null_sender: bool,
-    /// The `authserv-id` whose `Authentication-Results` we trust, if any.
-    pub trusted_authserv: Option<String>,
     /// Bounds.
     pub limits: Limits,
 }
@@ -104,8 +102,6 @@ pub struct Analysis {
     pub attachments: Vec<Attachment>,
     /// Why it was classified, trimmed and bounded as it was.
     pub reasons: Vec<String>,
-    /// A trusted `Authentication-Results` says DMARC failed.
-    pub dmarc_fail: bool,
     /// For bounces: the addresses that failed, and whether permanently.
     pub bounced: Vec<(String, bool)>,
     /// Message-IDs this one answers (In-Reply-To, References).
@@ -132,7 +128,6 @@ impl Analysis {
             elided: String::new(),
             attachments: Vec::new(),
             reasons: vec![reason],
-            dmarc_fail: false,
             bounced: Vec::new(),
             references: Vec::new(),
         }
@@ -238,10 +233,6 @@ fn build(raw: &[u8], message: &Message, context: &Context) -> Analysis {
         ));
     }
     let attachments = attachments(raw, message, &mut reasons);
-    let dmarc_fail = classify::dmarc_failed(message, context.trusted_authserv.as_deref());
-    if dmarc_fail {
-        reasons.push("a trusted Authentication-Results says dmarc=fail".into());
-    }
     Analysis {
         class,
         from: from.and_then(|a| a.address()).map(|a| a.to_lowercase()),
@@ -252,7 +243,6 @@ fn build(raw: &[u8], message: &Message, context: &Context) -> Analysis {
         elided,
         attachments,
         reasons,
-        dmarc_fail,
         bounced: if class == Class::Bounce {
             classify::bounced(message)
         } else {

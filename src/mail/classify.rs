@@ -1,6 +1,6 @@
 //! Classifies a parsed message: our own notifications coming back (loop), bounces and
 //! delivery reports, automatic replies (RFC 3834 and the headers and subjects mail
-//! programs really use), or ordinary mail. Also reads DMARC verdicts and bounce reports.
+//! programs really use), or ordinary mail. Also reads bounce reports.
 
 use std::sync::LazyLock;
 
@@ -188,20 +188,4 @@ pub fn bounced(message: &Message) -> Vec<(String, bool)> {
         }
     }
     out
-}
-
-/// Whether an `Authentication-Results` header from `trusted` says DMARC failed.
-pub fn dmarc_failed(message: &Message, trusted: Option<&str>) -> bool {
-    let Some(trusted) = trusted else {
-        return false;
-    };
-    message
-        .headers_raw()
-        .filter(|(n, _)| n.eq_ignore_ascii_case("Authentication-Results"))
-        .any(|(_, value)| {
-            let value = value.to_ascii_lowercase();
-            let authserv = value.split(';').next().unwrap_or("").trim();
-            authserv.split_whitespace().next() == Some(&trusted.to_ascii_lowercase())
-                && value.contains("dmarc=fail")
-        })
 }

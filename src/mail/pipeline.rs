@@ -11,11 +11,12 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 
 use super::analysis::{Analysis, Context, Limits, analyze};
+use super::auth::{AuthSettings, Authenticator};
 use super::classify::Class;
 use super::spool::{Spool, SpoolId};
 use crate::domain::{
-    BlobRef, Door, Dossier, DossierId, EmailAddress, Envelope, HeldMail, LogEntry, MailOrigin,
-    NewFile, NewMessage, OurAddress, Outcome, Status, User,
+    BlobRef, CheckedBy, Door, Dossier, DossierId, EmailAddress, Envelope, HeldMail, Lang, LogEntry,
+    MailOrigin, NewFile, NewMessage, OurAddress, Outcome, SenderCheck, Status, Trust, User,
 };
 use crate::error::{Error, Result};
 use crate::policy::Action;
@@ -38,8 +39,10 @@ pub enum Verdict {
 pub struct PipelineSettings {
     /// Our mail domain.
     pub mail_domain: String,
-    /// Trusted authserv-id for Authentication-Results.
-    pub trusted_authserv: Option<String>,
+    /// Who the sender checks trust, and their DNS server.
+    pub auth: AuthSettings,
+    /// Post unauthenticated mail anyway (unsafe).
+    pub unsafe_trust_from: bool,
     /// Mail-bomb bounds.
     pub limits: Limits,
     /// Messages one sender may post to one dossier per hour before the rest is held.
@@ -51,13 +54,14 @@ pub struct Pipeline {
     services: Services,
     spool: Spool,
     settings: PipelineSettings,
+    authenticator: Authenticator,
     recent: Mutex<HashMap<(String, DossierId), VecDeque<Instant>>>,
 }
 
 /// Where a message for one recipient goes, once the sender is checked.
 enum Route {
-    Post(User, Box<Dossier>),
-    Create(User, crate::domain::ClientId),
+    Post(User, Box<Dossier>, Trust),
+    Create(User, crate::domain::ClientId, Trust),
     Hold(Option<DossierId>, String),
     Record(Outcome, Option<DossierId>, String),
 }
@@ -69,6 +73,7 @@ impl Pipeline {
         Ok(Pipeline {
             services,
             spool,
+            authenticator: Authenticator::new(settings.auth.clone()),
             settings,
             recent: Mutex::new(HashMap::new()),
         })
@@ -148,10 +153,11 @@ impl Pipeline {
         let raw_sha256 = self.services.store().blobs().put(&raw)?.sha256;
         let context = Context {
             null_sender: envelope.sender.is_none(),
-            trusted_authserv: self.settings.trusted_authserv.clone(),
             limits: self.settings.limits.clone(),
         };
         let analysis = analyze(&raw, &context);
+        // Only mail a person wrote is posted: the checks run for it alone.
+        let check = (analysis.class == Class::Reply).then(|| self.check_sender(&envelope, &raw));
         let mut entries = Vec::new();
         for (index, recipient) in envelope.recipients.iter().enumerate() {
             let claim = match &envelope.source {
@@ -161,7 +167,15 @@ impl Pipeline {
             if self.services.store().is_claimed(&claim)? {
                 continue;
             }
-            match self.deliver(&envelope, recipient, &analysis, &raw_sha256, &claim) {
+            let delivered = self.deliver(
+                &envelope,
+                recipient,
+                &analysis,
+                check.as_ref(),
+                &raw_sha256,
+                &claim,
+            );
+            match delivered {
                 Ok(entry) => entries.push(entry),
                 Err(Error::Duplicate) => {}
                 Err(err) => return Err(err),
@@ -180,11 +194,38 @@ impl Pipeline {
         Ok(entries)
     }
 
+    /// The sender checks of one message, run on the server's runtime (or, for `ingest`,
+    /// on one made for them), from a thread of their own so that any caller may wait.
+    fn check_sender(&self, envelope: &Envelope, raw: &[u8]) -> SenderCheck {
+        let checked = std::thread::scope(|scope| {
+            scope
+                .spawn(|| {
+                    let check = self.authenticator.check(envelope, raw);
+                    match tokio::runtime::Handle::try_current() {
+                        Ok(handle) => Some(handle.block_on(check)),
+                        Err(_) => tokio::runtime::Builder::new_current_thread()
+                            .enable_all()
+                            .build()
+                            .ok()
+                            .map(|runtime| runtime.block_on(check)),
+                    }
+                })
+                .join()
+        });
+        checked.ok().flatten().unwrap_or_else(|| {
+            tracing::error!("the sender checks could not run; the message counts as unverified");
+            let mut check = SenderCheck::nothing(CheckedBy::Dossier, None);
+            check.dkim = crate::domain::AuthResult::TempError;
+            check
+        })
+    }
+
     fn deliver(
         &self,
         envelope: &Envelope,
         recipient: &str,
         analysis: &Analysis,
+        check: Option<&SenderCheck>,
         raw_sha256: &str,
         claim: &str,
     ) -> Result<LogEntry> {
@@ -204,10 +245,11 @@ impl Pipeline {
                 dossier,
                 outcome,
                 reasons,
+                check: check.cloned(),
             })
         };
         let mut reasons = analysis.reasons.clone();
-        let route = self.route(recipient, analysis, &mut reasons)?;
+        let route = self.route(recipient, analysis, check, &mut reasons)?;
         let store = self.services.store();
         match route {
             Route::Record(outcome, dossier, why) => {
@@ -227,12 +269,13 @@ impl Pipeline {
                     subject: analysis.subject.clone(),
                     raw_sha256: raw_sha256.to_string(),
                     reasons: reasons.clone(),
+                    check: check.cloned(),
                 };
                 let line = entry(Outcome::Held { held: held.id }, dossier, reasons)?;
                 store.hold_mail(&held, &line, &[claim.to_string()])?;
                 Ok(line)
             }
-            Route::Create(author, client) => {
+            Route::Create(author, client, trust) => {
                 let title = if analysis.subject.is_empty() {
                     "(sans objet)".to_string()
                 } else {
@@ -251,13 +294,25 @@ impl Pipeline {
                     "opened the dossier {} for {}",
                     dossier.number, author.name
                 ));
-                self.post(
-                    &author, &dossier, analysis, raw_sha256, claim, reasons, true, &entry,
-                )
+                let posting = Posting {
+                    analysis,
+                    raw_sha256,
+                    claim,
+                    trust,
+                    created: true,
+                };
+                self.post(&author, &dossier, posting, reasons, &entry)
             }
-            Route::Post(author, dossier) => self.post(
-                &author, &dossier, analysis, raw_sha256, claim, reasons, false, &entry,
-            ),
+            Route::Post(author, dossier, trust) => {
+                let posting = Posting {
+                    analysis,
+                    raw_sha256,
+                    claim,
+                    trust,
+                    created: false,
+                };
+                self.post(&author, &dossier, posting, reasons, &entry)
+            }
         }
     }
 
@@ -266,6 +321,7 @@ impl Pipeline {
         &self,
         recipient: &str,
         analysis: &Analysis,
+        check: Option<&SenderCheck>,
         reasons: &mut Vec<String>,
     ) -> Result<Route> {
         let store = self.services.store();
@@ -304,6 +360,8 @@ impl Pipeline {
         if matches!(ours, OurAddress::Bounce(_)) {
             return self.bounce(&ours, analysis);
         }
+        let unchecked = SenderCheck::nothing(CheckedBy::Dossier, None);
+        let check = check.unwrap_or(&unchecked);
         let from = analysis.from_address();
         let sender = match &from {
             Some(address) => store.user_by_email(address)?,
@@ -323,10 +381,10 @@ impl Pipeline {
             },
             other => other,
         };
-        let (dossier, author) = match &ours {
+        let (dossier, author, by_reply) = match &ours {
             OurAddress::Dossier { key, .. } => {
                 let dossier = store.dossier_by_key(key)?.ok_or(Error::NotFound)?;
-                (Some(dossier), sender)
+                (Some(dossier), sender, false)
             }
             OurAddress::Reply(token) => {
                 let reply = store.reply_by_token(token)?.ok_or(Error::NotFound)?;
@@ -338,7 +396,7 @@ impl Pipeline {
                     ));
                 }
                 match sender {
-                    Some(user) if user.id == reply.user => (dossier, Some(user)),
+                    Some(user) if user.id == reply.user => (dossier, Some(user), true),
                     _ => {
                         let who = from
                             .map(|f| f.to_string())
@@ -350,7 +408,7 @@ impl Pipeline {
                     }
                 }
             }
-            OurAddress::NewDossier => return self.new_dossier(sender, analysis),
+            OurAddress::NewDossier => return self.new_dossier(sender, from.as_ref(), check),
             OurAddress::Bounce(_) | OurAddress::Notifications => unreachable!("handled above"),
         };
         let Some(dossier) = dossier else {
@@ -393,12 +451,10 @@ impl Pipeline {
             }
             Err(err) => return Err(err),
         }
-        if analysis.dmarc_fail {
-            return Ok(Route::Hold(
-                Some(dossier.id),
-                "DMARC failed: the From address may be forged".into(),
-            ));
-        }
+        let trust = match self.trust(check, from.as_ref(), by_reply) {
+            Ok(trust) => trust,
+            Err(why) => return Ok(Route::Hold(Some(dossier.id), why)),
+        };
         if !self.within_rate(&author, dossier.id) {
             return Ok(Route::Hold(
                 Some(dossier.id),
@@ -408,29 +464,65 @@ impl Pipeline {
                 ),
             ));
         }
-        reasons.push(format!("posted as {}", author.name));
-        Ok(Route::Post(author, Box::new(dossier)))
+        reasons.push(format!(
+            "posted as {} ({})",
+            author.name,
+            trust.label(Lang::En)
+        ));
+        Ok(Route::Post(author, Box::new(dossier), trust))
     }
 
-    fn new_dossier(&self, sender: Option<User>, analysis: &Analysis) -> Result<Route> {
+    /// SPEC §4's rule: how the From is trusted, or why the message is held. A DMARC
+    /// failure is held everywhere; otherwise the From's domain must be authenticated, or
+    /// the mail must have come to the author's own reply address.
+    fn trust(
+        &self,
+        check: &SenderCheck,
+        from: Option<&EmailAddress>,
+        by_reply: bool,
+    ) -> std::result::Result<Trust, String> {
+        if check.dmarc_failed() {
+            return Err(format!(
+                "DMARC failed: the From address may be forged ({})",
+                check.words(Lang::En)
+            ));
+        }
+        // The verified domain must be the one of the From we post as (never another
+        // From header's).
+        let from_domain = from.map(|f| f.domain().to_string());
+        match check.verified_domain() {
+            Some(domain) if Some(&domain) == from_domain.as_ref() => Ok(Trust::Domain { domain }),
+            _ if by_reply => Ok(Trust::ReplyAddress),
+            _ if self.settings.unsafe_trust_from => Ok(Trust::Unverified),
+            _ => Err(format!(
+                "the From address is not authenticated ({})",
+                check.words(Lang::En)
+            )),
+        }
+    }
+
+    fn new_dossier(
+        &self,
+        sender: Option<User>,
+        from: Option<&EmailAddress>,
+        check: &SenderCheck,
+    ) -> Result<Route> {
         let Some(author) = sender else {
             return Ok(Route::Hold(
                 None,
                 "a new dossier asked for by an unknown sender".into(),
             ));
         };
-        if analysis.dmarc_fail {
-            return Ok(Route::Hold(
-                None,
-                "DMARC failed: the From address may be forged".into(),
-            ));
-        }
+        let trust = match self.trust(check, from, false) {
+            Ok(trust) => trust,
+            Err(why) => return Ok(Route::Hold(None, why)),
+        };
         let store = self.services.store();
         for client in store.clients_of(author.id)? {
             if let Some(client) = store.client(client)?
                 && crate::policy::may_create_dossier(&author, &client)
             {
-                return Ok(Route::Create(author, client.id));
+                return Ok(Route::Create(author, client.id, trust));
             }
         }
         Ok(Route::Hold(
@@ -482,18 +574,21 @@ impl Pipeline {
         true
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn post(
         &self,
         author: &User,
         dossier: &Dossier,
-        analysis: &Analysis,
-        raw_sha256: &str,
-        claim: &str,
+        posting: Posting,
         mut reasons: Vec<String>,
-        created: bool,
         entry: &dyn Fn(Outcome, Option<DossierId>, Vec<String>) -> Result<LogEntry>,
     ) -> Result<LogEntry> {
+        let Posting {
+            analysis,
+            raw_sha256,
+            claim,
+            trust,
+            created,
+        } = posting;
         let store = self.services.store();
         let dedupe = format!(
             "msgid/{}/{}",
@@ -512,7 +607,7 @@ impl Pipeline {
             store.log_mail(&line, &[claim.to_string(), dedupe])?;
             return Ok(line);
         }
-        let new = message_from(store.blobs(), analysis, raw_sha256)?;
+        let new = message_from(store.blobs(), analysis, raw_sha256, trust)?;
         let claims = [claim.to_string(), dedupe];
         let logged: RefCell<Option<LogEntry>> = RefCell::new(None);
         let posted = self.services.post_message_with(
@@ -563,12 +658,23 @@ impl Pipeline {
     }
 }
 
+/// What one post needs besides its author and dossier.
+struct Posting<'a> {
+    analysis: &'a Analysis,
+    raw_sha256: &'a str,
+    claim: &'a str,
+    trust: Trust,
+    created: bool,
+}
+
 /// The message to post for an analysed e-mail: its kept text and elided part, its
-/// attachments stored as blobs, and a reference to the kept raw message.
+/// attachments stored as blobs, a reference to the kept raw message, and how its
+/// sender was trusted.
 pub(crate) fn message_from(
     blobs: &Blobs,
     analysis: &Analysis,
     raw_sha256: &str,
+    trust: Trust,
 ) -> Result<NewMessage> {
     let mut attachments = Vec::new();
     for attachment in &analysis.attachments {
@@ -590,6 +696,7 @@ pub(crate) fn message_from(
         mail: Some(MailOrigin {
             message_id: analysis.message_id.clone(),
             raw_sha256: raw_sha256.to_string(),
+            trust: Some(trust),
         }),
     })
 }

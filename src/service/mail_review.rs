@@ -46,8 +46,16 @@ impl Services {
         let author = self.store.user(author)?.ok_or(Error::NotFound)?;
         let raw = self.store.blobs().read(&held.raw_sha256)?;
         let analysis = analyze(&raw, &Context::default());
-        let new =
-            crate::mail::pipeline::message_from(self.store.blobs(), &analysis, &held.raw_sha256)?;
+        let trust = crate::domain::Trust::ApprovedBy {
+            user: actor.id,
+            name: actor.name.clone(),
+        };
+        let new = crate::mail::pipeline::message_from(
+            self.store.blobs(),
+            &analysis,
+            &held.raw_sha256,
+            trust,
+        )?;
         let message = self.post_message_with(
             &author,
             dossier,
@@ -95,6 +103,7 @@ impl Services {
             dossier: held.dossier,
             outcome,
             reasons: vec![format!("{what}, by {}", actor.name)],
+            check: held.check.clone(),
         })
     }
 }

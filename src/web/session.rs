@@ -119,10 +119,20 @@ pub async fn reader_of(app: &App, headers: &HeaderMap) -> Option<User> {
 }
 
 /// Whether a request may read the operator's pages (`/metrics`, `/admin/backup`): a
-/// signed-in staff member, or a program on this machine. A request that came through a
-/// proxy (it carries `Forwarded` or `X-Forwarded-For`) is not local, even though the
-/// proxy connects from loopback: behind a local TLS proxy every visitor would be.
+/// signed-in staff member, a program holding the server's hand-over key (`Authorization:
+/// Bearer`, as `dossier backup` sends it), or a program on this machine. A request that
+/// came through a proxy (it carries `Forwarded` or `X-Forwarded-For`) is not local, even
+/// though the proxy connects from loopback: behind a local TLS proxy every visitor would be.
 pub async fn operator_request(app: &App, peer: std::net::SocketAddr, headers: &HeaderMap) -> bool {
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    if let (Some(offered), Some(key)) = (bearer, app.handover.get())
+        && key.matches(offered.trim())
+    {
+        return true;
+    }
     let proxied =
         headers.contains_key(header::FORWARDED) || headers.contains_key("x-forwarded-for");
     (peer.ip().is_loopback() && !proxied) || reader_of(app, headers).await.is_some_and(|u| u.staff)

@@ -262,6 +262,11 @@ pub fn dossier_bin() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_dossier"));
     command
         .env_remove("DOSSIER_CONFIG")
+        // The MTA in front of the pipes and LMTP of these tests: see `verified`.
+        .env("DOSSIER_TRUSTED_AUTHSERV_ID", "mx.dossier.test")
+        // Sender checks never ask the machine's resolver: nothing answers on port 9, and
+        // `Server::start` points them at a DNS server of the test's own.
+        .env("DOSSIER_DNS", "127.0.0.1:9")
         .env("DOSSIER_LOG", "warn");
     command
 }
@@ -293,15 +298,19 @@ pub struct Server {
     pub http: String,
     pub smtp: String,
     pub stdout: BufReader<std::process::ChildStdout>,
+    /// The DNS server its sender checks ask.
+    pub _dns: crate::dns::TestDns,
 }
 
 impl Server {
     /// Starts `dossier --data DIR serve extra…` on a free port and reads its first line.
     pub fn start(data: &Path, extra: &[&str]) -> Server {
+        let dns = crate::dns::TestDns::in_thread();
         let mut child = dossier_bin()
             .arg("--data")
             .arg(data)
-            .args(["--http", "127.0.0.1:0", "--smtp", "127.0.0.1:0", "serve"])
+            .args(["--http", "127.0.0.1:0", "--smtp", "127.0.0.1:0"])
+            .args(["--dns", &dns.addr.to_string(), "serve"])
             .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -324,6 +333,7 @@ impl Server {
             http,
             smtp,
             stdout,
+            _dns: dns,
         }
     }
 

@@ -10,10 +10,11 @@ use crate::helpers::World;
 use crate::mail_support::{TestApp, reply_text};
 use crate::peers::Dovecot;
 
-/// A message as the business's mail server files it: Return-Path and Delivered-To first.
+/// A message as the business's mail server files it: Return-Path, Delivered-To and its
+/// verdict on the sender (authserv-id `mx.dossier.test`, which the tests trust) first.
 fn delivered(to: &str, message_id: &str, body: &str) -> String {
     let raw = format!(
-        "Return-Path: <helene@client.test>\nDelivered-To: {to}\n{}",
+        "Return-Path: <helene@client.test>\nDelivered-To: {to}\nAuthentication-Results: mx.dossier.test; dmarc=pass header.from=client.test\n{}",
         reply_text("helene@client.test", to, message_id, body)
     );
     raw.replace('\n', "\r\n")

@@ -9,7 +9,7 @@ use dossier::store::Store;
 use serde_json::Value;
 
 use crate::helpers::{Server, World, run_dossier};
-use crate::mail_support::{Smtp, reply_text};
+use crate::mail_support::{Smtp, reply_text, verified};
 
 /// A world in its own folder, closed again so that another process may open it.
 struct Folder {
@@ -63,12 +63,12 @@ fn ingest(data: &Path, rcpt: &str, message: &str) -> (i32, String) {
 fn ingest_delivers_refuses_and_explains_with_sysexits() {
     let f = folder();
     let data = f.dir.path();
-    let message = reply_text(
+    let message = verified(&reply_text(
         "helene@client.test",
         &f.open,
         "ingest-1@client.test",
         "Reçu, merci.",
-    );
+    ));
     assert_eq!(ingest(data, &f.open, &message), (0, String::new()));
     let reply = reply_text(
         "helene@client.test",
@@ -111,17 +111,15 @@ fn ingest_hands_the_message_to_a_running_server() {
     let f = folder();
     let data = f.dir.path();
     let server = Server::start(data, &[]);
-    let message = reply_text(
+    let message = verified(&reply_text(
         "helene@client.test",
         &f.open,
         "handed-1@client.test",
         "Via le serveur.",
-    );
+    ));
     let out = run_dossier(
         data,
         &[
-            "--smtp",
-            &server.smtp,
             "ingest",
             "--rcpt",
             &f.open,
@@ -136,11 +134,7 @@ fn ingest_hands_the_message_to_a_running_server() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let out = run_dossier(
-        data,
-        &["--smtp", &server.smtp, "ingest", "--rcpt", &f.closed],
-        &message,
-    );
+    let out = run_dossier(data, &["ingest", "--rcpt", &f.closed], &message);
     assert_eq!(
         out.status.code(),
         Some(67),
@@ -369,8 +363,10 @@ fn ingest_records_automatic_mail_without_posting_it() {
         );
         assert_eq!(last_outcome(data), *outcome, "{name}");
     }
-    let empty = reply_text("helene@client.test", &f.open, "empty@client.test", "")
-        .replace("\n\n\n\nLe", "\n\nLe");
+    let empty = verified(
+        &reply_text("helene@client.test", &f.open, "empty@client.test", "")
+            .replace("\n\n\n\nLe", "\n\nLe"),
+    );
     assert_eq!(ingest(data, &f.open, &empty).0, 0);
     assert_eq!(last_outcome(data), "empty");
     assert!(
@@ -397,6 +393,7 @@ fn a_damaged_spool_entry_is_set_aside_and_does_not_hold_up_the_others() {
     let f = folder();
     let args = ConfigArgs {
         data: Some(f.dir.path().to_path_buf()),
+        dns: Some("127.0.0.1:9".parse().unwrap()),
         ..ConfigArgs::default()
     };
     let app = App::open(Config::load(&args).unwrap()).unwrap();
@@ -408,15 +405,16 @@ fn a_damaged_spool_entry_is_set_aside_and_does_not_hold_up_the_others() {
     .unwrap();
     let envelope = Envelope {
         sender: Some("helene@client.test".into()),
-        recipients: vec![f.open.clone()],
+        recipients: vec![f.reply.clone()],
         entrance: Entrance::Ingest,
         peer: None,
+        helo: None,
         received_at: chrono::Utc::now(),
         source: None,
     };
     let raw = reply_text(
         "helene@client.test",
-        &f.open,
+        &f.reply,
         "after-damage@client.test",
         "Toujours là.",
     );

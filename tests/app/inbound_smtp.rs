@@ -316,14 +316,14 @@ const CASES: &[Case] = &[
         posted: false,
     },
     Case {
-        name: "a trusted DMARC failure",
+        name: "as the MX, a verdict written before us is ignored, even under a trusted name",
         from: "helene@client.test",
         to: dossier_address,
         extra_headers: "Authentication-Results: mx.dossier.test; dmarc=fail header.from=client.test\r\n",
         subject: "Re: Cuisine",
-        body: "Forgé ?",
-        outcome: "held",
-        posted: false,
+        body: "Vérifié par nous.",
+        outcome: "posted",
+        posted: true,
     },
     Case {
         name: "an untrusted DMARC verdict is ignored",

@@ -12,6 +12,7 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 use tokio::sync::oneshot;
 
+use crate::dns::TestDns;
 use crate::helpers::People;
 
 /// The app, served on `127.0.0.1:0`, with its data in a temp dir.
@@ -20,6 +21,8 @@ pub struct TestApp {
     pub http: SocketAddr,
     pub smtp: SocketAddr,
     pub lmtp: Option<SocketAddr>,
+    /// The DNS server the sender checks ask.
+    pub dns: TestDns,
     pub _dir: TempDir,
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
@@ -42,11 +45,13 @@ impl TestApp {
         tls: Option<tokio_rustls::TlsAcceptor>,
     ) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
+        let dns = TestDns::start().await;
         let mut args = ConfigArgs {
             data: Some(dir.path().to_path_buf()),
             mail_domain: Some("dossier.test".into()),
             max_message_bytes: Some(1024 * 1024),
-            trusted_authserv_id: Some("mx.dossier.test".into()),
+            trusted_authserv_id: vec!["mx.dossier.test".into()],
+            dns: Some(dns.addr),
             ..ConfigArgs::default()
         };
         tune(&mut args);
@@ -78,6 +83,7 @@ impl TestApp {
             http: http_addr,
             smtp: smtp_addr,
             lmtp: lmtp_addr,
+            dns,
             _dir: dir,
             stop: Some(stop),
             task: Some(task),
@@ -216,6 +222,18 @@ pub fn reply_text(from: &str, to: &str, message_id: &str, body: &str) -> String 
     format!(
         "From: {from}\nTo: {to}\nSubject: Re: [2026-0001] Cuisine\nMessage-ID: <{message_id}>\nDate: Mon, 3 Nov 2025 14:30:00 +0100\nMIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: 8bit\n\n{body}\n\nLe 03/11/2025 à 10:00, Claire Moreau a écrit :\n> Pouvez-vous valider le plan ?\n"
     )
+}
+
+/// `message` as it leaves an MTA whose DMARC milter (authserv-id `mx.dossier.test`, which
+/// the tests trust) verified its From.
+pub fn verified(message: &str) -> String {
+    let from = message
+        .lines()
+        .find_map(|l| l.strip_prefix("From: "))
+        .and_then(|f| f.trim().trim_end_matches('>').rsplit('@').next())
+        .unwrap_or("")
+        .to_string();
+    format!("Authentication-Results: mx.dossier.test; dmarc=pass header.from={from}\r\n{message}")
 }
 
 /// A reply with one attachment, built by lettre's message builder.

@@ -2,6 +2,7 @@
 
 mod admin_cli;
 mod behind_postfix;
+mod dns;
 mod faults;
 mod helpers;
 mod inbound_analysis;
@@ -14,6 +15,7 @@ mod mail_support;
 mod notify;
 mod peers;
 mod policy_table;
+mod sender_auth;
 mod serve;
 mod store_durability;
 mod web;

@@ -289,8 +289,7 @@ fn a_backup_of_a_running_server_under_load_restores_everything_it_had() {
     let out = crate::helpers::run_dossier(
         dir.path(),
         &[
-            "--http",
-            &server.http,
+            // Only the folder: the server is found through the record it keeps there.
             "backup",
             "--out",
             archive.to_str().unwrap(),

@@ -46,6 +46,7 @@ pub fn of_message(raw: &[u8], pipeline: &Pipeline, source: String) -> Envelope {
         recipients,
         entrance: Entrance::Imap,
         peer: None,
+        helo: None,
         received_at: Utc::now(),
         source: Some(source),
     }

@@ -14,6 +14,7 @@ use super::session::{self, End, Mode, SessionSettings, Tls};
 use crate::error::{Error, Result};
 use crate::mail::pipeline::Pipeline;
 use crate::mail::spool::{SpoolId, SpoolWriter};
+use crate::running::HandoverKey;
 
 /// What every session of one server shares.
 pub struct SmtpShared {
@@ -27,6 +28,9 @@ pub struct SmtpShared {
     max_per_peer: usize,
     /// STARTTLS, when a certificate is configured.
     pub tls: Option<TlsAcceptor>,
+    /// The key with which `ingest` hands a message over (`AUTH PLAIN`, from this
+    /// machine only): its mail is judged as coming from behind the MTA, not as the MX.
+    pub handover: Option<HandoverKey>,
 }
 
 /// A bound listener and the protocol it speaks.
@@ -46,6 +50,7 @@ impl SmtpShared {
         max_connections: usize,
         max_per_peer: usize,
         tls: Option<TlsAcceptor>,
+        handover: Option<HandoverKey>,
     ) -> SmtpShared {
         SmtpShared {
             pipeline,
@@ -55,6 +60,7 @@ impl SmtpShared {
             per_peer: Mutex::new(HashMap::new()),
             max_per_peer,
             tls,
+            handover,
         }
     }
 

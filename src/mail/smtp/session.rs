@@ -91,7 +91,9 @@ where
         mode,
         shared,
         tls,
-        greeted: false,
+        helo: None,
+        handed_over: false,
+        auth_failures: 0,
         tx: None,
         buf: Vec::new(),
     };
@@ -107,7 +109,11 @@ struct Session<S> {
     mode: Mode,
     shared: Arc<SmtpShared>,
     tls: Tls,
-    greeted: bool,
+    /// The name given in EHLO/HELO/LHLO: the session is greeted once it has one.
+    helo: Option<String>,
+    /// `ingest` proved with the hand-over key that it passes on mail from the MTA.
+    handed_over: bool,
+    auth_failures: u8,
     tx: Option<Transaction>,
     buf: Vec<u8>,
 }
@@ -195,6 +201,7 @@ impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
                 return Ok(Next::Quit);
             }
             "STARTTLS" => return self.starttls(rest).await,
+            "AUTH" => return self.auth(rest).await,
             _ => self.reply("500 5.5.2 Unknown command").await?,
         }
         Ok(Next::Continue)
@@ -220,6 +227,70 @@ impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
         Ok(Next::StartTls)
     }
 
+    /// `AUTH PLAIN` is offered only to this machine, for `ingest`'s hand-over.
+    fn offers_handover(&self) -> bool {
+        self.shared.handover.is_some()
+            && self
+                .peer
+                .parse::<std::net::SocketAddr>()
+                .is_ok_and(|p| p.ip().is_loopback())
+    }
+
+    /// RFC 4954 `AUTH PLAIN`, with the hand-over key as the password. Three wrong keys
+    /// end the session.
+    async fn auth(&mut self, rest: &str) -> std::io::Result<Next> {
+        if self.helo.is_none() || self.tx.is_some() || self.handed_over {
+            self.reply("503 5.5.1 AUTH is not possible now").await?;
+            return Ok(Next::Continue);
+        }
+        let mut words = rest.split_whitespace();
+        let mechanism = words.next().unwrap_or("");
+        if !self.offers_handover() || !mechanism.eq_ignore_ascii_case("PLAIN") {
+            self.reply("504 5.5.4 Unrecognized authentication type")
+                .await?;
+            return Ok(Next::Continue);
+        }
+        let answer = match words.next() {
+            Some(initial) => initial.to_string(),
+            None => {
+                self.reply("334 ").await?;
+                match self.read(MAX_COMMAND_LINE).await? {
+                    Some(Line::Complete) => String::from_utf8_lossy(&self.buf).trim().to_string(),
+                    _ => return Ok(Next::Quit),
+                }
+            }
+        };
+        if answer == "*" {
+            self.reply("501 5.7.0 Authentication cancelled").await?;
+            return Ok(Next::Continue);
+        }
+        let decoded = mail_parser::decoders::base64::base64_decode(answer.as_bytes())
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default();
+        // authzid NUL authcid NUL password
+        let password = decoded.split('\0').nth(2).unwrap_or("");
+        let matches = self
+            .shared
+            .handover
+            .as_ref()
+            .is_some_and(|key| key.matches(password));
+        if matches {
+            self.handed_over = true;
+            self.reply("235 2.7.0 Authentication successful").await?;
+            return Ok(Next::Continue);
+        }
+        self.auth_failures += 1;
+        self.refused("bad-credentials");
+        if self.auth_failures >= 3 {
+            self.reply("421 4.7.0 Too many failed attempts, closing the connection")
+                .await?;
+            return Ok(Next::Quit);
+        }
+        self.reply("535 5.7.8 Authentication credentials invalid")
+            .await?;
+        Ok(Next::Continue)
+    }
+
     async fn hello(&mut self, verb: &str, name: &str) -> std::io::Result<()> {
         let wanted = match self.mode {
             Mode::Smtp => verb != "LHLO",
@@ -233,7 +304,7 @@ impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
         if name.is_empty() {
             return self.reply("501 5.5.4 Say who you are").await;
         }
-        self.greeted = true;
+        self.helo = Some(name.to_string());
         self.tx = None;
         let host = self.shared.settings.hostname.clone();
         if verb == "HELO" {
@@ -250,12 +321,15 @@ impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
         if self.tls == Tls::Offered {
             lines.push("250-STARTTLS".into());
         }
+        if self.offers_handover() {
+            lines.push("250-AUTH PLAIN".into());
+        }
         lines.push("250 ENHANCEDSTATUSCODES".into());
         self.reply(&lines.join("\r\n")).await
     }
 
     async fn mail(&mut self, rest: &str) -> std::io::Result<()> {
-        if !self.greeted {
+        if self.helo.is_none() {
             return self.reply("503 5.5.1 Say EHLO first").await;
         }
         if self.tx.is_some() {
@@ -340,10 +414,12 @@ impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
             sender: tx.sender,
             recipients: tx.recipients,
             entrance: match self.mode {
+                _ if self.handed_over => Entrance::Ingest,
                 Mode::Smtp => Entrance::Smtp,
                 Mode::Lmtp => Entrance::Lmtp,
             },
             peer: Some(self.peer.clone()),
+            helo: self.helo.clone(),
             received_at: Utc::now(),
             source: None,
         };

@@ -57,6 +57,9 @@ pub fn mail(
                 @for h in held {
                     article.held {
                         p { strong { (h.subject) } " · de " (h.from.as_deref().unwrap_or("?")) " · " (format::datetime(lang, zone, h.at)) " · dossier " (number(h.dossier)) }
+                        @if let Some(check) = &h.check {
+                            p.verdict { (check.words(lang)) }
+                        }
                         ul { @for r in &h.reasons { li { (r) } } }
                         p { a href={ "/admin/raw/" (h.raw_sha256) } { (l.t("E-mail d'origine", "Original e-mail")) } }
                         form.inline method="post" action={ "/admin/held/" (h.id) "/approve" } {

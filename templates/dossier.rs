@@ -210,6 +210,9 @@ pub fn page(
                             strong { (name_of(people, message.author)) }
                             " · " time datetime=(message.at.to_rfc3339()) { (format::datetime(lang, zone, message.at)) }
                             @if message.door == Door::Email { (l.t(" · par e-mail", " · by e-mail")) }
+                            @if let Some(trust) = message.mail.as_ref().and_then(|m| m.trust.as_ref()) {
+                                " " span.trust.(trust_class(trust)) title=(l.t("Comment l'expéditeur a été reconnu", "How the sender was recognised")) { (trust.label(lang)) }
+                            }
                         }
                         div.text { (message.text) }
                         @if !message.elided.is_empty() {
@@ -417,4 +420,14 @@ pub fn page(
             }
         },
     )
+}
+
+/// The badge's style: verified in green, anything a person vouched for in neutral, the
+/// unsafe setting in warning colours.
+fn trust_class(trust: &crate::domain::Trust) -> &'static str {
+    match trust {
+        crate::domain::Trust::Domain { .. } | crate::domain::Trust::ReplyAddress => "verified",
+        crate::domain::Trust::ApprovedBy { .. } => "approved",
+        crate::domain::Trust::Unverified => "unverified",
+    }
 }

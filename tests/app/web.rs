@@ -990,6 +990,10 @@ async fn staff_review_held_mail_and_the_outbox_and_everyone_has_settings() {
         admin.contains("Je passe par là") || admin.contains("not an actor"),
         "the held message and its reason"
     );
+    assert!(
+        admin.contains("expéditeur vérifié : DKIM absent, SPF pass, DMARC pas de politique"),
+        "the sender checks' verdict in words"
+    );
     let held = s.held_mail(&site.world.staff).unwrap();
     let author = site.world.client.id.raw().to_string();
     let approved = staff
@@ -1006,6 +1010,21 @@ async fn staff_review_held_mail_and_the_outbox_and_everyone_has_settings() {
             .unwrap()
             .text,
         "Je passe par là."
+    );
+    let page = staff
+        .get(format!(
+            "{}/dossiers/{}",
+            site.base, site.world.dossier.number
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("approuvé par Claire Moreau"),
+        "the approved message says who vouched for it"
     );
     let raw_link = format!("{}/admin/raw/{}", site.base, held[0].raw_sha256);
     assert_eq!(staff.get(&raw_link).send().await.unwrap().status(), 200);

@@ -137,12 +137,11 @@ impl App {
                 max_message_bytes: self.config.mail.max_message_bytes,
             });
         let mail = &self.config.mail;
-        let settings = SessionSettings {
-            hostname: self.config.mail_domain.clone(),
-            max_message_bytes: mail.max_message_bytes,
-            idle_timeout: mail.idle_timeout,
-            max_recipients: 100,
-        };
+        let settings = SessionSettings::new(
+            self.config.mail_domain.clone(),
+            mail.max_message_bytes,
+            mail.idle_timeout,
+        );
         let shared = Arc::new(SmtpShared::new(
             self.pipeline.clone(),
             settings,

@@ -8,7 +8,7 @@ use dossier::app::App;
 use dossier::config::Config;
 use dossier::mail::smtp::Mode;
 use dossier::mail::smtp::server::SmtpShared;
-use dossier::mail::smtp::session::{SessionSettings, Tls, run};
+use dossier::mail::smtp::session::{Peer, SessionSettings, Tls, run};
 use libfuzzer_sys::fuzz_target;
 
 struct Fixture {
@@ -22,12 +22,11 @@ static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
     let dir = tempfile::tempdir().unwrap();
     let app = App::open(Config::with_data(dir.path())).unwrap();
     let (queue, _announced) = tokio::sync::mpsc::unbounded_channel();
-    let settings = SessionSettings {
-        hostname: "dossier.localhost".into(),
-        max_message_bytes: 64 * 1024,
-        idle_timeout: std::time::Duration::from_secs(5),
-        max_recipients: 100,
-    };
+    let settings = SessionSettings::new(
+        "dossier.localhost".into(),
+        64 * 1024,
+        std::time::Duration::from_secs(5),
+    );
     let shared = Arc::new(SmtpShared::new(
         app.pipeline.clone(),
         settings,
@@ -56,13 +55,14 @@ fuzz_target!(|input: &[u8]| {
         tokio::io::sink(),
     ));
     let shared = fixture.shared.clone();
-    let _ = fixture.runtime.block_on(run(
-        stream,
-        "127.0.0.1:1".into(),
-        Mode::Smtp,
-        shared,
-        Tls::Unavailable,
-    ));
+    let peer = Peer {
+        address: "127.0.0.1:1".into(),
+        mode: Mode::Smtp,
+        tls: Tls::Unavailable,
+        since: std::time::Instant::now(),
+    };
+    let (_stop, shutdown) = tokio::sync::watch::channel(false);
+    let _ = fixture.runtime.block_on(run(stream, peer, shared, shutdown));
     // Accepted messages pile up in the spool otherwise.
     let spool = fixture.app.pipeline.spool();
     for id in spool.pending().unwrap_or_default() {

@@ -159,6 +159,18 @@ fn deliver_here(
     Ok(())
 }
 
+/// `raw` with every line ending in CRLF.
+fn crlf_lines(raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(raw.len() + raw.len() / 32);
+    for (i, byte) in raw.iter().enumerate() {
+        if *byte == b'\n' && (i == 0 || raw[i - 1] != b'\r') {
+            out.push(b'\r');
+        }
+        out.push(*byte);
+    }
+    out
+}
+
 /// `serve` holds the data folder: give it the message over SMTP, with the key it wrote
 /// in the folder, so that it judges the message as coming from behind the MTA.
 fn hand_over(
@@ -199,7 +211,9 @@ fn hand_over(
         .credentials(Credentials::new("ingest".into(), key.secret().into()))
         .authentication(vec![Mechanism::Plain])
         .build();
-    match transport.send_raw(&envelope, raw) {
+    // An MTA's pipe hands over the message as a local file, lines ending in LF; on the
+    // wire they end in CRLF (the server refuses bare line ends).
+    match transport.send_raw(&envelope, &crlf_lines(raw)) {
         Ok(_) => Ok(()),
         Err(err) if err.is_permanent() => {
             let text = err.to_string();

@@ -164,6 +164,11 @@ impl Smtp {
         }
     }
 
+    /// The connection itself, to read what the server sends unasked.
+    pub fn stream(&mut self) -> &mut BufReader<TcpStream> {
+        &mut self.reader
+    }
+
     pub async fn send(&mut self, bytes: &str) {
         self.reader
             .get_mut()

@@ -17,5 +17,6 @@ mod peers;
 mod policy_table;
 mod sender_auth;
 mod serve;
+mod smtp_session;
 mod store_durability;
 mod web;

@@ -8,8 +8,11 @@ use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 pub enum Line {
     /// A whole line, with its line ending, in the buffer.
     Complete,
-    /// A line longer than the bound (discarded).
-    TooLong,
+    /// A line longer than the bound (discarded); whether it ended in CRLF.
+    TooLong {
+        /// The line ended with CR LF, not a bare LF.
+        crlf: bool,
+    },
     /// The peer closed the connection.
     Closed,
 }
@@ -22,6 +25,8 @@ pub async fn read_line<R: AsyncBufRead + Unpin>(
 ) -> std::io::Result<Line> {
     buf.clear();
     let mut too_long = false;
+    // The byte before the newline, which may have come in an earlier chunk.
+    let mut last = None;
     loop {
         let available = reader.fill_buf().await?;
         if available.is_empty() {
@@ -32,16 +37,24 @@ pub async fn read_line<R: AsyncBufRead + Unpin>(
             Some(pos) => (&available[..=pos], true),
             None => (available, false),
         };
+        let before_newline = if done {
+            chunk.len().checked_sub(2).map(|i| chunk[i]).or(last)
+        } else {
+            chunk.last().copied().or(last)
+        };
         if buf.len() + chunk.len() > max {
             too_long = true;
         } else if !too_long {
             buf.extend_from_slice(chunk);
         }
         let used = chunk.len();
+        last = before_newline;
         reader.consume(used);
         if done {
             return Ok(if too_long {
-                Line::TooLong
+                Line::TooLong {
+                    crlf: last == Some(b'\r'),
+                }
             } else {
                 Line::Complete
             });

@@ -1,16 +1,21 @@
 //! The accept loop of the SMTP and LMTP listeners, with caps on connections in total
-//! and per peer address, handing accepted messages to the spool and then to the worker.
+//! and per peer address (a slot freed however its session ends), backing off when
+//! accepting fails, and draining its sessions at shutdown; accepted messages go to the
+//! spool and then to the worker.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use tokio::io::BufReader;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Semaphore, mpsc, watch};
 use tokio_rustls::TlsAcceptor;
 
-use super::session::{self, End, Mode, SessionSettings, Tls};
+use tokio_util::task::TaskTracker;
+
+use super::session::{self, End, Mode, Peer, SessionSettings, Tls};
 use crate::error::{Error, Result};
 use crate::mail::pipeline::Pipeline;
 use crate::mail::spool::{SpoolId, SpoolWriter};
@@ -80,92 +85,129 @@ impl SmtpShared {
         Ok(id)
     }
 
-    fn enter(&self, ip: IpAddr) -> bool {
+    /// Takes a connection slot for `ip`; it is given back when the slot drops, however
+    /// the session ends (a panic included).
+    fn enter(self: &Arc<Self>, ip: IpAddr) -> Option<PeerSlot> {
         let mut peers = self.per_peer.lock().unwrap_or_else(|p| p.into_inner());
         let count = peers.entry(ip).or_insert(0);
         if *count >= self.max_per_peer {
-            return false;
+            return None;
         }
         *count += 1;
-        true
+        Some(PeerSlot {
+            shared: self.clone(),
+            ip,
+        })
     }
+}
 
-    fn leave(&self, ip: IpAddr) {
-        let mut peers = self.per_peer.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(count) = peers.get_mut(&ip) {
+/// One peer's connection slot, freed on drop.
+struct PeerSlot {
+    shared: Arc<SmtpShared>,
+    ip: IpAddr,
+}
+
+impl Drop for PeerSlot {
+    fn drop(&mut self) {
+        let mut peers = self
+            .shared
+            .per_peer
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if let Some(count) = peers.get_mut(&self.ip) {
             *count -= 1;
             if *count == 0 {
-                peers.remove(&ip);
+                peers.remove(&self.ip);
             }
         }
     }
 }
 
-/// Accepts connections until `shutdown` turns true; each session runs in its own task.
+/// The longest pause after failed accepts (out of file descriptors, say).
+const ACCEPT_BACKOFF_MAX: Duration = Duration::from_secs(1);
+
+/// Accepts connections until `shutdown` turns true; each session runs in its own task,
+/// hears the shutdown (a `421` at its next command) and is waited for before returning,
+/// so that the store is flushed after the last message was acknowledged.
 pub async fn serve(
     listener: Listener,
     shared: Arc<SmtpShared>,
     mut shutdown: watch::Receiver<bool>,
 ) {
+    let sessions = TaskTracker::new();
+    let mut backoff = Duration::from_millis(5);
     loop {
         let accepted = tokio::select! {
             accepted = listener.tcp.accept() => accepted,
-            _ = shutdown.changed() => return,
+            _ = shutdown.wait_for(|stop| *stop) => break,
         };
         let (mut stream, peer) = match accepted {
-            Ok(pair) => pair,
+            Ok(pair) => {
+                backoff = Duration::from_millis(5);
+                pair
+            }
             Err(err) => {
-                tracing::warn!(error = %err, "accepting an SMTP connection failed");
+                tracing::warn!(error = %err, retry_in = ?backoff, "accepting an SMTP connection failed");
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(ACCEPT_BACKOFF_MAX);
                 continue;
             }
         };
+        let since = Instant::now();
         // Each reply is one write, sent at once: no wait for the peer's delayed ACK.
         let _ = stream.set_nodelay(true);
         let shared = shared.clone();
         let mode = listener.mode;
-        tokio::spawn(async move {
+        let shutdown = shutdown.clone();
+        sessions.spawn(async move {
             use tokio::io::AsyncWriteExt;
-            let Ok(permit) = shared.connections.clone().try_acquire_owned() else {
+            let Ok(_permit) = shared.connections.clone().try_acquire_owned() else {
                 let _ = stream
                     .write_all(b"421 4.7.0 Too many connections, try again later\r\n")
                     .await;
                 return;
             };
-            if !shared.enter(peer.ip()) {
+            let Some(_slot) = shared.enter(peer.ip()) else {
                 let _ = stream
                     .write_all(
                         b"421 4.7.0 Too many connections from your address, try again later\r\n",
                     )
                     .await;
                 return;
+            };
+            let peer = Peer {
+                address: peer.to_string(),
+                mode,
+                tls: Tls::Unavailable,
+                since,
+            };
+            if let Err(err) = converse(stream, peer, &shared, shutdown).await {
+                tracing::debug!(error = %err, "SMTP session ended with an error");
             }
-            if let Err(err) = converse(stream, peer.to_string(), mode, &shared).await {
-                tracing::debug!(%peer, error = %err, "SMTP session ended with an error");
-            }
-            shared.leave(peer.ip());
-            drop(permit);
         });
     }
+    sessions.close();
+    sessions.wait().await;
 }
 
 /// One connection: a plain session, then, after STARTTLS, a secured one.
 async fn converse(
     stream: TcpStream,
-    peer: String,
-    mode: Mode,
+    mut peer: Peer,
     shared: &Arc<SmtpShared>,
+    shutdown: watch::Receiver<bool>,
 ) -> std::io::Result<()> {
-    let offered = if shared.tls.is_some() {
+    peer.tls = if shared.tls.is_some() {
         Tls::Offered
     } else {
         Tls::Unavailable
     };
+    let (address, since, mode) = (peer.address.clone(), peer.since, peer.mode);
     let end = session::run(
         BufReader::new(stream),
-        peer.clone(),
-        mode,
+        peer,
         shared.clone(),
-        offered,
+        shutdown.clone(),
     )
     .await?;
     let (End::StartTls(reader), Some(acceptor)) = (end, &shared.tls) else {
@@ -177,13 +219,12 @@ async fn converse(
         return Ok(());
     }
     let secured = acceptor.accept(reader.into_inner()).await?;
-    session::run(
-        BufReader::new(secured),
-        peer,
+    let peer = Peer {
+        address,
         mode,
-        shared.clone(),
-        Tls::Active,
-    )
-    .await?;
+        tls: Tls::Active,
+        since,
+    };
+    session::run(BufReader::new(secured), peer, shared.clone(), shutdown).await?;
     Ok(())
 }

@@ -1,17 +1,17 @@
-//! One SMTP (or LMTP) session as a state machine over any `AsyncRead + AsyncWrite`, so
-//! tests can drive it in memory as well as over TCP. Recipients are judged at RCPT; a
-//! message is acknowledged only once the spool holds it durably.
+//! One SMTP (or LMTP) session as an explicit state machine over any `AsyncBufRead +
+//! AsyncWrite`, so tests can drive it in memory as well as over TCP: connected, greeted,
+//! in a transaction (DATA is read in [`super::data`]), closing. Recipients are judged at
+//! RCPT; a message is acknowledged only once the spool holds it durably. Silence, a
+//! session past its time and the server's shutdown each close it with a `421`.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use chrono::Utc;
 use tokio::io::{AsyncBufRead, AsyncWrite, AsyncWriteExt};
+use tokio::sync::watch;
 
 use super::lines::{Line, read_line};
 use super::server::SmtpShared;
-use crate::domain::{Entrance, Envelope};
-use crate::error::Error;
 use crate::mail::pipeline::Verdict;
 
 /// SMTP, or LMTP (LHLO, one reply per recipient after DATA).
@@ -34,24 +34,67 @@ pub struct SessionSettings {
     pub idle_timeout: Duration,
     /// Most recipients of one message.
     pub max_recipients: usize,
+    /// The longest a whole session may last, so that a few peers cannot hold every slot.
+    pub max_duration: Duration,
+    /// The slowest DATA accepted, in bytes per second, once the first ten seconds passed.
+    pub min_data_rate: u64,
+}
+
+impl SessionSettings {
+    /// The settings of a listener greeting as `hostname`.
+    pub fn new(hostname: String, max_message_bytes: u64, idle_timeout: Duration) -> Self {
+        SessionSettings {
+            hostname,
+            max_message_bytes,
+            idle_timeout,
+            max_recipients: 100,
+            max_duration: Duration::from_secs(30 * 60),
+            min_data_rate: 256,
+        }
+    }
 }
 
 /// RFC 5321 §4.5.3.1.4: command lines are at most 512 octets; we allow 1,000, the text
 /// line limit, since some clients send long parameters.
-const MAX_COMMAND_LINE: usize = 1000;
-/// Longest line kept inside DATA; longer ones make the message refused.
-const MAX_DATA_LINE: usize = 1024 * 1024;
+pub(super) const MAX_COMMAND_LINE: usize = 1000;
 
 /// What the session does after a command.
-enum Next {
+pub(super) enum Next {
     Continue,
     Quit,
     StartTls,
 }
 
-struct Transaction {
-    sender: Option<String>,
-    recipients: Vec<String>,
+/// An open mail transaction: MAIL was accepted, RCPTs gather.
+pub(super) struct Transaction {
+    pub(super) sender: Option<String>,
+    pub(super) recipients: Vec<String>,
+}
+
+/// Where the session is.
+pub(super) enum State {
+    /// Before EHLO/HELO/LHLO.
+    Connected,
+    /// Greeted, with no transaction.
+    Greeted,
+    /// After MAIL FROM.
+    Transaction(Transaction),
+}
+
+/// What one read gave, timeouts and shutdown included.
+pub(super) enum Input {
+    /// A line is in the buffer.
+    Line,
+    /// A line longer than the bound, discarded; whether it ended in CRLF.
+    TooLong(bool),
+    /// The peer left.
+    Closed,
+    /// Silent longer than the idle timeout.
+    Idle,
+    /// The session lasted longer than it may.
+    Expired,
+    /// The server is stopping.
+    Shutdown,
 }
 
 /// Whether TLS may be, or is, used on a session's stream.
@@ -67,34 +110,48 @@ pub enum Tls {
 
 /// How a session ended.
 pub enum End<S> {
-    /// QUIT, the peer leaving, or the idle timeout.
+    /// QUIT, the peer leaving, a timeout or the shutdown.
     Closed,
     /// The client asked for STARTTLS and was told to go ahead: the caller wraps the
     /// stream in TLS and runs a new session on it (RFC 3207 §4.2: all state is reset).
     StartTls(S),
 }
 
-/// Runs one session until QUIT, the peer leaving, the idle timeout or STARTTLS.
+/// Where a session comes from and what bounds it.
+pub struct Peer {
+    /// The peer's address, `ip:port`.
+    pub address: String,
+    /// SMTP or LMTP.
+    pub mode: Mode,
+    /// Whether TLS is offered or active.
+    pub tls: Tls,
+    /// When the connection was accepted: the session's time counts from here.
+    pub since: Instant,
+}
+
+/// Runs one session until QUIT, the peer leaving, a timeout, the shutdown or STARTTLS.
 pub async fn run<S>(
     stream: S,
-    peer: String,
-    mode: Mode,
+    peer: Peer,
     shared: Arc<SmtpShared>,
-    tls: Tls,
+    shutdown: watch::Receiver<bool>,
 ) -> std::io::Result<End<S>>
 where
     S: AsyncBufRead + AsyncWrite + Unpin,
 {
+    let deadline = peer.since + shared.settings.max_duration;
     let mut session = Session {
         stream,
-        peer,
-        mode,
+        peer: peer.address,
+        mode: peer.mode,
+        tls: peer.tls,
+        deadline,
         shared,
-        tls,
+        shutdown,
         helo: None,
         handed_over: false,
         auth_failures: 0,
-        tx: None,
+        state: State::Connected,
         buf: Vec::new(),
     };
     match session.run().await? {
@@ -103,23 +160,25 @@ where
     }
 }
 
-struct Session<S> {
-    stream: S,
-    peer: String,
-    mode: Mode,
-    shared: Arc<SmtpShared>,
-    tls: Tls,
-    /// The name given in EHLO/HELO/LHLO: the session is greeted once it has one.
-    helo: Option<String>,
+pub(super) struct Session<S> {
+    pub(super) stream: S,
+    pub(super) peer: String,
+    pub(super) mode: Mode,
+    pub(super) shared: Arc<SmtpShared>,
+    pub(super) tls: Tls,
+    deadline: Instant,
+    shutdown: watch::Receiver<bool>,
+    /// The name given in EHLO/HELO/LHLO.
+    pub(super) helo: Option<String>,
     /// `ingest` proved with the hand-over key that it passes on mail from the MTA.
-    handed_over: bool,
-    auth_failures: u8,
-    tx: Option<Transaction>,
-    buf: Vec<u8>,
+    pub(super) handed_over: bool,
+    pub(super) auth_failures: u8,
+    pub(super) state: State,
+    pub(super) buf: Vec<u8>,
 }
 
 impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
-    fn refused(&self, why: &str) {
+    pub(super) fn refused(&self, why: &str) {
         self.shared
             .pipeline
             .services()
@@ -127,18 +186,45 @@ impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
             .count("dossier_mail_refused_total", why);
     }
 
-    async fn reply(&mut self, text: &str) -> std::io::Result<()> {
+    pub(super) async fn reply(&mut self, text: &str) -> std::io::Result<()> {
         self.stream.write_all(text.as_bytes()).await?;
         self.stream.write_all(b"\r\n").await?;
         self.stream.flush().await
     }
 
-    async fn read(&mut self, max: usize) -> std::io::Result<Option<Line>> {
-        let idle = self.shared.settings.idle_timeout;
-        match tokio::time::timeout(idle, read_line(&mut self.stream, &mut self.buf, max)).await {
-            Ok(line) => line.map(Some),
-            Err(_) => Ok(None),
+    /// Reads one line of at most `max` bytes, unless the peer stays silent, the session
+    /// runs out of time or the server stops first.
+    pub(super) async fn read(&mut self, max: usize) -> std::io::Result<Input> {
+        let now = Instant::now();
+        if now >= self.deadline {
+            return Ok(Input::Expired);
         }
+        let wait = self.shared.settings.idle_timeout.min(self.deadline - now);
+        let reading = tokio::time::timeout(wait, read_line(&mut self.stream, &mut self.buf, max));
+        tokio::select! {
+            biased;
+            _ = self.shutdown.wait_for(|stop| *stop) => Ok(Input::Shutdown),
+            read = reading => match read {
+                Ok(Ok(Line::Complete)) => Ok(Input::Line),
+                Ok(Ok(Line::TooLong { crlf })) => Ok(Input::TooLong(crlf)),
+                Ok(Ok(Line::Closed)) => Ok(Input::Closed),
+                Ok(Err(err)) => Err(err),
+                Err(_) if Instant::now() >= self.deadline => Ok(Input::Expired),
+                Err(_) => Ok(Input::Idle),
+            },
+        }
+    }
+
+    /// Ends the session for an input that allows no more (the `421` says why).
+    pub(super) async fn close(&mut self, input: Input) -> std::io::Result<Next> {
+        let reply = match input {
+            Input::Idle => "421 4.4.2 Idle too long, closing the connection",
+            Input::Expired => "421 4.4.2 The session lasted too long, closing the connection",
+            Input::Shutdown => "421 4.3.2 Service shutting down, try again later",
+            Input::Line | Input::TooLong(_) | Input::Closed => return Ok(Next::Quit),
+        };
+        self.reply(reply).await?;
+        Ok(Next::Quit)
     }
 
     /// Runs the session; `Next::StartTls` when it ends in an upgrade.
@@ -156,23 +242,21 @@ impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
             .await?;
         }
         loop {
-            match self.read(MAX_COMMAND_LINE).await? {
-                None => {
-                    self.reply("421 4.4.2 Idle too long, closing the connection")
-                        .await?;
-                    return Ok(Next::Quit);
-                }
-                Some(Line::Closed) => return Ok(Next::Quit),
-                Some(Line::TooLong) => self.reply("500 5.5.2 Line too long").await?,
-                Some(Line::Complete) => {
+            let next = match self.read(MAX_COMMAND_LINE).await? {
+                Input::Line => {
                     let line = String::from_utf8_lossy(&self.buf)
                         .trim_end_matches(['\r', '\n'])
                         .to_string();
-                    match self.command(&line).await? {
-                        Next::Continue => {}
-                        end => return Ok(end),
-                    }
+                    self.command(&line).await?
                 }
+                Input::TooLong(_) => {
+                    self.reply("500 5.5.2 Line too long").await?;
+                    Next::Continue
+                }
+                ended => self.close(ended).await?,
+            };
+            if !matches!(next, Next::Continue) {
+                return Ok(next);
             }
         }
     }
@@ -185,9 +269,11 @@ impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
             "EHLO" | "HELO" | "LHLO" => self.hello(&verb, rest.trim()).await?,
             "MAIL" => self.mail(rest).await?,
             "RCPT" => self.rcpt(rest).await?,
-            "DATA" => self.data().await?,
+            "DATA" => return self.data().await,
             "RSET" => {
-                self.tx = None;
+                if !matches!(self.state, State::Connected) {
+                    self.state = State::Greeted;
+                }
                 self.reply("250 2.0.0 Ok").await?;
             }
             "NOOP" => self.reply("250 2.0.0 Ok").await?,
@@ -227,70 +313,6 @@ impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
         Ok(Next::StartTls)
     }
 
-    /// `AUTH PLAIN` is offered only to this machine, for `ingest`'s hand-over.
-    fn offers_handover(&self) -> bool {
-        self.shared.handover.is_some()
-            && self
-                .peer
-                .parse::<std::net::SocketAddr>()
-                .is_ok_and(|p| p.ip().is_loopback())
-    }
-
-    /// RFC 4954 `AUTH PLAIN`, with the hand-over key as the password. Three wrong keys
-    /// end the session.
-    async fn auth(&mut self, rest: &str) -> std::io::Result<Next> {
-        if self.helo.is_none() || self.tx.is_some() || self.handed_over {
-            self.reply("503 5.5.1 AUTH is not possible now").await?;
-            return Ok(Next::Continue);
-        }
-        let mut words = rest.split_whitespace();
-        let mechanism = words.next().unwrap_or("");
-        if !self.offers_handover() || !mechanism.eq_ignore_ascii_case("PLAIN") {
-            self.reply("504 5.5.4 Unrecognized authentication type")
-                .await?;
-            return Ok(Next::Continue);
-        }
-        let answer = match words.next() {
-            Some(initial) => initial.to_string(),
-            None => {
-                self.reply("334 ").await?;
-                match self.read(MAX_COMMAND_LINE).await? {
-                    Some(Line::Complete) => String::from_utf8_lossy(&self.buf).trim().to_string(),
-                    _ => return Ok(Next::Quit),
-                }
-            }
-        };
-        if answer == "*" {
-            self.reply("501 5.7.0 Authentication cancelled").await?;
-            return Ok(Next::Continue);
-        }
-        let decoded = mail_parser::decoders::base64::base64_decode(answer.as_bytes())
-            .map(|b| String::from_utf8_lossy(&b).into_owned())
-            .unwrap_or_default();
-        // authzid NUL authcid NUL password
-        let password = decoded.split('\0').nth(2).unwrap_or("");
-        let matches = self
-            .shared
-            .handover
-            .as_ref()
-            .is_some_and(|key| key.matches(password));
-        if matches {
-            self.handed_over = true;
-            self.reply("235 2.7.0 Authentication successful").await?;
-            return Ok(Next::Continue);
-        }
-        self.auth_failures += 1;
-        self.refused("bad-credentials");
-        if self.auth_failures >= 3 {
-            self.reply("421 4.7.0 Too many failed attempts, closing the connection")
-                .await?;
-            return Ok(Next::Quit);
-        }
-        self.reply("535 5.7.8 Authentication credentials invalid")
-            .await?;
-        Ok(Next::Continue)
-    }
-
     async fn hello(&mut self, verb: &str, name: &str) -> std::io::Result<()> {
         let wanted = match self.mode {
             Mode::Smtp => verb != "LHLO",
@@ -305,7 +327,7 @@ impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
             return self.reply("501 5.5.4 Say who you are").await;
         }
         self.helo = Some(name.to_string());
-        self.tx = None;
+        self.state = State::Greeted;
         let host = self.shared.settings.hostname.clone();
         if verb == "HELO" {
             return self.reply(&format!("250 {host}")).await;
@@ -329,13 +351,14 @@ impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
     }
 
     async fn mail(&mut self, rest: &str) -> std::io::Result<()> {
-        if self.helo.is_none() {
-            return self.reply("503 5.5.1 Say EHLO first").await;
-        }
-        if self.tx.is_some() {
-            return self
-                .reply("503 5.5.1 A transaction is already open; RSET first")
-                .await;
+        match self.state {
+            State::Connected => return self.reply("503 5.5.1 Say EHLO first").await,
+            State::Transaction(_) => {
+                return self
+                    .reply("503 5.5.1 A transaction is already open; RSET first")
+                    .await;
+            }
+            State::Greeted => {}
         }
         let Some((address, params)) = path_argument(rest, "FROM:") else {
             return self.reply("501 5.5.4 Syntax: MAIL FROM:<address>").await;
@@ -353,7 +376,7 @@ impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
             }
         }
         let sender = (!address.is_empty()).then(|| address.to_string());
-        self.tx = Some(Transaction {
+        self.state = State::Transaction(Transaction {
             sender,
             recipients: Vec::new(),
         });
@@ -361,9 +384,10 @@ impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
     }
 
     async fn rcpt(&mut self, rest: &str) -> std::io::Result<()> {
-        let Some(count) = self.tx.as_ref().map(|t| t.recipients.len()) else {
+        let State::Transaction(tx) = &self.state else {
             return self.reply("503 5.5.1 MAIL first").await;
         };
+        let count = tx.recipients.len();
         let Some((address, _)) = path_argument(rest, "TO:") else {
             return self.reply("501 5.5.4 Syntax: RCPT TO:<address>").await;
         };
@@ -375,7 +399,7 @@ impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
         let verdict = tokio::task::spawn_blocking(move || pipeline.judge(&recipient)).await;
         match verdict {
             Ok(Ok(Verdict::Accept)) => {
-                if let Some(tx) = self.tx.as_mut() {
+                if let State::Transaction(tx) = &mut self.state {
                     tx.recipients.push(address.to_string());
                 }
                 self.reply("250 2.1.5 Ok").await
@@ -397,91 +421,6 @@ impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
                 tracing::error!(peer = %self.peer, error = %err, "judging a recipient panicked");
                 self.reply("451 4.3.0 Temporary failure, try again later")
                     .await
-            }
-        }
-    }
-
-    async fn data(&mut self) -> std::io::Result<()> {
-        let Some(tx) = self.tx.take() else {
-            return self.reply("503 5.5.1 MAIL first").await;
-        };
-        if tx.recipients.is_empty() {
-            self.tx = Some(tx);
-            return self.reply("554 5.5.1 No valid recipients").await;
-        }
-        let count = tx.recipients.len();
-        let envelope = Envelope {
-            sender: tx.sender,
-            recipients: tx.recipients,
-            entrance: match self.mode {
-                _ if self.handed_over => Entrance::Ingest,
-                Mode::Smtp => Entrance::Smtp,
-                Mode::Lmtp => Entrance::Lmtp,
-            },
-            peer: Some(self.peer.clone()),
-            helo: self.helo.clone(),
-            received_at: Utc::now(),
-            source: None,
-        };
-        // The message goes to its spool file as it arrives, so a session holds one line
-        // in memory, not the whole message; a failure is answered after the final dot.
-        let mut spooled = self.shared.pipeline.spool().begin(&envelope);
-        self.reply("354 End data with <CR><LF>.<CR><LF>").await?;
-        let max = self.shared.settings.max_message_bytes;
-        let mut too_big = false;
-        loop {
-            match self.read(MAX_DATA_LINE).await? {
-                None => {
-                    return self
-                        .reply("421 4.4.2 Idle too long, closing the connection")
-                        .await;
-                }
-                Some(Line::Closed) => return Ok(()),
-                Some(Line::TooLong) => too_big = true,
-                Some(Line::Complete) => {
-                    // RFC 5321 §4.1.1.4: only CRLF.CRLF ends DATA.
-                    if self.buf == b".\r\n" {
-                        break;
-                    }
-                    // RFC 5321 §4.5.2: remove the leading dot of a stuffed line.
-                    let line = if self.buf.first() == Some(&b'.') {
-                        &self.buf[1..]
-                    } else {
-                        &self.buf[..]
-                    };
-                    if let Ok(writer) = spooled.as_mut() {
-                        if writer.size() + line.len() as u64 > max {
-                            too_big = true;
-                        } else if !too_big && let Err(err) = writer.write(line) {
-                            spooled = Err(err);
-                        }
-                    }
-                }
-            }
-        }
-        if too_big {
-            // Dropping the writer removes the partial file.
-            drop(spooled);
-            self.refused("too-large");
-            return self
-                .reply("552 5.3.4 The message is larger than the size we accept")
-                .await;
-        }
-        let reply = match self.shared.finish(spooled).await {
-            Ok(id) => format!("250 2.0.0 Ok: queued as {}", id.as_str()),
-            Err(Error::DiskFull) => "452 4.3.1 Insufficient system storage, try again later".into(),
-            Err(err) => {
-                tracing::error!(peer = %self.peer, error = %err, "spooling a message failed");
-                "451 4.3.0 Temporary failure, try again later".into()
-            }
-        };
-        match self.mode {
-            Mode::Smtp => self.reply(&reply).await,
-            Mode::Lmtp => {
-                for _ in 0..count {
-                    self.reply(&reply).await?;
-                }
-                Ok(())
             }
         }
     }

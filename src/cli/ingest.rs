@@ -153,7 +153,7 @@ fn deliver_here(
     };
     let id = app.pipeline.spool().accept(&envelope, &raw)?;
     // The message is durable from here: a failure below only delays it to the next run.
-    if let Err(err) = app.pipeline.process(&id) {
+    if let Err(err) = app.pipeline.process_guarded(&id) {
         tracing::warn!(error = %err, "the message is stored; processing will resume with the next run");
     }
     Ok(())

@@ -277,14 +277,24 @@ fn body_text(message: &Message, reasons: &mut Vec<String>) -> String {
     if texts.iter().any(|t| !t.trim().is_empty()) {
         return texts.join("\n\n");
     }
+    let mut stripped = false;
     let htmls: Vec<String> = message
         .html_body
         .iter()
         .filter_map(|id| match &message.parts.get(*id as usize)?.body {
-            PartType::Html(html) => Some(super::html::to_text(html)),
+            PartType::Html(html) => {
+                stripped |= !super::html::is_laid_out(html);
+                Some(super::html::to_text(html))
+            }
             _ => None,
         })
         .collect();
+    if stripped {
+        reasons.push(
+            "the HTML part is too large or nested too deep to lay out: only its tags were dropped"
+                .into(),
+        );
+    }
     if !htmls.is_empty() {
         reasons.push("no text/plain part: the HTML part was converted to text".into());
         return htmls.join("\n\n");

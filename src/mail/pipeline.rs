@@ -132,7 +132,7 @@ impl Pipeline {
     pub fn process_pending(&self) -> Result<usize> {
         let mut done = 0;
         for id in &self.spool.pending()? {
-            match self.process(id) {
+            match self.process_guarded(id) {
                 Ok(_) => done += 1,
                 Err(Error::Damaged(why)) => {
                     tracing::error!(entry = id.as_str(), %why, "a spool entry cannot be read; it is set aside in mail/damaged");
@@ -144,6 +144,94 @@ impl Pipeline {
             }
         }
         Ok(done)
+    }
+
+    /// Processes one spooled message, so that it always reaches a recorded outcome: a
+    /// storage failure leaves it for a later sweep (that is the back-off); any other
+    /// failure, a panic included, is tried again up to [`MAX_ATTEMPTS`] times, then the
+    /// message is recorded as dropped with the reason, its raw copy kept for staff.
+    pub fn process_guarded(&self, id: &SpoolId) -> Result<Vec<LogEntry>> {
+        let attempt = self.spool.attempt(id)?;
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.process(id)));
+        let why = match outcome {
+            Ok(Ok(entries)) => return Ok(entries),
+            Ok(Err(
+                err @ (Error::Damaged(_) | Error::Storage(_) | Error::DiskFull | Error::Locked(_)),
+            )) => {
+                return Err(err);
+            }
+            Ok(Err(err)) => err.to_string(),
+            Err(panic) => {
+                let what = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "a panic".into());
+                format!("processing panicked: {what}")
+            }
+        };
+        if attempt < MAX_ATTEMPTS {
+            return Err(Error::Storage(format!(
+                "attempt {attempt} of {MAX_ATTEMPTS} failed: {why}"
+            )));
+        }
+        self.give_up(id, &why)
+    }
+
+    /// Records a message that cannot be processed as dropped for each recipient not done
+    /// yet, keeps its raw copy, and takes it out of the spool.
+    fn give_up(&self, id: &SpoolId, why: &str) -> Result<Vec<LogEntry>> {
+        let (envelope, raw) = self.spool.read(id)?;
+        let store = self.services.store();
+        let raw_sha256 = store.blobs().put(&raw)?.sha256;
+        let headers = mail_parser::MessageParser::default().parse_headers(&raw);
+        let from = headers
+            .as_ref()
+            .and_then(|m| m.from())
+            .and_then(|a| a.first())
+            .and_then(|a| a.address())
+            .map(str::to_lowercase);
+        let mut entries = Vec::new();
+        for (index, recipient) in envelope.recipients.iter().enumerate() {
+            let claim = claim_of(&envelope, id, index);
+            if store.is_claimed(&claim)? {
+                continue;
+            }
+            let line = LogEntry {
+                id: store.new_id()?,
+                at: Utc::now(),
+                recipient: recipient.clone(),
+                sender: envelope.sender.clone(),
+                from: from.clone(),
+                subject: headers
+                    .as_ref()
+                    .and_then(|m| m.subject())
+                    .unwrap_or_default()
+                    .to_string(),
+                message_id: headers
+                    .as_ref()
+                    .and_then(|m| m.message_id())
+                    .map(str::to_string),
+                raw_sha256: raw_sha256.clone(),
+                dossier: None,
+                outcome: Outcome::Dropped,
+                reasons: vec![format!(
+                    "not processed after {MAX_ATTEMPTS} attempts ({why}); the original message is kept"
+                )],
+                check: None,
+            };
+            store.log_mail(&line, &[claim])?;
+            entries.push(line);
+        }
+        store.flush()?;
+        for entry in &entries {
+            self.services
+                .metrics()
+                .count("dossier_mail_outcomes_total", entry.outcome.name());
+            tracing::error!(recipient = %entry.recipient, reasons = ?entry.reasons, "mail dropped");
+        }
+        self.spool.remove(id)?;
+        Ok(entries)
     }
 
     /// Processes one spooled message for each of its recipients, then makes the result
@@ -160,10 +248,7 @@ impl Pipeline {
         let check = (analysis.class == Class::Reply).then(|| self.check_sender(&envelope, &raw));
         let mut entries = Vec::new();
         for (index, recipient) in envelope.recipients.iter().enumerate() {
-            let claim = match &envelope.source {
-                Some(source) => format!("{source}/{index}"),
-                None => format!("spool/{}/{index}", id.as_str()),
-            };
+            let claim = claim_of(&envelope, id, index);
             if self.services.store().is_claimed(&claim)? {
                 continue;
             }
@@ -289,7 +374,17 @@ impl Pipeline {
                     description: String::new(),
                 };
                 let once = Some(format!("created/{claim}"));
-                let dossier = self.services.create_dossier_once(&author, request, once)?;
+                let dossier = match self.services.create_dossier_once(&author, request, once) {
+                    Ok(dossier) => dossier,
+                    // Retrying would give the same answer (a subject too long for a title).
+                    Err(err @ (Error::Invalid(_) | Error::Forbidden | Error::NotFound)) => {
+                        reasons.push(format!("no dossier opened: {err}"));
+                        let line = entry(Outcome::Dropped, None, reasons)?;
+                        store.log_mail(&line, &[claim.to_string()])?;
+                        return Ok(line);
+                    }
+                    Err(err) => return Err(err),
+                };
                 reasons.push(format!(
                     "opened the dossier {} for {}",
                     dossier.number, author.name
@@ -655,6 +750,18 @@ impl Pipeline {
             }
             Err(err) => Err(err),
         }
+    }
+}
+
+/// Attempts at a message that keeps failing (not for storage) before it is dropped.
+pub const MAX_ATTEMPTS: u32 = 3;
+
+/// The claim of one recipient of one message: the message's name at its source when
+/// the door has one (IMAP), else its spool entry's.
+fn claim_of(envelope: &Envelope, id: &SpoolId, index: usize) -> String {
+    match &envelope.source {
+        Some(source) => format!("{source}/{index}"),
+        None => format!("spool/{}/{index}", id.as_str()),
     }
 }
 

@@ -19,6 +19,7 @@ use crate::store::blobs::sync_dir;
 pub struct Spool {
     dir: PathBuf,
     tmp: PathBuf,
+    attempts: PathBuf,
 }
 
 /// The name of one spooled message; names sort in order of arrival.
@@ -51,6 +52,8 @@ impl Spool {
     pub fn open(data: &Path) -> Result<Spool> {
         let dir = data.join("mail").join("spool");
         let tmp = data.join("mail").join("tmp");
+        let attempts = data.join("mail").join("attempts");
+        fs::create_dir_all(&attempts).map_err(io("creating the mail spool"))?;
         fs::create_dir_all(&dir).map_err(io("creating the mail spool"))?;
         fs::create_dir_all(&tmp).map_err(io("creating the mail spool"))?;
         for entry in fs::read_dir(&tmp)
@@ -59,7 +62,7 @@ impl Spool {
         {
             let _ = fs::remove_file(entry.path());
         }
-        Ok(Spool { dir, tmp })
+        Ok(Spool { dir, tmp, attempts })
     }
 
     /// Starts a new entry with its envelope.
@@ -125,6 +128,18 @@ impl Spool {
         Ok((envelope, raw))
     }
 
+    /// Counts one more attempt at processing an entry, before it starts, so that one
+    /// that brings the process down is counted too; returns the count.
+    pub fn attempt(&self, id: &SpoolId) -> Result<u32> {
+        let path = self.attempts.join(&id.0);
+        let done: u32 = fs::read_to_string(&path)
+            .ok()
+            .and_then(|t| t.trim().parse().ok())
+            .unwrap_or(0);
+        fs::write(&path, (done + 1).to_string()).map_err(io("counting an attempt"))?;
+        Ok(done + 1)
+    }
+
     /// Moves an entry that can never be read to `mail/damaged/`, kept for the operator,
     /// so that it does not hold up the messages behind it.
     pub fn set_aside(&self, id: &SpoolId) -> Result<()> {
@@ -132,11 +147,13 @@ impl Spool {
         fs::create_dir_all(&damaged).map_err(io("setting a spool entry aside"))?;
         fs::rename(self.dir.join(&id.0), damaged.join(&id.0))
             .map_err(io("setting a spool entry aside"))?;
+        let _ = fs::remove_file(self.attempts.join(&id.0));
         sync_dir(&self.dir)
     }
 
     /// Removes an entry once what it caused is durable in the store.
     pub fn remove(&self, id: &SpoolId) -> Result<()> {
+        let _ = fs::remove_file(self.attempts.join(&id.0));
         match fs::remove_file(self.dir.join(&id.0)) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),

@@ -19,15 +19,18 @@ pub async fn run(
     mut queue: mpsc::UnboundedReceiver<SpoolId>,
     mut shutdown: watch::Receiver<bool>,
 ) {
-    sweep(&pipeline).await;
+    // A timer of its own: arrivals do not put the sweep off.
+    let mut sweeps = tokio::time::interval(SWEEP);
+    sweeps.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         crate::metrics::Metrics::beat(&pipeline.services().metrics().mail_worker_beat);
         tokio::select! {
+            // The first tick is at once: the sweep at start.
+            _ = sweeps.tick() => sweep(&pipeline).await,
             next = queue.recv() => match next {
                 Some(id) => process(&pipeline, id).await,
                 None => return,
             },
-            _ = tokio::time::sleep(SWEEP) => sweep(&pipeline).await,
             _ = shutdown.changed() => return,
         }
     }
@@ -40,7 +43,7 @@ async fn process(pipeline: &Arc<Pipeline>, id: SpoolId) {
         if !p.spool().pending()?.contains(&id) {
             return Ok(Vec::new());
         }
-        p.process(&id)
+        p.process_guarded(&id)
     })
     .await;
     match outcome {

@@ -5,6 +5,7 @@ mod behind_postfix;
 mod dns;
 mod faults;
 mod helpers;
+mod hostile_mail;
 mod inbound_analysis;
 mod inbound_doors;
 mod inbound_imap;

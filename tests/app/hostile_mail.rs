@@ -1,0 +1,85 @@
+//! Hostile or impossible mail through the SMTP door: a nested-list HTML bomb is analysed
+//! within bounds while the web view answers and the next reply is posted; a message no
+//! retry can post ends as dropped with its reason instead of staying in the spool.
+
+use dossier::domain::{ClientKind, OurAddress, Outcome};
+
+use crate::helpers::World;
+use crate::mail_support::{Smtp, TestApp};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_nested_list_bomb_does_not_stall_the_door_and_the_next_reply_is_posted() {
+    let test = TestApp::spawn().await;
+    let world = World::build_in(&test, ClientKind::Company);
+    let to = world
+        .dossier
+        .mail_address(&dossier::domain::Addressing::bare("dossier.test"));
+    let bomb = format!(
+        "From: helene@client.test\r\nTo: {to}\r\nSubject: liste\r\nMessage-ID: <bomb@client.test>\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Voici la liste</p>{}au fond{}\r\n",
+        "<ul><li>".repeat(40_000),
+        "</li></ul>".repeat(40_000)
+    );
+    let next = format!(
+        "From: helene@client.test\r\nTo: {to}\r\nSubject: Re: Cuisine\r\nMessage-ID: <after-bomb@client.test>\r\n\r\nEt ensuite, tout va bien.\r\n"
+    );
+    let mut smtp = Smtp::connect(test.smtp).await;
+    let (_, done) = smtp.deliver("helene@client.test", &[&to], &bomb).await;
+    assert!(done.starts_with("250"), "{done}");
+    let (_, done) = smtp.deliver("helene@client.test", &[&to], &next).await;
+    assert!(done.starts_with("250"), "{done}");
+    let health = reqwest::get(format!("http://{}/healthz", test.http))
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200, "the web view answers meanwhile");
+    test.processed().await;
+    let texts: Vec<String> = test
+        .messages(world.dossier.id)
+        .into_iter()
+        .map(|m| m.text)
+        .collect();
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("Voici la liste") && t.contains("au fond")),
+        "the bomb's words are kept"
+    );
+    assert_eq!(texts.last().unwrap(), "Et ensuite, tout va bien.");
+    let log = test.app.store().mail_log(2).unwrap();
+    assert!(
+        log.iter()
+            .any(|l| l.reasons.iter().any(|r| r.contains("nested too deep"))),
+        "{log:?}"
+    );
+    test.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_message_no_retry_can_post_is_dropped_with_its_reason() {
+    let test = TestApp::spawn().await;
+    let world = World::build_in(&test, ClientKind::Company);
+    let dossiers = test.app.store().dossier_count();
+    let to = OurAddress::NewDossier.at("dossier.test");
+    // A subject far longer than a dossier title may be.
+    let subject = "Travaux ".repeat(40);
+    let message = format!(
+        "From: helene@client.test\r\nTo: {to}\r\nSubject: {subject}\r\nMessage-ID: <long@client.test>\r\n\r\nUn chantier.\r\n"
+    );
+    let mut smtp = Smtp::connect(test.smtp).await;
+    let (_, done) = smtp.deliver("helene@client.test", &[&to], &message).await;
+    assert!(done.starts_with("250"), "{done}");
+    test.processed().await;
+    let line = test.last_log();
+    assert_eq!(line.outcome, Outcome::Dropped, "{line:?}");
+    assert!(
+        line.reasons.iter().any(|r| r.contains("no dossier opened")),
+        "{:?}",
+        line.reasons
+    );
+    assert!(
+        test.app.store().blobs().exists(&line.raw_sha256),
+        "the original is kept"
+    );
+    assert_eq!(test.app.store().dossier_count(), dossiers);
+    let _ = world;
+    test.stop().await;
+}

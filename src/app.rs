@@ -69,6 +69,7 @@ impl App {
                 unsafe_trust_from: config.mail.unsafe_trust_from,
                 limits: Limits::default(),
                 rate_per_hour: config.mail.rate_per_hour,
+                business: (config.business_name.clone(), config.business_email.clone()),
             },
         )?;
         let transport = match &config.notify.transport {

@@ -39,6 +39,15 @@ pub struct ConfigArgs {
         value_name = "NAME"
     )]
     pub business_name: Option<String>,
+    /// The business's own e-mail address, given to senders whose mail is refused (a
+    /// closed dossier) so that they can still reach it.
+    #[arg(
+        long,
+        global = true,
+        env = "DOSSIER_BUSINESS_EMAIL",
+        value_name = "ADDRESS"
+    )]
+    pub business_email: Option<String>,
     /// The business's time zone (IANA name).
     #[arg(long, global = true, env = "DOSSIER_TIMEZONE", value_name = "ZONE")]
     pub timezone: Option<String>,
@@ -209,6 +218,7 @@ struct FileConfig {
     mail_domain: Option<String>,
     base_url: Option<String>,
     business_name: Option<String>,
+    business_email: Option<String>,
     timezone: Option<String>,
     smtp: Option<SocketAddr>,
     lmtp: Option<SocketAddr>,
@@ -252,6 +262,8 @@ pub struct Config {
     pub base_url: String,
     /// The business's name.
     pub business_name: String,
+    /// The business's own address, if configured.
+    pub business_email: Option<crate::domain::EmailAddress>,
     /// The business's time zone.
     pub timezone: chrono_tz::Tz,
     /// The inbound mail settings.
@@ -542,7 +554,14 @@ impl Config {
                 Some(parse_imap_url(&url, password, after, poll, ca_file)?)
             }
         };
+        let business_email = match args.business_email.clone().or(file.business_email) {
+            Some(text) => Some(crate::domain::EmailAddress::parse(&text).map_err(|_| {
+                ConfigError(format!("business-email «{text}» is not an e-mail address"))
+            })?),
+            None => None,
+        };
         Ok(Config {
+            business_email,
             plus_mailbox,
             imap,
             notify,

@@ -132,13 +132,23 @@ fn deliver_here(
         match app.pipeline.judge(recipient)? {
             Verdict::Accept => {}
             Verdict::Unknown => {
+                app.pipeline.record_refusal(
+                    sender.as_deref(),
+                    recipient,
+                    "no such address here",
+                )?;
+                app.store().flush()?;
                 return Err(fail(
                     exit::NO_USER,
                     format!("{recipient}: no such address here"),
                 ));
             }
             Verdict::Closed(sentence) => {
-                return Err(fail(exit::NO_USER, format!("{recipient}: {sentence}")));
+                app.pipeline
+                    .record_refusal(sender.as_deref(), recipient, &sentence)?;
+                app.store().flush()?;
+                let line = sentence.lines().collect::<Vec<_>>().join(" / ");
+                return Err(fail(exit::NO_USER, format!("{recipient}: {line}")));
             }
         }
     }

@@ -123,6 +123,8 @@ pub enum Outcome {
     Empty,
     /// Refused after acceptance (mail bomb, rate limit, malformed); the reason says why.
     Dropped,
+    /// Refused at RCPT (unknown address, closed dossier): the sender was told at once.
+    Refused,
 }
 
 impl Outcome {
@@ -138,6 +140,7 @@ impl Outcome {
             Outcome::Duplicate => "duplicate",
             Outcome::Empty => "empty",
             Outcome::Dropped => "dropped",
+            Outcome::Refused => "refused",
         }
     }
 }

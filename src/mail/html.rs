@@ -99,11 +99,9 @@ fn stripped(html: &str) -> String {
             None if matches!(
                 name.as_str(),
                 "br" | "p" | "div" | "li" | "tr" | "blockquote" | "h1" | "h2" | "h3" | "table"
-            ) =>
+            ) && !out.ends_with('\n') =>
             {
-                if !out.ends_with('\n') {
-                    out.push('\n');
-                }
+                out.push('\n');
             }
             None => {}
         }

@@ -47,6 +47,8 @@ pub struct PipelineSettings {
     pub limits: Limits,
     /// Messages one sender may post to one dossier per hour before the rest is held.
     pub rate_per_hour: usize,
+    /// The business's name and address, named in refusals so senders can still reach it.
+    pub business: (String, Option<EmailAddress>),
 }
 
 /// The inbound pipeline.
@@ -111,13 +113,70 @@ impl Pipeline {
             OurAddress::NewDossier | OurAddress::Notifications => None,
         };
         Ok(match dossier {
-            // SMTP replies stay ASCII: the title is not repeated here.
-            Some(d) if d.status == Status::Closed => Verdict::Closed(format!(
-                "The dossier {} is closed: it no longer accepts messages. Please write to the business directly.",
-                d.number
-            )),
+            Some(d) if d.status == Status::Closed => Verdict::Closed(self.closed_sentence(&d)),
             _ => Verdict::Accept,
         })
+    }
+
+    /// "The dossier … is closed", in English then in French, naming how to reach the
+    /// business. SMTP replies stay ASCII: no title, and French without its accents.
+    fn closed_sentence(&self, dossier: &Dossier) -> String {
+        let (name, email) = &self.settings.business;
+        let ascii: String = name
+            .chars()
+            .map(|c| {
+                if c.is_ascii_graphic() || c == ' ' {
+                    c
+                } else {
+                    '?'
+                }
+            })
+            .collect();
+        let (en, fr) = match email {
+            Some(email) => (
+                format!("Please write to {ascii} at {email}."),
+                format!("Ecrivez a {ascii} : {email}."),
+            ),
+            None => (
+                format!("Please write to {ascii} directly."),
+                format!("Ecrivez directement a {ascii}."),
+            ),
+        };
+        format!(
+            "The dossier {n} is closed: it no longer accepts messages. {en}\n\
+             Le dossier {n} est clos : il ne recoit plus de messages. {fr}",
+            n = dossier.number
+        )
+    }
+
+    /// Records a recipient refused at RCPT where staff see it (`/admin/mail`).
+    pub fn record_refusal(
+        &self,
+        envelope_sender: Option<&str>,
+        recipient: &str,
+        why: &str,
+    ) -> Result<()> {
+        let store = self.services.store();
+        let dossier = match self.ours(recipient) {
+            Some(OurAddress::Dossier { key, .. }) => store.dossier_by_key(&key)?.map(|d| d.id),
+            Some(OurAddress::Reply(token)) => store.reply_by_token(&token)?.map(|r| r.dossier),
+            _ => None,
+        };
+        let line = LogEntry {
+            id: store.new_id()?,
+            at: Utc::now(),
+            recipient: recipient.to_string(),
+            sender: envelope_sender.map(str::to_string),
+            from: None,
+            subject: String::new(),
+            message_id: None,
+            raw_sha256: String::new(),
+            dossier,
+            outcome: Outcome::Refused,
+            reasons: vec![why.lines().next().unwrap_or(why).to_string()],
+            check: None,
+        };
+        store.log_mail(&line, &[])
     }
 
     /// Reads `recipient` as one of our addresses.
@@ -282,11 +341,13 @@ impl Pipeline {
     /// The sender checks of one message, run on the server's runtime (or, for `ingest`,
     /// on one made for them), from a thread of their own so that any caller may wait.
     fn check_sender(&self, envelope: &Envelope, raw: &[u8]) -> SenderCheck {
+        // Taken here: the thread below is outside the runtime's context.
+        let runtime = tokio::runtime::Handle::try_current();
         let checked = std::thread::scope(|scope| {
             scope
                 .spawn(|| {
                     let check = self.authenticator.check(envelope, raw);
-                    match tokio::runtime::Handle::try_current() {
+                    match runtime {
                         Ok(handle) => Some(handle.block_on(check)),
                         Err(_) => tokio::runtime::Builder::new_current_thread()
                             .enable_all()

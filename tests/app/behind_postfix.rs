@@ -35,6 +35,7 @@ async fn relayed_by_postfix(lmtp: bool) {
     };
     let world = World::build_in(&app, ClientKind::Company);
     let closed = world.closed_dossier();
+    let closed_number = closed.number.to_string();
     let addressing = Addressing::bare("dossier.test");
     let (open, closed) = (
         world.dossier.mail_address(&addressing),
@@ -81,8 +82,10 @@ async fn relayed_by_postfix(lmtp: bool) {
     let text = parsed.body_text(0).unwrap();
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
-        text.contains("550 5.7.1 The dossier 2026-0003 is closed: it no longer accepts messages."),
-        "our sentence is in the bounce: {text}"
+        text.contains(&format!(
+            "550-5.7.1 The dossier {closed_number} is closed: it no longer accepts messages."
+        )) && text.contains(&format!("550 5.7.1 Le dossier {closed_number} est clos")),
+        "our sentence, in both languages, is in the bounce: {text}"
     );
     let messages = app.messages(world.dossier.id);
     let message = messages

@@ -257,7 +257,12 @@ async fn imaps_trusts_the_given_authority_and_nothing_else() {
         .iter()
         .any(|m| m.text == "Par une connexion chiffrée.")
     {
-        assert!(Instant::now() < deadline, "the message did not arrive");
+        assert!(
+            Instant::now() < deadline,
+            "the message did not arrive: {:?} {:?}",
+            app.app.store().mail_log(5),
+            app.app.pipeline.spool().pending()
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     app.stop().await;

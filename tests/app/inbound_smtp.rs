@@ -140,7 +140,7 @@ async fn recipients_are_judged_at_rcpt() {
         .command(&format!("RCPT TO:<{}>", address(&closed)))
         .await;
     assert!(
-        refused.starts_with("550 5.7.1") && refused.contains("is closed"),
+        refused.starts_with("550-5.7.1") && refused.contains("is closed"),
         "{refused}"
     );
     let upper = address(&world.dossier).to_uppercase();
@@ -741,5 +741,48 @@ async fn inputs_found_by_fuzzing_get_answers_not_crashes() {
     // And the listener still serves.
     let mut smtp = Smtp::connect(test.smtp).await;
     assert!(smtp.command("NOOP\r\n").await.starts_with("250"));
+    test.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refusal_at_rcpt_names_the_business_in_both_languages_and_staff_see_it() {
+    let test = TestApp::spawn_with(
+        |args| {
+            args.business_name = Some("Atelier Moreau".into());
+            args.business_email = Some("contact@atelier.test".into());
+        },
+        None,
+    )
+    .await;
+    let world = World::build_in(&test, ClientKind::Company);
+    let closed = world.closed_dossier();
+    let mut smtp = Smtp::connect(test.smtp).await;
+    smtp.command("EHLO client.test").await;
+    smtp.command("MAIL FROM:<helene@client.test>").await;
+    let refused = smtp
+        .command(&format!("RCPT TO:<{}>", address(&closed)))
+        .await;
+    let lines: Vec<&str> = refused.lines().collect();
+    assert_eq!(lines.len(), 2, "{refused}");
+    assert!(
+        lines[0].starts_with("550-5.7.1 The dossier")
+            && lines[0].contains("Please write to Atelier Moreau at contact@atelier.test"),
+        "{refused}"
+    );
+    assert!(
+        lines[1].starts_with("550 5.7.1 Le dossier") && lines[1].contains("contact@atelier.test"),
+        "{refused}"
+    );
+    let unknown = smtp.command("RCPT TO:<nobody@dossier.test>").await;
+    assert!(unknown.starts_with("550 5.1.1"), "{unknown}");
+    let log = test.app.store().mail_log(10).unwrap();
+    let refusals: Vec<_> = log
+        .iter()
+        .filter(|l| l.outcome == Outcome::Refused)
+        .collect();
+    assert_eq!(refusals.len(), 2, "{log:?}");
+    assert!(refusals.iter().any(|l| l.dossier == Some(closed.id)));
+    let metrics = test.app.services.metrics().render(0, 0, 0, 0);
+    assert!(metrics.contains("closed-dossier"), "{metrics}");
     test.stop().await;
 }

@@ -313,6 +313,23 @@ impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
         Ok(Next::StartTls)
     }
 
+    /// Logs a refused recipient for staff; a failure to log does not change the answer.
+    async fn record_refusal(&self, recipient: &str, why: &str) {
+        let pipeline = self.shared.pipeline.clone();
+        let sender = match &self.state {
+            State::Transaction(tx) => tx.sender.clone(),
+            _ => None,
+        };
+        let (recipient, why) = (recipient.to_string(), why.to_string());
+        let logged = tokio::task::spawn_blocking(move || {
+            pipeline.record_refusal(sender.as_deref(), &recipient, &why)
+        })
+        .await;
+        if !matches!(logged, Ok(Ok(()))) {
+            tracing::warn!(peer = %self.peer, "a refused recipient could not be logged");
+        }
+    }
+
     async fn hello(&mut self, verb: &str, name: &str) -> std::io::Result<()> {
         let wanted = match self.mode {
             Mode::Smtp => verb != "LHLO",
@@ -406,11 +423,13 @@ impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
             }
             Ok(Ok(Verdict::Unknown)) => {
                 self.refused("unknown-address");
+                self.record_refusal(address, "no such address here").await;
                 self.reply("550 5.1.1 No such address here").await
             }
             Ok(Ok(Verdict::Closed(sentence))) => {
                 self.refused("closed-dossier");
-                self.reply(&format!("550 5.7.1 {sentence}")).await
+                self.record_refusal(address, &sentence).await;
+                self.reply(&multiline("550", "5.7.1", &sentence)).await
             }
             Ok(Err(err)) => {
                 tracing::warn!(peer = %self.peer, error = %err, "judging a recipient failed");
@@ -424,6 +443,20 @@ impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
             }
         }
     }
+}
+
+/// A reply of several lines: `550-5.7.1 first`, …, `550 5.7.1 last` (RFC 5321 §4.2.1).
+fn multiline(code: &str, enhanced: &str, text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, line)| {
+            let sep = if i + 1 == lines.len() { ' ' } else { '-' };
+            format!("{code}{sep}{enhanced} {line}")
+        })
+        .collect::<Vec<_>>()
+        .join("\r\n")
 }
 
 /// Reads `FROM:<address> params` (or `TO:`), tolerating a space after the colon.

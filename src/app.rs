@@ -12,6 +12,7 @@ use crate::config::{Config, TransportConfig};
 use crate::error::{Error, Result};
 use crate::mail::analysis::Limits;
 use crate::mail::auth::AuthSettings;
+use crate::mail::intake::Intake;
 use crate::mail::outbound::transport::Transport;
 use crate::mail::outbound::{Notifier, NotifySettings};
 use crate::mail::pipeline::{Pipeline, PipelineSettings};
@@ -127,14 +128,14 @@ impl App {
             let _ = stop.send(true);
         });
         let (queue, announced) = mpsc::unbounded_channel();
+        let intake = Intake::new(self.pipeline.clone(), Some(queue));
         let imap = self
             .config
             .imap
             .clone()
-            .map(|config| crate::mail::imap::Intake {
+            .map(|config| crate::mail::imap::Reader {
                 config,
-                pipeline: self.pipeline.clone(),
-                announce: queue.clone(),
+                intake: intake.clone(),
                 max_message_bytes: self.config.mail.max_message_bytes,
             });
         let mail = &self.config.mail;
@@ -144,9 +145,8 @@ impl App {
             mail.idle_timeout,
         );
         let shared = Arc::new(SmtpShared::new(
-            self.pipeline.clone(),
+            intake,
             settings,
-            queue,
             mail.max_connections,
             mail.max_per_peer,
             listeners.tls,

@@ -6,6 +6,7 @@ use std::sync::{Arc, LazyLock};
 
 use dossier::app::App;
 use dossier::config::Config;
+use dossier::mail::intake::Intake;
 use dossier::mail::smtp::Mode;
 use dossier::mail::smtp::server::SmtpShared;
 use dossier::mail::smtp::session::{Peer, SessionSettings, Tls, run};
@@ -21,16 +22,16 @@ struct Fixture {
 static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
     let dir = tempfile::tempdir().unwrap();
     let app = App::open(Config::with_data(dir.path())).unwrap();
-    let (queue, _announced) = tokio::sync::mpsc::unbounded_channel();
     let settings = SessionSettings::new(
         "dossier.localhost".into(),
         64 * 1024,
         std::time::Duration::from_secs(5),
     );
+    // No worker: what the sessions accept is removed from the spool after each input.
+    let intake = Intake::new(app.pipeline.clone(), None);
     let shared = Arc::new(SmtpShared::new(
-        app.pipeline.clone(),
+        intake,
         settings,
-        queue,
         10,
         10,
         None,

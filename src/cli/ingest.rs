@@ -15,6 +15,7 @@ use crate::app::App;
 use crate::config::Config;
 use crate::domain::{Entrance, Envelope};
 use crate::error::Error;
+use crate::mail::intake::Intake;
 use crate::mail::pipeline::Verdict;
 use crate::running::{HandoverKey, ServerRecord};
 
@@ -121,36 +122,23 @@ fn starts_with_header_field(raw: &[u8]) -> bool {
     name_len > 0 && rest.get(name_len) == Some(&b':')
 }
 
-/// The data folder is free: judge, spool (durable), then process at once.
+/// The data folder is free: through the intake (judge, spool durably), then process
+/// at once. A refused recipient refuses the whole message: one exit code says it all.
 fn deliver_here(
     app: &App,
     sender: Option<String>,
     recipients: Vec<String>,
     raw: Vec<u8>,
 ) -> Result<(), Failure> {
+    let intake = Intake::new(app.pipeline.clone(), None);
     for recipient in &recipients {
-        match app.pipeline.judge(recipient)? {
-            Verdict::Accept => {}
-            Verdict::Unknown => {
-                app.pipeline.record_refusal(
-                    sender.as_deref(),
-                    recipient,
-                    "no such address here",
-                )?;
-                app.store().flush()?;
-                return Err(fail(
-                    exit::NO_USER,
-                    format!("{recipient}: no such address here"),
-                ));
-            }
-            Verdict::Closed(sentence) => {
-                app.pipeline
-                    .record_refusal(sender.as_deref(), recipient, &sentence)?;
-                app.store().flush()?;
-                let line = sentence.lines().collect::<Vec<_>>().join(" / ");
-                return Err(fail(exit::NO_USER, format!("{recipient}: {line}")));
-            }
-        }
+        let refusal = match intake.judge(sender.as_deref(), recipient)? {
+            Verdict::Accept => continue,
+            Verdict::Unknown => "no such address here".to_string(),
+            Verdict::Closed(sentence) => sentence.lines().collect::<Vec<_>>().join(" / "),
+        };
+        app.store().flush()?;
+        return Err(fail(exit::NO_USER, format!("{recipient}: {refusal}")));
     }
     let envelope = Envelope {
         sender,
@@ -161,7 +149,12 @@ fn deliver_here(
         received_at: Utc::now(),
         source: None,
     };
-    let id = app.pipeline.spool().accept(&envelope, &raw)?;
+    let Some(id) = intake.accept(&envelope, &raw)?.id else {
+        return Err(fail(
+            exit::TEMPFAIL,
+            "the message was not accepted: try again",
+        ));
+    };
     // The message is durable from here: a failure below only delays it to the next run.
     if let Err(err) = app.pipeline.process_guarded(&id) {
         tracing::warn!(error = %err, "the message is stored; processing will resume with the next run");

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod classify;
 pub mod html;
 pub mod imap;
+pub mod intake;
 pub mod outbound;
 pub mod pipeline;
 pub mod smtp;

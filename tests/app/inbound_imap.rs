@@ -267,3 +267,61 @@ async fn imaps_trusts_the_given_authority_and_nothing_else() {
     }
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mail_for_a_closed_dossier_or_an_unknown_key_is_judged_stays_and_holds_nothing_up() {
+    let Some(dovecot) = Dovecot::start() else {
+        return;
+    };
+    let password = password_file(&dovecot);
+    let app = reading(&dovecot, &password, |_| {}).await;
+    let world = World::build_in(&app, ClientKind::Company);
+    let addressing = app.app.config.addressing();
+    let closed = world.closed_dossier().mail_address(&addressing);
+    let unknown = format!("{}-00000000000000000000@dossier.test", world.dossier.number);
+    let open = world.dossier.mail_address(&addressing);
+    for (to, id) in [
+        (&closed, "to-closed@client.test"),
+        (&unknown, "to-unknown@client.test"),
+    ] {
+        dovecot.append("INBOX", &delivered(to, id, "Refusé.")).await;
+    }
+    dovecot
+        .append(
+            "INBOX",
+            &delivered(&open, "after@client.test", "Toujours reçu."),
+        )
+        .await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !app
+        .messages(world.dossier.id)
+        .iter()
+        .any(|m| m.text == "Toujours reçu.")
+    {
+        assert!(Instant::now() < deadline, "the good message did not arrive");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let refused: Vec<String> = app
+        .app
+        .store()
+        .mail_log(10)
+        .unwrap()
+        .into_iter()
+        .filter(|l| l.outcome == dossier::domain::Outcome::Refused)
+        .map(|l| l.recipient)
+        .collect();
+    assert!(
+        refused.contains(&closed) && refused.contains(&unknown),
+        "{refused:?}"
+    );
+    assert!(
+        app.app.pipeline.spool().pending().unwrap().is_empty(),
+        "nothing stuck"
+    );
+    assert_eq!(
+        dovecot.messages("INBOX").await.len(),
+        2,
+        "the refused stay in the inbox"
+    );
+    app.stop().await;
+}

@@ -7,16 +7,14 @@
 mod connect;
 mod envelope;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::TryStreamExt;
 use sha2::{Digest, Sha256};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::watch;
 
 use self::connect::ImapSession;
-use super::pipeline::Pipeline;
-use super::spool::SpoolId;
+use super::intake::Intake;
 use crate::config::{ImapAfter, ImapConfig};
 use crate::metrics::Metrics;
 
@@ -27,19 +25,17 @@ const BACKOFF_MAX: Duration = Duration::from_secs(300);
 /// The keyword a kept message is marked with.
 const KEYWORD: &str = "$Dossier";
 
-/// What the intake needs.
-pub struct Intake {
+/// What the mailbox reader needs.
+pub struct Reader {
     /// The mailbox.
     pub config: ImapConfig,
-    /// The pipeline the messages go through.
-    pub pipeline: Arc<Pipeline>,
-    /// The processing worker's queue.
-    pub announce: mpsc::UnboundedSender<SpoolId>,
+    /// The intake the messages go through.
+    pub intake: Intake,
     /// The largest message taken.
     pub max_message_bytes: u64,
 }
 
-impl Intake {
+impl Reader {
     /// The name of this mailbox in claims and in the store: a digest of where it is.
     fn mailbox_key(&self) -> String {
         let described = self.config.describe();
@@ -48,18 +44,19 @@ impl Intake {
 }
 
 /// Runs until `shutdown` turns true, reconnecting after any failure.
-pub async fn run(intake: Intake, mut shutdown: watch::Receiver<bool>) {
+pub async fn run(reader: Reader, mut shutdown: watch::Receiver<bool>) {
     let mut backoff = Duration::from_secs(1);
     loop {
-        match session(&intake, &mut shutdown).await {
+        match session(&reader, &mut shutdown).await {
             Ok(()) => return,
             Err(why) => {
-                intake
-                    .pipeline
+                reader
+                    .intake
+                    .pipeline()
                     .services()
                     .metrics()
                     .count("dossier_imap_failures_total", "session");
-                tracing::warn!(mailbox = %intake.config.describe(), %why, retry_in = ?backoff, "IMAP intake failed; messages stay in the mailbox");
+                tracing::warn!(mailbox = %reader.config.describe(), %why, retry_in = ?backoff, "IMAP reader failed; messages stay in the mailbox");
             }
         }
         tokio::select! {
@@ -72,8 +69,8 @@ pub async fn run(intake: Intake, mut shutdown: watch::Receiver<bool>) {
 
 /// One connection: passes over the folder, waiting in between, until shutdown (`Ok`) or
 /// a failure (`Err`).
-async fn session(intake: &Intake, shutdown: &mut watch::Receiver<bool>) -> Result<(), String> {
-    let config = &intake.config;
+async fn session(reader: &Reader, shutdown: &mut watch::Receiver<bool>) -> Result<(), String> {
+    let config = &reader.config;
     let mut session = connect::open(config).await?;
     let capabilities = session.capabilities().await.map_err(imap("CAPABILITY"))?;
     let idle = capabilities.has_str("IDLE");
@@ -82,15 +79,15 @@ async fn session(intake: &Intake, shutdown: &mut watch::Receiver<bool>) -> Resul
         // Made once; "already exists" is the usual answer.
         let _ = session.create(folder).await;
     }
-    tracing::info!(mailbox = %config.describe(), idle, "IMAP intake connected");
+    tracing::info!(mailbox = %config.describe(), idle, "IMAP reader connected");
     loop {
         let selected = session
             .select(&config.folder)
             .await
             .map_err(imap("SELECT"))?;
         let validity = selected.uid_validity.unwrap_or(0);
-        pass(intake, &mut session, validity, moves, shutdown).await?;
-        Metrics::beat(&intake.pipeline.services().metrics().imap_beat);
+        pass(reader, &mut session, validity, moves, shutdown).await?;
+        Metrics::beat(&reader.intake.pipeline().services().metrics().imap_beat);
         if *shutdown.borrow() {
             let _ = session.logout().await;
             return Ok(());
@@ -122,14 +119,14 @@ async fn session(intake: &Intake, shutdown: &mut watch::Receiver<bool>) -> Resul
 /// Takes every message after the last one taken: spool (durable), announce, then move or
 /// mark it. A message that cannot be spooled stops the pass, left for the next one.
 async fn pass(
-    intake: &Intake,
+    reader: &Reader,
     session: &mut ImapSession,
     validity: u32,
     moves: bool,
     shutdown: &watch::Receiver<bool>,
 ) -> Result<(), String> {
-    let store = intake.pipeline.services().store().clone();
-    let key = intake.mailbox_key();
+    let store = reader.intake.pipeline().services().store().clone();
+    let key = reader.mailbox_key();
     let after = match store.imap_position(&key).map_err(|e| e.to_string())? {
         Some((v, uid)) if v == validity => uid,
         _ => 0,
@@ -149,8 +146,8 @@ async fn pass(
         }
         let raw = fetch(session, uid).await?;
         let source = format!("imap/{key}/{validity}/{uid}");
-        let envelope = envelope::of_message(&raw, &intake.pipeline, source);
-        if raw.len() as u64 > intake.max_message_bytes {
+        let envelope = envelope::of_message(&raw, reader.intake.pipeline(), source);
+        if raw.len() as u64 > reader.max_message_bytes {
             tracing::warn!(
                 uid,
                 bytes = raw.len(),
@@ -162,17 +159,18 @@ async fn pass(
                 "a message in the mailbox is for none of our addresses; it stays there"
             );
         } else {
-            let pipeline = intake.pipeline.clone();
-            let id = tokio::task::spawn_blocking(move || pipeline.spool().accept(&envelope, &raw))
+            // Judged like RCPT: an address of ours that names nothing (or a closed
+            // dossier) is refused and logged; the message then stays in the folder.
+            let door = reader.intake.clone();
+            let accepted = tokio::task::spawn_blocking(move || door.accept(&envelope, &raw))
                 .await
                 .map_err(|e| format!("spooling task: {e}"))?
                 .map_err(|e| format!("cannot spool message {uid}: {e}"))?;
-            let metrics = intake.pipeline.services().metrics();
-            metrics
-                .mail_accepted
-                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let _ = intake.announce.send(id);
-            done_with(session, &intake.config.after, uid, moves).await?;
+            if accepted.id.is_none() {
+                tracing::info!(uid, refused = ?accepted.refused, "a message in the mailbox is for none of our open addresses; it stays there");
+            } else {
+                done_with(session, &reader.config.after, uid, moves).await?;
+            }
         }
         let (store, key) = (store.clone(), key.clone());
         tokio::task::spawn_blocking(move || store.set_imap_position(&key, validity, uid))

@@ -58,7 +58,7 @@ impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
             source: None,
         };
         // A failure to write is answered after the final dot.
-        let mut spooled = self.shared.pipeline.spool().begin(&envelope);
+        let mut spooled = self.shared.intake.begin(&envelope);
         self.reply("354 End data with <CR><LF>.<CR><LF>").await?;
         let max = self.shared.settings.max_message_bytes;
         let min_rate = self.shared.settings.min_data_rate;

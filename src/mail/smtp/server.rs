@@ -10,24 +10,23 @@ use std::time::{Duration, Instant};
 
 use tokio::io::BufReader;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{Semaphore, mpsc, watch};
+use tokio::sync::{Semaphore, watch};
 use tokio_rustls::TlsAcceptor;
 
 use tokio_util::task::TaskTracker;
 
 use super::session::{self, End, Mode, Peer, SessionSettings, Tls};
 use crate::error::{Error, Result};
-use crate::mail::pipeline::Pipeline;
+use crate::mail::intake::Intake;
 use crate::mail::spool::{SpoolId, SpoolWriter};
 use crate::running::HandoverKey;
 
 /// What every session of one server shares.
 pub struct SmtpShared {
-    /// The pipeline: judges recipients, owns the spool.
-    pub pipeline: Arc<Pipeline>,
+    /// The intake: judges recipients, spools and announces.
+    pub intake: Intake,
     /// Session limits.
     pub settings: SessionSettings,
-    queue: mpsc::UnboundedSender<SpoolId>,
     connections: Arc<Semaphore>,
     per_peer: Mutex<HashMap<IpAddr, usize>>,
     max_per_peer: usize,
@@ -47,20 +46,18 @@ pub struct Listener {
 }
 
 impl SmtpShared {
-    /// Shared state; accepted messages are announced on `queue`.
+    /// Shared state of the sessions of one server.
     pub fn new(
-        pipeline: Arc<Pipeline>,
+        intake: Intake,
         settings: SessionSettings,
-        queue: mpsc::UnboundedSender<SpoolId>,
         max_connections: usize,
         max_per_peer: usize,
         tls: Option<TlsAcceptor>,
         handover: Option<HandoverKey>,
     ) -> SmtpShared {
         SmtpShared {
-            pipeline,
+            intake,
             settings,
-            queue,
             connections: Arc::new(Semaphore::new(max_connections)),
             per_peer: Mutex::new(HashMap::new()),
             max_per_peer,
@@ -69,20 +66,13 @@ impl SmtpShared {
         }
     }
 
-    /// Makes a spooled message durable (fsync, rename, folder fsync), then queues it.
+    /// Makes a spooled message durable, counted and announced, through the intake.
     pub async fn finish(&self, spooled: Result<SpoolWriter>) -> Result<SpoolId> {
         let writer = spooled?;
-        let id = tokio::task::spawn_blocking(move || writer.commit())
+        let intake = self.intake.clone();
+        tokio::task::spawn_blocking(move || intake.commit(writer))
             .await
-            .map_err(|e| Error::Storage(format!("spool task: {e}")))??;
-        self.pipeline
-            .services()
-            .metrics()
-            .mail_accepted
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        // The worker also sweeps the spool, so a lost announcement only delays processing.
-        let _ = self.queue.send(id.clone());
-        Ok(id)
+            .map_err(|e| Error::Storage(format!("spool task: {e}")))?
     }
 
     /// Takes a connection slot for `ip`; it is given back when the slot drops, however

@@ -180,7 +180,8 @@ pub(super) struct Session<S> {
 impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
     pub(super) fn refused(&self, why: &str) {
         self.shared
-            .pipeline
+            .intake
+            .pipeline()
             .services()
             .metrics()
             .count("dossier_mail_refused_total", why);
@@ -313,23 +314,6 @@ impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
         Ok(Next::StartTls)
     }
 
-    /// Logs a refused recipient for staff; a failure to log does not change the answer.
-    async fn record_refusal(&self, recipient: &str, why: &str) {
-        let pipeline = self.shared.pipeline.clone();
-        let sender = match &self.state {
-            State::Transaction(tx) => tx.sender.clone(),
-            _ => None,
-        };
-        let (recipient, why) = (recipient.to_string(), why.to_string());
-        let logged = tokio::task::spawn_blocking(move || {
-            pipeline.record_refusal(sender.as_deref(), &recipient, &why)
-        })
-        .await;
-        if !matches!(logged, Ok(Ok(()))) {
-            tracing::warn!(peer = %self.peer, "a refused recipient could not be logged");
-        }
-    }
-
     async fn hello(&mut self, verb: &str, name: &str) -> std::io::Result<()> {
         let wanted = match self.mode {
             Mode::Smtp => verb != "LHLO",
@@ -411,9 +395,11 @@ impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
         if count >= self.shared.settings.max_recipients {
             return self.reply("452 4.5.3 Too many recipients").await;
         }
-        let pipeline = self.shared.pipeline.clone();
+        let intake = self.shared.intake.clone();
         let recipient = address.to_string();
-        let verdict = tokio::task::spawn_blocking(move || pipeline.judge(&recipient)).await;
+        let sender = tx.sender.clone();
+        let verdict =
+            tokio::task::spawn_blocking(move || intake.judge(sender.as_deref(), &recipient)).await;
         match verdict {
             Ok(Ok(Verdict::Accept)) => {
                 if let State::Transaction(tx) = &mut self.state {
@@ -421,14 +407,8 @@ impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
                 }
                 self.reply("250 2.1.5 Ok").await
             }
-            Ok(Ok(Verdict::Unknown)) => {
-                self.refused("unknown-address");
-                self.record_refusal(address, "no such address here").await;
-                self.reply("550 5.1.1 No such address here").await
-            }
+            Ok(Ok(Verdict::Unknown)) => self.reply("550 5.1.1 No such address here").await,
             Ok(Ok(Verdict::Closed(sentence))) => {
-                self.refused("closed-dossier");
-                self.record_refusal(address, &sentence).await;
                 self.reply(&multiline("550", "5.7.1", &sentence)).await
             }
             Ok(Err(err)) => {

@@ -186,3 +186,49 @@ fn answer(zone: &Zone, query: &[u8]) -> Option<Vec<u8>> {
 fn lookup_exists(name: &str) -> bool {
     name.ends_with(".test") && !name.starts_with('_') && !name.contains("._")
 }
+
+impl TestDns {
+    /// A resolver asking this server, as a forwarder's own checks would.
+    pub fn authenticator(&self) -> mail_auth::MessageAuthenticator {
+        use mail_auth::hickory_resolver::config::{NameServerConfig, ResolverConfig, ResolverOpts};
+        let mut server = NameServerConfig::udp_and_tcp(self.addr.ip());
+        for connection in &mut server.connections {
+            connection.port = self.addr.port();
+        }
+        mail_auth::MessageAuthenticator::new(
+            ResolverConfig::from_name_servers(vec![server]),
+            ResolverOpts::default(),
+        )
+        .expect("a resolver")
+    }
+
+    /// `message` as a mailing list at `sealer` passes it on: it checks the sender on
+    /// arrival, tags the subject (which breaks the author's DKIM signature), then adds
+    /// an ARC set (RFC 8617) recording what it saw, sealed with the test key.
+    pub async fn forward_with_arc(&self, message: &str, sealer: &str) -> String {
+        use mail_auth::arc::ArcSealer;
+        use mail_auth::dmarc::verify::DmarcParameters;
+        use mail_auth::{AuthenticatedMessage, AuthenticationResults};
+        let resolver = self.authenticator();
+        let received = AuthenticatedMessage::parse(message.as_bytes()).expect("a message");
+        let dkim = resolver.verify_dkim(&received).await;
+        let spf = mail_auth::SpfOutput::new(String::new());
+        let dmarc = resolver
+            .verify_dmarc(DmarcParameters::new(&received, &dkim, "", &spf))
+            .await;
+        let results = AuthenticationResults::new(sealer)
+            .with_dkim_results(&dkim, "")
+            .with_dmarc_result(&dmarc);
+        let tagged = message.replacen("Subject: ", "Subject: [liste] ", 1);
+        let forwarded = AuthenticatedMessage::parse(tagged.as_bytes()).expect("a message");
+        let chain = resolver.verify_arc(&forwarded).await;
+        let key = Ed25519Key::from_pkcs8_der(KEY.private_key()).expect("the key reads back");
+        let set = ArcSealer::from_key(key)
+            .domain(sealer)
+            .selector(SELECTOR)
+            .headers(["From", "To", "Subject", "Date", "Message-ID"])
+            .seal(&forwarded, &results, &chain)
+            .expect("sealed");
+        format!("{}{tagged}", set.to_header())
+    }
+}

@@ -373,3 +373,44 @@ async fn an_operator_who_insists_gets_the_old_behaviour_marked_unverified() {
     assert_eq!(posted_trust(&test, &world), Some(Trust::Unverified));
     test.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_forwarded_message_is_trusted_on_the_word_of_a_trusted_arc_sealer_only() {
+    for trusted in [false, true] {
+        let test = TestApp::spawn_with(
+            |args| {
+                if trusted {
+                    args.trusted_arc_sealer = vec!["lists.test".into()];
+                }
+            },
+            None,
+        )
+        .await;
+        let world = World::build_in(&test, ClientKind::Company);
+        test.dns.set("_dmarc.client.test", &["v=DMARC1; p=reject"]);
+        let to = address(&world.dossier);
+        let original = sign(
+            &mail(
+                "helene@client.test",
+                &to,
+                "arc-1@client.test",
+                "Par la liste.",
+            ),
+            "client.test",
+        );
+        let forwarded = test.dns.forward_with_arc(&original, "lists.test").await;
+        // The list sends it on from its own envelope: SPF passes for lists.test only.
+        send(&test, "bounces@lists.test", &to, &forwarded).await;
+        let line = test.last_log();
+        let check = line.check.clone().expect("a verdict");
+        assert_eq!(check.arc, AuthResult::Pass, "trusted: {trusted}: {check:?}");
+        assert_eq!(check.dkim, AuthResult::Fail, "the list broke the signature");
+        if trusted {
+            assert!(matches!(line.outcome, Outcome::Posted { .. }), "{line:?}");
+            assert_eq!(check.arc_trusted.as_deref(), Some("lists.test"));
+        } else {
+            assert!(matches!(line.outcome, Outcome::Held { .. }), "{line:?}");
+        }
+        test.stop().await;
+    }
+}

@@ -149,12 +149,57 @@ impl Pipeline {
         )
     }
 
+    /// For mail to the notifications address, judged once its header is read: the
+    /// sentence refusing it when the reply token in its References names a closed
+    /// dossier (anything else goes on to the pipeline, which holds what it must).
+    pub fn closed_by_references(&self, recipient: &str, header: &[u8]) -> Result<Option<String>> {
+        if self.ours(recipient) != Some(OurAddress::Notifications) {
+            return Ok(None);
+        }
+        let Some(message) = mail_parser::MessageParser::default().parse_headers(header) else {
+            return Ok(None);
+        };
+        let mut references = Vec::new();
+        for value in [message.in_reply_to(), message.references()] {
+            match value {
+                mail_parser::HeaderValue::Text(id) => references.push(id.to_string()),
+                mail_parser::HeaderValue::TextList(ids) => {
+                    references.extend(ids.iter().map(|id| id.to_string()))
+                }
+                _ => {}
+            }
+        }
+        let Some(token) = reply_token_in(&references) else {
+            return Ok(None);
+        };
+        let store = self.services.store();
+        let Some(reply) = store.reply_by_token(&token)? else {
+            return Ok(None);
+        };
+        Ok(match store.dossier(reply.dossier)? {
+            Some(d) if d.status == Status::Closed => Some(self.closed_sentence(&d)),
+            _ => None,
+        })
+    }
+
     /// Records a recipient refused at RCPT where staff see it (`/admin/mail`).
     pub fn record_refusal(
         &self,
         envelope_sender: Option<&str>,
         recipient: &str,
         why: &str,
+    ) -> Result<()> {
+        self.record_refusal_claimed(envelope_sender, recipient, why, None)
+    }
+
+    /// Records a refusal; with a claim, the spool entry's recipient it settles, so that
+    /// the worker does not process it again.
+    pub fn record_refusal_claimed(
+        &self,
+        envelope_sender: Option<&str>,
+        recipient: &str,
+        why: &str,
+        claim: Option<String>,
     ) -> Result<()> {
         let store = self.services.store();
         let dossier = match self.ours(recipient) {
@@ -176,7 +221,12 @@ impl Pipeline {
             reasons: vec![why.lines().next().unwrap_or(why).to_string()],
             check: None,
         };
-        store.log_mail(&line, &[])
+        store.log_mail(&line, claim.as_slice())
+    }
+
+    /// The claim of recipient `index` of the spool entry `id` written by SMTP or LMTP.
+    pub fn spool_claim(id: &SpoolId, index: usize) -> String {
+        format!("spool/{}/{index}", id.as_str())
     }
 
     /// Reads `recipient` as one of our addresses.
@@ -822,7 +872,7 @@ pub const MAX_ATTEMPTS: u32 = 3;
 fn claim_of(envelope: &Envelope, id: &SpoolId, index: usize) -> String {
     match &envelope.source {
         Some(source) => format!("{source}/{index}"),
-        None => format!("spool/{}/{index}", id.as_str()),
+        None => Pipeline::spool_claim(id, index),
     }
 }
 

@@ -172,6 +172,11 @@ impl SpoolWriter {
         Ok(())
     }
 
+    /// The name the entry will have.
+    pub fn id(&self) -> &SpoolId {
+        &self.id
+    }
+
     /// Message bytes written so far.
     pub fn size(&self) -> u64 {
         self.size

@@ -786,3 +786,60 @@ async fn a_refusal_at_rcpt_names_the_business_in_both_languages_and_staff_see_it
     assert!(metrics.contains("closed-dossier"), "{metrics}");
     test.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reply_to_the_notifications_address_about_a_closed_dossier_is_refused_after_data() {
+    let Setup {
+        test,
+        world,
+        closed,
+    } = setup().await;
+    let notifications = OurAddress::Notifications.at("dossier.test");
+    let token = |d: &Dossier| {
+        test.app
+            .store()
+            .reply_address(d.id, world.client.id)
+            .unwrap()
+            .token
+    };
+    let (closed_token, open_token) = (token(&closed), token(&world.dossier));
+    let reply = |token: &Token, id: &str| {
+        format!(
+            "From: helene@client.test\r\nTo: {notifications}\r\nSubject: Re: Cuisine\r\nMessage-ID: <{id}>\r\nIn-Reply-To: <n-1@dossier.test>\r\nReferences: <dossier-{}@dossier.test> <r-{}@dossier.test>\r\n\r\nMerci.\r\n",
+            closed.number,
+            token.as_str()
+        )
+    };
+    let mut smtp = Smtp::connect(test.smtp).await;
+    let (rcpts, done) = smtp
+        .deliver(
+            "helene@client.test",
+            &[&notifications],
+            &reply(&closed_token, "late@client.test"),
+        )
+        .await;
+    assert!(rcpts[0].starts_with("250"), "{rcpts:?}");
+    assert!(
+        done.starts_with("550-5.7.1")
+            && done.contains(&format!("dossier {} is closed", closed.number)),
+        "{done}"
+    );
+    assert!(
+        test.app.pipeline.spool().pending().unwrap().is_empty(),
+        "nothing taken"
+    );
+    let line = test.last_log();
+    assert_eq!(line.outcome, Outcome::Refused);
+
+    let (_, done) = smtp
+        .deliver(
+            "helene@client.test",
+            &[&notifications],
+            &reply(&open_token, "open@client.test"),
+        )
+        .await;
+    assert!(done.starts_with("250"), "{done}");
+    test.processed().await;
+    assert!(matches!(test.last_log().outcome, Outcome::Posted { .. }));
+    test.stop().await;
+}

@@ -9,14 +9,18 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use tokio::io::{AsyncBufRead, AsyncWrite};
 
-use super::session::{Input, Mode, Next, Session, State};
+use super::session::{Input, Mode, Next, Session, State, multiline};
 use crate::domain::{Entrance, Envelope};
 use crate::error::Error;
+use crate::mail::pipeline::Pipeline;
 
 /// Longest line kept inside DATA; longer ones make the message refused.
 const MAX_DATA_LINE: usize = 1024 * 1024;
 /// DATA may be slow at first (a client's TCP window opening); the rate counts after this.
 const RATE_GRACE: Duration = Duration::from_secs(10);
+
+/// The most of the header kept in memory, to judge mail to the notifications address.
+const MAX_KEPT_HEADER: usize = 64 * 1024;
 
 /// What the lines of one DATA said.
 #[derive(Default)]
@@ -24,6 +28,9 @@ struct Received {
     bytes: u64,
     too_big: bool,
     bare_newline: bool,
+    /// The header block, up to its empty line (or [`MAX_KEPT_HEADER`]).
+    header: Vec<u8>,
+    header_done: bool,
 }
 
 impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
@@ -81,6 +88,13 @@ impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
                     }
                     // RFC 5321 §4.5.2: remove the leading dot of a stuffed line.
                     let unstuffed = line.strip_prefix(b".").unwrap_or(line);
+                    if !seen.header_done {
+                        seen.header_done = content.is_empty()
+                            || seen.header.len() + unstuffed.len() > MAX_KEPT_HEADER;
+                        if !seen.header_done {
+                            seen.header.extend_from_slice(unstuffed);
+                        }
+                    }
                     if let Ok(writer) = spooled.as_mut()
                         && !seen.too_big
                         && !seen.bare_newline
@@ -109,6 +123,9 @@ impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
                 return Ok(Next::Quit);
             }
         }
+        // Mail to the notifications address names its dossier in References: a closed
+        // one is refused now, as RCPT refuses the dossier's own addresses.
+        let refusals = self.refusals_by_references(&envelope, &seen.header).await;
         let reply = if seen.bare_newline {
             drop(spooled);
             self.refused("bare-newline");
@@ -117,7 +134,33 @@ impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
             drop(spooled);
             self.refused("too-large");
             "552 5.3.4 The message is larger than the size we accept".to_string()
+        } else if refusals.iter().all(Option::is_some) {
+            drop(spooled);
+            for (recipient, sentence) in envelope.recipients.iter().zip(&refusals) {
+                let sentence = sentence.as_deref().unwrap_or_default();
+                self.log_refusal(&envelope, recipient, sentence, None).await;
+            }
+            let sentence = refusals
+                .iter()
+                .flatten()
+                .next()
+                .cloned()
+                .unwrap_or_default();
+            return self
+                .final_replies(count, |_| multiline("550", "5.7.1", &sentence))
+                .await;
         } else {
+            if let Ok(writer) = &spooled {
+                let id = writer.id().clone();
+                for (index, sentence) in refusals.iter().enumerate() {
+                    if let Some(sentence) = sentence {
+                        let claim = Pipeline::spool_claim(&id, index);
+                        let recipient = &envelope.recipients[index];
+                        self.log_refusal(&envelope, recipient, sentence, Some(claim))
+                            .await;
+                    }
+                }
+            }
             match self.shared.finish(spooled).await {
                 Ok(id) => format!("250 2.0.0 Ok: queued as {}", id.as_str()),
                 Err(Error::DiskFull) => {
@@ -129,11 +172,74 @@ impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
                 }
             }
         };
-        // RFC 2033 §4.2: LMTP answers once per recipient, whatever the answer.
+        // SMTP has one answer for the message (taken for some recipients); LMTP tells
+        // each recipient its own.
+        let lmtp = self.mode == Mode::Lmtp;
+        self.final_replies(count, |index| match &refusals[index] {
+            Some(sentence) if lmtp && reply.starts_with("250") => {
+                multiline("550", "5.7.1", sentence)
+            }
+            _ => reply.clone(),
+        })
+        .await
+    }
+
+    /// RFC 2033 §4.2: LMTP answers once per recipient; SMTP once for the message.
+    async fn final_replies(
+        &mut self,
+        count: usize,
+        reply_for: impl Fn(usize) -> String,
+    ) -> std::io::Result<Next> {
         let replies = if self.mode == Mode::Lmtp { count } else { 1 };
-        for _ in 0..replies {
+        for index in 0..replies {
+            let reply = reply_for(index);
             self.reply(&reply).await?;
         }
         Ok(Next::Continue)
+    }
+
+    /// For each recipient, the sentence refusing it once the header is read (mail to the
+    /// notifications address about a closed dossier), or `None`.
+    async fn refusals_by_references(
+        &self,
+        envelope: &Envelope,
+        header: &[u8],
+    ) -> Vec<Option<String>> {
+        let pipeline = self.shared.intake.pipeline().clone();
+        let (recipients, header) = (envelope.recipients.clone(), header.to_vec());
+        let judged = tokio::task::spawn_blocking(move || {
+            recipients
+                .iter()
+                .map(|r| pipeline.closed_by_references(r, &header).ok().flatten())
+                .collect::<Vec<_>>()
+        })
+        .await;
+        // A failure to judge lets the message through: the pipeline records the rest.
+        judged.unwrap_or_else(|_| vec![None; envelope.recipients.len()])
+    }
+
+    /// Logs a refusal for staff, with the claim that settles its spool recipient.
+    async fn log_refusal(
+        &self,
+        envelope: &Envelope,
+        recipient: &str,
+        why: &str,
+        claim: Option<String>,
+    ) {
+        self.refused("closed-dossier");
+        let pipeline = self.shared.intake.pipeline().clone();
+        let (sender, recipient, why) = (
+            envelope.sender.clone(),
+            recipient.to_string(),
+            why.to_string(),
+        );
+        let logged = tokio::task::spawn_blocking(move || {
+            pipeline.record_refusal_claimed(sender.as_deref(), &recipient, &why, claim)?;
+            pipeline.services().store().flush()
+        })
+        .await;
+        if !matches!(logged, Ok(Ok(()))) {
+            tracing::warn!(peer = %self.peer, "a refusal could not be logged");
+        }
     }
 }

@@ -426,7 +426,7 @@ impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
 }
 
 /// A reply of several lines: `550-5.7.1 first`, …, `550 5.7.1 last` (RFC 5321 §4.2.1).
-fn multiline(code: &str, enhanced: &str, text: &str) -> String {
+pub(super) fn multiline(code: &str, enhanced: &str, text: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
     lines
         .iter()

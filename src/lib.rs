@@ -1,7 +1,7 @@
 //! Dossier: a self-hosted server where a small business and the people it works with
 //! share each job's dossier, on the web and by e-mail.
 //!
-//! Data flows one way: a door ([`web`], [`cli`]) parses input into [`domain`] types,
+//! Data flows one way: a door ([`web`], [`mail`], [`cli`]) parses input into [`domain`] types,
 //! calls the [`service`] API, which asks [`policy`] and writes through [`store`] in one
 //! transaction (outbox intents included); the door then renders with [`templates`].
 //!
@@ -11,7 +11,12 @@
 //! - [`service`]: the one API behind every door; takes the acting user.
 //! - [`app`]: the running application: configuration, services, `serve`.
 //! - [`web`]: the router and handlers; [`templates`]: maud views and the stylesheet.
-//! - [`cli`]: `serve` and `admin`; [`config`]: defaults → file → env → flags.
+//! - [`mail`]: inbound mail (the intake, sender checks, analysis, the pipeline, the SMTP
+//!   and LMTP sessions, the IMAP reader) and `mail::outbound`, the notifications.
+//! - [`cli`]: `serve`, `admin`, `ingest`, `backup`…; [`config`]: defaults → file → env →
+//!   flags; [`running`]: what a running server records in its data folder.
+//! - [`metrics`]: counters for `/metrics` and `/healthz`; [`password`]: argon2 hashing;
+//!   [`calendar`]: iCalendar invitations and feeds.
 //! - [`demo`]: the demo business of `serve --demo`.
 
 pub mod app;

@@ -1,6 +1,6 @@
 //! One SMTP (or LMTP) session as an explicit state machine over any `AsyncBufRead +
 //! AsyncWrite`, so tests can drive it in memory as well as over TCP: connected, greeted,
-//! in a transaction (DATA is read in [`super::data`]), closing. Recipients are judged at
+//! in a transaction (DATA is read in `data.rs`), closing. Recipients are judged at
 //! RCPT; a message is acknowledged only once the spool holds it durably. Silence, a
 //! session past its time and the server's shutdown each close it with a `421`.
 

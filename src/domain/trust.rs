@@ -151,6 +151,18 @@ impl SenderCheck {
     /// The verdict in words, for the held list: "expéditeur non vérifié : DKIM absent,
     /// SPF softfail, DMARC fail".
     pub fn words(&self, lang: Lang) -> String {
+        let timed_out = [self.dkim, self.spf, self.dmarc]
+            .iter()
+            .all(|r| *r == AuthResult::TempError);
+        if timed_out {
+            return match lang {
+                Lang::Fr => {
+                    "expéditeur non vérifié : le DNS n'a pas répondu à temps (DKIM, SPF, DMARC)"
+                }
+                Lang::En => "sender not verified: DNS did not answer in time (DKIM, SPF, DMARC)",
+            }
+            .into();
+        }
         let mut parts = vec![
             format!("DKIM {}", self.dkim.word(lang)),
             format!("SPF {}", self.spf.word(lang)),

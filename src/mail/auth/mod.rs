@@ -159,6 +159,7 @@ impl Authenticator {
             Err(_) => {
                 let mut check = SenderCheck::nothing(CheckedBy::Dossier, from_domain);
                 check.dkim = AuthResult::TempError;
+                check.spf = AuthResult::TempError;
                 check.dmarc = AuthResult::TempError;
                 check
             }

@@ -1,0 +1,271 @@
+//! Where one message goes for one recipient, once its sender is checked: posted (as whom,
+//! trusted how), a dossier opened, held with the reason, or recorded. SPEC §4's rule of
+//! authenticated senders is `Pipeline::trust`.
+
+use crate::domain::{
+    CheckedBy, Dossier, DossierId, EmailAddress, Lang, OurAddress, Outcome, SenderCheck, Trust,
+    User,
+};
+use crate::error::{Error, Result};
+use crate::mail::analysis::Analysis;
+use crate::mail::classify::Class;
+use crate::policy::Action;
+
+use super::Pipeline;
+use super::judge::reply_token_in;
+
+/// Where a message for one recipient goes, once the sender is checked.
+pub(super) enum Route {
+    Post(User, Box<Dossier>, Trust),
+    Create(User, crate::domain::ClientId, Trust),
+    Hold(Option<DossierId>, String),
+    Record(Outcome, Option<DossierId>, String),
+}
+
+impl Pipeline {
+    /// Decides where the message goes for one recipient.
+    pub(super) fn route(
+        &self,
+        recipient: &str,
+        analysis: &Analysis,
+        check: Option<&SenderCheck>,
+        reasons: &mut Vec<String>,
+    ) -> Result<Route> {
+        let store = self.services.store();
+        let Some(ours) = self.ours(recipient) else {
+            return Ok(Route::Record(
+                Outcome::Dropped,
+                None,
+                format!("{recipient} is not one of our addresses"),
+            ));
+        };
+        match analysis.class {
+            Class::Malformed => {
+                return Ok(Route::Record(
+                    Outcome::Dropped,
+                    None,
+                    "the message is not usable".into(),
+                ));
+            }
+            Class::Loop => {
+                return Ok(Route::Record(
+                    Outcome::Loop,
+                    None,
+                    "not posted, no notification".into(),
+                ));
+            }
+            Class::Bounce => return self.bounce(&ours, analysis),
+            Class::AutoReply => {
+                return Ok(Route::Record(
+                    Outcome::AutoReply,
+                    None,
+                    "not posted, no notification".into(),
+                ));
+            }
+            Class::Reply => {}
+        }
+        if matches!(ours, OurAddress::Bounce(_)) {
+            return self.bounce(&ours, analysis);
+        }
+        let unchecked = SenderCheck::nothing(CheckedBy::Dossier, None);
+        let check = check.unwrap_or(&unchecked);
+        let from = analysis.from_address();
+        let sender = match &from {
+            Some(address) => store.user_by_email(address)?,
+            None => None,
+        };
+        // A reply sent to the notifications address: the reply token in References
+        // says whose and where it is.
+        let ours = match ours {
+            OurAddress::Notifications => match reply_token_in(&analysis.references) {
+                Some(token) => OurAddress::Reply(token),
+                None => {
+                    return Ok(Route::Hold(
+                        None,
+                        "written to the notifications address with no reply token".into(),
+                    ));
+                }
+            },
+            other => other,
+        };
+        let (dossier, author, by_reply) = match &ours {
+            OurAddress::Dossier { key, .. } => {
+                let dossier = store.dossier_by_key(key)?.ok_or(Error::NotFound)?;
+                (Some(dossier), sender, false)
+            }
+            OurAddress::Reply(token) => {
+                let reply = store.reply_by_token(token)?.ok_or(Error::NotFound)?;
+                let dossier = store.dossier(reply.dossier)?;
+                if reply.revoked {
+                    return Ok(Route::Hold(
+                        Some(reply.dossier),
+                        "the reply address was revoked".into(),
+                    ));
+                }
+                match sender {
+                    Some(user) if user.id == reply.user => (dossier, Some(user), true),
+                    _ => {
+                        let who = from
+                            .map(|f| f.to_string())
+                            .unwrap_or_else(|| "an unknown sender".into());
+                        return Ok(Route::Hold(
+                            Some(reply.dossier),
+                            format!("From ({who}) is not the owner of the reply address"),
+                        ));
+                    }
+                }
+            }
+            OurAddress::NewDossier => return self.new_dossier(sender, from.as_ref(), check),
+            OurAddress::Bounce(_) | OurAddress::Notifications => unreachable!("handled above"),
+        };
+        let Some(dossier) = dossier else {
+            return Ok(Route::Record(
+                Outcome::Dropped,
+                None,
+                "the dossier no longer exists".into(),
+            ));
+        };
+        let Some(author) = author else {
+            let who = from
+                .map(|f| f.to_string())
+                .unwrap_or_else(|| "no From address".into());
+            return Ok(Route::Hold(
+                Some(dossier.id),
+                format!("the sender ({who}) is not a known person"),
+            ));
+        };
+        match self
+            .services
+            .authorize(&author, dossier.id, Action::PostMessage)
+        {
+            Ok(_) => {}
+            Err(Error::Closed) => {
+                return Ok(Route::Record(
+                    Outcome::Dropped,
+                    Some(dossier.id),
+                    "the dossier is closed".into(),
+                ));
+            }
+            Err(Error::NotFound | Error::Forbidden) => {
+                return Ok(Route::Hold(
+                    Some(dossier.id),
+                    format!(
+                        "{} is not an actor of the dossier {}",
+                        author.primary_email(),
+                        dossier.number
+                    ),
+                ));
+            }
+            Err(err) => return Err(err),
+        }
+        let trust = match self.trust(check, from.as_ref(), by_reply) {
+            Ok(trust) => trust,
+            Err(why) => return Ok(Route::Hold(Some(dossier.id), why)),
+        };
+        if !self.within_rate(&author, dossier.id) {
+            return Ok(Route::Hold(
+                Some(dossier.id),
+                format!(
+                    "more than {} messages in an hour from this sender to this dossier",
+                    self.settings.rate_per_hour
+                ),
+            ));
+        }
+        reasons.push(format!(
+            "posted as {} ({})",
+            author.name,
+            trust.label(Lang::En)
+        ));
+        Ok(Route::Post(author, Box::new(dossier), trust))
+    }
+
+    /// SPEC §4's rule: how the From is trusted, or why the message is held. A DMARC
+    /// failure is held everywhere; otherwise the From's domain must be authenticated, or
+    /// the mail must have come to the author's own reply address.
+    fn trust(
+        &self,
+        check: &SenderCheck,
+        from: Option<&EmailAddress>,
+        by_reply: bool,
+    ) -> std::result::Result<Trust, String> {
+        if check.dmarc_failed() {
+            return Err(format!(
+                "DMARC failed: the From address may be forged ({})",
+                check.words(Lang::En)
+            ));
+        }
+        // The verified domain must be the one of the From we post as (never another
+        // From header's).
+        let from_domain = from.map(|f| f.domain().to_string());
+        match check.verified_domain() {
+            Some(domain) if Some(&domain) == from_domain.as_ref() => Ok(Trust::Domain { domain }),
+            _ if by_reply => Ok(Trust::ReplyAddress),
+            _ if self.settings.unsafe_trust_from => Ok(Trust::Unverified),
+            _ => Err(format!(
+                "the From address is not authenticated ({})",
+                check.words(Lang::En)
+            )),
+        }
+    }
+
+    fn new_dossier(
+        &self,
+        sender: Option<User>,
+        from: Option<&EmailAddress>,
+        check: &SenderCheck,
+    ) -> Result<Route> {
+        let Some(author) = sender else {
+            return Ok(Route::Hold(
+                None,
+                "a new dossier asked for by an unknown sender".into(),
+            ));
+        };
+        let trust = match self.trust(check, from, false) {
+            Ok(trust) => trust,
+            Err(why) => return Ok(Route::Hold(None, why)),
+        };
+        let store = self.services.store();
+        for client in store.clients_of(author.id)? {
+            if let Some(client) = store.client(client)?
+                && crate::policy::may_create_dossier(&author, &client)
+            {
+                return Ok(Route::Create(author, client.id, trust));
+            }
+        }
+        Ok(Route::Hold(
+            None,
+            format!("{} may not open dossiers", author.primary_email()),
+        ))
+    }
+
+    fn bounce(&self, ours: &OurAddress, analysis: &Analysis) -> Result<Route> {
+        let store = self.services.store();
+        let mut counted = Vec::new();
+        for (address, hard) in &analysis.bounced {
+            if let Ok(email) = EmailAddress::parse(address) {
+                store.record_bounce(&email, *hard)?;
+                counted.push(email.to_string());
+            }
+        }
+        let mut dossier = None;
+        if counted.is_empty()
+            && let OurAddress::Bounce(token) = ours
+            && let Some(target) = store.bounce_target(token)?
+        {
+            store.record_bounce(&target.recipient, true)?;
+            counted.push(target.recipient.to_string());
+            dossier = target.dossier;
+        }
+        let why = if counted.is_empty() {
+            "a bounce naming no address we know".to_string()
+        } else {
+            format!("recorded against {}", counted.join(", "))
+        };
+        Ok(Route::Record(Outcome::Bounce, dossier, why))
+    }
+
+    /// Counts one more message from `author` to `dossier`; false beyond the hourly rate.
+    fn within_rate(&self, author: &User, dossier: DossierId) -> bool {
+        self.rate.admit(author.primary_email().as_str(), dossier)
+    }
+}

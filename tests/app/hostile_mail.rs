@@ -83,3 +83,50 @@ async fn a_message_no_retry_can_post_is_dropped_with_its_reason() {
     let _ = world;
     test.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_message_at_the_size_limit_is_analysed_while_the_web_view_answers() {
+    let test =
+        TestApp::spawn_with(|args| args.max_message_bytes = Some(26 * 1024 * 1024), None).await;
+    let world = World::build_in(&test, ClientKind::Company);
+    let to = world
+        .dossier
+        .mail_address(&dossier::domain::Addressing::bare("dossier.test"));
+    // 18 MiB of attachment: 25 MB once base64-encoded, as a mail program sends it.
+    let content: Vec<u8> = (0..18 * 1024 * 1024u32)
+        .map(|i| (i * 7 % 251) as u8)
+        .collect();
+    let big = crate::mail_support::reply_with_attachment(
+        "helene@client.test",
+        &to,
+        "big@client.test",
+        "plans.pdf",
+        &content,
+    );
+    assert!(big.len() > 24_000_000, "{}", big.len());
+    let mut smtp = Smtp::connect(test.smtp).await;
+    let (_, done) = smtp.deliver("helene@client.test", &[&to], &big).await;
+    assert!(done.starts_with("250"), "{done}");
+    let next = format!(
+        "From: helene@client.test\r\nTo: {to}\r\nSubject: Re: plans\r\nMessage-ID: <after-big@client.test>\r\n\r\nBien reçu ?\r\n"
+    );
+    let (_, done) = smtp.deliver("helene@client.test", &[&to], &next).await;
+    assert!(done.starts_with("250"), "{done}");
+    let health = reqwest::get(format!("http://{}/healthz", test.http))
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200, "the web view answers meanwhile");
+    test.processed_within(std::time::Duration::from_secs(120))
+        .await;
+    let files: Vec<dossier::domain::FileEntry> = test.app.store().items(world.dossier.id).unwrap();
+    let file = files
+        .iter()
+        .find(|f| f.blob.name.as_str() == "plans.pdf")
+        .expect("the file");
+    assert_eq!(file.blob.size, content.len() as u64);
+    assert_eq!(
+        test.messages(world.dossier.id).last().unwrap().text,
+        "Bien reçu ?"
+    );
+    test.stop().await;
+}

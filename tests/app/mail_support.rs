@@ -102,13 +102,20 @@ impl TestApp {
 
     /// Waits until the spool is empty (every accepted message processed).
     pub async fn processed(&self) {
-        for _ in 0..500 {
+        self.processed_within(std::time::Duration::from_secs(5))
+            .await
+    }
+
+    /// Waits until the spool is empty, at most `bound`.
+    pub async fn processed_within(&self, bound: std::time::Duration) {
+        let deadline = std::time::Instant::now() + bound;
+        while std::time::Instant::now() < deadline {
             if self.app.pipeline.spool().pending().unwrap().is_empty() {
                 return;
             }
             tokio::time::sleep(std::time::Duration::from_millis(10)).await;
         }
-        panic!("the spool was not processed");
+        panic!("the spool was not processed within {bound:?}");
     }
 
     /// The newest mail log line.

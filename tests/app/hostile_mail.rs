@@ -7,6 +7,11 @@ use dossier::domain::{ClientKind, OurAddress, Outcome};
 use crate::helpers::World;
 use crate::mail_support::{Smtp, TestApp};
 
+async fn healthz(test: &TestApp) -> u16 {
+    let url = format!("http://{}/healthz", test.http);
+    reqwest::get(url).await.unwrap().status().as_u16()
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_nested_list_bomb_does_not_stall_the_door_and_the_next_reply_is_posted() {
     let test = TestApp::spawn().await;
@@ -27,10 +32,7 @@ async fn a_nested_list_bomb_does_not_stall_the_door_and_the_next_reply_is_posted
     assert!(done.starts_with("250"), "{done}");
     let (_, done) = smtp.deliver("helene@client.test", &[&to], &next).await;
     assert!(done.starts_with("250"), "{done}");
-    let health = reqwest::get(format!("http://{}/healthz", test.http))
-        .await
-        .unwrap();
-    assert_eq!(health.status(), 200, "the web view answers meanwhile");
+    assert_eq!(healthz(&test).await, 200, "the web view answers meanwhile");
     test.processed().await;
     let texts: Vec<String> = test
         .messages(world.dossier.id)
@@ -112,10 +114,7 @@ async fn a_message_at_the_size_limit_is_analysed_while_the_web_view_answers() {
     );
     let (_, done) = smtp.deliver("helene@client.test", &[&to], &next).await;
     assert!(done.starts_with("250"), "{done}");
-    let health = reqwest::get(format!("http://{}/healthz", test.http))
-        .await
-        .unwrap();
-    assert_eq!(health.status(), 200, "the web view answers meanwhile");
+    assert_eq!(healthz(&test).await, 200, "the web view answers meanwhile");
     test.processed_within(std::time::Duration::from_secs(120))
         .await;
     let files: Vec<dossier::domain::FileEntry> = test.app.store().items(world.dossier.id).unwrap();

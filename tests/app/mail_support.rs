@@ -190,6 +190,21 @@ impl Smtp {
         self.reply().await
     }
 
+    /// `greeting` (EHLO or LHLO), MAIL, one RCPT and DATA, each accepted: the session is
+    /// then in DATA.
+    pub async fn start_data(&mut self, greeting: &str, from: &str, to: &str) {
+        for command in [
+            greeting.to_string(),
+            format!("MAIL FROM:<{from}>"),
+            format!("RCPT TO:<{to}>"),
+        ] {
+            let reply = self.command(&command).await;
+            assert!(reply.starts_with("250"), "{command}: {reply}");
+        }
+        let data = self.command("DATA").await;
+        assert!(data.starts_with("354"), "{data}");
+    }
+
     /// EHLO, MAIL, each RCPT (their replies), DATA and the message; the final reply.
     pub async fn deliver(
         &mut self,

@@ -272,22 +272,8 @@ async fn a_reply_to_the_owners_reply_address_is_posted_without_dkim_but_not_on_a
 /// Delivers over LMTP, as a Postfix with a DMARC milter in front of us does.
 async fn send_lmtp(test: &TestApp, to: &str, message: &str) {
     let mut lmtp = Smtp::connect(test.lmtp.unwrap()).await;
-    assert!(
-        lmtp.command("LHLO mx.dossier.test")
-            .await
-            .starts_with("250")
-    );
-    assert!(
-        lmtp.command("MAIL FROM:<helene@client.test>")
-            .await
-            .starts_with("250")
-    );
-    assert!(
-        lmtp.command(&format!("RCPT TO:<{to}>"))
-            .await
-            .starts_with("250")
-    );
-    assert!(lmtp.command("DATA").await.starts_with("354"));
+    lmtp.start_data("LHLO mx.dossier.test", "helene@client.test", to)
+        .await;
     lmtp.send(&crate::mail_support::dot_stuff(message)).await;
     lmtp.send(".\r\n").await;
     assert!(lmtp.reply().await.starts_with("250"));

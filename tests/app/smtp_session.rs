@@ -26,18 +26,8 @@ async fn smuggling_payloads_never_start_a_second_transaction() {
     let before = test.messages(world.dossier.id).len();
     for (n, ending) in ["\n.\r\n", "\r.\r\n", "\n.\n"].into_iter().enumerate() {
         let mut smtp = Smtp::connect(test.smtp).await;
-        assert!(smtp.command("EHLO client.test").await.starts_with("250"));
-        assert!(
-            smtp.command("MAIL FROM:<helene@client.test>")
-                .await
-                .starts_with("250")
-        );
-        assert!(
-            smtp.command(&format!("RCPT TO:<{to}>"))
-                .await
-                .starts_with("250")
-        );
-        assert!(smtp.command("DATA").await.starts_with("354"));
+        smtp.start_data("EHLO client.test", "helene@client.test", &to)
+            .await;
         // The first message, the smuggled end, then a whole second transaction that a
         // server splitting lines on LF alone would read as commands.
         let first = message(&to, &format!("first-{n}@client.test"), "Premier.");
@@ -71,18 +61,8 @@ async fn silence_inside_data_closes_the_connection() {
         .dossier
         .mail_address(&dossier::domain::Addressing::bare("dossier.test"));
     let mut smtp = Smtp::connect(test.smtp).await;
-    assert!(smtp.command("EHLO client.test").await.starts_with("250"));
-    assert!(
-        smtp.command("MAIL FROM:<helene@client.test>")
-            .await
-            .starts_with("250")
-    );
-    assert!(
-        smtp.command(&format!("RCPT TO:<{to}>"))
-            .await
-            .starts_with("250")
-    );
-    assert!(smtp.command("DATA").await.starts_with("354"));
+    smtp.start_data("EHLO client.test", "helene@client.test", &to)
+        .await;
     smtp.send("Subject: half\r\n\r\nhalf a message").await;
     let reply = smtp.reply().await;
     assert!(reply.starts_with("421 4.4.2"), "{reply}");

@@ -80,6 +80,7 @@ async fn session(reader: &Reader, shutdown: &mut watch::Receiver<bool>) -> Resul
         let _ = session.create(folder).await;
     }
     tracing::info!(mailbox = %config.describe(), idle, "IMAP reader connected");
+    let mut passed_again = false;
     loop {
         let selected = session
             .select(&config.folder)
@@ -92,6 +93,15 @@ async fn session(reader: &Reader, shutdown: &mut watch::Receiver<bool>) -> Resul
             let _ = session.logout().await;
             return Ok(());
         }
+        // Mail that arrived while the pass ran was announced in answers to its commands;
+        // waiting in IDLE now would only hear of it at the next renewal. Once in a row
+        // at most, so that a server repeating itself cannot keep us from waiting.
+        let arrived = arrived_meanwhile(&session);
+        if arrived && !passed_again {
+            passed_again = true;
+            continue;
+        }
+        passed_again = false;
         if idle {
             let mut handle = session.idle();
             handle.init().await.map_err(imap("IDLE"))?;
@@ -114,6 +124,20 @@ async fn session(reader: &Reader, shutdown: &mut watch::Receiver<bool>) -> Resul
             return Ok(());
         }
     }
+}
+
+/// Whether the server said, in passing, that messages arrived (it sends `EXISTS` with the
+/// answers to other commands); drains what it said.
+fn arrived_meanwhile(session: &ImapSession) -> bool {
+    let mut arrived = false;
+    while let Ok(said) = session.unsolicited_responses.try_recv() {
+        arrived |= matches!(
+            said,
+            async_imap::types::UnsolicitedResponse::Exists(_)
+                | async_imap::types::UnsolicitedResponse::Recent(_)
+        );
+    }
+    arrived
 }
 
 /// Takes every message after the last one taken: spool (durable), announce, then move or

@@ -87,6 +87,8 @@ pub struct Analysis {
     pub class: Class,
     /// The From address.
     pub from: Option<String>,
+    /// How many mailboxes the From fields name, all fields counted (one, normally).
+    pub from_count: usize,
     /// The From display name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from_name: Option<String>,
@@ -122,6 +124,7 @@ impl Analysis {
             class: Class::Malformed,
             from: None,
             from_name: None,
+            from_count: 0,
             subject: String::new(),
             message_id: None,
             text: String::new(),
@@ -237,6 +240,7 @@ fn build(raw: &[u8], message: &Message, context: &Context) -> Analysis {
         class,
         from: from.and_then(|a| a.address()).map(|a| a.to_lowercase()),
         from_name: from.and_then(|a| a.name()).map(str::to_string),
+        from_count: from_count(message),
         subject: subject.to_string(),
         message_id: message.message_id().map(str::to_string),
         text: kept,
@@ -250,6 +254,17 @@ fn build(raw: &[u8], message: &Message, context: &Context) -> Analysis {
         },
         references: references(message),
     }
+}
+
+/// The mailboxes named by every From field of the header.
+fn from_count(message: &Message) -> usize {
+    message
+        .header_values(mail_parser::HeaderName::From)
+        .map(|value| match value {
+            HeaderValue::Address(address) => address.iter().count(),
+            _ => 1,
+        })
+        .sum()
 }
 
 fn references(message: &Message) -> Vec<String> {

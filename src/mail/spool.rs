@@ -140,6 +140,16 @@ impl Spool {
         Ok(done + 1)
     }
 
+    /// Takes back the last attempt counted (it failed for a reason expected to pass).
+    pub fn forgive(&self, id: &SpoolId) {
+        let path = self.attempts.join(&id.0);
+        let done: u32 = fs::read_to_string(&path)
+            .ok()
+            .and_then(|t| t.trim().parse().ok())
+            .unwrap_or(0);
+        let _ = fs::write(&path, done.saturating_sub(1).to_string());
+    }
+
     /// Moves an entry that can never be read to `mail/damaged/`, kept for the operator,
     /// so that it does not hold up the messages behind it.
     pub fn set_aside(&self, id: &SpoolId) -> Result<()> {

@@ -795,28 +795,25 @@ async fn a_reply_to_the_notifications_address_about_a_closed_dossier_is_refused_
         closed,
     } = setup().await;
     let notifications = OurAddress::Notifications.at("dossier.test");
-    let token = |d: &Dossier| {
-        test.app
-            .store()
-            .reply_address(d.id, world.client.id)
-            .unwrap()
-            .token
-    };
-    let (closed_token, open_token) = (token(&closed), token(&world.dossier));
-    let reply = |token: &Token, id: &str| {
-        format!(
-            "From: helene@client.test\r\nTo: {notifications}\r\nSubject: Re: Cuisine\r\nMessage-ID: <{id}>\r\nIn-Reply-To: <n-1@dossier.test>\r\nReferences: <dossier-{}@dossier.test> <r-{}@dossier.test>\r\n\r\nMerci.\r\n",
-            closed.number,
-            token.as_str()
-        )
-    };
+    // As a mail program that ignores Reply-To answers: to the From, with the thread's
+    // root (a notification sent before roots alone carried the reply token instead).
+    let about_closed = format!(
+        "From: helene@client.test\r\nTo: {notifications}\r\nSubject: Re: Ancien\r\nMessage-ID: <late@client.test>\r\nIn-Reply-To: <dossier-{n}@dossier.test>\r\nReferences: <dossier-{n}@dossier.test>\r\n\r\nMerci.\r\n",
+        n = closed.number
+    );
+    let token = test
+        .app
+        .store()
+        .reply_address(world.dossier.id, world.client.id)
+        .unwrap()
+        .token;
+    let about_open = format!(
+        "From: helene@client.test\r\nTo: {notifications}\r\nSubject: Re: Cuisine\r\nMessage-ID: <open@client.test>\r\nReferences: <r-{}@dossier.test>\r\n\r\nMerci.\r\n",
+        token.as_str()
+    );
     let mut smtp = Smtp::connect(test.smtp).await;
     let (rcpts, done) = smtp
-        .deliver(
-            "helene@client.test",
-            &[&notifications],
-            &reply(&closed_token, "late@client.test"),
-        )
+        .deliver("helene@client.test", &[&notifications], &about_closed)
         .await;
     assert!(rcpts[0].starts_with("250"), "{rcpts:?}");
     assert!(
@@ -832,11 +829,7 @@ async fn a_reply_to_the_notifications_address_about_a_closed_dossier_is_refused_
     assert_eq!(line.outcome, Outcome::Refused);
 
     let (_, done) = smtp
-        .deliver(
-            "helene@client.test",
-            &[&notifications],
-            &reply(&open_token, "open@client.test"),
-        )
+        .deliver("helene@client.test", &[&notifications], &about_open)
         .await;
     assert!(done.starts_with("250"), "{done}");
     test.processed().await;

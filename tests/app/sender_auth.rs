@@ -9,9 +9,20 @@ use crate::dns::sign;
 use crate::helpers::World;
 use crate::mail_support::{Smtp, TestApp};
 
+/// Dossier as the MX: SMTP from this machine is the Internet.
 async fn setup() -> (TestApp, World) {
+    let test = TestApp::spawn().await;
+    let world = World::build_in(&test, ClientKind::Company);
+    (test, world)
+}
+
+/// Dossier behind an MTA on this machine that delivers over LMTP.
+async fn setup_behind_mta() -> (TestApp, World) {
     let test = TestApp::spawn_with(
-        |args| args.lmtp = Some("127.0.0.1:0".parse().unwrap()),
+        |args| {
+            args.lmtp = Some("127.0.0.1:0".parse().unwrap());
+            args.trusted_relay = vec!["127.0.0.1".parse().unwrap()];
+        },
         None,
     )
     .await;
@@ -282,7 +293,7 @@ async fn send_lmtp(test: &TestApp, to: &str, message: &str) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn behind_an_mta_only_the_topmost_trusted_authentication_results_counts() {
-    let (test, world) = setup().await;
+    let (test, world) = setup_behind_mta().await;
     let to = address(&world.dossier);
     let body = mail("helene@client.test", &to, "ar-1@client.test", "Validé.");
     let trusted_pass = "Authentication-Results: mx.dossier.test;\r\n dkim=pass header.d=client.test; spf=pass smtp.mailfrom=client.test;\r\n dmarc=pass (p=reject) header.from=client.test\r\n";
@@ -330,8 +341,32 @@ async fn behind_an_mta_only_the_topmost_trusted_authentication_results_counts() 
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn lmtp_from_a_peer_that_is_not_our_mta_is_checked_as_the_mx_would() {
+    // LMTP, but no --trusted-relay: the peer is nobody we know.
+    let test = TestApp::spawn_with(
+        |args| args.lmtp = Some("127.0.0.1:0".parse().unwrap()),
+        None,
+    )
+    .await;
+    let world = World::build_in(&test, ClientKind::Company);
+    let to = address(&world.dossier);
+    let header = "Authentication-Results: mx.dossier.test; dmarc=pass header.from=client.test\r\n";
+    let forged = mail(
+        "claire@atelier.test",
+        &to,
+        "lmtp-forged@evil.test",
+        "Payez ici.",
+    );
+    send_lmtp(&test, &to, &format!("{header}{forged}")).await;
+    let line = test.last_log();
+    assert!(matches!(line.outcome, Outcome::Held { .. }), "{line:?}");
+    assert_eq!(line.check.unwrap().checked_by, CheckedBy::Dossier);
+    test.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_dkim_signature_is_checked_behind_an_mta_without_a_trusted_header() {
-    let (test, world) = setup().await;
+    let (test, world) = setup_behind_mta().await;
     let to = address(&world.dossier);
     let signed = sign(
         &mail("helene@client.test", &to, "lmtp-dkim@client.test", "Signé."),
@@ -399,4 +434,55 @@ async fn a_forwarded_message_is_trusted_on_the_word_of_a_trusted_arc_sealer_only
         }
         test.stop().await;
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn several_from_addresses_are_never_trusted_even_on_a_reply_address() {
+    let (test, world) = setup().await;
+    test.dns.set("_dmarc.client.test", &["v=DMARC1; p=reject"]);
+    let to = reply_address(&test, &world);
+    let body = mail("helene@client.test", &to, "froms@evil.test", "Nouveau RIB.");
+    for (why, message) in [
+        (
+            "two From fields",
+            body.replacen("From: ", "From: fraud@evil.test\r\nFrom: ", 1),
+        ),
+        (
+            "two mailboxes in one",
+            body.replacen(
+                "From: helene@client.test",
+                "From: fraud@evil.test, helene@client.test",
+                1,
+            ),
+        ),
+    ] {
+        send(&test, "fraud@evil.test", &to, &message).await;
+        let line = test.last_log();
+        assert!(
+            matches!(line.outcome, Outcome::Held { .. }),
+            "{why}: {line:?}"
+        );
+    }
+    test.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reply_to_the_notifications_address_needs_an_authenticated_sender() {
+    let (test, world) = setup().await;
+    test.dns.set("_dmarc.client.test", &["v=DMARC1; p=reject"]);
+    let to = OurAddress::Notifications.at("dossier.test");
+    // The thread root, as anyone copied on the thread has it.
+    let forged = mail("helene@client.test", &to, "notif-1@evil.test", "Payez ici.").replacen(
+        "MIME-Version",
+        &format!(
+            "References: <dossier-{}@dossier.test>\r\nMIME-Version",
+            world.dossier.number
+        ),
+        1,
+    );
+    let before = counts(&test, &world);
+    send(&test, "fraud@evil.test", &to, &forged).await;
+    assert!(matches!(test.last_log().outcome, Outcome::Held { .. }));
+    nothing_posted_nor_announced(&test, &world, before);
+    test.stop().await;
 }

@@ -132,13 +132,26 @@ impl Authenticator {
             .as_ref()
     }
 
-    /// Whether the message came straight from the Internet to our SMTP listener.
+    /// The connecting IP when the message came from a peer we do not know as our own MTA
+    /// (SMTP, or LMTP from a peer not named in `--trusted-relay`): we are the MX and
+    /// check everything ourselves. `None` behind our MTA (`ingest`, IMAP, trusted relays).
     fn as_mx(&self, envelope: &Envelope) -> Option<IpAddr> {
-        if envelope.entrance != Entrance::Smtp {
+        if !matches!(envelope.entrance, Entrance::Smtp | Entrance::Lmtp) {
             return None;
         }
-        let ip = envelope.peer.as_deref()?.parse::<SocketAddr>().ok()?.ip();
-        (!self.settings.trusted_relays.contains(&ip)).then_some(ip)
+        let ip = envelope
+            .peer
+            .as_deref()?
+            .parse::<SocketAddr>()
+            .ok()?
+            .ip()
+            .to_canonical();
+        let trusted = self
+            .settings
+            .trusted_relays
+            .iter()
+            .any(|relay| relay.to_canonical() == ip);
+        (!trusted).then_some(ip)
     }
 
     /// The sender checks of `raw`, within a bounded time.

@@ -137,8 +137,9 @@ impl Notifier {
             .date(now.into())
             .message_id(Some(format!("<{message_id}>")))
             .in_reply_to(root.clone())
-            // The reply token rides along for mail programs that rewrite addresses.
-            .references(format!("{root} <r-{}@{}>", reply.token, s.mail_domain))
+            // The thread root only: References are copied to everyone in a thread, so
+            // they carry no one's reply token.
+            .references(root.clone())
             .raw_header(header("Auto-Submitted", "auto-generated".into()))
             .raw_header(header("X-Auto-Response-Suppress", "All".into()))
             .raw_header(header(LOOP_HEADER, s.mail_domain.clone()))

@@ -4,7 +4,7 @@
 
 use chrono::Utc;
 
-use crate::domain::{Dossier, EmailAddress, LogEntry, OurAddress, Outcome, Status};
+use crate::domain::{Dossier, DossierNumber, EmailAddress, LogEntry, OurAddress, Outcome, Status};
 use crate::error::Result;
 use crate::mail::spool::SpoolId;
 
@@ -100,17 +100,35 @@ impl Pipeline {
                 _ => {}
             }
         }
-        let Some(token) = reply_token_in(&references) else {
-            return Ok(None);
-        };
-        let store = self.services.store();
-        let Some(reply) = store.reply_by_token(&token)? else {
-            return Ok(None);
-        };
-        Ok(match store.dossier(reply.dossier)? {
+        Ok(match self.dossier_in_references(&references)? {
             Some(d) if d.status == Status::Closed => Some(self.closed_sentence(&d)),
             _ => None,
         })
+    }
+
+    /// The dossier a reply to the notifications address is about: the thread root our
+    /// notifications carry (`<dossier-2026-0042@domain>`), or, in those sent before,
+    /// the reply token. Either only points at the dossier: it proves no one's identity.
+    pub(super) fn dossier_in_references(&self, references: &[String]) -> Result<Option<Dossier>> {
+        let store = self.services.store();
+        let domain = format!("@{}", self.settings.mail_domain);
+        for id in references {
+            let id = id.trim_matches(['<', '>']).to_ascii_lowercase();
+            let number = id
+                .strip_suffix(&domain)
+                .and_then(|local| local.strip_prefix("dossier-"))
+                .and_then(DossierNumber::parse);
+            if let Some(number) = number {
+                return store.dossier_by_number(number);
+            }
+        }
+        match reply_token_in(references) {
+            Some(token) => match store.reply_by_token(&token)? {
+                Some(reply) => store.dossier(reply.dossier),
+                None => Ok(None),
+            },
+            None => Ok(None),
+        }
     }
 
     /// Records a recipient refused at RCPT where staff see it (`/admin/mail`).

@@ -97,12 +97,18 @@ impl Pipeline {
     /// message is recorded as dropped with the reason, its raw copy kept for staff.
     pub fn process_guarded(&self, id: &SpoolId) -> Result<Vec<LogEntry>> {
         let attempt = self.spool.attempt(id)?;
+        if attempt > MAX_ATTEMPTS {
+            // The earlier attempts never came back: the process died in them.
+            return self.give_up(id, "the process stopped while processing it");
+        }
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.process(id)));
         let why = match outcome {
             Ok(Ok(entries)) => return Ok(entries),
             Ok(Err(
                 err @ (Error::Damaged(_) | Error::Storage(_) | Error::DiskFull | Error::Locked(_)),
             )) => {
+                // Storage is expected back: this attempt does not count.
+                self.spool.forgive(id);
                 return Err(err);
             }
             Ok(Err(err)) => err.to_string(),

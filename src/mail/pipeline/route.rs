@@ -12,7 +12,6 @@ use crate::mail::classify::Class;
 use crate::policy::Action;
 
 use super::Pipeline;
-use super::judge::reply_token_in;
 
 /// Where a message for one recipient goes, once the sender is checked.
 pub(super) enum Route {
@@ -74,21 +73,19 @@ impl Pipeline {
             Some(address) => store.user_by_email(address)?,
             None => None,
         };
-        // A reply sent to the notifications address: the reply token in References
-        // says whose and where it is.
-        let ours = match ours {
-            OurAddress::Notifications => match reply_token_in(&analysis.references) {
-                Some(token) => OurAddress::Reply(token),
+        let (dossier, author, by_reply) = match &ours {
+            // A reply sent to the notifications address: its References say which
+            // dossier it is about; the sender must be authenticated as for the dossier's
+            // own address (References are copied to anyone in the thread).
+            OurAddress::Notifications => match self.dossier_in_references(&analysis.references)? {
+                Some(dossier) => (Some(dossier), sender, false),
                 None => {
                     return Ok(Route::Hold(
                         None,
-                        "written to the notifications address with no reply token".into(),
+                        "written to the notifications address about no dossier we know".into(),
                     ));
                 }
             },
-            other => other,
-        };
-        let (dossier, author, by_reply) = match &ours {
             OurAddress::Dossier { key, .. } => {
                 let dossier = store.dossier_by_key(key)?.ok_or(Error::NotFound)?;
                 (Some(dossier), sender, false)
@@ -115,8 +112,8 @@ impl Pipeline {
                     }
                 }
             }
-            OurAddress::NewDossier => return self.new_dossier(sender, from.as_ref(), check),
-            OurAddress::Bounce(_) | OurAddress::Notifications => unreachable!("handled above"),
+            OurAddress::NewDossier => return self.new_dossier(sender, analysis, check),
+            OurAddress::Bounce(_) => unreachable!("handled above"),
         };
         let Some(dossier) = dossier else {
             return Ok(Route::Record(
@@ -158,7 +155,7 @@ impl Pipeline {
             }
             Err(err) => return Err(err),
         }
-        let trust = match self.trust(check, from.as_ref(), by_reply) {
+        let trust = match self.trust(check, analysis, by_reply) {
             Ok(trust) => trust,
             Err(why) => return Ok(Route::Hold(Some(dossier.id), why)),
         };
@@ -185,9 +182,19 @@ impl Pipeline {
     fn trust(
         &self,
         check: &SenderCheck,
-        from: Option<&EmailAddress>,
+        analysis: &Analysis,
         by_reply: bool,
     ) -> std::result::Result<Trust, String> {
+        // RFC 5322 §3.6: one From field; with several (or several mailboxes in it) the
+        // checks and the author could be read from different addresses.
+        if analysis.from_count != 1 {
+            return Err(format!(
+                "the message names {} From addresses: only a single From can be trusted",
+                analysis.from_count
+            ));
+        }
+        let from = analysis.from_address();
+        let from = from.as_ref();
         if check.dmarc_failed() {
             return Err(format!(
                 "DMARC failed: the From address may be forged ({})",
@@ -211,7 +218,7 @@ impl Pipeline {
     fn new_dossier(
         &self,
         sender: Option<User>,
-        from: Option<&EmailAddress>,
+        analysis: &Analysis,
         check: &SenderCheck,
     ) -> Result<Route> {
         let Some(author) = sender else {
@@ -220,7 +227,7 @@ impl Pipeline {
                 "a new dossier asked for by an unknown sender".into(),
             ));
         };
-        let trust = match self.trust(check, from, false) {
+        let trust = match self.trust(check, analysis, false) {
             Ok(trust) => trust,
             Err(why) => return Ok(Route::Hold(None, why)),
         };

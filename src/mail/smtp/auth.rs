@@ -13,7 +13,7 @@ impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
             && self
                 .peer
                 .parse::<std::net::SocketAddr>()
-                .is_ok_and(|p| p.ip().is_loopback())
+                .is_ok_and(|p| p.ip().to_canonical().is_loopback())
     }
 
     /// RFC 4954 `AUTH PLAIN`, with the hand-over key as the password. Three wrong keys

@@ -102,3 +102,30 @@ async fn a_stopping_server_answers_421_and_waits_for_its_sessions() {
         .expect("the server stops once its session closed")
         .unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_peer_that_never_reads_its_replies_cannot_hold_the_server() {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
+    let test = TestApp::spawn_with(|args| args.smtp_idle_timeout = Some(1), None).await;
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let mut stream = tokio::io::BufReader::new(socket.connect(test.smtp).await.unwrap());
+    let mut greeting = String::new();
+    stream.read_line(&mut greeting).await.unwrap();
+    assert!(greeting.starts_with("220"), "{greeting}");
+    // Commands, and never a reply read, until the server stops reading them: its own
+    // writes are stuck on the full socket (a write that does not finish in a second).
+    let chunk = "NOOP\r\n".repeat(10_000);
+    let mut stuck = false;
+    for _ in 0..2_000 {
+        let write = stream.get_mut().write_all(chunk.as_bytes());
+        if tokio::time::timeout(Duration::from_secs(1), write).await.is_err() {
+            stuck = true;
+            break;
+        }
+    }
+    assert!(stuck, "the server kept reading");
+    tokio::time::timeout(Duration::from_secs(30), test.stop())
+        .await
+        .expect("the server stops, its stuck session given up");
+}

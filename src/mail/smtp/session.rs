@@ -187,10 +187,23 @@ impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
             .count("dossier_mail_refused_total", why);
     }
 
+    /// Sends one reply; a peer that does not read it within the idle timeout (it sent
+    /// commands without reading the answers) ends the session.
     pub(super) async fn reply(&mut self, text: &str) -> std::io::Result<()> {
-        self.stream.write_all(text.as_bytes()).await?;
-        self.stream.write_all(b"\r\n").await?;
-        self.stream.flush().await
+        let idle = self.shared.settings.idle_timeout;
+        let stream = &mut self.stream;
+        let write = async {
+            stream.write_all(text.as_bytes()).await?;
+            stream.write_all(b"\r\n").await?;
+            stream.flush().await
+        };
+        match tokio::time::timeout(idle, write).await {
+            Ok(written) => written,
+            Err(_) => Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "the peer does not read its replies",
+            )),
+        }
     }
 
     /// Reads one line of at most `max` bytes, unless the peer stays silent, the session

@@ -298,8 +298,9 @@ fn body_text(message: &Message, reasons: &mut Vec<String>) -> String {
         .iter()
         .filter_map(|id| match &message.parts.get(*id as usize)?.body {
             PartType::Html(html) => {
-                stripped |= !super::html::is_laid_out(html);
-                Some(super::html::to_text(html))
+                let converted = super::html::convert(html);
+                stripped |= !converted.laid_out;
+                Some(converted.text)
             }
             _ => None,
         })

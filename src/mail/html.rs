@@ -1,46 +1,140 @@
 //! HTML bodies to plain text, through html2text: block quotes become `>` lines, so the
 //! trimmer treats HTML and text replies alike. html2text's layout grows with the square
-//! of the nesting, so a body that is too large or nested too deep for it (a mail bomb
-//! of lists in lists) has its tags dropped instead: its words are kept, in bounded time.
+//! of the nesting, so a body too large, or nested too deep once parsed (a mail bomb of
+//! lists in lists), has its tags dropped instead: its words are kept, in bounded time.
 
 /// HTML larger than this is not laid out, only stripped of its tags.
 const MAX_LAID_OUT_BYTES: usize = 256 * 1024;
-/// Nesting of containers (lists, quotes, tables, divisions) beyond which HTML is only
-/// stripped. Real mail stays far below: a thirty-reply Gmail thread nests about sixty.
-const MAX_NESTING: usize = 128;
+/// Depth of the parsed tree beyond which HTML is only stripped. Real mail stays far
+/// below: a thirty-reply Gmail thread nests about a hundred elements deep.
+const MAX_DEPTH: usize = 256;
+
+/// An HTML body as text.
+pub struct Converted {
+    /// The text, lines unwrapped.
+    pub text: String,
+    /// False when the HTML was too large or too deep and only its tags were dropped.
+    pub laid_out: bool,
+}
 
 /// Converts an HTML body to text without wrapping lines.
 pub fn to_text(html: &str) -> String {
-    if html.len() > MAX_LAID_OUT_BYTES || nesting(html) > MAX_NESTING {
-        return stripped(html);
+    convert(html).text
+}
+
+/// Converts an HTML body to text, saying whether it was laid out or only stripped.
+pub fn convert(html: &str) -> Converted {
+    let stripped_only = |html: &str| Converted {
+        text: stripped(html),
+        laid_out: false,
+    };
+    // The parser itself spends time with the depth at each tag: a quick estimate first.
+    if html.len() > MAX_LAID_OUT_BYTES || estimated_depth(html) > MAX_DEPTH {
+        return stripped_only(html);
     }
-    html2text::config::plain()
-        .link_footnotes(false)
-        .string_from_read(html.as_bytes(), 10_000)
-        .unwrap_or_default()
-        .lines()
-        .map(str::trim_end)
-        .collect::<Vec<_>>()
-        .join("\n")
+    let config = html2text::config::plain().link_footnotes(false);
+    // The depth is measured on the tree the parser built (stray end tags and implied
+    // ones counted as the layout will see them), then the same tree is laid out.
+    let Ok(dom) = config.parse_html(html.as_bytes()) else {
+        return stripped_only(html);
+    };
+    if depth(&dom.document) > MAX_DEPTH {
+        return stripped_only(html);
+    }
+    let text = config
+        .dom_to_render_tree(&dom)
+        .and_then(|tree| config.render_to_string(tree, 10_000))
+        .unwrap_or_default();
+    Converted {
+        text: text
+            .lines()
+            .map(str::trim_end)
+            .collect::<Vec<_>>()
+            .join("\n"),
+        laid_out: true,
+    }
 }
 
-/// Whether `to_text` lays `html` out (false: it only drops the tags).
-pub fn is_laid_out(html: &str) -> bool {
-    html.len() <= MAX_LAID_OUT_BYTES && nesting(html) <= MAX_NESTING
-}
-
-/// The container tags whose nesting makes the layout slow.
-const CONTAINERS: &[&str] = &[
-    "ul",
-    "ol",
-    "dl",
-    "li",
-    "blockquote",
-    "div",
-    "table",
-    "tr",
-    "td",
+/// Elements that never hold others.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
 ];
+
+/// The element an opening `tag` closes when one is open (an implied end tag).
+fn implied_end(tag: &str) -> Option<&'static str> {
+    match tag {
+        "li" => Some("li"),
+        "p" | "div" | "ul" | "ol" | "table" | "blockquote" => Some("p"),
+        "dt" | "dd" => Some("dd"),
+        "tr" => Some("tr"),
+        "td" | "th" => Some("td"),
+        "option" => Some("option"),
+        _ => None,
+    }
+}
+
+/// The nesting the parser will build, estimated in one pass over the tags: an end tag
+/// closes up to its element only when one is open (a stray one changes nothing), and
+/// a new list item, paragraph, row or cell closes the one still open.
+fn estimated_depth(html: &str) -> usize {
+    let mut stack: Vec<String> = Vec::new();
+    let mut open: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut deepest = 0;
+    let pop = |stack: &mut Vec<String>, open: &mut std::collections::HashMap<String, usize>| {
+        if let Some(name) = stack.pop()
+            && let Some(n) = open.get_mut(&name)
+        {
+            *n -= 1;
+        }
+    };
+    for piece in html.split('<').skip(1) {
+        let (closing, rest) = match piece.strip_prefix('/') {
+            Some(rest) => (true, rest),
+            None => (false, piece),
+        };
+        let name = tag_name(rest);
+        if name.is_empty() || VOID.contains(&name.as_str()) {
+            continue;
+        }
+        if closing {
+            if open.get(&name).copied().unwrap_or(0) > 0 {
+                while let Some(top) = stack.last().cloned() {
+                    pop(&mut stack, &mut open);
+                    if top == name {
+                        break;
+                    }
+                }
+            }
+            continue;
+        }
+        if let Some(ends) = implied_end(&name)
+            && stack.last().map(String::as_str) == Some(ends)
+        {
+            pop(&mut stack, &mut open);
+        }
+        *open.entry(name.clone()).or_default() += 1;
+        stack.push(name);
+        deepest = deepest.max(stack.len());
+    }
+    deepest
+}
+
+/// The depth of a parsed tree, walked without recursion (the tree may be deep).
+fn depth(root: &html2text::Handle) -> usize {
+    let mut deepest = 0;
+    let mut stack = vec![(root.clone(), 0usize)];
+    while let Some((node, level)) = stack.pop() {
+        deepest = deepest.max(level);
+        if deepest > MAX_DEPTH {
+            break;
+        }
+        for child in node.children.borrow().iter() {
+            stack.push((child.clone(), level + 1));
+        }
+    }
+    deepest
+}
 
 /// The name of the tag starting at `tag` (after `<` or `</`), lower case.
 fn tag_name(tag: &str) -> String {
@@ -49,22 +143,6 @@ fn tag_name(tag: &str) -> String {
         .take(12)
         .collect::<String>()
         .to_ascii_lowercase()
-}
-
-/// The deepest nesting of container tags, in one pass.
-fn nesting(html: &str) -> usize {
-    let (mut depth, mut deepest) = (0usize, 0usize);
-    for piece in html.split('<').skip(1) {
-        if let Some(closing) = piece.strip_prefix('/') {
-            if CONTAINERS.contains(&tag_name(closing).as_str()) {
-                depth = depth.saturating_sub(1);
-            }
-        } else if CONTAINERS.contains(&tag_name(piece).as_str()) {
-            depth += 1;
-            deepest = deepest.max(depth);
-        }
-    }
-    deepest
 }
 
 /// The text of `html` with its tags dropped: block ends become line breaks, the usual
@@ -175,16 +253,28 @@ mod tests {
             "<ul><li>".repeat(40_000),
             "</li></ul>".repeat(40_000)
         );
-        assert!(!is_laid_out(&bomb));
-        let text = to_text(&bomb);
-        assert!(text.starts_with("Bonjour & merci"), "{text:.40}");
-        assert!(text.ends_with("fond"));
+        let converted = convert(&bomb);
+        assert!(!converted.laid_out);
+        assert!(
+            converted.text.starts_with("Bonjour & merci"),
+            "{:.40}",
+            converted.text
+        );
+        assert!(converted.text.ends_with("fond"));
+    }
+
+    #[test]
+    fn stray_end_tags_do_not_hide_the_nesting() {
+        // The parser ignores `</td>` outside a table: the lists really nest 28,000 deep.
+        let bomb = format!("{}au fond", "<ul><li></td></td>".repeat(14_000));
+        assert!(!convert(&bomb).laid_out);
     }
 
     #[test]
     fn ordinary_html_is_still_laid_out() {
         let html = "<div>Oui.</div><blockquote><div>Le plan ?</div></blockquote>";
-        assert!(is_laid_out(html));
-        assert_eq!(to_text(html), "Oui.\n\n> Le plan ?");
+        let converted = convert(html);
+        assert!(converted.laid_out);
+        assert_eq!(converted.text, "Oui.\n\n> Le plan ?");
     }
 }

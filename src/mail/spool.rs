@@ -140,7 +140,7 @@ impl Spool {
         Ok(done + 1)
     }
 
-    /// Takes back the last attempt counted (it failed for a reason expected to pass).
+    /// Takes back the last attempt counted: it returned.
     pub fn forgive(&self, id: &SpoolId) {
         let path = self.attempts.join(&id.0);
         let done: u32 = fs::read_to_string(&path)

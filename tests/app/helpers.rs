@@ -47,6 +47,15 @@ impl People for TestStore {
     }
 }
 
+/// An app opened (not served) in a test, for building a world in it.
+pub struct AppPeople<'a>(pub &'a dossier::app::App);
+
+impl People for AppPeople<'_> {
+    fn services(&self) -> &Services {
+        &self.0.services
+    }
+}
+
 impl TestStore {
     pub fn new() -> TestStore {
         let dir = tempfile::tempdir().expect("temp dir");

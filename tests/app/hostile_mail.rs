@@ -129,3 +129,56 @@ async fn a_message_at_the_size_limit_is_analysed_while_the_web_view_answers() {
     );
     test.stop().await;
 }
+
+#[test]
+fn a_message_the_process_keeps_dying_on_is_dropped_after_ten_deaths() {
+    use dossier::app::App;
+    use dossier::config::{Config, ConfigArgs};
+    use dossier::domain::{Entrance, Envelope};
+    use dossier::mail::intake::Intake;
+    use dossier::mail::pipeline::MAX_DEATHS;
+    let dir = tempfile::tempdir().unwrap();
+    let args = ConfigArgs {
+        data: Some(dir.path().to_path_buf()),
+        dns: Some("127.0.0.1:9".parse().unwrap()),
+        ..ConfigArgs::default()
+    };
+    let app = App::open(Config::load(&args).unwrap()).unwrap();
+    let world = World::build_in(&crate::helpers::AppPeople(&app), ClientKind::Company);
+    let to = world
+        .dossier
+        .mail_address(&dossier::domain::Addressing::bare("dossier.localhost"));
+    let envelope = Envelope {
+        sender: Some("helene@client.test".into()),
+        recipients: vec![to.clone()],
+        entrance: Entrance::Ingest,
+        peer: None,
+        helo: None,
+        received_at: chrono::Utc::now(),
+        source: None,
+    };
+    let raw = format!("From: helene@client.test\r\nTo: {to}\r\nSubject: x\r\n\r\nFatal ?\r\n");
+    let intake = Intake::new(app.pipeline.clone(), None);
+    let id = intake
+        .accept(&envelope, raw.as_bytes())
+        .unwrap()
+        .id
+        .unwrap();
+    // Each start of a process that dies in it counts, and is never taken back.
+    for _ in 0..MAX_DEATHS {
+        app.pipeline.spool().attempt(&id).unwrap();
+    }
+    let entries = app.pipeline.process_guarded(&id).unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].outcome, Outcome::Dropped);
+    assert!(
+        entries[0].reasons[0].contains("stopped 10 times"),
+        "{:?}",
+        entries[0].reasons
+    );
+    assert!(app.pipeline.spool().pending().unwrap().is_empty());
+    assert!(
+        app.store().blobs().exists(&entries[0].raw_sha256),
+        "the original is kept"
+    );
+}

@@ -119,7 +119,10 @@ async fn a_peer_that_never_reads_its_replies_cannot_hold_the_server() {
     let mut stuck = false;
     for _ in 0..2_000 {
         let write = stream.get_mut().write_all(chunk.as_bytes());
-        if tokio::time::timeout(Duration::from_secs(1), write).await.is_err() {
+        if tokio::time::timeout(Duration::from_secs(1), write)
+            .await
+            .is_err()
+        {
             stuck = true;
             break;
         }

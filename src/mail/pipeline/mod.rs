@@ -46,6 +46,8 @@ pub struct Pipeline {
     settings: PipelineSettings,
     authenticator: Authenticator,
     rate: rate::Rate,
+    // Failures (not storage) of the entries still in the spool, this process's.
+    failures: std::sync::Mutex<std::collections::HashMap<SpoolId, u32>>,
 }
 
 impl Pipeline {
@@ -57,6 +59,7 @@ impl Pipeline {
             spool,
             authenticator: Authenticator::new(settings.auth.clone()),
             rate: rate::Rate::new(settings.rate_per_hour),
+            failures: Default::default(),
             settings,
         })
     }
@@ -94,23 +97,29 @@ impl Pipeline {
     /// Processes one spooled message, so that it always reaches a recorded outcome: a
     /// storage failure leaves it for a later sweep (that is the back-off); any other
     /// failure, a panic included, is tried again up to [`MAX_ATTEMPTS`] times, then the
-    /// message is recorded as dropped with the reason, its raw copy kept for staff.
+    /// message is recorded as dropped with the reason, its raw copy kept for staff. An
+    /// attempt is counted on disk before it starts and taken back when it returns, so
+    /// starts that never returned (the process died in them) are counted across
+    /// restarts: after [`MAX_DEATHS`] of them the message is dropped the same way.
     pub fn process_guarded(&self, id: &SpoolId) -> Result<Vec<LogEntry>> {
-        let attempt = self.spool.attempt(id)?;
-        if attempt > MAX_ATTEMPTS {
-            // The earlier attempts never came back: the process died in them.
-            return self.give_up(id, "the process stopped while processing it");
+        let died = self.spool.attempt(id)? - 1;
+        if died >= MAX_DEATHS {
+            return self.give_up(
+                id,
+                &format!("the process stopped {died} times while processing it"),
+            );
         }
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.process(id)));
+        self.spool.forgive(id);
         let why = match outcome {
-            Ok(Ok(entries)) => return Ok(entries),
+            Ok(Ok(entries)) => {
+                self.failed(id, false);
+                return Ok(entries);
+            }
+            // Storage is expected back: the sweep tries again, as often as it takes.
             Ok(Err(
                 err @ (Error::Damaged(_) | Error::Storage(_) | Error::DiskFull | Error::Locked(_)),
-            )) => {
-                // Storage is expected back: this attempt does not count.
-                self.spool.forgive(id);
-                return Err(err);
-            }
+            )) => return Err(err),
             Ok(Err(err)) => err.to_string(),
             Err(panic) => {
                 let what = panic
@@ -121,12 +130,26 @@ impl Pipeline {
                 format!("processing panicked: {what}")
             }
         };
-        if attempt < MAX_ATTEMPTS {
+        let failures = self.failed(id, true);
+        if failures < MAX_ATTEMPTS {
             return Err(Error::Storage(format!(
-                "attempt {attempt} of {MAX_ATTEMPTS} failed: {why}"
+                "attempt {failures} of {MAX_ATTEMPTS} failed: {why}"
             )));
         }
+        self.failed(id, false);
         self.give_up(id, &why)
+    }
+
+    /// Counts one more failure of `id` (or forgets its count); returns the count.
+    fn failed(&self, id: &SpoolId, one_more: bool) -> u32 {
+        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        if !one_more {
+            failures.remove(id);
+            return 0;
+        }
+        let count = failures.entry(id.clone()).or_default();
+        *count += 1;
+        *count
     }
 
     /// Records a message that cannot be processed as dropped for each recipient not done
@@ -261,6 +284,9 @@ impl Pipeline {
 
 /// Attempts at a message that keeps failing (not for storage) before it is dropped.
 pub const MAX_ATTEMPTS: u32 = 3;
+/// Attempts the process died in (killed, out of memory) before a message is dropped:
+/// enough that restarts of a healthy server never get there.
+pub const MAX_DEATHS: u32 = 10;
 
 /// the door has one (IMAP), else its spool entry's.
 fn claim_of(envelope: &Envelope, id: &SpoolId, index: usize) -> String {

@@ -180,7 +180,10 @@ pub async fn serve(
     // A session hears the shutdown at its next read; one stuck writing to a peer that
     // does not read is not waited for past this (it acknowledged nothing meanwhile).
     if tokio::time::timeout(DRAIN, sessions.wait()).await.is_err() {
-        tracing::warn!(left = sessions.len(), "SMTP sessions still open at shutdown are dropped");
+        tracing::warn!(
+            left = sessions.len(),
+            "SMTP sessions still open at shutdown are dropped"
+        );
     }
 }
 

@@ -162,14 +162,16 @@ fn deliver_here(
     Ok(())
 }
 
-/// `raw` with every line ending in CRLF.
+/// `raw` with every line ending in CRLF: a bare LF, and a CR alone, become CRLF (the
+/// same message is accepted whether or not a server runs).
 fn crlf_lines(raw: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(raw.len() + raw.len() / 32);
     for (i, byte) in raw.iter().enumerate() {
-        if *byte == b'\n' && (i == 0 || raw[i - 1] != b'\r') {
-            out.push(b'\r');
+        match byte {
+            b'\n' if i == 0 || raw[i - 1] != b'\r' => out.extend_from_slice(b"\r\n"),
+            b'\r' if raw.get(i + 1) != Some(&b'\n') => out.extend_from_slice(b"\r\n"),
+            _ => out.push(*byte),
         }
-        out.push(*byte);
     }
     out
 }
@@ -220,8 +222,13 @@ fn hand_over(
         Ok(_) => Ok(()),
         Err(err) if err.is_permanent() => {
             let text = err.to_string();
-            let code = if text.contains("552") || text.contains("5.3.4") {
+            let code = if text.contains("5.3.4") || text.contains("5.5.2") {
+                // Too large, or not acceptable as it is: the message, not the address.
                 exit::DATA
+            } else if text.contains("5.7.8") || text.contains("5.5.4") {
+                // Our key was refused: the folder's record is stale (a new server is
+                // starting); the message is fine, try again.
+                exit::TEMPFAIL
             } else {
                 exit::NO_USER
             };
@@ -232,5 +239,16 @@ fn hand_over(
             format!("the server at {smtp} asks to try later: {err}"),
         ))),
         Err(err) => Err(HandOver::NoServer(err.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::crlf_lines;
+
+    #[test]
+    fn every_line_end_becomes_crlf_once() {
+        assert_eq!(crlf_lines(b"a\nb\r\nc\rd\n"), b"a\r\nb\r\nc\r\nd\r\n");
+        assert_eq!(crlf_lines(b"\n\r"), b"\r\n\r\n");
     }
 }

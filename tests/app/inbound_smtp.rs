@@ -836,3 +836,27 @@ async fn a_reply_to_the_notifications_address_about_a_closed_dossier_is_refused_
     assert!(matches!(test.last_log().outcome, Outcome::Posted { .. }));
     test.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn guessing_addresses_ends_the_session_after_twenty_refusals() {
+    let test = TestApp::spawn().await;
+    let mut smtp = Smtp::connect(test.smtp).await;
+    smtp.command("EHLO client.test").await;
+    smtp.command("MAIL FROM:<guess@else.test>").await;
+    for i in 0..19 {
+        let refused = smtp
+            .command(&format!("RCPT TO:<guess{i}@dossier.test>"))
+            .await;
+        assert!(refused.starts_with("550 5.1.1"), "{refused}");
+    }
+    let last = smtp.command("RCPT TO:<guess19@dossier.test>").await;
+    assert!(last.starts_with("550 5.1.1"), "{last}");
+    let closing = smtp.reply().await;
+    assert!(closing.starts_with("421 4.7.0"), "{closing}");
+    let log = test.app.store().mail_log(100).unwrap();
+    assert_eq!(
+        log.iter().filter(|l| l.outcome == Outcome::Refused).count(),
+        20
+    );
+    test.stop().await;
+}

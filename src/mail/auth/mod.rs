@@ -187,11 +187,13 @@ impl Authenticator {
     ) -> SenderCheck {
         let ip = self.as_mx(envelope);
         if ip.is_none() && !self.settings.trusted_authserv.is_empty() {
-            let values: Vec<String> = message
+            let values: Vec<Option<String>> = message
                 .headers
                 .iter()
-                .filter(|(name, _)| name.eq_ignore_ascii_case(b"Authentication-Results"))
-                .map(|(_, value)| String::from_utf8_lossy(value).into_owned())
+                .map(|(name, value)| {
+                    name.eq_ignore_ascii_case(b"Authentication-Results")
+                        .then(|| String::from_utf8_lossy(value).into_owned())
+                })
                 .collect();
             if let Some(mut check) = results::trusted(&values, &self.settings.trusted_authserv) {
                 // The header's DMARC speaks for the From it saw; another From is not covered.
@@ -257,7 +259,8 @@ impl Authenticator {
                 // `i=1; mx.google.com; dmarc=pass …`: the sealer's own results.
                 let said = said.split_once(';').map_or("", |(_, rest)| rest);
                 let seen = results::check_from(CheckedBy::Header(sealer.clone()), said);
-                if trusted && seen.dmarc == AuthResult::Pass {
+                // …and for the From this message has, not another one.
+                if trusted && seen.dmarc == AuthResult::Pass && seen.from_domain == from_domain {
                     check.arc_trusted = Some(sealer);
                 }
             }

@@ -95,15 +95,18 @@ fn parse(value: &str) -> Vec<ResInfo> {
     infos
 }
 
-/// The `Authentication-Results` values of a raw message, topmost first.
-pub fn header_values(raw: &[u8]) -> Vec<String> {
+/// A raw message's header fields in order, topmost first: the value of each
+/// `Authentication-Results`, `None` for any other field.
+pub fn header_values(raw: &[u8]) -> Vec<Option<String>> {
     mail_parser::MessageParser::default()
         .parse_headers(raw)
         .map(|message| {
             message
                 .headers_raw()
-                .filter(|(name, _)| name.eq_ignore_ascii_case("Authentication-Results"))
-                .map(|(_, value)| value.to_string())
+                .map(|(name, value)| {
+                    name.eq_ignore_ascii_case("Authentication-Results")
+                        .then(|| value.to_string())
+                })
                 .collect()
         })
         .unwrap_or_default()
@@ -111,20 +114,35 @@ pub fn header_values(raw: &[u8]) -> Vec<String> {
 
 /// The topmost header among `values` (in header order, topmost first) whose
 /// authserv-id is one of `trusted`, read as a sender check; any other is ignored.
-pub fn trusted(values: &[String], trusted: &[String]) -> Option<SenderCheck> {
-    let (id, value) = values.iter().find_map(|value| {
+///
+/// `fields` are the header fields in order, `Some` for each `Authentication-Results`.
+/// Headers of trusted ids written right below the topmost one (a DKIM milter's and a
+/// DMARC milter's, with no other field between) are read with it; for each method the
+/// topmost result counts.
+pub fn trusted(fields: &[Option<String>], trusted: &[String]) -> Option<SenderCheck> {
+    let is_trusted = |value: &str| {
         let id = authserv_id(value);
-        trusted
-            .iter()
-            .any(|t| t.eq_ignore_ascii_case(&id))
-            .then_some((id, value))
-    })?;
-    Some(check_from(CheckedBy::Header(id), value))
+        trusted.iter().any(|t| t.eq_ignore_ascii_case(&id))
+    };
+    let first = fields
+        .iter()
+        .position(|f| f.as_deref().is_some_and(is_trusted))?;
+    let block: Vec<&str> = fields[first..]
+        .iter()
+        .map_while(|f| f.as_deref().filter(|v| is_trusted(v)))
+        .collect();
+    let id = authserv_id(block[0]);
+    Some(check_from_all(CheckedBy::Header(id), &block))
 }
 
 /// A sender check from one header value (also an ARC-Authentication-Results one).
 pub fn check_from(checked_by: CheckedBy, value: &str) -> SenderCheck {
-    let infos = parse(value);
+    check_from_all(checked_by, &[value])
+}
+
+/// A sender check from header values read as one, the first saying a method counting.
+fn check_from_all(checked_by: CheckedBy, values: &[&str]) -> SenderCheck {
+    let infos: Vec<ResInfo> = values.iter().flat_map(|value| parse(value)).collect();
     let mut check = SenderCheck::nothing(checked_by, None);
     let of = |method: &'static str| infos.iter().filter(move |i| i.method == method);
     // DKIM: a passing signature if there is one, else the first result.
@@ -156,7 +174,7 @@ mod tests {
     #[test]
     fn a_providers_header_is_read_with_its_comments_and_properties() {
         let value = "mx.google.com;\r\n       dkim=pass header.i=@client.test header.s=sel header.b=abc;\r\n       spf=softfail (google.com: domain of transitioning x@bulk.test) smtp.mailfrom=x@bulk.test;\r\n       dmarc=pass (p=REJECT sp=REJECT dis=NONE) header.from=client.test";
-        let check = trusted(&[value.to_string()], &["mx.google.com".into()]).unwrap();
+        let check = trusted(&[Some(value.to_string())], &["mx.google.com".into()]).unwrap();
         assert_eq!(check.checked_by, CheckedBy::Header("mx.google.com".into()));
         assert_eq!(
             (check.dkim, check.dkim_domain.as_deref()),
@@ -178,14 +196,32 @@ mod tests {
         let ours = "mx.dossier.test 1; dmarc=fail header.from=client.test".to_string();
         let older = "mx.dossier.test; dmarc=pass header.from=client.test".to_string();
         let trusted_ids = ["MX.dossier.test".to_string()];
-        let check = trusted(&[forged.clone(), ours, older], &trusted_ids).unwrap();
+        // Our MTA's Received field stands between its header and the older ones.
+        let fields = [Some(ours), None, Some(forged.clone()), Some(older)];
+        let check = trusted(&fields, &trusted_ids).unwrap();
         assert_eq!(check.dmarc, AuthResult::Fail);
-        assert!(trusted(&[forged], &trusted_ids).is_none());
+        assert!(trusted(&[Some(forged)], &trusted_ids).is_none());
     }
 
     #[test]
     fn a_header_saying_none_gives_nothing_verified() {
-        let check = trusted(&["mx.test; none".into()], &["mx.test".into()]).unwrap();
+        let check = trusted(&[Some("mx.test; none".into())], &["mx.test".into()]).unwrap();
         assert!(!check.from_authenticated());
+    }
+
+    #[test]
+    fn a_dkim_and_a_dmarc_milter_writing_one_header_each_are_read_together() {
+        let ids = ["mx.example.fr".to_string()];
+        let fields = [
+            Some("mx.example.fr; dmarc=pass header.from=client.test".to_string()),
+            Some("mx.example.fr; dkim=pass header.d=client.test".to_string()),
+            None,
+            Some("mx.example.fr; dmarc=fail header.from=client.test".to_string()),
+        ];
+        let check = trusted(&fields, &ids).unwrap();
+        assert_eq!(
+            (check.dmarc, check.dkim),
+            (AuthResult::Pass, AuthResult::Pass)
+        );
     }
 }

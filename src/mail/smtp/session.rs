@@ -58,6 +58,9 @@ impl SessionSettings {
 /// line limit, since some clients send long parameters.
 pub(super) const MAX_COMMAND_LINE: usize = 1000;
 
+/// Refused recipients after which a session is closed.
+const MAX_REFUSALS: u32 = 20;
+
 /// What the session does after a command.
 pub(super) enum Next {
     Continue,
@@ -151,6 +154,7 @@ where
         helo: None,
         handed_over: false,
         auth_failures: 0,
+        refusals: 0,
         state: State::Connected,
         buf: Vec::new(),
     };
@@ -173,6 +177,7 @@ pub(super) struct Session<S> {
     /// `ingest` proved with the hand-over key that it passes on mail from the MTA.
     pub(super) handed_over: bool,
     pub(super) auth_failures: u8,
+    refusals: u32,
     pub(super) state: State,
     pub(super) buf: Vec<u8>,
 }
@@ -397,6 +402,19 @@ impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
         self.reply("250 2.1.0 Ok").await
     }
 
+    /// One more refused recipient; past [`MAX_REFUSALS`] the session ends, so that
+    /// guessing addresses (each refusal logged for staff) costs a new connection each
+    /// time (Postfix's `smtpd_hard_error_limit`).
+    async fn count_refusal(&mut self) -> std::io::Result<()> {
+        self.refusals += 1;
+        if self.refusals >= MAX_REFUSALS {
+            self.reply("421 4.7.0 Too many refused recipients, closing the connection")
+                .await?;
+            return Err(std::io::Error::other("too many refused recipients"));
+        }
+        Ok(())
+    }
+
     async fn rcpt(&mut self, rest: &str) -> std::io::Result<()> {
         let State::Transaction(tx) = &self.state else {
             return self.reply("503 5.5.1 MAIL first").await;
@@ -420,9 +438,13 @@ impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
                 }
                 self.reply("250 2.1.5 Ok").await
             }
-            Ok(Ok(Verdict::Unknown)) => self.reply("550 5.1.1 No such address here").await,
+            Ok(Ok(Verdict::Unknown)) => {
+                self.reply("550 5.1.1 No such address here").await?;
+                self.count_refusal().await
+            }
             Ok(Ok(Verdict::Closed(sentence))) => {
-                self.reply(&multiline("550", "5.7.1", &sentence)).await
+                self.reply(&multiline("550", "5.7.1", &sentence)).await?;
+                self.count_refusal().await
             }
             Ok(Err(err)) => {
                 tracing::warn!(peer = %self.peer, error = %err, "judging a recipient failed");

@@ -20,6 +20,8 @@ static FORWARD_SUBJECT: LazyLock<Regex> =
 
 /// Bodies longer than this are not trimmed (the trimmer reads line by line).
 const MAX_TRIMMED_BYTES: usize = 512 * 1024;
+/// HTML laid out for one message, all parts together; the rest has its tags dropped.
+const MAX_LAID_OUT_PER_MESSAGE: usize = 512 * 1024;
 /// Longest kept (or elided) text; the raw message keeps the rest.
 const MAX_TEXT_CHARS: usize = 100_000;
 
@@ -293,12 +295,14 @@ fn body_text(message: &Message, reasons: &mut Vec<String>) -> String {
         return texts.join("\n\n");
     }
     let mut stripped = false;
+    // What html2text may lay out for one message, all its HTML parts together.
+    let mut layout_budget = MAX_LAID_OUT_PER_MESSAGE;
     let htmls: Vec<String> = message
         .html_body
         .iter()
         .filter_map(|id| match &message.parts.get(*id as usize)?.body {
             PartType::Html(html) => {
-                let converted = super::html::convert(html);
+                let converted = super::html::convert_within(html, &mut layout_budget);
                 stripped |= !converted.laid_out;
                 Some(converted.text)
             }
@@ -307,7 +311,7 @@ fn body_text(message: &Message, reasons: &mut Vec<String>) -> String {
         .collect();
     if stripped {
         reasons.push(
-            "the HTML part is too large or nested too deep to lay out: only its tags were dropped"
+            "an HTML part is too large (or the HTML of the message too much) or nested too deep to lay out: only its tags were dropped"
                 .into(),
         );
     }

@@ -22,6 +22,19 @@ pub fn to_text(html: &str) -> String {
     convert(html).text
 }
 
+/// Converts an HTML part within what is left of a message's layout `budget` (bytes):
+/// beyond it, only the tags are dropped.
+pub fn convert_within(html: &str, budget: &mut usize) -> Converted {
+    if html.len() > *budget {
+        return Converted {
+            text: stripped(html),
+            laid_out: false,
+        };
+    }
+    *budget -= html.len();
+    convert(html)
+}
+
 /// Converts an HTML body to text, saying whether it was laid out or only stripped.
 pub fn convert(html: &str) -> Converted {
     let stripped_only = |html: &str| Converted {

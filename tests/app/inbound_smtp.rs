@@ -860,3 +860,38 @@ async fn guessing_addresses_ends_the_session_after_twenty_refusals() {
     );
     test.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_delivery_report_not_sent_to_a_bounce_address_stops_no_one() {
+    let setup = setup().await;
+    let to = address(&setup.world.dossier);
+    // Anyone can write a report saying the client's address failed.
+    let forged = format!(
+        "From: MAILER-DAEMON@evil.test\r\nTo: {to}\r\nSubject: Undelivered Mail Returned to Sender\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n--B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; evil.test\r\n\r\nFinal-Recipient: rfc822; helene@client.test\r\nAction: failed\r\nStatus: 5.1.1\r\n--B--\r\n"
+    );
+    for _ in 0..3 {
+        let mut smtp = Smtp::connect(setup.test.smtp).await;
+        let (_, done) = smtp.deliver("", &[&to], &forged).await;
+        assert!(done.starts_with("250"), "{done}");
+        setup.test.processed().await;
+    }
+    let line = setup.test.last_log();
+    assert_eq!(line.outcome.name(), "bounce");
+    assert!(
+        line.reasons.iter().any(|r| r.contains("not counted")),
+        "{line:?}"
+    );
+    let health = setup
+        .test
+        .app
+        .store()
+        .address_health(&setup.world.client.emails[0])
+        .unwrap();
+    assert!(
+        health
+            .as_ref()
+            .is_none_or(|h| h.hard_bounces == 0 && !h.stopped),
+        "{health:?}"
+    );
+    setup.test.stop().await;
+}

@@ -3,8 +3,7 @@
 //! authenticated senders is `Pipeline::trust`.
 
 use crate::domain::{
-    CheckedBy, Dossier, DossierId, EmailAddress, Lang, OurAddress, Outcome, SenderCheck, Trust,
-    User,
+    CheckedBy, Dossier, DossierId, Lang, OurAddress, Outcome, SenderCheck, Trust, User,
 };
 use crate::error::{Error, Result};
 use crate::mail::analysis::Analysis;
@@ -245,30 +244,43 @@ impl Pipeline {
         ))
     }
 
+    /// A delivery report counts against a recipient only when it came to the bounce
+    /// address (`b-<token>`) of a notification we sent to that recipient: a report is
+    /// easy to forge, and three hard ones stop someone's mail.
     fn bounce(&self, ours: &OurAddress, analysis: &Analysis) -> Result<Route> {
         let store = self.services.store();
-        let mut counted = Vec::new();
-        for (address, hard) in &analysis.bounced {
-            if let Ok(email) = EmailAddress::parse(address) {
-                store.record_bounce(&email, *hard)?;
-                counted.push(email.to_string());
-            }
-        }
-        let mut dossier = None;
-        if counted.is_empty()
-            && let OurAddress::Bounce(token) = ours
-            && let Some(target) = store.bounce_target(token)?
-        {
-            store.record_bounce(&target.recipient, true)?;
-            counted.push(target.recipient.to_string());
-            dossier = target.dossier;
-        }
-        let why = if counted.is_empty() {
-            "a bounce naming no address we know".to_string()
-        } else {
-            format!("recorded against {}", counted.join(", "))
+        let target = match ours {
+            OurAddress::Bounce(token) => store.bounce_target(token)?,
+            _ => None,
         };
-        Ok(Route::Record(Outcome::Bounce, dossier, why))
+        let Some(target) = target else {
+            return Ok(Route::Record(
+                Outcome::Bounce,
+                None,
+                "a delivery report that did not come to the bounce address of one of our notifications: not counted".into(),
+            ));
+        };
+        let recipient = target.recipient.as_str().to_ascii_lowercase();
+        // The report's own word on our recipient, if it names it; a report naming no one
+        // came back from that notification all the same.
+        let hard = match analysis.bounced.iter().find(|(a, _)| *a == recipient) {
+            Some((_, hard)) => *hard,
+            None if analysis.bounced.is_empty() => true,
+            None => {
+                return Ok(Route::Record(
+                    Outcome::Bounce,
+                    target.dossier,
+                    format!("a delivery report about others than {recipient}: not counted"),
+                ));
+            }
+        };
+        store.record_bounce(&target.recipient, hard)?;
+        let kind = if hard { "hard" } else { "soft" };
+        Ok(Route::Record(
+            Outcome::Bounce,
+            target.dossier,
+            format!("recorded against {recipient} ({kind})"),
+        ))
     }
 
     /// Counts one more message from `author` to `dossier`; false beyond the hourly rate.

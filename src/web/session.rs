@@ -9,6 +9,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use chrono::{Duration, Utc};
+use sha2::{Digest, Sha256};
 
 use crate::app::App;
 use crate::domain::{Token, User};
@@ -154,19 +155,32 @@ pub fn check_post(
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let same_site = match origin {
-        None => true,
-        Some(origin) => {
-            let origin = origin.trim_end_matches('/');
-            origin.starts_with(app.config.base_url.trim_end_matches('/'))
-                || origin
-                    .strip_prefix("http://")
-                    .or_else(|| origin.strip_prefix("https://"))
-                    .is_some_and(|rest| rest.split('/').next() == Some(host))
+    // Scheme, host and port compared whole: `http://127.0.0.1:8080.evil.example` is
+    // not `http://127.0.0.1:8080`.
+    let same_site = match origin.and_then(site_of) {
+        None => origin.is_none(),
+        Some(site) => {
+            (!host.is_empty() && site.1.eq_ignore_ascii_case(host))
+                || site_of(&app.config.base_url) == Some(site)
         }
     };
-    if !same_site || sent.is_empty() || sent != expected {
+    // Compared through digests, so the time taken says nothing about the token.
+    let same_token =
+        !sent.is_empty() && Sha256::digest(sent.as_bytes()) == Sha256::digest(expected.as_bytes());
+    if !same_site || !same_token {
         return Err(Refused);
     }
     Ok(())
+}
+
+/// `https://host:port/path` → (`https`, `host:port`), lower case; `None` for anything
+/// that is not an http(s) URL.
+fn site_of(url: &str) -> Option<(String, String)> {
+    let (scheme, rest) = url.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme != "http" && scheme != "https" {
+        return None;
+    }
+    let authority = rest.split(['/', '?', '#']).next()?.to_ascii_lowercase();
+    (!authority.is_empty()).then_some((scheme, authority))
 }

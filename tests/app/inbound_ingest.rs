@@ -396,7 +396,17 @@ fn a_damaged_spool_entry_is_set_aside_and_does_not_hold_up_the_others() {
         dns: Some("127.0.0.1:9".parse().unwrap()),
         ..ConfigArgs::default()
     };
-    let app = App::open(Config::load(&args).unwrap()).unwrap();
+    // sled lets go of the folder when its flusher thread notices the drop: wait for it.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let app = loop {
+        match App::open(Config::load(&args).unwrap()) {
+            Ok(app) => break app,
+            Err(dossier::Error::Locked(_)) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(20))
+            }
+            Err(err) => panic!("{err}"),
+        }
+    };
     let spool = f.dir.path().join("mail/spool");
     std::fs::write(
         spool.join("00000000000000000001-damaged"),

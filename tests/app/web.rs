@@ -286,6 +286,16 @@ async fn posting_a_message_with_a_file_needs_the_csrf_token_and_an_open_dossier(
         .await
         .unwrap();
     assert_eq!(cross.status(), 403, "cross-origin");
+    // The configured address with more after it is another site.
+    let lookalike = format!("{}.evil.example", site.test.app.config.base_url);
+    let cross = client
+        .post(&url)
+        .header("Origin", lookalike.as_str())
+        .multipart(form(&csrf))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross.status(), 403, "{lookalike} is not our origin");
     let posted = client
         .post(&url)
         .multipart(form(&csrf))

@@ -149,12 +149,8 @@ fn deliver_here(
         received_at: Utc::now(),
         source: None,
     };
-    let Some(id) = intake.accept(&envelope, &raw)?.id else {
-        return Err(fail(
-            exit::TEMPFAIL,
-            "the message was not accepted: try again",
-        ));
-    };
+    // Every recipient was judged above: spool it as it is.
+    let id = intake.spool(&envelope, &raw)?;
     // The message is durable from here: a failure below only delays it to the next run.
     if let Err(err) = app.pipeline.process_guarded(&id) {
         tracing::warn!(error = %err, "the message is stored; processing will resume with the next run");

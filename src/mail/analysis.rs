@@ -269,7 +269,8 @@ fn from_count(message: &Message) -> usize {
         .sum()
 }
 
-fn references(message: &Message) -> Vec<String> {
+/// The Message-IDs a message answers (In-Reply-To, then References).
+pub(crate) fn references(message: &Message) -> Vec<String> {
     let mut ids = Vec::new();
     for value in [message.in_reply_to(), message.references()] {
         match value {

@@ -78,13 +78,18 @@ impl Intake {
         if accepted.recipients.is_empty() {
             return Ok(Accepted { id: None, refused });
         }
-        let mut writer = self.begin(&accepted)?;
-        writer.write(raw)?;
-        let id = self.commit(writer)?;
         Ok(Accepted {
-            id: Some(id),
+            id: Some(self.spool(&accepted, raw)?),
             refused,
         })
+    }
+
+    /// Spools a whole message whose recipients were judged already (durable), counts and
+    /// announces it.
+    pub fn spool(&self, envelope: &Envelope, raw: &[u8]) -> Result<SpoolId> {
+        let mut writer = self.begin(envelope)?;
+        writer.write(raw)?;
+        self.commit(writer)
     }
 
     /// Starts a spool entry that a session fills as DATA arrives.

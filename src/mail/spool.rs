@@ -131,23 +131,28 @@ impl Spool {
     /// Counts one more attempt at processing an entry, before it starts, so that one
     /// that brings the process down is counted too; returns the count.
     pub fn attempt(&self, id: &SpoolId) -> Result<u32> {
-        let path = self.attempts.join(&id.0);
-        let done: u32 = fs::read_to_string(&path)
-            .ok()
-            .and_then(|t| t.trim().parse().ok())
-            .unwrap_or(0);
-        fs::write(&path, (done + 1).to_string()).map_err(io("counting an attempt"))?;
-        Ok(done + 1)
+        let done = self.attempts_of(id).unwrap_or(0) + 1;
+        fs::write(self.attempts.join(&id.0), done.to_string())
+            .map_err(io("counting an attempt"))?;
+        Ok(done)
     }
 
-    /// Takes back the last attempt counted: it returned.
+    /// Takes back the last attempt counted: it returned. Nothing when the entry is gone
+    /// (done, its count removed with it).
     pub fn forgive(&self, id: &SpoolId) {
-        let path = self.attempts.join(&id.0);
-        let done: u32 = fs::read_to_string(&path)
+        if let Some(done) = self.attempts_of(id) {
+            let _ = fs::write(
+                self.attempts.join(&id.0),
+                done.saturating_sub(1).to_string(),
+            );
+        }
+    }
+
+    /// The attempts counted for `id`, if any.
+    fn attempts_of(&self, id: &SpoolId) -> Option<u32> {
+        fs::read_to_string(self.attempts.join(&id.0))
             .ok()
             .and_then(|t| t.trim().parse().ok())
-            .unwrap_or(0);
-        let _ = fs::write(&path, done.saturating_sub(1).to_string());
     }
 
     /// Moves an entry that can never be read to `mail/damaged/`, kept for the operator,

@@ -83,6 +83,11 @@ async fn a_message_no_retry_can_post_is_dropped_with_its_reason() {
     );
     assert_eq!(test.app.store().dossier_count(), dossiers);
     let _ = world;
+    let attempts = test.app.store().root().join("mail/attempts");
+    assert!(
+        std::fs::read_dir(attempts).unwrap().next().is_none(),
+        "no attempt count outlives its entry"
+    );
     test.stop().await;
 }
 

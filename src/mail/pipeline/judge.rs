@@ -90,16 +90,7 @@ impl Pipeline {
         let Some(message) = mail_parser::MessageParser::default().parse_headers(header) else {
             return Ok(None);
         };
-        let mut references = Vec::new();
-        for value in [message.in_reply_to(), message.references()] {
-            match value {
-                mail_parser::HeaderValue::Text(id) => references.push(id.to_string()),
-                mail_parser::HeaderValue::TextList(ids) => {
-                    references.extend(ids.iter().map(|id| id.to_string()))
-                }
-                _ => {}
-            }
-        }
+        let references = crate::mail::analysis::references(&message);
         Ok(match self.dossier_in_references(&references)? {
             Some(d) if d.status == Status::Closed => Some(self.closed_sentence(&d)),
             _ => None,

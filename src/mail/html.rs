@@ -17,11 +17,6 @@ pub struct Converted {
     pub laid_out: bool,
 }
 
-/// Converts an HTML body to text without wrapping lines.
-pub fn to_text(html: &str) -> String {
-    convert(html).text
-}
-
 /// Converts an HTML part within what is left of a message's layout `budget` (bytes):
 /// beyond it, only the tags are dropped.
 pub fn convert_within(html: &str, budget: &mut usize) -> Converted {

@@ -34,11 +34,7 @@ async fn a_nested_list_bomb_does_not_stall_the_door_and_the_next_reply_is_posted
     assert!(done.starts_with("250"), "{done}");
     assert_eq!(healthz(&test).await, 200, "the web view answers meanwhile");
     test.processed().await;
-    let texts: Vec<String> = test
-        .messages(world.dossier.id)
-        .into_iter()
-        .map(|m| m.text)
-        .collect();
+    let texts = test.texts(world.dossier.id);
     assert!(
         texts
             .iter()

@@ -178,11 +178,7 @@ async fn lmtp_answers_once_per_recipient_after_data() {
     assert!(lmtp.reply().await.starts_with("250"), "first recipient");
     assert!(lmtp.reply().await.starts_with("250"), "second recipient");
     test.processed().await;
-    let texts: Vec<String> = test
-        .messages(world.dossier.id)
-        .into_iter()
-        .map(|m| m.text)
-        .collect();
+    let texts = test.texts(world.dossier.id);
     assert_eq!(
         texts.iter().filter(|t| *t == "Par LMTP.").count(),
         1,

@@ -132,6 +132,11 @@ impl TestApp {
     pub fn messages(&self, dossier: dossier::domain::DossierId) -> Vec<Message> {
         self.app.store().items(dossier).unwrap()
     }
+
+    /// The texts of a dossier's messages, oldest first.
+    pub fn texts(&self, dossier: dossier::domain::DossierId) -> Vec<String> {
+        self.messages(dossier).into_iter().map(|m| m.text).collect()
+    }
 }
 
 /// A raw SMTP client: send lines, read replies.

@@ -37,6 +37,10 @@ pub struct App {
     /// The key `ingest` and `backup` prove they may act for the operator with, made
     /// when `serve` starts.
     pub handover: Arc<std::sync::OnceLock<HandoverKey>>,
+    /// The bearer token of `/metrics`, read or made when `serve` starts.
+    pub metrics_token: Arc<std::sync::OnceLock<HandoverKey>>,
+    /// The site's own address: the Host requests must name, the Origin of forms.
+    pub site: Arc<crate::web::site::Site>,
 }
 
 /// The sockets `serve` runs on, bound by the caller (tests bind port 0).
@@ -91,6 +95,8 @@ impl App {
         };
         let notifier = Notifier::new(services.clone(), settings, transport);
         Ok(App {
+            site: Arc::new(crate::web::site::Site::of(&config)),
+            metrics_token: Arc::default(),
             config: Arc::new(config),
             services,
             pipeline: Arc::new(pipeline),
@@ -122,6 +128,7 @@ impl App {
         let key = HandoverKey::create(&data)?;
         record.write(&data)?;
         let _ = self.handover.set(key.clone());
+        let _ = self.metrics_token.set(HandoverKey::metrics(&data)?);
         let (stop, stopped) = watch::channel(false);
         tokio::spawn(async move {
             shutdown.await;

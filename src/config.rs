@@ -260,6 +260,9 @@ pub struct Config {
     pub mail_domain: String,
     /// Public web address, without a trailing slash.
     pub base_url: String,
+    /// Whether the base URL was configured; otherwise it is the bound web address (see
+    /// [`Config::serve_on`]).
+    pub base_url_given: bool,
     /// The business's name.
     pub business_name: String,
     /// The business's own address, if configured.
@@ -410,11 +413,14 @@ impl Config {
                 "mail-domain «{mail_domain}» is not a domain name"
             )));
         }
-        let base_url = args
-            .base_url
-            .clone()
-            .or(file.base_url)
-            .unwrap_or_else(|| format!("http://{http}"));
+        let given = args.base_url.clone().or(file.base_url);
+        if given.is_none() && http.ip().is_unspecified() {
+            return Err(ConfigError(format!(
+                "the web view listens on every interface ({http}): set base-url to the address people open (https://dossier.example.fr)"
+            )));
+        }
+        let base_url_given = given.is_some();
+        let base_url = given.unwrap_or_else(|| format!("http://{http}"));
         if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
             return Err(ConfigError(format!(
                 "base-url «{base_url}» must start with http:// or https://"
@@ -574,6 +580,7 @@ impl Config {
             http,
             mail_domain,
             base_url: base_url.trim_end_matches('/').to_string(),
+            base_url_given,
             business_name: args
                 .business_name
                 .clone()
@@ -581,6 +588,15 @@ impl Config {
                 .unwrap_or_else(|| "Dossier".into()),
             timezone,
         })
+    }
+
+    /// Takes the address the web listener was bound to: without a configured base URL,
+    /// that is the site's address (port 0 becomes the port chosen).
+    pub fn serve_on(&mut self, bound: SocketAddr) {
+        self.http = bound;
+        if !self.base_url_given {
+            self.base_url = format!("http://{bound}");
+        }
     }
 
     /// How our addresses are written.

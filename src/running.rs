@@ -1,7 +1,8 @@
 //! The data folder says who holds it: a running `serve` records its listening addresses
 //! in `data/server.json` and a hand-over key in `data/handover.key` (readable by the
 //! folder's owner only). `ingest` and `backup` run against a held folder reach *that*
-//! server through them, never whatever listens on a default port.
+//! server through them, never whatever listens on a default port. `data/metrics.token`,
+//! kept across restarts, is the bearer token a metrics scraper reads `/metrics` with.
 
 use std::fs;
 use std::io::Write;
@@ -35,6 +36,10 @@ fn key_path(data: &Path) -> PathBuf {
     data.join("handover.key")
 }
 
+fn metrics_path(data: &Path) -> PathBuf {
+    data.join("metrics.token")
+}
+
 /// Writes a file only its owner may read, replacing any older one atomically.
 fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::os::unix::fs::OpenOptionsExt;
@@ -59,20 +64,24 @@ pub struct HandoverKey(String);
 impl HandoverKey {
     /// A fresh key (256 random bits), written to the data folder.
     pub fn create(data: &Path) -> Result<HandoverKey> {
-        let key = format!(
-            "{}{}",
-            uuid::Uuid::new_v4().simple(),
-            uuid::Uuid::new_v4().simple()
-        );
-        write_private(&key_path(data), key.as_bytes())?;
-        Ok(HandoverKey(key))
+        let key = fresh();
+        write_private(&key_path(data), key.0.as_bytes())?;
+        Ok(key)
+    }
+
+    /// The metrics token of `data`, made the first time.
+    pub fn metrics(data: &Path) -> Result<HandoverKey> {
+        if let Some(token) = read_secret(&metrics_path(data)) {
+            return Ok(token);
+        }
+        let token = fresh();
+        write_private(&metrics_path(data), token.0.as_bytes())?;
+        Ok(token)
     }
 
     /// The key of the server holding `data`, if one runs.
     pub fn read(data: &Path) -> Option<HandoverKey> {
-        let text = fs::read_to_string(key_path(data)).ok()?;
-        let key = text.trim();
-        (!key.is_empty()).then(|| HandoverKey(key.to_string()))
+        read_secret(&key_path(data))
     }
 
     /// The secret, for the client side.
@@ -85,6 +94,21 @@ impl HandoverKey {
     pub fn matches(&self, offered: &str) -> bool {
         Sha256::digest(self.0.as_bytes()) == Sha256::digest(offered.as_bytes())
     }
+}
+
+/// 256 random bits, as hex.
+fn fresh() -> HandoverKey {
+    HandoverKey(format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    ))
+}
+
+fn read_secret(path: &Path) -> Option<HandoverKey> {
+    let text = fs::read_to_string(path).ok()?;
+    let key = text.trim();
+    (!key.is_empty()).then(|| HandoverKey(key.to_string()))
 }
 
 impl ServerRecord {

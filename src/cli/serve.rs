@@ -41,13 +41,14 @@ async fn serve(mut config: Config, args: ServeArgs) -> Result<(), Failure> {
         )?),
         None => None,
     };
+    let http = bind(http_addr).await?;
+    config.serve_on(local(&http)?);
     let app = App::open(config)?;
     let summary = if args.demo {
         Some(demo::fill_if_empty(&app)?)
     } else {
         None
     };
-    let http = bind(http_addr).await?;
     let smtp = bind(smtp_addr).await?;
     let lmtp = match lmtp_addr {
         Some(addr) => Some(bind(addr).await?),

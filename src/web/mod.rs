@@ -22,8 +22,10 @@ pub mod dossiers;
 pub mod errors;
 pub mod items;
 pub mod links;
+pub mod operator;
 pub mod session;
 pub mod settings;
+pub mod site;
 
 use crate::app::App;
 use crate::templates;
@@ -81,12 +83,13 @@ pub fn router(app: App) -> Router {
         .route("/admin/clients/{id}/may-create", post(directory::may_create))
         .route("/admin/clients/{id}/members", post(directory::add_member))
         .route("/admin/clients/private", post(directory::add_private))
-        .route("/metrics", get(metrics))
-        .route("/admin/backup", get(backup))
+        .route("/metrics", get(operator::metrics))
+        .route("/admin/backup", get(operator::backup))
         .route("/healthz", get(healthz))
         .route("/static/style.css", get(stylesheet))
         .route("/mute/{token}", get(mute_page).post(mute))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(app.clone(), site::check_host))
         .layer(axum::middleware::from_fn_with_state(app.clone(), track))
         .layer(DefaultBodyLimit::max(limit))
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
@@ -152,96 +155,6 @@ async fn healthz(State(app): State<App>) -> Response {
         StatusCode::SERVICE_UNAVAILABLE
     };
     (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
-}
-
-/// `/metrics` in the Prometheus text format: from loopback, or for a signed-in staff member.
-async fn metrics(
-    State(app): State<App>,
-    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
-    headers: axum::http::HeaderMap,
-) -> Response {
-    if !session::operator_request(&app, peer, &headers).await {
-        return not_found().await;
-    }
-    let store = app.store().clone();
-    let gauges =
-        tokio::task::spawn_blocking(move || -> crate::Result<(usize, usize, usize, u64)> {
-            let mails = store.out_mails(usize::MAX)?;
-            let pending = mails
-                .iter()
-                .filter(|m| m.state == crate::domain::OutState::Pending)
-                .count();
-            let dead = mails
-                .iter()
-                .filter(|m| matches!(m.state, crate::domain::OutState::Dead { .. }))
-                .count();
-            Ok((
-                pending,
-                dead,
-                store.held_mail()?.len(),
-                store.size_on_disk(),
-            ))
-        })
-        .await;
-    match gauges {
-        Ok(Ok((pending, dead, held, bytes))) => {
-            let text = app.services.metrics().render(pending, dead, held, bytes);
-            ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
-        }
-        _ => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            templates::pages::unavailable(),
-        )
-            .into_response(),
-    }
-}
-
-/// `/admin/backup`: the archive of the data folder, made now (loopback or staff).
-async fn backup(
-    State(app): State<App>,
-    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
-    headers: axum::http::HeaderMap,
-) -> Response {
-    if !session::operator_request(&app, peer, &headers).await {
-        return not_found().await;
-    }
-    let store = app.store().clone();
-    // The archive is made on disk, then streamed: an open file outlives its name, so it
-    // is removed at once and never left behind.
-    let made = tokio::task::spawn_blocking(move || -> crate::Result<(std::fs::File, u64)> {
-        let path = store
-            .root()
-            .join(format!("backup-{}.tar", uuid::Uuid::new_v4()));
-        let size = store.backup(&path)?;
-        let file =
-            std::fs::File::open(&path).map_err(|e| crate::Error::from_io("reading the backup", e));
-        let _ = std::fs::remove_file(&path);
-        Ok((file?, size))
-    })
-    .await;
-    match made {
-        Ok(Ok((file, size))) => {
-            let stream = tokio_util::io::ReaderStream::new(tokio::fs::File::from_std(file));
-            (
-                [
-                    (header::CONTENT_TYPE, "application/x-tar".to_string()),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        "attachment; filename=\"dossier-backup.tar\"".to_string(),
-                    ),
-                    (header::CONTENT_LENGTH, size.to_string()),
-                ],
-                axum::body::Body::from_stream(stream),
-            )
-                .into_response()
-        }
-        Ok(Err(err)) => errors::page(err),
-        Err(_) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            templates::pages::unavailable(),
-        )
-            .into_response(),
-    }
 }
 
 async fn home() -> Response {

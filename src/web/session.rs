@@ -119,26 +119,6 @@ pub async fn reader_of(app: &App, headers: &HeaderMap) -> Option<User> {
     .ok()?
 }
 
-/// Whether a request may read the operator's pages (`/metrics`, `/admin/backup`): a
-/// signed-in staff member, a program holding the server's hand-over key (`Authorization:
-/// Bearer`, as `dossier backup` sends it), or a program on this machine. A request that
-/// came through a proxy (it carries `Forwarded` or `X-Forwarded-For`) is not local, even
-/// though the proxy connects from loopback: behind a local TLS proxy every visitor would be.
-pub async fn operator_request(app: &App, peer: std::net::SocketAddr, headers: &HeaderMap) -> bool {
-    let bearer = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
-    if let (Some(offered), Some(key)) = (bearer, app.handover.get())
-        && key.matches(offered.trim())
-    {
-        return true;
-    }
-    let proxied =
-        headers.contains_key(header::FORWARDED) || headers.contains_key("x-forwarded-for");
-    (peer.ip().is_loopback() && !proxied) || reader_of(app, headers).await.is_some_and(|u| u.staff)
-}
-
 /// Refuses a form post whose Origin (or Referer) is another site, or whose CSRF token is
 /// not the expected one.
 pub fn check_post(
@@ -151,19 +131,9 @@ pub fn check_post(
         .get(header::ORIGIN)
         .or_else(|| headers.get(header::REFERER))
         .and_then(|v| v.to_str().ok());
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    // Scheme, host and port compared whole: `http://127.0.0.1:8080.evil.example` is
-    // not `http://127.0.0.1:8080`.
-    let same_site = match origin.and_then(site_of) {
-        None => origin.is_none(),
-        Some(site) => {
-            (!host.is_empty() && site.1.eq_ignore_ascii_case(host))
-                || site_of(&app.config.base_url) == Some(site)
-        }
-    };
+    // No Origin nor Referer: a browser that sends neither (privacy settings); the
+    // token still has to match.
+    let same_site = origin.is_none_or(|url| app.site.is_origin(url));
     // Compared through digests, so the time taken says nothing about the token.
     let same_token =
         !sent.is_empty() && Sha256::digest(sent.as_bytes()) == Sha256::digest(expected.as_bytes());
@@ -171,16 +141,4 @@ pub fn check_post(
         return Err(Refused);
     }
     Ok(())
-}
-
-/// `https://host:port/path` → (`https`, `host:port`), lower case; `None` for anything
-/// that is not an http(s) URL.
-fn site_of(url: &str) -> Option<(String, String)> {
-    let (scheme, rest) = url.split_once("://")?;
-    let scheme = scheme.to_ascii_lowercase();
-    if scheme != "http" && scheme != "https" {
-        return None;
-    }
-    let authority = rest.split(['/', '?', '#']).next()?.to_ascii_lowercase();
-    (!authority.is_empty()).then_some((scheme, authority))
 }

@@ -56,9 +56,11 @@ impl TestApp {
         };
         tune(&mut args);
         let with_lmtp = args.lmtp.is_some();
-        let app = App::open(Config::load(&args).unwrap()).unwrap();
         let bind = || async { tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap() };
         let (http, smtp) = (bind().await, bind().await);
+        let mut config = Config::load(&args).unwrap();
+        config.serve_on(http.local_addr().unwrap());
+        let app = App::open(config).unwrap();
         let lmtp = if with_lmtp { Some(bind().await) } else { None };
         let lmtp_addr = lmtp.as_ref().map(|l| l.local_addr().unwrap());
         let (http_addr, smtp_addr) = (http.local_addr().unwrap(), smtp.local_addr().unwrap());

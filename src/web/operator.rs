@@ -1,0 +1,143 @@
+//! The operator's endpoints, `/metrics` and `/admin/backup`. A request is an operator's
+//! only by a credential: a signed-in person who may administer, or the bearer token the
+//! server keeps in the data folder (`metrics.token` for a scraper, the hand-over key that
+//! `dossier backup` reads). No peer address, Host or proxy header counts.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use super::{errors, session};
+use crate::app::App;
+use crate::templates;
+
+/// Which endpoint a credential is offered to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Door {
+    /// `/metrics`: the metrics token.
+    Metrics,
+    /// `/admin/backup`: the hand-over key.
+    Backup,
+}
+
+/// The bearer token of a request, if any.
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+/// Whether the request carries the bearer token of `door`.
+pub fn holds_token(app: &App, headers: &HeaderMap, door: Door) -> bool {
+    let key = match door {
+        Door::Metrics => app.metrics_token.get(),
+        Door::Backup => app.handover.get(),
+    };
+    matches!((bearer(headers), key), (Some(offered), Some(key)) if key.matches(offered))
+}
+
+/// Whether the request may use `door`: its token, or a signed-in administrator.
+async fn allowed(app: &App, headers: &HeaderMap, door: Door) -> bool {
+    holds_token(app, headers, door)
+        || session::reader_of(app, headers)
+            .await
+            .is_some_and(|u| crate::policy::may_administer(&u))
+}
+
+/// 401 with the scheme to use: the endpoint is not secret, its content is.
+fn refused() -> Response {
+    (
+        StatusCode::UNAUTHORIZED,
+        [
+            (header::WWW_AUTHENTICATE, "Bearer"),
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+        ],
+        "Sign in as staff, or send the token from the data folder as Authorization: Bearer.\n",
+    )
+        .into_response()
+}
+
+/// `/metrics` in the Prometheus text format.
+pub async fn metrics(State(app): State<App>, headers: HeaderMap) -> Response {
+    if !allowed(&app, &headers, Door::Metrics).await {
+        return refused();
+    }
+    let store = app.store().clone();
+    let gauges =
+        tokio::task::spawn_blocking(move || -> crate::Result<(usize, usize, usize, u64)> {
+            let mails = store.out_mails(usize::MAX)?;
+            let pending = mails
+                .iter()
+                .filter(|m| m.state == crate::domain::OutState::Pending)
+                .count();
+            let dead = mails
+                .iter()
+                .filter(|m| matches!(m.state, crate::domain::OutState::Dead { .. }))
+                .count();
+            Ok((
+                pending,
+                dead,
+                store.held_mail()?.len(),
+                store.size_on_disk(),
+            ))
+        })
+        .await;
+    match gauges {
+        Ok(Ok((pending, dead, held, bytes))) => {
+            let text = app.services.metrics().render(pending, dead, held, bytes);
+            ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
+        }
+        _ => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            templates::pages::unavailable(),
+        )
+            .into_response(),
+    }
+}
+
+/// `/admin/backup`: the archive of the data folder, made now.
+pub async fn backup(State(app): State<App>, headers: HeaderMap) -> Response {
+    if !allowed(&app, &headers, Door::Backup).await {
+        return refused();
+    }
+    let store = app.store().clone();
+    // The archive is made on disk, then streamed: an open file outlives its name, so it
+    // is removed at once and never left behind.
+    let made = tokio::task::spawn_blocking(move || -> crate::Result<(std::fs::File, u64)> {
+        let path = store
+            .root()
+            .join(format!("backup-{}.tar", uuid::Uuid::new_v4()));
+        let size = store.backup(&path)?;
+        let file =
+            std::fs::File::open(&path).map_err(|e| crate::Error::from_io("reading the backup", e));
+        let _ = std::fs::remove_file(&path);
+        Ok((file?, size))
+    })
+    .await;
+    match made {
+        Ok(Ok((file, size))) => {
+            let stream = tokio_util::io::ReaderStream::new(tokio::fs::File::from_std(file));
+            (
+                [
+                    (header::CONTENT_TYPE, "application/x-tar".to_string()),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        "attachment; filename=\"dossier-backup.tar\"".to_string(),
+                    ),
+                    (header::CONTENT_LENGTH, size.to_string()),
+                ],
+                axum::body::Body::from_stream(stream),
+            )
+                .into_response()
+        }
+        Ok(Err(err)) => errors::page(err),
+        Err(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            templates::pages::unavailable(),
+        )
+            .into_response(),
+    }
+}

@@ -1,0 +1,278 @@
+//! What each role reaches through HTTP: every page and download against the permission
+//! table, 404 for what a reader has no role on.
+
+use dossier::domain::ClientKind;
+
+use super::*;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_role_sees_what_the_table_allows_and_strangers_get_404() {
+    let site = site().await;
+    let number = site.world.dossier.number.to_string();
+    let page_of = |browser: reqwest::Client| {
+        let url = format!("{}/dossiers/{number}", site.base);
+        async move { browser.get(url).send().await.unwrap() }
+    };
+    let (staff, _) = signed_in(&site, &site.world.staff.emails[0]).await;
+    let staff_page = page_of(staff).await.text().await.unwrap();
+    assert!(
+        staff_page.contains("Devis, commandes et factures")
+            && staff_page.contains("thomas@fabre.test"),
+        "staff see documents and contacts"
+    );
+    let (client, _) = signed_in(&site, &site.world.client.emails[0]).await;
+    let client_page = page_of(client.clone()).await.text().await.unwrap();
+    assert!(
+        client_page.contains("Devis, commandes et factures")
+            && !client_page.contains("thomas@fabre.test"),
+        "clients see documents, not contacts"
+    );
+    let (intervenant, _) = signed_in(&site, &site.world.intervenant.emails[0]).await;
+    let intervenant_page = page_of(intervenant).await.text().await.unwrap();
+    assert!(
+        !intervenant_page.contains("Devis, commandes et factures")
+            && !intervenant_page.contains("D-2026"),
+        "no quote for an intervenant"
+    );
+    let (stranger, _) = signed_in(&site, &site.world.stranger.emails[0]).await;
+    assert_eq!(page_of(stranger.clone()).await.status(), 404);
+    let file = format!(
+        "{}/dossiers/{number}/files/{}",
+        site.base, site.world.file.id
+    );
+    assert_eq!(
+        stranger.get(&file).send().await.unwrap().status(),
+        404,
+        "nor its files"
+    );
+    assert_eq!(
+        stranger
+            .get(format!("{}/dossiers/9999-0001", site.base))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404,
+        "a dossier that does not exist looks the same"
+    );
+    let download = client.get(&file).send().await.unwrap();
+    assert_eq!(download.status(), 200);
+    assert_eq!(download.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(
+        download.headers()["content-type"],
+        "application/octet-stream"
+    );
+    assert!(
+        download.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    assert_eq!(
+        download.bytes().await.unwrap().as_ref(),
+        b"content of plan.pdf"
+    );
+    assert_eq!(
+        browser()
+            .get(format!("{}/dossiers", site.base))
+            .send()
+            .await
+            .unwrap()
+            .headers()["location"],
+        "/login",
+        "no session: sign in first"
+    );
+    site.test.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn detail_pages_and_downloads_follow_the_table() {
+    let site = site().await;
+    let d = site.world.dossier.number.to_string();
+    let at = |path: String| format!("{}/dossiers/{d}/{path}", site.base);
+    let (client, _) = signed_in(&site, &site.world.client.emails[0]).await;
+    let (intervenant, _) = signed_in(&site, &site.world.intervenant.emails[0]).await;
+    let quote = at(format!("documents/{}", site.world.quote.id));
+    let printable = client
+        .get(&quote)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    // 2 × 50 € at 20 %: 100 € before tax, 20 € VAT, 120 € in all.
+    assert!(
+        printable.contains("100,00\u{a0}€")
+            && printable.contains("20,00\u{a0}€")
+            && printable.contains("120,00\u{a0}€"),
+        "{printable}"
+    );
+    assert!(printable.contains("Total TTC"));
+    assert_eq!(
+        intervenant.get(&quote).send().await.unwrap().status(),
+        404,
+        "no quote for an intervenant"
+    );
+    let activities = intervenant
+        .get(at("activities".into()))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        activities.contains("1 h 30") && activities.contains("Pose"),
+        "activities are detailed for every role"
+    );
+    let empty = intervenant
+        .get(at("activities?from=2030-01-01".into()))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(empty.contains("0 h 00"), "a period with nothing");
+    let billed = at(format!("expenses/{}/receipt", site.world.billed.id));
+    let unbilled = at(format!("expenses/{}/receipt", site.world.unbilled.id));
+    assert_eq!(client.get(&billed).send().await.unwrap().status(), 200);
+    assert_eq!(
+        client.get(&unbilled).send().await.unwrap().status(),
+        404,
+        "a receipt of an expense not billed to the client"
+    );
+    let (staff, _) = signed_in(&site, &site.world.staff.emails[0]).await;
+    assert_eq!(staff.get(&unbilled).send().await.unwrap().status(), 200);
+
+    // An e-mail reply keeps its original, readable from the page.
+    let to = site
+        .world
+        .dossier
+        .mail_address(&dossier::domain::Addressing::bare("dossier.test"));
+    let raw =
+        crate::mail_support::reply_text("helene@client.test", &to, "orig-1@client.test", "Vu.");
+    let mut smtp = crate::mail_support::Smtp::connect(site.test.smtp).await;
+    assert!(
+        smtp.deliver("helene@client.test", &[&to], &raw)
+            .await
+            .1
+            .starts_with("250")
+    );
+    site.test.processed().await;
+    let message = site.test.messages(site.world.dossier.id).pop().unwrap();
+    let original = client
+        .get(at(format!("messages/{}/original", message.id)))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        original.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    assert!(
+        original
+            .text()
+            .await
+            .unwrap()
+            .contains("Message-ID: <orig-1@client.test>")
+    );
+    let (stranger, _) = signed_in(&site, &site.world.stranger.emails[0]).await;
+    assert_eq!(
+        stranger
+            .get(at(format!("messages/{}/original", message.id)))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    site.test.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_page_answers_each_role_as_the_table_says_for_a_company_client() {
+    route_table(ClientKind::Company).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_page_answers_each_role_as_the_table_says_for_a_private_client() {
+    route_table(ClientKind::Person).await;
+}
+
+async fn route_table(kind: ClientKind) {
+    let site = site_for(kind, |_| {}).await;
+    let w = &site.world;
+    let n = w.dossier.number.to_string();
+    // (path, staff, client, intervenant, stranger); anonymous readers are always sent to /login.
+    let routes: Vec<(String, [u16; 4])> = vec![
+        ("/dossiers".into(), [200, 200, 200, 200]),
+        (format!("/dossiers/{n}"), [200, 200, 200, 404]),
+        (
+            format!("/dossiers/{n}/files/{}", w.file.id),
+            [200, 200, 200, 404],
+        ),
+        (
+            format!("/dossiers/{n}/documents/{}", w.quote.id),
+            [200, 200, 404, 404],
+        ),
+        (
+            format!("/dossiers/{n}/documents/{}", w.order.id),
+            [200, 200, 404, 404],
+        ),
+        (format!("/dossiers/{n}/activities"), [200, 200, 200, 404]),
+        (
+            format!("/dossiers/{n}/expenses/{}/receipt", w.billed.id),
+            [200, 200, 200, 404],
+        ),
+        (
+            format!("/dossiers/{n}/expenses/{}/receipt", w.unbilled.id),
+            [200, 404, 404, 404],
+        ),
+        (
+            format!("/dossiers/{n}/events/{}/ics", w.event.id),
+            [200, 200, 200, 404],
+        ),
+        ("/dossiers/new".into(), [200, 200, 404, 200]),
+        ("/calendar".into(), [200, 200, 200, 200]),
+        ("/settings".into(), [200, 200, 200, 200]),
+        ("/admin/mail".into(), [200, 404, 404, 404]),
+        ("/admin/people".into(), [200, 404, 404, 404]),
+    ];
+    let mut browsers = Vec::new();
+    for user in [&w.staff, &w.client, &w.intervenant, &w.stranger] {
+        browsers.push(signed_in(&site, &user.emails[0]).await.0);
+    }
+    let anonymous = browser();
+    let mut wrong = Vec::new();
+    for (path, expected) in &routes {
+        for (who, (browser, want)) in ["staff", "client", "intervenant", "stranger"]
+            .iter()
+            .zip(browsers.iter().zip(expected))
+        {
+            let got = browser
+                .get(format!("{}{path}", site.base))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16();
+            if got != *want {
+                wrong.push(format!("{who} GET {path}: {got}, expected {want}"));
+            }
+        }
+        let got = anonymous
+            .get(format!("{}{path}", site.base))
+            .send()
+            .await
+            .unwrap();
+        if got.status() != 303 || got.headers()["location"] != "/login" {
+            wrong.push(format!("anonymous GET {path}: {}", got.status()));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    site.test.stop().await;
+}

@@ -1,0 +1,288 @@
+//! Staff's pages: held mail, the outbox, settings, people and clients.
+
+use dossier::domain::EmailAddress;
+use dossier::service::Operator;
+
+use super::*;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn staff_review_held_mail_and_the_outbox_and_everyone_has_settings() {
+    let site = site().await;
+    let s = site.world.services();
+    // A stranger writes to the dossier: held.
+    let to = site
+        .world
+        .dossier
+        .mail_address(&dossier::domain::Addressing::bare("dossier.test"));
+    let raw = crate::mail_support::reply_text(
+        "eve@autre.test",
+        &to,
+        "held-web@x.test",
+        "Je passe par là.",
+    );
+    let mut smtp = crate::mail_support::Smtp::connect(site.test.smtp).await;
+    assert!(
+        smtp.deliver("eve@autre.test", &[&to], &raw)
+            .await
+            .1
+            .starts_with("250")
+    );
+    site.test.processed().await;
+    let (client, client_csrf) = signed_in(&site, &site.world.client.emails[0]).await;
+    assert_eq!(
+        client
+            .get(format!("{}/admin/mail", site.base))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404,
+        "staff only"
+    );
+    let (staff, csrf) = signed_in(&site, &site.world.staff.emails[0]).await;
+    let admin = staff
+        .get(format!("{}/admin/mail", site.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        admin.contains("Je passe par là") || admin.contains("not an actor"),
+        "the held message and its reason"
+    );
+    assert!(
+        admin.contains("expéditeur vérifié : DKIM absent, SPF pass, DMARC pas de politique"),
+        "the sender checks' verdict in words"
+    );
+    let held = s.held_mail(&site.world.staff).unwrap();
+    let author = site.world.client.id.raw().to_string();
+    let approved = staff
+        .post(format!("{}/admin/held/{}/approve", site.base, held[0].id))
+        .form(&[("csrf", csrf.as_str()), ("author", author.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(approved.status(), 303);
+    assert_eq!(
+        site.test
+            .messages(site.world.dossier.id)
+            .pop()
+            .unwrap()
+            .text,
+        "Je passe par là."
+    );
+    let page = staff
+        .get(format!(
+            "{}/dossiers/{}",
+            site.base, site.world.dossier.number
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("approuvé par Claire Moreau"),
+        "the approved message says who vouched for it"
+    );
+    let raw_link = format!("{}/admin/raw/{}", site.base, held[0].raw_sha256);
+    assert_eq!(staff.get(&raw_link).send().await.unwrap().status(), 200);
+    assert_eq!(client.get(&raw_link).send().await.unwrap().status(), 404);
+
+    // Settings: notifications per dossier and kind, language, password.
+    let id = site.world.dossier.id.raw().to_string();
+    let saved = client
+        .post(format!("{}/settings/notifications", site.base))
+        .form(&[
+            ("csrf", client_csrf.as_str()),
+            ("dossier", id.as_str()),
+            ("files", "on"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), 303);
+    let prefs = s
+        .notification_prefs(&site.world.client, site.world.dossier.id)
+        .unwrap();
+    assert_eq!(
+        prefs,
+        dossier::domain::Prefs {
+            messages: false,
+            files: true,
+            events: false
+        }
+    );
+    client
+        .post(format!("{}/settings/language", site.base))
+        .form(&[("csrf", client_csrf.as_str()), ("lang", "en")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        s.store().user(site.world.client.id).unwrap().unwrap().lang,
+        dossier::domain::Lang::En
+    );
+    let wrong = client
+        .post(format!("{}/settings/password", site.base))
+        .form(&[
+            ("csrf", client_csrf.as_str()),
+            ("current", "not it"),
+            ("password", "a brand new password"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 422);
+    assert!(
+        wrong
+            .text()
+            .await
+            .unwrap()
+            .contains("current password is not right")
+    );
+    let ok = client
+        .post(format!("{}/settings/password", site.base))
+        .form(&[
+            ("csrf", client_csrf.as_str()),
+            ("current", PASSWORD),
+            ("password", "a brand new password"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 200);
+    site.test.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn staff_add_people_and_clients_and_invite_them() {
+    let site = site().await;
+    let (staff, csrf) = signed_in(&site, &site.world.staff.emails[0]).await;
+    let company = site.world.dossier.client.raw().to_string();
+    let added = staff
+        .post(format!("{}/admin/people", site.base))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("name", "Julie Martin"),
+            ("email", "julie@client.test"),
+            ("lang", "en"),
+            ("client", company.as_str()),
+            ("invite", "on"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(added.status(), 303);
+    let julie = site
+        .world
+        .services()
+        .store()
+        .user_by_email(&EmailAddress::parse("julie@client.test").unwrap())
+        .unwrap()
+        .unwrap();
+    assert_eq!(julie.lang, dossier::domain::Lang::En);
+    assert!(
+        site.world
+            .services()
+            .visible_dossiers(&julie)
+            .unwrap()
+            .iter()
+            .any(|d| d.id == site.world.dossier.id),
+        "a new member sees the company's dossiers"
+    );
+    let invitation = link_in_queue(&site, "julie@client.test");
+    assert!(invitation.starts_with("/login/link/"));
+    let twin = staff
+        .post(format!("{}/admin/people", site.base))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("name", "Twin"),
+            ("email", "JULIE@client.test"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(twin.status(), 422);
+    assert!(
+        twin.text()
+            .await
+            .unwrap()
+            .contains("already used by Julie Martin")
+    );
+    let company = staff
+        .post(format!("{}/admin/clients", site.base))
+        .form(&[("csrf", csrf.as_str()), ("name", "Boulangerie Durand")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(company.status(), 303);
+    let durand = s_clients(&site)
+        .into_iter()
+        .find(|c| c.name == "Boulangerie Durand")
+        .unwrap();
+    let joined = staff
+        .post(format!("{}/admin/clients/{}/members", site.base, durand.id))
+        .form(&[("csrf", csrf.as_str()), ("email", "julie@client.test")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(joined.status(), 303);
+    assert!(
+        s_clients(&site)
+            .into_iter()
+            .find(|c| c.name == "Boulangerie Durand")
+            .unwrap()
+            .has_member(julie.id)
+    );
+    site.world
+        .services()
+        .add_user(
+            &Operator::command_line(),
+            dossier::service::PersonRequest {
+                name: "Paul Rousseau".into(),
+                emails: vec![EmailAddress::parse("paul@perso.test").unwrap()],
+                lang: dossier::domain::Lang::Fr,
+                staff: false,
+                password: None,
+            },
+        )
+        .unwrap();
+    let private = staff
+        .post(format!("{}/admin/clients/private", site.base))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", "paul@perso.test"),
+            ("may_create", "on"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(private.status(), 303);
+    assert!(s_clients(&site).iter().any(|c| c.name == "Paul Rousseau"
+        && c.kind == dossier::domain::ClientKind::Person
+        && c.may_create_dossiers));
+    let unknown = staff
+        .post(format!("{}/admin/clients/private", site.base))
+        .form(&[("csrf", csrf.as_str()), ("email", "ghost@nowhere.test")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        unknown.status(),
+        422,
+        "the directory again, with the sentence"
+    );
+    let (client, client_csrf) = signed_in(&site, &site.world.client.emails[0]).await;
+    let forged = client
+        .post(format!("{}/admin/clients", site.base))
+        .form(&[("csrf", client_csrf.as_str()), ("name", "Pirate")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 404);
+    site.test.stop().await;
+}

@@ -1,0 +1,610 @@
+//! The dossier's forms: closing, reopening, references, new dossiers, and adding or
+//! changing every kind of item, with mistakes shown again with their sentence.
+
+use chrono::TimeZone;
+use dossier::domain::EventTime;
+
+use super::*;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn forms_close_reopen_set_references_and_open_dossiers_by_role() {
+    let site = site().await;
+    let number = site.world.dossier.number.to_string();
+    let at = |path: &str| format!("{}/dossiers/{number}/{path}", site.base);
+    let (client, client_csrf) = signed_in(&site, &site.world.client.emails[0]).await;
+    let (staff, staff_csrf) = signed_in(&site, &site.world.staff.emails[0]).await;
+    assert_eq!(
+        client
+            .post(at("close"))
+            .form(&[("csrf", &client_csrf)])
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403,
+        "clients may not close"
+    );
+    assert_eq!(
+        staff
+            .post(at("close"))
+            .form(&[("csrf", &staff_csrf)])
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+    let refused = client
+        .post(at("reference"))
+        .form(&[("csrf", client_csrf.as_str()), ("reference", "BC-118")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 409, "closed means closed");
+    assert_eq!(
+        staff
+            .post(at("reopen"))
+            .form(&[("csrf", &staff_csrf)])
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+    assert_eq!(
+        client
+            .post(at("reference"))
+            .form(&[("csrf", client_csrf.as_str()), ("reference", "BC-118")])
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+    let page = client
+        .get(format!("{}/dossiers/{number}", site.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("BC-118"));
+    let history = staff
+        .get(format!("{}/dossiers/{number}", site.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        history.contains("Dossier clôturé") && history.contains("Dossier rouvert"),
+        "closing and reopening are in the history"
+    );
+
+    let form = client
+        .get(format!("{}/dossiers/new", site.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        form.contains("SCI Les Tilleuls") && !form.contains("Autre SARL"),
+        "only her own company"
+    );
+    let client_id = site.world.dossier.client.raw().to_string();
+    let empty = client
+        .post(format!("{}/dossiers", site.base))
+        .form(&[
+            ("csrf", client_csrf.as_str()),
+            ("client", client_id.as_str()),
+            ("title", " "),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(empty.status(), 422);
+    assert!(
+        empty
+            .text()
+            .await
+            .unwrap()
+            .contains("title must not be empty"),
+        "the form comes back with the sentence"
+    );
+    let made = client
+        .post(format!("{}/dossiers", site.base))
+        .form(&[
+            ("csrf", client_csrf.as_str()),
+            ("client", client_id.as_str()),
+            ("title", "Salle de bain"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(made.status(), 303);
+    let (intervenant, csrf) = signed_in(&site, &site.world.intervenant.emails[0]).await;
+    assert_eq!(
+        intervenant
+            .get(format!("{}/dossiers/new", site.base))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    let forged = intervenant
+        .post(format!("{}/dossiers", site.base))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("client", client_id.as_str()),
+            ("title", "Pirate"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        forged.status(),
+        404,
+        "an intervenant cannot open a dossier for a client"
+    );
+    site.test.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn staff_forms_add_and_change_every_kind_of_item_and_others_are_refused() {
+    let site = site().await;
+    let s = site.world.services();
+    let d = site.world.dossier.id;
+    let at = |path: &str| {
+        format!(
+            "{}/dossiers/{}/{path}",
+            site.base, site.world.dossier.number
+        )
+    };
+    let (staff, csrf) = signed_in(&site, &site.world.staff.emails[0]).await;
+    let post = |path: String, fields: Vec<(&'static str, String)>| {
+        let (staff, csrf) = (staff.clone(), csrf.clone());
+        async move {
+            let mut form: Vec<(&str, String)> = vec![("csrf", csrf)];
+            form.extend(fields);
+            staff
+                .post(path)
+                .form(&form)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    let page = staff
+        .get(at("").trim_end_matches('/'))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Nouvel événement")
+            && page.contains("Ajouter un intervenant")
+            && page.contains("Nouveau document"),
+        "staff see the forms"
+    );
+    assert_eq!(
+        post(
+            at("events"),
+            vec![
+                ("title", "Réunion".into()),
+                ("start", "2026-04-02".into()),
+                ("start_time", "09:30".into()),
+                ("end", "2026-04-02".into()),
+                ("end_time", "10:30".into()),
+                ("place", "Bureau".into())
+            ]
+        )
+        .await,
+        303
+    );
+    let event = s
+        .events(&site.world.staff, d)
+        .unwrap()
+        .into_iter()
+        .find(|e| e.title == "Réunion")
+        .unwrap();
+    assert_eq!(
+        format!("{:?}", event.time),
+        format!(
+            "{:?}",
+            EventTime::Timed {
+                start: chrono::Utc.with_ymd_and_hms(2026, 4, 2, 7, 30, 0).unwrap(),
+                end: chrono::Utc.with_ymd_and_hms(2026, 4, 2, 8, 30, 0).unwrap()
+            }
+        ),
+        "Paris time stored as UTC"
+    );
+    assert_eq!(
+        post(at(&format!("events/{}/cancel", event.id)), vec![]).await,
+        303
+    );
+    assert_eq!(
+        post(
+            at("intervenants"),
+            vec![
+                ("email", "leo@plomb.test".into()),
+                ("role", "Plombier".into())
+            ]
+        )
+        .await,
+        303
+    );
+    assert_eq!(
+        post(
+            at(&format!(
+                "intervenants/{}/remove",
+                site.world.spare_intervenant.id
+            )),
+            vec![]
+        )
+        .await,
+        303
+    );
+    assert_eq!(
+        post(
+            at(&format!("files/{}/rename", site.world.file.id)),
+            vec![("name", "plan-final.pdf".into())]
+        )
+        .await,
+        303
+    );
+    assert_eq!(
+        post(
+            at(&format!("files/{}/delete", site.world.doomed_file.id)),
+            vec![]
+        )
+        .await,
+        303
+    );
+    assert_eq!(
+        post(
+            at("activities"),
+            vec![
+                ("date", "2026-03-05".into()),
+                ("hours", "1,5".into()),
+                ("description", "Métré".into()),
+                ("order", site.world.order.id.raw().to_string())
+            ]
+        )
+        .await,
+        303
+    );
+    assert_eq!(
+        post(
+            at("documents"),
+            vec![
+                ("kind", "invoice".into()),
+                ("title", "Solde".into()),
+                ("date", "2026-03-20".into()),
+                ("source", site.world.order.id.raw().to_string()),
+                ("description_0", "Pose".into()),
+                ("quantity_0", "2".into()),
+                ("price_0", "150".into()),
+                ("vat_0", "10".into())
+            ]
+        )
+        .await,
+        303
+    );
+    let invoice = s
+        .documents(&site.world.staff, d)
+        .unwrap()
+        .into_iter()
+        .find(|x| x.title == "Solde")
+        .unwrap();
+    assert_eq!(
+        invoice.totals().total,
+        dossier::domain::Cents(33000),
+        "2 × 150 € at 10 %"
+    );
+    assert_eq!(
+        post(
+            at(&format!("documents/{}/status", invoice.id)),
+            vec![("status", "paid".into())]
+        )
+        .await,
+        303
+    );
+    let expense = reqwest::multipart::Form::new()
+        .text("csrf", csrf.clone())
+        .text("date", "2026-03-06")
+        .text("category", "purchase")
+        .text("description", "Joints")
+        .text("amount", "12,50")
+        .text("vat", "2,50")
+        .text("billed", "on")
+        .part(
+            "receipt",
+            reqwest::multipart::Part::bytes(b"%PDF ticket".to_vec())
+                .file_name("ticket.pdf")
+                .mime_str("application/pdf")
+                .unwrap(),
+        );
+    assert_eq!(
+        staff
+            .post(at("expenses"))
+            .multipart(expense)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+    let bad = post(
+        at("documents"),
+        vec![
+            ("kind", "quote".into()),
+            ("title", "X".into()),
+            ("date", "2026-03-20".into()),
+            ("description_0", "Pose".into()),
+            ("quantity_0", "deux".into()),
+            ("price_0", "1".into()),
+            ("vat_0", "20".into()),
+        ],
+    )
+    .await;
+    assert_eq!(bad, 422, "a wrong number is explained, nothing stored");
+
+    let view = s.dossier_view(&site.world.staff, d).unwrap();
+    assert!(
+        view.events
+            .iter()
+            .any(|e| e.title == "Réunion" && e.cancelled)
+    );
+    assert!(
+        view.intervenants.iter().any(|i| i.name == "Léo Plombier")
+            && !view.intervenants.iter().any(|i| i.name == "Nadia Benali")
+    );
+    assert!(
+        view.files
+            .iter()
+            .any(|f| f.blob.name.as_str() == "plan-final.pdf")
+            && !view.files.iter().any(|f| f.id == site.world.doomed_file.id)
+    );
+    assert!(
+        view.activities
+            .iter()
+            .any(|a| a.minutes == 90 && a.description == "Métré")
+    );
+    assert!(
+        view.documents
+            .unwrap()
+            .iter()
+            .any(|x| x.title == "Solde" && x.status == dossier::domain::DocStatus::Paid)
+    );
+    assert!(
+        view.expenses
+            .iter()
+            .any(|e| e.description == "Joints" && e.billed_to_client)
+    );
+
+    let (client, client_csrf) = signed_in(&site, &site.world.client.emails[0]).await;
+    let refused = client
+        .post(at("events"))
+        .form(&[
+            ("csrf", client_csrf.as_str()),
+            ("title", "X"),
+            ("start", "2026-04-02"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403, "a client may not add events");
+    let (intervenant, i_csrf) = signed_in(&site, &site.world.intervenant.emails[0]).await;
+    let hidden = intervenant
+        .post(at("documents"))
+        .form(&[
+            ("csrf", i_csrf.as_str()),
+            ("kind", "quote"),
+            ("title", "X"),
+            ("date", "2026-03-20"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        hidden.status(),
+        404,
+        "an intervenant does not know documents exist"
+    );
+    site.test.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn staff_change_existing_items_and_a_mistake_shows_the_page_again_with_its_sentence() {
+    let site = site().await;
+    let (s, w) = (site.world.services(), &site.world);
+    let at = |path: String| format!("{}/dossiers/{}/{path}", site.base, w.dossier.number);
+    let (staff, csrf) = signed_in(&site, &w.staff.emails[0]).await;
+    let page = staff
+        .get(format!("{}/dossiers/{}", site.base, w.dossier.number))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&format!("/events/{}\"", w.event.id))
+            && page.contains(&format!("/documents/{}/edit", w.quote.id)),
+        "prefilled forms for staff"
+    );
+    let send = |path: String, fields: Vec<(&'static str, &'static str)>| {
+        let (staff, csrf) = (staff.clone(), csrf.clone());
+        async move {
+            let mut form = vec![("csrf", csrf.as_str().to_string())];
+            form.extend(fields.into_iter().map(|(k, v)| (k, v.to_string())));
+            staff.post(path).form(&form).send().await.unwrap()
+        }
+    };
+    let changed = send(
+        at(format!("events/{}", w.event.id)),
+        vec![
+            ("title", "Visite avancée"),
+            ("start", "2026-03-09"),
+            ("start_time", "08:00"),
+            ("end_time", "09:00"),
+            ("place", "Sur place"),
+        ],
+    )
+    .await;
+    assert_eq!(changed.status(), 303);
+    let event = s
+        .events(&w.staff, w.dossier.id)
+        .unwrap()
+        .into_iter()
+        .find(|e| e.id == w.event.id)
+        .unwrap();
+    assert_eq!(
+        (event.title.as_str(), event.sequence),
+        ("Visite avancée", 1)
+    );
+    let edited = send(
+        at(format!("documents/{}/edit", w.quote.id)),
+        vec![
+            ("title", "Travaux révisés"),
+            ("date", "2026-03-02"),
+            ("description_0", "Main d'œuvre"),
+            ("quantity_0", "3"),
+            ("price_0", "50"),
+            ("vat_0", "20"),
+        ],
+    )
+    .await;
+    assert_eq!(edited.status(), 303);
+    let quote = s.document(&w.staff, w.dossier.id, w.quote.id).unwrap();
+    assert_eq!(
+        (quote.title.as_str(), quote.totals().total),
+        ("Travaux révisés", dossier::domain::Cents(18000))
+    );
+    let who: &'static str = Box::leak(w.staff.id.raw().to_string().into_boxed_str());
+    let hours = send(
+        at(format!("activities/{}", w.activity.id)),
+        vec![
+            ("user", who),
+            ("date", "2026-03-04"),
+            ("hours", "2"),
+            ("description", "Pose"),
+        ],
+    )
+    .await;
+    assert_eq!(hours.status(), 303);
+    assert_eq!(
+        s.activities(&w.staff, w.dossier.id)
+            .unwrap()
+            .into_iter()
+            .find(|a| a.id == w.activity.id)
+            .unwrap()
+            .minutes,
+        120
+    );
+    let expense = reqwest::multipart::Form::new()
+        .text("csrf", csrf.clone())
+        .text("date", "2026-03-03")
+        .text("category", "travel")
+        .text("description", "Péage A6")
+        .text("amount", "9,60")
+        .text("vat", "1,60")
+        .text("billed", "on");
+    assert_eq!(
+        staff
+            .post(at(format!("expenses/{}", w.billed.id)))
+            .multipart(expense)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+    let billed = s.expense(&w.staff, w.dossier.id, w.billed.id).unwrap();
+    assert_eq!(
+        (billed.description.as_str(), billed.amount),
+        ("Péage A6", dossier::domain::Cents(960))
+    );
+    assert!(
+        billed.receipt.is_some(),
+        "the receipt stays when no new one is sent"
+    );
+
+    let mistake = send(
+        at(format!("documents/{}/edit", w.quote.id)),
+        vec![
+            ("title", "X"),
+            ("date", "2026-03-02"),
+            ("description_0", "Pose"),
+            ("quantity_0", "deux"),
+            ("price_0", "1"),
+            ("vat_0", "20"),
+        ],
+    )
+    .await;
+    assert_eq!(mistake.status(), 422);
+    let again = mistake.text().await.unwrap();
+    assert!(
+        again.contains("role=\"alert\"")
+            && again.contains("Line 1")
+            && again.contains("Nouvel événement"),
+        "the dossier page again, with the sentence above its forms"
+    );
+    assert_eq!(
+        s.document(&w.staff, w.dossier.id, w.quote.id)
+            .unwrap()
+            .title,
+        "Travaux révisés",
+        "nothing changed"
+    );
+    site.test.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dossier_with_many_events_shows_the_nearest_and_all_on_demand() {
+    use chrono::TimeZone;
+    let site = site().await;
+    let s = site.world.services();
+    let d = &site.world.dossier;
+    let add = |title: String, start: chrono::DateTime<chrono::Utc>| {
+        let mut draft = crate::helpers::event_draft();
+        draft.title = title;
+        draft.time = dossier::domain::EventTime::Timed {
+            start,
+            end: start + chrono::Duration::hours(1),
+        };
+        s.add_event(&site.world.staff, d.id, draft).unwrap();
+    };
+    add(
+        "Visite à venir".into(),
+        chrono::Utc::now() + chrono::Duration::days(3),
+    );
+    for i in 0..24 {
+        let start = chrono::Utc
+            .with_ymd_and_hms(2020, 1, 1 + i, 9, 0, 0)
+            .unwrap();
+        add(format!("Passée {i:02}"), start);
+    }
+    let (browser, _) = signed_in(&site, &site.world.client.emails[0]).await;
+    let page = |query: &'static str| {
+        let url = format!("{}/dossiers/{}{query}", site.base, d.number);
+        let browser = browser.clone();
+        async move { browser.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let shown = page("").await;
+    assert!(shown.contains("Visite à venir"), "the next one to come");
+    assert!(shown.contains("Passée 23"), "the most recent past ones");
+    assert!(!shown.contains("Passée 00"), "not the oldest");
+    assert!(shown.contains("Afficher les 26 événements"));
+    let all = page("?all=events").await;
+    assert!(all.contains("Passée 00") && all.contains("Visite à venir"));
+}

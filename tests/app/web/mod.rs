@@ -1,0 +1,121 @@
+//! The web view through HTTP, one file per capability; this module holds the site every
+//! test signs in to: the app served on port 0, a small world, a password for each person.
+
+mod access;
+mod admin;
+mod calendar;
+mod discussion;
+mod dossier_forms;
+mod operator;
+mod sign_in;
+
+use crate::helpers::World;
+use crate::mail_support::TestApp;
+use dossier::domain::{ClientKind, EmailAddress};
+use dossier::service::Operator;
+use reqwest::redirect::Policy;
+
+pub const PASSWORD: &str = "un mot de passe solide";
+
+pub struct Site {
+    pub test: TestApp,
+    pub world: World,
+    pub base: String,
+}
+
+pub async fn site() -> Site {
+    site_for(ClientKind::Company, |_| {}).await
+}
+
+/// A site whose dossier belongs to a company or to a private client, with settings tuned.
+pub async fn site_for(
+    kind: ClientKind,
+    tune: impl FnOnce(&mut dossier::config::ConfigArgs),
+) -> Site {
+    let test = TestApp::spawn_with(tune, None).await;
+    let world = World::build_in(&test, kind);
+    for user in [
+        &world.staff,
+        &world.client,
+        &world.intervenant,
+        &world.stranger,
+    ] {
+        world
+            .services()
+            .set_password(&Operator::command_line(), &user.emails[0], PASSWORD)
+            .unwrap();
+    }
+    let base = format!("http://{}", test.http);
+    Site { test, world, base }
+}
+
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap()
+}
+
+pub fn csrf_in(html: &str) -> String {
+    let at =
+        html.find("name=\"csrf\" value=\"").expect("a csrf field") + "name=\"csrf\" value=\"".len();
+    html[at..].split('"').next().unwrap().to_string()
+}
+
+/// Signs in and returns the browser and the session's CSRF token.
+pub async fn signed_in(site: &Site, email: &EmailAddress) -> (reqwest::Client, String) {
+    let browser = browser();
+    let form = browser
+        .get(format!("{}/login", site.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let response = browser
+        .post(format!("{}/login", site.base))
+        .form(&[
+            ("email", email.as_str()),
+            ("password", PASSWORD),
+            ("csrf", &csrf_in(&form)),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303, "{email} signs in");
+    let page = browser
+        .get(format!("{}/dossiers", site.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    (browser, csrf_in(&page))
+}
+
+/// The sign-in link in the newest queued e-mail to `to`.
+pub fn link_in_queue(site: &Site, to: &str) -> String {
+    let store = site.test.app.store();
+    let mail = store
+        .out_mails(100)
+        .unwrap()
+        .into_iter()
+        .find(|m| m.recipient.as_str() == to)
+        .expect("an e-mail");
+    let raw = store.blobs().read(&mail.raw_sha256).unwrap();
+    let text = mail_parser::MessageParser::default()
+        .parse(&raw)
+        .unwrap()
+        .body_text(0)
+        .unwrap()
+        .to_string();
+    let at = text.find("/login/link/").expect("a link");
+    text[at..].split_whitespace().next().unwrap().to_string()
+}
+
+pub fn s_clients(site: &Site) -> Vec<dossier::domain::Client> {
+    site.world.services().store().clients().unwrap()
+}

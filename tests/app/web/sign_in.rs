@@ -1,0 +1,383 @@
+//! Signing in and out through HTTP: the cookie's flags, wrong passwords and their limit,
+//! sign-in links, sign-out, https cookies, and the reader's language.
+
+use dossier::domain::ClientKind;
+
+use super::*;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn signing_in_sets_a_safe_cookie_and_shows_only_ones_dossiers() {
+    let site = site().await;
+    let browser = browser();
+    let form = browser
+        .get(format!("{}/login", site.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(form.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(form.headers()["x-frame-options"], "DENY");
+    assert!(
+        form.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("default-src 'self'")
+    );
+    let form = form.text().await.unwrap();
+    let wrong = browser
+        .post(format!("{}/login", site.base))
+        .form(&[
+            ("email", "helene@client.test"),
+            ("password", "pas le bon"),
+            ("csrf", &csrf_in(&form)),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 401);
+    let again = wrong.text().await.unwrap();
+    assert!(
+        again.contains("Adresse ou mot de passe incorrect")
+            && again.contains("value=\"helene@client.test\""),
+        "the form comes back with the error"
+    );
+    let ok = browser
+        .post(format!("{}/login", site.base))
+        .form(&[
+            ("email", "Helene@Client.test"),
+            ("password", PASSWORD),
+            ("csrf", &csrf_in(&form)),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 303);
+    let cookie = ok
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("dossier="))
+        .expect("a session cookie");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+    let list = browser
+        .get(format!("{}/dossiers", site.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        list.contains(&site.world.dossier.number.to_string()),
+        "her dossier is listed"
+    );
+    let others: Vec<_> = site
+        .world
+        .services()
+        .visible_dossiers(&site.world.stranger)
+        .unwrap();
+    assert!(
+        !list.contains(&others[0].number.to_string()),
+        "another company's dossier is not"
+    );
+    site.test.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn failed_sign_ins_are_limited_and_sign_out_ends_the_session() {
+    let site = site().await;
+    let tries = browser();
+    let form = tries
+        .get(format!("{}/login", site.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_in(&form);
+    let attempt = |password: &'static str| {
+        let (tries, base, csrf) = (tries.clone(), site.base.clone(), csrf.clone());
+        async move {
+            tries
+                .post(format!("{base}/login"))
+                .form(&[
+                    ("email", "thomas@fabre.test"),
+                    ("password", password),
+                    ("csrf", &csrf),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    for _ in 0..5 {
+        assert_eq!(attempt("faux").await, 401);
+    }
+    assert_eq!(
+        attempt(PASSWORD).await,
+        429,
+        "even the right password waits now"
+    );
+    assert_eq!(
+        browser()
+            .post(format!("{}/login", site.base))
+            .form(&[("email", "helene@client.test"), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403,
+        "a sign-in without its form token is refused"
+    );
+    let (client, csrf) = signed_in(&site, &site.world.client.emails[0]).await;
+    let out = client
+        .post(format!("{}/logout", site.base))
+        .form(&[("csrf", &csrf)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), 303);
+    assert_eq!(
+        client
+            .get(format!("{}/dossiers", site.base))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        303,
+        "the session is over"
+    );
+    site.test.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sign_in_link_works_once_within_its_time_and_tells_nothing_to_strangers() {
+    let site = site().await;
+    let browser = browser();
+    let form = browser
+        .get(format!("{}/login", site.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_in(&form);
+    let known = browser
+        .post(format!("{}/login/link", site.base))
+        .form(&[("email", "helene@client.test"), ("csrf", &csrf)])
+        .send()
+        .await
+        .unwrap();
+    let unknown = browser
+        .post(format!("{}/login/link", site.base))
+        .form(&[("email", "nobody@nowhere.test"), ("csrf", &csrf)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        (known.status(), unknown.status()),
+        (reqwest::StatusCode::OK, reqwest::StatusCode::OK)
+    );
+    assert_eq!(
+        known.text().await.unwrap(),
+        unknown.text().await.unwrap(),
+        "the same answer either way"
+    );
+    let link = link_in_queue(&site, "helene@client.test");
+    let confirm = browser
+        .get(format!("{}{link}", site.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        confirm.status(),
+        200,
+        "opening the link changes nothing yet"
+    );
+    let enter = browser
+        .post(format!("{}{link}", site.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(enter.status(), 303);
+    let list = browser
+        .get(format!("{}/dossiers", site.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        list.contains(&site.world.dossier.number.to_string()),
+        "signed in as the client"
+    );
+    assert_eq!(
+        browser
+            .post(format!("{}{link}", site.base))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        410,
+        "used twice"
+    );
+    // A link past its time is refused too.
+    let late = dossier::store::LoginLink {
+        user: site.world.client.id,
+        expires_at: chrono::Utc::now() - chrono::Duration::minutes(1),
+    };
+    site.test
+        .app
+        .store()
+        .insert_login_link("0123456789abcdef0123456789abcdef", &late)
+        .unwrap();
+    assert_eq!(
+        browser
+            .post(format!(
+                "{}/login/link/0123456789abcdef0123456789abcdef",
+                site.base
+            ))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        410,
+        "too late"
+    );
+    site.test.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn behind_https_the_cookie_is_secure_and_host_prefixed() {
+    let site = site_for(ClientKind::Company, |args| {
+        args.base_url = Some("https://dossiers.atelier.test".into())
+    })
+    .await;
+    // The TLS proxy in front passes the public Host on.
+    const HOST: &str = "dossiers.atelier.test";
+    let browser = browser();
+    let form = browser
+        .get(format!("{}/login", site.base))
+        .header("Host", HOST)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let response = browser
+        .post(format!("{}/login", site.base))
+        .header("Host", HOST)
+        .form(&[
+            ("email", "helene@client.test"),
+            ("password", PASSWORD),
+            ("csrf", &csrf_in(&form)),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("__Host-dossier="))
+        .expect("a __Host- cookie");
+    assert!(
+        cookie.contains("Secure") && cookie.contains("HttpOnly") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+    site.test.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reader_who_chose_english_reads_english() {
+    let site = site().await;
+    site.world
+        .services()
+        .set_language(&site.world.client, dossier::domain::Lang::En)
+        .unwrap();
+    let (client, _) = signed_in(&site, &site.world.client.emails[0]).await;
+    let page = client
+        .get(format!(
+            "{}/dossiers/{}",
+            site.base, site.world.dossier.number
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("<html lang=\"en\">"),
+        "the page says its language"
+    );
+    assert!(
+        page.contains("Quotes, orders and invoices")
+            && page.contains("Sign out")
+            && !page.contains("Devis, commandes et factures")
+    );
+    let quote = client
+        .get(format!(
+            "{}/dossiers/{}/documents/{}",
+            site.base, site.world.dossier.number, site.world.quote.id
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        quote.contains("€120.00") && quote.contains("Total incl. VAT"),
+        "money as English writes it"
+    );
+    let calendar = client
+        .get(format!("{}/calendar?month=2026-03", site.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(calendar.contains("March 2026") && calendar.contains("Subscribe"));
+    let english_form = browser()
+        .get(format!("{}/login", site.base))
+        .header("Accept-Language", "en-GB,en;q=0.9,fr;q=0.5")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        english_form.contains("Sign in") && english_form.contains("Get a sign-in link"),
+        "the sign-in page follows the browser"
+    );
+    let (staff, _) = signed_in(&site, &site.world.staff.emails[0]).await;
+    let french = staff
+        .get(format!(
+            "{}/dossiers/{}",
+            site.base, site.world.dossier.number
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        french.contains("<html lang=\"fr\">") && french.contains("Devis, commandes et factures"),
+        "French by default"
+    );
+    site.test.stop().await;
+}

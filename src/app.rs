@@ -129,6 +129,18 @@ impl App {
         record.write(&data)?;
         let _ = self.handover.set(key.clone());
         let _ = self.metrics_token.set(HandoverKey::metrics(&data)?);
+        // Contents that nothing names and older than a day are leftovers: a post refused
+        // after its file was kept, a crash before its record.
+        let store = self.store().clone();
+        tokio::task::spawn_blocking(move || {
+            match store.collect_garbage(std::time::Duration::from_secs(24 * 3600)) {
+                Ok(c) if c.blobs > 0 => {
+                    tracing::info!(blobs = c.blobs, bytes = c.bytes, "removed unnamed contents")
+                }
+                Ok(_) => {}
+                Err(err) => tracing::warn!(error = %err, "collecting unnamed contents failed"),
+            }
+        });
         let (stop, stopped) = watch::channel(false);
         tokio::spawn(async move {
             shutdown.await;

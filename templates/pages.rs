@@ -83,12 +83,13 @@ pub fn login(l: Lang, csrf: &str, email: &str, error: Option<&str>) -> Markup {
 }
 
 /// Opening a sign-in link: one button uses it.
-pub fn link_confirm(secret: &str) -> Markup {
+pub fn link_confirm(secret: &str, csrf: &str) -> Markup {
     page(
         "Connexion",
         html! {
             h1 { "Connexion" }
             form method="post" action={ "/login/link/" (secret) } {
+                input type="hidden" name="csrf" value=(csrf);
                 button type="submit" { "Me connecter" }
             }
         },

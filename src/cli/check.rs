@@ -1,13 +1,30 @@
 //! `dossier check`: verifies the store against the files on disk and says precisely what
-//! is wrong, if anything (exit 65 then). Needs the data folder free (stop `serve`).
+//! is wrong, if anything (exit 65 then); with `--gc`, first removes the stored contents
+//! that nothing names. Needs the data folder free (stop `serve`).
 
 use super::{Failure, exit};
 use crate::app::App;
 use crate::config::Config;
 
+/// Flags of `check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Also remove the stored contents (files, e-mails) that no record names.
+    #[arg(long)]
+    gc: bool,
+}
+
 /// Runs the check.
-pub fn run(config: Config) -> Result<(), Failure> {
+pub fn run(config: Config, args: CheckArgs) -> Result<(), Failure> {
     let app = App::open(config)?;
+    if args.gc {
+        // The folder is ours alone: nothing is being written, so no age is needed.
+        let collected = app.store().collect_garbage(std::time::Duration::ZERO)?;
+        println!(
+            "removed {} stored contents that nothing names ({} bytes)",
+            collected.blobs, collected.bytes
+        );
+    }
     let report = app.store().check()?;
     for problem in &report.problems {
         println!("{}", problem.0);

@@ -31,7 +31,7 @@ enum Command {
     #[command(subcommand)]
     Admin(admin::AdminCommand),
     /// Verify the store against the files on disk (stop `serve` first).
-    Check,
+    Check(check::CheckArgs),
     /// Write a consistent archive of the data folder, even while `serve` runs.
     Backup(backup::BackupArgs),
     /// Rebuild a data folder (given with --data, new) from an archive.
@@ -110,7 +110,7 @@ impl Cli {
             Command::Serve(args) => serve::run(config, args),
             Command::Admin(command) => admin::run(config, command),
             Command::Ingest(args) => ingest::run(config, args),
-            Command::Check => check::run(config),
+            Command::Check(args) => check::run(config, args),
             Command::Backup(args) => backup::backup(config, args),
             Command::Restore(args) => backup::restore(config, args),
             Command::Inspect(_) => unreachable!("handled above"),

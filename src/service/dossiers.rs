@@ -150,6 +150,14 @@ impl Services {
             .dossier)
     }
 
+    /// The dossier `number` if `actor` may do `action` on it: a door asks before it reads
+    /// an upload, so that nothing of a refused post is stored.
+    pub fn permit(&self, actor: &User, number: DossierNumber, action: Action) -> Result<DossierId> {
+        let dossier = self.find_dossier(actor, number)?;
+        self.authorize(actor, dossier.id, action)?;
+        Ok(dossier.id)
+    }
+
     /// Everything of one dossier that `actor` may see.
     pub fn dossier_view(&self, actor: &User, id: DossierId) -> Result<DossierView> {
         self.dossier_window(actor, id, Window::ALL)

@@ -104,6 +104,40 @@ impl Blobs {
         Ok(bytes)
     }
 
+    /// Every stored blob: its SHA-256, size and last write.
+    pub fn list(&self) -> Result<Vec<(String, u64, std::time::SystemTime)>> {
+        let mut found = Vec::new();
+        for dir in fs::read_dir(&self.root).map_err(io_err("listing blobs"))? {
+            let dir = dir.map_err(io_err("listing blobs"))?;
+            let prefix = dir.file_name().to_string_lossy().into_owned();
+            if prefix.len() != 2 || !dir.path().is_dir() {
+                continue;
+            }
+            for entry in fs::read_dir(dir.path()).map_err(io_err("listing blobs"))? {
+                let entry = entry.map_err(io_err("listing blobs"))?;
+                let sha256 = format!("{prefix}{}", entry.file_name().to_string_lossy());
+                let meta = entry.metadata().map_err(io_err("listing blobs"))?;
+                if is_sha256(&sha256) && meta.is_file() {
+                    let written = meta.modified().map_err(io_err("listing blobs"))?;
+                    found.push((sha256, meta.len(), written));
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// Removes one blob; false if it was not there.
+    pub fn remove(&self, sha256: &str) -> Result<bool> {
+        if !is_sha256(sha256) {
+            return Ok(false);
+        }
+        match fs::remove_file(self.path(sha256)) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(Error::from_io("removing a blob", e)),
+        }
+    }
+
     /// Removes leftovers of writes that never finished (a crash mid-upload).
     pub fn clean_tmp(&self) -> Result<()> {
         let tmp = self.root.join("tmp");
@@ -143,8 +177,14 @@ impl BlobWriter {
         let dir = self.root.join(&sha256[..2]);
         let target = dir.join(&sha256[2..]);
         if target.is_file() {
-            // Same bytes already stored: keep the one copy.
+            // Same bytes already stored: keep the one copy, written anew as far as the
+            // garbage collection can tell, since a record is about to name it.
             let _ = fs::remove_file(&self.tmp_path);
+            fs::File::options()
+                .append(true)
+                .open(&target)
+                .and_then(|f| f.set_modified(std::time::SystemTime::now()))
+                .map_err(io_err("renewing a blob"))?;
             return Ok(Stored { sha256, size });
         }
         fs::create_dir_all(&dir).map_err(io_err("creating a blob folder"))?;

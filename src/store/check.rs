@@ -1,6 +1,7 @@
 //! `dossier check`: every record that names a blob (files, receipts, kept e-mails,
 //! queued notifications) is checked against the blob folder — present, and with the
-//! content its SHA-256 promises. It reads everything and changes nothing.
+//! content its SHA-256 promises. It reads everything and changes nothing. The garbage
+//! collection removes the blobs no record names.
 
 use std::io::Read;
 
@@ -9,6 +10,15 @@ use sha2::{Digest, Sha256};
 use super::{Store, Tree};
 use crate::domain::{Dossier, Expense, FileEntry, HeldMail, LogEntry, Message, OutMail};
 use crate::error::{Error, Result};
+
+/// What a garbage collection removed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Collected {
+    /// Blobs removed.
+    pub blobs: usize,
+    /// Their bytes.
+    pub bytes: u64,
+}
 
 /// One problem found, in a sentence.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,9 +34,9 @@ pub struct Report {
 }
 
 impl Store {
-    /// Checks every blob reference of the store.
-    pub fn check(&self) -> Result<Report> {
-        let mut report = Report::default();
+    /// Every blob reference of the store: what names it, in a sentence, and its SHA-256.
+    fn references(&self) -> Result<Vec<(String, String)>> {
+        let mut refs = Vec::new();
         let dossiers: Vec<Dossier> = self.scan(Tree::Dossiers, &[])?;
         let number = |id| {
             dossiers
@@ -41,50 +51,69 @@ impl Store {
                 file.blob.name,
                 number(file.dossier)
             );
-            self.check_blob(&mut report, &what, &file.blob.sha256)?;
+            refs.push((what, file.blob.sha256));
         }
         for expense in self.scan::<Expense>(Tree::Expenses, &[])? {
-            if let Some(receipt) = &expense.receipt {
+            if let Some(receipt) = expense.receipt {
                 let what = format!(
                     "the receipt «{}» of an expense of dossier {}",
                     receipt.name,
                     number(expense.dossier)
                 );
-                self.check_blob(&mut report, &what, &receipt.sha256)?;
+                refs.push((what, receipt.sha256));
             }
         }
         for message in self.scan::<Message>(Tree::Messages, &[])? {
-            if let Some(mail) = &message.mail {
+            if let Some(mail) = message.mail {
                 let what = format!(
                     "the original e-mail of message {} of dossier {}",
                     message.id,
                     number(message.dossier)
                 );
-                self.check_blob(&mut report, &what, &mail.raw_sha256)?;
+                refs.push((what, mail.raw_sha256));
             }
         }
         for held in self.scan::<HeldMail>(Tree::Held, &[])? {
-            self.check_blob(
-                &mut report,
-                &format!("the held e-mail «{}»", held.subject),
-                &held.raw_sha256,
-            )?;
+            refs.push((
+                format!("the held e-mail «{}»", held.subject),
+                held.raw_sha256,
+            ));
         }
         for line in self.scan::<LogEntry>(Tree::MailLog, &[])? {
-            self.check_blob(
-                &mut report,
-                &format!("the e-mail of log line {} («{}»)", line.id, line.subject),
-                &line.raw_sha256,
-            )?;
+            let what = format!("the e-mail of log line {} («{}»)", line.id, line.subject);
+            refs.push((what, line.raw_sha256));
         }
         for mail in self.scan::<OutMail>(Tree::MailOut, &[])? {
-            self.check_blob(
-                &mut report,
-                &format!("the notification «{}» to {}", mail.subject, mail.recipient),
-                &mail.raw_sha256,
-            )?;
+            let what = format!("the notification «{}» to {}", mail.subject, mail.recipient);
+            refs.push((what, mail.raw_sha256));
+        }
+        Ok(refs)
+    }
+
+    /// Checks every blob reference of the store.
+    pub fn check(&self) -> Result<Report> {
+        let mut report = Report::default();
+        for (what, sha256) in self.references()? {
+            self.check_blob(&mut report, &what, &sha256)?;
         }
         Ok(report)
+    }
+
+    /// Removes the blobs nothing names that were last written more than `older_than`
+    /// ago (a post refused after its file was kept, a crash before its record): a blob
+    /// younger than that may belong to a write still under way.
+    pub fn collect_garbage(&self, older_than: std::time::Duration) -> Result<Collected> {
+        let named: std::collections::HashSet<String> =
+            self.references()?.into_iter().map(|(_, sha)| sha).collect();
+        let mut collected = Collected::default();
+        for (sha256, size, written) in self.blobs().list()? {
+            let old = written.elapsed().is_ok_and(|age| age >= older_than);
+            if old && !named.contains(&sha256) && self.blobs().remove(&sha256)? {
+                collected.blobs += 1;
+                collected.bytes += size;
+            }
+        }
+        Ok(collected)
     }
 
     fn check_blob(&self, report: &mut Report, what: &str, sha256: &str) -> Result<()> {

@@ -30,7 +30,7 @@ use sled::transaction::TransactionError;
 use crate::domain::Id;
 use crate::error::{Error, Result};
 pub use blobs::{BlobWriter, Blobs, Stored};
-pub use check::{Problem, Report};
+pub use check::{Collected, Problem, Report};
 pub use feeds::Feed;
 pub use items::{Change, Item};
 pub use sessions::{LoginLink, Session};

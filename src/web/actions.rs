@@ -1,39 +1,22 @@
 //! Small forms that change a dossier and come back to its page: close, reopen, one's
-//! own reference; and opening a new dossier. Each checks the form's origin and token,
-//! then calls one service; the services ask the policy.
+//! own reference; and opening a new dossier. Each takes a [`Posted`] form (origin and
+//! token checked), then calls one service; the services ask the policy.
 
-use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::errors::{blocking, page};
-use super::session::{Reader, check_post};
+use super::forms::{NoFields, Posted};
+use super::session::Reader;
 use crate::app::App;
 use crate::domain::{ClientId, DossierId, DossierNumber, User};
 use crate::error::Error;
 use crate::service::{NewDossierRequest, Services};
 
-/// A form with only its token.
-#[derive(Deserialize)]
-pub struct TokenForm {
-    #[serde(default)]
-    csrf: String,
-}
-
-impl TokenForm {
-    /// The token sent.
-    pub fn csrf(&self) -> &str {
-        &self.csrf
-    }
-}
-
 /// The reference form.
 #[derive(Deserialize)]
 pub struct ReferenceForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     reference: String,
 }
@@ -42,32 +25,22 @@ pub struct ReferenceForm {
 pub(super) async fn on_dossier(
     app: App,
     reader: Reader,
-    headers: HeaderMap,
     number: String,
-    csrf: String,
     change: impl FnOnce(&Services, &User, DossierId) -> crate::Result<()> + Send + 'static,
 ) -> Response {
-    on_dossier_with(app, reader, headers, number, csrf, Ok(()), |s, u, d, ()| {
-        change(s, u, d)
-    })
-    .await
+    on_dossier_with(app, reader, number, Ok(()), |s, u, d, ()| change(s, u, d)).await
 }
 
-/// [`on_dossier`] for a form read before the call: the origin and token are checked
-/// first, then a mistake in the form (`parsed` is an error) shows the dossier page again
+/// [`on_dossier`] for a form read before the call (its origin and token were checked by
+/// [`Posted`]): a mistake in the form (`parsed` is an error) shows the dossier page again
 /// with its sentence, as a refusal of the service does.
 pub(super) async fn on_dossier_with<T: Send + 'static>(
     app: App,
     reader: Reader,
-    headers: HeaderMap,
     number: String,
-    csrf: String,
     parsed: crate::Result<T>,
     change: impl FnOnce(&Services, &User, DossierId, T) -> crate::Result<()> + Send + 'static,
 ) -> Response {
-    if let Err(refused) = check_post(&app, &headers, &csrf, &reader.session.csrf) {
-        return refused.into_response();
-    }
     let Some(number) = DossierNumber::parse(&number) else {
         return page(Error::NotFound);
     };
@@ -94,12 +67,10 @@ pub(super) async fn on_dossier_with<T: Send + 'static>(
 /// POST /dossiers/{number}/close.
 pub async fn close(
     State(app): State<App>,
-    reader: Reader,
-    headers: HeaderMap,
     Path(number): Path<String>,
-    Form(form): Form<TokenForm>,
+    Posted { reader, .. }: Posted<NoFields>,
 ) -> Response {
-    on_dossier(app, reader, headers, number, form.csrf, |s, u, d| {
+    on_dossier(app, reader, number, |s, u, d| {
         s.close_dossier(u, d).map(drop)
     })
     .await
@@ -108,12 +79,10 @@ pub async fn close(
 /// POST /dossiers/{number}/reopen.
 pub async fn reopen(
     State(app): State<App>,
-    reader: Reader,
-    headers: HeaderMap,
     Path(number): Path<String>,
-    Form(form): Form<TokenForm>,
+    Posted { reader, .. }: Posted<NoFields>,
 ) -> Response {
-    on_dossier(app, reader, headers, number, form.csrf, |s, u, d| {
+    on_dossier(app, reader, number, |s, u, d| {
         s.reopen_dossier(u, d).map(drop)
     })
     .await
@@ -122,13 +91,11 @@ pub async fn reopen(
 /// POST /dossiers/{number}/reference: the reader's own reference.
 pub async fn reference(
     State(app): State<App>,
-    reader: Reader,
-    headers: HeaderMap,
     Path(number): Path<String>,
-    Form(form): Form<ReferenceForm>,
+    Posted { reader, form }: Posted<ReferenceForm>,
 ) -> Response {
     let reference = form.reference;
-    on_dossier(app, reader, headers, number, form.csrf, move |s, u, d| {
+    on_dossier(app, reader, number, move |s, u, d| {
         s.set_own_reference(u, d, &reference)
     })
     .await
@@ -137,8 +104,6 @@ pub async fn reference(
 /// The new-dossier form.
 #[derive(Deserialize)]
 pub struct NewDossierForm {
-    #[serde(default)]
-    csrf: String,
     client: u64,
     #[serde(default)]
     title: String,
@@ -163,13 +128,8 @@ pub async fn new_form(State(app): State<App>, reader: Reader) -> Response {
 /// POST /dossiers: opens the dossier and shows it; a bad title re-shows the form.
 pub async fn create(
     State(app): State<App>,
-    reader: Reader,
-    headers: HeaderMap,
-    Form(form): Form<NewDossierForm>,
+    Posted { reader, form }: Posted<NewDossierForm>,
 ) -> Response {
-    if let Err(refused) = check_post(&app, &headers, &form.csrf, &reader.session.csrf) {
-        return refused.into_response();
-    }
     let (services, user) = (app.services.clone(), reader.user.clone());
     let request = NewDossierRequest {
         client: ClientId::from_raw(form.client),

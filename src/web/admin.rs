@@ -2,14 +2,13 @@
 //! discard), the processing log with its reasons, the outbox (pending, sent, dead, retry)
 //! and the addresses mail no longer goes to. Anyone else gets 404.
 
-use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::errors::{blocking, page};
-use super::session::{Reader, check_post};
+use super::forms::{NoFields, Posted};
+use super::session::Reader;
 use crate::app::App;
 use crate::domain::{HeldId, OutId, UserId};
 use crate::error::Error;
@@ -47,28 +46,14 @@ pub async fn mail(State(app): State<App>, reader: Reader) -> Response {
 /// The approve form: as whom.
 #[derive(Deserialize)]
 pub struct ApproveForm {
-    #[serde(default)]
-    csrf: String,
     author: u64,
-}
-
-/// A form with only its token.
-#[derive(Deserialize)]
-pub struct Plain {
-    #[serde(default)]
-    csrf: String,
 }
 
 async fn act(
     app: App,
     reader: Reader,
-    headers: HeaderMap,
-    csrf: String,
     work: impl FnOnce(&Services, &crate::domain::User) -> crate::Result<()> + Send + 'static,
 ) -> Response {
-    if let Err(refused) = check_post(&app, &headers, &csrf, &reader.session.csrf) {
-        return refused.into_response();
-    }
     let (services, user) = (app.services.clone(), reader.user.clone());
     match blocking(move || work(&services, &user)).await {
         Ok(()) => Redirect::to("/admin/mail").into_response(),
@@ -79,12 +64,10 @@ async fn act(
 /// POST /admin/held/{id}/approve.
 pub async fn approve(
     State(app): State<App>,
-    reader: Reader,
-    headers: HeaderMap,
     Path(id): Path<u64>,
-    Form(form): Form<ApproveForm>,
+    Posted { reader, form }: Posted<ApproveForm>,
 ) -> Response {
-    act(app, reader, headers, form.csrf, move |s, u| {
+    act(app, reader, move |s, u| {
         s.approve_held(u, HeldId::from_raw(id), UserId::from_raw(form.author))
             .map(drop)
     })
@@ -94,12 +77,10 @@ pub async fn approve(
 /// POST /admin/held/{id}/discard.
 pub async fn discard(
     State(app): State<App>,
-    reader: Reader,
-    headers: HeaderMap,
     Path(id): Path<u64>,
-    Form(form): Form<Plain>,
+    Posted { reader, .. }: Posted<NoFields>,
 ) -> Response {
-    act(app, reader, headers, form.csrf, move |s, u| {
+    act(app, reader, move |s, u| {
         s.discard_held(u, HeldId::from_raw(id))
     })
     .await
@@ -108,12 +89,10 @@ pub async fn discard(
 /// POST /admin/outbox/{id}/retry.
 pub async fn retry(
     State(app): State<App>,
-    reader: Reader,
-    headers: HeaderMap,
     Path(id): Path<u64>,
-    Form(form): Form<Plain>,
+    Posted { reader, .. }: Posted<NoFields>,
 ) -> Response {
-    act(app, reader, headers, form.csrf, move |s, u| {
+    act(app, reader, move |s, u| {
         s.retry_mail(u, OutId::from_raw(id)).map(drop)
     })
     .await

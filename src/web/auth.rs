@@ -7,7 +7,6 @@ use std::net::SocketAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use axum::Form;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -15,7 +14,8 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use serde::Deserialize;
 use tokio::sync::Semaphore;
 
-use super::session::{self, Reader, check_post};
+use super::forms::{LoginPosted, NoFields, Posted};
+use super::session;
 use crate::app::App;
 use crate::domain::{EmailAddress, Lang, Token};
 use crate::templates::pages;
@@ -82,8 +82,6 @@ impl Guard {
 pub struct LoginForm {
     email: String,
     password: String,
-    #[serde(default)]
-    csrf: String,
 }
 
 /// The language a browser asks for: English when its first choice is English.
@@ -100,14 +98,20 @@ pub fn requested(headers: &HeaderMap) -> Lang {
     }
 }
 
-/// GET /login: the form, with a fresh CSRF cookie.
-pub async fn form(headers: HeaderMap, jar: CookieJar) -> Response {
+/// A fresh token for the sign-in pages' forms, and the cookie that carries it (scoped to
+/// `/login`: the link request and sign-in link forms use it too).
+pub fn login_cookie() -> (Cookie<'static>, String) {
     let token = Token::generate().to_string();
     let mut cookie = Cookie::new(LOGIN_CSRF, token.clone());
     cookie.set_http_only(true);
     cookie.set_same_site(SameSite::Strict);
-    // The link request form on the same page uses it too.
     cookie.set_path("/login");
+    (cookie, token)
+}
+
+/// GET /login: the form, with a fresh CSRF cookie.
+pub async fn form(headers: HeaderMap, jar: CookieJar) -> Response {
+    let (cookie, token) = login_cookie();
     (
         jar.add(cookie),
         pages::login(requested(&headers), &token, "", None),
@@ -119,17 +123,13 @@ pub async fn form(headers: HeaderMap, jar: CookieJar) -> Response {
 pub async fn submit(
     State(app): State<App>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
     jar: CookieJar,
-    Form(login): Form<LoginForm>,
+    LoginPosted {
+        form: login,
+        token: expected,
+        headers,
+    }: LoginPosted<LoginForm>,
 ) -> Response {
-    let expected = jar
-        .get(LOGIN_CSRF)
-        .map(|c| c.value().to_string())
-        .unwrap_or_default();
-    if let Err(refused) = check_post(&app, &headers, &login.csrf, &expected) {
-        return refused.into_response();
-    }
     let keys = [
         format!("address:{}", login.email.trim().to_lowercase()),
         format!("ip:{}", peer.ip()),
@@ -197,24 +197,12 @@ static DECOY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     crate::password::hash(&Token::generate().to_string()).unwrap_or_default()
 });
 
-/// The sign-out form.
-#[derive(Deserialize)]
-pub struct LogoutForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 /// POST /logout: ends the session on the server.
 pub async fn logout(
     State(app): State<App>,
-    reader: Reader,
-    headers: HeaderMap,
     jar: CookieJar,
-    Form(form): Form<LogoutForm>,
+    Posted { reader, .. }: Posted<NoFields>,
 ) -> Response {
-    if let Err(refused) = check_post(&app, &headers, &form.csrf, &reader.session.csrf) {
-        return refused.into_response();
-    }
     let store = app.store().clone();
     let id = reader.id.clone();
     if let Err(err) = super::errors::blocking(move || store.remove_session(&id)).await {

@@ -2,16 +2,15 @@
 //! private feed (subscribe from Google Calendar, Outlook or Apple Calendar; resettable),
 //! and one event's `.ics`.
 
-use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate, Utc};
 use serde::Deserialize;
 
-use super::actions::TokenForm;
 use super::errors::{blocking, page};
-use super::session::{Reader, check_post};
+use super::forms::{NoFields, Posted};
+use super::session::Reader;
 use crate::app::App;
 use crate::domain::{Dossier, DossierNumber, Event, EventId, EventTime};
 use crate::error::Error;
@@ -62,15 +61,7 @@ pub async fn show(State(app): State<App>, reader: Reader, Query(which): Query<Wh
 }
 
 /// POST /calendar/feed/reset: new feed addresses; the old ones stop working.
-pub async fn reset(
-    State(app): State<App>,
-    reader: Reader,
-    headers: HeaderMap,
-    Form(form): Form<TokenForm>,
-) -> Response {
-    if let Err(refused) = check_post(&app, &headers, form.csrf(), &reader.session.csrf) {
-        return refused.into_response();
-    }
+pub async fn reset(State(app): State<App>, Posted { reader, .. }: Posted<NoFields>) -> Response {
     let (services, user) = (app.services.clone(), reader.user.clone());
     match blocking(move || services.reset_feeds(&user)).await {
         Ok(()) => Redirect::to("/calendar").into_response(),

@@ -2,14 +2,13 @@
 //! clients with their members and the *may create dossiers* flag, and invitations.
 //! Anyone else gets 404.
 
-use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::errors::{blocking, page};
-use super::session::{Reader, check_post};
+use super::forms::Posted;
+use super::session::Reader;
 use crate::app::App;
 use crate::domain::{ClientId, EmailAddress, Lang};
 use crate::error::Error;
@@ -38,8 +37,6 @@ pub async fn show(State(app): State<App>, reader: Reader) -> Response {
 #[derive(Deserialize)]
 pub struct PersonForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     name: String,
     #[serde(default)]
     email: String,
@@ -55,15 +52,7 @@ pub struct PersonForm {
 
 /// POST /admin/people: adds a person, optionally to a client, optionally invited.
 /// A mistake re-shows the page with its sentence.
-pub async fn add(
-    State(app): State<App>,
-    reader: Reader,
-    headers: HeaderMap,
-    Form(form): Form<PersonForm>,
-) -> Response {
-    if let Err(refused) = check_post(&app, &headers, &form.csrf, &reader.session.csrf) {
-        return refused.into_response();
-    }
+pub async fn add(State(app): State<App>, Posted { reader, form }: Posted<PersonForm>) -> Response {
     let Ok(op) = operator(&reader) else {
         return page(Error::NotFound);
     };
@@ -121,8 +110,6 @@ async fn reshow(app: &App, reader: &Reader, op: Operator, why: String) -> Respon
 #[derive(Deserialize)]
 pub struct CompanyForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     name: String,
     #[serde(default)]
     may_create: Option<String>,
@@ -131,13 +118,8 @@ pub struct CompanyForm {
 /// POST /admin/clients: adds a company.
 pub async fn add_company(
     State(app): State<App>,
-    reader: Reader,
-    headers: HeaderMap,
-    Form(form): Form<CompanyForm>,
+    Posted { reader, form }: Posted<CompanyForm>,
 ) -> Response {
-    if let Err(refused) = check_post(&app, &headers, &form.csrf, &reader.session.csrf) {
-        return refused.into_response();
-    }
     let Ok(op) = operator(&reader) else {
         return page(Error::NotFound);
     };
@@ -158,22 +140,15 @@ pub async fn add_company(
 #[derive(Deserialize)]
 pub struct FlagForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     allowed: Option<String>,
 }
 
 /// POST /admin/clients/{id}/may-create: the *may create dossiers* flag.
 pub async fn may_create(
     State(app): State<App>,
-    reader: Reader,
-    headers: HeaderMap,
     Path(id): Path<u64>,
-    Form(form): Form<FlagForm>,
+    Posted { reader, form }: Posted<FlagForm>,
 ) -> Response {
-    if let Err(refused) = check_post(&app, &headers, &form.csrf, &reader.session.csrf) {
-        return refused.into_response();
-    }
     let Ok(op) = operator(&reader) else {
         return page(Error::NotFound);
     };
@@ -194,8 +169,6 @@ pub async fn may_create(
 #[derive(Deserialize)]
 pub struct EmailForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     email: String,
     #[serde(default)]
     may_create: Option<String>,
@@ -206,13 +179,8 @@ pub struct EmailForm {
 async fn change(
     app: App,
     reader: Reader,
-    headers: HeaderMap,
-    csrf: String,
     work: impl FnOnce(&crate::service::Services, &Operator) -> crate::Result<()> + Send + 'static,
 ) -> Response {
-    if let Err(refused) = check_post(&app, &headers, &csrf, &reader.session.csrf) {
-        return refused.into_response();
-    }
     let Ok(op) = operator(&reader) else {
         return page(Error::NotFound);
     };
@@ -232,13 +200,11 @@ fn address(text: &str) -> crate::Result<EmailAddress> {
 /// POST /admin/clients/{id}/members: an existing person joins a company.
 pub async fn add_member(
     State(app): State<App>,
-    reader: Reader,
-    headers: HeaderMap,
     Path(id): Path<u64>,
-    Form(form): Form<EmailForm>,
+    Posted { reader, form }: Posted<EmailForm>,
 ) -> Response {
     let email = form.email;
-    change(app, reader, headers, form.csrf, move |s, op| {
+    change(app, reader, move |s, op| {
         s.add_member(op, ClientId::from_raw(id), &address(&email)?)
             .map(drop)
     })
@@ -248,12 +214,10 @@ pub async fn add_member(
 /// POST /admin/clients/private: an existing person becomes a private client.
 pub async fn add_private(
     State(app): State<App>,
-    reader: Reader,
-    headers: HeaderMap,
-    Form(form): Form<EmailForm>,
+    Posted { reader, form }: Posted<EmailForm>,
 ) -> Response {
     let (email, may) = (form.email, form.may_create.is_some());
-    change(app, reader, headers, form.csrf, move |s, op| {
+    change(app, reader, move |s, op| {
         s.add_person_client(op, &address(&email)?, may).map(drop)
     })
     .await

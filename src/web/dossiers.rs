@@ -3,16 +3,19 @@
 //! redirect. Whatever the reader may not see answers 404.
 
 use axum::body::Body;
-use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::errors::{blocking, page};
-use super::session::{Reader, check_post};
+use super::forms::PostedFiles;
+use super::session::Reader;
+use super::uploads::{cut_short, is_too_large, permit, receive, too_large};
 use crate::app::App;
-use crate::domain::{BlobRef, Door, DossierNumber, FileId, FileName, NewFile, NewMessage, Status};
+use crate::domain::{BlobRef, Door, DossierNumber, FileId, NewFile, NewMessage, Status};
 use crate::error::Error;
+use crate::policy::Action;
 use crate::service::Window;
 use crate::templates::dossier as views;
 
@@ -167,51 +170,64 @@ async fn render_window(
     }
 }
 
-/// POST /dossiers/{number}/messages: text and files, multipart; files are streamed to
-/// the blob folder before the message commits.
+/// POST /dossiers/{number}/messages: text and files, multipart. The token (first field)
+/// and the permission are checked before any file is read; the files are kept only once
+/// the whole form was read.
 pub async fn post_message(
     State(app): State<App>,
-    reader: Reader,
     Path(number_text): Path<String>,
-    headers: HeaderMap,
-    mut multipart: Multipart,
+    PostedFiles {
+        reader,
+        mut multipart,
+    }: PostedFiles,
 ) -> Response {
     let number = match number(&number_text) {
         Ok(n) => n,
         Err(err) => return page(err),
     };
-    let (mut text, mut csrf, mut files) = (String::new(), String::new(), Vec::new());
+    let dossier = match permit(&app, &reader, number, Action::PostMessage).await {
+        Ok(id) => id,
+        Err(err) => return page(err),
+    };
+    let (mut text, mut files, mut may_upload) = (String::new(), Vec::new(), false);
     loop {
-        let field = match multipart.next_field().await {
+        let field = match multipart.next_field().await.map_err(cut_short) {
             Ok(Some(field)) => field,
             Ok(None) => break,
-            Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => return too_large(&app),
-            Err(err) => return page(Error::Invalid(format!("The form could not be read: {err}"))),
+            Err(err) if is_too_large(&err) => return too_large(&app),
+            Err(err) => return page(err),
         };
         match field.name().unwrap_or("") {
             "text" => text = field.text().await.unwrap_or_default(),
-            "csrf" => csrf = field.text().await.unwrap_or_default(),
-            "files" => match store_upload(&app, field).await {
-                Ok(Some(blob)) => files.push(NewFile::attached(blob)),
-                Ok(None) => {}
-                Err(Error::Invalid(why)) if why == TOO_LARGE => return too_large(&app),
-                Err(err) => return page(err),
-            },
+            "files" => {
+                if !may_upload && field.file_name().is_some_and(|n| !n.is_empty()) {
+                    if let Err(err) = permit(&app, &reader, number, Action::UploadFiles).await {
+                        return page(err);
+                    }
+                    may_upload = true;
+                }
+                match receive(&app, field).await {
+                    Ok(Some(upload)) => files.push(upload),
+                    Ok(None) => {}
+                    Err(err) if is_too_large(&err) => return too_large(&app),
+                    Err(err) => return page(err),
+                }
+            }
             _ => {}
         }
     }
-    if let Err(refused) = check_post(&app, &headers, &csrf, &reader.session.csrf) {
-        return refused.into_response();
-    }
     let (services, user) = (app.services.clone(), reader.user.clone());
     let posted = blocking(move || {
-        let dossier = services.find_dossier(&user, number)?;
+        let attachments = files
+            .into_iter()
+            .map(|upload| upload.keep().map(NewFile::attached))
+            .collect::<crate::Result<Vec<_>>>()?;
         let message = NewMessage {
             text,
-            attachments: files,
+            attachments,
             ..NewMessage::default()
         };
-        services.post_message(&user, dossier.id, Door::Web, message)
+        services.post_message(&user, dossier, Door::Web, message)
     })
     .await;
     match posted {
@@ -220,62 +236,6 @@ pub async fn post_message(
         }
         Err(err) => page(err),
     }
-}
-
-/// What `store_upload` says when the body limit cut the upload short.
-const TOO_LARGE: &str = "upload too large";
-
-/// 413 with a sentence naming the limit.
-fn too_large(app: &App) -> Response {
-    let limit = app.config.mail.max_message_bytes / (1024 * 1024);
-    let sentence = format!(
-        "Envoi trop volumineux : la limite est de {limit} Mo par envoi. Envoyez les fichiers en plusieurs fois. / Upload too large: the limit is {limit} MB per upload."
-    );
-    (
-        StatusCode::PAYLOAD_TOO_LARGE,
-        crate::templates::pages::message_page("Envoi trop volumineux", &sentence),
-    )
-        .into_response()
-}
-
-/// Streams one uploaded file into the blob folder; `None` for an empty file input.
-pub(super) async fn store_upload(
-    app: &App,
-    mut field: axum::extract::multipart::Field<'_>,
-) -> crate::Result<Option<BlobRef>> {
-    let name = FileName::sanitize(field.file_name().unwrap_or("file"));
-    let declared = field
-        .content_type()
-        .unwrap_or("application/octet-stream")
-        .to_string();
-    let mut writer = app.store().blobs().writer()?;
-    while let Some(chunk) = field.chunk().await.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            Error::Invalid(TOO_LARGE.into())
-        } else {
-            Error::Invalid(format!("The upload stopped: {e}"))
-        }
-    })? {
-        writer.write(&chunk)?;
-    }
-    if writer.size() == 0 && field.file_name().is_none_or(str::is_empty) {
-        return Ok(None);
-    }
-    let stored = blocking(move || writer.finish()).await?;
-    let content_type = if declared == "application/octet-stream" {
-        mime_guess::from_path(name.as_str())
-            .first()
-            .map(|m| m.essence_str().to_string())
-            .unwrap_or(declared)
-    } else {
-        declared
-    };
-    Ok(Some(BlobRef {
-        name,
-        content_type,
-        size: stored.size,
-        sha256: stored.sha256,
-    }))
 }
 
 /// GET /dossiers/{number}/files/{id}: the file, as an attachment unless it is a raster

@@ -7,23 +7,25 @@
 
 use std::collections::HashMap;
 
-use axum::Form;
 use axum::extract::{Multipart, Path, State};
-use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
 use super::actions::{on_dossier, on_dossier_with};
 use super::errors::page;
+use super::forms::{NoFields, Posted, PostedFiles};
 use super::session::Reader;
+use super::uploads::{Upload, cut_short, is_too_large, permit, receive, too_large};
 use crate::app::App;
 use crate::domain::{
     ActivityDraft, ActivityId, BlobRef, Cents, DocKind, DocStatus, DocumentDraft, DocumentId,
-    DossierNumber, EmailAddress, EventDraft, EventId, EventTime, ExpenseCategory, ExpenseDraft,
-    ExpenseId, FileId, Line, Quantity, UserId, VatRate,
+    DossierId, DossierNumber, EmailAddress, EventDraft, EventId, EventTime, ExpenseCategory,
+    ExpenseDraft, ExpenseId, FileId, Line, Quantity, User, UserId, VatRate,
 };
 use crate::error::{Error, Result};
+use crate::policy::Action;
+use crate::service::Services;
 
 type Fields = HashMap<String, String>;
 
@@ -45,10 +47,6 @@ fn field<'a>(fields: &'a Fields, name: &str) -> &'a str {
 fn date(fields: &Fields, name: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(field(fields, name), "%Y-%m-%d")
         .map_err(|_| Error::Invalid(format!("The {name} date is missing or not a date.")))
-}
-
-fn csrf(fields: &Fields) -> String {
-    field(fields, "csrf").to_string()
 }
 
 /// An event's fields: timed when both times are given (in the business's zone), else
@@ -145,19 +143,16 @@ fn expense_draft(f: &Fields) -> Result<ExpenseDraft> {
     })
 }
 
-/// Reads a multipart form: its text fields, and the file of the `receipt` field if any.
+/// Reads a multipart form: its text fields, and the file of the `receipt` field if any
+/// (not yet kept).
 async fn fields_and_receipt(
     app: &App,
     mut multipart: Multipart,
-) -> Result<(Fields, Option<BlobRef>)> {
+) -> Result<(Fields, Option<Upload>)> {
     let (mut f, mut receipt) = (Fields::new(), None);
-    while let Some(part) = multipart
-        .next_field()
-        .await
-        .map_err(|e| Error::Invalid(format!("The form could not be read: {e}")))?
-    {
+    while let Some(part) = multipart.next_field().await.map_err(cut_short)? {
         if part.name() == Some("receipt") {
-            receipt = super::dossiers::store_upload(app, part).await?;
+            receipt = receive(app, part).await?;
         } else {
             let name = part.name().unwrap_or("").to_string();
             f.insert(name, part.text().await.unwrap_or_default());
@@ -169,54 +164,36 @@ async fn fields_and_receipt(
 /// POST /dossiers/{number}/events.
 pub async fn add_event(
     State(app): State<App>,
-    reader: Reader,
-    headers: HeaderMap,
     Path(n): Path<String>,
-    Form(f): Form<Fields>,
+    Posted { reader, form: f }: Posted<Fields>,
 ) -> Response {
     let parsed = event_draft(&f, app.config.timezone);
-    on_dossier_with(
-        app,
-        reader,
-        headers,
-        n,
-        csrf(&f),
-        parsed,
-        move |s, u, d, draft| s.add_event(u, d, draft).map(drop),
-    )
+    on_dossier_with(app, reader, n, parsed, move |s, u, d, draft| {
+        s.add_event(u, d, draft).map(drop)
+    })
     .await
 }
 
 /// POST /dossiers/{number}/events/{id}: a change (same UID, next SEQUENCE).
 pub async fn update_event(
     State(app): State<App>,
-    reader: Reader,
-    headers: HeaderMap,
     Path((n, id)): Path<(String, u64)>,
-    Form(f): Form<Fields>,
+    Posted { reader, form: f }: Posted<Fields>,
 ) -> Response {
     let parsed = event_draft(&f, app.config.timezone);
-    on_dossier_with(
-        app,
-        reader,
-        headers,
-        n,
-        csrf(&f),
-        parsed,
-        move |s, u, d, draft| s.update_event(u, d, EventId::from_raw(id), draft).map(drop),
-    )
+    on_dossier_with(app, reader, n, parsed, move |s, u, d, draft| {
+        s.update_event(u, d, EventId::from_raw(id), draft).map(drop)
+    })
     .await
 }
 
 /// POST /dossiers/{number}/events/{id}/cancel.
 pub async fn cancel_event(
     State(app): State<App>,
-    reader: Reader,
-    headers: HeaderMap,
     Path((n, id)): Path<(String, u64)>,
-    Form(f): Form<Fields>,
+    Posted { reader, .. }: Posted<NoFields>,
 ) -> Response {
-    on_dossier(app, reader, headers, n, csrf(&f), move |s, u, d| {
+    on_dossier(app, reader, n, move |s, u, d| {
         s.cancel_event(u, d, EventId::from_raw(id)).map(drop)
     })
     .await
@@ -225,16 +202,14 @@ pub async fn cancel_event(
 /// POST /dossiers/{number}/intervenants: assign by address, with a role.
 pub async fn assign(
     State(app): State<App>,
-    reader: Reader,
-    headers: HeaderMap,
     Path(n): Path<String>,
-    Form(f): Form<Fields>,
+    Posted { reader, form: f }: Posted<Fields>,
 ) -> Response {
     let (email, role) = (
         field(&f, "email").to_string(),
         field(&f, "role").to_string(),
     );
-    on_dossier(app, reader, headers, n, csrf(&f), move |s, u, d| {
+    on_dossier(app, reader, n, move |s, u, d| {
         let email = EmailAddress::parse(&email).map_err(|e| Error::Invalid(e.to_string()))?;
         let person = s.store().user_by_email(&email)?.ok_or_else(|| {
             Error::Invalid(format!(
@@ -249,12 +224,10 @@ pub async fn assign(
 /// POST /dossiers/{number}/intervenants/{user}/remove.
 pub async fn unassign(
     State(app): State<App>,
-    reader: Reader,
-    headers: HeaderMap,
     Path((n, id)): Path<(String, u64)>,
-    Form(f): Form<Fields>,
+    Posted { reader, .. }: Posted<NoFields>,
 ) -> Response {
-    on_dossier(app, reader, headers, n, csrf(&f), move |s, u, d| {
+    on_dossier(app, reader, n, move |s, u, d| {
         s.remove_intervenant(u, d, UserId::from_raw(id))
     })
     .await
@@ -263,13 +236,11 @@ pub async fn unassign(
 /// POST /dossiers/{number}/files/{id}/rename.
 pub async fn rename_file(
     State(app): State<App>,
-    reader: Reader,
-    headers: HeaderMap,
     Path((n, id)): Path<(String, u64)>,
-    Form(f): Form<Fields>,
+    Posted { reader, form: f }: Posted<Fields>,
 ) -> Response {
     let name = field(&f, "name").to_string();
-    on_dossier(app, reader, headers, n, csrf(&f), move |s, u, d| {
+    on_dossier(app, reader, n, move |s, u, d| {
         s.rename_file(u, d, FileId::from_raw(id), &name).map(drop)
     })
     .await
@@ -278,12 +249,10 @@ pub async fn rename_file(
 /// POST /dossiers/{number}/files/{id}/delete.
 pub async fn delete_file(
     State(app): State<App>,
-    reader: Reader,
-    headers: HeaderMap,
     Path((n, id)): Path<(String, u64)>,
-    Form(f): Form<Fields>,
+    Posted { reader, .. }: Posted<NoFields>,
 ) -> Response {
-    on_dossier(app, reader, headers, n, csrf(&f), move |s, u, d| {
+    on_dossier(app, reader, n, move |s, u, d| {
         s.delete_file(u, d, FileId::from_raw(id))
     })
     .await
@@ -292,59 +261,39 @@ pub async fn delete_file(
 /// POST /dossiers/{number}/activities: the reader's own time.
 pub async fn record_activity(
     State(app): State<App>,
-    reader: Reader,
-    headers: HeaderMap,
     Path(n): Path<String>,
-    Form(f): Form<Fields>,
+    Posted { reader, form: f }: Posted<Fields>,
 ) -> Response {
     let parsed = activity_draft(&f, reader.user.id);
-    on_dossier_with(
-        app,
-        reader,
-        headers,
-        n,
-        csrf(&f),
-        parsed,
-        move |s, u, d, draft| s.record_activity(u, d, draft).map(drop),
-    )
+    on_dossier_with(app, reader, n, parsed, move |s, u, d, draft| {
+        s.record_activity(u, d, draft).map(drop)
+    })
     .await
 }
 
 /// POST /dossiers/{number}/activities/{id}: corrects a time entry (its person stays).
 pub async fn edit_activity(
     State(app): State<App>,
-    reader: Reader,
-    headers: HeaderMap,
     Path((n, id)): Path<(String, u64)>,
-    Form(f): Form<Fields>,
+    Posted { reader, form: f }: Posted<Fields>,
 ) -> Response {
     let person = field(&f, "user")
         .parse::<u64>()
         .map(UserId::from_raw)
         .unwrap_or(reader.user.id);
     let parsed = activity_draft(&f, person);
-    on_dossier_with(
-        app,
-        reader,
-        headers,
-        n,
-        csrf(&f),
-        parsed,
-        move |s, u, d, draft| {
-            s.edit_activity(u, d, ActivityId::from_raw(id), draft)
-                .map(drop)
-        },
-    )
+    on_dossier_with(app, reader, n, parsed, move |s, u, d, draft| {
+        s.edit_activity(u, d, ActivityId::from_raw(id), draft)
+            .map(drop)
+    })
     .await
 }
 
 /// POST /dossiers/{number}/documents: a quote, order or invoice with its lines.
 pub async fn create_document(
     State(app): State<App>,
-    reader: Reader,
-    headers: HeaderMap,
     Path(n): Path<String>,
-    Form(f): Form<Fields>,
+    Posted { reader, form: f }: Posted<Fields>,
 ) -> Response {
     let parsed = (|| -> Result<(DocKind, DocumentDraft, Option<DocumentId>)> {
         let kind = match field(&f, "kind") {
@@ -372,9 +321,7 @@ pub async fn create_document(
     on_dossier_with(
         app,
         reader,
-        headers,
         n,
-        csrf(&f),
         parsed,
         move |s, u, d, (kind, draft, source)| {
             s.create_document(u, d, kind, draft, source).map(drop)
@@ -386,10 +333,8 @@ pub async fn create_document(
 /// POST /dossiers/{number}/documents/{id}: title, date and lines (the status stays).
 pub async fn edit_document(
     State(app): State<App>,
-    reader: Reader,
-    headers: HeaderMap,
     Path((n, id)): Path<(String, u64)>,
-    Form(f): Form<Fields>,
+    Posted { reader, form: f }: Posted<Fields>,
 ) -> Response {
     let parsed = (|| -> Result<(String, NaiveDate, Vec<Line>)> {
         Ok((field(&f, "title").into(), date(&f, "date")?, lines(&f)?))
@@ -397,9 +342,7 @@ pub async fn edit_document(
     on_dossier_with(
         app,
         reader,
-        headers,
         n,
-        csrf(&f),
         parsed,
         move |s, u, d, (title, day, lines)| {
             let id = DocumentId::from_raw(id);
@@ -419,95 +362,78 @@ pub async fn edit_document(
 /// POST /dossiers/{number}/documents/{id}/status.
 pub async fn document_status(
     State(app): State<App>,
-    reader: Reader,
-    headers: HeaderMap,
     Path((n, id)): Path<(String, u64)>,
-    Form(f): Form<Fields>,
+    Posted { reader, form: f }: Posted<Fields>,
 ) -> Response {
     let status =
         serde_json::from_value::<DocStatus>(serde_json::Value::String(field(&f, "status").into()))
             .map_err(|_| Error::Invalid("Unknown status.".into()));
-    on_dossier_with(
-        app,
-        reader,
-        headers,
-        n,
-        csrf(&f),
-        status,
-        move |s, u, d, status| {
-            let doc = s.document(u, d, DocumentId::from_raw(id))?;
-            let draft = DocumentDraft {
-                title: doc.title,
-                date: doc.date,
-                status,
-                lines: doc.lines,
-            };
-            s.edit_document(u, d, DocumentId::from_raw(id), draft)
-                .map(drop)
-        },
-    )
+    on_dossier_with(app, reader, n, status, move |s, u, d, status| {
+        let doc = s.document(u, d, DocumentId::from_raw(id))?;
+        let draft = DocumentDraft {
+            title: doc.title,
+            date: doc.date,
+            status,
+            lines: doc.lines,
+        };
+        s.edit_document(u, d, DocumentId::from_raw(id), draft)
+            .map(drop)
+    })
     .await
 }
 
-/// An expense form's token, and its draft and receipt (a receipt is stored as it
-/// arrives). `Err` when the upload itself could not be read (too large, cut short).
+/// An expense form, once the reader may change the dossier's expenses: its draft and
+/// its receipt, kept only when the service is called.
 async fn expense_form(
-    app: &App,
+    app: App,
+    reader: Reader,
+    n: String,
     multipart: Multipart,
-) -> Result<(String, Result<(ExpenseDraft, Option<BlobRef>)>)> {
-    let (f, receipt) = fields_and_receipt(app, multipart).await?;
-    Ok((csrf(&f), expense_draft(&f).map(|draft| (draft, receipt))))
+    change: impl FnOnce(&Services, &User, DossierId, ExpenseDraft, Option<BlobRef>) -> Result<()>
+    + Send
+    + 'static,
+) -> Response {
+    let permitted = match DossierNumber::parse(&n) {
+        Some(number) => permit(&app, &reader, number, Action::EditExpenses).await,
+        None => Err(Error::NotFound),
+    };
+    if let Err(err) = permitted {
+        return page(err);
+    }
+    let (f, receipt) = match fields_and_receipt(&app, multipart).await {
+        Ok(read) => read,
+        Err(err) if is_too_large(&err) => return too_large(&app),
+        Err(err) => return refuse(&app, &reader, &n, err).await,
+    };
+    let parsed = expense_draft(&f).map(|draft| (draft, receipt));
+    on_dossier_with(app, reader, n, parsed, move |s, u, d, (draft, receipt)| {
+        let receipt = receipt.map(Upload::keep).transpose()?;
+        change(s, u, d, draft, receipt)
+    })
+    .await
 }
 
 /// POST /dossiers/{number}/expenses: multipart, with an optional receipt file.
 pub async fn add_expense(
     State(app): State<App>,
-    reader: Reader,
-    headers: HeaderMap,
     Path(n): Path<String>,
-    multipart: Multipart,
+    PostedFiles { reader, multipart }: PostedFiles,
 ) -> Response {
-    match expense_form(&app, multipart).await {
-        Ok((token, parsed)) => {
-            on_dossier_with(
-                app,
-                reader,
-                headers,
-                n,
-                token,
-                parsed,
-                move |s, u, d, (draft, receipt)| s.add_expense(u, d, draft, receipt).map(drop),
-            )
-            .await
-        }
-        Err(err) => refuse(&app, &reader, &n, err).await,
-    }
+    expense_form(app, reader, n, multipart, |s, u, d, draft, receipt| {
+        s.add_expense(u, d, draft, receipt).map(drop)
+    })
+    .await
 }
 
 /// POST /dossiers/{number}/expenses/{id}: a change; a new receipt replaces the old one.
 pub async fn edit_expense(
     State(app): State<App>,
-    reader: Reader,
-    headers: HeaderMap,
     Path((n, id)): Path<(String, u64)>,
-    multipart: Multipart,
+    PostedFiles { reader, multipart }: PostedFiles,
 ) -> Response {
-    match expense_form(&app, multipart).await {
-        Ok((token, parsed)) => {
-            on_dossier_with(
-                app,
-                reader,
-                headers,
-                n,
-                token,
-                parsed,
-                move |s, u, d, (draft, receipt)| {
-                    s.edit_expense(u, d, ExpenseId::from_raw(id), draft, receipt)
-                        .map(drop)
-                },
-            )
-            .await
-        }
-        Err(err) => refuse(&app, &reader, &n, err).await,
-    }
+    expense_form(app, reader, n, multipart, move |s, u, d, draft, receipt| {
+        s.edit_expense(u, d, ExpenseId::from_raw(id), draft, receipt)
+            .map(drop)
+    })
+    .await
 }

@@ -2,16 +2,15 @@
 //! hashed). Asking for one never tells whether an address has an account; opening one
 //! shows a button, so that a link scanner opening it does not use it up.
 
-use axum::Form;
 use axum::extract::{ConnectInfo, Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
 use serde::Deserialize;
 
-use super::auth::LOGIN_CSRF;
 use super::errors::{blocking, page};
-use super::session::{self, check_post};
+use super::forms::{LoginPosted, NoFields};
+use super::session;
 use crate::app::App;
 use crate::domain::EmailAddress;
 use crate::templates::pages;
@@ -24,25 +23,14 @@ const VALID_MINUTES: i64 = 15;
 pub struct LinkForm {
     #[serde(default)]
     email: String,
-    #[serde(default)]
-    csrf: String,
 }
 
 /// POST /login/link: sends the link if the address is known; the answer is the same.
 pub async fn request(
     State(app): State<App>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
-    headers: HeaderMap,
-    jar: CookieJar,
-    Form(form): Form<LinkForm>,
+    LoginPosted { form, .. }: LoginPosted<LinkForm>,
 ) -> Response {
-    let expected = jar
-        .get(LOGIN_CSRF)
-        .map(|c| c.value().to_string())
-        .unwrap_or_default();
-    if let Err(refused) = check_post(&app, &headers, &form.csrf, &expected) {
-        return refused.into_response();
-    }
     let keys = [
         format!("link:{}", form.email.trim().to_lowercase()),
         format!("link-ip:{}", peer.ip()),
@@ -70,13 +58,20 @@ pub async fn request(
     pages::message_page("Vérifiez vos e-mails", sentence).into_response()
 }
 
-/// GET /login/link/{secret}: a button that uses the link.
-pub async fn confirm(Path(secret): Path<String>) -> Response {
-    pages::link_confirm(&secret).into_response()
+/// GET /login/link/{secret}: a button that uses the link, with the sign-in pages' token
+/// (a page of another site cannot sign a browser in to someone else's account).
+pub async fn confirm(Path(secret): Path<String>, jar: CookieJar) -> Response {
+    let (cookie, token) = super::auth::login_cookie();
+    (jar.add(cookie), pages::link_confirm(&secret, &token)).into_response()
 }
 
 /// POST /login/link/{secret}: signs in, once.
-pub async fn enter(State(app): State<App>, Path(secret): Path<String>, jar: CookieJar) -> Response {
+pub async fn enter(
+    State(app): State<App>,
+    Path(secret): Path<String>,
+    jar: CookieJar,
+    LoginPosted { .. }: LoginPosted<NoFields>,
+) -> Response {
     let store = app.store().clone();
     let taken = blocking(move || {
         let Some(link) = store.take_login_link(&secret)? else {

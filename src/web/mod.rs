@@ -20,12 +20,14 @@ pub mod details;
 pub mod directory;
 pub mod dossiers;
 pub mod errors;
+pub mod forms;
 pub mod items;
 pub mod links;
 pub mod operator;
 pub mod session;
 pub mod settings;
 pub mod site;
+pub mod uploads;
 
 use crate::app::App;
 use crate::templates;

@@ -1,14 +1,14 @@
 //! Personal settings: reading language, notifications per dossier and kind, password,
 //! and the calendar feed (on the calendar page).
 
-use axum::Form;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::errors::{blocking, page};
-use super::session::{Reader, check_post};
+use super::forms::Posted;
+use super::session::Reader;
 use crate::app::App;
 use crate::domain::{DossierId, Lang, Prefs};
 use crate::error::Error;
@@ -47,21 +47,14 @@ async fn render(
 /// The language form.
 #[derive(Deserialize)]
 pub struct LanguageForm {
-    #[serde(default)]
-    csrf: String,
     lang: String,
 }
 
 /// POST /settings/language.
 pub async fn language(
     State(app): State<App>,
-    reader: Reader,
-    headers: HeaderMap,
-    Form(form): Form<LanguageForm>,
+    Posted { reader, form }: Posted<LanguageForm>,
 ) -> Response {
-    if let Err(refused) = check_post(&app, &headers, &form.csrf, &reader.session.csrf) {
-        return refused.into_response();
-    }
     let Some(lang) = Lang::parse(&form.lang) else {
         return page(Error::Invalid("Choose French or English.".into()));
     };
@@ -75,8 +68,6 @@ pub async fn language(
 /// The notification form of one dossier; unchecked boxes are absent.
 #[derive(Deserialize)]
 pub struct PrefsForm {
-    #[serde(default)]
-    csrf: String,
     dossier: u64,
     messages: Option<String>,
     files: Option<String>,
@@ -86,13 +77,8 @@ pub struct PrefsForm {
 /// POST /settings/notifications.
 pub async fn notifications(
     State(app): State<App>,
-    reader: Reader,
-    headers: HeaderMap,
-    Form(form): Form<PrefsForm>,
+    Posted { reader, form }: Posted<PrefsForm>,
 ) -> Response {
-    if let Err(refused) = check_post(&app, &headers, &form.csrf, &reader.session.csrf) {
-        return refused.into_response();
-    }
     let prefs = Prefs {
         messages: form.messages.is_some(),
         files: form.files.is_some(),
@@ -113,8 +99,6 @@ pub async fn notifications(
 #[derive(Deserialize)]
 pub struct PasswordForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     current: String,
     password: String,
 }
@@ -122,13 +106,8 @@ pub struct PasswordForm {
 /// POST /settings/password: a wrong current password or a short new one re-shows the page.
 pub async fn password(
     State(app): State<App>,
-    reader: Reader,
-    headers: HeaderMap,
-    Form(form): Form<PasswordForm>,
+    Posted { reader, form }: Posted<PasswordForm>,
 ) -> Response {
-    if let Err(refused) = check_post(&app, &headers, &form.csrf, &reader.session.csrf) {
-        return refused.into_response();
-    }
     let (services, user) = (app.services.clone(), reader.user.clone());
     let _permit = app.web_guard.hashing_permit().await;
     match blocking(move || services.change_password(&user, &form.current, &form.password)).await {

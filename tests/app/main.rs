@@ -2,6 +2,7 @@
 
 mod admin_cli;
 mod behind_postfix;
+mod blob_gc;
 mod dns;
 mod faults;
 mod helpers;

@@ -8,6 +8,7 @@ mod discussion;
 mod dossier_forms;
 mod operator;
 mod sign_in;
+mod uploads;
 
 use crate::helpers::World;
 use crate::mail_support::TestApp;

@@ -200,12 +200,33 @@ async fn a_sign_in_link_works_once_within_its_time_and_tells_nothing_to_stranger
         200,
         "opening the link changes nothing yet"
     );
-    let enter = browser
+    let token = csrf_in(&confirm.text().await.unwrap());
+    // A page of another site cannot sign this browser in with a link of its own.
+    let forged = browser
+        .post(format!("{}{link}", site.base))
+        .header("Origin", "http://evil.example")
+        .form(&[("csrf", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403, "a cross-site post of the link");
+    let untokened = browser
         .post(format!("{}{link}", site.base))
         .send()
         .await
         .unwrap();
-    assert_eq!(enter.status(), 303);
+    assert_eq!(untokened.status(), 403, "a post without the page's token");
+    let enter = browser
+        .post(format!("{}{link}", site.base))
+        .form(&[("csrf", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        enter.status(),
+        303,
+        "the refused posts left the link usable"
+    );
     let list = browser
         .get(format!("{}/dossiers", site.base))
         .send()
@@ -221,6 +242,7 @@ async fn a_sign_in_link_works_once_within_its_time_and_tells_nothing_to_stranger
     assert_eq!(
         browser
             .post(format!("{}{link}", site.base))
+            .form(&[("csrf", token.as_str())])
             .send()
             .await
             .unwrap()
@@ -244,6 +266,7 @@ async fn a_sign_in_link_works_once_within_its_time_and_tells_nothing_to_stranger
                 "{}/login/link/0123456789abcdef0123456789abcdef",
                 site.base
             ))
+            .form(&[("csrf", token.as_str())])
             .send()
             .await
             .unwrap()

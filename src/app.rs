@@ -206,14 +206,7 @@ impl App {
             stopped.clone(),
         )));
         let router = crate::web::router(self.clone());
-        let mut http_stop = stopped.clone();
-        let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
-        axum::serve(listeners.http, service)
-            .with_graceful_shutdown(async move {
-                let _ = http_stop.wait_for(|stop| *stop).await;
-            })
-            .await
-            .map_err(|e| Error::from_io("web server", e))?;
+        crate::web::listener::serve(listeners.http, router, self.config.web, stopped.clone()).await;
         for task in tasks {
             let _ = task.await;
         }

@@ -256,6 +256,8 @@ pub struct Config {
     pub data: PathBuf,
     /// Web view address.
     pub http: SocketAddr,
+    /// The web listener's bounds.
+    pub web: WebLimits,
     /// Mail domain, lower case.
     pub mail_domain: String,
     /// Public web address, without a trailing slash.
@@ -352,6 +354,24 @@ pub enum TransportConfig {
     Relay(String),
     /// A sendmail program.
     Sendmail(String),
+}
+
+/// How much the web listener gives one client: fixed, and tests tighten them.
+#[derive(Debug, Clone, Copy)]
+pub struct WebLimits {
+    /// A request's headers must arrive within this (also the longest idle keep-alive).
+    pub header_timeout: Duration,
+    /// Connections served at once; more wait in the listen queue.
+    pub max_connections: usize,
+}
+
+impl Default for WebLimits {
+    fn default() -> Self {
+        WebLimits {
+            header_timeout: Duration::from_secs(15),
+            max_connections: 512,
+        }
+    }
 }
 
 /// Settings of the mail doors.
@@ -578,6 +598,7 @@ impl Config {
                 .or(file.data)
                 .unwrap_or_else(|| PathBuf::from("data")),
             http,
+            web: WebLimits::default(),
             mail_domain,
             base_url: base_url.trim_end_matches('/').to_string(),
             base_url_given,

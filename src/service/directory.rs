@@ -108,10 +108,13 @@ impl Services {
     ) -> Result<User> {
         let user = self.user_by_email(op, owner)?;
         let phc = password::hash(new_password)?;
-        self.store.update_user(user.id, |u| {
+        let user = self.store.update_user(user.id, |u| {
             u.password_hash = Some(phc.clone());
             Ok(())
-        })
+        })?;
+        // A password set for someone signs them out everywhere.
+        self.store.end_other_sessions(user.id, "")?;
+        Ok(user)
     }
 
     /// Adds a company client (members come after).
@@ -218,17 +221,27 @@ impl Services {
         })
     }
 
-    /// Changes the actor's password; the current one is asked for when there is one.
-    pub fn change_password(&self, actor: &User, current: &str, new_password: &str) -> Result<User> {
+    /// Changes the actor's password (the current one is asked for when there is one) and
+    /// ends their other sessions than `session`.
+    pub fn change_password(
+        &self,
+        actor: &User,
+        session: &str,
+        current: &str,
+        new_password: &str,
+    ) -> Result<User> {
         if let Some(phc) = &actor.password_hash
             && !password::verify(current, phc)
         {
             return Err(Error::Invalid("The current password is not right.".into()));
         }
         let phc = password::hash(new_password)?;
-        self.store.update_user(actor.id, |u| {
+        let user = self.store.update_user(actor.id, |u| {
             u.password_hash = Some(phc.clone());
             Ok(())
-        })
+        })?;
+        // Whoever knew the old password is signed out everywhere else.
+        self.store.end_other_sessions(actor.id, session)?;
+        Ok(user)
     }
 }

@@ -48,6 +48,27 @@ impl Store {
     pub fn remove_session(&self, id: &str) -> Result<()> {
         self.write(|tx| tx.remove(Tree::Sessions, &key(id)))
     }
+
+    /// Ends every session of `user` but the one with id `keep` (a changed password);
+    /// returns how many ended.
+    pub fn end_other_sessions(&self, user: UserId, keep: &str) -> Result<usize> {
+        let kept = key(keep);
+        let mut others = Vec::new();
+        for entry in self.tree(Tree::Sessions).iter() {
+            let (k, bytes) = entry?;
+            let session: Session = serde_json::from_slice(&bytes)?;
+            if session.user == user && k.as_ref() != kept.as_slice() {
+                others.push(k.to_vec());
+            }
+        }
+        self.write(|tx| {
+            for k in &others {
+                tx.remove(Tree::Sessions, k)?;
+            }
+            Ok(())
+        })?;
+        Ok(others.len())
+    }
 }
 
 /// A one-time sign-in link (also used for invitations).

@@ -23,6 +23,7 @@ pub mod errors;
 pub mod forms;
 pub mod items;
 pub mod links;
+pub mod listener;
 pub mod operator;
 pub mod session;
 pub mod settings;
@@ -94,6 +95,9 @@ pub fn router(app: App) -> Router {
         .layer(axum::middleware::from_fn_with_state(app.clone(), site::check_host))
         .layer(axum::middleware::from_fn_with_state(app.clone(), track))
         .layer(DefaultBodyLimit::max(limit))
+        // Pages and files are the reader's: no cache keeps them (the stylesheet says
+        // otherwise for itself).
+        .layer(header_layer(header::CACHE_CONTROL, "no-store"))
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
         .layer(header_layer(header::REFERRER_POLICY, "same-origin"))
@@ -165,7 +169,10 @@ async fn home() -> Response {
 
 async fn stylesheet() -> Response {
     (
-        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
         templates::STYLESHEET,
     )
         .into_response()

@@ -110,7 +110,10 @@ pub async fn password(
 ) -> Response {
     let (services, user) = (app.services.clone(), reader.user.clone());
     let _permit = app.web_guard.hashing_permit().await;
-    match blocking(move || services.change_password(&user, &form.current, &form.password)).await {
+    let session = reader.id.clone();
+    let changed =
+        blocking(move || services.change_password(&user, &session, &form.current, &form.password));
+    match changed.await {
         Ok(_) => {
             render(
                 &app,

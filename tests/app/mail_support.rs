@@ -44,6 +44,15 @@ impl TestApp {
         tune: impl FnOnce(&mut ConfigArgs),
         tls: Option<tokio_rustls::TlsAcceptor>,
     ) -> TestApp {
+        TestApp::spawn_configured(tune, |_| {}, tls).await
+    }
+
+    /// With changed settings, then a changed configuration (for what has no flag).
+    pub async fn spawn_configured(
+        tune: impl FnOnce(&mut ConfigArgs),
+        adjust: impl FnOnce(&mut Config),
+        tls: Option<tokio_rustls::TlsAcceptor>,
+    ) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let dns = TestDns::start().await;
         let mut args = ConfigArgs {
@@ -60,6 +69,7 @@ impl TestApp {
         let (http, smtp) = (bind().await, bind().await);
         let mut config = Config::load(&args).unwrap();
         config.serve_on(http.local_addr().unwrap());
+        adjust(&mut config);
         let app = App::open(config).unwrap();
         let lmtp = if with_lmtp { Some(bind().await) } else { None };
         let lmtp_addr = lmtp.as_ref().map(|l| l.local_addr().unwrap());

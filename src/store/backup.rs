@@ -120,10 +120,11 @@ impl Store {
         for entry in tar.entries().map_err(io("reading the backup"))? {
             let mut entry = entry.map_err(io("reading the backup"))?;
             let path = entry.path().map_err(io("reading the backup"))?.into_owned();
+            expected(&path, entry.header().entry_type())?;
             if path == Path::new("store.jsonl") {
                 found = true;
                 store.load_lines(BufReader::new(entry))?;
-            } else if path.starts_with("blobs") || path.starts_with("mail") {
+            } else if path.starts_with("blobs") || path.starts_with("mail/spool") {
                 // `unpack_in` refuses paths that would leave the folder.
                 entry.unpack_in(data).map_err(io("restoring files"))?;
             }
@@ -153,6 +154,38 @@ impl Store {
             self.tree(*tree).insert(key, value)?;
         }
         Ok(())
+    }
+}
+
+/// Refuses an entry a backup never holds: anything but a regular file or a folder, a
+/// path that is not plain names, or a place outside `FORMAT.txt`, `store.jsonl`,
+/// `blobs/` and `mail/spool/`. A link or a device would make the restored folder write
+/// or read outside itself.
+fn expected(path: &Path, kind: tar::EntryType) -> Result<()> {
+    use std::path::Component;
+    let refuse = |why: &str| {
+        Err(Error::Invalid(format!(
+            "the backup's entry «{}» is refused: {why}",
+            path.display()
+        )))
+    };
+    let plain = path.components().all(|c| matches!(c, Component::Normal(_)));
+    if !plain {
+        return refuse("its path is not made of plain names");
+    }
+    let folder = match kind {
+        tar::EntryType::Regular | tar::EntryType::Continuous => false,
+        tar::EntryType::Directory => true,
+        tar::EntryType::Symlink | tar::EntryType::Link => return refuse("it is a link"),
+        other => return refuse(&format!("it is not a file or a folder ({other:?})")),
+    };
+    let top = path == Path::new("FORMAT.txt") || path == Path::new("store.jsonl");
+    let stored = path.starts_with("blobs") || path.starts_with("mail/spool");
+    let parent = folder && path == Path::new("mail");
+    if (top && !folder) || stored || parent {
+        Ok(())
+    } else {
+        refuse("a backup holds nothing there")
     }
 }
 

@@ -372,3 +372,71 @@ fn a_restore_that_fails_leaves_no_half_made_folder() {
     assert!(stderr.contains("no store.jsonl"), "{stderr}");
     assert!(!target.exists(), "nothing is left behind");
 }
+
+#[test]
+fn a_restore_refuses_links_devices_and_strangers_anywhere_and_leaves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = dir.path().join("outside");
+    std::fs::create_dir(&outside).unwrap();
+    let special = |name: &str, kind: tar::EntryType, link: Option<&std::path::Path>| {
+        let mut header = tar::Header::new_gnu();
+        header.set_entry_type(kind);
+        header.set_size(0);
+        header.set_mode(0o644);
+        if let Some(target) = link {
+            header.set_link_name(target).unwrap();
+        }
+        header.set_path(name).unwrap();
+        header.set_cksum();
+        header
+    };
+    let cases: Vec<(&str, tar::Header)> = vec![
+        // The spool folder as a link: the server would then write outside the folder.
+        (
+            "mail",
+            special("mail", tar::EntryType::Symlink, Some(&outside)),
+        ),
+        (
+            "blobs/ab/cd",
+            special(
+                "blobs/ab/cd",
+                tar::EntryType::Link,
+                Some("store.jsonl".as_ref()),
+            ),
+        ),
+        (
+            "mail/spool/pipe",
+            special("mail/spool/pipe", tar::EntryType::Fifo, None),
+        ),
+        (
+            "blobs/tty",
+            special("blobs/tty", tar::EntryType::Char, None),
+        ),
+        (
+            "bin/run.sh",
+            special("bin/run.sh", tar::EntryType::Regular, None),
+        ),
+    ];
+    for (name, header) in cases {
+        let archive = dir.path().join("hostile.tar");
+        let mut builder = tar::Builder::new(std::fs::File::create(&archive).unwrap());
+        let mut empty = tar::Header::new_gnu();
+        empty.set_size(0);
+        empty.set_mode(0o644);
+        empty.set_cksum();
+        builder
+            .append_data(&mut empty, "store.jsonl", &b""[..])
+            .unwrap();
+        builder.append(&header, &b""[..]).unwrap();
+        builder.finish().unwrap();
+        drop(builder);
+        let target = dir.path().join("restored");
+        let out = crate::helpers::run_dossier(&target, &["restore", archive.to_str().unwrap()], "");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(65), "{name}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.contains(&format!("«{name}»")), "{name}: {stderr}");
+        assert!(!target.exists(), "{name}: nothing is left behind");
+        assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 0);
+    }
+}

@@ -184,6 +184,13 @@ pub fn may_create_dossier(user: &User, client: &Client) -> bool {
     user.staff || (client.may_create_dossiers && client.has_member(user.id))
 }
 
+/// Whether `user`, with `role` on the dossier, may download the e-mail a message came
+/// from as it was received: it carries its sender's personal reply address, so only
+/// staff and its author may; everyone else reads the posted text and the attachments.
+pub fn may_read_original(user: &User, role: Role, author: crate::domain::UserId) -> bool {
+    role == Role::Staff || user.id == author
+}
+
 /// Whether `user` may administer users, clients, held mail and the outbox.
 pub fn may_administer(user: &User) -> bool {
     user.staff

@@ -218,7 +218,7 @@ pub fn page(
                         @if !message.elided.is_empty() {
                             details { summary { (l.t("Afficher le texte cité", "Show the quoted text")) } pre { (message.elided) } }
                         }
-                        @if message.mail.is_some() {
+                        @if message.mail.is_some() && crate::policy::may_read_original(&reader.user, view.role, message.author) {
                             p.original { a href={ "/dossiers/" (d.number) "/messages/" (message.id) "/original" } { (l.t("Afficher l'e-mail d'origine", "Show the original e-mail")) } }
                         }
                         @let files: Vec<_> = view.attachments.iter().filter(|f| message.attachments.contains(&f.id)).collect();

@@ -57,6 +57,9 @@ pub struct ReplyAddress {
     pub created_at: DateTime<Utc>,
     /// A revoked address takes nothing more (mail to it is held).
     pub revoked: bool,
+    /// The secret of its mute link, made on first use (never the reply token).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mute: Option<Token>,
 }
 
 /// Where a bounce address points: the notification's recipient.

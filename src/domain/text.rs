@@ -37,6 +37,19 @@ pub fn body(text: &str, max: usize, what: &str) -> Result<String, String> {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct FileName(String);
 
+/// Unicode's format characters (general category Cf): bidirectional controls that
+/// reorder what is shown (`report\u{202E}gnp.exe` reads "reportexe.png"), zero-width
+/// characters, joiners, the byte-order mark, tags. None belongs in a file name.
+fn invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{0600}'..='\u{0605}' | '\u{061C}' | '\u{06DD}' | '\u{070F}'
+        | '\u{0890}'..='\u{0891}' | '\u{08E2}' | '\u{180E}' | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}'
+        | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}' | '\u{110BD}' | '\u{110CD}'
+        | '\u{13430}'..='\u{1343F}' | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}'
+        | '\u{E0001}' | '\u{E0020}'..='\u{E007F}')
+}
+
 impl FileName {
     /// Makes a safe name out of whatever a browser or a mail program sent.
     /// Never fails: an unusable name becomes `file` (keeping a usable extension).
@@ -45,6 +58,7 @@ impl FileName {
         let base = raw.rsplit(['/', '\\']).next().unwrap_or("");
         let mut name: String = base
             .chars()
+            .filter(|&c| !invisible(c))
             .map(|c| match c {
                 c if c.is_control() => '_',
                 ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
@@ -109,6 +123,9 @@ mod tests {
             ("..", "file"),
             ("", "file"),
             ("photo chantier été.JPG", "photo chantier été.JPG"),
+            ("report\u{202E}gnp.exe", "reportgnp.exe"),
+            ("\u{2066}devis\u{2069}\u{200B}.pdf\u{FEFF}", "devis.pdf"),
+            ("\u{200D}\u{202E}", "file"),
         ] {
             assert_eq!(FileName::sanitize(raw).as_str(), safe, "{raw:?}");
         }

@@ -7,7 +7,7 @@ use crate::domain::{
     NewMessage, Subject, User, text,
 };
 use crate::error::{Error, Result};
-use crate::policy::Action;
+use crate::policy::{self, Action};
 use crate::store::Change;
 
 use super::dossiers::entry;
@@ -202,10 +202,25 @@ impl Services {
         actor: &User,
         dossier: DossierId,
         id: MessageId,
-    ) -> Result<Vec<u8>> {
-        self.authorize(actor, dossier, Action::ReadMessages)?;
+    ) -> Result<std::fs::File> {
+        let visit = self.authorize(actor, dossier, Action::ReadMessages)?;
         let message: Message = self.store.item(dossier, id.raw())?.ok_or(Error::NotFound)?;
+        if !policy::may_read_original(actor, visit.role, message.author) {
+            return Err(Error::NotFound);
+        }
         let origin = message.mail.ok_or(Error::NotFound)?;
-        self.store.blobs().read(&origin.raw_sha256)
+        self.store.blobs().open_blob(&origin.raw_sha256)
+    }
+
+    /// A file of the dossier and its content, for downloading.
+    pub fn file_content(
+        &self,
+        actor: &User,
+        dossier: DossierId,
+        id: FileId,
+    ) -> Result<(FileEntry, std::fs::File)> {
+        let file = self.file(actor, dossier, id)?;
+        let content = self.store.blobs().open_blob(&file.blob.sha256)?;
+        Ok((file, content))
     }
 }

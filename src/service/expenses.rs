@@ -51,6 +51,18 @@ impl Services {
             .ok_or(Error::NotFound)
     }
 
+    /// An expense's receipt and its content, for downloading.
+    pub fn receipt_content(
+        &self,
+        actor: &User,
+        dossier: DossierId,
+        id: ExpenseId,
+    ) -> Result<(BlobRef, std::fs::File)> {
+        let receipt = self.expense_receipt(actor, dossier, id)?;
+        let content = self.store.blobs().open_blob(&receipt.sha256)?;
+        Ok((receipt, content))
+    }
+
     /// Records an expense, with its receipt already stored as a blob.
     pub fn add_expense(
         &self,

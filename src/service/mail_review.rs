@@ -21,10 +21,10 @@ impl Services {
         self.store.held_mail()
     }
 
-    /// The raw bytes of a kept message, named by its SHA-256 (staff).
-    pub fn raw_mail(&self, actor: &User, sha256: &str) -> Result<Vec<u8>> {
+    /// A kept message as received, named by its SHA-256 (staff).
+    pub fn raw_mail(&self, actor: &User, sha256: &str) -> Result<std::fs::File> {
         staff_only(actor)?;
-        self.store.blobs().read(sha256)
+        self.store.blobs().open_blob(sha256)
     }
 
     /// Posts a held message as `author` (who must be allowed to post on its dossier),

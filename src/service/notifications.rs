@@ -27,11 +27,15 @@ impl Services {
         self.store.set_prefs(actor.id, dossier, prefs)
     }
 
-    /// The one-click mute: the token of a reply address names a person and a dossier.
+    /// The one-click mute: a mute token (a secret of its own, not the reply token) names a
+    /// person and a dossier.
     /// Returns the dossier's number and title, to confirm.
     pub fn mute_by_token(&self, token: &str) -> Result<(String, String)> {
         let token = Token::parse(token).ok_or(Error::NotFound)?;
-        let reply = self.store.reply_by_token(&token)?.ok_or(Error::NotFound)?;
+        let reply = self
+            .store
+            .reply_by_mute_token(&token)?
+            .ok_or(Error::NotFound)?;
         let dossier = self.store.dossier(reply.dossier)?.ok_or(Error::NotFound)?;
         self.store
             .set_prefs(reply.user, reply.dossier, Prefs::MUTED)?;

@@ -20,6 +20,7 @@ impl Store {
             user,
             created_at: Utc::now(),
             revoked: false,
+            mute: None,
         };
         self.write(|tx| {
             let index = keys::two(dossier.raw(), user.raw());
@@ -33,6 +34,32 @@ impl Store {
             tx.put(Tree::ReplyTokens, fresh.token.as_str().as_bytes(), &fresh)?;
             Ok(fresh.clone())
         })
+    }
+
+    /// The mute token of a reply address, made on first use.
+    pub fn mute_token(&self, reply: &ReplyAddress) -> Result<Token> {
+        let key = reply.token.as_str().as_bytes().to_vec();
+        let fresh = Token::generate();
+        self.write(|tx| {
+            let Some(mut current) = tx.get::<ReplyAddress>(Tree::ReplyTokens, &key)? else {
+                return abort(Error::NotFound);
+            };
+            if let Some(mute) = &current.mute {
+                return Ok(mute.clone());
+            }
+            current.mute = Some(fresh.clone());
+            tx.put(Tree::ReplyTokens, &key, &current)?;
+            tx.put(Tree::MuteTokens, fresh.as_str().as_bytes(), &current.token)?;
+            Ok(fresh.clone())
+        })
+    }
+
+    /// The reply address a mute token mutes.
+    pub fn reply_by_mute_token(&self, mute: &Token) -> Result<Option<ReplyAddress>> {
+        match self.get::<Token>(Tree::MuteTokens, mute.as_str().as_bytes())? {
+            Some(token) => self.reply_by_token(&token),
+            None => Ok(None),
+        }
     }
 
     /// The reply address with this token.

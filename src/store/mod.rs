@@ -103,11 +103,14 @@ pub enum Tree {
     FeedIndex,
     /// SHA-256 of a sign-in link's secret → LoginLink.
     LoginLinks,
+    /// mute token → the reply address it mutes (a secret of its own: a reply token is
+    /// seen by everyone later in a thread).
+    MuteTokens,
 }
 
 impl Tree {
     /// Every tree, in discriminant order.
-    pub(crate) const ALL: [Tree; 32] = [
+    pub(crate) const ALL: [Tree; 33] = [
         Tree::Meta,
         Tree::Users,
         Tree::UserEmails,
@@ -140,6 +143,7 @@ impl Tree {
         Tree::Feeds,
         Tree::FeedIndex,
         Tree::LoginLinks,
+        Tree::MuteTokens,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -176,6 +180,7 @@ impl Tree {
             Tree::Feeds => "feeds",
             Tree::FeedIndex => "feed_index",
             Tree::LoginLinks => "login_links",
+            Tree::MuteTokens => "mute_tokens",
         }
     }
 }

@@ -6,11 +6,12 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::downloads::Download;
 use super::errors::{blocking, page};
 use super::forms::{NoFields, Posted};
 use super::session::Reader;
 use crate::app::App;
-use crate::domain::{HeldId, OutId, UserId};
+use crate::domain::{FileName, HeldId, OutId, UserId};
 use crate::error::Error;
 use crate::service::Services;
 
@@ -101,17 +102,13 @@ pub async fn retry(
 /// GET /admin/raw/{sha256}: a kept raw message (held or logged), as a file.
 pub async fn raw(State(app): State<App>, reader: Reader, Path(sha): Path<String>) -> Response {
     let (services, user) = (app.services.clone(), reader.user.clone());
-    let check = sha.clone();
-    match blocking(move || services.raw_mail(&user, &check)).await {
-        Ok(bytes) => {
-            let blob = crate::domain::BlobRef {
-                name: crate::domain::FileName::sanitize("message.eml"),
-                content_type: "message/rfc822".into(),
-                size: bytes.len() as u64,
-                sha256: sha,
-            };
-            super::dossiers::file_response(&blob, bytes)
-        }
+    let found = blocking(move || {
+        let content = services.raw_mail(&user, &sha)?;
+        Download::open(FileName::sanitize("message.eml"), "message/rfc822", content)
+    })
+    .await;
+    match found {
+        Ok(download) => download.into_response(),
         Err(Error::Storage(_)) => page(Error::NotFound),
         Err(err) => page(err),
     }

@@ -7,11 +7,11 @@ use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::dossiers::file_response;
+use super::downloads::Download;
 use super::errors::{blocking, page};
 use super::session::Reader;
 use crate::app::App;
-use crate::domain::{BlobRef, DocumentId, DossierNumber, ExpenseId, FileName, MessageId};
+use crate::domain::{DocumentId, DossierNumber, ExpenseId, FileName, MessageId};
 use crate::error::Error;
 use crate::templates::details;
 
@@ -94,13 +94,13 @@ pub async fn receipt(
     let (services, user) = (app.services.clone(), reader.user.clone());
     let found = blocking(move || {
         let dossier = services.find_dossier(&user, number(&n)?)?;
-        let blob = services.expense_receipt(&user, dossier.id, ExpenseId::from_raw(id))?;
-        let bytes = services.store().blobs().read(&blob.sha256)?;
-        Ok((blob, bytes))
+        let (blob, content) =
+            services.receipt_content(&user, dossier.id, ExpenseId::from_raw(id))?;
+        Download::open(blob.name, &blob.content_type, content)
     })
     .await;
     match found {
-        Ok((blob, bytes)) => file_response(&blob, bytes),
+        Ok(download) => download.into_response(),
         Err(err) => page(err),
     }
 }
@@ -114,19 +114,13 @@ pub async fn original(
     let (services, user) = (app.services.clone(), reader.user.clone());
     let found = blocking(move || {
         let dossier = services.find_dossier(&user, number(&n)?)?;
-        services.original_mail(&user, dossier.id, MessageId::from_raw(id))
+        let content = services.original_mail(&user, dossier.id, MessageId::from_raw(id))?;
+        let name = FileName::sanitize(&format!("message-{id}.eml"));
+        Download::open(name, "message/rfc822", content)
     })
     .await;
     match found {
-        Ok(bytes) => {
-            let blob = BlobRef {
-                name: FileName::sanitize(&format!("message-{id}.eml")),
-                content_type: "message/rfc822".into(),
-                size: bytes.len() as u64,
-                sha256: String::new(),
-            };
-            file_response(&blob, bytes)
-        }
+        Ok(download) => download.into_response(),
         Err(err) => page(err),
     }
 }

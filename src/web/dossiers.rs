@@ -2,18 +2,18 @@
 //! downloads. Each handler: load the reader, validate, call the services, render or
 //! redirect. Whatever the reader may not see answers 404.
 
-use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::downloads::Download;
 use super::errors::{blocking, page};
 use super::forms::PostedFiles;
 use super::session::Reader;
 use super::uploads::{cut_short, is_too_large, permit, receive, too_large};
 use crate::app::App;
-use crate::domain::{BlobRef, Door, DossierNumber, FileId, NewFile, NewMessage, Status};
+use crate::domain::{Door, DossierNumber, FileId, NewFile, NewMessage, Status};
 use crate::error::Error;
 use crate::policy::Action;
 use crate::service::Window;
@@ -238,8 +238,7 @@ pub async fn post_message(
     }
 }
 
-/// GET /dossiers/{number}/files/{id}: the file, as an attachment unless it is a raster
-/// image or a PDF; never HTML or SVG inline.
+/// GET /dossiers/{number}/files/{id}: the file, streamed (see [`Download`]).
 pub async fn download(
     State(app): State<App>,
     reader: Reader,
@@ -252,62 +251,12 @@ pub async fn download(
     let (services, user) = (app.services.clone(), reader.user.clone());
     let found = blocking(move || {
         let dossier = services.find_dossier(&user, number)?;
-        let file = services.file(&user, dossier.id, FileId::from_raw(id))?;
-        let bytes = services.store().blobs().read(&file.blob.sha256)?;
-        Ok((file, bytes))
+        let (file, content) = services.file_content(&user, dossier.id, FileId::from_raw(id))?;
+        Download::open(file.blob.name, &file.blob.content_type, content)
     })
     .await;
     match found {
-        Ok((file, bytes)) => file_response(&file.blob, bytes),
+        Ok(download) => download.into_response(),
         Err(err) => page(err),
     }
-}
-
-/// A stored file as a response with safe headers.
-pub fn file_response(blob: &BlobRef, bytes: Vec<u8>) -> Response {
-    let inline = matches!(
-        blob.content_type.as_str(),
-        "image/png" | "image/jpeg" | "image/gif" | "image/webp" | "application/pdf"
-    );
-    let content_type = if inline {
-        blob.content_type.as_str()
-    } else {
-        "application/octet-stream"
-    };
-    let disposition = format!(
-        "{}; filename=\"{}\"; filename*=UTF-8''{}",
-        if inline { "inline" } else { "attachment" },
-        blob.name
-            .as_str()
-            .chars()
-            .map(
-                |c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
-                    c
-                } else {
-                    '_'
-                }
-            )
-            .collect::<String>(),
-        percent(blob.name.as_str())
-    );
-    let mut response = (StatusCode::OK, Body::from(bytes)).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_str(content_type)
-            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
-    );
-    if let Ok(value) = HeaderValue::from_str(&disposition) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    response
-}
-
-/// RFC 5987 percent-encoding of a file name.
-fn percent(name: &str) -> String {
-    percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC).to_string()
 }

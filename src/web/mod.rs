@@ -19,6 +19,7 @@ pub mod calendar;
 pub mod details;
 pub mod directory;
 pub mod dossiers;
+pub mod downloads;
 pub mod errors;
 pub mod forms;
 pub mod items;

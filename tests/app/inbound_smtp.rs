@@ -594,7 +594,12 @@ async fn staff_approve_or_discard_held_mail_and_no_one_else_sees_it() {
         "{:?}",
         log[1]
     );
-    let raw = s.raw_mail(&setup.world.staff, &log[0].raw_sha256).unwrap();
+    let mut raw = Vec::new();
+    std::io::Read::read_to_end(
+        &mut s.raw_mail(&setup.world.staff, &log[0].raw_sha256).unwrap(),
+        &mut raw,
+    )
+    .unwrap();
     assert!(
         String::from_utf8_lossy(&raw).contains("spam@nowhere.test"),
         "the raw message is kept"

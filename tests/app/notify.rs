@@ -191,6 +191,7 @@ fn headers_make_replies_come_back_and_user_text_cannot_inject_one() {
         .reply_address(world.dossier.id, world.client.id)
         .unwrap();
     let reply_address = format!("r-{}@dossier.test", reply.token);
+    assert_ne!(reply.mute.as_ref(), Some(&reply.token), "two secrets");
     let from = m.from().unwrap().first().unwrap();
     assert_eq!(from.address(), Some("notifications@dossier.test"));
     assert_eq!(
@@ -234,7 +235,10 @@ fn headers_make_replies_come_back_and_user_text_cannot_inject_one() {
         ),
         (
             "List-Unsubscribe",
-            &format!("<https://dossiers.atelier.test/mute/{}>", reply.token),
+            &format!(
+                "<https://dossiers.atelier.test/mute/{}>",
+                reply.mute.as_ref().expect("a mute token")
+            ),
         ),
         ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
     ] {
@@ -525,14 +529,22 @@ async fn the_whole_loop_a_reply_to_a_notification_lands_in_the_dossier() {
             .any(|raw| contains(raw, "C'est validé") && to_address(raw) == "helene@client.test"),
         "the author gets nothing"
     );
-    // The mute link of the notification works in one click.
+    // The reply token mutes nothing: whoever read the thread has it.
     let token = reply_to
         .trim_start_matches("r-")
         .split('@')
         .next()
         .unwrap()
         .to_string();
-    let (status, _) = crate::helpers::http_post(&test.http.to_string(), &format!("/mute/{token}"));
+    let http = test.http.to_string();
+    let (status, _) = crate::helpers::http_post(&http, &format!("/mute/{token}"));
+    assert_eq!(status, 404);
+    // The mute link of the notification works in one click.
+    let unsubscribe = parsed.header_raw("List-Unsubscribe").unwrap().trim();
+    let at = unsubscribe.find("/mute/").expect("a mute link");
+    let link = unsubscribe[at..].trim_end_matches('>');
+    assert!(!link.contains(&token));
+    let (status, _) = crate::helpers::http_post(&http, link);
     assert_eq!(status, 200);
     assert_eq!(
         s.notification_prefs(&world.client, world.dossier.id)

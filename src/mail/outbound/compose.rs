@@ -72,7 +72,7 @@ impl Notifier {
         let envelope_from = s.address(&OurAddress::Bounce(bounce.token.clone()));
         let message_id = format!("{}@{}", uuid::Uuid::new_v4(), s.mail_domain);
         let dossier_url = format!("{}/dossiers/{}", s.base_url, dossier.number);
-        let mute_url = format!("{}/mute/{}", s.base_url, reply.token);
+        let mute_url = format!("{}/mute/{}", s.base_url, store.mute_token(&reply)?);
         let view = EmailView {
             lang: recipient.lang,
             business: s.business.clone(),

@@ -17,7 +17,7 @@ async fn posting_a_message_with_a_file_needs_the_csrf_token_and_an_open_dossier(
             .text("text", "Voici la photo du mur.")
             .part(
                 "files",
-                reqwest::multipart::Part::bytes(b"\x89PNG fake".to_vec())
+                reqwest::multipart::Part::bytes(b"\x89PNG\r\n\x1a\n fake".to_vec())
                     .file_name("mur.png")
                     .mime_str("image/png")
                     .unwrap(),

@@ -6,6 +6,7 @@ mod admin;
 mod calendar;
 mod discussion;
 mod dossier_forms;
+mod files;
 mod operator;
 mod sessions;
 mod sign_in;

@@ -33,7 +33,7 @@ pub struct App {
     /// The notification worker's engine.
     pub notifier: Arc<Notifier>,
     /// The sign-in door's limits (argon2 concurrency, failed attempts).
-    pub web_guard: Arc<crate::web::auth::Guard>,
+    pub web_guard: Arc<crate::web::throttle::Guard>,
     /// The key `ingest` and `backup` prove they may act for the operator with, made
     /// when `serve` starts.
     pub handover: Arc<std::sync::OnceLock<HandoverKey>>,
@@ -94,6 +94,7 @@ impl App {
             give_up: config.notify.give_up,
         };
         let notifier = Notifier::new(services.clone(), settings, transport);
+        let web_guard = crate::web::throttle::Guard::new(config.trusted_proxies.clone());
         Ok(App {
             site: Arc::new(crate::web::site::Site::of(&config)),
             metrics_token: Arc::default(),
@@ -101,7 +102,7 @@ impl App {
             services,
             pipeline: Arc::new(pipeline),
             notifier: Arc::new(notifier),
-            web_guard: Arc::default(),
+            web_guard: Arc::new(web_guard),
             handover: Arc::default(),
         })
     }

@@ -31,6 +31,16 @@ pub struct ConfigArgs {
     /// The public address of the web view, used in e-mails.
     #[arg(long, global = true, env = "DOSSIER_BASE_URL", value_name = "URL")]
     pub base_url: Option<String>,
+    /// A reverse proxy in front of the web view (repeat, or separate with commas): the
+    /// client address it writes in X-Forwarded-For or Forwarded is believed.
+    #[arg(
+        long,
+        global = true,
+        env = "DOSSIER_TRUSTED_PROXY",
+        value_name = "IP",
+        value_delimiter = ','
+    )]
+    pub trusted_proxy: Vec<std::net::IpAddr>,
     /// The business's name, shown in pages and e-mails.
     #[arg(
         long,
@@ -228,6 +238,7 @@ struct FileConfig {
     smtp_max_per_peer: Option<usize>,
     trusted_authserv_id: Option<Vec<String>>,
     trusted_relay: Option<Vec<std::net::IpAddr>>,
+    trusted_proxy: Option<Vec<std::net::IpAddr>>,
     trusted_arc_sealer: Option<Vec<String>>,
     dns: Option<SocketAddr>,
     unsafe_trust_from: Option<bool>,
@@ -258,6 +269,8 @@ pub struct Config {
     pub http: SocketAddr,
     /// The web listener's bounds.
     pub web: WebLimits,
+    /// Reverse proxies whose client-address headers are believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Mail domain, lower case.
     pub mail_domain: String,
     /// Public web address, without a trailing slash.
@@ -599,6 +612,7 @@ impl Config {
                 .unwrap_or_else(|| PathBuf::from("data")),
             http,
             web: WebLimits::default(),
+            trusted_proxies: list(&args.trusted_proxy, file.trusted_proxy),
             mail_domain,
             base_url: base_url.trim_end_matches('/').to_string(),
             base_url_given,

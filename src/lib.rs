@@ -16,7 +16,8 @@
 //! - [`cli`]: `serve`, `admin`, `ingest`, `backup`…; [`config`]: defaults → file → env →
 //!   flags; [`running`]: what a running server records in its data folder.
 //! - [`metrics`]: counters for `/metrics` and `/healthz`; [`password`]: argon2 hashing;
-//!   [`calendar`]: iCalendar invitations and feeds.
+//!   [`limits`]: every rate limit, on one keyed limiter; [`calendar`]: iCalendar
+//!   invitations and feeds.
 //! - [`demo`]: the demo business of `serve --demo`.
 
 pub mod app;
@@ -26,6 +27,7 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod limits;
 pub mod mail;
 pub mod metrics;
 pub mod password;

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::downloads::Download;
 use super::errors::{blocking, page};
-use super::forms::PostedFiles;
+use super::forms::{PostedFiles, discard};
 use super::session::Reader;
 use super::uploads::{cut_short, is_too_large, permit, receive, too_large};
 use crate::app::App;
@@ -187,7 +187,10 @@ pub async fn post_message(
     };
     let dossier = match permit(&app, &reader, number, Action::PostMessage).await {
         Ok(id) => id,
-        Err(err) => return page(err),
+        Err(err) => {
+            discard(multipart).await;
+            return page(err);
+        }
     };
     let (mut text, mut files, mut may_upload) = (String::new(), Vec::new(), false);
     loop {
@@ -202,6 +205,8 @@ pub async fn post_message(
             "files" => {
                 if !may_upload && field.file_name().is_some_and(|n| !n.is_empty()) {
                     if let Err(err) = permit(&app, &reader, number, Action::UploadFiles).await {
+                        drop(field);
+                        discard(multipart).await;
                         return page(err);
                     }
                     may_upload = true;

@@ -88,8 +88,10 @@ impl FromRequest<App> for PostedFiles {
             }
             _ => String::new(),
         };
-        check_post(app, &headers, &sent, &reader.session.csrf)
-            .map_err(IntoResponse::into_response)?;
+        if let Err(refused) = check_post(app, &headers, &sent, &reader.session.csrf) {
+            discard(multipart).await;
+            return Err(refused.into_response());
+        }
         Ok(PostedFiles { reader, multipart })
     }
 }
@@ -110,6 +112,15 @@ impl<T: DeserializeOwned + Send> FromRequest<App> for LoginPosted<T> {
             token,
             headers: parts.headers,
         })
+    }
+}
+
+/// Reads what is left of a refused multipart form and throws it away, so that the
+/// browser, still sending, reads the refusal instead of a broken connection. Nothing is
+/// kept, and the body limit bounds how much is read.
+pub async fn discard(mut multipart: Multipart) {
+    while let Ok(Some(mut field)) = multipart.next_field().await {
+        while let Ok(Some(_)) = field.chunk().await {}
     }
 }
 

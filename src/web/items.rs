@@ -14,7 +14,7 @@ use chrono_tz::Tz;
 
 use super::actions::{on_dossier, on_dossier_with};
 use super::errors::page;
-use super::forms::{NoFields, Posted, PostedFiles};
+use super::forms::{NoFields, Posted, PostedFiles, discard};
 use super::session::Reader;
 use super::uploads::{Upload, cut_short, is_too_large, permit, receive, too_large};
 use crate::app::App;
@@ -398,6 +398,7 @@ async fn expense_form(
         None => Err(Error::NotFound),
     };
     if let Err(err) = permitted {
+        discard(multipart).await;
         return page(err);
     }
     let (f, receipt) = match fields_and_receipt(&app, multipart).await {

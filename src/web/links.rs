@@ -11,6 +11,7 @@ use serde::Deserialize;
 use super::errors::{blocking, page};
 use super::forms::{LoginPosted, NoFields};
 use super::session;
+use super::throttle::{Door, normalise};
 use crate::app::App;
 use crate::domain::EmailAddress;
 use crate::templates::pages;
@@ -29,13 +30,9 @@ pub struct LinkForm {
 pub async fn request(
     State(app): State<App>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
-    LoginPosted { form, .. }: LoginPosted<LinkForm>,
+    LoginPosted { form, headers, .. }: LoginPosted<LinkForm>,
 ) -> Response {
-    let keys = [
-        format!("link:{}", form.email.trim().to_lowercase()),
-        format!("link-ip:{}", peer.ip()),
-    ];
-    if !app.web_guard.allow(&keys) {
+    if !app.web_guard.allow(Door::Link, &form.email, peer, &headers) {
         let sentence = "Trop de demandes de lien. Réessayez dans un quart d'heure.";
         return (
             StatusCode::TOO_MANY_REQUESTS,
@@ -43,7 +40,7 @@ pub async fn request(
         )
             .into_response();
     }
-    if let Ok(email) = EmailAddress::parse(&form.email) {
+    if let Ok(email) = EmailAddress::parse(&normalise(&form.email)) {
         let (store, notifier) = (app.store().clone(), app.notifier.clone());
         let sent = blocking(move || match store.user_by_email(&email)? {
             Some(user) => notifier.send_login_link(&user, VALID_MINUTES, None),

@@ -29,6 +29,7 @@ pub mod operator;
 pub mod session;
 pub mod settings;
 pub mod site;
+pub mod throttle;
 pub mod uploads;
 
 use crate::app::App;

@@ -1,14 +1,15 @@
 //! Personal settings: reading language, notifications per dossier and kind, password,
 //! and the calendar feed (on the calendar page).
 
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::errors::{blocking, page};
 use super::forms::Posted;
 use super::session::Reader;
+use super::throttle::Door;
 use crate::app::App;
 use crate::domain::{DossierId, Lang, Prefs};
 use crate::error::Error;
@@ -106,13 +107,22 @@ pub struct PasswordForm {
 /// POST /settings/password: a wrong current password or a short new one re-shows the page.
 pub async fn password(
     State(app): State<App>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    headers: HeaderMap,
     Posted { reader, form }: Posted<PasswordForm>,
 ) -> Response {
     let (services, user) = (app.services.clone(), reader.user.clone());
-    let _permit = app.web_guard.hashing_permit().await;
+    let attempt = reader.user.id.to_string();
+    if !app
+        .web_guard
+        .allow(Door::Password, &attempt, peer, &headers)
+    {
+        return super::auth::too_many();
+    }
     let session = reader.id.clone();
-    let changed =
-        blocking(move || services.change_password(&user, &session, &form.current, &form.password));
+    let changed = app
+        .web_guard
+        .hash(move || services.change_password(&user, &session, &form.current, &form.password));
     match changed.await {
         Ok(_) => {
             render(

@@ -10,6 +10,7 @@ mod files;
 mod operator;
 mod sessions;
 mod sign_in;
+mod throttle;
 mod uploads;
 
 use crate::helpers::World;

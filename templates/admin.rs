@@ -22,7 +22,7 @@ fn state(state: &OutState) -> &'static str {
 pub fn mail(
     config: &Config,
     reader: &Reader,
-    held: &[HeldMail],
+    (held, shown, total): (&[HeldMail], usize, usize),
     log: &[LogEntry],
     outbox: &[OutMail],
     stopped: &[(User, AddressHealth)],
@@ -52,11 +52,19 @@ pub fn mail(
                 }
             }
             section aria-labelledby="held" {
-                h2 #held { (l.t("Messages retenus", "Held messages")) }
+                h2 #held { (l.t("Messages retenus", "Held messages")) " (" (total) ")" }
                 @if held.is_empty() { p { (l.t("Aucun message en attente.", "No message waiting.")) } }
+                @if !held.is_empty() {
+                    form #ticked method="post" action="/admin/held/discard" {
+                        input type="hidden" name="csrf" value=(csrf);
+                        button type="submit" { (l.t("Écarter les messages cochés", "Discard the ticked messages")) }
+                    }
+                }
                 @for h in held {
                     article.held {
-                        p { strong { (h.subject) } " · de " (h.from.as_deref().unwrap_or("?")) " · " (format::datetime(lang, zone, h.at)) " · dossier " (number(h.dossier)) }
+                        p {
+                            input type="checkbox" name="ids" value=(h.id.raw()) form="ticked" aria-label=(l.t("Cocher", "Tick"));
+                            " " strong { (h.subject) } " · de " (h.from.as_deref().unwrap_or("?")) " · " (format::datetime(lang, zone, h.at)) " · dossier " (number(h.dossier)) }
                         @if let Some(check) = &h.check {
                             p.verdict { (check.words(lang)) }
                         }
@@ -72,6 +80,14 @@ pub fn mail(
                             button type="submit" { (l.t("Écarter", "Discard")) }
                         }
                     }
+                }
+            }
+            @let pages = total.div_ceil(crate::service::HELD_PAGE).max(1);
+            @if pages > 1 {
+                nav.pager aria-label=(l.t("Pages des messages retenus", "Pages of held messages")) {
+                    @if shown > 0 { a href={ "/admin/mail?held=" (shown - 1) "#held" } { (l.t("← Précédents", "← Earlier")) } " " }
+                    (l.t("Page ", "Page ")) (shown + 1) " / " (pages)
+                    @if shown + 1 < pages { " " a href={ "/admin/mail?held=" (shown + 1) "#held" } { (l.t("Suivants →", "Later →")) } }
                 }
             }
             section aria-labelledby="log" {

@@ -8,6 +8,9 @@ use crate::error::{Error, Result};
 use crate::mail::analysis::{Context, analyze};
 use crate::service::{Services, staff_only};
 
+/// Held messages a page of the mail page shows.
+pub const HELD_PAGE: usize = 25;
+
 impl Services {
     /// The newest `limit` lines of the mail processing log (staff).
     pub fn mail_log(&self, actor: &User, limit: usize) -> Result<Vec<LogEntry>> {
@@ -19,6 +22,27 @@ impl Services {
     pub fn held_mail(&self, actor: &User) -> Result<Vec<HeldMail>> {
         staff_only(actor)?;
         self.store.held_mail()
+    }
+
+    /// One page of held messages, oldest first, and how many there are (staff).
+    pub fn held_page(&self, actor: &User, page: usize) -> Result<(Vec<HeldMail>, usize)> {
+        staff_only(actor)?;
+        self.store.held_page(page * HELD_PAGE, HELD_PAGE)
+    }
+
+    /// Discards several held messages (staff); those already gone are skipped. Returns
+    /// how many were discarded.
+    pub fn discard_many(&self, actor: &User, ids: &[HeldId]) -> Result<usize> {
+        staff_only(actor)?;
+        let mut discarded = 0;
+        for id in ids {
+            match self.discard_held(actor, *id) {
+                Ok(()) => discarded += 1,
+                Err(Error::NotFound) => {}
+                Err(err) => return Err(err),
+            }
+        }
+        Ok(discarded)
     }
 
     /// A kept message as received, named by its SHA-256 (staff).

@@ -12,6 +12,7 @@ mod events;
 mod expenses;
 mod intervenants;
 mod mail_review;
+pub use mail_review::HELD_PAGE;
 mod notifications;
 
 use chrono::{DateTime, Utc};

@@ -178,6 +178,24 @@ impl Store {
         self.scan(Tree::Held, &[])
     }
 
+    /// Held messages from the `skip`-th, at most `limit`, oldest first; and how many
+    /// there are in all.
+    pub fn held_page(&self, skip: usize, limit: usize) -> Result<(Vec<HeldMail>, usize)> {
+        let tree = self.tree(Tree::Held);
+        let items = tree
+            .iter()
+            .skip(skip)
+            .take(limit)
+            .map(|entry| Ok(serde_json::from_slice(&entry?.1)?))
+            .collect::<Result<Vec<HeldMail>>>()?;
+        Ok((items, tree.len()))
+    }
+
+    /// How many messages are held.
+    pub fn held_count(&self) -> usize {
+        self.tree(Tree::Held).len()
+    }
+
     /// One held message.
     pub fn held(&self, id: HeldId) -> Result<Option<HeldMail>> {
         self.get(Tree::Held, &keys::one(id.raw()))

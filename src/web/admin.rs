@@ -2,7 +2,7 @@
 //! discard), the processing log with its reasons, the outbox (pending, sent, dead, retry)
 //! and the addresses mail no longer goes to. Anyone else gets 404.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -15,11 +15,23 @@ use crate::domain::{FileName, HeldId, OutId, UserId};
 use crate::error::Error;
 use crate::service::Services;
 
+/// Which page of held messages to show (`?held=N`, from 0).
+#[derive(Debug, Default, Deserialize)]
+pub struct HeldQuery {
+    #[serde(default)]
+    held: usize,
+}
+
 /// GET /admin/mail.
-pub async fn mail(State(app): State<App>, reader: Reader) -> Response {
+pub async fn mail(
+    State(app): State<App>,
+    reader: Reader,
+    Query(which): Query<HeldQuery>,
+) -> Response {
     let (services, user) = (app.services.clone(), reader.user.clone());
+    let shown = which.held;
     let found = blocking(move || {
-        let held = services.held_mail(&user)?;
+        let held = services.held_page(&user, shown)?;
         let log = services.mail_log(&user, 100)?;
         let outbox = services.outbox(&user, 100)?;
         let stopped = services.stopped_addresses(&user)?;
@@ -32,7 +44,7 @@ pub async fn mail(State(app): State<App>, reader: Reader) -> Response {
         Ok((held, log, outbox, stopped, people, dossiers)) => crate::templates::admin::mail(
             &app.config,
             &reader,
-            &held,
+            (&held.0, shown, held.1),
             &log,
             &outbox,
             &stopped,
@@ -47,6 +59,7 @@ pub async fn mail(State(app): State<App>, reader: Reader) -> Response {
 /// The approve form: as whom.
 #[derive(Deserialize)]
 pub struct ApproveForm {
+    #[serde(default)]
     author: u64,
 }
 
@@ -85,6 +98,19 @@ pub async fn discard(
         s.discard_held(u, HeldId::from_raw(id))
     })
     .await
+}
+
+/// POST /admin/held/discard: the messages ticked on the page (`ids`, repeated).
+pub async fn discard_ticked(
+    State(app): State<App>,
+    Posted { reader, form }: Posted<Vec<(String, String)>>,
+) -> Response {
+    let ids: Vec<HeldId> = form
+        .iter()
+        .filter(|(name, _)| name == "ids")
+        .filter_map(|(_, value)| value.parse().ok().map(HeldId::from_raw))
+        .collect();
+    act(app, reader, move |s, u| s.discard_many(u, &ids).map(drop)).await
 }
 
 /// POST /admin/outbox/{id}/retry.

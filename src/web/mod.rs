@@ -63,6 +63,7 @@ pub fn router(app: App) -> Router {
         .route("/admin/mail", get(admin::mail))
         .route("/admin/held/{id}/approve", post(admin::approve))
         .route("/admin/held/{id}/discard", post(admin::discard))
+        .route("/admin/held/discard", post(admin::discard_ticked))
         .route("/admin/outbox/{id}/retry", post(admin::retry))
         .route("/admin/raw/{sha}", get(admin::raw))
         .route("/settings", get(settings::show))

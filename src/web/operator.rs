@@ -77,12 +77,7 @@ pub async fn metrics(State(app): State<App>, headers: HeaderMap) -> Response {
                 .iter()
                 .filter(|m| matches!(m.state, crate::domain::OutState::Dead { .. }))
                 .count();
-            Ok((
-                pending,
-                dead,
-                store.held_mail()?.len(),
-                store.size_on_disk(),
-            ))
+            Ok((pending, dead, store.held_count(), store.size_on_disk()))
         })
         .await;
     match gauges {

@@ -276,3 +276,143 @@ async fn route_table(kind: ClientKind) {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     site.test.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_form_refuses_a_post_without_its_token_and_hides_what_one_may_not_see() {
+    let site = site().await;
+    let w = &site.world;
+    let n = w.dossier.number.to_string();
+    let d = format!("/dossiers/{n}");
+    // Every form of a signed-in reader: (path, multipart, on a dossier, staff only).
+    let forms: Vec<(String, bool, bool, bool)> = vec![
+        ("/logout".into(), false, false, false),
+        ("/dossiers".into(), false, false, false),
+        (format!("{d}/close"), false, true, false),
+        (format!("{d}/reopen"), false, true, false),
+        (format!("{d}/reference"), false, true, false),
+        (format!("{d}/messages"), true, true, false),
+        (format!("{d}/events"), false, true, false),
+        (format!("{d}/events/{}", w.event.id), false, true, false),
+        (
+            format!("{d}/events/{}/cancel", w.event.id),
+            false,
+            true,
+            false,
+        ),
+        (format!("{d}/intervenants"), false, true, false),
+        (
+            format!("{d}/intervenants/{}/remove", w.intervenant.id),
+            false,
+            true,
+            false,
+        ),
+        (
+            format!("{d}/files/{}/rename", w.file.id),
+            false,
+            true,
+            false,
+        ),
+        (
+            format!("{d}/files/{}/delete", w.file.id),
+            false,
+            true,
+            false,
+        ),
+        (format!("{d}/activities"), false, true, false),
+        (
+            format!("{d}/activities/{}", w.activity.id),
+            false,
+            true,
+            false,
+        ),
+        (format!("{d}/documents"), false, true, false),
+        (
+            format!("{d}/documents/{}/status", w.quote.id),
+            false,
+            true,
+            false,
+        ),
+        (
+            format!("{d}/documents/{}/edit", w.quote.id),
+            false,
+            true,
+            false,
+        ),
+        (format!("{d}/expenses"), true, true, false),
+        (format!("{d}/expenses/{}", w.billed.id), true, true, false),
+        ("/calendar/feed/reset".into(), false, false, false),
+        ("/settings/language".into(), false, false, false),
+        ("/settings/notifications".into(), false, false, false),
+        ("/settings/password".into(), false, false, false),
+        ("/admin/held/1/approve".into(), false, false, true),
+        ("/admin/held/1/discard".into(), false, false, true),
+        ("/admin/held/discard".into(), false, false, true),
+        ("/admin/outbox/1/retry".into(), false, false, true),
+        ("/admin/people".into(), false, false, true),
+        ("/admin/clients".into(), false, false, true),
+        (
+            format!("/admin/clients/{}/may-create", w.dossier.client),
+            false,
+            false,
+            true,
+        ),
+        (
+            format!("/admin/clients/{}/members", w.dossier.client),
+            false,
+            false,
+            true,
+        ),
+        ("/admin/clients/private".into(), false, false, true),
+    ];
+    let mut readers = Vec::new();
+    for user in [&w.staff, &w.client, &w.intervenant, &w.stranger] {
+        readers.push((user.name.clone(), signed_in(&site, &user.emails[0]).await));
+    }
+    let post = |b: &reqwest::Client, path: &str, multipart: bool, token: Option<&str>| {
+        let request = b.post(format!("{}{path}", site.base));
+        if multipart {
+            let form = reqwest::multipart::Form::new();
+            let form = match token {
+                Some(t) => form.text("csrf", t.to_string()),
+                None => form,
+            };
+            request.multipart(form.text("text", "x"))
+        } else {
+            let mut fields = vec![("text", "x".to_string())];
+            if let Some(t) = token {
+                fields.push(("csrf", t.to_string()));
+            }
+            request.form(&fields)
+        }
+        .send()
+    };
+    let mut wrong = Vec::new();
+    for (path, multipart, on_dossier, staff_only) in &forms {
+        for (who, (browser, csrf)) in &readers {
+            let got = post(browser, path, *multipart, None)
+                .await
+                .unwrap()
+                .status();
+            if got != 403 {
+                wrong.push(format!("{who} POST {path} without its token: {got}"));
+            }
+            let stranger = who == &w.stranger.name;
+            let hidden = (*on_dossier && stranger) || (*staff_only && who != &w.staff.name);
+            if hidden {
+                let got = post(browser, path, *multipart, Some(csrf))
+                    .await
+                    .unwrap()
+                    .status();
+                if got != 404 {
+                    wrong.push(format!("{who} POST {path}: {got}, expected 404"));
+                }
+            }
+        }
+        let anonymous = post(&browser(), path, *multipart, None).await.unwrap();
+        if anonymous.status() != 303 || anonymous.headers()["location"] != "/login" {
+            wrong.push(format!("anonymous POST {path}: {}", anonymous.status()));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    site.test.stop().await;
+}

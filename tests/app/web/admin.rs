@@ -286,3 +286,101 @@ async fn staff_add_people_and_clients_and_invite_them() {
     assert_eq!(forged.status(), 404);
     site.test.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn many_held_messages_come_a_page_at_a_time_and_go_in_bulk() {
+    use dossier::domain::{HeldMail, LogEntry, Outcome};
+    let site = site().await;
+    let store = site.world.services().store();
+    let raw = store
+        .blobs()
+        .put(b"From: x@spam.test\r\n\r\nachetez\r\n")
+        .unwrap();
+    for n in 0..60 {
+        let held = HeldMail {
+            id: store.new_id().unwrap(),
+            at: chrono::Utc::now(),
+            recipient: "x@dossier.test".into(),
+            dossier: None,
+            from: Some("x@spam.test".into()),
+            subject: format!("Offre {n:02}"),
+            raw_sha256: raw.sha256.clone(),
+            reasons: vec!["sender not verified".into()],
+            check: None,
+        };
+        let line = LogEntry {
+            id: store.new_id().unwrap(),
+            at: held.at,
+            recipient: held.recipient.clone(),
+            sender: None,
+            from: held.from.clone(),
+            subject: held.subject.clone(),
+            message_id: None,
+            raw_sha256: raw.sha256.clone(),
+            dossier: None,
+            outcome: Outcome::Held { held: held.id },
+            reasons: held.reasons.clone(),
+            check: None,
+        };
+        store.hold_mail(&held, &line, &[]).unwrap();
+    }
+    let (staff, csrf) = signed_in(&site, &site.world.staff.emails[0]).await;
+    // The held section, before the processing log (which names them too).
+    let page = |n: usize| {
+        let request = staff
+            .get(format!("{}/admin/mail?held={n}", site.base))
+            .send();
+        async move {
+            let html = request.await.unwrap().text().await.unwrap();
+            html.split("id=\"log\"").next().unwrap().to_string()
+        }
+    };
+    let first = page(0).await;
+    assert!(first.contains("Offre 00") && first.contains("Offre 24"));
+    assert!(!first.contains("Offre 25"), "a page holds 25");
+    assert!(
+        first.contains("(60)") && first.contains("?held=1"),
+        "the count and the next page"
+    );
+    let third = page(2).await;
+    assert!(third.contains("Offre 59") && !third.contains("Offre 49"));
+    // Tick the first page's messages and discard them at once.
+    let held = site.world.services().held_mail(&site.world.staff).unwrap();
+    let mut form = vec![("csrf".to_string(), csrf.clone())];
+    form.extend(
+        held[..25]
+            .iter()
+            .map(|h| ("ids".to_string(), h.id.to_string())),
+    );
+    let discarded = staff
+        .post(format!("{}/admin/held/discard", site.base))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(discarded.status(), 303);
+    let left = site.world.services().held_mail(&site.world.staff).unwrap();
+    assert_eq!(left.len(), 35);
+    assert_eq!(left[0].subject, "Offre 25");
+    // Someone else's ticks discard nothing.
+    let (client, client_csrf) = signed_in(&site, &site.world.client.emails[0]).await;
+    let refused = client
+        .post(format!("{}/admin/held/discard", site.base))
+        .form(&[
+            ("csrf", client_csrf.as_str()),
+            ("ids", &left[0].id.to_string()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 404);
+    assert_eq!(
+        site.world
+            .services()
+            .held_mail(&site.world.staff)
+            .unwrap()
+            .len(),
+        35
+    );
+    site.test.stop().await;
+}

@@ -18,12 +18,14 @@
 //! - [`metrics`]: counters for `/metrics` and `/healthz`; [`password`]: argon2 hashing;
 //!   [`limits`]: every rate limit, on one keyed limiter; [`calendar`]: iCalendar
 //!   invitations and feeds.
-//! - [`demo`]: the demo business of `serve --demo`.
+//! - [`demo`]: the demo business of `serve --demo`; [`dedicated`]: threads of our own
+//!   for heavy blocking work.
 
 pub mod app;
 pub mod calendar;
 pub mod cli;
 pub mod config;
+pub mod dedicated;
 pub mod demo;
 pub mod domain;
 pub mod error;

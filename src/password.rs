@@ -1,7 +1,6 @@
 //! Password hashing with argon2id (m = 19 456 KiB, t = 2, p = 1, the OWASP minimum).
-//! Hashing is slow on purpose: the web runs it on a [`HashPool`] of two threads of its
-//! own, so that argon2's working memory stays in those two threads' allocator arenas
-//! (on the blocking pool every thread kept one: 450 sign-ins grew the server by 700 MB).
+//! Hashing is slow on purpose: the web runs it on two threads of its own
+//! ([`crate::dedicated`]), each of which keeps one working buffer for its life.
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{Output, PasswordHash, PasswordHasher, SaltString};
@@ -75,64 +74,6 @@ pub fn verify(password: &str, phc: &str) -> bool {
     });
     // `Output`'s comparison takes the same time wherever the bytes differ.
     hashed.is_ok() && Output::new(&out).is_ok_and(|out| out == expected)
-}
-
-/// Two threads that run password work, one job at a time each.
-pub struct HashPool {
-    jobs: std::sync::Mutex<std::sync::mpsc::Sender<Job>>,
-}
-
-type Job = Box<dyn FnOnce() + Send>;
-
-impl HashPool {
-    /// Starts `threads` threads.
-    pub fn new(threads: usize) -> HashPool {
-        let (jobs, queue) = std::sync::mpsc::channel::<Job>();
-        let queue = std::sync::Arc::new(std::sync::Mutex::new(queue));
-        for n in 0..threads.max(1) {
-            let queue = queue.clone();
-            let started = std::thread::Builder::new()
-                .name(format!("password-{n}"))
-                .spawn(move || {
-                    loop {
-                        let job = match queue.lock() {
-                            Ok(queue) => queue.recv(),
-                            Err(_) => return,
-                        };
-                        match job {
-                            Ok(job) => job(),
-                            Err(_) => return,
-                        }
-                    }
-                });
-            if let Err(err) = started {
-                tracing::error!(error = %err, "cannot start a password thread");
-            }
-        }
-        HashPool {
-            jobs: std::sync::Mutex::new(jobs),
-        }
-    }
-
-    /// Runs `work` on one of the threads and waits for it without blocking the runtime.
-    pub async fn run<T: Send + 'static>(
-        &self,
-        work: impl FnOnce() -> Result<T> + Send + 'static,
-    ) -> Result<T> {
-        let (done, answer) = tokio::sync::oneshot::channel();
-        let job: Job = Box::new(move || {
-            let _ = done.send(work());
-        });
-        let sent = self
-            .jobs
-            .lock()
-            .map_err(|_| Error::Storage("the password threads stopped".into()))?
-            .send(job);
-        sent.map_err(|_| Error::Storage("the password threads stopped".into()))?;
-        answer
-            .await
-            .map_err(|_| Error::Storage("a password check stopped".into()))?
-    }
 }
 
 #[cfg(test)]

@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use axum::http::HeaderMap;
 
+use crate::dedicated::Dedicated;
 use crate::limits::Limit;
-use crate::password::HashPool;
 
 /// Attempts per account, and per client address, within [`WINDOW`].
 const PER_ACCOUNT: u32 = 5;
@@ -31,7 +31,7 @@ pub enum Door {
 
 /// State of the sign-in doors shared by every request.
 pub struct Guard {
-    hashing: HashPool,
+    hashing: Dedicated,
     accounts: Limit<(Door, String)>,
     clients: Limit<(Door, IpAddr)>,
     trusted_proxies: Vec<IpAddr>,
@@ -41,7 +41,7 @@ impl Guard {
     /// The limits, believing the client address written by `trusted_proxies`.
     pub fn new(trusted_proxies: Vec<IpAddr>) -> Guard {
         Guard {
-            hashing: HashPool::new(2),
+            hashing: Dedicated::new("password", 2, None),
             accounts: Limit::new(PER_ACCOUNT, WINDOW, MAX_KEYS),
             clients: Limit::new(PER_CLIENT, WINDOW, MAX_KEYS),
             trusted_proxies,

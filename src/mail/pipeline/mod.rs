@@ -258,6 +258,13 @@ impl Pipeline {
     fn check_sender(&self, envelope: &Envelope, raw: &[u8]) -> SenderCheck {
         // Taken here: the thread below is outside the runtime's context.
         let runtime = tokio::runtime::Handle::try_current();
+        if crate::dedicated::on_own_thread()
+            && let Ok(handle) = &runtime
+        {
+            // The worker's own thread waits right there: the checks' memory stays in
+            // its arena rather than in a new thread's.
+            return handle.block_on(self.authenticator.check(envelope, raw));
+        }
         let checked = std::thread::scope(|scope| {
             scope
                 .spawn(|| {

@@ -112,13 +112,11 @@ impl App {
         self.services.store()
     }
 
-    /// Serves until `shutdown` completes, then makes the store durable.
-    pub async fn serve(
-        self,
-        listeners: Listeners,
-        shutdown: impl Future<Output = ()> + Send + 'static,
-    ) -> Result<()> {
-        let data = self.store().root().to_path_buf();
+    /// Records in the data folder where this server listens, with a fresh hand-over key
+    /// and the metrics token: from then on, `ingest` and `backup` find it. `serve`
+    /// calls it before it says it listens; [`App::serve`] does if no one did.
+    pub fn announce(&self, listeners: &Listeners) -> Result<()> {
+        let data = self.store().root();
         let local = |l: &TcpListener| l.local_addr().map_err(|e| Error::from_io("listener", e));
         let record = ServerRecord {
             pid: std::process::id(),
@@ -126,10 +124,28 @@ impl App {
             smtp: local(&listeners.smtp)?,
             lmtp: listeners.lmtp.as_ref().map(local).transpose()?,
         };
-        let key = HandoverKey::create(&data)?;
-        record.write(&data)?;
-        let _ = self.handover.set(key.clone());
-        let _ = self.metrics_token.set(HandoverKey::metrics(&data)?);
+        let key = HandoverKey::create(data)?;
+        record.write(data)?;
+        let _ = self.handover.set(key);
+        let _ = self.metrics_token.set(HandoverKey::metrics(data)?);
+        Ok(())
+    }
+
+    /// Serves until `shutdown` completes, then makes the store durable.
+    pub async fn serve(
+        self,
+        listeners: Listeners,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<()> {
+        let data = self.store().root().to_path_buf();
+        if self.handover.get().is_none() {
+            self.announce(&listeners)?;
+        }
+        let key = self
+            .handover
+            .get()
+            .cloned()
+            .ok_or_else(|| Error::Storage("no hand-over key".into()))?;
         // Contents that nothing names and older than a day are leftovers: a post refused
         // after its file was kept, a crash before its record.
         let store = self.store().clone();

@@ -54,9 +54,21 @@ async fn serve(mut config: Config, args: ServeArgs) -> Result<(), Failure> {
         Some(addr) => Some(bind(addr).await?),
         None => None,
     };
+    let listeners = Listeners {
+        http,
+        smtp,
+        lmtp,
+        tls,
+    };
+    // Recorded before the line below: whoever reads it finds the server in the folder.
+    app.announce(&listeners)?;
     // The first line on stdout: scripts and tests read the bound ports from it.
-    let mut line = format!("listening http={} smtp={}", local(&http)?, local(&smtp)?);
-    if let Some(lmtp) = &lmtp {
+    let mut line = format!(
+        "listening http={} smtp={}",
+        local(&listeners.http)?,
+        local(&listeners.smtp)?
+    );
+    if let Some(lmtp) = &listeners.lmtp {
         line.push_str(&format!(" lmtp={}", local(lmtp)?));
     }
     println!("{line}");
@@ -64,16 +76,7 @@ async fn serve(mut config: Config, args: ServeArgs) -> Result<(), Failure> {
         print!("{}", summary.describe(&app.config.data));
     }
     tracing::info!(data = %app.config.data.display(), "{line}");
-    app.serve(
-        Listeners {
-            http,
-            smtp,
-            lmtp,
-            tls,
-        },
-        shutdown_signal(),
-    )
-    .await?;
+    app.serve(listeners, shutdown_signal()).await?;
     Ok(())
 }
 

@@ -212,6 +212,11 @@ impl Services {
         self.store.blobs().open_blob(&origin.raw_sha256)
     }
 
+    /// A temporary file for an upload, kept only by [`crate::store::BlobWriter::finish`].
+    pub fn upload_file(&self) -> Result<crate::store::BlobWriter> {
+        self.store.blobs().writer()
+    }
+
     /// A file of the dossier and its content, for downloading.
     pub fn file_content(
         &self,

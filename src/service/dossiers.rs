@@ -1,8 +1,9 @@
 //! Opening, listing, reading, closing and reopening dossiers; each party's own reference.
 
 use crate::domain::{
-    Activity, Assignment, Client, ClientId, Document, Dossier, DossierId, DossierNumber, Event,
-    Expense, FileEntry, HistoryEntry, HistoryKind, Message, NewDossier, Status, User, text,
+    Activity, Assignment, Client, ClientId, Document, Dossier, DossierId, DossierNumber,
+    EmailAddress, Event, Expense, FileEntry, HistoryEntry, HistoryKind, Message, NewDossier,
+    Status, User, text,
 };
 use crate::error::{Error, Result};
 use crate::policy::{self, Action, Role};
@@ -156,6 +157,27 @@ impl Services {
         let dossier = self.find_dossier(actor, number)?;
         self.authorize(actor, dossier.id, action)?;
         Ok(dossier.id)
+    }
+
+    /// The client of a dossier `reader` may see.
+    pub fn client_of(&self, reader: &User, dossier: DossierId) -> Result<Client> {
+        Ok(self.authorize(reader, dossier, Action::SeeDossier)?.client)
+    }
+
+    /// The person with this address, for staff naming someone in a dossier's form.
+    pub fn person_by_address(
+        &self,
+        actor: &User,
+        dossier: DossierId,
+        email: &EmailAddress,
+    ) -> Result<Option<User>> {
+        self.authorize(actor, dossier, Action::AssignIntervenants)?;
+        self.store.user_by_email(email)
+    }
+
+    /// Everyone, to name authors and attendees on the pages `reader` sees.
+    pub fn people_named_for(&self, _reader: &User) -> Result<Vec<User>> {
+        self.store.users()
     }
 
     /// Everything of one dossier that `actor` may see.

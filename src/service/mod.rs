@@ -14,6 +14,7 @@ mod intervenants;
 mod mail_review;
 pub use mail_review::HELD_PAGE;
 mod notifications;
+mod sessions;
 
 use chrono::{DateTime, Utc};
 
@@ -68,6 +69,11 @@ impl Services {
     /// The configured mail domain.
     pub fn mail_domain(&self) -> &str {
         &self.mail_domain
+    }
+
+    /// Whether the store answers reads (`/healthz`).
+    pub fn store_alive(&self) -> bool {
+        self.store.is_alive()
     }
 
     /// The actor's role on `dossier`, or `None`; `NotFound` if there is no such dossier.

@@ -35,7 +35,7 @@ pub async fn mail(
         let log = services.mail_log(&user, 100)?;
         let outbox = services.outbox(&user, 100)?;
         let stopped = services.stopped_addresses(&user)?;
-        let people = services.store().users()?;
+        let people = services.people_named_for(&user)?;
         let dossiers = services.visible_dossiers(&user)?;
         Ok((held, log, outbox, stopped, people, dossiers))
     })

@@ -108,18 +108,9 @@ async fn verify(app: &App, login: &LoginForm) -> crate::Result<Option<crate::dom
     let Ok(email) = EmailAddress::parse(&normalise(&login.email)) else {
         return Ok(None);
     };
-    let (store, password) = (app.store().clone(), login.password.clone());
+    let (services, password) = (app.services.clone(), login.password.clone());
     app.web_guard
-        .hash(move || {
-            let user = store.user_by_email(&email)?;
-            // An unknown address costs a hash too, so timing does not tell who has an account.
-            let phc = user
-                .as_ref()
-                .and_then(|u| u.password_hash.clone())
-                .unwrap_or_else(|| DECOY.clone());
-            let ok = crate::password::verify(&password, &phc);
-            Ok(user.filter(|u| ok && u.password_hash.is_some()))
-        })
+        .hash(move || services.check_password(&email, &password))
         .await
 }
 
@@ -133,20 +124,14 @@ pub fn too_many() -> Response {
         .into_response()
 }
 
-/// A real argon2id hash, checked for unknown addresses and people without a password.
-static DECOY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    crate::password::hash(&Token::generate().to_string()).unwrap_or_default()
-});
-
 /// POST /logout: ends the session on the server.
 pub async fn logout(
     State(app): State<App>,
     jar: CookieJar,
     Posted { reader, .. }: Posted<NoFields>,
 ) -> Response {
-    let store = app.store().clone();
-    let id = reader.id.clone();
-    if let Err(err) = super::errors::blocking(move || store.remove_session(&id)).await {
+    let (services, id) = (app.services.clone(), reader.id.clone());
+    if let Err(err) = super::errors::blocking(move || services.end_session(&id)).await {
         return super::errors::page(err);
     }
     let cookie = Cookie::from(session::cookie_name(&app));

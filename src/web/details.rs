@@ -29,10 +29,7 @@ pub async fn document(
     let found = blocking(move || {
         let dossier = services.find_dossier(&user, number(&n)?)?;
         let document = services.document(&user, dossier.id, DocumentId::from_raw(id))?;
-        let client = services
-            .store()
-            .client(dossier.client)?
-            .ok_or(Error::NotFound)?;
+        let client = services.client_of(&user, dossier.id)?;
         Ok((dossier, document, client))
     })
     .await;
@@ -67,7 +64,12 @@ pub async fn activities(
         let dossier = services.find_dossier(&user, number(&n)?)?;
         let report = services.activity_report(&user, dossier.id, from, to)?;
         let documents = services.documents(&user, dossier.id).unwrap_or_default();
-        Ok((dossier, report, documents, services.store().users()?))
+        Ok((
+            dossier,
+            report,
+            documents,
+            services.people_named_for(&user)?,
+        ))
     })
     .await;
     match found {

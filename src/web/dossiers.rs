@@ -40,11 +40,7 @@ pub async fn list(
         let needle = search.q.trim().to_lowercase();
         let mut rows = Vec::new();
         for dossier in services.visible_dossiers(&user)? {
-            let client = services
-                .store()
-                .client(dossier.client)?
-                .map(|c| c.name)
-                .unwrap_or_default();
+            let client = services.client_of(&user, dossier.id)?.name;
             let status_ok = match search.status.as_str() {
                 "open" => dossier.status == Status::Open,
                 "closed" => dossier.status == Status::Closed,
@@ -142,7 +138,7 @@ async fn render_window(
     let view = blocking(move || {
         let dossier = services.find_dossier(&user, number)?;
         let view = services.dossier_window(&user, dossier.id, window)?;
-        let people = services.store().users()?;
+        let people = services.people_named_for(&user)?;
         let feed = services.feed_token(&user, Some(dossier.id))?;
         Ok((view, people, feed))
     })

@@ -211,7 +211,7 @@ pub async fn assign(
     );
     on_dossier(app, reader, n, move |s, u, d| {
         let email = EmailAddress::parse(&email).map_err(|e| Error::Invalid(e.to_string()))?;
-        let person = s.store().user_by_email(&email)?.ok_or_else(|| {
+        let person = s.person_by_address(u, d, &email)?.ok_or_else(|| {
             Error::Invalid(format!(
                 "No one has the address {email}; add the person first."
             ))

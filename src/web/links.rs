@@ -41,8 +41,8 @@ pub async fn request(
             .into_response();
     }
     if let Ok(email) = EmailAddress::parse(&normalise(&form.email)) {
-        let (store, notifier) = (app.store().clone(), app.notifier.clone());
-        let sent = blocking(move || match store.user_by_email(&email)? {
+        let (services, notifier) = (app.services.clone(), app.notifier.clone());
+        let sent = blocking(move || match services.account_of(&email)? {
             Some(user) => notifier.send_login_link(&user, VALID_MINUTES, None),
             None => Ok(()),
         })
@@ -69,14 +69,8 @@ pub async fn enter(
     jar: CookieJar,
     LoginPosted { .. }: LoginPosted<NoFields>,
 ) -> Response {
-    let store = app.store().clone();
-    let taken = blocking(move || {
-        let Some(link) = store.take_login_link(&secret)? else {
-            return Ok(None);
-        };
-        store.user(link.user)
-    })
-    .await;
+    let services = app.services.clone();
+    let taken = blocking(move || services.take_login_link(&secret)).await;
     match taken {
         Ok(Some(user)) => match session::sign_in(&app, &user) {
             Ok(cookie) => (jar.add(cookie), Redirect::to("/dossiers")).into_response(),

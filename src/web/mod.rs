@@ -138,7 +138,7 @@ async fn healthz(State(app): State<App>) -> Response {
     use crate::metrics::Metrics;
     use std::time::Duration;
     // One read of an in-memory page of the store: no need to leave the async thread.
-    let store_ok = app.store().is_alive();
+    let store_ok = app.services.store_alive();
     let metrics = app.services.metrics();
     let outbox_ok = Metrics::alive(&metrics.notifier_beat, Duration::from_secs(30));
     let mail_ok = Metrics::alive(&metrics.mail_worker_beat, Duration::from_secs(90));

@@ -8,15 +8,11 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
-use chrono::{Duration, Utc};
 use sha2::{Digest, Sha256};
 
 use crate::app::App;
-use crate::domain::{Token, User};
+use crate::domain::User;
 use crate::store::Session;
-
-/// How long a session lasts.
-const LIFETIME_DAYS: i64 = 30;
 
 /// The cookie's name: `__Host-` prefixed when the site is served over https.
 pub fn cookie_name(app: &App) -> &'static str {
@@ -33,15 +29,7 @@ fn secure(app: &App) -> bool {
 
 /// Starts a new session for `user` (a fresh id at every sign-in) and returns its cookie.
 pub fn sign_in(app: &App, user: &User) -> crate::Result<Cookie<'static>> {
-    let id = Token::generate().to_string();
-    let now = Utc::now();
-    let session = Session {
-        user: user.id,
-        csrf: Token::generate().to_string(),
-        created_at: now,
-        expires_at: now + Duration::days(LIFETIME_DAYS),
-    };
-    app.store().insert_session(&id, &session)?;
+    let (id, _) = app.services.start_session(user)?;
     let mut cookie = Cookie::new(cookie_name(app), id);
     cookie.set_http_only(true);
     cookie.set_same_site(SameSite::Lax);
@@ -69,16 +57,8 @@ impl FromRequestParts<App> for Reader {
         let Some(id) = jar.get(cookie_name(app)).map(|c| c.value().to_string()) else {
             return Err(to_login());
         };
-        let store = app.store().clone();
-        let lookup = id.clone();
-        let found =
-            tokio::task::spawn_blocking(move || -> crate::Result<Option<(Session, User)>> {
-                let Some(session) = store.session(&lookup)? else {
-                    return Ok(None);
-                };
-                Ok(store.user(session.user)?.map(|user| (session, user)))
-            })
-            .await;
+        let (services, lookup) = (app.services.clone(), id.clone());
+        let found = tokio::task::spawn_blocking(move || services.session(&lookup)).await;
         match found {
             Ok(Ok(Some((session, user)))) => Ok(Reader { user, session, id }),
             Ok(Ok(None)) => Err(to_login()),
@@ -107,16 +87,9 @@ pub async fn reader_of(app: &App, headers: &HeaderMap) -> Option<User> {
         .get(cookie_name(app))?
         .value()
         .to_string();
-    let store = app.store().clone();
-    tokio::task::spawn_blocking(move || -> crate::Result<Option<User>> {
-        let Some(session) = store.session(&id)? else {
-            return Ok(None);
-        };
-        store.user(session.user)
-    })
-    .await
-    .ok()?
-    .ok()?
+    let services = app.services.clone();
+    let found = tokio::task::spawn_blocking(move || services.session(&id)).await;
+    found.ok()?.ok()?.map(|(_, user)| user)
 }
 
 /// Refuses a form post whose Origin (or Referer) is another site, or whose CSRF token is

@@ -43,7 +43,7 @@ pub async fn receive(app: &App, mut field: Field<'_>) -> Result<Option<Upload>> 
         .content_type()
         .unwrap_or("application/octet-stream")
         .to_string();
-    let mut writer = app.store().blobs().writer()?;
+    let mut writer = app.services.upload_file()?;
     while let Some(chunk) = field.chunk().await.map_err(cut_short)? {
         writer.write(&chunk)?;
     }

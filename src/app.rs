@@ -147,17 +147,21 @@ impl App {
             .cloned()
             .ok_or_else(|| Error::Storage("no hand-over key".into()))?;
         // Contents that nothing names and older than a day are leftovers: a post refused
-        // after its file was kept, a crash before its record.
+        // after its file was kept, a crash before its record. Collected before any door
+        // or worker runs, so that no write can race the collection.
         let store = self.store().clone();
-        tokio::task::spawn_blocking(move || {
-            match store.collect_garbage(std::time::Duration::from_secs(24 * 3600)) {
-                Ok(c) if c.blobs > 0 => {
-                    tracing::info!(blobs = c.blobs, bytes = c.bytes, "removed unnamed contents")
-                }
-                Ok(_) => {}
-                Err(err) => tracing::warn!(error = %err, "collecting unnamed contents failed"),
+        let collected = tokio::task::spawn_blocking(move || {
+            store.collect_garbage(std::time::Duration::from_secs(24 * 3600))
+        })
+        .await;
+        match collected {
+            Ok(Ok(c)) if c.blobs > 0 => {
+                tracing::info!(blobs = c.blobs, bytes = c.bytes, "removed unnamed contents")
             }
-        });
+            Ok(Ok(_)) => {}
+            Ok(Err(err)) => tracing::warn!(error = %err, "collecting unnamed contents failed"),
+            Err(err) => tracing::warn!(error = %err, "collecting unnamed contents failed"),
+        }
         let (stop, stopped) = watch::channel(false);
         tokio::spawn(async move {
             shutdown.await;
@@ -223,7 +227,15 @@ impl App {
             stopped.clone(),
         )));
         let router = crate::web::router(self.clone());
-        crate::web::listener::serve(listeners.http, router, self.config.web, stopped.clone()).await;
+        let proxies = self.config.trusted_proxies.clone();
+        crate::web::listener::serve(
+            listeners.http,
+            router,
+            self.config.web,
+            proxies,
+            stopped.clone(),
+        )
+        .await;
         for task in tasks {
             let _ = task.await;
         }

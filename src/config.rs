@@ -376,6 +376,10 @@ pub struct WebLimits {
     pub header_timeout: Duration,
     /// Connections served at once; more wait in the listen queue.
     pub max_connections: usize,
+    /// Connections of one peer at once (a trusted proxy is not counted); more are closed.
+    pub max_per_peer: usize,
+    /// A request's body must arrive within this.
+    pub body_deadline: Duration,
 }
 
 impl Default for WebLimits {
@@ -383,6 +387,8 @@ impl Default for WebLimits {
         WebLimits {
             header_timeout: Duration::from_secs(15),
             max_connections: 512,
+            max_per_peer: 32,
+            body_deadline: Duration::from_secs(300),
         }
     }
 }

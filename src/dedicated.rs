@@ -67,6 +67,10 @@ impl Dedicated {
     ) -> Result<T> {
         let (done, answer) = tokio::sync::oneshot::channel();
         let job: Job = Box::new(move || {
+            if done.is_closed() {
+                // The request that asked for it went away while it waited.
+                return;
+            }
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))
                 .unwrap_or_else(|_| Err(Error::Storage("the work panicked".into())));
             let _ = done.send(outcome);

@@ -1,13 +1,16 @@
 //! Every rate limit of the server, on governor's keyed GCRA limiter: each key has a
 //! budget (a burst, given back one unit at a time over the window) that a request checks
 //! and spends in one step, so concurrent requests cannot all pass before one is counted.
-//! The keys kept are bounded: quiet keys are forgotten as the map grows, and when it is
-//! full of busy keys, new keys are refused until some quiet down.
+//! The keys kept are bounded: quiet keys are forgotten as the map grows (a full map is
+//! pruned at most once a second), and while it is full of busy keys every check is
+//! refused until some quiet down — callers make filling it cost (the web's account
+//! budgets are spent only by clients within theirs).
 
 use std::hash::Hash;
 use std::num::NonZeroU32;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
@@ -19,6 +22,7 @@ pub struct Limit<K: Hash + Eq + Clone> {
     limiter: DefaultKeyedRateLimiter<K>,
     max_keys: usize,
     checks: AtomicUsize,
+    pruned: Mutex<Option<Instant>>,
 }
 
 impl<K: Hash + Eq + Clone> Limit<K> {
@@ -34,13 +38,16 @@ impl<K: Hash + Eq + Clone> Limit<K> {
             limiter: RateLimiter::keyed(quota),
             max_keys: max_keys.max(1),
             checks: AtomicUsize::new(0),
+            pruned: Mutex::new(None),
         }
     }
 
     /// Spends one unit of `key`'s budget; false when it is spent (or the map is full).
     pub fn take(&self, key: &K) -> bool {
         let checks = self.checks.fetch_add(1, Ordering::Relaxed);
-        if checks % PRUNE_EVERY == PRUNE_EVERY - 1 || self.limiter.len() >= self.max_keys {
+        if checks % PRUNE_EVERY == PRUNE_EVERY - 1
+            || (self.limiter.len() >= self.max_keys && self.may_prune())
+        {
             self.limiter.retain_recent();
             self.limiter.shrink_to_fit();
         }
@@ -49,6 +56,16 @@ impl<K: Hash + Eq + Clone> Limit<K> {
             return false;
         }
         self.limiter.check_key(key).is_ok()
+    }
+
+    /// A full map is pruned at most once a second: each pruning walks every key.
+    fn may_prune(&self) -> bool {
+        let mut last = self.pruned.lock().unwrap_or_else(|p| p.into_inner());
+        let due = last.is_none_or(|at| at.elapsed() >= Duration::from_secs(1));
+        if due {
+            *last = Some(Instant::now());
+        }
+        due
     }
 
     /// Keys remembered now.

@@ -50,6 +50,10 @@ pub fn verify(password: &str, phc: &str) -> bool {
     ) else {
         return false;
     };
+    // A stored hash asks for its own memory: more than 256 MiB is not one we made.
+    if params.m_cost() > 256 * 1024 {
+        return false;
+    }
     let version = match parsed.version.map(Version::try_from) {
         None => Version::V0x13,
         Some(Ok(version)) => version,

@@ -96,7 +96,7 @@ impl HandoverKey {
     }
 }
 
-/// 256 random bits, as hex.
+/// 244 random bits (two version-4 UUIDs), as hex.
 fn fresh() -> HandoverKey {
     HandoverKey(format!(
         "{}{}",

@@ -34,15 +34,26 @@ pub fn body(text: &str, max: usize, what: &str) -> Result<String, String> {
 
 /// A file name safe to store and to offer for download: no directory part, no control
 /// characters, no leading dots, at most 200 characters, extension kept.
+/// Read back from the store, a name is made safe again: names kept before a rule was
+/// added (format characters) follow it too.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(from = "String")]
 pub struct FileName(String);
+
+impl From<String> for FileName {
+    fn from(raw: String) -> FileName {
+        FileName::sanitize(&raw)
+    }
+}
 
 /// Unicode's format characters (general category Cf): bidirectional controls that
 /// reorder what is shown (`report\u{202E}gnp.exe` reads "reportexe.png"), zero-width
-/// characters, joiners, the byte-order mark, tags. None belongs in a file name.
+/// characters, joiners, the byte-order mark, tags; and the fillers that render as
+/// nothing (the combining grapheme joiner, Hangul fillers). None belongs in a file name.
 fn invisible(c: char) -> bool {
     matches!(c,
-        '\u{00AD}' | '\u{0600}'..='\u{0605}' | '\u{061C}' | '\u{06DD}' | '\u{070F}'
+        '\u{00AD}' | '\u{034F}' | '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}'
+        | '\u{0600}'..='\u{0605}' | '\u{061C}' | '\u{06DD}' | '\u{070F}'
         | '\u{0890}'..='\u{0891}' | '\u{08E2}' | '\u{180E}' | '\u{200B}'..='\u{200F}'
         | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}'
         | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}' | '\u{110BD}' | '\u{110CD}'

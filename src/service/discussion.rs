@@ -13,6 +13,18 @@ use crate::store::Change;
 use super::dossiers::entry;
 use super::{Services, invalid, now};
 
+/// A message's text as it is kept, or why it cannot be: the doors ask before they keep
+/// the files that come with it.
+pub fn message_text(text: &str, with_files: bool) -> Result<String> {
+    let body = invalid(text::body(text, 100_000, "message"))?;
+    if body.trim().is_empty() && !with_files {
+        return Err(Error::Invalid(
+            "A message needs some text or a file.".into(),
+        ));
+    }
+    Ok(body)
+}
+
 impl Services {
     /// The discussion of a dossier, oldest first.
     pub fn messages(&self, actor: &User, dossier: DossierId) -> Result<Vec<Message>> {
@@ -48,12 +60,7 @@ impl Services {
         if !new.attachments.is_empty() {
             self.authorize(actor, dossier, Action::UploadFiles)?;
         }
-        let body = invalid(text::body(&new.text, 100_000, "message"))?;
-        if body.trim().is_empty() && new.attachments.is_empty() {
-            return Err(Error::Invalid(
-                "A message needs some text or a file.".into(),
-            ));
-        }
+        let body = message_text(&new.text, !new.attachments.is_empty())?;
         let id: MessageId = self.store.new_id()?;
         let at = now();
         let existing: Vec<FileEntry> = self.store.items(dossier)?;

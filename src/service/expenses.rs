@@ -8,6 +8,12 @@ use crate::store::Change;
 
 use super::{Services, invalid, now};
 
+/// An expense's description as it is kept, or why it cannot be (asked by the doors
+/// before they keep a receipt, too).
+pub fn expense_description(draft: &ExpenseDraft) -> Result<String> {
+    invalid(text::body(&draft.description, 2_000, "description"))
+}
+
 impl Services {
     /// The expenses of a dossier that `actor` may see.
     pub fn expenses(&self, actor: &User, dossier: DossierId) -> Result<Vec<Expense>> {
@@ -77,7 +83,7 @@ impl Services {
             dossier,
             date: draft.date,
             category: draft.category,
-            description: invalid(text::body(&draft.description, 2_000, "description"))?,
+            description: expense_description(&draft)?,
             amount: draft.amount,
             vat: draft.vat,
             billed_to_client: draft.billed_to_client,
@@ -101,7 +107,7 @@ impl Services {
         receipt: Option<BlobRef>,
     ) -> Result<Expense> {
         self.authorize(actor, dossier, Action::EditExpenses)?;
-        let description = invalid(text::body(&draft.description, 2_000, "description"))?;
+        let description = expense_description(&draft)?;
         self.store
             .update_item(dossier, id.raw(), None, |e: &mut Expense| {
                 e.date = draft.date;

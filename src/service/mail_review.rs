@@ -27,7 +27,8 @@ impl Services {
     /// One page of held messages, oldest first, and how many there are (staff).
     pub fn held_page(&self, actor: &User, page: usize) -> Result<(Vec<HeldMail>, usize)> {
         staff_only(actor)?;
-        self.store.held_page(page * HELD_PAGE, HELD_PAGE)
+        self.store
+            .held_page(page.saturating_mul(HELD_PAGE), HELD_PAGE)
     }
 
     /// Discards several held messages (staff); those already gone are skipped. Returns

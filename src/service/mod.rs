@@ -12,6 +12,8 @@ mod events;
 mod expenses;
 mod intervenants;
 mod mail_review;
+pub use discussion::message_text;
+pub use expenses::expense_description;
 pub use mail_review::HELD_PAGE;
 mod notifications;
 mod sessions;

@@ -111,10 +111,22 @@ impl Store {
     }
 
     fn restore_into(archive: &Path, data: &Path) -> Result<Store> {
-        let file = File::open(archive).map_err(|e| {
-            Error::Invalid(format!("cannot read the backup {}: {e}", archive.display()))
-        })?;
-        let mut tar = tar::Archive::new(file);
+        let open = || {
+            File::open(archive).map_err(|e| {
+                Error::Invalid(format!("cannot read the backup {}: {e}", archive.display()))
+            })
+        };
+        // Every entry is checked before anything is written: a refused archive leaves
+        // nothing, even in a folder that existed.
+        for entry in tar::Archive::new(open()?)
+            .entries()
+            .map_err(io("reading the backup"))?
+        {
+            let entry = entry.map_err(io("reading the backup"))?;
+            let path = entry.path().map_err(io("reading the backup"))?.into_owned();
+            expected(&path, entry.header().entry_type())?;
+        }
+        let mut tar = tar::Archive::new(open()?);
         let store = Store::open(data)?;
         let mut found = false;
         for entry in tar.entries().map_err(io("reading the backup"))? {

@@ -176,15 +176,15 @@ impl BlobWriter {
         self.file.sync_all().map_err(io_err("fsync of a blob"))?;
         let dir = self.root.join(&sha256[..2]);
         let target = dir.join(&sha256[2..]);
-        if target.is_file() {
-            // Same bytes already stored: keep the one copy, written anew as far as the
-            // garbage collection can tell, since a record is about to name it.
+        // Same bytes already stored: keep the one copy, written anew as far as the
+        // garbage collection can tell, since a record is about to name it. If it is gone
+        // meanwhile, this copy takes its place.
+        let renewed = fs::File::options()
+            .append(true)
+            .open(&target)
+            .and_then(|f| f.set_modified(std::time::SystemTime::now()));
+        if renewed.is_ok() {
             let _ = fs::remove_file(&self.tmp_path);
-            fs::File::options()
-                .append(true)
-                .open(&target)
-                .and_then(|f| f.set_modified(std::time::SystemTime::now()))
-                .map_err(io_err("renewing a blob"))?;
             return Ok(Stored { sha256, size });
         }
         fs::create_dir_all(&dir).map_err(io_err("creating a blob folder"))?;

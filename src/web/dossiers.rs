@@ -199,7 +199,7 @@ pub async fn post_message(
         match field.name().unwrap_or("") {
             "text" => text = field.text().await.unwrap_or_default(),
             "files" => {
-                if !may_upload && field.file_name().is_some_and(|n| !n.is_empty()) {
+                if !may_upload {
                     if let Err(err) = permit(&app, &reader, number, Action::UploadFiles).await {
                         drop(field);
                         discard(multipart).await;
@@ -216,6 +216,10 @@ pub async fn post_message(
             }
             _ => {}
         }
+    }
+    // What the service would refuse is refused before a file is kept.
+    if let Err(err) = crate::service::message_text(&text, !files.is_empty()) {
+        return page(err);
     }
     let (services, user) = (app.services.clone(), reader.user.clone());
     let posted = blocking(move || {

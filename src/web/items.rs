@@ -406,7 +406,9 @@ async fn expense_form(
         Err(err) if is_too_large(&err) => return too_large(&app),
         Err(err) => return refuse(&app, &reader, &n, err).await,
     };
-    let parsed = expense_draft(&f).map(|draft| (draft, receipt));
+    let parsed = expense_draft(&f)
+        .and_then(|draft| crate::service::expense_description(&draft).map(|_| draft))
+        .map(|draft| (draft, receipt));
     on_dossier_with(app, reader, n, parsed, move |s, u, d, (draft, receipt)| {
         let receipt = receipt.map(Upload::keep).transpose()?;
         change(s, u, d, draft, receipt)

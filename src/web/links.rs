@@ -33,12 +33,7 @@ pub async fn request(
     LoginPosted { form, headers, .. }: LoginPosted<LinkForm>,
 ) -> Response {
     if !app.web_guard.allow(Door::Link, &form.email, peer, &headers) {
-        let sentence = "Trop de demandes de lien. Réessayez dans un quart d'heure.";
-        return (
-            StatusCode::TOO_MANY_REQUESTS,
-            pages::message_page("Trop de demandes", sentence),
-        )
-            .into_response();
+        return super::auth::too_many();
     }
     if let Ok(email) = EmailAddress::parse(&normalise(&form.email)) {
         let (services, notifier) = (app.services.clone(), app.notifier.clone());

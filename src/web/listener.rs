@@ -1,10 +1,12 @@
 //! The web listener: HTTP/1.1 connections, at most so many at once (more wait in the
-//! listen queue), each closed when a request's headers do not arrive in time, so that
-//! half-sent requests cannot pile up. At shutdown it stops accepting and gives open
+//! listen queue) and so many per peer (more are closed), each closed when a request's
+//! headers, or its body, do not arrive in time, so that half-sent requests cannot pile
+//! up. At shutdown it stops accepting and gives open
 //! connections ten seconds to finish.
 
-use std::net::SocketAddr;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Router;
@@ -18,14 +20,51 @@ use tower_service::Service;
 
 use crate::config::WebLimits;
 
-/// Serves `router` on `listener` until `stopped` turns true.
+/// Connections open per peer address.
+#[derive(Default)]
+struct Peers(Mutex<HashMap<IpAddr, usize>>);
+
+/// One open connection of a peer, given back when dropped.
+struct PeerSlot(Arc<Peers>, IpAddr);
+
+impl Peers {
+    fn enter(self: &Arc<Self>, ip: IpAddr, max: usize) -> Option<PeerSlot> {
+        let mut open = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let count = open.entry(ip).or_default();
+        if *count >= max {
+            return None;
+        }
+        *count += 1;
+        Some(PeerSlot(self.clone(), ip))
+    }
+}
+
+impl Drop for PeerSlot {
+    fn drop(&mut self) {
+        let mut open = self.0.0.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(count) = open.get_mut(&self.1) {
+            *count -= 1;
+            if *count == 0 {
+                open.remove(&self.1);
+            }
+        }
+    }
+}
+
+/// Serves `router` on `listener` until `stopped` turns true; `proxies` are not held to
+/// the per-peer bound (every visitor comes through them).
 pub async fn serve(
     listener: TcpListener,
     router: Router,
     limits: WebLimits,
+    proxies: Vec<IpAddr>,
     mut stopped: watch::Receiver<bool>,
 ) {
     let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let peers = Arc::new(Peers::default());
+    let router = router.layer(tower_http::timeout::RequestBodyDeadlineLayer::new(
+        limits.body_deadline,
+    ));
     let graceful = GracefulShutdown::new();
     loop {
         let slot = tokio::select! {
@@ -47,6 +86,15 @@ pub async fn serve(
             },
             () = stopping(&mut stopped) => break,
         };
+        let peer_slot = if proxies.contains(&peer.ip()) {
+            None
+        } else {
+            match peers.enter(peer.ip(), limits.max_per_peer.max(1)) {
+                Some(slot) => Some(slot),
+                // One peer holding many connections: this one is closed at once.
+                None => continue,
+            }
+        };
         let connection = http1::Builder::new()
             .timer(TokioTimer::new())
             .header_read_timeout(limits.header_timeout)
@@ -54,7 +102,7 @@ pub async fn serve(
         let watched = graceful.watch(connection);
         tokio::spawn(async move {
             let _ = watched.await;
-            drop(slot);
+            drop((slot, peer_slot));
         });
     }
     tokio::select! {

@@ -39,10 +39,18 @@ pub fn holds_token(app: &App, headers: &HeaderMap, door: Door) -> bool {
     matches!((bearer(headers), key), (Some(offered), Some(key)) if key.matches(offered))
 }
 
-/// Whether the request may use `door`: its token, or a signed-in administrator.
+/// Whether the request may use `door`: its token, or a signed-in administrator whose
+/// browser says it came from this site (a page elsewhere could otherwise make an
+/// administrator's browser fetch backup after backup).
 async fn allowed(app: &App, headers: &HeaderMap, door: Door) -> bool {
-    holds_token(app, headers, door)
-        || session::reader_of(app, headers)
+    if holds_token(app, headers, door) {
+        return true;
+    }
+    let elsewhere = headers
+        .get("sec-fetch-site")
+        .is_some_and(|v| v.as_bytes() != b"same-origin" && v.as_bytes() != b"none");
+    !elsewhere
+        && session::reader_of(app, headers)
             .await
             .is_some_and(|u| crate::policy::may_administer(&u))
 }

@@ -100,10 +100,14 @@ pub fn check_post(
     sent: &str,
     expected: &str,
 ) -> Result<(), Refused> {
-    let origin = headers
+    let origin = match headers
         .get(header::ORIGIN)
         .or_else(|| headers.get(header::REFERER))
-        .and_then(|v| v.to_str().ok());
+    {
+        // An origin that cannot be read is not ours.
+        Some(value) => Some(value.to_str().map_err(|_| Refused)?),
+        None => None,
+    };
     // No Origin nor Referer: a browser that sends neither (privacy settings); the
     // token still has to match.
     let same_site = origin.is_none_or(|url| app.site.is_origin(url));

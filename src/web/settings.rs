@@ -112,7 +112,8 @@ pub async fn password(
     Posted { reader, form }: Posted<PasswordForm>,
 ) -> Response {
     let (services, user) = (app.services.clone(), reader.user.clone());
-    let attempt = reader.user.id.to_string();
+    // The account's own budget: the same as its sign-ins'.
+    let attempt = reader.user.primary_email().as_str().to_string();
     if !app
         .web_guard
         .allow(Door::Password, &attempt, peer, &headers)

@@ -23,6 +23,12 @@ impl Site {
     pub fn of(config: &Config) -> Site {
         let (scheme, authority) =
             split(&config.base_url).unwrap_or(("http".into(), config.http.to_string()));
+        // Browsers leave a default port out of Host and Origin: so does the site.
+        let default_port = if scheme == "https" { ":443" } else { ":80" };
+        let authority = authority
+            .strip_suffix(default_port)
+            .map(str::to_string)
+            .unwrap_or(authority);
         let mut hosts = vec![authority];
         if !config.base_url_given && config.http.ip().is_loopback() {
             let port = config.http.port();
@@ -34,7 +40,6 @@ impl Site {
             }
         }
         // An https or http URL without a port also answers to the explicit default one.
-        let default_port = if scheme == "https" { ":443" } else { ":80" };
         if !hosts[0].ends_with(']') && !hosts[0].contains(':') {
             let explicit = format!("{}{default_port}", hosts[0]);
             hosts.push(explicit);
@@ -74,13 +79,15 @@ fn split(url: &str) -> Option<(String, String)> {
 /// health checkers that name the container by its address, and so does a request with
 /// an operator's token.
 pub async fn check_host(State(app): State<App>, request: Request, next: Next) -> Response {
+    let hosts = request.headers().get_all(header::HOST).iter().count();
     let host = request
         .headers()
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
         .or_else(|| request.uri().authority().map(|a| a.to_string()));
-    let ours = host.as_deref().is_some_and(|h| app.site.is_host(h));
+    // Two Host fields could be read differently by a proxy and by us.
+    let ours = hosts <= 1 && host.as_deref().is_some_and(|h| app.site.is_host(h));
     // A program holding an operator token reaches the server by whatever address it
     // has: the token proves more than a Host could.
     let operator = [Door::Metrics, Door::Backup]
@@ -90,7 +97,7 @@ pub async fn check_host(State(app): State<App>, request: Request, next: Next) ->
         return next.run(request).await;
     }
     let sentence = format!(
-        "This server answers as {} only. A proxy in front of it must pass the Host header on (nginx: proxy_set_header Host $host).\n",
+        "This server answers as {} only. A proxy in front of it must pass the Host header on (nginx: proxy_set_header Host $http_host).\n",
         app.config.base_url
     );
     (
@@ -145,5 +152,14 @@ mod tests {
         assert!(!site.is_host("127.0.0.1:8080"), "not the bound address");
         assert!(site.is_origin("https://dossier.example.fr"));
         assert!(!site.is_origin("http://dossier.example.fr"));
+        let explicit = Site::of(&config(
+            "127.0.0.1:8080",
+            Some("https://dossier.example.fr:443"),
+        ));
+        assert!(
+            explicit.is_host("dossier.example.fr"),
+            "the default port left out"
+        );
+        assert!(explicit.is_origin("https://dossier.example.fr"));
     }
 }

@@ -2,7 +2,8 @@
 //! requests each have a budget per account and per client address, spent *before* the
 //! password is hashed; argon2 runs two at a time. The account is the address as typed,
 //! normalised (`<Helene@Client.test >` is `helene@client.test`); the client address is
-//! the peer's, or the one a proxy named in `--trusted-proxy` wrote. IPv6 clients count
+//! the peer's, or the one a proxy named in `--trusted-proxy` added to `X-Forwarded-For`.
+//! A client out of budget spends no account's. IPv6 clients count
 //! per /64, the block one subscriber gets. Argon2 runs on two threads of its own.
 
 use std::net::{IpAddr, SocketAddr};
@@ -44,7 +45,7 @@ impl Guard {
             hashing: Dedicated::new("password", 2, None),
             accounts: Limit::new(PER_ACCOUNT, WINDOW, MAX_KEYS),
             clients: Limit::new(PER_CLIENT, WINDOW, MAX_KEYS),
-            trusted_proxies,
+            trusted_proxies: trusted_proxies.into_iter().map(canonical).collect(),
         }
     }
 
@@ -52,10 +53,9 @@ impl Guard {
     /// request's client at `door`; false when either budget is spent.
     pub fn allow(&self, door: Door, account: &str, peer: SocketAddr, headers: &HeaderMap) -> bool {
         let client = block(self.client(peer, headers));
-        // Both are spent, so that trying many accounts still costs the client.
-        let client_ok = self.clients.take(&(door, client));
-        let account_ok = self.accounts.take(&(door, normalise(account)));
-        client_ok && account_ok
+        // The client first: a client out of budget spends no account's, so it can
+        // neither lock someone out for free nor fill the map with made-up addresses.
+        self.clients.take(&(door, client)) && self.accounts.take(&(door, normalise(account)))
     }
 
     /// Runs password work (argon2) on the two password threads.
@@ -92,31 +92,20 @@ pub fn normalise(typed: &str) -> String {
         .to_lowercase()
 }
 
-/// The client addresses of `X-Forwarded-For` and `Forwarded: for=`, nearest last.
+/// The client addresses of `X-Forwarded-For`, nearest last. Only that header: the usual
+/// proxies append the peer they saw to it, while they pass a client's own `Forwarded`
+/// on untouched, so believing `Forwarded` would let a client name itself.
 fn forwarded_for(headers: &HeaderMap) -> Vec<IpAddr> {
-    let mut found = Vec::new();
-    for value in headers.get_all("forwarded") {
-        let Ok(value) = value.to_str() else { continue };
-        for element in value.split(',') {
-            for pair in element.split(';') {
-                let Some((name, value)) = pair.trim().split_once('=') else {
-                    continue;
-                };
-                if name.eq_ignore_ascii_case("for")
-                    && let Some(ip) = parse_node(value.trim().trim_matches('"'))
-                {
-                    found.push(ip);
-                }
-            }
-        }
-    }
-    if found.is_empty() {
-        for value in headers.get_all("x-forwarded-for") {
-            let Ok(value) = value.to_str() else { continue };
-            found.extend(value.split(',').filter_map(|v| parse_node(v.trim())));
-        }
-    }
-    found
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .flat_map(|value| {
+            String::from_utf8_lossy(value.as_bytes())
+                .split(',')
+                .filter_map(|v| parse_node(v.trim()))
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 /// `192.0.2.7`, `192.0.2.7:4711`, `[2001:db8::1]` or `[2001:db8::1]:4711`.
@@ -176,8 +165,14 @@ mod tests {
         // A client's own X-Forwarded-For comes first; the proxy appends the real one.
         let chained = headers(&[("x-forwarded-for", "198.51.100.1, 203.0.113.9")]);
         assert_eq!(behind.client(proxy, &chained).to_string(), "203.0.113.9");
-        let forwarded = headers(&[("forwarded", "for=\"[2001:db8::7]:4711\";proto=https")]);
+        // A client's own Forwarded is not read: the proxy does not rewrite it.
+        let forwarded = headers(&[
+            ("forwarded", "for=198.51.100.1"),
+            ("x-forwarded-for", "[2001:db8::7]:4711"),
+        ]);
         assert_eq!(behind.client(proxy, &forwarded).to_string(), "2001:db8::7");
+        let mapped = Guard::new(vec!["::ffff:127.0.0.1".parse().unwrap()]);
+        assert_eq!(mapped.client(proxy, &spoofed).to_string(), "203.0.113.9");
         assert_eq!(behind.client(proxy, &HeaderMap::new()), proxy.ip());
     }
 

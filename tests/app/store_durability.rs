@@ -439,4 +439,32 @@ fn a_restore_refuses_links_devices_and_strangers_anywhere_and_leaves_nothing() {
         assert!(!target.exists(), "{name}: nothing is left behind");
         assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 0);
     }
+    // Good entries before a bad one, into a folder that already exists: nothing is
+    // written at all.
+    let archive = dir.path().join("late.tar");
+    let mut builder = tar::Builder::new(std::fs::File::create(&archive).unwrap());
+    for (name, bytes) in [
+        ("store.jsonl", &b""[..]),
+        ("blobs/ab/cdef", b"bytes"),
+        ("mail/spool/x", b"mail"),
+    ] {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(bytes.len() as u64);
+        header.set_mode(0o644);
+        header.set_cksum();
+        builder.append_data(&mut header, name, bytes).unwrap();
+    }
+    let link = special("mail/spool/y", tar::EntryType::Symlink, Some(&outside));
+    builder.append(&link, &b""[..]).unwrap();
+    builder.finish().unwrap();
+    drop(builder);
+    let target = dir.path().join("existing");
+    std::fs::create_dir(&target).unwrap();
+    let out = crate::helpers::run_dossier(&target, &["restore", archive.to_str().unwrap()], "");
+    assert_eq!(out.status.code(), Some(65));
+    let left: Vec<_> = std::fs::read_dir(&target)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
 }

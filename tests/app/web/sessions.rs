@@ -148,3 +148,43 @@ async fn connections_beyond_the_cap_wait_their_turn() {
     drop(held);
     test.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn one_peer_cannot_hold_every_connection_nor_trickle_a_body() {
+    let test = TestApp::spawn_configured(
+        |_| {},
+        |config| {
+            config.web.max_per_peer = 2;
+            config.web.body_deadline = Duration::from_millis(300);
+        },
+        None,
+    )
+    .await;
+    let mut held = Vec::new();
+    for _ in 0..2 {
+        let mut stream = TcpStream::connect(test.http).await.unwrap();
+        stream
+            .write_all(b"GET /healthz HTTP/1.1\r\n")
+            .await
+            .unwrap();
+        held.push(stream);
+    }
+    let mut third = TcpStream::connect(test.http).await.unwrap();
+    assert!(
+        closed_within(&mut third, Duration::from_secs(10)).await,
+        "a third connection of the same peer is closed"
+    );
+    drop(held);
+    // A body that never ends is cut once its time is up.
+    let mut trickle = TcpStream::connect(test.http).await.unwrap();
+    let head = format!(
+        "POST /login HTTP/1.1\r\nHost: {}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000\r\n\r\nemail=",
+        test.http
+    );
+    trickle.write_all(head.as_bytes()).await.unwrap();
+    assert!(
+        closed_within(&mut trickle, Duration::from_secs(10)).await,
+        "the trickling body is cut"
+    );
+    test.stop().await;
+}

@@ -96,6 +96,16 @@ async fn refused_uploads_leave_no_bytes_on_disk() {
         );
     let mistake = post(&staff, &expenses, unreadable).await.unwrap();
     assert_eq!(mistake.status(), 422);
+    // A message the service would refuse (too long) keeps no file either.
+    let too_long = reqwest::multipart::Form::new()
+        .text("csrf", csrf.clone())
+        .text("text", "a".repeat(100_001))
+        .part(
+            "files",
+            reqwest::multipart::Part::bytes(vec![3u8; 1024 * 1024]).file_name("long.bin"),
+        );
+    let refused = post(&client, &messages, too_long).await.unwrap();
+    assert_eq!(refused.status(), 422);
     assert_eq!(blob_files(&site), before, "no refused post left a byte");
 
     // The same post, allowed, keeps its file.

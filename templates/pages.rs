@@ -75,7 +75,7 @@ pub fn login(l: Lang, csrf: &str, email: &str, error: Option<&str>) -> Markup {
             form.login method="post" action="/login/link" {
                 input type="hidden" name="csrf" value=(csrf);
                 label for="link-email" { (l.t("Adresse e-mail", "E-mail address")) }
-                input #link-email type="email" name="email" autocomplete="username" required;
+                input #link-email type="email" name="email" value=(email) autocomplete="username" required;
                 button type="submit" { (l.t("Recevoir un lien de connexion", "Get a sign-in link")) }
             }
         },

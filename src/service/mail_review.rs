@@ -24,11 +24,14 @@ impl Services {
         self.store.held_mail()
     }
 
-    /// One page of held messages, oldest first, and how many there are (staff).
-    pub fn held_page(&self, actor: &User, page: usize) -> Result<(Vec<HeldMail>, usize)> {
+    /// One page of held messages, oldest first (a page past the end is the last one):
+    /// the messages, how many there are in all, and the page shown (staff).
+    pub fn held_page(&self, actor: &User, page: usize) -> Result<(Vec<HeldMail>, usize, usize)> {
         staff_only(actor)?;
-        self.store
-            .held_page(page.saturating_mul(HELD_PAGE), HELD_PAGE)
+        let last = self.store.held_count().saturating_sub(1) / HELD_PAGE;
+        let page = page.min(last);
+        let (held, total) = self.store.held_page(page * HELD_PAGE, HELD_PAGE)?;
+        Ok((held, total, page))
     }
 
     /// Discards several held messages (staff); those already gone are skipped. Returns

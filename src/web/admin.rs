@@ -19,7 +19,7 @@ use crate::service::Services;
 #[derive(Debug, Default, Deserialize)]
 pub struct HeldQuery {
     #[serde(default)]
-    held: usize,
+    held: String,
 }
 
 /// GET /admin/mail.
@@ -29,7 +29,8 @@ pub async fn mail(
     Query(which): Query<HeldQuery>,
 ) -> Response {
     let (services, user) = (app.services.clone(), reader.user.clone());
-    let shown = which.held;
+    // A page number that cannot be read is the first page.
+    let shown = which.held.trim().parse::<usize>().unwrap_or(0);
     let found = blocking(move || {
         let held = services.held_page(&user, shown)?;
         let log = services.mail_log(&user, 100)?;
@@ -44,7 +45,7 @@ pub async fn mail(
         Ok((held, log, outbox, stopped, people, dossiers)) => crate::templates::admin::mail(
             &app.config,
             &reader,
-            (&held.0, shown, held.1),
+            (&held.0, held.2, held.1),
             &log,
             &outbox,
             &stopped,

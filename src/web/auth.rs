@@ -78,7 +78,7 @@ pub async fn submit(
         .web_guard
         .allow(Door::Password, &login.email, peer, &headers)
     {
-        return too_many();
+        return too_many(requested(&headers), &expected, &login.email);
     }
     let user = match verify(&app, &login).await {
         Ok(Some(user)) => user,
@@ -114,14 +114,19 @@ async fn verify(app: &App, login: &LoginForm) -> crate::Result<Option<crate::dom
         .await
 }
 
-/// 429 with a sentence: the budget of the account or of the client is spent.
-pub fn too_many() -> Response {
-    let sentence = "Trop de tentatives. Réessayez dans un quart d'heure, ou demandez un lien de connexion. / Too many attempts: try again in a quarter of an hour, or ask for a sign-in link.";
-    (
-        StatusCode::TOO_MANY_REQUESTS,
-        pages::message_page("Trop de tentatives", sentence),
+/// The sentence of a spent budget, in the reader's language.
+pub fn too_many_sentence(l: Lang) -> &'static str {
+    l.t(
+        "Trop de tentatives : réessayez dans un quart d'heure, ou demandez un lien de connexion ci-dessous.",
+        "Too many attempts: try again in a quarter of an hour, or ask for a sign-in link below.",
     )
-        .into_response()
+}
+
+/// 429: the sign-in page again, with the sentence and the address typed, whose link
+/// form is the way on.
+pub fn too_many(l: Lang, csrf: &str, email: &str) -> Response {
+    let again = pages::login(l, csrf, email, Some(too_many_sentence(l)));
+    (StatusCode::TOO_MANY_REQUESTS, again).into_response()
 }
 
 /// POST /logout: ends the session on the server.

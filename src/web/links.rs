@@ -30,10 +30,15 @@ pub struct LinkForm {
 pub async fn request(
     State(app): State<App>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
-    LoginPosted { form, headers, .. }: LoginPosted<LinkForm>,
+    LoginPosted {
+        form,
+        headers,
+        token,
+    }: LoginPosted<LinkForm>,
 ) -> Response {
     if !app.web_guard.allow(Door::Link, &form.email, peer, &headers) {
-        return super::auth::too_many();
+        let l = super::auth::requested(&headers);
+        return super::auth::too_many(l, &token, &form.email);
     }
     if let Ok(email) = EmailAddress::parse(&normalise(&form.email)) {
         let (services, notifier) = (app.services.clone(), app.notifier.clone());

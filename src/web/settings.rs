@@ -118,7 +118,8 @@ pub async fn password(
         .web_guard
         .allow(Door::Password, &attempt, peer, &headers)
     {
-        return super::auth::too_many();
+        let sentence = super::auth::too_many_sentence(reader.user.lang).to_string();
+        return render(&app, &reader, Some(sentence), StatusCode::TOO_MANY_REQUESTS).await;
     }
     let session = reader.id.clone();
     let changed = app

@@ -97,8 +97,8 @@ pub async fn check_host(State(app): State<App>, request: Request, next: Next) ->
         return next.run(request).await;
     }
     let sentence = format!(
-        "This server answers as {} only. A proxy in front of it must pass the Host header on (nginx: proxy_set_header Host $http_host).\n",
-        app.config.base_url
+        "This server answers to {} only. A proxy in front of it must pass the Host header on (nginx: proxy_set_header Host $http_host).\n",
+        app.site.hosts.join(", ")
     );
     (
         StatusCode::MISDIRECTED_REQUEST,

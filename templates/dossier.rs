@@ -120,12 +120,23 @@ fn history(l: Lang, what: &crate::domain::HistoryKind, people: &[User]) -> Strin
 }
 
 /// The statuses a document of `kind` may take, as their stored names.
-fn statuses(kind: crate::domain::DocKind) -> &'static [&'static str] {
+fn statuses(kind: crate::domain::DocKind) -> &'static [(crate::domain::DocStatus, &'static str)] {
     use crate::domain::DocKind::*;
+    use crate::domain::DocStatus::*;
     match kind {
-        Quote => &["draft", "sent", "accepted", "refused"],
-        Order => &["open", "done"],
-        Invoice => &["draft", "sent", "paid", "overdue"],
+        Quote => &[
+            (Draft, "draft"),
+            (Sent, "sent"),
+            (Accepted, "accepted"),
+            (Refused, "refused"),
+        ],
+        Order => &[(Open, "open"), (Done, "done")],
+        Invoice => &[
+            (Draft, "draft"),
+            (Sent, "sent"),
+            (Paid, "paid"),
+            (Overdue, "overdue"),
+        ],
     }
 }
 
@@ -277,7 +288,7 @@ pub fn page(
                             td { (doc_status(l, doc.status)) }
                             @if staff { td { form.inline method="post" action={ (base) "/documents/" (doc.id) "/status" } {
                                 input type="hidden" name="csrf" value=(csrf);
-                                select name="status" aria-label="État" { @for st in statuses(doc.kind()) { option value=(st) { (st) } } }
+                                select name="status" aria-label=(l.t("État", "Status")) { @for (st, code) in statuses(doc.kind()) { option value=(code) selected[*st == doc.status] { (doc_status(l, *st)) } } }
                                 button type="submit" { (l.t("Changer", "Change")) }
                             }
                             (super::edit::document(l, &base, csrf, doc)) } }

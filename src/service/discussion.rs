@@ -63,14 +63,17 @@ impl Services {
         let body = message_text(&new.text, !new.attachments.is_empty())?;
         let id: MessageId = self.store.new_id()?;
         let at = now();
-        let existing: Vec<FileEntry> = self.store.items(dossier)?;
-        let mut files = Vec::new();
+        // Each upload is a file of its own (name, sender, message, time), even when its
+        // bytes are an earlier file's: only the blob is shared. Within one message, the
+        // same file given twice (same bytes, same name) is listed once.
+        let mut files: Vec<FileEntry> = Vec::new();
         let mut attachments = Vec::new();
         for file in &new.attachments {
-            let known = existing
-                .iter()
-                .chain(&files)
-                .find(|f| f.blob.sha256 == file.blob.sha256 && f.inline == file.inline);
+            let known = files.iter().find(|f| {
+                f.blob.sha256 == file.blob.sha256
+                    && f.blob.name == file.blob.name
+                    && f.inline == file.inline
+            });
             match known {
                 Some(known) => attachments.push(known.id),
                 None => {

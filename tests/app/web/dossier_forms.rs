@@ -608,3 +608,48 @@ async fn a_dossier_with_many_events_shows_the_nearest_and_all_on_demand() {
     let all = page("?all=events").await;
     assert!(all.contains("Passée 00") && all.contains("Visite à venir"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_status_list_starts_on_the_current_status_in_french() {
+    let site = site().await;
+    let w = &site.world;
+    let s = w.services();
+    let mut draft = crate::helpers::quote_draft();
+    draft.status = dossier::domain::DocStatus::Accepted;
+    s.edit_document(&w.staff, w.dossier.id, w.quote.id, draft)
+        .unwrap();
+    let (staff, csrf) = signed_in(&site, &w.staff.emails[0]).await;
+    let page = staff
+        .get(format!("{}/dossiers/{}", site.base, w.dossier.number))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let action = format!("/documents/{}/status\"", w.quote.id);
+    let form = &page[page.find(&action).expect("the quote's status form")..];
+    let form = &form[..form.find("</form>").unwrap()];
+    assert!(
+        form.contains(r#"<option value="accepted" selected>Accepté</option>"#),
+        "{form}"
+    );
+    assert!(
+        form.contains(">Brouillon<") && !form.contains(">draft<"),
+        "{form}"
+    );
+    // Pressing "Changer" as the page shows it changes nothing.
+    let changed = staff
+        .post(format!(
+            "{}/dossiers/{}/documents/{}/status",
+            site.base, w.dossier.number, w.quote.id
+        ))
+        .form(&[("csrf", csrf.as_str()), ("status", "accepted")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), 303);
+    let quote = s.document(&w.staff, w.dossier.id, w.quote.id).unwrap();
+    assert_eq!(quote.status, dossier::domain::DocStatus::Accepted);
+    site.test.stop().await;
+}

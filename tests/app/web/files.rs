@@ -177,3 +177,68 @@ async fn the_original_email_is_for_staff_and_its_author_only() {
     }
     site.test.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_upload_with_an_earlier_files_bytes_is_a_file_of_its_own() {
+    let site = site().await;
+    let (staff, staff_csrf) = signed_in(&site, &site.world.staff.emails[0]).await;
+    let (client, client_csrf) = signed_in(&site, &site.world.client.emails[0]).await;
+    let png = b"\x89PNG\r\n\x1a\n the same photo";
+    let first = upload_and_fetch(
+        &site,
+        &staff,
+        &staff_csrf,
+        "chantier-claire.png",
+        "image/png",
+        png,
+    )
+    .await;
+    assert_eq!(first.status(), 200);
+    let second = upload_and_fetch(
+        &site,
+        &client,
+        &client_csrf,
+        "photo-helene.png",
+        "image/png",
+        png,
+    )
+    .await;
+    let disposition = second.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(disposition.contains("photo-helene.png"), "{disposition}");
+    let files = stored_files(&site);
+    let named = |name: &str| {
+        files
+            .iter()
+            .filter(|f| f.blob.name.as_str() == name)
+            .collect::<Vec<_>>()
+    };
+    let (claire, helene) = (named("chantier-claire.png"), named("photo-helene.png"));
+    assert_eq!(
+        (claire.len(), helene.len()),
+        (1, 1),
+        "each upload is its own file"
+    );
+    assert_eq!(claire[0].added_by, site.world.staff.id);
+    assert_eq!(helene[0].added_by, site.world.client.id);
+    assert_eq!(claire[0].blob.sha256, helene[0].blob.sha256, "one blob");
+    // Each message lists its own file, once.
+    let s = site.world.services();
+    let view = s
+        .dossier_view(&site.world.staff, site.world.dossier.id)
+        .unwrap();
+    for (message, file) in [
+        (claire[0].message, claire[0].id),
+        (helene[0].message, helene[0].id),
+    ] {
+        let message = view
+            .messages
+            .iter()
+            .find(|m| Some(m.id) == message)
+            .unwrap();
+        assert_eq!(message.attachments, vec![file]);
+    }
+    site.test.stop().await;
+}

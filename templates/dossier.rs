@@ -93,6 +93,16 @@ fn doc_status(l: Lang, status: crate::domain::DocStatus) -> &'static str {
     }
 }
 
+/// An expense's category, in words.
+fn expense_category(l: Lang, category: crate::domain::ExpenseCategory) -> &'static str {
+    use crate::domain::ExpenseCategory::*;
+    match category {
+        Travel => l.t("Déplacement", "Travel"),
+        Purchase => l.t("Achat", "Purchase"),
+        Other => l.t("Autre", "Other"),
+    }
+}
+
 /// A line of history, in words.
 fn history(l: Lang, what: &crate::domain::HistoryKind, people: &[User]) -> String {
     use crate::domain::HistoryKind::*;
@@ -302,7 +312,7 @@ pub fn page(
                                 select #doc-kind name="kind" { option value="quote" { (l.t("Devis", "Quote")) } option value="order" { (l.t("Commande", "Order")) } option value="invoice" { (l.t("Facture", "Invoice")) } }
                                 label for="doc-title" { (l.t("Titre", "Title")) } input #doc-title type="text" name="title" required;
                                 label for="doc-date" { (l.t("Date", "Date")) } input #doc-date type="date" name="date" required;
-                                label for="doc-source" { (l.t("Issu de", "From")) }
+                                label for="doc-source" { (l.t("Issu de (sans lignes saisies, les siennes sont reprises)", "From (with no lines typed, its lines are copied)")) }
                                 select #doc-source name="source" { option value="" { "—" } @for doc in documents { option value=(doc.id.raw()) { (doc.number.to_string()) } } }
                                 table { thead { tr { th { (l.t("Désignation", "Description")) } th { (l.t("Quantité", "Quantity")) } th { (l.t("Prix unitaire HT", "Unit price excl. VAT")) } th { (l.t("TVA %", "VAT %")) } } }
                                     tbody { @for i in 0..4 { tr {
@@ -381,19 +391,23 @@ pub fn page(
                 section aria-labelledby="expenses" {
                     h2 #expenses { (l.t("Dépenses", "Expenses")) }
                     ul { @for e in &view.expenses { li {
-                        (format::date(lang, e.date)) " · " (e.description) " · " (format::money(lang, e.amount))
+                        (format::date(lang, e.date)) " · " (expense_category(l, e.category)) " · " (e.description) " · " (format::money(lang, e.amount)) (l.t(" HT, TVA ", " excl. VAT, VAT ")) (format::money(lang, e.vat))
                         @if e.receipt.is_some() { " · " a href={ "/dossiers/" (d.number) "/expenses/" (e.id) "/receipt" } { (l.t("Justificatif", "Receipt")) } }
                         @if view.role == Role::Staff { " · " (if e.billed_to_client { l.t("refacturée", "billed") } else { l.t("non refacturée", "not billed") }) }
                         @if staff { (super::edit::expense(l, &base, csrf, e)) }
                     } } }
+                    @if !view.expenses.is_empty() {
+                        @let (amount, vat) = view.expenses.iter().fold((0i64, 0i64), |(a, v), e| (a + e.amount.0, v + e.vat.0));
+                        p.total { (l.t("Total : ", "Total: ")) (format::money(lang, crate::domain::Cents(amount))) (l.t(" HT, TVA ", " excl. VAT, VAT ")) (format::money(lang, crate::domain::Cents(vat))) }
+                    }
                     @if staff {
                         form.inline method="post" action={ (base) "/expenses" } enctype="multipart/form-data" {
                             input type="hidden" name="csrf" value=(csrf);
                             input type="date" name="date" aria-label="Date" required;
                             select name="category" aria-label="Catégorie" { option value="travel" { (l.t("Déplacement", "Travel")) } option value="purchase" { (l.t("Achat", "Purchase")) } option value="other" { (l.t("Autre", "Other")) } }
-                            input type="text" name="description" placeholder="Description" aria-label="Description";
-                            input type="text" name="amount" placeholder="Montant HT" aria-label="Montant HT" required;
-                            input type="text" name="vat" placeholder="TVA" aria-label="TVA" value="0";
+                            label { (l.t("Description ", "Description ")) input type="text" name="description"; }
+                            label { (l.t("Montant HT ", "Amount excl. VAT ")) input type="text" name="amount" inputmode="decimal" required; }
+                            (super::edit::vat_rate(l, None))
                             label { input type="checkbox" name="billed"; (l.t(" refacturée au client", " billed to the client")) }
                             label { (l.t("Justificatif", "Receipt")) " " input type="file" name="receipt"; }
                             button type="submit" { (l.t("Ajouter la dépense", "Add the expense")) }

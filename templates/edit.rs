@@ -5,6 +5,33 @@ use maud::{Markup, html};
 
 use crate::domain::{Activity, Document, Event, EventTime, Expense, ExpenseCategory, Lang};
 
+/// The VAT rate of an expense's form: the French rates, the current one selected (20 %
+/// for a new expense); when the VAT kept is none of them, an option keeps it as it is.
+pub fn vat_rate(l: Lang, current: Option<&Expense>) -> Markup {
+    use crate::domain::VatRate;
+    let selected = match current {
+        None => Some(VatRate(2000)),
+        Some(e) => VatRate::FRENCH
+            .into_iter()
+            .find(|r| r.of(e.amount) == e.vat),
+    };
+    html! {
+        label { (l.t("TVA ", "VAT "))
+            select name="vat_rate" {
+                @if let (Some(e), None) = (current, selected) {
+                    option value="keep" selected { (l.t("garder ", "keep ")) (cents(e.vat)) " €" }
+                }
+                @for rate in VatRate::FRENCH {
+                    option value=(rate.to_string().replace(" %", "")) selected[Some(rate) == selected] {
+                        (rate.to_string().replace('.', ","))
+                    }
+                }
+            }
+        }
+        @if let Some(e) = current { input type="hidden" name="vat" value=(cents(e.vat)); }
+    }
+}
+
 fn cents(amount: crate::domain::Cents) -> String {
     amount.to_string().replace('.', ",")
 }
@@ -73,9 +100,9 @@ pub fn expense(l: Lang, base: &str, csrf: &str, e: &Expense) -> Markup {
                     option value="purchase" selected[e.category == ExpenseCategory::Purchase] { (l.t("Achat", "Purchase")) }
                     option value="other" selected[e.category == ExpenseCategory::Other] { (l.t("Autre", "Other")) }
                 }
-                input type="text" name="description" value=(e.description) aria-label="Description";
-                input type="text" name="amount" value=(cents(e.amount)) aria-label=(l.t("Montant HT", "Amount")) required;
-                input type="text" name="vat" value=(cents(e.vat)) aria-label=(l.t("TVA", "VAT"));
+                label { (l.t("Description ", "Description ")) input type="text" name="description" value=(e.description); }
+                label { (l.t("Montant HT ", "Amount excl. VAT ")) input type="text" name="amount" value=(cents(e.amount)) inputmode="decimal" required; }
+                (vat_rate(l, Some(e)))
                 label { input type="checkbox" name="billed" checked[e.billed_to_client]; (l.t(" refacturée au client", " billed to the client")) }
                 label { (l.t("Nouveau justificatif", "New receipt")) " " input type="file" name="receipt"; }
                 button type="submit" { (l.t("Enregistrer", "Save")) }

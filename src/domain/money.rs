@@ -90,6 +90,21 @@ impl Cents {
 }
 
 impl VatRate {
+    /// The rates of French VAT, highest first: normal, intermediate, reduced, particular,
+    /// and none.
+    pub const FRENCH: [VatRate; 5] = [
+        VatRate(2000),
+        VatRate(1000),
+        VatRate(550),
+        VatRate(210),
+        VatRate(0),
+    ];
+
+    /// The tax at this rate on `base`, rounded half away from zero (rule 2).
+    pub fn of(self, base: Cents) -> Cents {
+        Cents(div_round(base.0 as i128 * self.0 as i128, 10_000) as i64)
+    }
+
     /// Reads a percentage: `20`, `5,5`, `2.1 %`; at most 100 %.
     pub fn parse(text: &str) -> Result<Self, BadNumber> {
         let bp = parse_scaled(text, 2)?;
@@ -281,6 +296,8 @@ mod tests {
         assert!(Cents::parse("douze").is_err());
         assert!(Cents::parse("").is_err());
         assert_eq!(VatRate::parse("5,5 %"), Ok(VatRate(550)));
+        assert_eq!(VatRate(2000).of(Cents(1250)), Cents(250));
+        assert_eq!(VatRate(550).of(Cents(999)), Cents(55), "54,945 rounds up");
         assert!(VatRate::parse("120").is_err());
         assert_eq!(Quantity::parse("0,125"), Ok(Quantity(125)));
         assert_eq!(Cents(-5).to_string(), "-0.05");

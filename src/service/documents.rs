@@ -63,7 +63,7 @@ impl Services {
         source: Option<DocumentId>,
     ) -> Result<Document> {
         self.authorize(actor, dossier, Action::EditDocuments)?;
-        let draft = checked(kind, &draft)?;
+        let mut draft = draft;
         if let Some(source) = source {
             let from: Document = self
                 .store
@@ -75,7 +75,16 @@ impl Services {
                     from.kind()
                 )));
             }
+            // An order from a quote, an invoice from an order: what the form leaves
+            // empty is the source's (its lines, its title), to edit afterwards.
+            if draft.lines.is_empty() {
+                draft.lines = from.lines.clone();
+            }
+            if draft.title.trim().is_empty() {
+                draft.title = from.title.clone();
+            }
         }
+        let draft = checked(kind, &draft)?;
         let created_at = now();
         let document = Document {
             id: self.store.new_id()?,

@@ -18,6 +18,7 @@ use super::forms::{NoFields, Posted, PostedFiles, discard};
 use super::session::Reader;
 use super::uploads::{Upload, cut_short, is_too_large, permit, receive, too_large};
 use crate::app::App;
+use crate::domain::Lang;
 use crate::domain::{
     ActivityDraft, ActivityId, BlobRef, Cents, DocKind, DocStatus, DocumentDraft, DocumentId,
     DossierId, DossierNumber, EmailAddress, EventDraft, EventId, EventTime, ExpenseCategory,
@@ -124,8 +125,9 @@ fn activity_draft(f: &Fields, user: UserId) -> Result<ActivityDraft> {
     })
 }
 
-/// An expense's fields.
-fn expense_draft(f: &Fields) -> Result<ExpenseDraft> {
+/// An expense's fields: its VAT is a French rate of its amount (`vat_rate`), or, with
+/// `keep` (or from a form without a rate), the amount in `vat`.
+fn expense_draft(f: &Fields, l: Lang) -> Result<ExpenseDraft> {
     let money =
         |name: &str| Cents::parse(field(f, name)).map_err(|e| Error::Invalid(e.to_string()));
     let category = match field(f, "category") {
@@ -133,12 +135,40 @@ fn expense_draft(f: &Fields) -> Result<ExpenseDraft> {
         "purchase" => ExpenseCategory::Purchase,
         _ => ExpenseCategory::Other,
     };
+    let amount = money("amount")?;
+    let vat = match field(f, "vat_rate") {
+        "" | "keep" => money("vat")?,
+        rate => {
+            let rate = VatRate::parse(rate)
+                .ok()
+                .filter(|r| VatRate::FRENCH.contains(r))
+                .ok_or_else(|| {
+                    Error::Invalid(
+                        l.t(
+                            "Choisissez un taux de TVA : 20, 10, 5,5, 2,1 ou 0 %.",
+                            "Choose a VAT rate: 20, 10, 5.5, 2.1 or 0 %.",
+                        )
+                        .into(),
+                    )
+                })?;
+            rate.of(amount)
+        }
+    };
+    if amount.0 < 0 || vat.0 < 0 {
+        return Err(Error::Invalid(
+            l.t(
+                "Une dépense ne peut pas être négative : saisissez le montant sans signe moins.",
+                "An expense cannot be negative: type the amount without a minus sign.",
+            )
+            .into(),
+        ));
+    }
     Ok(ExpenseDraft {
         date: date(f, "date")?,
         category,
         description: field(f, "description").into(),
-        amount: money("amount")?,
-        vat: money("vat")?,
+        amount,
+        vat,
         billed_to_client: f.contains_key("billed"),
     })
 }
@@ -406,7 +436,7 @@ async fn expense_form(
         Err(err) if is_too_large(&err) => return too_large(&app),
         Err(err) => return refuse(&app, &reader, &n, err).await,
     };
-    let parsed = expense_draft(&f)
+    let parsed = expense_draft(&f, reader.user.lang)
         .and_then(|draft| crate::service::expense_description(&draft).map(|_| draft))
         .map(|draft| (draft, receipt));
     on_dossier_with(app, reader, n, parsed, move |s, u, d, (draft, receipt)| {

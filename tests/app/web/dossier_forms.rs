@@ -653,3 +653,89 @@ async fn a_status_list_starts_on_the_current_status_in_french() {
     assert_eq!(quote.status, dossier::domain::DocStatus::Accepted);
     site.test.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_order_made_from_a_quote_copies_its_lines() {
+    let site = site().await;
+    let w = &site.world;
+    let (staff, csrf) = signed_in(&site, &w.staff.emails[0]).await;
+    let made = staff
+        .post(format!(
+            "{}/dossiers/{}/documents",
+            site.base, w.dossier.number
+        ))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("kind", "order"),
+            ("title", "Commande des travaux"),
+            ("date", "2026-03-05"),
+            ("source", &w.quote.id.to_string()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(made.status(), 303);
+    let s = w.services();
+    let documents = s.documents(&w.staff, w.dossier.id).unwrap();
+    let order = documents
+        .iter()
+        .find(|d| d.title == "Commande des travaux")
+        .expect("the order");
+    assert_eq!(order.lines, w.quote.lines, "the quote's lines");
+    assert_eq!(order.totals().total, w.quote.totals().total);
+    assert!(order.totals().total.0 > 0, "not 0,00 €");
+    site.test.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_expenses_vat_is_a_french_rate_of_its_amount_and_negatives_are_refused() {
+    let site = site().await;
+    let w = &site.world;
+    let (staff, csrf) = signed_in(&site, &w.staff.emails[0]).await;
+    let url = format!("{}/dossiers/{}/expenses", site.base, w.dossier.number);
+    let post = |amount: &'static str, rate: &'static str| {
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", csrf.clone())
+            .text("date", "2026-03-03")
+            .text("category", "purchase")
+            .text("description", "Peinture")
+            .text("amount", amount)
+            .text("vat_rate", rate);
+        staff.post(&url).multipart(form).send()
+    };
+    assert_eq!(post("12,50", "20").await.unwrap().status(), 303);
+    let s = w.services();
+    let view = s.dossier_view(&w.staff, w.dossier.id).unwrap();
+    let paint = view
+        .expenses
+        .iter()
+        .find(|e| e.description == "Peinture")
+        .unwrap();
+    assert_eq!(
+        paint.vat,
+        dossier::domain::Cents(250),
+        "20 % of 12,50 €, not 20 €"
+    );
+    let negative = post("-5", "20").await.unwrap();
+    assert_eq!(negative.status(), 422);
+    assert!(
+        negative
+            .text()
+            .await
+            .unwrap()
+            .contains("ne peut pas être négative")
+    );
+    let odd = post("10", "7").await.unwrap();
+    assert_eq!(odd.status(), 422, "7 % is not a French rate");
+    let page = staff
+        .get(format!("{}/dossiers/{}", site.base, w.dossier.number))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Achat · Peinture"), "the category is shown");
+    assert!(page.contains("TVA 2,50"), "and the VAT");
+    site.test.stop().await;
+}

@@ -126,6 +126,42 @@ fn history(l: Lang, what: &crate::domain::HistoryKind, people: &[User]) -> Strin
         FileRenamed { from, to } => format!("File {from} renamed {to}"),
         FileDeleted { name } if fr => format!("Fichier {name} supprimé"),
         FileDeleted { name } => format!("File {name} deleted"),
+        Item {
+            item,
+            label,
+            change,
+        } => {
+            use crate::domain::{ItemChange, ItemKind};
+            let kind = match item {
+                ItemKind::Quote => l.t("devis", "quote"),
+                ItemKind::Order => l.t("commande", "order"),
+                ItemKind::Invoice => l.t("facture", "invoice"),
+                ItemKind::Event => l.t("événement", "event"),
+                ItemKind::Expense => l.t("dépense", "expense"),
+                ItemKind::Activity => l.t("temps passé", "time entry"),
+            };
+            match change {
+                ItemChange::Added => format!("{} {kind} « {label} »", l.t("Ajout :", "Added:")),
+                ItemChange::Changed => {
+                    format!("{} {kind} « {label} »", l.t("Modification :", "Changed:"))
+                }
+                ItemChange::Cancelled => {
+                    format!("{} {kind} « {label} »", l.t("Annulation :", "Cancelled:"))
+                }
+                ItemChange::Status { from, to } => format!(
+                    "{} {kind} {label} : {} → {}",
+                    l.t("Statut :", "Status:"),
+                    doc_status(l, *from),
+                    doc_status(l, *to)
+                ),
+            }
+        }
+        Reference { client: true } => l
+            .t("Référence client modifiée", "Client reference changed")
+            .into(),
+        Reference { client: false } => l
+            .t("Référence interne modifiée", "Internal reference changed")
+            .into(),
     }
 }
 

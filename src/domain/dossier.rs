@@ -128,6 +128,59 @@ pub enum HistoryKind {
         /// Its name.
         name: String,
     },
+    /// A quote, order or invoice, an event, an expense or a time entry was added,
+    /// changed or cancelled.
+    Item {
+        /// Which kind of item.
+        item: ItemKind,
+        /// How people know it: a document's number, an event's title…
+        label: String,
+        /// What happened to it.
+        change: ItemChange,
+    },
+    /// The staff's or the client's reference of the dossier changed (the value is not
+    /// kept here: each party's reference is theirs).
+    Reference {
+        /// The client's (else the staff's).
+        client: bool,
+    },
+}
+
+/// The kinds of item the history speaks of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemKind {
+    /// A quote.
+    Quote,
+    /// An order.
+    Order,
+    /// An invoice.
+    Invoice,
+    /// An event.
+    Event,
+    /// An expense.
+    Expense,
+    /// A time entry.
+    Activity,
+}
+
+/// What happened to an item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "change")]
+pub enum ItemChange {
+    /// Added.
+    Added,
+    /// Changed.
+    Changed,
+    /// Cancelled (an event).
+    Cancelled,
+    /// A document's status, from one to another.
+    Status {
+        /// Before.
+        from: super::DocStatus,
+        /// After.
+        to: super::DocStatus,
+    },
 }
 
 /// One line of a dossier's history: who did what, when.

@@ -20,7 +20,10 @@ mod trust;
 pub use addresses::{Addressing, OurAddress, Token};
 pub use discussion::{BlobRef, Door, FileEntry, MailOrigin, Message, NewFile, NewMessage};
 pub use documents::{DocKind, DocNumber, DocStatus, Document, DocumentDraft};
-pub use dossier::{Dossier, DossierNumber, HistoryEntry, HistoryKind, MailKey, NewDossier, Status};
+pub use dossier::{
+    Dossier, DossierNumber, HistoryEntry, HistoryKind, ItemChange, ItemKind, MailKey, NewDossier,
+    Status,
+};
 pub use email::{BadAddress, EmailAddress};
 pub use ids::*;
 pub use items::{

@@ -3,10 +3,12 @@
 use crate::domain::{
     Activity, ActivityDraft, ActivityId, DocKind, Document, DossierId, User, text,
 };
+use crate::domain::{HistoryKind, ItemChange, ItemKind};
 use crate::error::{Error, Result};
 use crate::policy::Action;
 use crate::store::Change;
 
+use super::dossiers::entry;
 use super::{Services, invalid, now};
 
 impl Services {
@@ -37,7 +39,9 @@ impl Services {
             created_at: now(),
         };
         let mut change = Change::to(dossier);
-        change.put(&activity)?;
+        change
+            .put(&activity)?
+            .record(entry(actor, activity_line(&activity, ItemChange::Added)));
         self.store.apply(&change)?;
         Ok(activity)
     }
@@ -76,15 +80,31 @@ impl Services {
     ) -> Result<Activity> {
         self.authorize(actor, dossier, Action::RecordActivities)?;
         let checked = self.checked_activity(dossier, draft)?;
-        self.store
-            .update_item(dossier, id.raw(), None, |a: &mut Activity| {
+        self.store.update_item_noted(
+            dossier,
+            id.raw(),
+            None,
+            |a: &mut Activity| {
                 a.user = checked.user;
                 a.date = checked.date;
                 a.minutes = checked.minutes;
                 a.description = checked.description.clone();
                 a.order = checked.order;
                 Ok(())
-            })
+            },
+            |_, after| Some(entry(actor, activity_line(after, ItemChange::Changed))),
+        )
+    }
+}
+
+/// A history line's words for a time entry: its date and what was done.
+fn activity_line(activity: &Activity, change: ItemChange) -> HistoryKind {
+    HistoryKind::Item {
+        item: ItemKind::Activity,
+        label: format!("{} {}", activity.date, activity.description)
+            .trim()
+            .to_string(),
+        change,
     }
 }
 

@@ -4,11 +4,13 @@
 use chrono::Datelike;
 
 use crate::domain::{
-    DocKind, DocNumber, Document, DocumentDraft, DocumentId, DossierId, Line, User, text,
+    DocKind, DocNumber, Document, DocumentDraft, DocumentId, DossierId, HistoryKind, ItemChange,
+    ItemKind, Line, User, text,
 };
 use crate::error::{Error, Result};
 use crate::policy::Action;
 
+use super::dossiers::entry;
 use super::{Services, invalid, now};
 
 /// Checks a draft against the rules of its kind and cleans its texts.
@@ -102,7 +104,9 @@ impl Services {
             created_by: actor.id,
             created_at,
         };
-        self.store.insert_document(&document)
+        self.store.insert_document(&document, |doc| {
+            entry(actor, item_line(doc, ItemChange::Added))
+        })
     }
 
     /// Replaces the title, date, status and lines of a document; its number stays.
@@ -114,14 +118,46 @@ impl Services {
         draft: DocumentDraft,
     ) -> Result<Document> {
         self.authorize(actor, dossier, Action::EditDocuments)?;
-        self.store
-            .update_item(dossier, id.raw(), None, |doc: &mut Document| {
+        self.store.update_item_noted(
+            dossier,
+            id.raw(),
+            None,
+            |doc: &mut Document| {
                 let draft = checked(doc.kind(), &draft)?;
                 doc.title = draft.title;
                 doc.date = draft.date;
                 doc.status = draft.status;
                 doc.lines = draft.lines;
                 Ok(())
-            })
+            },
+            |before, after| {
+                let content = (&before.title, before.date, &before.lines)
+                    != (&after.title, after.date, &after.lines);
+                let change = if before.status != after.status && !content {
+                    ItemChange::Status {
+                        from: before.status,
+                        to: after.status,
+                    }
+                } else if content || before.status != after.status {
+                    ItemChange::Changed
+                } else {
+                    return None;
+                };
+                Some(entry(actor, item_line(after, change)))
+            },
+        )
+    }
+}
+
+/// A history line's words for a document.
+fn item_line(doc: &Document, change: ItemChange) -> HistoryKind {
+    HistoryKind::Item {
+        item: match doc.kind() {
+            DocKind::Quote => ItemKind::Quote,
+            DocKind::Order => ItemKind::Order,
+            DocKind::Invoice => ItemKind::Invoice,
+        },
+        label: doc.number.to_string(),
+        change,
     }
 }

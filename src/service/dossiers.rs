@@ -1,5 +1,6 @@
 //! Opening, listing, reading, closing and reopening dossiers; each party's own reference.
 
+use crate::domain::ItemKind;
 use crate::domain::{
     Activity, Assignment, Client, ClientId, Document, Dossier, DossierId, DossierNumber,
     EmailAddress, Event, Expense, FileEntry, HistoryEntry, HistoryKind, Message, NewDossier,
@@ -214,6 +215,18 @@ impl Services {
         if visit.role != Role::Staff {
             dossier.staff_reference = None;
         }
+        // The history speaks of items: each line only to who may see its kind.
+        dossier.history.retain(|line| match &line.what {
+            HistoryKind::Item { item, .. } => match item {
+                ItemKind::Quote | ItemKind::Order | ItemKind::Invoice => may(Action::SeeDocuments),
+                // An unbilled expense is staff's: its lines are too.
+                ItemKind::Expense => visit.role == Role::Staff,
+                ItemKind::Event => may(Action::SeeEvents),
+                ItemKind::Activity => may(Action::SeeActivities),
+            },
+            HistoryKind::Reference { client } => *client || visit.role == Role::Staff,
+            _ => true,
+        });
         let dossier_id = id;
         let (messages, messages_total): (Vec<Message>, usize) = match window.messages {
             Some(limit) => self.store.latest_items(id, limit)?,
@@ -316,6 +329,8 @@ impl Services {
                         &mut d.client_reference
                     };
                     *slot = reference.clone();
+                    d.history
+                        .push(entry(actor, HistoryKind::Reference { client: !staff }));
                     Ok(())
                 })?;
             }

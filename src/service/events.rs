@@ -2,10 +2,12 @@
 //! the iCalendar SEQUENCE and writes a notification intent in the same transaction.
 
 use crate::domain::{DossierId, Event, EventChange, EventDraft, EventId, Subject, User, text};
+use crate::domain::{HistoryKind, ItemChange, ItemKind};
 use crate::error::{Error, Result};
 use crate::policy::Action;
 use crate::store::Change;
 
+use super::dossiers::entry;
 use super::{Services, invalid, now};
 
 fn checked(draft: &EventDraft) -> Result<EventDraft> {
@@ -48,7 +50,10 @@ impl Services {
         };
         let intent = self.intent(&visit, actor, Subject::Event(id, EventChange::Created))?;
         let mut change = Change::to(dossier);
-        change.put(&event)?.notify(&intent)?;
+        change
+            .put(&event)?
+            .notify(&intent)?
+            .record(entry(actor, event_line(&event, ItemChange::Added)));
         self.store.apply(&change)?;
         Ok(event)
     }
@@ -64,8 +69,11 @@ impl Services {
         let visit = self.authorize(actor, dossier, Action::EditEvents)?;
         let draft = checked(&draft)?;
         let intent = self.intent(&visit, actor, Subject::Event(id, EventChange::Updated))?;
-        self.store
-            .update_item(dossier, id.raw(), Some(&intent), |event: &mut Event| {
+        self.store.update_item_noted(
+            dossier,
+            id.raw(),
+            Some(&intent),
+            |event: &mut Event| {
                 if event.cancelled {
                     return Err(Error::Invalid(
                         "This event is cancelled; create a new one.".into(),
@@ -79,15 +87,20 @@ impl Services {
                 event.sequence += 1;
                 event.updated_at = intent.at;
                 Ok(())
-            })
+            },
+            |_, after| Some(entry(actor, event_line(after, ItemChange::Changed))),
+        )
     }
 
     /// Cancels an event: it stays listed, marked, and calendars receive a cancellation.
     pub fn cancel_event(&self, actor: &User, dossier: DossierId, id: EventId) -> Result<Event> {
         let visit = self.authorize(actor, dossier, Action::EditEvents)?;
         let intent = self.intent(&visit, actor, Subject::Event(id, EventChange::Cancelled))?;
-        self.store
-            .update_item(dossier, id.raw(), Some(&intent), |event: &mut Event| {
+        self.store.update_item_noted(
+            dossier,
+            id.raw(),
+            Some(&intent),
+            |event: &mut Event| {
                 if event.cancelled {
                     return Err(Error::Invalid("This event is already cancelled.".into()));
                 }
@@ -95,6 +108,17 @@ impl Services {
                 event.sequence += 1;
                 event.updated_at = intent.at;
                 Ok(())
-            })
+            },
+            |_, after| Some(entry(actor, event_line(after, ItemChange::Cancelled))),
+        )
+    }
+}
+
+/// A history line's words for an event.
+fn event_line(event: &Event, change: ItemChange) -> HistoryKind {
+    HistoryKind::Item {
+        item: ItemKind::Event,
+        label: event.title.clone(),
+        change,
     }
 }

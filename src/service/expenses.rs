@@ -2,10 +2,12 @@
 //! see only those billed to the client, and only those receipts.
 
 use crate::domain::{BlobRef, DossierId, Expense, ExpenseDraft, ExpenseId, User, text};
+use crate::domain::{HistoryKind, ItemChange, ItemKind};
 use crate::error::{Error, Result};
 use crate::policy::Action;
 use crate::store::Change;
 
+use super::dossiers::entry;
 use super::{Services, invalid, now};
 
 /// An expense's description as it is kept, or why it cannot be (asked by the doors
@@ -92,7 +94,9 @@ impl Services {
             created_at: now(),
         };
         let mut change = Change::to(dossier);
-        change.put(&expense)?;
+        change
+            .put(&expense)?
+            .record(entry(actor, expense_line(&expense, ItemChange::Added)));
         self.store.apply(&change)?;
         Ok(expense)
     }
@@ -108,8 +112,11 @@ impl Services {
     ) -> Result<Expense> {
         self.authorize(actor, dossier, Action::EditExpenses)?;
         let description = expense_description(&draft)?;
-        self.store
-            .update_item(dossier, id.raw(), None, |e: &mut Expense| {
+        self.store.update_item_noted(
+            dossier,
+            id.raw(),
+            None,
+            |e: &mut Expense| {
                 e.date = draft.date;
                 e.category = draft.category;
                 e.description = description.clone();
@@ -120,6 +127,21 @@ impl Services {
                     e.receipt = receipt.clone();
                 }
                 Ok(())
-            })
+            },
+            |_, after| Some(entry(actor, expense_line(after, ItemChange::Changed))),
+        )
+    }
+}
+
+/// A history line's words for an expense.
+fn expense_line(expense: &Expense, change: ItemChange) -> HistoryKind {
+    let label = match expense.description.trim() {
+        "" => expense.date.to_string(),
+        text => text.to_string(),
+    };
+    HistoryKind::Item {
+        item: ItemKind::Expense,
+        label,
+        change,
     }
 }

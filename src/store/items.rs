@@ -14,7 +14,7 @@ use crate::domain::{
 use crate::error::{Error, Result};
 
 /// A record that lives in a dossier.
-pub trait Item: Serialize + DeserializeOwned {
+pub trait Item: Serialize + DeserializeOwned + Clone {
     /// Its tree.
     const TREE: Tree;
     /// Its dossier.
@@ -217,16 +217,34 @@ impl Store {
         notify: Option<&Intent>,
         edit: impl Fn(&mut I) -> Result<()>,
     ) -> Result<I> {
+        self.update_item_noted(dossier, id, notify, edit, |_, _| None)
+    }
+
+    /// [`Store::update_item`], with the history line `note` makes of the item before and
+    /// after, in the same transaction.
+    pub fn update_item_noted<I: Item>(
+        &self,
+        dossier: DossierId,
+        id: u64,
+        notify: Option<&Intent>,
+        edit: impl Fn(&mut I) -> Result<()>,
+        note: impl Fn(&I, &I) -> Option<HistoryEntry>,
+    ) -> Result<I> {
         self.write(|tx| {
-            open_dossier(tx, dossier)?;
+            let mut open = open_dossier(tx, dossier)?;
             let key = keys::two(dossier.raw(), id);
-            let Some(mut item) = tx.get::<I>(I::TREE, &key)? else {
+            let Some(before) = tx.get::<I>(I::TREE, &key)? else {
                 return abort(Error::NotFound);
             };
+            let mut item = before.clone();
             if let Err(err) = edit(&mut item) {
                 return abort(err);
             }
             tx.put(I::TREE, &key, &item)?;
+            if let Some(line) = note(&before, &item) {
+                open.history.push(line);
+                tx.put(Tree::Dossiers, &keys::one(dossier.raw()), &open)?;
+            }
             if let Some(intent) = notify {
                 tx.put(Tree::Outbox, &keys::one(intent.id.raw()), intent)?;
             }
@@ -235,14 +253,20 @@ impl Store {
     }
 
     /// Adds a quote, order or invoice, giving it the next number of its kind and year.
-    pub fn insert_document(&self, document: &Document) -> Result<Document> {
+    pub fn insert_document(
+        &self,
+        document: &Document,
+        note: impl Fn(&Document) -> HistoryEntry,
+    ) -> Result<Document> {
         self.write(|tx| {
-            open_dossier(tx, document.dossier)?;
+            let mut open = open_dossier(tx, document.dossier)?;
             let DocNumber { kind, year, .. } = document.number;
             let seq = tx.next_seq(&format!("doc/{}/{year}", kind.letter()))?;
             let mut numbered = document.clone();
             numbered.number.seq = seq;
             tx.put(Tree::Documents, &key_of(&numbered), &numbered)?;
+            open.history.push(note(&numbered));
+            tx.put(Tree::Dossiers, &keys::one(document.dossier.raw()), &open)?;
             Ok(numbered)
         })
     }

@@ -739,3 +739,60 @@ async fn an_expenses_vat_is_a_french_rate_of_its_amount_and_negatives_are_refuse
     assert!(page.contains("TVA 2,50"), "and the VAT");
     site.test.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn changes_to_items_are_in_the_history_for_those_who_may_see_them() {
+    let site = site().await;
+    let w = &site.world;
+    let (staff, csrf) = signed_in(&site, &w.staff.emails[0]).await;
+    let base = format!("{}/dossiers/{}", site.base, w.dossier.number);
+    let status = staff
+        .post(format!("{base}/documents/{}/status", w.quote.id))
+        .form(&[("csrf", csrf.as_str()), ("status", "accepted")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(status.status(), 303);
+    let expense = reqwest::multipart::Form::new()
+        .text("csrf", csrf.clone())
+        .text("date", "2026-03-03")
+        .text("category", "other")
+        .text("description", "Pourboire du livreur")
+        .text("amount", "5")
+        .text("vat_rate", "0");
+    assert_eq!(
+        staff
+            .post(format!("{base}/expenses"))
+            .multipart(expense)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+    let page_of = |b: reqwest::Client| {
+        let url = base.clone();
+        async move { b.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let number = w.quote.number.to_string();
+    let staff_page = page_of(staff.clone()).await;
+    assert!(
+        staff_page.contains(&format!("Statut : devis {number} : Brouillon → Accepté")),
+        "the status change, in words"
+    );
+    assert!(staff_page.contains("Ajout : dépense « Pourboire du livreur »"));
+    let (client, _) = signed_in(&site, &w.client.emails[0]).await;
+    let client_page = page_of(client).await;
+    assert!(client_page.contains(&number), "clients see documents");
+    assert!(
+        !client_page.contains("Pourboire"),
+        "an unbilled expense is staff's"
+    );
+    let (intervenant, _) = signed_in(&site, &w.intervenant.emails[0]).await;
+    let intervenant_page = page_of(intervenant).await;
+    assert!(
+        !intervenant_page.contains("Statut : devis"),
+        "intervenants see no quote"
+    );
+    site.test.stop().await;
+}

@@ -248,9 +248,13 @@ pub fn page(
                     }
                 }
                 @if view.role == Role::Staff {
-                    form.inline method="post" action={ "/dossiers/" (d.number) (if open { "/close" } else { "/reopen" }) } {
-                        input type="hidden" name="csrf" value=(reader.session.csrf);
-                        button type="submit" { (if open { l.t("Clôturer le dossier", "Close the dossier") } else { l.t("Rouvrir le dossier", "Reopen the dossier") }) }
+                    @if open {
+                        a.button href={ "/dossiers/" (d.number) "/close" } { (l.t("Clôturer le dossier…", "Close the dossier…")) }
+                    } @else {
+                        form.inline method="post" action={ "/dossiers/" (d.number) "/reopen" } {
+                            input type="hidden" name="csrf" value=(reader.session.csrf);
+                            button type="submit" { (l.t("Rouvrir le dossier", "Reopen the dossier")) }
+                        }
                     }
                 }
             }
@@ -314,10 +318,7 @@ pub fn page(
                                 input type="text" name="name" value=(f.blob.name) aria-label="Nouveau nom";
                                 button type="submit" { (l.t("Renommer", "Rename")) }
                             }
-                            form.inline method="post" action={ (base) "/files/" (f.id) "/delete" } {
-                                input type="hidden" name="csrf" value=(csrf);
-                                button type="submit" { (l.t("Supprimer", "Delete")) }
-                            }
+                            a.button href={ (base) "/files/" (f.id) "/delete" } { (l.t("Supprimer…", "Delete…")) }
                         }
                     }
                 } }
@@ -378,10 +379,7 @@ pub fn page(
                         " · " (e.place) " · " a href={ "/dossiers/" (d.number) "/events/" (e.id) "/ics" } { (l.t("Ajouter à mon agenda", "Add to my calendar")) }
                         @if staff && !e.cancelled {
                             (super::edit::event(l, &base, csrf, e, zone))
-                            form.inline method="post" action={ (base) "/events/" (e.id) "/cancel" } {
-                                input type="hidden" name="csrf" value=(csrf);
-                                button type="submit" { (l.t("Annuler l'événement", "Cancel the event")) }
-                            }
+                            a.button href={ (base) "/events/" (e.id) "/cancel" } { (l.t("Annuler l'événement…", "Cancel the event…")) }
                         }
                     }
                 } }
@@ -407,10 +405,7 @@ pub fn page(
                     li {
                         (i.name) " — " (i.role) @if let Some(contact) = &i.contact { " · " @for e in contact { (e.as_str()) " " } }
                         @if staff {
-                            form.inline method="post" action={ (base) "/intervenants/" (i.user) "/remove" } {
-                                input type="hidden" name="csrf" value=(csrf);
-                                button type="submit" { (l.t("Retirer", "Remove")) }
-                            }
+                            a.button href={ (base) "/intervenants/" (i.user) "/remove" } { (l.t("Retirer…", "Remove…")) }
                         }
                     }
                 } }

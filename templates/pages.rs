@@ -104,6 +104,31 @@ pub fn forbidden() -> Markup {
     )
 }
 
+/// Asks before a change that cannot be undone in one click: the sentence says what
+/// will happen; the button posts `action`, the other way goes back.
+pub fn confirm(
+    l: Lang,
+    title: &str,
+    sentence: &str,
+    action: &str,
+    csrf: &str,
+    back: &str,
+) -> Markup {
+    page(
+        title,
+        html! {
+            h1 { (title) }
+            p { (sentence) }
+            form method="post" action=(action) {
+                input type="hidden" name="csrf" value=(csrf);
+                button type="submit" { (l.t("Confirmer", "Confirm")) }
+                " "
+                a href=(back) { (l.t("Annuler", "Cancel")) }
+            }
+        },
+    )
+}
+
 /// A page with a title and one sentence.
 pub fn message_page(title: &str, sentence: &str) -> Markup {
     page(

@@ -149,6 +149,10 @@ impl Services {
     ) -> Result<FileEntry> {
         self.authorize(actor, dossier, Action::ManageFiles)?;
         let mut file = self.file(actor, dossier, id)?;
+        // An empty name is a mistake, not a wish for "file".
+        if name.trim().trim_matches('.').trim().is_empty() {
+            return Err(Error::Invalid("Type the file's new name.".into()));
+        }
         let new_name = FileName::sanitize(name);
         let from = std::mem::replace(&mut file.blob.name, new_name);
         let mut change = Change::to(dossier);

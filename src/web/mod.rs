@@ -16,6 +16,7 @@ pub mod actions;
 pub mod admin;
 pub mod auth;
 pub mod calendar;
+pub mod confirm;
 pub mod details;
 pub mod directory;
 pub mod dossiers;
@@ -46,7 +47,7 @@ pub fn router(app: App) -> Router {
         .route("/login/link/{secret}", get(links::confirm).post(links::enter))
         .route("/dossiers", get(dossiers::list).post(actions::create))
         .route("/dossiers/new", get(actions::new_form))
-        .route("/dossiers/{number}/close", post(actions::close))
+        .route("/dossiers/{number}/close", get(confirm::close).post(actions::close))
         .route("/dossiers/{number}/reopen", post(actions::reopen))
         .route("/dossiers/{number}/reference", post(actions::reference))
         .route("/dossiers/{number}", get(dossiers::show))
@@ -72,11 +73,20 @@ pub fn router(app: App) -> Router {
         .route("/settings/password", post(settings::password))
         .route("/dossiers/{number}/events", post(items::add_event))
         .route("/dossiers/{number}/events/{id}", post(items::update_event))
-        .route("/dossiers/{number}/events/{id}/cancel", post(items::cancel_event))
+        .route(
+            "/dossiers/{number}/events/{id}/cancel",
+            get(confirm::cancel_event).post(items::cancel_event),
+        )
         .route("/dossiers/{number}/intervenants", post(items::assign))
-        .route("/dossiers/{number}/intervenants/{user}/remove", post(items::unassign))
+        .route(
+            "/dossiers/{number}/intervenants/{user}/remove",
+            get(confirm::remove_intervenant).post(items::unassign),
+        )
         .route("/dossiers/{number}/files/{id}/rename", post(items::rename_file))
-        .route("/dossiers/{number}/files/{id}/delete", post(items::delete_file))
+        .route(
+            "/dossiers/{number}/files/{id}/delete",
+            get(confirm::delete_file).post(items::delete_file),
+        )
         .route("/dossiers/{number}/activities", post(items::record_activity))
         .route("/dossiers/{number}/activities/{id}", post(items::edit_activity))
         .route("/dossiers/{number}/documents", post(items::create_document))

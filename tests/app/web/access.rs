@@ -237,6 +237,20 @@ async fn route_table(kind: ClientKind) {
             [200, 200, 200, 404],
         ),
         ("/dossiers/new".into(), [200, 200, 404, 200]),
+        // The pages that ask before a destructive action: staff's.
+        (format!("/dossiers/{n}/close"), [200, 404, 404, 404]),
+        (
+            format!("/dossiers/{n}/files/{}/delete", w.file.id),
+            [200, 404, 404, 404],
+        ),
+        (
+            format!("/dossiers/{n}/events/{}/cancel", w.event.id),
+            [200, 404, 404, 404],
+        ),
+        (
+            format!("/dossiers/{n}/intervenants/{}/remove", w.intervenant.id),
+            [200, 404, 404, 404],
+        ),
         ("/calendar".into(), [200, 200, 200, 200]),
         ("/settings".into(), [200, 200, 200, 200]),
         ("/admin/mail".into(), [200, 404, 404, 404]),

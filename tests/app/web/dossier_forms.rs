@@ -796,3 +796,75 @@ async fn changes_to_items_are_in_the_history_for_those_who_may_see_them() {
     );
     site.test.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn destructive_actions_ask_first_and_an_empty_name_is_refused() {
+    let site = site().await;
+    let w = &site.world;
+    let (staff, csrf) = signed_in(&site, &w.staff.emails[0]).await;
+    let base = format!("/dossiers/{}", w.dossier.number);
+    let get = |b: &reqwest::Client, path: String| b.get(format!("{}{path}", site.base)).send();
+    let page = get(&staff, base.clone())
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for path in [
+        format!("{base}/files/{}/delete", w.doomed_file.id),
+        format!("{base}/close"),
+        format!("{base}/events/{}/cancel", w.event.id),
+        format!("{base}/intervenants/{}/remove", w.intervenant.id),
+    ] {
+        assert!(
+            page.contains(&format!("href=\"{path}\"")),
+            "a link to ask first: {path}"
+        );
+        let asked = get(&staff, path.clone()).await.unwrap();
+        assert_eq!(asked.status(), 200, "{path}");
+        let asked = asked.text().await.unwrap();
+        assert!(
+            asked.contains(&format!("action=\"{path}\"")) && asked.contains("Confirmer"),
+            "{path}"
+        );
+        assert!(asked.contains(&format!("href=\"{base}\"")), "a way back");
+    }
+    let asked = get(&staff, format!("{base}/files/{}/delete", w.doomed_file.id))
+        .await
+        .unwrap();
+    assert!(
+        asked.text().await.unwrap().contains("old.pdf"),
+        "it names the file"
+    );
+    // Asking changed nothing.
+    let s = w.services();
+    assert!(s.file(&w.staff, w.dossier.id, w.doomed_file.id).is_ok());
+    let (client, _) = signed_in(&site, &w.client.emails[0]).await;
+    let refused = get(&client, format!("{base}/close")).await.unwrap();
+    assert_eq!(refused.status(), 404, "only who may do it is asked");
+    let confirmed = staff
+        .post(format!(
+            "{}{base}/files/{}/delete",
+            site.base, w.doomed_file.id
+        ))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(confirmed.status(), 303);
+    assert!(s.file(&w.staff, w.dossier.id, w.doomed_file.id).is_err());
+    let renamed = staff
+        .post(format!("{}{base}/files/{}/rename", site.base, w.file.id))
+        .form(&[("csrf", csrf.as_str()), ("name", "  ")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(renamed.status(), 422);
+    let file = s.file(&w.staff, w.dossier.id, w.file.id).unwrap();
+    assert_eq!(
+        file.blob.name.as_str(),
+        "plan.pdf",
+        "not turned into «file»"
+    );
+    site.test.stop().await;
+}

@@ -301,6 +301,35 @@ pub fn run_dossier(data: &Path, args: &[&str], stdin: &str) -> std::process::Out
     child.wait_with_output().expect("dossier ends")
 }
 
+/// Polls `done` until it holds, for at most `within`; panics naming `what` otherwise.
+/// Tests wait for what they expect, never for a fixed time.
+pub fn eventually(what: &str, within: Duration, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + within;
+    while !done() {
+        assert!(
+            Instant::now() < deadline,
+            "{what} did not happen within {within:?}"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// [`eventually`] for async tests.
+pub async fn eventually_async<F: std::future::Future<Output = bool>>(
+    what: &str,
+    within: Duration,
+    mut done: impl FnMut() -> F,
+) {
+    let deadline = Instant::now() + within;
+    while !done().await {
+        assert!(
+            Instant::now() < deadline,
+            "{what} did not happen within {within:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
 /// A running `dossier serve`, killed on drop.
 pub struct Server {
     pub child: Child,

@@ -162,8 +162,13 @@ fn a_server_killed_while_reading_the_mailbox_ingests_nothing_twice() {
         assert!(Instant::now() < deadline, "the inbox was not emptied");
         std::thread::sleep(Duration::from_millis(50));
     }
-    // Processing is quick once spooled; a clean stop processes nothing more, so wait.
-    std::thread::sleep(Duration::from_millis(500));
+    // A clean stop processes nothing more: wait until the spool is empty.
+    let spool = dir.path().join("mail/spool");
+    crate::helpers::eventually(
+        "processing every spooled message",
+        Duration::from_secs(30),
+        || std::fs::read_dir(&spool).is_ok_and(|mut d| d.next().is_none()),
+    );
     assert!(server.terminate().success());
 
     let store = dossier::store::Store::open(dir.path()).unwrap();
@@ -239,9 +244,12 @@ async fn imaps_trusts_the_given_authority_and_nothing_else() {
     dovecot
         .append("INBOX", &world_mail(&untrusting, &world))
         .await;
-    tokio::time::sleep(Duration::from_millis(1500)).await;
-    let text = untrusting.app.services.metrics().render(0, 0, 0, 0);
-    assert!(text.contains("dossier_imap_failures_total"), "{text}");
+    let metrics = untrusting.app.services.clone();
+    crate::helpers::eventually_async("a refused connection", Duration::from_secs(20), || {
+        let text = metrics.metrics().render(0, 0, 0, 0);
+        async move { text.contains("dossier_imap_failures_total") }
+    })
+    .await;
     assert_eq!(dovecot.messages("INBOX").await.len(), 1);
     untrusting.stop().await;
 

@@ -243,6 +243,8 @@ fn every_acknowledged_message_survives_a_kill_9_exactly_once() {
         let smtp: std::net::SocketAddr = server.smtp.parse().unwrap();
         let to = f.open.clone();
         let runtime = tokio::runtime::Runtime::new().unwrap();
+        let acked = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counted = acked.clone();
         let sender = std::thread::spawn(move || {
             runtime.block_on(async move {
                 let mut ok = Vec::new();
@@ -263,7 +265,8 @@ fn every_acknowledged_message_survives_a_kill_9_exactly_once() {
                     });
                     match tokio::time::timeout(std::time::Duration::from_secs(5), delivery).await {
                         Ok(Ok((_, done))) if done.starts_with("250") => {
-                            ok.push(format!("Message {round}-{i}"))
+                            ok.push(format!("Message {round}-{i}"));
+                            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                         }
                         _ => break,
                     }
@@ -271,7 +274,13 @@ fn every_acknowledged_message_survives_a_kill_9_exactly_once() {
                 ok
             })
         });
-        std::thread::sleep(std::time::Duration::from_millis(1000 + 250 * round));
+        // Killed mid-flood, at a different point each round.
+        let target = 5 + 7 * round as usize;
+        crate::helpers::eventually(
+            "acknowledged messages",
+            std::time::Duration::from_secs(60),
+            || acked.load(std::sync::atomic::Ordering::SeqCst) >= target,
+        );
         server.child.kill().unwrap();
         server.child.wait().unwrap();
         acknowledged.extend(sender.join().expect("the sending thread ends"));

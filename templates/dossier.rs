@@ -28,6 +28,7 @@ pub fn list(
     rows: &[(Dossier, String)],
     q: &str,
     which: &str,
+    may_create: bool,
 ) -> Markup {
     let l = reader.user.lang;
     signed_in(
@@ -35,7 +36,7 @@ pub fn list(
         &nav(business, reader),
         html! {
             h1 { (l.t("Dossiers", "Dossiers")) }
-            p { a href="/dossiers/new" { (l.t("Nouveau dossier", "New dossier")) } }
+            @if may_create { p { a href="/dossiers/new" { (l.t("Nouveau dossier", "New dossier")) } } }
             form.search method="get" action="/dossiers" role="search" {
                 label for="q" { (l.t("Rechercher", "Search")) }
                 input #q type="search" name="q" value=(q) placeholder=(l.t("Numéro, titre, client, référence", "Number, title, client, reference"));

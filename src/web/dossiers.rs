@@ -58,16 +58,19 @@ pub async fn list(
                 rows.push((dossier, client));
             }
         }
-        Ok((rows, search))
+        // Offered only to who may open one: intervenants never may.
+        let may_create = !services.clients_for_new_dossier(&user)?.is_empty();
+        Ok((rows, search, may_create))
     })
     .await;
     match found {
-        Ok((rows, search)) => views::list(
+        Ok((rows, search, may_create)) => views::list(
             &app.config.business_name,
             &reader,
             &rows,
             &search.q,
             &search.status,
+            may_create,
         )
         .into_response(),
         Err(err) => page(err),
@@ -217,9 +220,10 @@ pub async fn post_message(
             _ => {}
         }
     }
-    // What the service would refuse is refused before a file is kept.
-    if let Err(err) = crate::service::message_text(&text, !files.is_empty()) {
-        return page(err);
+    // What the service would refuse is refused before a file is kept, on the dossier's
+    // page, with the sentence.
+    if let Err(Error::Invalid(why)) = crate::service::message_text(&text, !files.is_empty()) {
+        return render(&app, &reader, number, Some(why)).await;
     }
     let (services, user) = (app.services.clone(), reader.user.clone());
     let posted = blocking(move || {

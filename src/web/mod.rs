@@ -51,7 +51,10 @@ pub fn router(app: App) -> Router {
         .route("/dossiers/{number}/reopen", post(actions::reopen))
         .route("/dossiers/{number}/reference", post(actions::reference))
         .route("/dossiers/{number}", get(dossiers::show))
-        .route("/dossiers/{number}/messages", post(dossiers::post_message))
+        .route(
+            "/dossiers/{number}/messages",
+            get(to_dossier).post(dossiers::post_message),
+        )
         .route("/dossiers/{number}/files/{id}", get(dossiers::download))
         .route("/calendar", get(calendar::show))
         .route("/calendar/feed/reset", post(calendar::reset))
@@ -70,7 +73,8 @@ pub fn router(app: App) -> Router {
         .route("/settings", get(settings::show))
         .route("/settings/language", post(settings::language))
         .route("/settings/notifications", post(settings::notifications))
-        .route("/settings/password", post(settings::password))
+        // A reload after a form's answer asks its address: the page it belongs to.
+        .route("/settings/password", get(to_settings).post(settings::password))
         .route("/dossiers/{number}/events", post(items::add_event))
         .route("/dossiers/{number}/events/{id}", post(items::update_event))
         .route(
@@ -103,6 +107,7 @@ pub fn router(app: App) -> Router {
         .route("/admin/backup", get(operator::backup))
         .route("/healthz", get(healthz))
         .route("/static/style.css", get(stylesheet))
+        .route("/favicon.ico", get(favicon))
         .route("/mute/{token}", get(mute_page).post(mute))
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(app.clone(), site::check_host))
@@ -174,6 +179,29 @@ async fn healthz(State(app): State<App>) -> Response {
         StatusCode::SERVICE_UNAVAILABLE
     };
     (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+async fn to_settings() -> Response {
+    Redirect::to("/settings").into_response()
+}
+
+async fn to_dossier(Path(number): Path<String>) -> Response {
+    match crate::domain::DossierNumber::parse(&number) {
+        Some(number) => Redirect::to(&format!("/dossiers/{number}")).into_response(),
+        None => not_found().await,
+    }
+}
+
+/// The site's icon: a small folder, drawn in SVG.
+async fn favicon() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><path fill="#1f5f8b" d="M1 3h5l2 2h7v9H1z"/></svg>"##,
+    )
+        .into_response()
 }
 
 async fn home() -> Response {

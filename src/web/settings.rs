@@ -15,8 +15,23 @@ use crate::domain::{DossierId, Lang, Prefs};
 use crate::error::Error;
 
 /// GET /settings.
-pub async fn show(State(app): State<App>, reader: Reader) -> Response {
-    render(&app, &reader, None, StatusCode::OK).await
+/// What a form of the page just did (`?done=password`), said once on the page.
+#[derive(Debug, Default, Deserialize)]
+pub struct Done {
+    #[serde(default)]
+    done: String,
+}
+
+/// GET /settings.
+pub async fn show(
+    State(app): State<App>,
+    reader: Reader,
+    axum::extract::Query(done): axum::extract::Query<Done>,
+) -> Response {
+    let l = reader.user.lang;
+    let message = (done.done == "password")
+        .then(|| l.t("Mot de passe changé.", "Password changed.").to_string());
+    render(&app, &reader, message, StatusCode::OK).await
 }
 
 async fn render(
@@ -126,15 +141,8 @@ pub async fn password(
         .web_guard
         .hash(move || services.change_password(&user, &session, &form.current, &form.password));
     match changed.await {
-        Ok(_) => {
-            render(
-                &app,
-                &reader,
-                Some("Mot de passe changé.".into()),
-                StatusCode::OK,
-            )
-            .await
-        }
+        // Sent back to the page itself: a reload does not post the form again.
+        Ok(_) => Redirect::to("/settings?done=password").into_response(),
         Err(Error::Invalid(why)) => {
             render(&app, &reader, Some(why), StatusCode::UNPROCESSABLE_ENTITY).await
         }

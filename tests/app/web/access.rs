@@ -430,3 +430,54 @@ async fn every_form_refuses_a_post_without_its_token_and_hides_what_one_may_not_
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     site.test.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_link_leads_to_a_dead_end() {
+    let site = site().await;
+    let w = &site.world;
+    let icon = browser()
+        .get(format!("{}/favicon.ico", site.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(icon.status(), 200);
+    assert_eq!(icon.headers()["content-type"], "image/svg+xml");
+    let list = |who: &dossier::domain::User| {
+        let email = who.emails[0].clone();
+        let site = &site;
+        async move {
+            let (b, _) = signed_in(site, &email).await;
+            let page = b
+                .get(format!("{}/dossiers", site.base))
+                .send()
+                .await
+                .unwrap();
+            page.text().await.unwrap()
+        }
+    };
+    assert!(list(&w.client).await.contains("href=\"/dossiers/new\""));
+    assert!(
+        !list(&w.intervenant)
+            .await
+            .contains("href=\"/dossiers/new\""),
+        "intervenants may not open a dossier: no link to a 404"
+    );
+    // An empty message is answered on the dossier's page, not a page of its own.
+    let (client, csrf) = signed_in(&site, &w.client.emails[0]).await;
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf)
+        .text("text", "  ");
+    let answer = client
+        .post(format!(
+            "{}/dossiers/{}/messages",
+            site.base, w.dossier.number
+        ))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 422);
+    let page = answer.text().await.unwrap();
+    assert!(page.contains(&w.dossier.title) && page.contains("A message needs some text"));
+    site.test.stop().await;
+}

@@ -154,7 +154,27 @@ async fn staff_review_held_mail_and_the_outbox_and_everyone_has_settings() {
         .send()
         .await
         .unwrap();
-    assert_eq!(ok.status(), 200);
+    // Back to the page, which says it once: a reload posts nothing again.
+    assert_eq!(ok.status(), 303);
+    assert_eq!(ok.headers()["location"], "/settings?done=password");
+    let said = client
+        .get(format!("{}/settings?done=password", site.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        said.contains("Password changed."),
+        "in the language she chose"
+    );
+    let reload = client
+        .get(format!("{}/settings/password", site.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reload.status(), 303, "the form's address leads to its page");
     site.test.stop().await;
 }
 

@@ -25,7 +25,7 @@ async fn a_password_change_ends_every_other_session() {
         .send()
         .await
         .unwrap();
-    assert_eq!(changed.status(), 200, "{}", changed.text().await.unwrap());
+    assert_eq!(changed.status(), 303, "{}", changed.text().await.unwrap());
     let page = |b: &reqwest::Client| b.get(format!("{}/dossiers", site.base)).send();
     assert_eq!(
         page(&here).await.unwrap().status(),

@@ -53,14 +53,28 @@ pub fn login_cookie() -> (Cookie<'static>, String) {
     (cookie, token)
 }
 
+/// Whether the sign-in page comes after a session that ended (`?ended=1`).
+#[derive(Debug, Default, Deserialize)]
+pub struct Ended {
+    #[serde(default)]
+    ended: String,
+}
+
 /// GET /login: the form, with a fresh CSRF cookie.
-pub async fn form(headers: HeaderMap, jar: CookieJar) -> Response {
+pub async fn form(
+    headers: HeaderMap,
+    jar: CookieJar,
+    axum::extract::Query(ended): axum::extract::Query<Ended>,
+) -> Response {
     let (cookie, token) = login_cookie();
-    (
-        jar.add(cookie),
-        pages::login(requested(&headers), &token, "", None),
-    )
-        .into_response()
+    let l = requested(&headers);
+    let notice = (ended.ended == "1").then(|| {
+        l.t(
+            "Votre session a pris fin : reconnectez-vous pour continuer.",
+            "Your session ended: sign in again to go on.",
+        )
+    });
+    (jar.add(cookie), pages::login(l, &token, "", notice)).into_response()
 }
 
 /// POST /login.
@@ -93,10 +107,18 @@ pub async fn submit(
         }
         Err(err) => return super::errors::page(err),
     };
+    // Back to the page asked for while signed out, if any.
+    let next = jar
+        .get(session::NEXT_COOKIE)
+        .map(|c| c.value().to_string())
+        .filter(|p| session::safe_next(p))
+        .unwrap_or_else(|| "/dossiers".into());
     match session::sign_in(&app, &user) {
         Ok(cookie) => (
-            jar.remove(Cookie::from(LOGIN_CSRF)).add(cookie),
-            Redirect::to("/dossiers"),
+            jar.remove(Cookie::from(LOGIN_CSRF))
+                .remove(Cookie::build(session::NEXT_COOKIE).path("/login"))
+                .add(cookie),
+            Redirect::to(&next),
         )
             .into_response(),
         Err(err) => super::errors::page(err),

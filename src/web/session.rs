@@ -38,6 +38,20 @@ pub fn sign_in(app: &App, user: &User) -> crate::Result<Cookie<'static>> {
     Ok(cookie)
 }
 
+/// The cookie that remembers the page asked for while signed out.
+pub const NEXT_COOKIE: &str = "dossier_next";
+
+/// Whether `path` is a page of this site to go back to: a path, never another host
+/// (`//evil.example`, `/\evil.example`).
+pub fn safe_next(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.starts_with("/\\")
+        && path.len() <= 512
+        && !path.chars().any(|c| c.is_control() || c == '\\')
+        && !path.starts_with("/login")
+}
+
 /// The signed-in person and their session.
 pub struct Reader {
     /// Who.
@@ -53,15 +67,33 @@ impl FromRequestParts<App> for Reader {
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
         let jar = CookieJar::from_headers(&parts.headers);
-        let to_login = || Redirect::to("/login").into_response();
+        // The page asked for (a GET) is where signing in leads back to; a session that
+        // was there and is not any more is said so.
+        let asked = (parts.method == axum::http::Method::GET)
+            .then(|| parts.uri.path_and_query().map(|p| p.as_str().to_string()))
+            .flatten();
+        let to_login = |ended: bool| {
+            let target = if ended { "/login?ended=1" } else { "/login" };
+            let mut response = Redirect::to(target).into_response();
+            if let Some(next) = asked.as_deref().filter(|p| safe_next(p)) {
+                let mut cookie = Cookie::new(NEXT_COOKIE, next.to_string());
+                cookie.set_http_only(true);
+                cookie.set_same_site(SameSite::Lax);
+                cookie.set_path("/login");
+                if let Ok(value) = cookie.encoded().to_string().parse() {
+                    response.headers_mut().append(header::SET_COOKIE, value);
+                }
+            }
+            response
+        };
         let Some(id) = jar.get(cookie_name(app)).map(|c| c.value().to_string()) else {
-            return Err(to_login());
+            return Err(to_login(false));
         };
         let (services, lookup) = (app.services.clone(), id.clone());
         let found = tokio::task::spawn_blocking(move || services.session(&lookup)).await;
         match found {
             Ok(Ok(Some((session, user)))) => Ok(Reader { user, session, id }),
-            Ok(Ok(None)) => Err(to_login()),
+            Ok(Ok(None)) => Err(to_login(true)),
             _ => Err((
                 StatusCode::SERVICE_UNAVAILABLE,
                 crate::templates::pages::unavailable(),
@@ -118,4 +150,26 @@ pub fn check_post(
         return Err(Refused);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_a_page_of_this_site_is_a_way_back() {
+        for good in ["/dossiers", "/dossiers/2026-0001?all=files", "/calendar"] {
+            assert!(safe_next(good), "{good}");
+        }
+        for bad in [
+            "//evil.example/x",
+            "/\\evil.example",
+            "https://evil.example",
+            "evil",
+            "/login?x",
+            "/a\nb",
+        ] {
+            assert!(!safe_next(bad), "{bad}");
+        }
+    }
 }

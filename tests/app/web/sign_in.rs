@@ -404,3 +404,71 @@ async fn a_reader_who_chose_english_reads_english() {
     );
     site.test.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn signing_in_leads_back_to_the_page_asked_for_and_an_ended_session_says_so() {
+    let site = site().await;
+    let w = &site.world;
+    let page = format!("/dossiers/{}?all=files", w.dossier.number);
+    let visitor = browser();
+    let asked = visitor
+        .get(format!("{}{page}", site.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(asked.status(), 303);
+    assert_eq!(asked.headers()["location"], "/login");
+    let form = visitor
+        .get(format!("{}/login", site.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let signed = visitor
+        .post(format!("{}/login", site.base))
+        .form(&[
+            ("email", w.client.emails[0].as_str()),
+            ("password", PASSWORD),
+            ("csrf", &csrf_in(&form)),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed.status(), 303);
+    assert_eq!(
+        signed.headers()["location"],
+        page.as_str(),
+        "back to the page asked for"
+    );
+    // Its session ended elsewhere (a password change): the next page says so.
+    let (other, csrf) = signed_in(&site, &w.client.emails[0]).await;
+    let changed = other
+        .post(format!("{}/settings/password", site.base))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("current", PASSWORD),
+            ("password", "un tout nouveau mot de passe"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), 303);
+    let ended = visitor
+        .get(format!("{}/dossiers", site.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ended.headers()["location"], "/login?ended=1");
+    let notice = visitor
+        .get(format!("{}/login?ended=1", site.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(notice.contains("Votre session a pris fin"), "{notice}");
+    site.test.stop().await;
+}

@@ -296,7 +296,6 @@ impl Postfix {
             .arg(dir.path().join("data"))
             .status()
             .unwrap();
-        let port = free_port();
         std::fs::write(
             dir.path().join("conf/main.cf"),
             format!(
@@ -333,27 +332,38 @@ impl Postfix {
             ("scache", "unix", "-", "-", "1", "scache"),
             ("postlog", "unix-dgram", "n", "-", "1", "postlogd"),
         ];
-        let mut master = format!("127.0.0.1:{port} inet n - n - - smtpd\n");
-        for (name, kind, private, wakeup, limit, command) in standard {
-            master.push_str(&format!(
-                "{name} {kind} {private} - n {wakeup} {limit} {command}\n"
-            ));
-        }
-        master.push_str(services);
-        std::fs::write(dir.path().join("conf/master.cf"), master).unwrap();
         let conf = dir.path().join("conf");
         let maillog = dir.path().join("maillog");
-        let status = Command::new(program)
-            .arg("-c")
-            .arg(&conf)
-            .arg("start")
-            .status()
-            .expect("postfix runs");
-        assert!(
-            status.success(),
-            "postfix did not start: {}",
-            std::fs::read_to_string(&maillog).unwrap_or_default()
-        );
+        // A free port may be taken by another test before Postfix binds it: then
+        // another one, a few times.
+        let mut attempts = 0;
+        let port = loop {
+            attempts += 1;
+            let port = free_port();
+            let mut master = format!("127.0.0.1:{port} inet n - n - - smtpd\n");
+            for (name, kind, private, wakeup, limit, command) in standard {
+                master.push_str(&format!(
+                    "{name} {kind} {private} - n {wakeup} {limit} {command}\n"
+                ));
+            }
+            master.push_str(services);
+            std::fs::write(dir.path().join("conf/master.cf"), master).unwrap();
+            let status = Command::new(&program)
+                .arg("-c")
+                .arg(&conf)
+                .arg("start")
+                .status()
+                .expect("postfix runs");
+            let log = std::fs::read_to_string(&maillog).unwrap_or_default();
+            if status.success() {
+                break port;
+            }
+            assert!(
+                attempts < 5 && log.contains("Address already in use"),
+                "postfix did not start: {log}"
+            );
+            let _ = std::fs::remove_file(&maillog);
+        };
         for _ in 0..100 {
             if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
                 return Some(Postfix {

@@ -359,7 +359,14 @@ fn attachments(raw: &[u8], message: &Message, reasons: &mut Vec<String>) -> Vec<
             .content_id()
             .map(|c| c.trim_matches(['<', '>']).to_lowercase());
         let inline = cid.is_some_and(|c| html.contains(&format!("cid:{c}")));
-        let named = part.attachment_name().map(FileName::sanitize);
+        // A name in continuations is joined here, decoded once in its own charset.
+        let header = raw
+            .get(part.offset_header as usize..part.offset_body as usize)
+            .unwrap_or_default();
+        let named = super::rfc2231::continued(header, "filename")
+            .or_else(|| super::rfc2231::continued(header, "name"))
+            .or_else(|| part.attachment_name().map(str::to_string))
+            .map(|name| FileName::sanitize(&name));
         let content_type = guessed(content_type, named.as_ref());
         let name = match (named, &part.body) {
             (Some(name), _) => name,

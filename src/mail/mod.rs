@@ -10,6 +10,7 @@ pub mod imap;
 pub mod intake;
 pub mod outbound;
 pub mod pipeline;
+pub mod rfc2231;
 pub mod smtp;
 pub mod spool;
 pub mod trim;

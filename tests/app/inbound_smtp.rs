@@ -900,3 +900,35 @@ async fn a_delivery_report_not_sent_to_a_bounce_address_stops_no_one() {
     );
     setup.test.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_latin1_name_in_rfc2231_continuations_keeps_every_accent() {
+    let Setup { test, world, .. } = setup().await;
+    let to = address(&world.dossier);
+    // As Outlook and older mail programs write a long Latin-1 name: in continuations,
+    // the charset named once, in the first.
+    let message = crate::mail_support::verified(&format!(
+        "From: helene@client.test\r\nTo: {to}\r\nSubject: Re: plan\r\nMessage-ID: <latin1-2231@client.test>\r\n\
+         MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
+         --b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nVoici le plan.\r\n\
+         --b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment;\r\n \
+         filename*0*=iso-8859-1''plan%20du%20rez-de-chauss%E9e%20;\r\n filename*1*=version%20d%E9finitive.pdf\r\n\
+         Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--b--\r\n"
+    ));
+    let mut smtp = Smtp::connect(test.smtp).await;
+    let (_, done) = smtp.deliver("helene@client.test", &[&to], &message).await;
+    assert!(done.starts_with("250"), "{done}");
+    test.processed().await;
+    let files: Vec<FileEntry> = test.app.store().items(world.dossier.id).unwrap();
+    assert!(
+        files
+            .iter()
+            .any(|f| f.blob.name.as_str() == "plan du rez-de-chaussée version définitive.pdf"),
+        "{:?}",
+        files
+            .iter()
+            .map(|f| f.blob.name.as_str())
+            .collect::<Vec<_>>()
+    );
+    test.stop().await;
+}

@@ -1,0 +1,105 @@
+//! File names split over RFC 2231 continuations (`filename*0*=iso-8859-1''…;
+//! filename*1*=…`). mail-parser 0.11 joins them but decodes every part after the first
+//! as UTF-8, so a Latin-1 name loses its accents after the first part. Here the parts
+//! are joined as bytes first, then decoded once with the charset the first part names,
+//! through mail-parser's own decoders.
+
+use mail_parser::decoders::charsets::map::charset_decoder;
+
+/// The name in `param` (`filename`, `name`) of a raw MIME header block, when it is
+/// given in numbered continuations; `None` otherwise.
+pub fn continued(header: &[u8], param: &str) -> Option<String> {
+    let text = String::from_utf8_lossy(header);
+    // Unfolded: continuation lines join their field.
+    let unfolded = text
+        .replace("\r\n", "\n")
+        .replace("\n ", " ")
+        .replace("\n\t", " ");
+    let mut parts: Vec<(u32, bool, String)> = Vec::new();
+    for field in unfolded.lines() {
+        let lower = field.to_ascii_lowercase();
+        if !(lower.starts_with("content-disposition:") || lower.starts_with("content-type:")) {
+            continue;
+        }
+        for piece in field.split(';').skip(1) {
+            let Some((name, value)) = piece.trim().split_once('=') else {
+                continue;
+            };
+            let name = name.trim().to_ascii_lowercase();
+            let Some(rest) = name.strip_prefix(param).and_then(|r| r.strip_prefix('*')) else {
+                continue;
+            };
+            let (number, extended) = match rest.strip_suffix('*') {
+                Some(number) => (number, true),
+                None => (rest, false),
+            };
+            let Ok(number) = number.parse::<u32>() else {
+                continue;
+            };
+            if parts.iter().any(|(n, _, _)| *n == number) {
+                continue;
+            }
+            let value = value.trim().trim_matches('"').to_string();
+            parts.push((number, extended, value));
+        }
+        if !parts.is_empty() {
+            break;
+        }
+    }
+    if parts.len() < 2 {
+        return None;
+    }
+    parts.sort_by_key(|(n, _, _)| *n);
+    let mut charset = String::new();
+    let mut bytes = Vec::new();
+    for (number, extended, value) in &parts {
+        let mut value = value.as_str();
+        if *number == 0 && *extended {
+            // charset'language'text
+            let mut fields = value.splitn(3, '\'');
+            charset = fields.next().unwrap_or("").to_string();
+            let _language = fields.next();
+            value = fields.next().unwrap_or("");
+        }
+        if *extended {
+            bytes.extend(percent_encoding::percent_decode_str(value));
+        } else {
+            bytes.extend_from_slice(value.as_bytes());
+        }
+    }
+    let decoded = match charset_decoder(charset.as_bytes()) {
+        Some(decode) if !charset.eq_ignore_ascii_case("utf-8") => decode(&bytes),
+        _ => String::from_utf8_lossy(&bytes).into_owned(),
+    };
+    (!decoded.trim().is_empty()).then_some(decoded)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::continued;
+
+    #[test]
+    fn latin1_continuations_keep_every_accent() {
+        let header = b"Content-Type: application/pdf\r\nContent-Disposition: attachment;\r\n filename*0*=iso-8859-1''plan%20du%20rez-de-chauss%E9e%20;\r\n filename*1*=version%20d%E9finitive.pdf\r\n\r\n";
+        assert_eq!(
+            continued(header, "filename").as_deref(),
+            Some("plan du rez-de-chaussée version définitive.pdf")
+        );
+    }
+
+    #[test]
+    fn plain_and_quoted_parts_join_in_their_order() {
+        let header = b"Content-Disposition: attachment; filename*1=\"finale.pdf\";\r\n filename*0=\"plan \"\r\n";
+        assert_eq!(
+            continued(header, "filename").as_deref(),
+            Some("plan finale.pdf")
+        );
+        assert_eq!(
+            continued(
+                b"Content-Disposition: attachment; filename=\"a.pdf\"\r\n",
+                "filename"
+            ),
+            None
+        );
+    }
+}

@@ -6,19 +6,33 @@
 
 use mail_parser::decoders::charsets::map::charset_decoder;
 
+/// A part header longer than this is not searched (a name is never that long).
+const MAX_HEADER: usize = 64 * 1024;
+/// At most so many pieces, and so many bytes of name.
+const MAX_PIECES: usize = 64;
+const MAX_NAME: usize = 4096;
+
 /// The name in `param` (`filename`, `name`) of a raw MIME header block, when it is
-/// given in numbered continuations; `None` otherwise.
+/// given in numbered continuations 0, 1, 2… without a gap; `None` otherwise (and for
+/// a header too large, or a name in RFC 2047 words, which mail-parser decodes itself).
 pub fn continued(header: &[u8], param: &str) -> Option<String> {
+    if header.len() > MAX_HEADER {
+        return None;
+    }
     let text = String::from_utf8_lossy(header);
     // Unfolded: continuation lines join their field.
     let unfolded = text
         .replace("\r\n", "\n")
         .replace("\n ", " ")
         .replace("\n\t", " ");
-    let mut parts: Vec<(u32, bool, String)> = Vec::new();
+    let mut parts: std::collections::BTreeMap<u32, (bool, String)> = Default::default();
     for field in unfolded.lines() {
-        let lower = field.to_ascii_lowercase();
-        if !(lower.starts_with("content-disposition:") || lower.starts_with("content-type:")) {
+        let starts = |prefix: &str| {
+            field
+                .get(..prefix.len())
+                .is_some_and(|start| start.eq_ignore_ascii_case(prefix))
+        };
+        if !(starts("content-disposition:") || starts("content-type:")) {
             continue;
         }
         for piece in field.split(';').skip(1) {
@@ -33,26 +47,29 @@ pub fn continued(header: &[u8], param: &str) -> Option<String> {
                 Some(number) => (number, true),
                 None => (rest, false),
             };
+            if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
+                continue;
+            }
             let Ok(number) = number.parse::<u32>() else {
                 continue;
             };
-            if parts.iter().any(|(n, _, _)| *n == number) {
-                continue;
+            if parts.len() >= MAX_PIECES {
+                return None;
             }
             let value = value.trim().trim_matches('"').to_string();
-            parts.push((number, extended, value));
+            parts.entry(number).or_insert((extended, value));
         }
         if !parts.is_empty() {
             break;
         }
     }
-    if parts.len() < 2 {
+    // Numbered 0, 1, 2… with no gap, or it is not a continued name.
+    if parts.len() < 2 || parts.keys().copied().ne(0..parts.len() as u32) {
         return None;
     }
-    parts.sort_by_key(|(n, _, _)| *n);
     let mut charset = String::new();
     let mut bytes = Vec::new();
-    for (number, extended, value) in &parts {
+    for (number, (extended, value)) in &parts {
         let mut value = value.as_str();
         if *number == 0 && *extended {
             // charset'language'text
@@ -66,12 +83,15 @@ pub fn continued(header: &[u8], param: &str) -> Option<String> {
         } else {
             bytes.extend_from_slice(value.as_bytes());
         }
+        if bytes.len() > MAX_NAME {
+            return None;
+        }
     }
     let decoded = match charset_decoder(charset.as_bytes()) {
         Some(decode) if !charset.eq_ignore_ascii_case("utf-8") => decode(&bytes),
         _ => String::from_utf8_lossy(&bytes).into_owned(),
     };
-    (!decoded.trim().is_empty()).then_some(decoded)
+    (!decoded.trim().is_empty() && !decoded.contains("=?")).then_some(decoded)
 }
 
 #[cfg(test)]
@@ -101,5 +121,21 @@ mod tests {
             ),
             None
         );
+    }
+
+    #[test]
+    fn gaps_floods_and_encoded_words_are_left_to_mail_parser() {
+        let gap = b"Content-Disposition: attachment; filename*0=\"a\"; filename*2=\"b\"\r\n";
+        assert_eq!(continued(gap, "filename"), None);
+        let words = b"Content-Disposition: attachment; filename*0=\"=?UTF-8?B?w6k=\"; filename*1=\"?=.pdf\"\r\n";
+        assert_eq!(continued(words, "filename"), None);
+        // Too many pieces, or a header too large to hold a name: not read further.
+        for pieces in [1_000, 100_000] {
+            let mut flood = String::from("Content-Disposition: attachment");
+            for n in 0..pieces {
+                flood.push_str(&format!(";\r\n filename*{n}=x"));
+            }
+            assert_eq!(continued(flood.as_bytes(), "filename"), None, "{pieces}");
+        }
     }
 }

@@ -92,7 +92,10 @@ impl Services {
                 a.order = checked.order;
                 Ok(())
             },
-            |_, after| Some(entry(actor, activity_line(after, ItemChange::Changed))),
+            // An edit that changes nothing says nothing.
+            |before, after| {
+                (before != after).then(|| entry(actor, activity_line(after, ItemChange::Changed)))
+            },
         )
     }
 }

@@ -46,8 +46,8 @@ impl Services {
 
     /// Posts a message, letting the caller add writes to the same transaction (the mail
     /// pipeline adds its claims and its log line, so a message is ingested exactly once).
-    /// A file whose content the dossier already has is not added twice: the message
-    /// points at the existing one.
+    /// Each attachment is a file of its own, even when its bytes are an earlier file's
+    /// (only the blob is shared).
     pub(crate) fn post_message_with(
         &self,
         actor: &User,

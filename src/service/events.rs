@@ -88,7 +88,23 @@ impl Services {
                 event.updated_at = intent.at;
                 Ok(())
             },
-            |_, after| Some(entry(actor, event_line(after, ItemChange::Changed))),
+            // An edit that changes nothing says nothing (its sequence still moves).
+            |before, after| {
+                let same = (
+                    &before.title,
+                    &before.time,
+                    &before.place,
+                    &before.description,
+                    &before.attendees,
+                ) == (
+                    &after.title,
+                    &after.time,
+                    &after.place,
+                    &after.description,
+                    &after.attendees,
+                );
+                (!same).then(|| entry(actor, event_line(after, ItemChange::Changed)))
+            },
         )
     }
 

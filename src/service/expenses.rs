@@ -128,7 +128,10 @@ impl Services {
                 }
                 Ok(())
             },
-            |_, after| Some(entry(actor, expense_line(after, ItemChange::Changed))),
+            // An edit that changes nothing says nothing.
+            |before, after| {
+                (before != after).then(|| entry(actor, expense_line(after, ItemChange::Changed)))
+            },
         )
     }
 }

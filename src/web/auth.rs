@@ -107,22 +107,25 @@ pub async fn submit(
         }
         Err(err) => return super::errors::page(err),
     };
-    // Back to the page asked for while signed out, if any.
+    let (jar, next) = back_to(jar.remove(Cookie::from(LOGIN_CSRF)));
+    match session::sign_in(&app, &user) {
+        Ok(cookie) => (jar.add(cookie), Redirect::to(&next)).into_response(),
+        Err(err) => super::errors::page(err),
+    }
+}
+
+/// Where a sign-in leads: the page asked for while signed out (its cookie then goes),
+/// or the list of dossiers.
+pub fn back_to(jar: CookieJar) -> (CookieJar, String) {
     let next = jar
         .get(session::NEXT_COOKIE)
         .map(|c| c.value().to_string())
         .filter(|p| session::safe_next(p))
         .unwrap_or_else(|| "/dossiers".into());
-    match session::sign_in(&app, &user) {
-        Ok(cookie) => (
-            jar.remove(Cookie::from(LOGIN_CSRF))
-                .remove(Cookie::build(session::NEXT_COOKIE).path("/login"))
-                .add(cookie),
-            Redirect::to(&next),
-        )
-            .into_response(),
-        Err(err) => super::errors::page(err),
-    }
+    (
+        jar.remove(Cookie::build(session::NEXT_COOKIE).path("/login")),
+        next,
+    )
 }
 
 /// Checks the address and password; argon2 runs on the two password threads.

@@ -73,7 +73,10 @@ pub async fn enter(
     let taken = blocking(move || services.take_login_link(&secret)).await;
     match taken {
         Ok(Some(user)) => match session::sign_in(&app, &user) {
-            Ok(cookie) => (jar.add(cookie), Redirect::to("/dossiers")).into_response(),
+            Ok(cookie) => {
+                let (jar, next) = super::auth::back_to(jar);
+                (jar.add(cookie), Redirect::to(&next)).into_response()
+            }
             Err(err) => page(err),
         },
         Ok(None) => {

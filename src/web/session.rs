@@ -69,7 +69,12 @@ impl FromRequestParts<App> for Reader {
         let jar = CookieJar::from_headers(&parts.headers);
         // The page asked for (a GET) is where signing in leads back to; a session that
         // was there and is not any more is said so.
-        let asked = (parts.method == axum::http::Method::GET)
+        // Only a page the browser navigates to: not a download or an image of it.
+        let navigates = parts
+            .headers
+            .get("sec-fetch-mode")
+            .is_none_or(|mode| mode.as_bytes() == b"navigate");
+        let asked = (parts.method == axum::http::Method::GET && navigates)
             .then(|| parts.uri.path_and_query().map(|p| p.as_str().to_string()))
             .flatten();
         let to_login = |ended: bool| {
@@ -80,7 +85,10 @@ impl FromRequestParts<App> for Reader {
                 cookie.set_http_only(true);
                 cookie.set_same_site(SameSite::Lax);
                 cookie.set_path("/login");
-                if let Ok(value) = cookie.encoded().to_string().parse() {
+                cookie.set_secure(secure(app));
+                // Only for this sign-in: a browser shared later is not led there.
+                let value = format!("{}; Max-Age=900", cookie.encoded());
+                if let Ok(value) = value.parse() {
                     response.headers_mut().append(header::SET_COOKIE, value);
                 }
             }

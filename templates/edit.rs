@@ -6,7 +6,8 @@ use maud::{Markup, html};
 use crate::domain::{Activity, Document, Event, EventTime, Expense, ExpenseCategory, Lang};
 
 /// The VAT rate of an expense's form: the French rates, the current one selected (20 %
-/// for a new expense); when the VAT kept is none of them, an option keeps it as it is.
+/// for a new expense); when the VAT kept is none of them, an option keeps it as it is;
+/// a new expense may give another amount (a receipt with several rates).
 pub fn vat_rate(l: Lang, current: Option<&Expense>) -> Markup {
     use crate::domain::VatRate;
     let selected = match current {
@@ -21,6 +22,9 @@ pub fn vat_rate(l: Lang, current: Option<&Expense>) -> Markup {
                 @if let (Some(e), None) = (current, selected) {
                     option value="keep" selected { (l.t("garder ", "keep ")) (cents(e.vat)) " €" }
                 }
+                @if current.is_none() {
+                    option value="keep" { (l.t("autre montant", "another amount")) }
+                }
                 @for rate in VatRate::FRENCH {
                     option value=(rate.to_string().replace(" %", "")) selected[Some(rate) == selected] {
                         (rate.to_string().replace('.', ","))
@@ -29,6 +33,9 @@ pub fn vat_rate(l: Lang, current: Option<&Expense>) -> Markup {
             }
         }
         @if let Some(e) = current { input type="hidden" name="vat" value=(cents(e.vat)); }
+        @else {
+            label { (l.t("Montant de TVA (autre montant) ", "VAT amount (another amount) ")) input type="text" name="vat" inputmode="decimal" value="0"; }
+        }
     }
 }
 

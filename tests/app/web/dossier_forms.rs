@@ -727,6 +727,32 @@ async fn an_expenses_vat_is_a_french_rate_of_its_amount_and_negatives_are_refuse
     );
     let odd = post("10", "7").await.unwrap();
     assert_eq!(odd.status(), 422, "7 % is not a French rate");
+    // A receipt with several rates gives its VAT as an amount.
+    let several = reqwest::multipart::Form::new()
+        .text("csrf", csrf.clone())
+        .text("date", "2026-03-04")
+        .text("category", "other")
+        .text("description", "Repas d'équipe")
+        .text("amount", "30")
+        .text("vat_rate", "keep")
+        .text("vat", "4,20");
+    assert_eq!(
+        staff
+            .post(&url)
+            .multipart(several)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+    let view = s.dossier_view(&w.staff, w.dossier.id).unwrap();
+    let meal = view
+        .expenses
+        .iter()
+        .find(|e| e.description == "Repas d'équipe")
+        .unwrap();
+    assert_eq!(meal.vat, dossier::domain::Cents(420));
     let page = staff
         .get(format!("{}/dossiers/{}", site.base, w.dossier.number))
         .send()

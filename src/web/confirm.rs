@@ -10,7 +10,7 @@ use super::session::Reader;
 use crate::app::App;
 use crate::domain::{DossierNumber, EventId, FileId, Lang, UserId};
 use crate::error::Error;
-use crate::policy::Role;
+use crate::policy::Action;
 use crate::templates::pages;
 
 /// What is to be confirmed, once the reader's view of the dossier is known.
@@ -29,10 +29,20 @@ async fn ask(app: App, reader: Reader, number: String, asked: Asked) -> Response
     let l = reader.user.lang;
     let words = blocking(move || {
         let dossier = services.find_dossier(&user, number)?;
-        let view = services.dossier_view(&user, dossier.id)?;
-        if view.role != Role::Staff {
-            return Err(Error::NotFound);
-        }
+        // Asked only of who may do it: the policy decides, as for the post itself; to
+        // anyone else the page does not exist.
+        let action = match asked {
+            Asked::DeleteFile(_) => Action::ManageFiles,
+            Asked::Close => Action::Close,
+            Asked::CancelEvent(_) => Action::EditEvents,
+            Asked::Remove(_) => Action::AssignIntervenants,
+        };
+        services
+            .authorize(&user, dossier.id, action)
+            .map_err(|err| match err {
+                Error::Forbidden => Error::NotFound,
+                other => other,
+            })?;
         let base = format!("/dossiers/{number}");
         Ok(match asked {
             Asked::DeleteFile(id) => {
@@ -66,9 +76,9 @@ async fn ask(app: App, reader: Reader, number: String, asked: Asked) -> Response
                 )
             }
             Asked::Remove(id) => {
-                let who = view
-                    .intervenants
-                    .iter()
+                let who = services
+                    .intervenants(&user, dossier.id)?
+                    .into_iter()
                     .find(|i| i.user == UserId::from_raw(id))
                     .ok_or(Error::NotFound)?;
                 (

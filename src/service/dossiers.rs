@@ -165,6 +165,24 @@ impl Services {
         Ok(self.authorize(reader, dossier, Action::SeeDossier)?.client)
     }
 
+    /// The client names of dossiers `visible_dossiers` gave `reader` (already checked:
+    /// one read per client, not a new check per dossier).
+    pub fn client_names(&self, _reader: &User, dossiers: &[Dossier]) -> Result<Vec<String>> {
+        let mut known: std::collections::HashMap<ClientId, String> = Default::default();
+        let mut names = Vec::with_capacity(dossiers.len());
+        for dossier in dossiers {
+            let name = match known.entry(dossier.client) {
+                std::collections::hash_map::Entry::Occupied(name) => name.get().clone(),
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    let name = self.store.client(dossier.client)?.map(|c| c.name);
+                    slot.insert(name.unwrap_or_default()).clone()
+                }
+            };
+            names.push(name);
+        }
+        Ok(names)
+    }
+
     /// The person with this address, for staff naming someone in a dossier's form.
     pub fn person_by_address(
         &self,

@@ -39,8 +39,9 @@ pub async fn list(
     let found = blocking(move || {
         let needle = search.q.trim().to_lowercase();
         let mut rows = Vec::new();
-        for dossier in services.visible_dossiers(&user)? {
-            let client = services.client_of(&user, dossier.id)?.name;
+        let dossiers = services.visible_dossiers(&user)?;
+        let clients = services.client_names(&user, &dossiers)?;
+        for (dossier, client) in dossiers.into_iter().zip(clients) {
             let status_ok = match search.status.as_str() {
                 "open" => dossier.status == Status::Open,
                 "closed" => dossier.status == Status::Closed,

@@ -34,57 +34,68 @@ pub struct Report {
 }
 
 impl Store {
-    /// Every blob reference of the store: what names it, in a sentence, and its SHA-256.
-    fn references(&self) -> Result<Vec<(String, String)>> {
+    /// Every blob reference of the store: its SHA-256 and, when `described`, what names
+    /// it in a sentence (the collection needs only the hashes).
+    fn references(&self, described: bool) -> Result<Vec<(String, String)>> {
         let mut refs = Vec::new();
-        let dossiers: Vec<Dossier> = self.scan(Tree::Dossiers, &[])?;
+        let numbers: std::collections::HashMap<_, String> = self
+            .scan::<Dossier>(Tree::Dossiers, &[])?
+            .into_iter()
+            .map(|d| (d.id, d.number.to_string()))
+            .collect();
         let number = |id| {
-            dossiers
-                .iter()
-                .find(|d| d.id == id)
-                .map(|d| d.number.to_string())
+            numbers
+                .get(&id)
+                .cloned()
                 .unwrap_or_else(|| format!("#{id}"))
         };
+        let say =
+            |sentence: &dyn Fn() -> String| if described { sentence() } else { String::new() };
         for file in self.scan::<FileEntry>(Tree::Files, &[])? {
-            let what = format!(
-                "the file «{}» of dossier {}",
-                file.blob.name,
-                number(file.dossier)
-            );
+            let what = say(&|| {
+                format!(
+                    "the file «{}» of dossier {}",
+                    file.blob.name,
+                    number(file.dossier)
+                )
+            });
             refs.push((what, file.blob.sha256));
         }
         for expense in self.scan::<Expense>(Tree::Expenses, &[])? {
             if let Some(receipt) = expense.receipt {
-                let what = format!(
-                    "the receipt «{}» of an expense of dossier {}",
-                    receipt.name,
-                    number(expense.dossier)
-                );
+                let what = say(&|| {
+                    format!(
+                        "the receipt «{}» of an expense of dossier {}",
+                        receipt.name,
+                        number(expense.dossier)
+                    )
+                });
                 refs.push((what, receipt.sha256));
             }
         }
         for message in self.scan::<Message>(Tree::Messages, &[])? {
             if let Some(mail) = message.mail {
-                let what = format!(
-                    "the original e-mail of message {} of dossier {}",
-                    message.id,
-                    number(message.dossier)
-                );
+                let what = say(&|| {
+                    format!(
+                        "the original e-mail of message {} of dossier {}",
+                        message.id,
+                        number(message.dossier)
+                    )
+                });
                 refs.push((what, mail.raw_sha256));
             }
         }
         for held in self.scan::<HeldMail>(Tree::Held, &[])? {
-            refs.push((
-                format!("the held e-mail «{}»", held.subject),
-                held.raw_sha256,
-            ));
+            let what = say(&|| format!("the held e-mail «{}»", held.subject));
+            refs.push((what, held.raw_sha256));
         }
         for line in self.scan::<LogEntry>(Tree::MailLog, &[])? {
-            let what = format!("the e-mail of log line {} («{}»)", line.id, line.subject);
+            let what = say(&|| format!("the e-mail of log line {} («{}»)", line.id, line.subject));
             refs.push((what, line.raw_sha256));
         }
         for mail in self.scan::<OutMail>(Tree::MailOut, &[])? {
-            let what = format!("the notification «{}» to {}", mail.subject, mail.recipient);
+            let what =
+                say(&|| format!("the notification «{}» to {}", mail.subject, mail.recipient));
             refs.push((what, mail.raw_sha256));
         }
         Ok(refs)
@@ -93,7 +104,7 @@ impl Store {
     /// Checks every blob reference of the store.
     pub fn check(&self) -> Result<Report> {
         let mut report = Report::default();
-        for (what, sha256) in self.references()? {
+        for (what, sha256) in self.references(true)? {
             self.check_blob(&mut report, &what, &sha256)?;
         }
         Ok(report)
@@ -103,8 +114,11 @@ impl Store {
     /// ago (a post refused after its file was kept, a crash before its record): a blob
     /// younger than that may belong to a write still under way.
     pub fn collect_garbage(&self, older_than: std::time::Duration) -> Result<Collected> {
-        let named: std::collections::HashSet<String> =
-            self.references()?.into_iter().map(|(_, sha)| sha).collect();
+        let named: std::collections::HashSet<String> = self
+            .references(false)?
+            .into_iter()
+            .map(|(_, sha)| sha)
+            .collect();
         let mut collected = Collected::default();
         for (sha256, size, written) in self.blobs().list()? {
             let old = written.elapsed().is_ok_and(|age| age >= older_than);

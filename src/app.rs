@@ -79,7 +79,8 @@ impl App {
         )?;
         let transport = match &config.notify.transport {
             TransportConfig::Folder(dir) => Transport::Folder(dir.clone()),
-            TransportConfig::Relay(url) => Transport::relay(url).map_err(Error::Invalid)?,
+            TransportConfig::Relay(url) => Transport::relay(url)
+                .map_err(|e| Error::Invalid(crate::error::Refusal::plain(e)))?,
             TransportConfig::Sendmail(path) => Transport::sendmail(path),
         };
         let settings = NotifySettings {
@@ -211,6 +212,11 @@ impl App {
                 stopped.clone(),
             )));
         }
+        // The workers count as alive from their start: `/healthz` may be asked before
+        // their task first runs.
+        let metrics = self.services.metrics();
+        crate::metrics::Metrics::beat(&metrics.notifier_beat);
+        crate::metrics::Metrics::beat(&metrics.mail_worker_beat);
         tasks.push(tokio::spawn(crate::mail::outbound::run(
             self.notifier.clone(),
             stopped.clone(),

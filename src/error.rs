@@ -2,7 +2,68 @@
 //! carry a sentence for the person; storage and internal errors carry the cause for the
 //! log and become "try again later" at every door (HTTP 503, SMTP 4xx, exit 75).
 
+use std::borrow::Cow;
+use std::fmt;
+
+use crate::domain::Lang;
 use crate::policy::Denial;
+
+/// A sentence for the person who must fix their input, in each language the product
+/// speaks, and the form field it is about (if one is): the web shows it next to that
+/// field, in the reader's language; the other doors speak English.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    field: Option<&'static str>,
+    fr: Cow<'static, str>,
+    en: Cow<'static, str>,
+}
+
+impl Refusal {
+    /// The sentence in French and in English.
+    pub fn new(fr: impl Into<Cow<'static, str>>, en: impl Into<Cow<'static, str>>) -> Refusal {
+        Refusal {
+            field: None,
+            fr: fr.into(),
+            en: en.into(),
+        }
+    }
+
+    /// A sentence for operators, who read the command line in English (backups,
+    /// configuration): the same words in either language.
+    pub fn plain(text: impl Into<Cow<'static, str>>) -> Refusal {
+        let text = text.into();
+        Refusal {
+            field: None,
+            fr: text.clone(),
+            en: text,
+        }
+    }
+
+    /// The same sentence, about the form field `name`.
+    pub fn on(mut self, name: &'static str) -> Refusal {
+        self.field = Some(name);
+        self
+    }
+
+    /// The field it is about, if any.
+    pub fn field(&self) -> Option<&'static str> {
+        self.field
+    }
+
+    /// The sentence in `lang`.
+    pub fn say(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Fr => &self.fr,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.en)
+    }
+}
 
 /// Everything that can go wrong in a service call.
 #[derive(Debug, thiserror::Error)]
@@ -18,10 +79,10 @@ pub enum Error {
     Closed,
     /// Bad input; the sentence says what to fix.
     #[error("{0}")]
-    Invalid(String),
+    Invalid(Refusal),
     /// The input clashes with what exists (an address already in use…).
     #[error("{0}")]
-    Conflict(String),
+    Conflict(Refusal),
     /// This piece of work was already done (the same mail ingested twice).
     #[error("this was already recorded")]
     Duplicate,
@@ -53,6 +114,19 @@ impl Error {
                 | Error::Invalid(_)
                 | Error::Conflict(_)
         )
+    }
+
+    /// Bad input, said in French and in English.
+    pub fn invalid(fr: impl Into<Cow<'static, str>>, en: impl Into<Cow<'static, str>>) -> Error {
+        Error::Invalid(Refusal::new(fr, en))
+    }
+
+    /// The refusal a person can act on (bad input or a clash), if this is one.
+    pub fn refusal(&self) -> Option<&Refusal> {
+        match self {
+            Error::Invalid(why) | Error::Conflict(why) => Some(why),
+            _ => None,
+        }
     }
 
     /// A storage error from an I/O error, recognising a full disk.

@@ -19,9 +19,13 @@ fn hasher() -> Argon2<'static> {
 /// Hashes a new password into a PHC string, after checking its length.
 pub fn hash(password: &str) -> Result<String> {
     if password.chars().count() < MIN_LENGTH {
-        return Err(Error::Invalid(format!(
-            "A password needs at least {MIN_LENGTH} characters."
-        )));
+        return Err(Error::Invalid(
+            crate::error::Refusal::new(
+                format!("Le mot de passe doit compter au moins {MIN_LENGTH} caractères."),
+                format!("A password needs at least {MIN_LENGTH} characters."),
+            )
+            .on("password"),
+        ));
     }
     let salt = SaltString::generate(&mut OsRng);
     hasher()

@@ -2,12 +2,10 @@
 
 use maud::{Markup, html};
 
-use super::dossier::name_of;
 use super::format;
 use super::layout::{Nav, signed_in};
 use crate::config::Config;
-use crate::domain::{Client, DocKind, Document, Dossier, Lang, User};
-use crate::service::ActivityReport;
+use crate::domain::{Client, DocKind, Document, Dossier, Lang};
 use crate::web::session::Reader;
 
 fn kind(l: Lang, kind: DocKind) -> &'static str {
@@ -16,10 +14,6 @@ fn kind(l: Lang, kind: DocKind) -> &'static str {
         DocKind::Order => l.t("Commande", "Order"),
         DocKind::Invoice => l.t("Facture", "Invoice"),
     }
-}
-
-fn hours(minutes: u32) -> String {
-    format!("{} h {:02}", minutes / 60, minutes % 60)
 }
 
 /// A quote, order or invoice: lines, VAT per rate and totals; prints cleanly.
@@ -70,53 +64,6 @@ pub fn document(
                         tr.grand { th { (l.t("Total TTC", "Total incl. VAT")) } td.num { (format::money(lang, totals.total)) } }
                     }
                 }
-            }
-        },
-    )
-}
-
-/// Time per order, per person and in total over a period, and the entries behind.
-pub fn activities(
-    config: &Config,
-    reader: &Reader,
-    dossier: &Dossier,
-    report: &ActivityReport,
-    documents: &[Document],
-    people: &[User],
-    period: (&str, &str),
-) -> Markup {
-    let lang = reader.user.lang;
-    let l = lang;
-    let order_name = |id: Option<crate::domain::DocumentId>| match id
-        .and_then(|id| documents.iter().find(|d| d.id == id))
-    {
-        Some(doc) => format!("{} {}", doc.number, doc.title),
-        None if id.is_some() => "Commande".to_string(),
-        None => "Hors commande".to_string(),
-    };
-    let nav = Nav::of(&config.business_name, reader);
-    signed_in(
-        "Activités",
-        &nav,
-        html! {
-            p.crumbs { a href={ "/dossiers/" (dossier.number) } { (dossier.number) " " (dossier.title) } " › Activités" }
-            h1 { (l.t("Activités", "Activities")) }
-            form.search method="get" {
-                label for="from" { (l.t("Du", "From")) } input #from type="date" name="from" value=(period.0);
-                label for="to" { (l.t("au", "to")) } input #to type="date" name="to" value=(period.1);
-                button type="submit" { (l.t("Afficher", "Show")) }
-            }
-            h2 { (l.t("Par commande", "Per order")) }
-            table { tbody { @for (order, minutes) in &report.by_order { tr { th { (order_name(*order)) } td.num { (hours(*minutes)) } } } } }
-            h2 { (l.t("Par personne", "Per person")) }
-            table { tbody { @for (user, minutes) in &report.by_person { tr { th { (name_of(people, *user)) } td.num { (hours(*minutes)) } } } } }
-            p.total { "Total : " strong { (hours(report.total)) } }
-            h2 { (l.t("Détail", "Entries")) }
-            table {
-                thead { tr { th { (l.t("Date", "Date")) } th { (l.t("Personne", "Person")) } th { (l.t("Commande", "Order")) } th { (l.t("Description", "Description")) } th.num { (l.t("Durée", "Duration")) } } }
-                tbody { @for a in &report.entries {
-                    tr { td { (format::date(lang, a.date)) } td { (name_of(people, a.user)) } td { (order_name(a.order)) } td { (a.description) } td.num { (hours(a.minutes)) } }
-                } }
             }
         },
     )

@@ -51,23 +51,68 @@ pub fn datetime(lang: Lang, zone: Tz, at: DateTime<Utc>) -> String {
     )
 }
 
+/// When an event happens, in the business's zone: `mar. 10 mars 2026, 09:00–11:00`,
+/// `mar. 10 mars 2026` for a whole day, `du … au …` across days.
+pub fn event_time(lang: Lang, zone: Tz, time: &crate::domain::EventTime) -> String {
+    use crate::domain::EventTime;
+    let span = |a: String, b: String| match lang {
+        Lang::Fr => format!("du {a} au {b}"),
+        Lang::En => format!("{a} to {b}"),
+    };
+    match time {
+        EventTime::AllDay { first, last } if first == last => date(lang, *first),
+        EventTime::AllDay { first, last } => span(date(lang, *first), date(lang, *last)),
+        EventTime::Timed { start, end } => {
+            let (a, b) = (start.with_timezone(&zone), end.with_timezone(&zone));
+            if a.date_naive() == b.date_naive() {
+                format!(
+                    "{}, {:02}:{:02}–{:02}:{:02}",
+                    date(lang, a.date_naive()),
+                    a.hour(),
+                    a.minute(),
+                    b.hour(),
+                    b.minute()
+                )
+            } else {
+                span(datetime(lang, zone, *start), datetime(lang, zone, *end))
+            }
+        }
+    }
+}
+
+/// A size in bytes, as people read it: `820 o`, `1,4 Mo` / `820 B`, `1.4 MB`.
+pub fn size(lang: Lang, bytes: u64) -> String {
+    let (value, unit) = match bytes {
+        0..1_000 => return format!("{bytes}{}", lang.t("\u{a0}o", " B")),
+        1_000..1_000_000 => (bytes as f64 / 1e3, lang.t("\u{a0}ko", " kB")),
+        1_000_000..1_000_000_000 => (bytes as f64 / 1e6, lang.t("\u{a0}Mo", " MB")),
+        _ => (bytes as f64 / 1e9, lang.t("\u{a0}Go", " GB")),
+    };
+    let text = if value < 10.0 {
+        format!("{value:.1}")
+    } else {
+        format!("{value:.0}")
+    };
+    match lang {
+        Lang::Fr => format!("{}{unit}", text.replace('.', ",")),
+        Lang::En => format!("{text}{unit}"),
+    }
+}
+
+/// A decimal as the reader writes it: `1,5` / `1.5`.
+pub fn decimal(lang: Lang, text: &str) -> String {
+    match lang {
+        Lang::Fr => text.replace('.', ","),
+        Lang::En => text.to_string(),
+    }
+}
+
 /// Money: `1 234,56 €` / `€1,234.56`.
 pub fn money(lang: Lang, amount: Cents) -> String {
     let sign = if amount.0 < 0 { "-" } else { "" };
     let abs = amount.0.unsigned_abs();
     let (units, cents) = (abs / 100, abs % 100);
-    let digits = units.to_string();
-    let separator = match lang {
-        Lang::Fr => '\u{202f}',
-        Lang::En => ',',
-    };
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(separator);
-        }
-        grouped.push(c);
-    }
+    let grouped = lang.number(units);
     match lang {
         Lang::Fr => format!("{sign}{grouped},{cents:02}\u{a0}€"),
         Lang::En => format!("{sign}€{grouped}.{cents:02}"),

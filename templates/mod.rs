@@ -7,8 +7,8 @@ pub mod calendar;
 pub mod details;
 pub mod directory;
 pub mod dossier;
-pub mod edit;
 pub mod email;
+pub mod fields;
 pub mod format;
 pub mod forms;
 pub mod layout;
@@ -17,3 +17,6 @@ pub mod settings;
 
 /// The one stylesheet.
 pub const STYLESHEET: &str = include_str!("style.css");
+
+/// The document form's line editor, for readers whose browser runs scripts.
+pub const LINES_SCRIPT: &str = include_str!("lines.js");

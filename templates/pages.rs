@@ -129,10 +129,15 @@ pub fn confirm(
     )
 }
 
-/// A page with a title and one sentence.
+/// A page with a title and one sentence, in French.
 pub fn message_page(title: &str, sentence: &str) -> Markup {
+    message_page_in(Lang::Fr, title, sentence)
+}
+
+/// A page with a title and one sentence, in `l`.
+pub fn message_page_in(l: Lang, title: &str, sentence: &str) -> Markup {
     page(
         title,
-        html! { h1 { (title) } p { (sentence) } p { a href="/dossiers" { "Retour aux dossiers" } } },
+        html! { h1 { (title) } p { (sentence) } p { a href="/dossiers" { (l.t("Retour aux dossiers", "Back to the dossiers")) } } },
     )
 }

@@ -113,6 +113,7 @@ fn line(description: &str, quantity: i64, unit_cents: i64, vat_bp: u32) -> Line 
     Line {
         description: description.into(),
         quantity: Quantity(quantity * 1000),
+        unit: String::new(),
         unit_price: Cents(unit_cents),
         vat_rate: VatRate(vat_bp),
     }
@@ -471,7 +472,7 @@ fn add_people(services: &Services) -> Result<[User; 7]> {
             .map(|p| {
                 scope.spawn(move || {
                     let email =
-                        EmailAddress::parse(p.email).map_err(|e| Error::Invalid(e.to_string()))?;
+                        EmailAddress::parse(p.email).map_err(|e| Error::Invalid(e.refusal()))?;
                     let request = PersonRequest {
                         name: p.name.into(),
                         emails: vec![email],

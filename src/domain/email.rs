@@ -10,12 +10,26 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct EmailAddress(String);
 
-/// Why a text is not an e-mail address; the message is shown to the user as is.
+/// Why a text is not an e-mail address, in French and in English.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("«{input}» is not a valid e-mail address: {why}")]
+#[error("«{input}» is not a valid e-mail address: {}", why.1)]
 pub struct BadAddress {
     input: String,
-    why: &'static str,
+    why: (&'static str, &'static str),
+}
+
+impl BadAddress {
+    /// The sentence for the person who typed it, about the form field `email`.
+    pub fn refusal(&self) -> crate::error::Refusal {
+        crate::error::Refusal::new(
+            format!(
+                "« {} » n'est pas une adresse e-mail valable : {}.",
+                self.input, self.why.0
+            ),
+            self.to_string(),
+        )
+        .on("email")
+    }
 }
 
 impl EmailAddress {
@@ -31,14 +45,25 @@ impl EmailAddress {
             .and_then(|t| t.strip_suffix('>'))
             .unwrap_or(trimmed);
         if trimmed.len() > 254 {
-            return Err(bad("it is longer than 254 characters"));
+            return Err(bad((
+                "elle dépasse 254 caractères",
+                "it is longer than 254 characters",
+            )));
         }
-        let (local, domain) = trimmed.rsplit_once('@').ok_or_else(|| bad("it has no @"))?;
+        let (local, domain) = trimmed
+            .rsplit_once('@')
+            .ok_or_else(|| bad(("il manque le @", "it has no @")))?;
         if local.is_empty() || local.len() > 64 {
-            return Err(bad("the part before @ must have 1 to 64 characters"));
+            return Err(bad((
+                "la partie avant le @ doit compter de 1 à 64 caractères",
+                "the part before @ must have 1 to 64 characters",
+            )));
         }
         if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
-            return Err(bad("the part before @ has a misplaced dot"));
+            return Err(bad((
+                "un point est mal placé avant le @",
+                "the part before @ has a misplaced dot",
+            )));
         }
         // RFC 5322 dot-atom; quoted local parts are not accepted (no one uses them for real).
         let local_ok = local.chars().all(|c| {
@@ -47,11 +72,17 @@ impl EmailAddress {
                 || (!c.is_ascii() && !c.is_control())
         });
         if !local_ok {
-            return Err(bad("the part before @ has a character that is not allowed"));
+            return Err(bad((
+                "la partie avant le @ contient un caractère interdit",
+                "the part before @ has a character that is not allowed",
+            )));
         }
         let labels: Vec<&str> = domain.split('.').collect();
         if labels.len() < 2 {
-            return Err(bad("the domain needs at least one dot"));
+            return Err(bad((
+                "le domaine doit contenir au moins un point",
+                "the domain needs at least one dot",
+            )));
         }
         let label_ok = |l: &&str| {
             !l.is_empty()
@@ -61,7 +92,10 @@ impl EmailAddress {
                 && l.chars().all(|c| c.is_alphanumeric() || c == '-')
         };
         if !labels.iter().all(label_ok) {
-            return Err(bad("the domain is not valid"));
+            return Err(bad((
+                "le domaine n'est pas valable",
+                "the domain is not valid",
+            )));
         }
         Ok(EmailAddress(trimmed.to_lowercase()))
     }

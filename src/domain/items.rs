@@ -36,14 +36,27 @@ impl EventTime {
         }
     }
 
+    /// The day it ends (in UTC for timed events, as [`EventTime::first_day`]).
+    pub fn last_day(&self) -> NaiveDate {
+        match self {
+            EventTime::Timed { end, .. } => end.date_naive(),
+            EventTime::AllDay { last, .. } => *last,
+        }
+    }
+
     /// Checks that the end is not before the start.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), crate::error::Refusal> {
         let ok = match self {
             EventTime::Timed { start, end } => end >= start,
             EventTime::AllDay { first, last } => last >= first,
         };
-        ok.then_some(())
-            .ok_or_else(|| "The end of an event must not be before its start.".to_string())
+        ok.then_some(()).ok_or_else(|| {
+            crate::error::Refusal::new(
+                "La fin d'un événement ne peut pas précéder son début.",
+                "The end of an event must not be before its start.",
+            )
+            .on("end")
+        })
     }
 }
 

@@ -162,6 +162,9 @@ pub struct Line {
     pub description: String,
     /// How many.
     pub quantity: Quantity,
+    /// What one is counted in (`h`, `m²`, `forfait`); empty for plain units.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub unit: String,
     /// Price of one unit, before tax.
     pub unit_price: Cents,
     /// VAT rate applied to this line.
@@ -229,6 +232,7 @@ mod tests {
         Line {
             description: "x".into(),
             quantity: Quantity::parse(qty).unwrap(),
+            unit: String::new(),
             unit_price: Cents::parse(price).unwrap(),
             vat_rate: VatRate::parse(rate).unwrap(),
         }

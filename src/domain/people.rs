@@ -35,6 +35,24 @@ impl Lang {
         }
     }
 
+    /// A whole number with its thousands grouped as this language writes them:
+    /// `20 000` (narrow no-break spaces) / `20,000`.
+    pub fn number(self, n: u64) -> String {
+        let digits = n.to_string();
+        let separator = match self {
+            Lang::Fr => '\u{202f}',
+            Lang::En => ',',
+        };
+        let mut grouped = String::with_capacity(digits.len() + digits.len() / 3 * 3);
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                grouped.push(separator);
+            }
+            grouped.push(c);
+        }
+        grouped
+    }
+
     /// `fr` or `en`.
     pub fn code(self) -> &'static str {
         match self {

@@ -2,32 +2,41 @@
 
 use serde::{Deserialize, Serialize};
 
+/// What is wrong with a text: empty when it must not be, or longer than its bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextFault {
+    /// Nothing but spaces.
+    Empty,
+    /// More characters than this bound.
+    TooLong(usize),
+}
+
 /// Trims `text`, refuses it when empty or longer than `max` characters, and replaces
 /// control characters (CR, LF, NUL…) by spaces so that no label can break a header or a line.
-pub fn label(text: &str, max: usize, what: &str) -> Result<String, String> {
+pub fn label(text: &str, max: usize) -> Result<String, TextFault> {
     let cleaned: String = text
         .trim()
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
     if cleaned.is_empty() {
-        return Err(format!("The {what} must not be empty."));
+        return Err(TextFault::Empty);
     }
     if cleaned.chars().count() > max {
-        return Err(format!("The {what} must not exceed {max} characters."));
+        return Err(TextFault::TooLong(max));
     }
     Ok(cleaned)
 }
 
 /// Like [`label`] but keeps line breaks (descriptions, message texts) and allows empty text.
-pub fn body(text: &str, max: usize, what: &str) -> Result<String, String> {
+pub fn body(text: &str, max: usize) -> Result<String, TextFault> {
     let cleaned: String = text
         .replace("\r\n", "\n")
         .chars()
         .filter(|c| *c == '\n' || *c == '\t' || !c.is_control())
         .collect();
     if cleaned.chars().count() > max {
-        return Err(format!("The {what} must not exceed {max} characters."));
+        return Err(TextFault::TooLong(max));
     }
     Ok(cleaned.trim_end().to_string())
 }
@@ -149,10 +158,10 @@ mod tests {
     #[test]
     fn labels_refuse_empty_text_and_lose_line_breaks() {
         assert_eq!(
-            label("  Rénovation\r\nBcc: x ", 100, "title"),
+            label("  Rénovation\r\nBcc: x ", 100),
             Ok("Rénovation  Bcc: x".into())
         );
-        assert!(label("   ", 100, "title").is_err());
-        assert!(label(&"x".repeat(101), 100, "title").is_err());
+        assert!(label("   ", 100).is_err());
+        assert!(label(&"x".repeat(101), 100).is_err());
     }
 }

@@ -1,15 +1,13 @@
 //! Activities (time entries): staff record them, every actor sees them in detail.
 
-use crate::domain::{
-    Activity, ActivityDraft, ActivityId, DocKind, Document, DossierId, User, text,
-};
+use crate::domain::{Activity, ActivityDraft, ActivityId, DocKind, Document, DossierId, User};
 use crate::domain::{HistoryKind, ItemChange, ItemKind};
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::policy::Action;
 use crate::store::Change;
 
 use super::dossiers::entry;
-use super::{Services, invalid, now};
+use super::{DESCRIPTION, Services, now};
 
 impl Services {
     /// The activities of a dossier, oldest first.
@@ -50,20 +48,28 @@ impl Services {
     fn checked_activity(&self, dossier: DossierId, draft: ActivityDraft) -> Result<ActivityDraft> {
         if draft.minutes == 0 || draft.minutes > 24 * 60 {
             return Err(Error::Invalid(
-                "A time entry lasts between 1 minute and 24 hours.".into(),
+                Refusal::new(
+                    "Un temps passé dure entre 1 minute et 24 heures.",
+                    "A time entry lasts between 1 minute and 24 hours.",
+                )
+                .on("hours"),
             ));
         }
         if let Some(order) = draft.order {
             let doc: Option<Document> = self.store.item(dossier, order.raw())?;
             if doc.map(|d| d.kind()) != Some(DocKind::Order) {
                 return Err(Error::Invalid(
-                    "Time can only count against an order of this dossier.".into(),
+                    Refusal::new(
+                        "Le temps ne peut être compté que sur une commande de ce dossier.",
+                        "Time can only count against an order of this dossier.",
+                    )
+                    .on("order"),
                 ));
             }
         }
         self.store.user(draft.user)?.ok_or(Error::NotFound)?;
         Ok(ActivityDraft {
-            description: invalid(text::body(&draft.description, 2_000, "description"))?,
+            description: DESCRIPTION.body(&draft.description, 2_000)?,
             ..draft
         })
     }

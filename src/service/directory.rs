@@ -1,13 +1,11 @@
 //! The directory: users, clients and their members. Only an operator acts here: the
 //! person at the machine's command line, or a staff member through the web view.
 
-use crate::domain::{
-    Client, ClientId, ClientKind, EmailAddress, Lang, NewUser, User, UserId, text,
-};
-use crate::error::{Error, Result};
+use crate::domain::{Client, ClientId, ClientKind, EmailAddress, Lang, NewUser, User, UserId};
+use crate::error::{Error, Refusal, Result};
 use crate::password;
 
-use super::{Services, invalid};
+use super::{COMPANY, NAME, Services};
 
 /// Proof that the caller may administer the directory.
 #[derive(Debug, Clone)]
@@ -46,18 +44,28 @@ pub struct PersonRequest {
 impl Services {
     /// Adds a person to the directory.
     pub fn add_user(&self, _op: &Operator, request: PersonRequest) -> Result<User> {
-        let name = invalid(text::label(&request.name, 200, "name"))?;
+        let name = NAME.label(&request.name, 200)?;
         if let Some(existing) = request
             .emails
             .iter()
             .find_map(|e| self.store.user_by_email(e).transpose())
         {
             let existing = existing?;
-            return Err(Error::Conflict(format!(
-                "The address {} is already used by {}.",
-                existing.primary_email(),
-                existing.name
-            )));
+            return Err(Error::Conflict(
+                Refusal::new(
+                    format!(
+                        "L'adresse {} est déjà celle de {}.",
+                        existing.primary_email(),
+                        existing.name
+                    ),
+                    format!(
+                        "The address {} is already used by {}.",
+                        existing.primary_email(),
+                        existing.name
+                    ),
+                )
+                .on("email"),
+            ));
         }
         let password_hash = request
             .password
@@ -75,9 +83,15 @@ impl Services {
 
     /// The person who owns `email`.
     pub fn user_by_email(&self, _op: &Operator, email: &EmailAddress) -> Result<User> {
-        self.store
-            .user_by_email(email)?
-            .ok_or_else(|| Error::Invalid(format!("No one has the address {email}.")))
+        self.store.user_by_email(email)?.ok_or_else(|| {
+            Error::Invalid(
+                Refusal::new(
+                    format!("Personne n'a l'adresse {email}."),
+                    format!("No one has the address {email}."),
+                )
+                .on("email"),
+            )
+        })
     }
 
     /// Gives a person one more address.
@@ -90,9 +104,13 @@ impl Services {
         let user = self.user_by_email(op, owner)?;
         self.store.update_user(user.id, |u| {
             if u.owns(&email) {
-                return Err(Error::Conflict(format!(
-                    "{email} is already one of this person's addresses."
-                )));
+                return Err(Error::Conflict(
+                    Refusal::new(
+                        format!("{email} est déjà une adresse de cette personne."),
+                        format!("{email} is already one of this person's addresses."),
+                    )
+                    .on("email"),
+                ));
             }
             u.emails.push(email.clone());
             Ok(())
@@ -124,16 +142,20 @@ impl Services {
         name: &str,
         may_create_dossiers: bool,
     ) -> Result<Client> {
-        let name = invalid(text::label(name, 200, "company name"))?;
+        let name = COMPANY.label(name, 200)?;
         if self
             .store
             .clients()?
             .iter()
             .any(|c| c.name.eq_ignore_ascii_case(&name))
         {
-            return Err(Error::Conflict(format!(
-                "A client named «{name}» already exists."
-            )));
+            return Err(Error::Conflict(
+                Refusal::new(
+                    format!("Un client nommé « {name} » existe déjà."),
+                    format!("A client named «{name}» already exists."),
+                )
+                .on("name"),
+            ));
         }
         self.store
             .insert_client(name, ClientKind::Company, Vec::new(), may_create_dossiers)
@@ -148,7 +170,13 @@ impl Services {
     ) -> Result<Client> {
         let user = self.user_by_email(op, email)?;
         if user.staff {
-            return Err(Error::Invalid("A staff member cannot be a client.".into()));
+            return Err(Error::Invalid(
+                Refusal::new(
+                    "Un membre de l'équipe ne peut pas être client.",
+                    "A staff member cannot be a client.",
+                )
+                .on("email"),
+            ));
         }
         self.store.insert_client(
             user.name.clone(),
@@ -168,7 +196,11 @@ impl Services {
         let user = self.user_by_email(op, email)?;
         if user.staff {
             return Err(Error::Invalid(
-                "A staff member cannot be a client's member.".into(),
+                Refusal::new(
+                    "Un membre de l'équipe ne peut pas être membre d'un client.",
+                    "A staff member cannot be a client's member.",
+                )
+                .on("email"),
             ));
         }
         self.store.add_member(client, user.id)
@@ -196,14 +228,26 @@ impl Services {
                     .filter(|c| c.name.to_lowercase() == text.to_lowercase())
                     .collect();
                 if named.len() > 1 {
-                    return Err(Error::Invalid(format!(
-                        "Several clients are named «{text}»; give the client's number."
-                    )));
+                    return Err(Error::Invalid(
+                        Refusal::new(
+                            format!("Plusieurs clients s'appellent « {text} » : donnez le numéro du client."),
+                            format!("Several clients are named «{text}»; give the client's number."),
+                        )
+                        .on("client"),
+                    ));
                 }
                 named.pop()
             }
         };
-        found.ok_or_else(|| Error::Invalid(format!("There is no client «{text}».")))
+        found.ok_or_else(|| {
+            Error::Invalid(
+                Refusal::new(
+                    format!("Il n'y a pas de client « {text} »."),
+                    format!("There is no client «{text}»."),
+                )
+                .on("client"),
+            )
+        })
     }
 
     /// Every user and every client (administration listings).
@@ -233,7 +277,13 @@ impl Services {
         if let Some(phc) = &actor.password_hash
             && !password::verify(current, phc)
         {
-            return Err(Error::Invalid("The current password is not right.".into()));
+            return Err(Error::Invalid(
+                Refusal::new(
+                    "Le mot de passe actuel n'est pas le bon.",
+                    "The current password is not right.",
+                )
+                .on("current"),
+            ));
         }
         let phc = password::hash(new_password)?;
         let user = self.store.update_user(actor.id, |u| {

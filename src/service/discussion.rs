@@ -4,22 +4,26 @@
 
 use crate::domain::{
     Door, DossierId, FileEntry, FileId, FileName, HistoryKind, Message, MessageId, NewFile,
-    NewMessage, Subject, User, text,
+    NewMessage, Subject, User,
 };
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::policy::{self, Action};
 use crate::store::Change;
 
 use super::dossiers::entry;
-use super::{Services, invalid, now};
+use super::{MESSAGE, Services, now};
 
 /// A message's text as it is kept, or why it cannot be: the doors ask before they keep
 /// the files that come with it.
 pub fn message_text(text: &str, with_files: bool) -> Result<String> {
-    let body = invalid(text::body(text, 100_000, "message"))?;
+    let body = MESSAGE.body(text, 100_000)?;
     if body.trim().is_empty() && !with_files {
         return Err(Error::Invalid(
-            "A message needs some text or a file.".into(),
+            Refusal::new(
+                "Écrivez un message ou joignez un fichier.",
+                "A message needs some text or a file.",
+            )
+            .on("text"),
         ));
     }
     Ok(body)
@@ -151,7 +155,13 @@ impl Services {
         let mut file = self.file(actor, dossier, id)?;
         // An empty name is a mistake, not a wish for "file".
         if name.trim().trim_matches('.').trim().is_empty() {
-            return Err(Error::Invalid("Type the file's new name.".into()));
+            return Err(Error::Invalid(
+                Refusal::new(
+                    "Saisissez le nouveau nom du fichier.",
+                    "Type the file's new name.",
+                )
+                .on("name"),
+            ));
         }
         let new_name = FileName::sanitize(name);
         let from = std::mem::replace(&mut file.blob.name, new_name);

@@ -5,37 +5,53 @@ use chrono::Datelike;
 
 use crate::domain::{
     DocKind, DocNumber, Document, DocumentDraft, DocumentId, DossierId, HistoryKind, ItemChange,
-    ItemKind, Line, User, text,
+    ItemKind, Line, User,
 };
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::policy::Action;
 
 use super::dossiers::entry;
-use super::{Services, invalid, now};
+use super::{LINE, Services, TITLE, UNIT, now};
 
 /// Checks a draft against the rules of its kind and cleans its texts.
 fn checked(kind: DocKind, draft: &DocumentDraft) -> Result<DocumentDraft> {
     if !kind.allows(draft.status) {
-        return Err(Error::Invalid(format!(
-            "The status {:?} does not apply to a {:?}.",
-            draft.status, kind
-        )));
+        return Err(Error::Invalid(
+            Refusal::new(
+                "Ce statut ne s'applique pas à ce type de document.",
+                format!(
+                    "The status {:?} does not apply to a {:?}.",
+                    draft.status, kind
+                ),
+            )
+            .on("status"),
+        ));
     }
     if draft.lines.len() > 500 {
-        return Err(Error::Invalid("A document has at most 500 lines.".into()));
+        return Err(Error::Invalid(
+            Refusal::new(
+                "Un document compte au plus 500 lignes.",
+                "A document has at most 500 lines.",
+            )
+            .on("lines"),
+        ));
     }
     let lines = draft
         .lines
         .iter()
         .map(|line| {
             Ok(Line {
-                description: invalid(text::body(&line.description, 2_000, "line description"))?,
+                description: LINE.body(&line.description, 2_000)?,
+                unit: match line.unit.trim() {
+                    "" => String::new(),
+                    unit => UNIT.label(unit, 20)?,
+                },
                 ..line.clone()
             })
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(DocumentDraft {
-        title: invalid(text::label(&draft.title, 200, "title"))?,
+        title: TITLE.label(&draft.title, 200)?,
         lines,
         ..draft.clone()
     })
@@ -72,10 +88,13 @@ impl Services {
                 .item(dossier, source.raw())?
                 .ok_or(Error::NotFound)?;
             if Some(from.kind()) != kind.source() {
-                return Err(Error::Invalid(format!(
-                    "A {kind:?} cannot come from a {:?}.",
-                    from.kind()
-                )));
+                return Err(Error::Invalid(
+                    Refusal::new(
+                        "Une commande vient d'un devis, une facture d'une commande : choisissez un autre document d'origine.",
+                        format!("A {kind:?} cannot come from a {:?}.", from.kind()),
+                    )
+                    .on("source"),
+                ));
             }
             // An order from a quote, an invoice from an order: what the form leaves
             // empty is the source's (its lines, its title), to edit afterwards.

@@ -1,15 +1,14 @@
 //! Opening, listing, reading, closing and reopening dossiers; each party's own reference.
 
-use crate::domain::ItemKind;
 use crate::domain::{
     Activity, Assignment, Client, ClientId, Document, Dossier, DossierId, DossierNumber,
     EmailAddress, Event, Expense, FileEntry, HistoryEntry, HistoryKind, Message, NewDossier,
-    Status, User, text,
+    Status, User,
 };
 use crate::error::{Error, Result};
 use crate::policy::{self, Action, Role};
 
-use super::{IntervenantView, Services, invalid, now};
+use super::{DESCRIPTION, IntervenantView, REFERENCE, Services, TITLE, now};
 
 /// What a person asks for when opening a dossier.
 #[derive(Debug, Clone)]
@@ -55,26 +54,6 @@ pub struct DossierView {
     pub attachments: Vec<FileEntry>,
 }
 
-/// How much of a long dossier one page shows; `None` is everything.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Window {
-    /// The newest messages shown.
-    pub messages: Option<usize>,
-    /// The newest files shown.
-    pub files: Option<usize>,
-    /// The events shown: the next ones to come, then the latest past ones.
-    pub events: Option<usize>,
-}
-
-impl Window {
-    /// Everything.
-    pub const ALL: Window = Window {
-        messages: None,
-        files: None,
-        events: None,
-    };
-}
-
 impl Services {
     /// Opens a dossier: staff for any client; a client's person for that client when it
     /// may create dossiers. Staff who open one follow it; a client's new dossier is
@@ -100,8 +79,8 @@ impl Services {
                 Error::NotFound
             });
         }
-        let title = invalid(text::label(&request.title, 200, "title"))?;
-        let description = invalid(text::body(&request.description, 20_000, "description"))?;
+        let title = TITLE.label(&request.title, 200)?;
+        let description = DESCRIPTION.body(&request.description, 20_000)?;
         let followers = if actor.staff {
             vec![actor.id]
         } else {
@@ -201,17 +180,6 @@ impl Services {
 
     /// Everything of one dossier that `actor` may see.
     pub fn dossier_view(&self, actor: &User, id: DossierId) -> Result<DossierView> {
-        self.dossier_window(actor, id, Window::ALL)
-    }
-
-    /// What `actor` may see of one dossier, the discussion and the files cut to `window`
-    /// (a long dossier's page shows the newest ones first).
-    pub fn dossier_window(
-        &self,
-        actor: &User,
-        id: DossierId,
-        window: Window,
-    ) -> Result<DossierView> {
         let visit = self.authorize(actor, id, Action::SeeDossier)?;
         let may = |action| policy::check(Some(visit.role), visit.dossier.status, action).is_ok();
         let documents = if may(Action::SeeDocuments) {
@@ -219,79 +187,31 @@ impl Services {
         } else {
             None
         };
-        let expenses = self
-            .store
-            .items::<Expense>(id)?
-            .into_iter()
-            .filter(|e| {
-                may(Action::SeeExpense {
-                    billed: e.billed_to_client,
-                })
-            })
-            .collect();
+        let expenses = self.visible_expenses(&visit)?;
         let mut dossier = visit.dossier.clone();
         if visit.role != Role::Staff {
             dossier.staff_reference = None;
         }
-        // The history speaks of items: each line only to who may see its kind.
-        dossier.history.retain(|line| match &line.what {
-            HistoryKind::Item { item, .. } => match item {
-                ItemKind::Quote | ItemKind::Order | ItemKind::Invoice => may(Action::SeeDocuments),
-                // An unbilled expense is staff's: its lines are too.
-                ItemKind::Expense => visit.role == Role::Staff,
-                ItemKind::Event => may(Action::SeeEvents),
-                ItemKind::Activity => may(Action::SeeActivities),
-            },
-            HistoryKind::Reference { client } => *client || visit.role == Role::Staff,
-            _ => true,
-        });
-        let dossier_id = id;
-        let (messages, messages_total): (Vec<Message>, usize) = match window.messages {
-            Some(limit) => self.store.latest_items(id, limit)?,
-            None => counted(self.store.items(id)?),
-        };
-        let (files, files_total): (Vec<FileEntry>, usize) = match window.files {
-            Some(limit) => self.store.latest_items(id, limit)?,
-            None => counted(self.store.items(id)?),
-        };
-        let mut events: Vec<Event> = self.store.items(id)?;
-        let events_total = events.len();
-        if let Some(limit) = window.events.filter(|limit| events.len() > *limit) {
-            // The soonest to come first, then the most recent past ones.
-            let today = chrono::Utc::now().date_naive();
-            let mut by_nearness: Vec<(bool, i64, u64)> = events
-                .iter()
-                .map(|e| {
-                    let days = (e.time.first_day() - today).num_days();
-                    (days < 0, days.abs(), e.id.raw())
-                })
-                .collect();
-            by_nearness.sort_unstable();
-            let shown: std::collections::HashSet<u64> = by_nearness
-                .iter()
-                .take(limit)
-                .map(|(_, _, id)| *id)
-                .collect();
-            events.retain(|e| shown.contains(&e.id.raw()));
-        }
-        let mut attachments = Vec::new();
-        for id in messages.iter().flat_map(|m| &m.attachments) {
-            match files.iter().find(|f| f.id == *id) {
-                Some(file) => attachments.push(file.clone()),
-                None => attachments.extend(self.store.item::<FileEntry>(dossier_id, id.raw())?),
-            }
-        }
+        dossier.history = super::sections::readable_history(&visit);
+        let messages: Vec<Message> = self.store.items(id)?;
+        let files: Vec<FileEntry> = self.store.items(id)?;
+        let attachments = files
+            .iter()
+            .filter(|f| f.message.is_some())
+            .cloned()
+            .collect();
+        let events: Vec<Event> = self.store.items(id)?;
         Ok(DossierView {
             attachments,
+            messages_total: messages.len(),
             messages,
-            messages_total,
+            files_total: files.len(),
             files,
-            files_total,
             intervenants: self.intervenant_views(actor, &visit)?,
             documents,
             expenses,
+            events_total: events.len(),
             events,
-            events_total,
             activities: self.store.items(id)?,
             client: visit.client,
             role: visit.role,
@@ -317,7 +237,10 @@ impl Services {
         self.authorize(actor, id, Action::Reopen)?;
         self.store.update_dossier(id, |d| {
             if d.status == Status::Open {
-                return Err(Error::Invalid("This dossier is already open.".into()));
+                return Err(Error::invalid(
+                    "Ce dossier est déjà ouvert.",
+                    "This dossier is already open.",
+                ));
             }
             d.status = Status::Open;
             d.history.push(entry(actor, HistoryKind::Reopened));
@@ -332,7 +255,7 @@ impl Services {
         let visit = self.authorize(actor, id, Action::SetOwnReference)?;
         let reference = match reference.trim() {
             "" => None,
-            text => Some(invalid(text::label(text, 100, "reference"))?),
+            text => Some(REFERENCE.label(text, 100)?),
         };
         match visit.role {
             Role::Staff | Role::Client => {
@@ -373,8 +296,8 @@ impl Services {
         description: &str,
     ) -> Result<Dossier> {
         self.authorize(actor, id, Action::EditDossier)?;
-        let title = invalid(text::label(title, 200, "title"))?;
-        let description = invalid(text::body(description, 20_000, "description"))?;
+        let title = TITLE.label(title, 200)?;
+        let description = DESCRIPTION.body(description, 20_000)?;
         self.store.update_dossier(id, |d| {
             if d.status == Status::Closed {
                 return Err(Error::Closed);
@@ -394,9 +317,4 @@ pub(super) fn entry(actor: &User, what: HistoryKind) -> HistoryEntry {
         by: actor.id,
         what,
     }
-}
-
-fn counted<T>(items: Vec<T>) -> (Vec<T>, usize) {
-    let total = items.len();
-    (items, total)
 }

@@ -1,21 +1,21 @@
 //! Events: staff create, change and cancel them; every actor sees them. Each change bumps
 //! the iCalendar SEQUENCE and writes a notification intent in the same transaction.
 
-use crate::domain::{DossierId, Event, EventChange, EventDraft, EventId, Subject, User, text};
+use crate::domain::{DossierId, Event, EventChange, EventDraft, EventId, Subject, User};
 use crate::domain::{HistoryKind, ItemChange, ItemKind};
 use crate::error::{Error, Result};
 use crate::policy::Action;
 use crate::store::Change;
 
 use super::dossiers::entry;
-use super::{Services, invalid, now};
+use super::{DETAILS, PLACE, Services, TITLE, now};
 
 fn checked(draft: &EventDraft) -> Result<EventDraft> {
     draft.time.validate().map_err(Error::Invalid)?;
     Ok(EventDraft {
-        title: invalid(text::label(&draft.title, 200, "title"))?,
-        place: invalid(text::body(&draft.place, 500, "place"))?,
-        description: invalid(text::body(&draft.description, 20_000, "description"))?,
+        title: TITLE.label(&draft.title, 200)?,
+        place: PLACE.body(&draft.place, 500)?,
+        description: DETAILS.body(&draft.description, 20_000)?,
         ..draft.clone()
     })
 }
@@ -75,8 +75,9 @@ impl Services {
             Some(&intent),
             |event: &mut Event| {
                 if event.cancelled {
-                    return Err(Error::Invalid(
-                        "This event is cancelled; create a new one.".into(),
+                    return Err(Error::invalid(
+                        "Cet événement est annulé : créez-en un nouveau.",
+                        "This event is cancelled; create a new one.",
                     ));
                 }
                 event.title = draft.title.clone();
@@ -118,7 +119,10 @@ impl Services {
             Some(&intent),
             |event: &mut Event| {
                 if event.cancelled {
-                    return Err(Error::Invalid("This event is already cancelled.".into()));
+                    return Err(Error::invalid(
+                        "Cet événement est déjà annulé.",
+                        "This event is already cancelled.",
+                    ));
                 }
                 event.cancelled = true;
                 event.sequence += 1;

@@ -1,19 +1,19 @@
 //! Expenses and their receipts: staff see and write them all; clients and intervenants
 //! see only those billed to the client, and only those receipts.
 
-use crate::domain::{BlobRef, DossierId, Expense, ExpenseDraft, ExpenseId, User, text};
+use crate::domain::{BlobRef, DossierId, Expense, ExpenseDraft, ExpenseId, User};
 use crate::domain::{HistoryKind, ItemChange, ItemKind};
 use crate::error::{Error, Result};
 use crate::policy::Action;
 use crate::store::Change;
 
 use super::dossiers::entry;
-use super::{Services, invalid, now};
+use super::{DESCRIPTION, Services, now};
 
 /// An expense's description as it is kept, or why it cannot be (asked by the doors
 /// before they keep a receipt, too).
 pub fn expense_description(draft: &ExpenseDraft) -> Result<String> {
-    invalid(text::body(&draft.description, 2_000, "description"))
+    DESCRIPTION.body(&draft.description, 2_000)
 }
 
 impl Services {

@@ -3,13 +3,13 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::{Assignment, DossierId, EmailAddress, HistoryKind, User, UserId, text};
-use crate::error::{Error, Result};
+use crate::domain::{Assignment, DossierId, EmailAddress, HistoryKind, User, UserId};
+use crate::error::{Error, Refusal, Result};
 use crate::policy::{self, Action, Role};
 use crate::store::Change;
 
 use super::dossiers::entry;
-use super::{Services, Visit, invalid, now};
+use super::{ROLE, Services, Visit, now};
 
 /// One intervenant as a reader may see them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,18 +73,25 @@ impl Services {
         role: &str,
     ) -> Result<Assignment> {
         self.authorize(actor, dossier, Action::AssignIntervenants)?;
-        let role = invalid(text::label(role, 100, "role"))?;
+        let role = ROLE.label(role, 100)?;
         let person = self.store.user(user)?.ok_or(Error::NotFound)?;
         if person.staff {
             return Err(Error::Invalid(
-                "Staff members see every dossier; they are not assigned.".into(),
+                Refusal::new(
+                    "Les membres de l'équipe voient tous les dossiers : ils ne sont pas ajoutés comme intervenants.",
+                    "Staff members see every dossier; they are not assigned.",
+                )
+                .on("email"),
             ));
         }
         if self.store.is_assigned(user, dossier)? {
-            return Err(Error::Conflict(format!(
-                "{} is already an intervenant of this dossier.",
-                person.name
-            )));
+            return Err(Error::Conflict(
+                Refusal::new(
+                    format!("{} intervient déjà sur ce dossier.", person.name),
+                    format!("{} is already an intervenant of this dossier.", person.name),
+                )
+                .on("email"),
+            ));
         }
         let assignment = Assignment {
             id: self.store.new_id()?,

@@ -66,9 +66,9 @@ impl Services {
         staff_only(actor)?;
         let held = self.store.held(id)?.ok_or(Error::NotFound)?;
         let dossier = held.dossier.ok_or_else(|| {
-            Error::Invalid(
-                "This message names no dossier; discard it or forward it to the dossier's address."
-                    .into(),
+            Error::invalid(
+                "Ce message ne désigne aucun dossier : écartez-le ou transférez-le à l'adresse du dossier.",
+                "This message names no dossier; discard it or forward it to the dossier's address.",
             )
         })?;
         let author = self.store.user(author)?.ok_or(Error::NotFound)?;

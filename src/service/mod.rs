@@ -16,19 +16,21 @@ pub use discussion::message_text;
 pub use expenses::expense_description;
 pub use mail_review::HELD_PAGE;
 mod notifications;
+mod sections;
 mod sessions;
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::{Client, Dossier, DossierId, Intent, Subject, User};
+use crate::domain::{Client, Dossier, DossierId, Intent, Lang, Subject, User, text};
 use crate::error::{Error, Result};
 use crate::policy::{self, Action, Role};
 use crate::store::Store;
 
 pub use activities::ActivityReport;
 pub use directory::{Operator, PersonRequest};
-pub use dossiers::{DossierView, NewDossierRequest, Window};
+pub use dossiers::{DossierView, NewDossierRequest};
 pub use intervenants::IntervenantView;
+pub use sections::{DISCUSSION_PAGE, DossierHeader, MoneySummary, Section, SectionView};
 
 /// The service API; cheap to clone.
 #[derive(Clone)]
@@ -130,7 +132,61 @@ fn staff_only(actor: &User) -> Result<()> {
     }
 }
 
-/// Turns a text check's sentence into the crate's error.
-fn invalid(result: std::result::Result<String, String>) -> Result<String> {
-    result.map_err(Error::Invalid)
+/// A text a service call checks: the form field it comes from, and how French and
+/// English name it in a sentence ("Le titre", "title").
+pub(crate) struct Named {
+    field: &'static str,
+    fr: &'static str,
+    en: &'static str,
+}
+
+const TITLE: Named = Named::new("title", "Le titre", "title");
+const DESCRIPTION: Named = Named::new("description", "La description", "description");
+const DETAILS: Named = Named::new("description", "Le détail", "details");
+const PLACE: Named = Named::new("place", "Le lieu", "place");
+const REFERENCE: Named = Named::new("reference", "La référence", "reference");
+const ROLE: Named = Named::new("role", "Le rôle", "role");
+const NAME: Named = Named::new("name", "Le nom", "name");
+const COMPANY: Named = Named::new("name", "Le nom de la société", "company name");
+const LINE: Named = Named::new("lines", "La désignation d'une ligne", "line description");
+const UNIT: Named = Named::new("lines", "L'unité d'une ligne", "line unit");
+const MESSAGE: Named = Named::new("text", "Le message", "message");
+
+impl Named {
+    const fn new(field: &'static str, fr: &'static str, en: &'static str) -> Named {
+        Named { field, fr, en }
+    }
+
+    /// The refusal of a text that [`text::label`] or [`text::body`] found wrong.
+    fn refusal(&self, fault: text::TextFault) -> Error {
+        let (fr, en) = match fault {
+            text::TextFault::Empty => (
+                format!("{} est obligatoire.", self.fr),
+                format!("The {} is required.", self.en),
+            ),
+            text::TextFault::TooLong(max) => (
+                format!(
+                    "{} ne doit pas dépasser {} caractères.",
+                    self.fr,
+                    Lang::Fr.number(max as u64)
+                ),
+                format!(
+                    "The {} must not exceed {} characters.",
+                    self.en,
+                    Lang::En.number(max as u64)
+                ),
+            ),
+        };
+        Error::Invalid(crate::error::Refusal::new(fr, en).on(self.field))
+    }
+
+    /// A one-line text: trimmed, not empty, at most `max` characters.
+    fn label(&self, value: &str, max: usize) -> Result<String> {
+        text::label(value, max).map_err(|fault| self.refusal(fault))
+    }
+
+    /// A text of several lines, possibly empty, at most `max` characters.
+    fn body(&self, value: &str, max: usize) -> Result<String> {
+        text::body(value, max).map_err(|fault| self.refusal(fault))
+    }
 }

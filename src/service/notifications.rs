@@ -69,8 +69,9 @@ impl Services {
         staff_only(actor)?;
         let before = self.store.out_mail(id)?.ok_or(Error::NotFound)?;
         if !matches!(before.state, OutState::Dead { .. }) {
-            return Err(Error::Invalid(
-                "Only an e-mail given up on can be retried.".into(),
+            return Err(Error::invalid(
+                "Seul un e-mail abandonné peut être renvoyé.",
+                "Only an e-mail given up on can be retried.",
             ));
         }
         let now = Utc::now();

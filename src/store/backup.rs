@@ -16,7 +16,7 @@ use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::Path;
 
 use super::{Store, Tree};
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 
 const FORMAT: &str = "Dossier backup, format 1.\n\
 store.jsonl: one JSON object per line: {\"tree\": name, \"key\": hex bytes, \"value\": stored JSON or null}.\n\
@@ -92,10 +92,10 @@ impl Store {
     /// On failure nothing half-restored is left: the folder is as it was.
     pub fn restore(archive: &Path, data: &Path) -> Result<Store> {
         if data.join("store").exists() {
-            return Err(Error::Invalid(format!(
+            return Err(Error::Invalid(Refusal::plain(format!(
                 "{} already holds a store; restore into a new folder",
                 data.display()
-            )));
+            ))));
         }
         let existed = data.exists();
         fs::create_dir_all(data).map_err(io("creating the data folder"))?;
@@ -113,7 +113,10 @@ impl Store {
     fn restore_into(archive: &Path, data: &Path) -> Result<Store> {
         let open = || {
             File::open(archive).map_err(|e| {
-                Error::Invalid(format!("cannot read the backup {}: {e}", archive.display()))
+                Error::Invalid(Refusal::plain(format!(
+                    "cannot read the backup {}: {e}",
+                    archive.display()
+                )))
             })
         };
         // Every entry is checked before anything is written: a refused archive leaves
@@ -142,7 +145,9 @@ impl Store {
             }
         }
         if !found {
-            return Err(Error::Invalid("the backup has no store.jsonl".into()));
+            return Err(Error::Invalid(Refusal::plain(
+                "the backup has no store.jsonl",
+            )));
         }
         store.flush()?;
         Ok(store)
@@ -152,7 +157,12 @@ impl Store {
     fn load_lines(&self, lines: impl BufRead) -> Result<()> {
         for (number, line) in lines.lines().enumerate() {
             let line = line.map_err(io("reading the backup"))?;
-            let bad = || Error::Invalid(format!("store.jsonl line {} is not valid", number + 1));
+            let bad = || {
+                Error::Invalid(Refusal::plain(format!(
+                    "store.jsonl line {} is not valid",
+                    number + 1
+                )))
+            };
             let row: serde_json::Value = serde_json::from_str(&line).map_err(|_| bad())?;
             let tree = Tree::ALL
                 .iter()
@@ -176,10 +186,10 @@ impl Store {
 fn expected(path: &Path, kind: tar::EntryType) -> Result<()> {
     use std::path::Component;
     let refuse = |why: &str| {
-        Err(Error::Invalid(format!(
+        Err(Error::Invalid(Refusal::plain(format!(
             "the backup's entry «{}» is refused: {why}",
             path.display()
-        )))
+        ))))
     };
     let plain = path.components().all(|c| matches!(c, Component::Normal(_)));
     if !plain {

@@ -9,9 +9,13 @@ use crate::domain::{Client, ClientId, ClientKind, EmailAddress, NewUser, User, U
 use crate::error::{Error, Result};
 
 fn address_taken(email: &EmailAddress) -> Error {
-    Error::Conflict(format!(
-        "The address {email} is already used by another person."
-    ))
+    Error::Conflict(
+        crate::error::Refusal::new(
+            format!("L'adresse {email} est déjà celle d'une autre personne."),
+            format!("The address {email} is already used by another person."),
+        )
+        .on("email"),
+    )
 }
 
 /// Claims `email` for `user` in the address index, refusing one already taken.
@@ -26,8 +30,9 @@ impl Store {
     /// Records a new user; every address must be free.
     pub fn insert_user(&self, new: NewUser) -> Result<User> {
         if new.emails.is_empty() {
-            return Err(Error::Invalid(
-                "A person needs at least one e-mail address.".into(),
+            return Err(Error::invalid(
+                "Une personne a au moins une adresse e-mail.",
+                "A person needs at least one e-mail address.",
             ));
         }
         let user = User {
@@ -43,7 +48,10 @@ impl Store {
         unique.sort();
         unique.dedup();
         if unique.len() != user.emails.len() {
-            return Err(Error::Invalid("The same address is given twice.".into()));
+            return Err(Error::invalid(
+                "La même adresse est donnée deux fois.",
+                "The same address is given twice.",
+            ));
         }
         self.write(|tx| {
             for email in &user.emails {
@@ -85,8 +93,9 @@ impl Store {
             }
             after.id = before.id;
             if after.emails.is_empty() {
-                return abort(Error::Invalid(
-                    "A person needs at least one e-mail address.".into(),
+                return abort(Error::invalid(
+                    "Une personne a au moins une adresse e-mail.",
+                    "A person needs at least one e-mail address.",
                 ));
             }
             for gone in before.emails.iter().filter(|e| !after.emails.contains(e)) {
@@ -109,8 +118,9 @@ impl Store {
         may_create_dossiers: bool,
     ) -> Result<Client> {
         if kind == ClientKind::Person && members.len() != 1 {
-            return Err(Error::Invalid(
-                "A private client is exactly one person.".into(),
+            return Err(Error::invalid(
+                "Un client particulier est une seule personne.",
+                "A private client is exactly one person.",
             ));
         }
         let client = Client {
@@ -163,17 +173,19 @@ impl Store {
                 return abort(Error::NotFound);
             };
             if row.kind == ClientKind::Person {
-                return abort(Error::Invalid(
-                    "A private client is one person; make a company to add members.".into(),
+                return abort(Error::invalid(
+                    "Un client particulier est une seule personne : créez une société pour ajouter des membres.",
+                    "A private client is one person; make a company to add members.",
                 ));
             }
             if !tx.contains(Tree::Users, &keys::one(user.raw()))? {
                 return abort(Error::NotFound);
             }
             if row.has_member(user) {
-                return abort(Error::Conflict(
-                    "This person is already a member of this client.".into(),
-                ));
+                return abort(Error::Conflict(crate::error::Refusal::new(
+                    "Cette personne est déjà membre de ce client.",
+                    "This person is already a member of this client.",
+                )));
             }
             row.members.push(user);
             tx.mark(Tree::ClientMembers, &keys::two(user.raw(), client.raw()))?;

@@ -3,66 +3,20 @@
 //! token checked), then calls one service; the services ask the policy.
 
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
 
-use super::errors::{blocking, page};
+use super::errors::{blocking, page_for};
+use super::form_pages::FormPage;
 use super::forms::{NoFields, Posted};
+use super::items::{Reshow, act, submit};
+use super::parse::field;
 use super::session::Reader;
 use crate::app::App;
-use crate::domain::{ClientId, DossierId, DossierNumber, User};
-use crate::error::Error;
-use crate::service::{NewDossierRequest, Services};
-
-/// The reference form.
-#[derive(Deserialize)]
-pub struct ReferenceForm {
-    #[serde(default)]
-    reference: String,
-}
-
-/// Runs `change` on the dossier `number` for the reader, then shows the dossier again.
-pub(super) async fn on_dossier(
-    app: App,
-    reader: Reader,
-    number: String,
-    change: impl FnOnce(&Services, &User, DossierId) -> crate::Result<()> + Send + 'static,
-) -> Response {
-    on_dossier_with(app, reader, number, Ok(()), |s, u, d, ()| change(s, u, d)).await
-}
-
-/// [`on_dossier`] for a form read before the call (its origin and token were checked by
-/// [`Posted`]): a mistake in the form (`parsed` is an error) shows the dossier page again
-/// with its sentence, as a refusal of the service does.
-pub(super) async fn on_dossier_with<T: Send + 'static>(
-    app: App,
-    reader: Reader,
-    number: String,
-    parsed: crate::Result<T>,
-    change: impl FnOnce(&Services, &User, DossierId, T) -> crate::Result<()> + Send + 'static,
-) -> Response {
-    let Some(number) = DossierNumber::parse(&number) else {
-        return page(Error::NotFound);
-    };
-    let (services, user) = (app.services.clone(), reader.user.clone());
-    let done = match parsed {
-        Ok(value) => {
-            blocking(move || {
-                let dossier = services.find_dossier(&user, number)?;
-                change(&services, &user, dossier.id, value)
-            })
-            .await
-        }
-        Err(err) => Err(err),
-    };
-    match done {
-        Ok(()) => Redirect::to(&format!("/dossiers/{number}")).into_response(),
-        Err(Error::Invalid(why) | Error::Conflict(why)) => {
-            super::dossiers::render(&app, &reader, number, Some(why)).await
-        }
-        Err(err) => page(err),
-    }
-}
+use crate::domain::ClientId;
+use crate::error::{Error, Refusal};
+use crate::service::{NewDossierRequest, Section};
+use crate::templates::fields::{Again, Fields, Typed};
 
 /// POST /dossiers/{number}/close.
 pub async fn close(
@@ -70,7 +24,7 @@ pub async fn close(
     Path(number): Path<String>,
     Posted { reader, .. }: Posted<NoFields>,
 ) -> Response {
-    on_dossier(app, reader, number, |s, u, d| {
+    act(app, reader, number, Section::Discussion, |s, u, d| {
         s.close_dossier(u, d).map(drop)
     })
     .await
@@ -82,7 +36,7 @@ pub async fn reopen(
     Path(number): Path<String>,
     Posted { reader, .. }: Posted<NoFields>,
 ) -> Response {
-    on_dossier(app, reader, number, |s, u, d| {
+    act(app, reader, number, Section::Discussion, |s, u, d| {
         s.reopen_dossier(u, d).map(drop)
     })
     .await
@@ -92,68 +46,82 @@ pub async fn reopen(
 pub async fn reference(
     State(app): State<App>,
     Path(number): Path<String>,
-    Posted { reader, form }: Posted<ReferenceForm>,
+    Posted { reader, form }: Posted<Fields>,
 ) -> Response {
-    let reference = form.reference;
-    on_dossier(app, reader, number, move |s, u, d| {
-        s.set_own_reference(u, d, &reference)
-    })
+    let reference = form.get("reference").cloned().unwrap_or_default();
+    let again = Reshow::Form(FormPage::Reference);
+    submit(
+        app,
+        reader,
+        number,
+        form,
+        Section::Discussion,
+        again,
+        Ok(reference),
+        |s, u, d, reference| s.set_own_reference(u, d, &reference),
+    )
     .await
-}
-
-/// The new-dossier form.
-#[derive(Deserialize)]
-pub struct NewDossierForm {
-    client: u64,
-    #[serde(default)]
-    title: String,
-    #[serde(default)]
-    description: String,
 }
 
 /// GET /dossiers/new: the clients the reader may open a dossier for.
 pub async fn new_form(State(app): State<App>, reader: Reader) -> Response {
+    new_dossier_page(&app, &reader, None).await
+}
+
+/// The new-dossier form, fresh or again; nobody may open one without a client to open it for.
+async fn new_dossier_page(app: &App, reader: &Reader, again: Option<Again>) -> Response {
     let (services, user) = (app.services.clone(), reader.user.clone());
     let clients = blocking(move || services.clients_for_new_dossier(&user)).await;
     match clients {
-        Ok(clients) if clients.is_empty() => page(Error::NotFound),
+        Ok(clients) if clients.is_empty() => page_for(reader, Error::NotFound),
         Ok(clients) => {
-            crate::templates::forms::new_dossier(&app.config.business_name, &reader, &clients, None)
-                .into_response()
+            let typed = Typed::of(reader.user.lang, again.as_ref());
+            let form = crate::templates::forms::new_dossier(
+                &app.config.business_name,
+                reader,
+                &clients,
+                typed,
+            );
+            let status = match again {
+                Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                None => StatusCode::OK,
+            };
+            (status, form).into_response()
         }
-        Err(err) => page(err),
+        Err(err) => page_for(reader, err),
     }
 }
 
-/// POST /dossiers: opens the dossier and shows it; a bad title re-shows the form.
-pub async fn create(
-    State(app): State<App>,
-    Posted { reader, form }: Posted<NewDossierForm>,
-) -> Response {
+/// POST /dossiers: opens the dossier and shows it; a refusal shows the form again.
+pub async fn create(State(app): State<App>, Posted { reader, form }: Posted<Fields>) -> Response {
     let (services, user) = (app.services.clone(), reader.user.clone());
-    let request = NewDossierRequest {
-        client: ClientId::from_raw(form.client),
-        title: form.title,
-        description: form.description,
+    let client = field(&form, "client")
+        .parse::<u64>()
+        .map(ClientId::from_raw);
+    let request = client.map(|client| NewDossierRequest {
+        client,
+        title: field(&form, "title").into(),
+        description: form.get("description").cloned().unwrap_or_default(),
+    });
+    let created = match request {
+        Ok(request) => blocking(move || services.create_dossier(&user, request)).await,
+        Err(_) => Err(Error::Invalid(
+            Refusal::new(
+                "Choisissez le client du dossier.",
+                "Choose the dossier's client.",
+            )
+            .on("client"),
+        )),
     };
-    let created = blocking(move || {
-        let made = services.create_dossier(&user, request);
-        Ok((made, services.clients_for_new_dossier(&user)?))
-    })
-    .await;
     match created {
-        Ok((Ok(dossier), _)) => {
-            Redirect::to(&format!("/dossiers/{}", dossier.number)).into_response()
+        Ok(dossier) => Redirect::to(&format!("/dossiers/{}", dossier.number)).into_response(),
+        Err(Error::Invalid(why) | Error::Conflict(why)) => {
+            let again = Again {
+                fields: form,
+                refusal: Some(why),
+            };
+            new_dossier_page(&app, &reader, Some(again)).await
         }
-        Ok((Err(Error::Invalid(why)), clients)) => {
-            let form = crate::templates::forms::new_dossier(
-                &app.config.business_name,
-                &reader,
-                &clients,
-                Some(&why),
-            );
-            (axum::http::StatusCode::UNPROCESSABLE_ENTITY, form).into_response()
-        }
-        Ok((Err(err), _)) | Err(err) => page(err),
+        Err(err) => page_for(&reader, err),
     }
 }

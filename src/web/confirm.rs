@@ -5,15 +5,17 @@
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 
-use super::errors::{blocking, page};
+use super::errors::{blocking, page_for};
 use super::session::Reader;
 use crate::app::App;
 use crate::domain::{DossierNumber, EventId, FileId, Lang, UserId};
 use crate::error::Error;
 use crate::policy::Action;
+use crate::service::Section;
 use crate::templates::pages;
 
 /// What is to be confirmed, once the reader's view of the dossier is known.
+#[derive(Clone, Copy)]
 enum Asked {
     DeleteFile(u64),
     Close,
@@ -23,7 +25,7 @@ enum Asked {
 
 async fn ask(app: App, reader: Reader, number: String, asked: Asked) -> Response {
     let Some(number) = DossierNumber::parse(&number) else {
-        return page(Error::NotFound);
+        return page_for(&reader, Error::NotFound);
     };
     let (services, user) = (app.services.clone(), reader.user.clone());
     let l = reader.user.lang;
@@ -92,11 +94,18 @@ async fn ask(app: App, reader: Reader, number: String, asked: Asked) -> Response
     .await;
     match words {
         Ok((title, sentence, action)) => {
-            let back = format!("/dossiers/{number}");
+            // Back to the section the question came from.
+            let section = match asked {
+                Asked::DeleteFile(_) => Section::Files,
+                Asked::Close => Section::Discussion,
+                Asked::CancelEvent(_) => Section::Agenda,
+                Asked::Remove(_) => Section::Intervenants,
+            };
+            let back = crate::templates::dossier::section_path(&number, section);
             pages::confirm(l, &title, &sentence, &action, &reader.session.csrf, &back)
                 .into_response()
         }
-        Err(err) => page(err),
+        Err(err) => page_for(&reader, err),
     }
 }
 

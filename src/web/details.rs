@@ -2,10 +2,8 @@
 //! order or invoice; the activity details; an expense's receipt; a message's original
 //! e-mail. Each goes through the services, so what the reader may not see is a 404.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use chrono::NaiveDate;
-use serde::Deserialize;
 
 use super::downloads::Download;
 use super::errors::{blocking, page};
@@ -37,52 +35,6 @@ pub async fn document(
         Ok((dossier, document, client)) => {
             details::document(&app.config, &reader, &dossier, &client, &document).into_response()
         }
-        Err(err) => page(err),
-    }
-}
-
-/// The activity page's period.
-#[derive(Debug, Default, Deserialize)]
-pub struct Period {
-    #[serde(default)]
-    from: String,
-    #[serde(default)]
-    to: String,
-}
-
-/// GET /dossiers/{number}/activities: time per order, per person, per period.
-pub async fn activities(
-    State(app): State<App>,
-    reader: Reader,
-    Path(n): Path<String>,
-    Query(period): Query<Period>,
-) -> Response {
-    let from = NaiveDate::parse_from_str(&period.from, "%Y-%m-%d").ok();
-    let to = NaiveDate::parse_from_str(&period.to, "%Y-%m-%d").ok();
-    let (services, user) = (app.services.clone(), reader.user.clone());
-    let found = blocking(move || {
-        let dossier = services.find_dossier(&user, number(&n)?)?;
-        let report = services.activity_report(&user, dossier.id, from, to)?;
-        let documents = services.documents(&user, dossier.id).unwrap_or_default();
-        Ok((
-            dossier,
-            report,
-            documents,
-            services.people_named_for(&user)?,
-        ))
-    })
-    .await;
-    match found {
-        Ok((dossier, report, documents, people)) => details::activities(
-            &app.config,
-            &reader,
-            &dossier,
-            &report,
-            &documents,
-            &people,
-            (&period.from, &period.to),
-        )
-        .into_response(),
         Err(err) => page(err),
     }
 }

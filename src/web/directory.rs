@@ -63,7 +63,7 @@ pub async fn add(State(app): State<App>, Posted { reader, form }: Posted<PersonF
     );
     let op2 = op.clone();
     let done = blocking(move || {
-        let email = EmailAddress::parse(&form.email).map_err(|e| Error::Invalid(e.to_string()))?;
+        let email = EmailAddress::parse(&form.email).map_err(|e| Error::Invalid(e.refusal()))?;
         let request = PersonRequest {
             name: form.name,
             emails: vec![email.clone()],
@@ -83,7 +83,10 @@ pub async fn add(State(app): State<App>, Posted { reader, form }: Posted<PersonF
     .await;
     match done {
         Ok(()) => Redirect::to("/admin/people").into_response(),
-        Err(Error::Invalid(why) | Error::Conflict(why)) => reshow(&app, &reader, op, why).await,
+        Err(Error::Invalid(why) | Error::Conflict(why)) => {
+            let why = why.say(reader.user.lang).to_string();
+            reshow(&app, &reader, op, why).await
+        }
         Err(err) => page(err),
     }
 }
@@ -188,13 +191,16 @@ async fn change(
     let again = op.clone();
     match blocking(move || work(&services, &op)).await {
         Ok(()) => Redirect::to("/admin/people").into_response(),
-        Err(Error::Invalid(why) | Error::Conflict(why)) => reshow(&app, &reader, again, why).await,
+        Err(Error::Invalid(why) | Error::Conflict(why)) => {
+            let why = why.say(reader.user.lang).to_string();
+            reshow(&app, &reader, again, why).await
+        }
         Err(err) => page(err),
     }
 }
 
 fn address(text: &str) -> crate::Result<EmailAddress> {
-    EmailAddress::parse(text).map_err(|e| Error::Invalid(e.to_string()))
+    EmailAddress::parse(text).map_err(|e| Error::Invalid(e.refusal()))
 }
 
 /// POST /admin/clients/{id}/members: an existing person joins a company.

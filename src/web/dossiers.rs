@@ -1,23 +1,23 @@
-//! The dossier list and the dossier page, posting a message (with files), and file
-//! downloads. Each handler: load the reader, validate, call the services, render or
+//! The dossier list, posting a message (with files), and file downloads. Each handler: load the reader, validate, call the services, render or
 //! redirect. Whatever the reader may not see answers 404.
 
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::downloads::Download;
 use super::errors::{blocking, page};
 use super::forms::{PostedFiles, discard};
+use super::items::Reshow;
 use super::session::Reader;
 use super::uploads::{cut_short, is_too_large, permit, receive, too_large};
 use crate::app::App;
 use crate::domain::{Door, DossierNumber, FileId, NewFile, NewMessage, Status};
 use crate::error::Error;
 use crate::policy::Action;
-use crate::service::Window;
+use crate::service::Section;
 use crate::templates::dossier as views;
+use crate::templates::fields::Again;
 
 /// The list's search: free text and open / closed.
 #[derive(Debug, Default, Deserialize)]
@@ -82,94 +82,6 @@ fn number(text: &str) -> Result<DossierNumber, Error> {
     DossierNumber::parse(text).ok_or(Error::NotFound)
 }
 
-/// GET /dossiers/{number}.
-pub async fn show(
-    State(app): State<App>,
-    reader: Reader,
-    Path(number_text): Path<String>,
-    Query(shown): Query<Shown>,
-) -> Response {
-    match number(&number_text) {
-        Ok(number) => render_window(&app, &reader, number, None, shown.window()).await,
-        Err(err) => page(err),
-    }
-}
-
-/// How much of a long dossier the page shows: the newest [`PAGE`] messages and files and
-/// the [`PAGE_EVENTS`] nearest events, unless `?all=messages`, `?all=files` or
-/// `?all=events` asks for every one.
-#[derive(Debug, Default, serde::Deserialize)]
-pub struct Shown {
-    #[serde(default)]
-    all: String,
-}
-
-/// Messages and files a dossier page shows before "show the earlier ones".
-pub const PAGE: usize = 50;
-
-/// Events a dossier page shows before "show every event".
-pub const PAGE_EVENTS: usize = 20;
-
-impl Shown {
-    fn window(&self) -> Window {
-        Window {
-            messages: (self.all != "messages").then_some(PAGE),
-            files: (self.all != "files").then_some(PAGE),
-            events: (self.all != "events").then_some(PAGE_EVENTS),
-        }
-    }
-}
-
-/// The dossier page, with `error` above it when a form of the page was refused (422):
-/// the reader sees the sentence next to the forms they can correct.
-pub(super) async fn render(
-    app: &App,
-    reader: &Reader,
-    number: DossierNumber,
-    error: Option<String>,
-) -> Response {
-    render_window(app, reader, number, error, Shown::default().window()).await
-}
-
-async fn render_window(
-    app: &App,
-    reader: &Reader,
-    number: DossierNumber,
-    error: Option<String>,
-    window: Window,
-) -> Response {
-    let (services, user) = (app.services.clone(), reader.user.clone());
-    let view = blocking(move || {
-        let dossier = services.find_dossier(&user, number)?;
-        let view = services.dossier_window(&user, dossier.id, window)?;
-        let people = services.people_named_for(&user)?;
-        let feed = services.feed_token(&user, Some(dossier.id))?;
-        Ok((view, people, feed))
-    })
-    .await;
-    match view {
-        Ok((view, people, feed)) => {
-            let feed = format!("{}/calendar/feed/{feed}.ics", app.config.base_url);
-            let html = views::page(
-                &app.config,
-                reader,
-                &view,
-                &people,
-                &app.config.addressing(),
-                Some(&feed),
-                error.as_deref(),
-            );
-            let status = if error.is_some() {
-                StatusCode::UNPROCESSABLE_ENTITY
-            } else {
-                StatusCode::OK
-            };
-            (status, html).into_response()
-        }
-        Err(err) => page(err),
-    }
-}
-
 /// POST /dossiers/{number}/messages: text and files, multipart. The token (first field)
 /// and the permission are checked before any file is read; the files are kept only once
 /// the whole form was read.
@@ -224,7 +136,12 @@ pub async fn post_message(
     // What the service would refuse is refused before a file is kept, on the dossier's
     // page, with the sentence.
     if let Err(Error::Invalid(why)) = crate::service::message_text(&text, !files.is_empty()) {
-        return render(&app, &reader, number, Some(why)).await;
+        let again = Again {
+            fields: [("text".to_string(), text)].into_iter().collect(),
+            refusal: Some(why),
+        };
+        let discussion = Reshow::Section(Section::Discussion);
+        return super::items::show_again(&app, &reader, number, discussion, again).await;
     }
     let (services, user) = (app.services.clone(), reader.user.clone());
     let posted = blocking(move || {

@@ -5,27 +5,52 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
+use super::session::Reader;
+use crate::domain::Lang;
 use crate::error::Error;
 use crate::templates::pages;
 
-/// The error as a whole page.
+/// The error as a whole page, in French (for who is not signed in).
 pub fn page(err: Error) -> Response {
+    page_in(Lang::Fr, err)
+}
+
+/// The error as a whole page, in the reader's language.
+pub fn page_for(reader: &Reader, err: Error) -> Response {
+    page_in(reader.user.lang, err)
+}
+
+fn page_in(l: Lang, err: Error) -> Response {
     match err {
         Error::NotFound => (StatusCode::NOT_FOUND, pages::not_found()).into_response(),
         Error::Forbidden => (StatusCode::FORBIDDEN, pages::forbidden()).into_response(),
         Error::Closed => (
             StatusCode::CONFLICT,
-            pages::message_page("Dossier clôturé", &Error::Closed.to_string()),
+            pages::message_page_in(
+                l,
+                l.t("Dossier clôturé", "Dossier closed"),
+                l.t(
+                    "Ce dossier est clôturé : il reste consultable mais ne peut plus être modifié.",
+                    "This dossier is closed: it can be read but no longer changed.",
+                ),
+            ),
         )
             .into_response(),
         Error::Invalid(why) | Error::Conflict(why) => (
             StatusCode::UNPROCESSABLE_ENTITY,
-            pages::message_page("Saisie à corriger", &why),
+            pages::message_page_in(l, l.t("Saisie à corriger", "Input to correct"), why.say(l)),
         )
             .into_response(),
         Error::Duplicate => (
             StatusCode::CONFLICT,
-            pages::message_page("Déjà fait", "Cette action a déjà été enregistrée."),
+            pages::message_page_in(
+                l,
+                l.t("Déjà fait", "Already done"),
+                l.t(
+                    "Cette action a déjà été enregistrée.",
+                    "This action was already recorded.",
+                ),
+            ),
         )
             .into_response(),
         other => {

@@ -162,8 +162,9 @@ fn check(app: &App, headers: &HeaderMap, bytes: &[u8], expected: &str) -> Result
 
 fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
     serde_urlencoded::from_bytes(bytes).map_err(|e| {
-        Error::Invalid(format!(
-            "Ce formulaire n'a pas pu être lu ({e}). / This form could not be read."
-        ))
+        Error::invalid(
+            format!("Ce formulaire n'a pas pu être lu ({e})."),
+            format!("This form could not be read ({e})."),
+        )
     })
 }

@@ -1,176 +1,432 @@
 //! Staff forms for the items of a dossier: events (add, change, cancel), intervenants
 //! (assign, remove), files (rename, delete), time entries, quotes / orders / invoices
-//! with their lines and status, and expenses with their receipt. Each parses the form into
-//! domain types, then calls one service through [`super::actions::on_dossier`]; the
-//! services ask the policy. A form that cannot be read shows the dossier again with the
-//! sentence.
-
-use std::collections::HashMap;
+//! with their lines and status, and expenses with their receipt. Each reads its fields
+//! with [`super::parse`], then calls one service through [`submit`]; the services ask
+//! the policy. A refused form comes back with what was typed, the sentence next to its
+//! field.
 
 use axum::extract::{Multipart, Path, State};
-use axum::response::Response;
-use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
-use chrono_tz::Tz;
+use axum::response::{IntoResponse, Redirect, Response};
 
-use super::actions::{on_dossier, on_dossier_with};
-use super::errors::page;
+use super::errors::{blocking, page_for};
+use super::form_pages::{self, FormPage, doc_kind};
 use super::forms::{NoFields, Posted, PostedFiles, discard};
+use super::parse::{self, field};
 use super::session::Reader;
 use super::uploads::{Upload, cut_short, is_too_large, permit, receive, too_large};
 use crate::app::App;
-use crate::domain::Lang;
 use crate::domain::{
-    ActivityDraft, ActivityId, BlobRef, Cents, DocKind, DocStatus, DocumentDraft, DocumentId,
-    DossierId, DossierNumber, EmailAddress, EventDraft, EventId, EventTime, ExpenseCategory,
-    ExpenseDraft, ExpenseId, FileId, Line, Quantity, User, UserId, VatRate,
+    ActivityId, BlobRef, DocStatus, DocumentDraft, DocumentId, DossierId, DossierNumber,
+    EmailAddress, EventId, ExpenseDraft, ExpenseId, FileId, User, UserId,
 };
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::policy::Action;
-use crate::service::Services;
+use crate::service::{Section, Services};
+use crate::templates::dossier::section_path;
+use crate::templates::fields::{Again, Fields};
 
-type Fields = HashMap<String, String>;
+/// Where a refused form is shown again.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Reshow {
+    /// The section page that holds the form.
+    Section(Section),
+    /// The form's own page.
+    Form(FormPage),
+}
 
-/// A form that could not be read: the dossier page again with the sentence, or the
-/// error's own page.
-async fn refuse(app: &App, reader: &Reader, number: &str, err: Error) -> Response {
-    match (DossierNumber::parse(number), err) {
-        (Some(number), Error::Invalid(why)) => {
-            super::dossiers::render(app, reader, number, Some(why)).await
+/// Shows `reshow` of dossier `number` again with `again`.
+pub(super) async fn show_again(
+    app: &App,
+    reader: &Reader,
+    number: DossierNumber,
+    reshow: Reshow,
+    again: Again,
+) -> Response {
+    match reshow {
+        Reshow::Section(section) => {
+            super::sections::render(
+                app,
+                reader,
+                number,
+                section,
+                Default::default(),
+                Some(again),
+            )
+            .await
         }
-        (_, err) => page(err),
+        Reshow::Form(form) => form_pages::render(app, reader, number, form, Some(again)).await,
     }
 }
 
-fn field<'a>(fields: &'a Fields, name: &str) -> &'a str {
-    fields.get(name).map(|s| s.trim()).unwrap_or("")
-}
-
-fn date(fields: &Fields, name: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(field(fields, name), "%Y-%m-%d")
-        .map_err(|_| Error::Invalid(format!("The {name} date is missing or not a date.")))
-}
-
-/// An event's fields: timed when both times are given (in the business's zone), else
-/// whole days.
-fn event_draft(f: &Fields, zone: Tz) -> Result<EventDraft> {
-    let first = date(f, "start")?;
-    let last = date(f, "end").unwrap_or(first);
-    let times = (
-        NaiveTime::parse_from_str(field(f, "start_time"), "%H:%M"),
-        NaiveTime::parse_from_str(field(f, "end_time"), "%H:%M"),
-    );
-    let time = match times {
-        (Ok(a), Ok(b)) => {
-            let at = |d: NaiveDate, t| {
-                zone.from_local_datetime(&d.and_time(t))
-                    .earliest()
-                    .map(|x| x.with_timezone(&Utc))
-                    .ok_or_else(|| {
-                        Error::Invalid(
-                            "That time does not exist in the business's time zone.".into(),
-                        )
-                    })
-            };
-            EventTime::Timed {
-                start: at(first, a)?,
-                end: at(last, b)?,
-            }
-        }
-        _ => EventTime::AllDay { first, last },
+/// Runs `change` on dossier `number` for the reader with what the form read (`parsed`):
+/// done, the reader goes to the section `done`; refused (by the form's parsing or by
+/// the service), `reshow` comes back with `fields` as typed and the sentence.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn submit<T: Send + 'static>(
+    app: App,
+    reader: Reader,
+    number: String,
+    fields: Fields,
+    done: Section,
+    reshow: Reshow,
+    parsed: Result<T>,
+    change: impl FnOnce(&Services, &User, DossierId, T) -> Result<()> + Send + 'static,
+) -> Response {
+    let Some(number) = DossierNumber::parse(&number) else {
+        return page_for(&reader, Error::NotFound);
     };
-    Ok(EventDraft {
-        title: field(f, "title").into(),
-        time,
-        place: field(f, "place").into(),
-        description: field(f, "description").into(),
-        attendees: Vec::new(),
-    })
-}
-
-/// Up to eight lines (`description_0`, `quantity_0`, `price_0`, `vat_0`…); empty ones skipped.
-fn lines(f: &Fields) -> Result<Vec<Line>> {
-    let mut lines = Vec::new();
-    for i in 0..8 {
-        let description = field(f, &format!("description_{i}"));
-        if description.is_empty() {
-            continue;
+    let (services, user) = (app.services.clone(), reader.user.clone());
+    let result = match parsed {
+        Ok(value) => {
+            blocking(move || {
+                let dossier = services.find_dossier(&user, number)?;
+                change(&services, &user, dossier.id, value)
+            })
+            .await
         }
-        let value = |name: &str| field(f, &format!("{name}_{i}")).to_string();
-        let bad =
-            |e: crate::domain::money::BadNumber| Error::Invalid(format!("Line {}: {e}", i + 1));
-        lines.push(Line {
-            description: description.into(),
-            quantity: Quantity::parse(&value("quantity")).map_err(bad)?,
-            unit_price: Cents::parse(&value("price")).map_err(bad)?,
-            vat_rate: VatRate::parse(&value("vat")).map_err(bad)?,
-        });
+        Err(err) => Err(err),
+    };
+    match result {
+        Ok(()) => Redirect::to(&section_path(&number, done)).into_response(),
+        Err(Error::Invalid(refusal) | Error::Conflict(refusal)) => {
+            let again = Again {
+                fields,
+                refusal: Some(refusal),
+            };
+            show_again(&app, &reader, number, reshow, again).await
+        }
+        Err(err) => page_for(&reader, err),
     }
-    Ok(lines)
 }
 
-/// A time entry's fields, for `user`: hours as `1,5`.
-fn activity_draft(f: &Fields, user: UserId) -> Result<ActivityDraft> {
-    let hours = Quantity::parse(field(f, "hours")).map_err(|e| Error::Invalid(e.to_string()))?;
-    let order = field(f, "order")
+/// Runs `change` (a form with no fields: close, cancel, delete…) on dossier `number`,
+/// then goes to the section `done`.
+pub(super) async fn act(
+    app: App,
+    reader: Reader,
+    number: String,
+    done: Section,
+    change: impl FnOnce(&Services, &User, DossierId) -> Result<()> + Send + 'static,
+) -> Response {
+    let Some(number) = DossierNumber::parse(&number) else {
+        return page_for(&reader, Error::NotFound);
+    };
+    let (services, user) = (app.services.clone(), reader.user.clone());
+    let result = blocking(move || {
+        let dossier = services.find_dossier(&user, number)?;
+        change(&services, &user, dossier.id)
+    })
+    .await;
+    match result {
+        Ok(()) => Redirect::to(&section_path(&number, done)).into_response(),
+        Err(err) => page_for(&reader, err),
+    }
+}
+
+/// POST /dossiers/{number}/events.
+pub async fn add_event(
+    State(app): State<App>,
+    Path(n): Path<String>,
+    Posted { reader, form: f }: Posted<Fields>,
+) -> Response {
+    let parsed = parse::event(&f, app.config.timezone);
+    let again = Reshow::Form(FormPage::NewEvent);
+    submit(
+        app,
+        reader,
+        n,
+        f,
+        Section::Agenda,
+        again,
+        parsed,
+        |s, u, d, draft| s.add_event(u, d, draft).map(drop),
+    )
+    .await
+}
+
+/// POST /dossiers/{number}/events/{id}: a change (same UID, next SEQUENCE).
+pub async fn update_event(
+    State(app): State<App>,
+    Path((n, id)): Path<(String, u64)>,
+    Posted { reader, form: f }: Posted<Fields>,
+) -> Response {
+    let (parsed, id) = (parse::event(&f, app.config.timezone), EventId::from_raw(id));
+    let again = Reshow::Form(FormPage::EditEvent(id));
+    submit(
+        app,
+        reader,
+        n,
+        f,
+        Section::Agenda,
+        again,
+        parsed,
+        move |s, u, d, draft| s.update_event(u, d, id, draft).map(drop),
+    )
+    .await
+}
+
+/// POST /dossiers/{number}/events/{id}/cancel.
+pub async fn cancel_event(
+    State(app): State<App>,
+    Path((n, id)): Path<(String, u64)>,
+    Posted { reader, .. }: Posted<NoFields>,
+) -> Response {
+    act(app, reader, n, Section::Agenda, move |s, u, d| {
+        s.cancel_event(u, d, EventId::from_raw(id)).map(drop)
+    })
+    .await
+}
+
+/// POST /dossiers/{number}/intervenants: assign by address, with a role.
+pub async fn assign(
+    State(app): State<App>,
+    Path(n): Path<String>,
+    Posted { reader, form: f }: Posted<Fields>,
+) -> Response {
+    let parsed = EmailAddress::parse(field(&f, "email"))
+        .map_err(|e| Error::Invalid(e.refusal()))
+        .map(|email| (email, field(&f, "role").to_string()));
+    let again = Reshow::Section(Section::Intervenants);
+    submit(app, reader, n, f, Section::Intervenants, again, parsed, |s, u, d, (email, role)| {
+        let person = s.person_by_address(u, d, &email)?.ok_or_else(|| {
+            Error::Invalid(
+                Refusal::new(
+                    format!("Personne n'a l'adresse {email} : ajoutez d'abord la personne à l'annuaire."),
+                    format!("No one has the address {email}; add the person to the directory first."),
+                )
+                .on("email"),
+            )
+        })?;
+        s.assign_intervenant(u, d, person.id, &role).map(drop)
+    })
+    .await
+}
+
+/// POST /dossiers/{number}/intervenants/{user}/remove.
+pub async fn unassign(
+    State(app): State<App>,
+    Path((n, id)): Path<(String, u64)>,
+    Posted { reader, .. }: Posted<NoFields>,
+) -> Response {
+    act(app, reader, n, Section::Intervenants, move |s, u, d| {
+        s.remove_intervenant(u, d, UserId::from_raw(id))
+    })
+    .await
+}
+
+/// POST /dossiers/{number}/files/{id}/rename.
+pub async fn rename_file(
+    State(app): State<App>,
+    Path((n, id)): Path<(String, u64)>,
+    Posted { reader, form: f }: Posted<Fields>,
+) -> Response {
+    let (name, id) = (field(&f, "name").to_string(), FileId::from_raw(id));
+    let again = Reshow::Form(FormPage::Rename(id));
+    submit(
+        app,
+        reader,
+        n,
+        f,
+        Section::Files,
+        again,
+        Ok(name),
+        move |s, u, d, name| s.rename_file(u, d, id, &name).map(drop),
+    )
+    .await
+}
+
+/// POST /dossiers/{number}/files/{id}/delete.
+pub async fn delete_file(
+    State(app): State<App>,
+    Path((n, id)): Path<(String, u64)>,
+    Posted { reader, .. }: Posted<NoFields>,
+) -> Response {
+    act(app, reader, n, Section::Files, move |s, u, d| {
+        s.delete_file(u, d, FileId::from_raw(id))
+    })
+    .await
+}
+
+/// POST /dossiers/{number}/activities: the reader's own time.
+pub async fn record_activity(
+    State(app): State<App>,
+    Path(n): Path<String>,
+    Posted { reader, form: f }: Posted<Fields>,
+) -> Response {
+    let parsed = parse::activity(&f, reader.user.id);
+    let again = Reshow::Form(FormPage::NewActivity);
+    submit(
+        app,
+        reader,
+        n,
+        f,
+        Section::Activities,
+        again,
+        parsed,
+        |s, u, d, draft| s.record_activity(u, d, draft).map(drop),
+    )
+    .await
+}
+
+/// POST /dossiers/{number}/activities/{id}: corrects a time entry (its person stays).
+pub async fn edit_activity(
+    State(app): State<App>,
+    Path((n, id)): Path<(String, u64)>,
+    Posted { reader, form: f }: Posted<Fields>,
+) -> Response {
+    let person = field(&f, "user")
+        .parse::<u64>()
+        .map(UserId::from_raw)
+        .unwrap_or(reader.user.id);
+    let (parsed, id) = (parse::activity(&f, person), ActivityId::from_raw(id));
+    let again = Reshow::Form(FormPage::EditActivity(id));
+    submit(
+        app,
+        reader,
+        n,
+        f,
+        Section::Activities,
+        again,
+        parsed,
+        move |s, u, d, draft| s.edit_activity(u, d, id, draft).map(drop),
+    )
+    .await
+}
+
+/// "Add a line" without JavaScript posts the document form: it comes back with what was
+/// typed and one more line, nothing saved.
+async fn one_more_line(app: &App, reader: &Reader, n: &str, form: FormPage, f: Fields) -> Response {
+    match DossierNumber::parse(n) {
+        Some(number) => {
+            let again = Again {
+                fields: f,
+                refusal: None,
+            };
+            show_again(app, reader, number, Reshow::Form(form), again).await
+        }
+        None => page_for(reader, Error::NotFound),
+    }
+}
+
+/// POST /dossiers/{number}/documents: a quote, order or invoice with its lines.
+pub async fn create_document(
+    State(app): State<App>,
+    Path(n): Path<String>,
+    Posted { reader, form: f }: Posted<Fields>,
+) -> Response {
+    let source = field(&f, "source")
         .parse::<u64>()
         .ok()
         .map(DocumentId::from_raw);
-    let minutes = u32::try_from(hours.0.max(0) * 60 / 1000).unwrap_or(u32::MAX);
-    Ok(ActivityDraft {
-        user,
-        date: date(f, "date")?,
-        minutes,
-        description: field(f, "description").into(),
-        order,
-    })
+    let kind = doc_kind(field(&f, "kind"));
+    let form = FormPage::NewDocument(kind.unwrap_or(crate::domain::DocKind::Quote), source);
+    if f.contains_key("more") {
+        return one_more_line(&app, &reader, &n, form, f).await;
+    }
+    let parsed = (|| {
+        let kind = kind.ok_or_else(|| {
+            Error::invalid(
+                "Choisissez un devis, une commande ou une facture.",
+                "Choose a quote, an order or an invoice.",
+            )
+        })?;
+        let draft = DocumentDraft {
+            title: field(&f, "title").into(),
+            date: parse::date(&f, "date")?,
+            status: kind.initial_status(),
+            lines: parse::lines(&f)?,
+        };
+        Ok((kind, draft))
+    })();
+    submit(
+        app,
+        reader,
+        n,
+        f,
+        Section::Documents,
+        Reshow::Form(form),
+        parsed,
+        move |s, u, d, (kind, draft)| s.create_document(u, d, kind, draft, source).map(drop),
+    )
+    .await
 }
 
-/// An expense's fields: its VAT is a French rate of its amount (`vat_rate`), or, with
-/// `keep` (or from a form without a rate), the amount in `vat`.
-fn expense_draft(f: &Fields, l: Lang) -> Result<ExpenseDraft> {
-    let money =
-        |name: &str| Cents::parse(field(f, name)).map_err(|e| Error::Invalid(e.to_string()));
-    let category = match field(f, "category") {
-        "travel" => ExpenseCategory::Travel,
-        "purchase" => ExpenseCategory::Purchase,
-        _ => ExpenseCategory::Other,
-    };
-    let amount = money("amount")?;
-    let vat = match field(f, "vat_rate") {
-        "" | "keep" => money("vat")?,
-        rate => {
-            let rate = VatRate::parse(rate)
-                .ok()
-                .filter(|r| VatRate::FRENCH.contains(r))
-                .ok_or_else(|| {
-                    Error::Invalid(
-                        l.t(
-                            "Choisissez un taux de TVA : 20, 10, 5,5, 2,1 ou 0 %.",
-                            "Choose a VAT rate: 20, 10, 5.5, 2.1 or 0 %.",
-                        )
-                        .into(),
-                    )
-                })?;
-            rate.of(amount)
-        }
-    };
-    if amount.0 < 0 || vat.0 < 0 {
-        return Err(Error::Invalid(
-            l.t(
-                "Une dépense ne peut pas être négative : saisissez le montant sans signe moins.",
-                "An expense cannot be negative: type the amount without a minus sign.",
-            )
-            .into(),
-        ));
+/// POST /dossiers/{number}/documents/{id}/edit: title, date and lines (the status stays).
+pub async fn edit_document(
+    State(app): State<App>,
+    Path((n, id)): Path<(String, u64)>,
+    Posted { reader, form: f }: Posted<Fields>,
+) -> Response {
+    let id = DocumentId::from_raw(id);
+    let form = FormPage::EditDocument(id);
+    if f.contains_key("more") {
+        return one_more_line(&app, &reader, &n, form, f).await;
     }
-    Ok(ExpenseDraft {
-        date: date(f, "date")?,
-        category,
-        description: field(f, "description").into(),
-        amount,
-        vat,
-        billed_to_client: f.contains_key("billed"),
-    })
+    let parsed = (|| {
+        Ok((
+            field(&f, "title").to_string(),
+            parse::date(&f, "date")?,
+            parse::lines(&f)?,
+        ))
+    })();
+    submit(
+        app,
+        reader,
+        n,
+        f,
+        Section::Documents,
+        Reshow::Form(form),
+        parsed,
+        move |s, u, d, (title, date, lines)| {
+            let status = s.document(u, d, id)?.status;
+            let draft = DocumentDraft {
+                title,
+                date,
+                status,
+                lines,
+            };
+            s.edit_document(u, d, id, draft).map(drop)
+        },
+    )
+    .await
+}
+
+/// POST /dossiers/{number}/documents/{id}/status.
+pub async fn document_status(
+    State(app): State<App>,
+    Path((n, id)): Path<(String, u64)>,
+    Posted { reader, form: f }: Posted<Fields>,
+) -> Response {
+    let status =
+        serde_json::from_value::<DocStatus>(serde_json::Value::String(field(&f, "status").into()))
+            .map_err(|_| {
+                Error::invalid(
+                    "Choisissez un état de la liste.",
+                    "Choose a status from the list.",
+                )
+            });
+    let again = Reshow::Section(Section::Documents);
+    submit(
+        app,
+        reader,
+        n,
+        f,
+        Section::Documents,
+        again,
+        status,
+        move |s, u, d, status| {
+            let id = DocumentId::from_raw(id);
+            let doc = s.document(u, d, id)?;
+            let draft = DocumentDraft {
+                title: doc.title,
+                date: doc.date,
+                status,
+                lines: doc.lines,
+            };
+            s.edit_document(u, d, id, draft).map(drop)
+        },
+    )
+    .await
 }
 
 /// Reads a multipart form: its text fields, and the file of the `receipt` field if any
@@ -191,227 +447,6 @@ async fn fields_and_receipt(
     Ok((f, receipt))
 }
 
-/// POST /dossiers/{number}/events.
-pub async fn add_event(
-    State(app): State<App>,
-    Path(n): Path<String>,
-    Posted { reader, form: f }: Posted<Fields>,
-) -> Response {
-    let parsed = event_draft(&f, app.config.timezone);
-    on_dossier_with(app, reader, n, parsed, move |s, u, d, draft| {
-        s.add_event(u, d, draft).map(drop)
-    })
-    .await
-}
-
-/// POST /dossiers/{number}/events/{id}: a change (same UID, next SEQUENCE).
-pub async fn update_event(
-    State(app): State<App>,
-    Path((n, id)): Path<(String, u64)>,
-    Posted { reader, form: f }: Posted<Fields>,
-) -> Response {
-    let parsed = event_draft(&f, app.config.timezone);
-    on_dossier_with(app, reader, n, parsed, move |s, u, d, draft| {
-        s.update_event(u, d, EventId::from_raw(id), draft).map(drop)
-    })
-    .await
-}
-
-/// POST /dossiers/{number}/events/{id}/cancel.
-pub async fn cancel_event(
-    State(app): State<App>,
-    Path((n, id)): Path<(String, u64)>,
-    Posted { reader, .. }: Posted<NoFields>,
-) -> Response {
-    on_dossier(app, reader, n, move |s, u, d| {
-        s.cancel_event(u, d, EventId::from_raw(id)).map(drop)
-    })
-    .await
-}
-
-/// POST /dossiers/{number}/intervenants: assign by address, with a role.
-pub async fn assign(
-    State(app): State<App>,
-    Path(n): Path<String>,
-    Posted { reader, form: f }: Posted<Fields>,
-) -> Response {
-    let (email, role) = (
-        field(&f, "email").to_string(),
-        field(&f, "role").to_string(),
-    );
-    on_dossier(app, reader, n, move |s, u, d| {
-        let email = EmailAddress::parse(&email).map_err(|e| Error::Invalid(e.to_string()))?;
-        let person = s.person_by_address(u, d, &email)?.ok_or_else(|| {
-            Error::Invalid(format!(
-                "No one has the address {email}; add the person first."
-            ))
-        })?;
-        s.assign_intervenant(u, d, person.id, &role).map(drop)
-    })
-    .await
-}
-
-/// POST /dossiers/{number}/intervenants/{user}/remove.
-pub async fn unassign(
-    State(app): State<App>,
-    Path((n, id)): Path<(String, u64)>,
-    Posted { reader, .. }: Posted<NoFields>,
-) -> Response {
-    on_dossier(app, reader, n, move |s, u, d| {
-        s.remove_intervenant(u, d, UserId::from_raw(id))
-    })
-    .await
-}
-
-/// POST /dossiers/{number}/files/{id}/rename.
-pub async fn rename_file(
-    State(app): State<App>,
-    Path((n, id)): Path<(String, u64)>,
-    Posted { reader, form: f }: Posted<Fields>,
-) -> Response {
-    let name = field(&f, "name").to_string();
-    on_dossier(app, reader, n, move |s, u, d| {
-        s.rename_file(u, d, FileId::from_raw(id), &name).map(drop)
-    })
-    .await
-}
-
-/// POST /dossiers/{number}/files/{id}/delete.
-pub async fn delete_file(
-    State(app): State<App>,
-    Path((n, id)): Path<(String, u64)>,
-    Posted { reader, .. }: Posted<NoFields>,
-) -> Response {
-    on_dossier(app, reader, n, move |s, u, d| {
-        s.delete_file(u, d, FileId::from_raw(id))
-    })
-    .await
-}
-
-/// POST /dossiers/{number}/activities: the reader's own time.
-pub async fn record_activity(
-    State(app): State<App>,
-    Path(n): Path<String>,
-    Posted { reader, form: f }: Posted<Fields>,
-) -> Response {
-    let parsed = activity_draft(&f, reader.user.id);
-    on_dossier_with(app, reader, n, parsed, move |s, u, d, draft| {
-        s.record_activity(u, d, draft).map(drop)
-    })
-    .await
-}
-
-/// POST /dossiers/{number}/activities/{id}: corrects a time entry (its person stays).
-pub async fn edit_activity(
-    State(app): State<App>,
-    Path((n, id)): Path<(String, u64)>,
-    Posted { reader, form: f }: Posted<Fields>,
-) -> Response {
-    let person = field(&f, "user")
-        .parse::<u64>()
-        .map(UserId::from_raw)
-        .unwrap_or(reader.user.id);
-    let parsed = activity_draft(&f, person);
-    on_dossier_with(app, reader, n, parsed, move |s, u, d, draft| {
-        s.edit_activity(u, d, ActivityId::from_raw(id), draft)
-            .map(drop)
-    })
-    .await
-}
-
-/// POST /dossiers/{number}/documents: a quote, order or invoice with its lines.
-pub async fn create_document(
-    State(app): State<App>,
-    Path(n): Path<String>,
-    Posted { reader, form: f }: Posted<Fields>,
-) -> Response {
-    let parsed = (|| -> Result<(DocKind, DocumentDraft, Option<DocumentId>)> {
-        let kind = match field(&f, "kind") {
-            "quote" => DocKind::Quote,
-            "order" => DocKind::Order,
-            "invoice" => DocKind::Invoice,
-            _ => {
-                return Err(Error::Invalid(
-                    "Choose a quote, an order or an invoice.".into(),
-                ));
-            }
-        };
-        let source = field(&f, "source")
-            .parse::<u64>()
-            .ok()
-            .map(DocumentId::from_raw);
-        let draft = DocumentDraft {
-            title: field(&f, "title").into(),
-            date: date(&f, "date")?,
-            status: kind.initial_status(),
-            lines: lines(&f)?,
-        };
-        Ok((kind, draft, source))
-    })();
-    on_dossier_with(
-        app,
-        reader,
-        n,
-        parsed,
-        move |s, u, d, (kind, draft, source)| {
-            s.create_document(u, d, kind, draft, source).map(drop)
-        },
-    )
-    .await
-}
-
-/// POST /dossiers/{number}/documents/{id}: title, date and lines (the status stays).
-pub async fn edit_document(
-    State(app): State<App>,
-    Path((n, id)): Path<(String, u64)>,
-    Posted { reader, form: f }: Posted<Fields>,
-) -> Response {
-    let parsed = (|| -> Result<(String, NaiveDate, Vec<Line>)> {
-        Ok((field(&f, "title").into(), date(&f, "date")?, lines(&f)?))
-    })();
-    on_dossier_with(
-        app,
-        reader,
-        n,
-        parsed,
-        move |s, u, d, (title, day, lines)| {
-            let id = DocumentId::from_raw(id);
-            let status = s.document(u, d, id)?.status;
-            let draft = DocumentDraft {
-                title,
-                date: day,
-                status,
-                lines,
-            };
-            s.edit_document(u, d, id, draft).map(drop)
-        },
-    )
-    .await
-}
-
-/// POST /dossiers/{number}/documents/{id}/status.
-pub async fn document_status(
-    State(app): State<App>,
-    Path((n, id)): Path<(String, u64)>,
-    Posted { reader, form: f }: Posted<Fields>,
-) -> Response {
-    let status =
-        serde_json::from_value::<DocStatus>(serde_json::Value::String(field(&f, "status").into()))
-            .map_err(|_| Error::Invalid("Unknown status.".into()));
-    on_dossier_with(app, reader, n, status, move |s, u, d, status| {
-        let doc = s.document(u, d, DocumentId::from_raw(id))?;
-        let draft = DocumentDraft {
-            title: doc.title,
-            date: doc.date,
-            status,
-            lines: doc.lines,
-        };
-        s.edit_document(u, d, DocumentId::from_raw(id), draft)
-            .map(drop)
-    })
-    .await
-}
-
 /// An expense form, once the reader may change the dossier's expenses: its draft and
 /// its receipt, kept only when the service is called.
 async fn expense_form(
@@ -419,6 +454,7 @@ async fn expense_form(
     reader: Reader,
     n: String,
     multipart: Multipart,
+    form: FormPage,
     change: impl FnOnce(&Services, &User, DossierId, ExpenseDraft, Option<BlobRef>) -> Result<()>
     + Send
     + 'static,
@@ -429,20 +465,29 @@ async fn expense_form(
     };
     if let Err(err) = permitted {
         discard(multipart).await;
-        return page(err);
+        return page_for(&reader, err);
     }
     let (f, receipt) = match fields_and_receipt(&app, multipart).await {
         Ok(read) => read,
         Err(err) if is_too_large(&err) => return too_large(&app),
-        Err(err) => return refuse(&app, &reader, &n, err).await,
+        Err(err) => return page_for(&reader, err),
     };
-    let parsed = expense_draft(&f, reader.user.lang)
+    let parsed = parse::expense(&f)
         .and_then(|draft| crate::service::expense_description(&draft).map(|_| draft))
         .map(|draft| (draft, receipt));
-    on_dossier_with(app, reader, n, parsed, move |s, u, d, (draft, receipt)| {
-        let receipt = receipt.map(Upload::keep).transpose()?;
-        change(s, u, d, draft, receipt)
-    })
+    submit(
+        app,
+        reader,
+        n,
+        f,
+        Section::Expenses,
+        Reshow::Form(form),
+        parsed,
+        move |s, u, d, (draft, receipt)| {
+            let receipt = receipt.map(Upload::keep).transpose()?;
+            change(s, u, d, draft, receipt)
+        },
+    )
     .await
 }
 
@@ -452,9 +497,14 @@ pub async fn add_expense(
     Path(n): Path<String>,
     PostedFiles { reader, multipart }: PostedFiles,
 ) -> Response {
-    expense_form(app, reader, n, multipart, |s, u, d, draft, receipt| {
-        s.add_expense(u, d, draft, receipt).map(drop)
-    })
+    expense_form(
+        app,
+        reader,
+        n,
+        multipart,
+        FormPage::NewExpense,
+        |s, u, d, draft, receipt| s.add_expense(u, d, draft, receipt).map(drop),
+    )
     .await
 }
 
@@ -464,9 +514,14 @@ pub async fn edit_expense(
     Path((n, id)): Path<(String, u64)>,
     PostedFiles { reader, multipart }: PostedFiles,
 ) -> Response {
-    expense_form(app, reader, n, multipart, move |s, u, d, draft, receipt| {
-        s.edit_expense(u, d, ExpenseId::from_raw(id), draft, receipt)
-            .map(drop)
-    })
+    let id = ExpenseId::from_raw(id);
+    expense_form(
+        app,
+        reader,
+        n,
+        multipart,
+        FormPage::EditExpense(id),
+        move |s, u, d, draft, receipt| s.edit_expense(u, d, id, draft, receipt).map(drop),
+    )
     .await
 }

@@ -22,11 +22,14 @@ pub mod directory;
 pub mod dossiers;
 pub mod downloads;
 pub mod errors;
+pub mod form_pages;
 pub mod forms;
 pub mod items;
 pub mod links;
 pub mod listener;
 pub mod operator;
+pub mod parse;
+pub mod sections;
 pub mod session;
 pub mod settings;
 pub mod site;
@@ -49,8 +52,13 @@ pub fn router(app: App) -> Router {
         .route("/dossiers/new", get(actions::new_form))
         .route("/dossiers/{number}/close", get(confirm::close).post(actions::close))
         .route("/dossiers/{number}/reopen", post(actions::reopen))
-        .route("/dossiers/{number}/reference", post(actions::reference))
-        .route("/dossiers/{number}", get(dossiers::show))
+        .route(
+            "/dossiers/{number}/reference",
+            get(form_pages::reference).post(actions::reference),
+        )
+        .route("/dossiers/{number}", get(sections::discussion))
+        .route("/dossiers/{number}/files", get(sections::files))
+        .route("/dossiers/{number}/history", get(sections::history))
         .route(
             "/dossiers/{number}/messages",
             get(to_dossier).post(dossiers::post_message),
@@ -61,7 +69,6 @@ pub fn router(app: App) -> Router {
         .route("/calendar/feed/{file}", get(calendar::feed))
         .route("/dossiers/{number}/events/{id}/ics", get(calendar::event_ics))
         .route("/dossiers/{number}/documents/{id}", get(details::document))
-        .route("/dossiers/{number}/activities", get(details::activities))
         .route("/dossiers/{number}/expenses/{id}/receipt", get(details::receipt))
         .route("/dossiers/{number}/messages/{id}/original", get(details::original))
         .route("/admin/mail", get(admin::mail))
@@ -75,29 +82,63 @@ pub fn router(app: App) -> Router {
         .route("/settings/notifications", post(settings::notifications))
         // A reload after a form's answer asks its address: the page it belongs to.
         .route("/settings/password", get(to_settings).post(settings::password))
-        .route("/dossiers/{number}/events", post(items::add_event))
+        .route(
+            "/dossiers/{number}/events",
+            get(sections::agenda).post(items::add_event),
+        )
+        .route("/dossiers/{number}/events/new", get(form_pages::new_event))
         .route("/dossiers/{number}/events/{id}", post(items::update_event))
+        .route("/dossiers/{number}/events/{id}/edit", get(form_pages::edit_event))
         .route(
             "/dossiers/{number}/events/{id}/cancel",
             get(confirm::cancel_event).post(items::cancel_event),
         )
-        .route("/dossiers/{number}/intervenants", post(items::assign))
+        .route(
+            "/dossiers/{number}/intervenants",
+            get(sections::intervenants).post(items::assign),
+        )
         .route(
             "/dossiers/{number}/intervenants/{user}/remove",
             get(confirm::remove_intervenant).post(items::unassign),
         )
-        .route("/dossiers/{number}/files/{id}/rename", post(items::rename_file))
+        .route(
+            "/dossiers/{number}/files/{id}/rename",
+            get(form_pages::rename_file).post(items::rename_file),
+        )
         .route(
             "/dossiers/{number}/files/{id}/delete",
             get(confirm::delete_file).post(items::delete_file),
         )
-        .route("/dossiers/{number}/activities", post(items::record_activity))
+        .route(
+            "/dossiers/{number}/activities",
+            get(sections::activities).post(items::record_activity),
+        )
+        .route("/dossiers/{number}/activities/new", get(form_pages::new_activity))
         .route("/dossiers/{number}/activities/{id}", post(items::edit_activity))
-        .route("/dossiers/{number}/documents", post(items::create_document))
+        .route(
+            "/dossiers/{number}/activities/{id}/edit",
+            get(form_pages::edit_activity),
+        )
+        .route(
+            "/dossiers/{number}/documents",
+            get(sections::documents).post(items::create_document),
+        )
+        .route("/dossiers/{number}/documents/new", get(form_pages::new_document))
         .route("/dossiers/{number}/documents/{id}/status", post(items::document_status))
-        .route("/dossiers/{number}/documents/{id}/edit", post(items::edit_document))
-        .route("/dossiers/{number}/expenses", post(items::add_expense))
+        .route(
+            "/dossiers/{number}/documents/{id}/edit",
+            get(form_pages::edit_document).post(items::edit_document),
+        )
+        .route(
+            "/dossiers/{number}/expenses",
+            get(sections::expenses).post(items::add_expense),
+        )
+        .route("/dossiers/{number}/expenses/new", get(form_pages::new_expense))
         .route("/dossiers/{number}/expenses/{id}", post(items::edit_expense))
+        .route(
+            "/dossiers/{number}/expenses/{id}/edit",
+            get(form_pages::edit_expense),
+        )
         .route("/admin/people", get(directory::show).post(directory::add))
         .route("/admin/clients", post(directory::add_company))
         .route("/admin/clients/{id}/may-create", post(directory::may_create))
@@ -107,6 +148,7 @@ pub fn router(app: App) -> Router {
         .route("/admin/backup", get(operator::backup))
         .route("/healthz", get(healthz))
         .route("/static/style.css", get(stylesheet))
+        .route("/static/lines.js", get(lines_script))
         .route("/favicon.ico", get(favicon))
         .route("/mute/{token}", get(mute_page).post(mute))
         .fallback(not_found)
@@ -215,6 +257,17 @@ async fn stylesheet() -> Response {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         templates::STYLESHEET,
+    )
+        .into_response()
+}
+
+async fn lines_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        templates::LINES_SCRIPT,
     )
         .into_response()
 }

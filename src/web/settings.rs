@@ -72,7 +72,10 @@ pub async fn language(
     Posted { reader, form }: Posted<LanguageForm>,
 ) -> Response {
     let Some(lang) = Lang::parse(&form.lang) else {
-        return page(Error::Invalid("Choose French or English.".into()));
+        return page(Error::invalid(
+            "Choisissez le français ou l'anglais.",
+            "Choose French or English.",
+        ));
     };
     let (services, user) = (app.services.clone(), reader.user.clone());
     match blocking(move || services.set_language(&user, lang)).await {
@@ -144,6 +147,7 @@ pub async fn password(
         // Sent back to the page itself: a reload does not post the form again.
         Ok(_) => Redirect::to("/settings?done=password").into_response(),
         Err(Error::Invalid(why)) => {
+            let why = why.say(reader.user.lang).to_string();
             render(&app, &reader, Some(why), StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(err) => page(err),

@@ -81,15 +81,18 @@ impl Upload {
 /// The form's own error for a multipart that could not be read.
 pub fn cut_short(e: MultipartError) -> Error {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        Error::Invalid(TOO_LARGE.into())
+        Error::Invalid(crate::error::Refusal::plain(TOO_LARGE))
     } else {
-        Error::Invalid(format!("The upload stopped: {e}"))
+        Error::invalid(
+            format!("L'envoi s'est interrompu : {e}"),
+            format!("The upload stopped: {e}"),
+        )
     }
 }
 
 /// Whether an error is [`cut_short`]'s "too large".
 pub fn is_too_large(err: &Error) -> bool {
-    matches!(err, Error::Invalid(why) if why == TOO_LARGE)
+    matches!(err, Error::Invalid(why) if why.to_string() == TOO_LARGE)
 }
 
 /// 413 with a sentence naming the limit.

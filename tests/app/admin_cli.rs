@@ -222,7 +222,7 @@ fn bad_input_gets_one_line_and_changes_nothing() {
                 "--email",
                 "blank@name.test",
             ],
-            "name must not be empty",
+            "name is required",
         ),
         (
             &[

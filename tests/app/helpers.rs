@@ -79,6 +79,7 @@ pub fn quote_draft() -> DocumentDraft {
         lines: vec![Line {
             description: "Main d'œuvre".into(),
             quantity: Quantity(2000),
+            unit: "h".into(),
             unit_price: Cents(5000),
             vat_rate: VatRate(2000),
         }],

@@ -13,26 +13,44 @@ async fn each_role_sees_what_the_table_allows_and_strangers_get_404() {
         let url = format!("{}/dossiers/{number}", site.base);
         async move { browser.get(url).send().await.unwrap() }
     };
+    let section = |browser: &reqwest::Client, tail: &str| {
+        let request = browser.get(format!("{}/dossiers/{number}/{tail}", site.base));
+        async move { request.send().await.unwrap() }
+    };
     let (staff, _) = signed_in(&site, &site.world.staff.emails[0]).await;
-    let staff_page = page_of(staff).await.text().await.unwrap();
+    let staff_page = page_of(staff.clone()).await.text().await.unwrap();
+    let staff_people = section(&staff, "intervenants").await.text().await.unwrap();
     assert!(
-        staff_page.contains("Devis, commandes et factures")
-            && staff_page.contains("thomas@fabre.test"),
+        staff_page.contains("Devis &amp; factures") && staff_people.contains("thomas@fabre.test"),
         "staff see documents and contacts"
     );
     let (client, _) = signed_in(&site, &site.world.client.emails[0]).await;
     let client_page = page_of(client.clone()).await.text().await.unwrap();
+    let client_people = section(&client, "intervenants").await.text().await.unwrap();
+    let client_documents = section(&client, "documents").await;
+    assert_eq!(client_documents.status(), 200);
     assert!(
-        client_page.contains("Devis, commandes et factures")
-            && !client_page.contains("thomas@fabre.test"),
+        client_page.contains("Devis &amp; factures")
+            && client_documents.text().await.unwrap().contains("D-2026")
+            && client_people.contains("Thomas")
+            && !client_people.contains("thomas@fabre.test"),
         "clients see documents, not contacts"
     );
     let (intervenant, _) = signed_in(&site, &site.world.intervenant.emails[0]).await;
-    let intervenant_page = page_of(intervenant).await.text().await.unwrap();
+    let intervenant_page = page_of(intervenant.clone()).await.text().await.unwrap();
     assert!(
-        !intervenant_page.contains("Devis, commandes et factures")
-            && !intervenant_page.contains("D-2026"),
+        !intervenant_page.contains("Devis &amp; factures") && !intervenant_page.contains("D-2026"),
         "no quote for an intervenant"
+    );
+    assert_eq!(
+        section(&intervenant, "documents").await.status(),
+        404,
+        "nor the documents' section"
+    );
+    assert_eq!(
+        section(&intervenant, "history").await.status(),
+        404,
+        "the history is staff's"
     );
     let (stranger, _) = signed_in(&site, &site.world.stranger.emails[0]).await;
     assert_eq!(page_of(stranger.clone()).await.status(), 404);
@@ -134,7 +152,10 @@ async fn detail_pages_and_downloads_follow_the_table() {
         .text()
         .await
         .unwrap();
-    assert!(empty.contains("0 h 00"), "a period with nothing");
+    assert!(
+        empty.contains("Aucun temps enregistré sur cette période"),
+        "a period with nothing"
+    );
     let billed = at(format!("expenses/{}/receipt", site.world.billed.id));
     let unbilled = at(format!("expenses/{}/receipt", site.world.unbilled.id));
     assert_eq!(client.get(&billed).send().await.unwrap().status(), 200);
@@ -478,6 +499,10 @@ async fn no_link_leads_to_a_dead_end() {
         .unwrap();
     assert_eq!(answer.status(), 422);
     let page = answer.text().await.unwrap();
-    assert!(page.contains(&w.dossier.title) && page.contains("A message needs some text"));
+    assert!(
+        page.contains(&w.dossier.title)
+            && page.contains("Écrivez un message ou joignez un fichier"),
+        "{page}"
+    );
     site.test.stop().await;
 }

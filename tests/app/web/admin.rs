@@ -231,7 +231,7 @@ async fn staff_add_people_and_clients_and_invite_them() {
         twin.text()
             .await
             .unwrap()
-            .contains("already used by Julie Martin")
+            .contains("déjà celle de Julie Martin")
     );
     let company = staff
         .post(format!("{}/admin/clients", site.base))

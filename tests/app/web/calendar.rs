@@ -84,7 +84,7 @@ async fn the_calendar_shows_what_one_may_see_and_its_private_feed_can_be_reset()
     assert_ne!(feed_at(&month), feed, "a new address");
     let page = client
         .get(format!(
-            "{}/dossiers/{}",
+            "{}/dossiers/{}/events",
             site.base, site.world.dossier.number
         ))
         .send()

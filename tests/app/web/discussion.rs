@@ -103,7 +103,7 @@ async fn posting_a_message_with_a_file_needs_the_csrf_token_and_an_open_dossier(
         .await
         .unwrap();
     assert_eq!(closed.status(), 409);
-    assert!(closed.text().await.unwrap().contains("closed"));
+    assert!(closed.text().await.unwrap().contains("clôturé"));
     let page = client
         .get(format!("{}/dossiers/{number}", site.base))
         .send()
@@ -225,5 +225,9 @@ async fn a_long_discussion_shows_its_newest_messages_and_the_rest_on_demand() {
         all.contains("premier-plan.pdf"),
         "the first message's file is linked, though older than the files listed"
     );
-    assert!(page.contains("fichiers plus anciens"), "{}", page.len());
+    let files = get(format!("{}/dossiers/{}/files", site.base, d.number)).await;
+    assert!(
+        files.contains("premier-plan.pdf"),
+        "the files' section lists every file"
+    );
 }

@@ -70,14 +70,7 @@ async fn forms_close_reopen_set_references_and_open_dossiers_by_role() {
         .await
         .unwrap();
     assert!(page.contains("BC-118"));
-    let history = staff
-        .get(format!("{}/dossiers/{number}", site.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let history = text_of(&staff, &at("history")).await;
     assert!(
         history.contains("Dossier clôturé") && history.contains("Dossier rouvert"),
         "closing and reopening are in the history"
@@ -112,7 +105,7 @@ async fn forms_close_reopen_set_references_and_open_dossiers_by_role() {
             .text()
             .await
             .unwrap()
-            .contains("title must not be empty"),
+            .contains("Le titre est obligatoire"),
         "the form comes back with the sentence"
     );
     let made = client
@@ -181,18 +174,16 @@ async fn staff_forms_add_and_change_every_kind_of_item_and_others_are_refused() 
                 .as_u16()
         }
     };
-    let page = staff
-        .get(at("").trim_end_matches('/'))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
     assert!(
-        page.contains("Nouvel événement")
-            && page.contains("Ajouter un intervenant")
-            && page.contains("Nouveau document"),
+        text_of(&staff, &at("events"))
+            .await
+            .contains("Nouvel événement")
+            && text_of(&staff, &at("intervenants"))
+                .await
+                .contains("Ajouter un intervenant")
+            && text_of(&staff, &at("documents"))
+                .await
+                .contains("Nouveau devis"),
         "staff see the forms"
     );
     assert_eq!(
@@ -429,18 +420,21 @@ async fn staff_change_existing_items_and_a_mistake_shows_the_page_again_with_its
     let (s, w) = (site.world.services(), &site.world);
     let at = |path: String| format!("{}/dossiers/{}/{path}", site.base, w.dossier.number);
     let (staff, csrf) = signed_in(&site, &w.staff.emails[0]).await;
-    let page = staff
-        .get(format!("{}/dossiers/{}", site.base, w.dossier.number))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let agenda = text_of(&staff, &at("events".into())).await;
+    let documents = text_of(&staff, &at("documents".into())).await;
     assert!(
-        page.contains(&format!("/events/{}\"", w.event.id))
-            && page.contains(&format!("/documents/{}/edit", w.quote.id)),
-        "prefilled forms for staff"
+        agenda.contains(&format!("/events/{}/edit\"", w.event.id))
+            && documents.contains(&format!("/documents/{}/edit", w.quote.id)),
+        "each item leads staff to its form"
+    );
+    let form = text_of(&staff, &at(format!("events/{}/edit", w.event.id))).await;
+    assert!(
+        form.contains(&format!("value=\"{}\"", w.event.title))
+            && form.contains(&format!(
+                "action=\"/dossiers/{}/events/{}\"",
+                w.dossier.number, w.event.id
+            )),
+        "the form is prefilled: {form}"
     );
     let send = |path: String, fields: Vec<(&'static str, &'static str)>| {
         let (staff, csrf) = (staff.clone(), csrf.clone());
@@ -555,9 +549,10 @@ async fn staff_change_existing_items_and_a_mistake_shows_the_page_again_with_its
     let again = mistake.text().await.unwrap();
     assert!(
         again.contains("role=\"alert\"")
-            && again.contains("Line 1")
-            && again.contains("Nouvel événement"),
-        "the dossier page again, with the sentence above its forms"
+            && again.contains("Ligne 1 : la quantité « deux » ne se lit pas comme un nombre.")
+            && again.contains("value=\"deux\"")
+            && again.contains("value=\"X\""),
+        "the document's form again, what was typed kept, the sentence above its lines: {again}"
     );
     assert_eq!(
         s.document(&w.staff, w.dossier.id, w.quote.id)
@@ -570,7 +565,7 @@ async fn staff_change_existing_items_and_a_mistake_shows_the_page_again_with_its
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_dossier_with_many_events_shows_the_nearest_and_all_on_demand() {
+async fn the_agenda_lists_coming_events_then_past_ones_with_their_times() {
     use chrono::TimeZone;
     let site = site().await;
     let s = site.world.services();
@@ -595,18 +590,28 @@ async fn a_dossier_with_many_events_shows_the_nearest_and_all_on_demand() {
         add(format!("Passée {i:02}"), start);
     }
     let (browser, _) = signed_in(&site, &site.world.client.emails[0]).await;
-    let page = |query: &'static str| {
-        let url = format!("{}/dossiers/{}{query}", site.base, d.number);
-        let browser = browser.clone();
-        async move { browser.get(url).send().await.unwrap().text().await.unwrap() }
-    };
-    let shown = page("").await;
-    assert!(shown.contains("Visite à venir"), "the next one to come");
-    assert!(shown.contains("Passée 23"), "the most recent past ones");
-    assert!(!shown.contains("Passée 00"), "not the oldest");
-    assert!(shown.contains("Afficher les 26 événements"));
-    let all = page("?all=events").await;
-    assert!(all.contains("Passée 00") && all.contains("Visite à venir"));
+    let agenda = text_of(
+        &browser,
+        &format!("{}/dossiers/{}/events", site.base, d.number),
+    )
+    .await;
+    let (coming, past) = agenda
+        .split_once("Passés")
+        .expect("a heading for the past ones");
+    assert!(coming.contains("Visite à venir"), "the ones to come first");
+    assert!(
+        past.find("Passée 23").unwrap() < past.find("Passée 00").unwrap(),
+        "then the past ones, the most recent first"
+    );
+    assert!(
+        past.contains("mer. 1 janv. 2020, 10:00–11:00"),
+        "each with its day and hours in the business's zone"
+    );
+    let discussion = text_of(&browser, &format!("{}/dossiers/{}", site.base, d.number)).await;
+    assert!(
+        discussion.contains("Prochain événement") && discussion.contains("Visite à venir"),
+        "the header names the next event"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -619,14 +624,11 @@ async fn a_status_list_starts_on_the_current_status_in_french() {
     s.edit_document(&w.staff, w.dossier.id, w.quote.id, draft)
         .unwrap();
     let (staff, csrf) = signed_in(&site, &w.staff.emails[0]).await;
-    let page = staff
-        .get(format!("{}/dossiers/{}", site.base, w.dossier.number))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = text_of(
+        &staff,
+        &format!("{}/dossiers/{}/documents", site.base, w.dossier.number),
+    )
+    .await;
     let action = format!("/documents/{}/status\"", w.quote.id);
     let form = &page[page.find(&action).expect("the quote's status form")..];
     let form = &form[..form.find("</form>").unwrap()];
@@ -753,16 +755,20 @@ async fn an_expenses_vat_is_a_french_rate_of_its_amount_and_negatives_are_refuse
         .find(|e| e.description == "Repas d'équipe")
         .unwrap();
     assert_eq!(meal.vat, dossier::domain::Cents(420));
-    let page = staff
-        .get(format!("{}/dossiers/{}", site.base, w.dossier.number))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(page.contains("Achat · Peinture"), "the category is shown");
-    assert!(page.contains("TVA 2,50"), "and the VAT");
+    let page = text_of(
+        &staff,
+        &format!("{}/dossiers/{}/expenses", site.base, w.dossier.number),
+    )
+    .await;
+    let row = &page[page.find("Peinture").expect("the expense is listed")..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(
+        page.contains(">Achat<")
+            && row.contains("12,50\u{a0}€")
+            && row.contains("2,50\u{a0}€")
+            && row.contains("15,00\u{a0}€"),
+        "its category, amount, VAT and total: {row}"
+    );
     site.test.stop().await;
 }
 
@@ -796,29 +802,42 @@ async fn changes_to_items_are_in_the_history_for_those_who_may_see_them() {
             .status(),
         303
     );
-    let page_of = |b: reqwest::Client| {
-        let url = base.clone();
-        async move { b.get(url).send().await.unwrap().text().await.unwrap() }
-    };
     let number = w.quote.number.to_string();
-    let staff_page = page_of(staff.clone()).await;
+    let history = text_of(&staff, &format!("{base}/history")).await;
     assert!(
-        staff_page.contains(&format!("Statut : devis {number} : Brouillon → Accepté")),
+        history.contains(&format!("Statut : devis {number} : Brouillon → Accepté")),
         "the status change, in words"
     );
-    assert!(staff_page.contains("Ajout : dépense « Pourboire du livreur »"));
+    assert!(history.contains("Ajout : dépense « Pourboire du livreur »"));
     let (client, _) = signed_in(&site, &w.client.emails[0]).await;
-    let client_page = page_of(client).await;
-    assert!(client_page.contains(&number), "clients see documents");
     assert!(
-        !client_page.contains("Pourboire"),
+        text_of(&client, &format!("{base}/documents"))
+            .await
+            .contains(&number),
+        "clients see documents"
+    );
+    assert!(
+        !text_of(&client, &format!("{base}/expenses"))
+            .await
+            .contains("Pourboire"),
         "an unbilled expense is staff's"
     );
     let (intervenant, _) = signed_in(&site, &w.intervenant.emails[0]).await;
-    let intervenant_page = page_of(intervenant).await;
     assert!(
-        !intervenant_page.contains("Statut : devis"),
+        !text_of(&intervenant, &base)
+            .await
+            .contains("Statut : devis"),
         "intervenants see no quote"
+    );
+    assert_eq!(
+        intervenant
+            .get(format!("{base}/history"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404,
+        "the history is staff's"
     );
     site.test.stop().await;
 }
@@ -830,18 +849,24 @@ async fn destructive_actions_ask_first_and_an_empty_name_is_refused() {
     let (staff, csrf) = signed_in(&site, &w.staff.emails[0]).await;
     let base = format!("/dossiers/{}", w.dossier.number);
     let get = |b: &reqwest::Client, path: String| b.get(format!("{}{path}", site.base)).send();
-    let page = get(&staff, base.clone())
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    for path in [
-        format!("{base}/files/{}/delete", w.doomed_file.id),
-        format!("{base}/close"),
-        format!("{base}/events/{}/cancel", w.event.id),
-        format!("{base}/intervenants/{}/remove", w.intervenant.id),
+    for (section, path) in [
+        (
+            "/files",
+            format!("{base}/files/{}/delete", w.doomed_file.id),
+        ),
+        ("", format!("{base}/close")),
+        ("/events", format!("{base}/events/{}/cancel", w.event.id)),
+        (
+            "/intervenants",
+            format!("{base}/intervenants/{}/remove", w.intervenant.id),
+        ),
     ] {
+        let page = get(&staff, format!("{base}{section}"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         assert!(
             page.contains(&format!("href=\"{path}\"")),
             "a link to ask first: {path}"
@@ -853,7 +878,10 @@ async fn destructive_actions_ask_first_and_an_empty_name_is_refused() {
             asked.contains(&format!("action=\"{path}\"")) && asked.contains("Confirmer"),
             "{path}"
         );
-        assert!(asked.contains(&format!("href=\"{base}\"")), "a way back");
+        assert!(
+            asked.contains(&format!("href=\"{base}{section}\"")),
+            "a way back to where it was asked"
+        );
     }
     let asked = get(&staff, format!("{base}/files/{}/delete", w.doomed_file.id))
         .await

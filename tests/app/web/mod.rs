@@ -123,3 +123,8 @@ pub fn link_in_queue(site: &Site, to: &str) -> String {
 pub fn s_clients(site: &Site) -> Vec<dossier::domain::Client> {
     site.world.services().store().clients().unwrap()
 }
+
+/// The text of the page at `url`, as `browser` gets it.
+pub async fn text_of(browser: &reqwest::Client, url: &str) -> String {
+    browser.get(url).send().await.unwrap().text().await.unwrap()
+}

@@ -1,0 +1,314 @@
+//! A dossier page shows one section at a time (discussion, files, documents, agenda,
+//! expenses, activities, intervenants, history) under a header with what matters at a
+//! glance. Each section reads only what it shows, after the policy said the reader may.
+
+use chrono::Utc;
+
+use crate::domain::{
+    Cents, Client, DocKind, DocStatus, Document, Dossier, DossierId, Event, Expense, FileEntry,
+    HistoryEntry, HistoryKind, ItemKind, Message,
+};
+use crate::error::Result;
+use crate::policy::{self, Action, Role};
+
+use super::{IntervenantView, Services, Visit};
+use crate::domain::User;
+
+/// The parts of a dossier, each a page of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    /// The messages, newest last, and the form to write one (the default page).
+    Discussion,
+    /// Every file, grouped by the message it came with.
+    Files,
+    /// Quotes, orders and invoices.
+    Documents,
+    /// The events.
+    Agenda,
+    /// The expenses the reader may see.
+    Expenses,
+    /// Time spent.
+    Activities,
+    /// Who works on the dossier.
+    Intervenants,
+    /// What happened to the dossier, as far as the reader may know.
+    History,
+}
+
+impl Section {
+    /// Every section, in the order of the tabs.
+    pub const ALL: [Section; 8] = [
+        Section::Discussion,
+        Section::Files,
+        Section::Documents,
+        Section::Agenda,
+        Section::Expenses,
+        Section::Activities,
+        Section::Intervenants,
+        Section::History,
+    ];
+
+    /// What the reader must be allowed to open this section (reading only: a closed
+    /// dossier shows every section it showed open).
+    fn action(self) -> Action {
+        match self {
+            Section::Discussion => Action::ReadMessages,
+            Section::Files => Action::DownloadFiles,
+            Section::Documents => Action::SeeDocuments,
+            Section::Agenda => Action::SeeEvents,
+            // Which expenses are shown is decided per expense.
+            Section::Expenses => Action::SeeDossier,
+            Section::Activities => Action::SeeActivities,
+            Section::Intervenants => Action::SeeIntervenants,
+            Section::History => Action::SeeDossier,
+        }
+    }
+
+    /// Whether `role` finds this section among its tabs: the history is staff's, like
+    /// the changes it lists.
+    fn shown_to(self, role: Role) -> bool {
+        let allowed = policy::check(Some(role), crate::domain::Status::Open, self.action()).is_ok();
+        allowed && (self != Section::History || role == Role::Staff)
+    }
+}
+
+/// Money at a glance, all taxes included, for who may see the documents.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MoneySummary {
+    /// Quotes not refused.
+    pub quoted: Cents,
+    /// Orders.
+    pub ordered: Cents,
+    /// Invoices no longer drafts.
+    pub invoiced: Cents,
+    /// Invoices paid.
+    pub paid: Cents,
+    /// Expenses the reader may see, before tax.
+    pub expenses: Cents,
+}
+
+/// What every section page shows above its part.
+#[derive(Debug, Clone)]
+pub struct DossierHeader {
+    /// The dossier, its staff reference blanked for non-staff and its history emptied
+    /// (the history section carries it).
+    pub dossier: Dossier,
+    /// Its client.
+    pub client: Client,
+    /// The reader's role.
+    pub role: Role,
+    /// The next event to come that is not cancelled.
+    pub next_event: Option<Event>,
+    /// Money at a glance; `None` for who may not see the documents.
+    pub money: Option<MoneySummary>,
+    /// The sections the reader may open, in tab order.
+    pub tabs: Vec<Section>,
+    /// The reader's own reference for the dossier.
+    pub own_reference: String,
+}
+
+/// The part of the dossier a section shows.
+#[derive(Debug, Clone)]
+pub enum SectionView {
+    /// The newest messages, oldest first, with the files they came with.
+    Discussion {
+        /// The messages shown.
+        messages: Vec<Message>,
+        /// How many earlier ones are not shown.
+        earlier: usize,
+        /// The files of the messages shown.
+        attachments: Vec<FileEntry>,
+    },
+    /// Every file, oldest first.
+    Files(Vec<FileEntry>),
+    /// Every document, in creation order.
+    Documents(Vec<Document>),
+    /// Every event, soonest first.
+    Agenda(Vec<Event>),
+    /// The expenses the reader may see, by date.
+    Expenses(Vec<Expense>),
+    /// Time spent (the activity section has its own report).
+    Activities,
+    /// Who works on the dossier.
+    Intervenants(Vec<IntervenantView>),
+    /// The history lines the reader may read, newest first.
+    History(Vec<HistoryEntry>),
+}
+
+/// Messages a discussion page shows before "show the earlier ones".
+pub const DISCUSSION_PAGE: usize = 50;
+
+impl Services {
+    /// The header of `dossier` and its `section`, as `actor` may see them;
+    /// `all_messages` shows the whole discussion rather than its newest messages.
+    pub fn dossier_section(
+        &self,
+        actor: &User,
+        dossier: DossierId,
+        section: Section,
+        all_messages: bool,
+    ) -> Result<(DossierHeader, SectionView)> {
+        let visit = self.authorize(actor, dossier, Action::SeeDossier)?;
+        policy::check(Some(visit.role), visit.dossier.status, section.action())?;
+        if !section.shown_to(visit.role) {
+            return Err(crate::Error::NotFound);
+        }
+        let id = visit.dossier.id;
+        let view = match section {
+            Section::Discussion => {
+                let (messages, earlier) = if all_messages {
+                    (self.store.items(id)?, 0)
+                } else {
+                    let (messages, total): (Vec<Message>, usize) =
+                        self.store.latest_items(id, DISCUSSION_PAGE)?;
+                    let earlier = total - messages.len();
+                    (messages, earlier)
+                };
+                let mut attachments = Vec::new();
+                for file in messages.iter().flat_map(|m| &m.attachments) {
+                    attachments.extend(self.store.item::<FileEntry>(id, file.raw())?);
+                }
+                SectionView::Discussion {
+                    messages,
+                    earlier,
+                    attachments,
+                }
+            }
+            Section::Files => SectionView::Files(self.store.items(id)?),
+            Section::Documents => SectionView::Documents(self.store.items(id)?),
+            Section::Agenda => {
+                let mut events: Vec<Event> = self.store.items(id)?;
+                events.sort_by_key(|e| (e.time.first_day(), e.id));
+                SectionView::Agenda(events)
+            }
+            Section::Expenses => {
+                let mut expenses = self.visible_expenses(&visit)?;
+                expenses.sort_by_key(|e| (e.date, e.id));
+                SectionView::Expenses(expenses)
+            }
+            Section::Activities => SectionView::Activities,
+            Section::Intervenants => {
+                SectionView::Intervenants(self.intervenant_views(actor, &visit)?)
+            }
+            Section::History => {
+                let mut lines = readable_history(&visit);
+                lines.reverse();
+                SectionView::History(lines)
+            }
+        };
+        Ok((self.header(actor, visit)?, view))
+    }
+
+    fn header(&self, actor: &User, visit: Visit) -> Result<DossierHeader> {
+        let may = |action| policy::check(Some(visit.role), visit.dossier.status, action).is_ok();
+        let id = visit.dossier.id;
+        let today = Utc::now().date_naive();
+        let next_event = self
+            .store
+            .items::<Event>(id)?
+            .into_iter()
+            .filter(|e| !e.cancelled && e.time.last_day() >= today)
+            .min_by_key(|e| (e.time.first_day(), e.id));
+        let money = if may(Action::SeeDocuments) {
+            let documents: Vec<Document> = self.store.items(id)?;
+            let expenses = self.visible_expenses(&visit)?;
+            Some(summary(&documents, &expenses))
+        } else {
+            None
+        };
+        let own_reference = self.reference_of(actor, &visit)?;
+        let mut dossier = visit.dossier;
+        if visit.role != Role::Staff {
+            dossier.staff_reference = None;
+        }
+        dossier.history = Vec::new();
+        Ok(DossierHeader {
+            tabs: Section::ALL
+                .into_iter()
+                .filter(|s| s.shown_to(visit.role))
+                .collect(),
+            dossier,
+            client: visit.client,
+            role: visit.role,
+            next_event,
+            money,
+            own_reference,
+        })
+    }
+
+    /// The reference `actor` keeps for `dossier` (staff: the internal one), to change it.
+    pub fn own_reference(&self, actor: &User, dossier: DossierId) -> Result<String> {
+        let visit = self.authorize(actor, dossier, Action::SetOwnReference)?;
+        self.reference_of(actor, &visit)
+    }
+
+    fn reference_of(&self, actor: &User, visit: &Visit) -> Result<String> {
+        Ok(match visit.role {
+            Role::Staff => visit.dossier.staff_reference.clone(),
+            Role::Client => visit.dossier.client_reference.clone(),
+            Role::Intervenant => self
+                .intervenant_views(actor, visit)?
+                .into_iter()
+                .find(|i| i.user == actor.id)
+                .and_then(|i| i.own_reference),
+        }
+        .unwrap_or_default())
+    }
+
+    /// The expenses of a dossier that the visitor's role may see.
+    pub(super) fn visible_expenses(&self, visit: &Visit) -> Result<Vec<Expense>> {
+        Ok(self
+            .store
+            .items::<Expense>(visit.dossier.id)?
+            .into_iter()
+            .filter(|e| {
+                let action = Action::SeeExpense {
+                    billed: e.billed_to_client,
+                };
+                policy::check(Some(visit.role), visit.dossier.status, action).is_ok()
+            })
+            .collect())
+    }
+}
+
+/// The history lines of a dossier its visitor may read: each line about an item only
+/// to who may see that kind of item.
+pub(super) fn readable_history(visit: &Visit) -> Vec<HistoryEntry> {
+    let may = |action| policy::check(Some(visit.role), visit.dossier.status, action).is_ok();
+    let mut lines = visit.dossier.history.clone();
+    lines.retain(|line| match &line.what {
+        HistoryKind::Item { item, .. } => match item {
+            ItemKind::Quote | ItemKind::Order | ItemKind::Invoice => may(Action::SeeDocuments),
+            // An unbilled expense is staff's: its lines are too.
+            ItemKind::Expense => visit.role == Role::Staff,
+            ItemKind::Event => may(Action::SeeEvents),
+            ItemKind::Activity => may(Action::SeeActivities),
+        },
+        HistoryKind::Reference { client } => *client || visit.role == Role::Staff,
+        _ => true,
+    });
+    lines
+}
+
+/// The money of a dossier's documents and expenses.
+fn summary(documents: &[Document], expenses: &[Expense]) -> MoneySummary {
+    let mut money = MoneySummary::default();
+    for doc in documents {
+        let total = doc.totals().total.0;
+        let slot = match (doc.kind(), doc.status) {
+            (DocKind::Quote, DocStatus::Refused) => None,
+            (DocKind::Quote, _) => Some(&mut money.quoted),
+            (DocKind::Order, _) => Some(&mut money.ordered),
+            (DocKind::Invoice, DocStatus::Draft) => None,
+            (DocKind::Invoice, _) => Some(&mut money.invoiced),
+        };
+        if let Some(slot) = slot {
+            slot.0 += total;
+        }
+        if doc.kind() == DocKind::Invoice && doc.status == DocStatus::Paid {
+            money.paid.0 += total;
+        }
+    }
+    money.expenses = Cents(expenses.iter().map(|e| e.amount.0).sum());
+    money
+}

@@ -1,0 +1,179 @@
+//! The sections of a dossier, each a page of its own under the dossier's header:
+//! `/dossiers/{number}` (discussion), `/files`, `/documents`, `/events`, `/expenses`,
+//! `/activities`, `/intervenants`, `/history`. A form of a section refused by the
+//! services shows the section again with what was typed (422).
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::errors::{blocking, page_for};
+use super::session::Reader;
+use crate::app::App;
+use crate::domain::{Document, DossierNumber, User};
+use crate::error::Error;
+use crate::service::{ActivityReport, DossierHeader, Section, SectionView};
+use crate::templates::dossier as views;
+use crate::templates::fields::{Again, Typed};
+
+/// What a section page was asked to show: the whole discussion (`?all=messages`), the
+/// activities of a period (`?from=…&to=…`).
+#[derive(Debug, Default, Deserialize)]
+pub struct Shown {
+    #[serde(default)]
+    all: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+}
+
+fn day(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
+/// The parts of a section page that are not in [`SectionView`].
+struct Extra {
+    feed: Option<String>,
+    report: Option<(ActivityReport, Vec<Document>)>,
+}
+
+/// Renders `section` of dossier `number` for the reader, with `again` (a refused form of
+/// the section) if any.
+pub(super) async fn render(
+    app: &App,
+    reader: &Reader,
+    number: DossierNumber,
+    section: Section,
+    shown: Shown,
+    again: Option<Again>,
+) -> Response {
+    let (services, user) = (app.services.clone(), reader.user.clone());
+    let all = shown.all == "messages";
+    let loaded = blocking(move || {
+        let dossier = services.find_dossier(&user, number)?;
+        let (header, view) = services.dossier_section(&user, dossier.id, section, all)?;
+        let people = services.people_named_for(&user)?;
+        let mut extra = Extra {
+            feed: None,
+            report: None,
+        };
+        match section {
+            Section::Agenda => {
+                extra.feed = Some(services.feed_token(&user, Some(dossier.id))?.to_string())
+            }
+            Section::Activities => {
+                let report = services.activity_report(
+                    &user,
+                    dossier.id,
+                    day(&shown.from),
+                    day(&shown.to),
+                )?;
+                let documents = services.documents(&user, dossier.id).unwrap_or_default();
+                extra.report = Some((report, documents));
+            }
+            _ => {}
+        }
+        Ok((header, view, people, extra, shown))
+    })
+    .await;
+    let (header, view, people, extra, shown): (
+        DossierHeader,
+        SectionView,
+        Vec<User>,
+        Extra,
+        Shown,
+    ) = match loaded {
+        Ok(loaded) => loaded,
+        Err(err) => return page_for(reader, err),
+    };
+    let p = views::Page {
+        config: &app.config,
+        reader,
+        header: &header,
+        people: &people,
+    };
+    let typed = Typed::of(reader.user.lang, again.as_ref());
+    let html = match (&view, &extra.report) {
+        (
+            SectionView::Discussion {
+                messages,
+                earlier,
+                attachments,
+            },
+            _,
+        ) => views::discussion(&p, messages, *earlier, attachments, typed),
+        (SectionView::Files(files), _) => views::files(&p, files),
+        (SectionView::Documents(documents), _) => views::documents(&p, documents, typed),
+        (SectionView::Agenda(events), _) => {
+            let feed = format!(
+                "{}/calendar/feed/{}.ics",
+                app.config.base_url,
+                extra.feed.as_deref().unwrap_or_default()
+            );
+            views::agenda(&p, events, &feed)
+        }
+        (SectionView::Expenses(expenses), _) => views::expenses(&p, expenses),
+        (SectionView::Activities, Some((report, documents))) => {
+            views::activities(&p, report, documents, (&shown.from, &shown.to))
+        }
+        (SectionView::Activities, None) => return page_for(reader, Error::NotFound),
+        (SectionView::Intervenants(people), _) => views::intervenants(&p, people, typed),
+        (SectionView::History(lines), _) => views::history(&p, lines),
+    };
+    let status = match again.as_ref().and_then(|a| a.refusal.as_ref()) {
+        Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        None => StatusCode::OK,
+    };
+    (status, html).into_response()
+}
+
+async fn show(
+    app: App,
+    reader: Reader,
+    number: String,
+    section: Section,
+    shown: Shown,
+) -> Response {
+    match DossierNumber::parse(&number) {
+        Some(number) => render(&app, &reader, number, section, shown, None).await,
+        None => page_for(&reader, Error::NotFound),
+    }
+}
+
+macro_rules! section_handler {
+    ($name:ident, $section:expr, $path:literal) => {
+        #[doc = concat!("GET ", $path, ".")]
+        pub async fn $name(
+            State(app): State<App>,
+            reader: Reader,
+            Path(number): Path<String>,
+            Query(shown): Query<Shown>,
+        ) -> Response {
+            show(app, reader, number, $section, shown).await
+        }
+    };
+}
+
+section_handler!(discussion, Section::Discussion, "/dossiers/{number}");
+section_handler!(files, Section::Files, "/dossiers/{number}/files");
+section_handler!(
+    documents,
+    Section::Documents,
+    "/dossiers/{number}/documents"
+);
+section_handler!(agenda, Section::Agenda, "/dossiers/{number}/events");
+section_handler!(expenses, Section::Expenses, "/dossiers/{number}/expenses");
+section_handler!(
+    activities,
+    Section::Activities,
+    "/dossiers/{number}/activities"
+);
+section_handler!(
+    intervenants,
+    Section::Intervenants,
+    "/dossiers/{number}/intervenants"
+);
+section_handler!(history, Section::History, "/dossiers/{number}/history");

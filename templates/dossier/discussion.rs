@@ -1,0 +1,85 @@
+//! The discussion section: the newest messages (with a link to the earlier ones), each
+//! with its files, how its sender was recognised and its quoted text folded; then the
+//! form to write one.
+
+use maud::{Markup, html};
+
+use super::{Page, format, name_of, section_page};
+use crate::domain::{Door, FileEntry, Message, Status, Trust};
+use crate::service::Section;
+use crate::templates::fields::Typed;
+
+/// The discussion section.
+pub fn discussion(
+    p: &Page,
+    messages: &[Message],
+    earlier: usize,
+    attachments: &[FileEntry],
+    typed: Typed,
+) -> Markup {
+    let (l, zone) = (p.lang(), p.config.timezone);
+    let d = &p.header.dossier;
+    section_page(
+        p,
+        Section::Discussion,
+        html! {
+            @if earlier > 0 {
+                p.more { a href={ (p.base()) "?all=messages" } {
+                    (l.t("Afficher les ", "Show the ")) (earlier) (l.t(" messages précédents", " earlier messages"))
+                } }
+            }
+            @if messages.is_empty() { p { (l.t("Aucun message pour l'instant.", "No message yet.")) } }
+            @for message in messages {
+                article.message id={ "message-" (message.id) } {
+                    header {
+                        strong { (name_of(p.people, message.author)) }
+                        " · " time datetime=(message.at.to_rfc3339()) { (format::datetime(l, zone, message.at)) }
+                        @if message.door == Door::Email { (l.t(" · par e-mail", " · by e-mail")) }
+                        @if let Some(trust) = message.mail.as_ref().and_then(|m| m.trust.as_ref()) {
+                            " " span.trust.(trust_class(trust)) title=(l.t("Comment l'expéditeur a été reconnu", "How the sender was recognised")) { (trust.label(l)) }
+                        }
+                    }
+                    div.text { (message.text) }
+                    @if !message.elided.is_empty() {
+                        details { summary { (l.t("Afficher le texte cité", "Show the quoted text")) } pre { (message.elided) } }
+                    }
+                    @let files: Vec<&FileEntry> = attachments.iter().filter(|f| message.attachments.contains(&f.id)).collect();
+                    @if !files.is_empty() {
+                        ul.attachments { @for f in files { li {
+                            a href={ (p.base()) "/files/" (f.id) } { (f.blob.name) }
+                            " " span.meta { (format::size(l, f.blob.size)) }
+                        } } }
+                    }
+                    @if message.mail.is_some() && crate::policy::may_read_original(&p.reader.user, p.header.role, message.author) {
+                        p.original { a href={ (p.base()) "/messages/" (message.id) "/original" } { (l.t("Afficher l'e-mail d'origine", "Show the original e-mail")) } }
+                    }
+                }
+            }
+            @if d.status == Status::Open {
+                form.post method="post" action={ (p.base()) "/messages" } enctype="multipart/form-data" {
+                    input type="hidden" name="csrf" value=(p.csrf());
+                    (typed.general(&["text"]))
+                    label for="text" { (l.t("Votre message", "Your message")) }
+                    textarea #text name="text" rows="4" aria-invalid=[typed.invalid("text")] aria-describedby=[typed.described("text")] { (typed.value("text", "")) }
+                    (typed.error("text"))
+                    label for="files" { (l.t("Fichiers", "Files")) }
+                    input #files type="file" name="files" multiple;
+                    @if typed.is_again() {
+                        p.hint { (l.t("Les fichiers ne sont pas gardés quand un message est refusé : choisissez-les à nouveau.", "Files are not kept when a message is refused: choose them again.")) }
+                    }
+                    button type="submit" { (l.t("Envoyer", "Send")) }
+                }
+            }
+        },
+    )
+}
+
+/// The badge's style: verified in green, anything a person vouched for in neutral, the
+/// unsafe setting in warning colours.
+fn trust_class(trust: &Trust) -> &'static str {
+    match trust {
+        Trust::Domain { .. } | Trust::ReplyAddress => "verified",
+        Trust::ApprovedBy { .. } => "approved",
+        Trust::Unverified => "unverified",
+    }
+}

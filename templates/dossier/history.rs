@@ -1,0 +1,101 @@
+//! The history section (staff): what happened to the dossier, newest first, with who
+//! and when, in the reader's language.
+
+use maud::{Markup, html};
+
+use super::{Page, doc_status, format, name_of, section_page};
+use crate::domain::{DocKind, HistoryEntry, Lang, User};
+use crate::service::Section;
+
+/// The history section.
+pub fn history(p: &Page, lines: &[HistoryEntry]) -> Markup {
+    let (l, zone) = (p.lang(), p.config.timezone);
+    section_page(
+        p,
+        Section::History,
+        html! {
+            ol.history { @for h in lines {
+                li {
+                    time datetime=(h.at.to_rfc3339()) { (format::datetime(l, zone, h.at)) }
+                    " · " span.who { (name_of(p.people, h.by)) }
+                    " · " (words(l, &h.what, p.people))
+                }
+            } }
+        },
+    )
+}
+
+/// A line of history, in words.
+fn words(l: Lang, what: &crate::domain::HistoryKind, people: &[User]) -> String {
+    use crate::domain::HistoryKind::*;
+    let fr = l == Lang::Fr;
+    match what {
+        Created => l.t("Dossier ouvert", "Dossier opened").into(),
+        Closed => l.t("Dossier clôturé", "Dossier closed").into(),
+        Reopened => l.t("Dossier rouvert", "Dossier reopened").into(),
+        Edited => l
+            .t(
+                "Titre ou description modifiés",
+                "Title or description changed",
+            )
+            .into(),
+        Followed => l.t("Suit le dossier", "Follows the dossier").into(),
+        Assigned { user, role } if fr => format!(
+            "Ajout {} comme intervenant ({role})",
+            super::of_name(l, &name_of(people, *user))
+        ),
+        Assigned { user, role } => format!("{} added as {role}", name_of(people, *user)),
+        Unassigned { user } if fr => format!(
+            "Retrait {} des intervenants",
+            super::of_name(l, &name_of(people, *user))
+        ),
+        Unassigned { user } => format!("{} removed from the intervenants", name_of(people, *user)),
+        FileRenamed { from, to } if fr => format!("Fichier {from} renommé en {to}"),
+        FileRenamed { from, to } => format!("File {from} renamed {to}"),
+        FileDeleted { name } if fr => format!("Fichier {name} supprimé"),
+        FileDeleted { name } => format!("File {name} deleted"),
+        Item {
+            item,
+            label,
+            change,
+        } => {
+            use crate::domain::{ItemChange, ItemKind};
+            let kind = match item {
+                ItemKind::Quote => l.t("devis", "quote"),
+                ItemKind::Order => l.t("commande", "order"),
+                ItemKind::Invoice => l.t("facture", "invoice"),
+                ItemKind::Event => l.t("événement", "event"),
+                ItemKind::Expense => l.t("dépense", "expense"),
+                ItemKind::Activity => l.t("temps passé", "time entry"),
+            };
+            match change {
+                ItemChange::Added => format!("{} {kind} « {label} »", l.t("Ajout :", "Added:")),
+                ItemChange::Changed => {
+                    format!("{} {kind} « {label} »", l.t("Modification :", "Changed:"))
+                }
+                ItemChange::Cancelled => {
+                    format!("{} {kind} « {label} »", l.t("Annulation :", "Cancelled:"))
+                }
+                ItemChange::Status { from, to } => {
+                    let doc = match item {
+                        ItemKind::Order => DocKind::Order,
+                        ItemKind::Invoice => DocKind::Invoice,
+                        _ => DocKind::Quote,
+                    };
+                    format!(
+                        "{} {kind} {label} : {} → {}",
+                        l.t("Statut :", "Status:"),
+                        doc_status(l, doc, *from),
+                        doc_status(l, doc, *to)
+                    )
+                }
+            }
+        }
+        Reference { client: true } => l
+            .t("Référence client modifiée", "Client reference changed")
+            .into(),
+        Reference { client: false } => l
+            .t("Référence interne modifiée", "Internal reference changed")
+            .into(),
+    }
+}

@@ -347,3 +347,23 @@ pub(super) fn of_name(l: Lang, name: &str) -> String {
 fn starts_with_vowel_sound(c: char) -> bool {
     "aeiouyàâäéèêëîïôöùûühAEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜH".contains(c)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn french_elides_before_a_vowel_and_agrees_with_the_kind() {
+        assert_eq!(of_name(Lang::Fr, "Hélène Garnier"), "d'Hélène Garnier");
+        assert_eq!(of_name(Lang::Fr, "Atelier Moreau"), "d'Atelier Moreau");
+        assert_eq!(of_name(Lang::Fr, "Nadia Benali"), "de Nadia Benali");
+        assert_eq!(
+            doc_status(Lang::Fr, DocKind::Invoice, DocStatus::Sent),
+            "Envoyée"
+        );
+        assert_eq!(
+            doc_status(Lang::Fr, DocKind::Quote, DocStatus::Sent),
+            "Envoyé"
+        );
+    }
+}

@@ -1,7 +1,10 @@
 // Browser tests of the web view, in headless Chromium (Debian's `chromium`) driven by
 // playwright-core: staff, client and intervenant sign in; staff post a message with a
-// file and download it; the calendar opens; an intervenant's dossier page shows no quote.
-// Screenshots of the main pages, at desktop and phone widths, go to target/screenshots/.
+// file and download it; the calendar opens; an intervenant's dossier page shows no quote;
+// every page of every role fits a 390 px phone and a 1280 px desk (no horizontal
+// scroll); a status change, a confirmation, a refused form that keeps what was typed,
+// the line editor with JavaScript, and the same bytes uploaded twice as two files.
+// Screenshots of every page, at desktop and phone widths, go to target/screenshots/.
 // Without Chromium the suite skips with one line, except under CI=true where it fails.
 
 import { spawn } from 'node:child_process';
@@ -105,8 +108,9 @@ await check('staff sign in, post a message with a file and download it', async (
 await check('a client sees quotes and can write', async (page) => {
   await signIn(page, login('client'));
   await page.goto(`${base}/dossiers/${kitchen}`);
-  expect((await page.content()).includes('Devis, commandes et factures'), 'the client sees the quotes');
-  await page.click('text=D-');
+  await page.click('nav.tabs >> text=Devis & factures');
+  expect(page.url().endsWith('/documents'), 'the documents have their own page');
+  await page.click('text=/Devis D-/ >> nth=0');
   await shoot(page, 'document');
 });
 
@@ -114,9 +118,108 @@ await check('an intervenant sees the dossier but no quote', async (page) => {
   await signIn(page, login('intervenant'));
   await page.goto(`${base}/dossiers/${kitchen}`);
   const html = await page.content();
-  expect(html.includes(kitchen) && !html.includes('Devis, commandes et factures') && !html.includes('D-20'), 'no quote on the page');
+  expect(html.includes(kitchen) && !html.includes('Devis &amp; factures') && !html.includes('D-20'), 'no quote on the page');
   const response = await page.goto(`${base}/admin/mail`);
   expect(response.status() === 404, 'no administration');
+});
+
+// Every page a role reaches from its menus and tabs, at both widths: nothing wider than
+// the screen.
+const sections = ['', '/files', '/documents', '/events', '/expenses', '/activities', '/intervenants', '/history'];
+for (const kind of ['staff', 'client', 'intervenant']) {
+  await check(`every ${kind} page fits a phone and a desk`, async (page) => {
+    await signIn(page, login(kind));
+    const paths = ['/dossiers', '/calendar', '/calendar?view=list', '/settings'];
+    for (const s of sections) paths.push(`/dossiers/${kitchen}${s}`);
+    if (kind === 'staff') {
+      paths.push('/admin/mail', '/admin/people', '/dossiers/new', `/dossiers/${kitchen}/events/new`,
+        `/dossiers/${kitchen}/documents/new?kind=quote`, `/dossiers/${kitchen}/expenses/new`,
+        `/dossiers/${kitchen}/activities/new`, `/dossiers/${kitchen}/reference`, `/dossiers/${kitchen}/close`);
+    }
+    const wide = [];
+    for (const path of paths) {
+      const response = await page.goto(`${base}${path}`);
+      if (response.status() === 404) continue; // a section the role may not open
+      expect(response.status() === 200, `${path} answers ${response.status()}`);
+      for (const [width, height, label] of [[1280, 900, 'desktop'], [390, 844, 'phone']]) {
+        await page.setViewportSize({ width, height });
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        if (overflow > 0) wide.push(`${path} at ${width} px: ${overflow} px too wide`);
+        const name = `${kind}${path.replace(/[^a-z0-9]+/gi, '_')}`;
+        await page.screenshot({ path: join(shots, `${name}-${label}.png`), fullPage: true });
+      }
+    }
+    expect(wide.length === 0, wide.join('; '));
+  });
+}
+
+await check('a status change starts on the current status and is in the history', async (page) => {
+  await signIn(page, login('staff'));
+  await page.goto(`${base}/dossiers/${kitchen}/documents`);
+  const select = page.locator('form.inline select[name=status] >> nth=0');
+  const before = await select.inputValue();
+  await Promise.all([page.waitForURL(/\/documents$/), page.click('form.inline button >> nth=0')]);
+  expect(await page.locator('form.inline select[name=status] >> nth=0').inputValue() === before, 'pressing "Changer" as shown changes nothing');
+  await page.locator('form.inline select[name=status] >> nth=0').selectOption(before === 'sent' ? 'accepted' : 'sent');
+  await Promise.all([page.waitForURL(/\/documents$/), page.click('form.inline button >> nth=0')]);
+  await page.goto(`${base}/dossiers/${kitchen}/history`);
+  expect((await page.textContent('ol.history')).includes('Statut : devis'), 'the change is in the history');
+});
+
+await check('deleting a file asks first, and cancelling leaves it', async (page) => {
+  await signIn(page, login('staff'));
+  await page.goto(`${base}/dossiers/${kitchen}/files`);
+  const count = await page.locator('ul.files li').count();
+  await page.click('text=Supprimer… >> nth=0');
+  expect((await page.textContent('h1')).includes('Supprimer un fichier'), 'a confirmation page');
+  await page.click('text=Annuler');
+  expect(page.url().endsWith('/files'), 'back to the files');
+  expect(await page.locator('ul.files li').count() === count, 'nothing deleted');
+});
+
+await check('a refused event keeps what was typed, the sentence next to its field', async (page) => {
+  await signIn(page, login('staff'));
+  await page.goto(`${base}/dossiers/${kitchen}/events/new`);
+  await page.fill('#title', 'Réception des travaux');
+  await page.fill('#start', '2026-06-10');
+  await page.fill('#end', '2026-06-09');
+  await page.fill('#place', 'Sur le chantier');
+  await page.click('form.stacked button[type=submit]');
+  const error = await page.textContent('#end-error');
+  expect(error.includes('La fin'), `the sentence is next to the end date: ${error}`);
+  expect(await page.inputValue('#title') === 'Réception des travaux' && await page.inputValue('#place') === 'Sur le chantier', 'what was typed is kept');
+  expect(await page.getAttribute('#end', 'aria-invalid') === 'true', 'the field says it is wrong');
+});
+
+await check('the line editor adds lines in place and keeps the totals', async (page) => {
+  await signIn(page, login('staff'));
+  await page.goto(`${base}/dossiers/${kitchen}/documents/new?kind=quote`);
+  await page.fill('#title', 'Devis du navigateur');
+  await page.fill('input[name=description_0]', 'Pose');
+  await page.fill('input[name=quantity_0]', '2');
+  await page.fill('input[name=price_0]', '150');
+  await page.click('[data-add-line]');
+  expect(await page.locator('table.lines tbody tr').count() === 2, 'a line added without leaving the page');
+  await page.fill('input[name=description_1]', 'Fournitures');
+  await page.fill('input[name=price_1]', '10,50');
+  await page.selectOption('select[name=vat_1]', '5,5');
+  const total = await page.textContent('[data-total=all]');
+  // 300 € at 20 % and 10,50 € at 5,5 %: 360 + 11,08 = 371,08 €.
+  expect(total.replace(/\s/g, '') === '371,08€', `the total follows: ${total}`);
+  await Promise.all([page.waitForURL(/\/documents$/), page.click('form.document > button[type=submit]')]);
+  expect((await page.content()).includes('Devis du navigateur'), 'the quote is saved');
+});
+
+await check('the same bytes uploaded twice are two files', async (page) => {
+  await signIn(page, login('staff'));
+  await page.goto(`${base}/dossiers/${kitchen}`);
+  for (const name of ['mesures-a.txt', 'mesures-b.txt']) {
+    await page.setInputFiles('#files', { name, mimeType: 'text/plain', buffer: Buffer.from('les mêmes octets') });
+    await Promise.all([page.waitForURL(/#message-/), page.click('form.post button')]);
+  }
+  await page.goto(`${base}/dossiers/${kitchen}/files`);
+  const text = await page.textContent('section.part');
+  expect(text.includes('mesures-a.txt') && text.includes('mesures-b.txt'), 'each upload keeps its name');
 });
 
 await browser.close();

@@ -7,6 +7,7 @@ mod calendar;
 mod discussion;
 mod dossier_forms;
 mod files;
+mod forms_again;
 mod operator;
 mod sessions;
 mod sign_in;

@@ -1,0 +1,284 @@
+//! A refused form comes back with everything typed and the sentence next to its field, in
+//! the reader's language; "add a line" without JavaScript shows the document form again
+//! with one more line and saves nothing; form pages open only for who may make the change.
+
+use super::*;
+
+/// The value attribute of the input named `name` in `html`.
+fn value_of(html: &str, name: &str) -> Option<String> {
+    let at = html.find(&format!("name=\"{name}\""))?;
+    let tag_start = html[..at].rfind('<')?;
+    let tag = &html[tag_start..tag_start + html[tag_start..].find('>')?];
+    let value = &tag[tag.find("value=\"")? + 7..];
+    Some(value[..value.find('"')?].to_string())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_form_keeps_what_was_typed_with_the_sentence_next_to_its_field() {
+    let site = site().await;
+    let w = &site.world;
+    let base = format!("{}/dossiers/{}", site.base, w.dossier.number);
+    let (staff, csrf) = signed_in(&site, &w.staff.emails[0]).await;
+    let before = w.services().events(&w.staff, w.dossier.id).unwrap().len();
+    let refused = staff
+        .post(format!("{base}/events"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("title", "Réception des travaux"),
+            ("start", "2026-06-10"),
+            ("start_time", "9h"),
+            ("end_time", "11:00"),
+            ("place", "Sur le chantier"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.unwrap();
+    assert!(
+        page.contains("id=\"start_time-error\"")
+            && page.contains("« 9h » n'est pas une heure : écrivez-la comme 14:30."),
+        "the sentence, in French, next to the time: {page}"
+    );
+    assert!(page.contains("aria-describedby=\"start_time-error\""));
+    assert_eq!(
+        value_of(&page, "title").as_deref(),
+        Some("Réception des travaux")
+    );
+    assert_eq!(value_of(&page, "place").as_deref(), Some("Sur le chantier"));
+    assert_eq!(
+        value_of(&page, "start_time").as_deref(),
+        Some("9h"),
+        "even the mistake"
+    );
+    assert_eq!(
+        w.services().events(&w.staff, w.dossier.id).unwrap().len(),
+        before,
+        "nothing stored"
+    );
+
+    // A service's refusal (the end before the start) comes back the same way.
+    let refused = staff
+        .post(format!("{base}/events"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("title", "Réception"),
+            ("start", "2026-06-10"),
+            ("end", "2026-06-09"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("id=\"end-error\"") && page.contains("La fin d'un événement"));
+
+    // An expense with a negative amount: the sentence by the amount, the rest kept.
+    let expense = reqwest::multipart::Form::new()
+        .text("csrf", csrf.clone())
+        .text("date", "2026-03-04")
+        .text("category", "purchase")
+        .text("description", "Silicone")
+        .text("amount", "-8")
+        .text("vat_rate", "20");
+    let refused = staff
+        .post(format!("{base}/expenses"))
+        .multipart(expense)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("id=\"amount-error\"") && page.contains("ne peut pas être négative"));
+    assert_eq!(value_of(&page, "description").as_deref(), Some("Silicone"));
+    assert!(
+        page.contains(r#"<option value="purchase" selected>"#),
+        "the category chosen stays chosen"
+    );
+
+    // An empty title on a new dossier.
+    let client_id = w.dossier.client.raw().to_string();
+    let refused = staff
+        .post(format!("{}/dossiers", site.base))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("client", client_id.as_str()),
+            ("title", "  "),
+            ("description", "Refaire la toiture"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("id=\"title-error\"") && page.contains("Le titre est obligatoire."));
+    assert!(
+        page.contains(">Refaire la toiture</textarea>"),
+        "the description is kept"
+    );
+    site.test.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reader_in_english_is_refused_in_english() {
+    let site = site().await;
+    let w = &site.world;
+    w.services()
+        .set_language(&w.staff, dossier::domain::Lang::En)
+        .unwrap();
+    let (staff, csrf) = signed_in(&site, &w.staff.emails[0]).await;
+    let refused = staff
+        .post(format!(
+            "{}/dossiers/{}/files/{}/rename",
+            site.base, w.dossier.number, w.file.id
+        ))
+        .form(&[("csrf", csrf.as_str()), ("name", "  ")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.unwrap();
+    assert!(
+        page.contains("Type the file's new name.") && !page.contains("Saisissez"),
+        "{page}"
+    );
+    assert!(page.contains("id=\"name-error\""));
+    site.test.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn adding_a_line_without_javascript_shows_the_form_again_and_saves_nothing() {
+    let site = site().await;
+    let w = &site.world;
+    let (staff, csrf) = signed_in(&site, &w.staff.emails[0]).await;
+    let before = w
+        .services()
+        .documents(&w.staff, w.dossier.id)
+        .unwrap()
+        .len();
+    let mut form = vec![
+        ("csrf", csrf.clone()),
+        ("kind", "quote".to_string()),
+        ("title", "Salle d'eau".to_string()),
+        ("date", "2026-05-02".to_string()),
+        ("more", "1".to_string()),
+    ];
+    for i in 0..9 {
+        form.push(leak(format!("description_{i}"), format!("Poste {i}")));
+        form.push(leak(format!("quantity_{i}"), "1".into()));
+        form.push(leak(format!("price_{i}"), "10".into()));
+        form.push(leak(format!("vat_{i}"), "20".into()));
+    }
+    let again = staff
+        .post(format!(
+            "{}/dossiers/{}/documents",
+            site.base, w.dossier.number
+        ))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        again.status(),
+        200,
+        "nothing refused: the form, one line longer"
+    );
+    let page = again.text().await.unwrap();
+    assert_eq!(value_of(&page, "title").as_deref(), Some("Salle d'eau"));
+    assert_eq!(
+        value_of(&page, "description_8").as_deref(),
+        Some("Poste 8"),
+        "more than eight lines"
+    );
+    assert_eq!(
+        value_of(&page, "description_9").as_deref(),
+        Some(""),
+        "and a new one"
+    );
+    assert!(
+        page.contains("108,00\u{a0}€"),
+        "the totals of what was typed: {page}"
+    );
+    assert_eq!(
+        w.services()
+            .documents(&w.staff, w.dossier.id)
+            .unwrap()
+            .len(),
+        before,
+        "nothing saved yet"
+    );
+    form.retain(|(k, _)| *k != "more");
+    let saved = staff
+        .post(format!(
+            "{}/dossiers/{}/documents",
+            site.base, w.dossier.number
+        ))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), 303);
+    let quote = w
+        .services()
+        .documents(&w.staff, w.dossier.id)
+        .unwrap()
+        .into_iter()
+        .find(|d| d.title == "Salle d'eau")
+        .unwrap();
+    assert_eq!(quote.lines.len(), 9, "every line kept");
+    site.test.stop().await;
+}
+
+fn leak(name: String, value: String) -> (&'static str, String) {
+    (Box::leak(name.into_boxed_str()), value)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn form_pages_open_only_for_who_may_make_the_change() {
+    let site = site().await;
+    let w = &site.world;
+    let base = format!("{}/dossiers/{}", site.base, w.dossier.number);
+    let (client, _) = signed_in(&site, &w.client.emails[0]).await;
+    let (intervenant, _) = signed_in(&site, &w.intervenant.emails[0]).await;
+    let (staff, _) = signed_in(&site, &w.staff.emails[0]).await;
+    let status = |b: &reqwest::Client, path: String| {
+        let request = b.get(format!("{base}{path}"));
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    for path in [
+        "/events/new".to_string(),
+        format!("/events/{}/edit", w.event.id),
+        "/expenses/new".into(),
+        format!("/files/{}/rename", w.file.id),
+        format!("/documents/{}/edit", w.quote.id),
+    ] {
+        assert_eq!(status(&staff, path.clone()).await, 200, "{path}");
+        assert_eq!(
+            status(&client, path.clone()).await,
+            403,
+            "a client sees, may not change: {path}"
+        );
+    }
+    assert_eq!(
+        status(&intervenant, format!("/documents/{}/edit", w.quote.id)).await,
+        404,
+        "an intervenant does not know documents exist"
+    );
+    assert_eq!(
+        status(&client, "/reference".into()).await,
+        200,
+        "everyone keeps a reference"
+    );
+    w.services().close_dossier(&w.staff, w.dossier.id).unwrap();
+    assert_eq!(
+        status(&staff, "/events/new".into()).await,
+        409,
+        "closed means closed"
+    );
+    assert_eq!(
+        status(&staff, "/events".into()).await,
+        200,
+        "and still readable"
+    );
+    site.test.stop().await;
+}

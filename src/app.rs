@@ -227,6 +227,10 @@ impl App {
                 stopped.clone(),
             )));
         }
+        tasks.push(tokio::spawn(crate::service::index_worker(
+            self.services.clone(),
+            stopped.clone(),
+        )));
         tasks.push(tokio::spawn(crate::mail::worker::run(
             self.pipeline.clone(),
             announced,

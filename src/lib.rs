@@ -35,6 +35,7 @@ pub mod metrics;
 pub mod password;
 pub mod policy;
 pub mod running;
+pub mod search;
 pub mod service;
 pub mod store;
 #[path = "../templates/mod.rs"]

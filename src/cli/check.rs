@@ -1,6 +1,7 @@
 //! `dossier check`: verifies the store against the files on disk and says precisely what
 //! is wrong, if anything (exit 65 then); with `--gc`, first removes the stored contents
-//! that nothing names. Needs the data folder free (stop `serve`).
+//! that nothing names; with `--reindex`, first builds the search index again from the
+//! store. Needs the data folder free (stop `serve`).
 
 use super::{Failure, exit};
 use crate::app::App;
@@ -12,6 +13,9 @@ pub struct CheckArgs {
     /// Also remove the stored contents (files, e-mails) that no record names.
     #[arg(long)]
     gc: bool,
+    /// Also build the search index again from the store.
+    #[arg(long)]
+    reindex: bool,
 }
 
 /// Runs the check.
@@ -24,6 +28,10 @@ pub fn run(config: Config, args: CheckArgs) -> Result<(), Failure> {
             "removed {} stored contents that nothing names ({} bytes)",
             collected.blobs, collected.bytes
         );
+    }
+    if args.reindex {
+        let read = app.services.reindex_all()?;
+        println!("search index rebuilt: {read} dossiers read");
     }
     let report = app.store().check()?;
     for problem in &report.problems {

@@ -16,6 +16,7 @@ pub use discussion::message_text;
 pub use expenses::expense_description;
 pub use mail_review::HELD_PAGE;
 mod notifications;
+mod search;
 mod sections;
 mod sessions;
 
@@ -30,6 +31,7 @@ pub use activities::ActivityReport;
 pub use directory::{Operator, PersonRequest};
 pub use dossiers::{DossierView, NewDossierRequest};
 pub use intervenants::IntervenantView;
+pub use search::{Found, FoundHit, index_worker};
 pub use sections::{DISCUSSION_PAGE, DossierHeader, MoneySummary, Section, SectionView};
 
 /// The service API; cheap to clone.

@@ -32,7 +32,8 @@ impl Store {
     /// Writes every key of every tree as JSON lines to `out`, while writes wait.
     fn dump(&self, out: &mut impl Write) -> Result<()> {
         let _alone = self.inner.gate.write().unwrap_or_else(|p| p.into_inner());
-        for tree in Tree::ALL {
+        // The search queue is not data: a restored folder builds its index anew.
+        for tree in Tree::ALL.into_iter().filter(|t| *t != Tree::SearchQueue) {
             for entry in self.tree(tree).iter() {
                 let (key, value) = entry?;
                 let value: serde_json::Value = if value.is_empty() {

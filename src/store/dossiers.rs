@@ -54,6 +54,7 @@ impl Store {
                 }],
             };
             tx.put(Tree::Dossiers, &keys::one(id.raw()), &dossier)?;
+            tx.queue_for_search(id)?;
             tx.put(
                 Tree::DossierNumbers,
                 dossier.number.to_string().as_bytes(),
@@ -106,6 +107,7 @@ impl Store {
             }
             dossier.id = id;
             tx.put(Tree::Dossiers, &key, &dossier)?;
+            tx.queue_for_search(id)?;
             Ok(dossier)
         })
     }

@@ -159,12 +159,16 @@ pub(super) fn claim(tx: &Tx, key: &[u8]) -> TxResult<()> {
     tx.mark(Tree::MailClaims, key)
 }
 
-/// Reads the dossier inside the transaction and refuses if it is missing or closed.
+/// Reads the dossier inside the transaction that changes it and refuses if it is missing
+/// or closed; the change queues it for the search index.
 fn open_dossier(tx: &Tx, id: DossierId) -> TxResult<Dossier> {
     match tx.get::<Dossier>(Tree::Dossiers, &keys::one(id.raw()))? {
         None => abort(Error::NotFound),
         Some(d) if d.status == Status::Closed => abort(Error::Closed),
-        Some(d) => Ok(d),
+        Some(d) => {
+            tx.queue_for_search(id)?;
+            Ok(d)
+        }
     }
 }
 

@@ -14,6 +14,11 @@ pub fn two(a: u64, b: u64) -> [u8; 16] {
     key
 }
 
+/// The id of a one-id key.
+pub fn first(key: &[u8]) -> Option<u64> {
+    key.get(..8)?.try_into().ok().map(u64::from_be_bytes)
+}
+
 /// The second id of a pair key.
 pub fn second(key: &[u8]) -> Option<u64> {
     key.get(8..16)?.try_into().ok().map(u64::from_be_bytes)

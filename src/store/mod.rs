@@ -17,6 +17,8 @@ pub mod migrations;
 mod outbound;
 mod outbox;
 mod people;
+mod search_queue;
+pub use search_queue::Queued;
 mod sessions;
 mod tx;
 
@@ -106,11 +108,14 @@ pub enum Tree {
     /// mute token → the reply address it mutes (a secret of its own: a reply token is
     /// seen by everyone later in a thread).
     MuteTokens,
+    /// dossier id → the instant of its last change: dossiers the search index has yet
+    /// to read again (written in the same transaction as the change).
+    SearchQueue,
 }
 
 impl Tree {
     /// Every tree, in discriminant order.
-    pub(crate) const ALL: [Tree; 33] = [
+    pub(crate) const ALL: [Tree; 34] = [
         Tree::Meta,
         Tree::Users,
         Tree::UserEmails,
@@ -144,6 +149,7 @@ impl Tree {
         Tree::FeedIndex,
         Tree::LoginLinks,
         Tree::MuteTokens,
+        Tree::SearchQueue,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -181,6 +187,7 @@ impl Tree {
             Tree::FeedIndex => "feed_index",
             Tree::LoginLinks => "login_links",
             Tree::MuteTokens => "mute_tokens",
+            Tree::SearchQueue => "search_queue",
         }
     }
 }
@@ -194,6 +201,8 @@ struct Inner {
     blobs: Blobs,
     commit: flush::GroupCommit,
     root: PathBuf,
+    /// The search index in `root/search`; without it searches answer "try later".
+    search: Option<crate::search::Index>,
 }
 
 /// A cheap, cloneable handle on the open store.
@@ -218,6 +227,13 @@ impl Store {
             .collect::<sled::Result<Vec<_>>>()?;
         let blobs = Blobs::open(root.join("blobs"))?;
         blobs.clean_tmp()?;
+        let search = match crate::search::Index::open(&root.join("search")) {
+            Ok(index) => Some(index),
+            Err(err) => {
+                tracing::error!(error = %err, "the search index cannot be opened; searches will fail");
+                None
+            }
+        };
         let store = Store {
             inner: Arc::new(Inner {
                 gate: std::sync::RwLock::new(()),
@@ -226,9 +242,13 @@ impl Store {
                 trees,
                 blobs,
                 root: root.to_path_buf(),
+                search,
             }),
         };
         migrations::run(&store)?;
+        if store.search_index().is_some_and(|i| i.fresh) {
+            store.queue_all_for_search()?;
+        }
         Ok(store)
     }
 

@@ -74,6 +74,12 @@ impl Tx<'_> {
 }
 
 impl Tx<'_> {
+    /// Queues `dossier` for the search index, in the transaction that changes it.
+    pub fn queue_for_search(&self, dossier: crate::domain::DossierId) -> TxResult<()> {
+        let at = chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default();
+        self.put(Tree::SearchQueue, &super::keys::one(dossier.raw()), &at)
+    }
+
     /// Writes already encoded bytes (a [`super::Change`] encodes before the transaction).
     pub fn put_raw(&self, tree: Tree, key: &[u8], bytes: &[u8]) -> TxResult<()> {
         self.tree(tree).insert(key, bytes)?;

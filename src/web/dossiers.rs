@@ -37,28 +37,37 @@ pub async fn list(
     let services = app.services.clone();
     let user = reader.user.clone();
     let found = blocking(move || {
-        let needle = search.q.trim().to_lowercase();
-        let mut rows = Vec::new();
-        let dossiers = services.visible_dossiers(&user)?;
-        let clients = services.client_names(&user, &dossiers)?;
-        for (dossier, client) in dossiers.into_iter().zip(clients) {
-            let status_ok = match search.status.as_str() {
-                "open" => dossier.status == Status::Open,
-                "closed" => dossier.status == Status::Closed,
-                _ => true,
-            };
-            let text = format!(
-                "{} {} {} {}",
-                dossier.number,
-                dossier.title,
-                client,
-                dossier.client_reference.clone().unwrap_or_default()
-            )
-            .to_lowercase();
-            if status_ok && (needle.is_empty() || text.contains(&needle)) {
-                rows.push((dossier, client));
-            }
-        }
+        let status_ok = |dossier: &crate::domain::Dossier| match search.status.as_str() {
+            "open" => dossier.status == Status::Open,
+            "closed" => dossier.status == Status::Closed,
+            _ => true,
+        };
+        // Words typed: the search index, within what the reader may see; none: the list.
+        let rows: Vec<views::Row> = if search.q.trim().is_empty() {
+            let dossiers = services.visible_dossiers(&user)?;
+            let clients = services.client_names(&user, &dossiers)?;
+            dossiers
+                .into_iter()
+                .zip(clients)
+                .filter(|(d, _)| status_ok(d))
+                .map(|(dossier, client)| views::Row {
+                    dossier,
+                    client,
+                    hits: Vec::new(),
+                })
+                .collect()
+        } else {
+            services
+                .search(&user, &search.q)?
+                .into_iter()
+                .filter(|f| status_ok(&f.dossier))
+                .map(|f| views::Row {
+                    dossier: f.dossier,
+                    client: f.client,
+                    hits: f.hits,
+                })
+                .collect()
+        };
         // Offered only to who may open one: intervenants never may.
         let may_create = !services.clients_for_new_dossier(&user)?.is_empty();
         Ok((rows, search, may_create))

@@ -41,11 +41,49 @@ fn status(l: Lang, status: Status) -> &'static str {
     }
 }
 
+/// A dossier of the list, and what matched in it when words were searched.
+pub struct Row {
+    /// The dossier.
+    pub dossier: Dossier,
+    /// Its client's name.
+    pub client: String,
+    /// What matched, best first.
+    pub hits: Vec<crate::service::FoundHit>,
+}
+
+/// What a hit is, in words.
+fn hit_kind(l: Lang, kind: crate::search::Kind) -> &'static str {
+    use crate::search::Kind::*;
+    match kind {
+        Dossier => l.t("Dossier", "Dossier"),
+        StaffReference => l.t("Référence interne", "Internal reference"),
+        Message => l.t("Message", "Message"),
+        Document => l.t("Document", "Document"),
+        Event => l.t("Événement", "Event"),
+        BilledExpense | Expense => l.t("Dépense", "Expense"),
+        File => l.t("Fichier", "File"),
+    }
+}
+
+/// Where a hit is shown.
+fn hit_link(number: &crate::domain::DossierNumber, hit: &crate::service::FoundHit) -> String {
+    use crate::search::Kind::*;
+    let base = format!("/dossiers/{number}");
+    match hit.kind {
+        Dossier | StaffReference => base,
+        Message => format!("{base}?all=messages#message-{}", hit.item),
+        Document => format!("{base}/documents/{}", hit.item),
+        Event => format!("{base}/events#event-{}", hit.item),
+        BilledExpense | Expense => format!("{base}/expenses#expense-{}", hit.item),
+        File => format!("{base}/files#file-{}", hit.item),
+    }
+}
+
 /// The list of the dossiers the reader can see, with the search form.
 pub fn list(
     business: &str,
     reader: &Reader,
-    rows: &[(Dossier, String)],
+    rows: &[Row],
     q: &str,
     which: &str,
     may_create: bool,
@@ -59,7 +97,7 @@ pub fn list(
             @if may_create { p { a href="/dossiers/new" { (l.t("Nouveau dossier", "New dossier")) } } }
             form.search method="get" action="/dossiers" role="search" {
                 label for="q" { (l.t("Rechercher", "Search")) }
-                input #q type="search" name="q" value=(q) placeholder=(l.t("Numéro, titre, client, référence", "Number, title, client, reference"));
+                input #q type="search" name="q" value=(q) placeholder=(l.t("Numéro, titre, client, référence, message…", "Number, title, client, reference, message…"));
                 label for="status" { (l.t("État", "Status")) }
                 select #status name="status" {
                     option value="" selected[which.is_empty()] { (l.t("Tous", "All")) }
@@ -69,12 +107,21 @@ pub fn list(
                 button type="submit" { (l.t("Chercher", "Search")) }
             }
             @if rows.is_empty() {
-                p { (l.t("Aucun dossier.", "No dossier.")) }
+                p { @if q.trim().is_empty() { (l.t("Aucun dossier.", "No dossier.")) } @else { (l.t("Aucun résultat pour « ", "Nothing found for “")) (q) (l.t(" ».", "”.")) } }
+            } @else if !q.trim().is_empty() {
+                ol.found { @for row in rows {
+                    li {
+                        p.title { a href={ "/dossiers/" (row.dossier.number) } { (row.dossier.number) " " (row.dossier.title) } " · " (row.client) " · " (status(l, row.dossier.status)) }
+                        ul.hits { @for hit in row.hits.iter().take(3) {
+                            li { a href=(hit_link(&row.dossier.number, hit)) { (hit_kind(l, hit.kind)) } " — " (hit.excerpt) }
+                        } }
+                    }
+                } }
             } @else {
                 table.dossiers {
                     thead { tr { th { (l.t("Numéro", "Number")) } th { (l.t("Titre", "Title")) } th { (l.t("Client", "Client")) } th { (l.t("Référence", "Reference")) } th { (l.t("État", "Status")) } } }
                     tbody {
-                        @for (dossier, client) in rows {
+                        @for Row { dossier, client, .. } in rows {
                             tr {
                                 td { a href={ "/dossiers/" (dossier.number) } { (dossier.number) } }
                                 td { a href={ "/dossiers/" (dossier.number) } { (dossier.title) } }

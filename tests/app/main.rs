@@ -17,6 +17,7 @@ mod mail_support;
 mod notify;
 mod peers;
 mod policy_table;
+mod search_index;
 mod sender_auth;
 mod serve;
 mod smtp_session;

@@ -3,7 +3,7 @@
 // file and download it; the calendar opens; an intervenant's dossier page shows no quote;
 // every page of every role fits a 390 px phone and a 1280 px desk (no horizontal
 // scroll); a status change, a confirmation, a refused form that keeps what was typed,
-// the line editor with JavaScript, and the same bytes uploaded twice as two files.
+// the line editor with JavaScript, the same bytes uploaded twice as two files, search.
 // Screenshots of every page, at desktop and phone widths, go to target/screenshots/.
 // Without Chromium the suite skips with one line, except under CI=true where it fails.
 
@@ -220,6 +220,16 @@ await check('the same bytes uploaded twice are two files', async (page) => {
   await page.goto(`${base}/dossiers/${kitchen}/files`);
   const text = await page.textContent('section.part');
   expect(text.includes('mesures-a.txt') && text.includes('mesures-b.txt'), 'each upload keeps its name');
+});
+
+await check('search finds with or without accents', async (page) => {
+  await signIn(page, login('staff'));
+  for (const typed of ['cuisine', 'CUISINE', 'cuisiné']) {
+    await page.fill('#q', typed);
+    await Promise.all([page.waitForURL(/q=/), page.click('form.search button')]);
+    expect((await page.textContent('main')).includes(kitchen), `«${typed}» finds the kitchen dossier`);
+  }
+  await shoot(page, 'search');
 });
 
 await browser.close();

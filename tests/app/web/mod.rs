@@ -9,6 +9,7 @@ mod dossier_forms;
 mod files;
 mod forms_again;
 mod operator;
+mod search;
 mod sessions;
 mod sign_in;
 mod throttle;

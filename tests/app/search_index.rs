@@ -1,0 +1,76 @@
+//! The search index follows the store: a lost or damaged index is built again from the
+//! store at opening, `dossier check --reindex` rebuilds it, and a change is findable
+//! once the queue it left is read.
+
+use dossier::domain::ClientKind;
+use dossier::service::Services;
+use dossier::store::Store;
+
+use crate::helpers::{World, run_dossier};
+
+fn finds(s: &Services, staff: &dossier::domain::User, text: &str) -> usize {
+    s.search(staff, text).unwrap().len()
+}
+
+#[test]
+fn a_lost_or_damaged_index_is_built_again_from_the_store() {
+    let mut world = World::build(ClientKind::Company);
+    let s = world.services().clone();
+    s.reindex_all().unwrap();
+    let staff = world.staff.clone();
+    assert_eq!(
+        finds(&s, &staff, "cuisine"),
+        2,
+        "both dossiers are titled Cuisine"
+    );
+    s.store().flush().unwrap();
+    let dir = world.dir.take().unwrap();
+    drop((world, s));
+
+    // The index's files are damaged: opening makes it anew and queues every dossier.
+    std::fs::write(dir.path().join("search/meta.json"), b"{ not json").unwrap();
+    let s = Services::new(Store::open(dir.path()).unwrap(), "dossier.test");
+    assert_eq!(finds(&s, &staff, "cuisine"), 0, "nothing indexed yet");
+    assert_eq!(s.index_queued().unwrap(), 2, "every dossier was queued");
+    assert_eq!(finds(&s, &staff, "cuisine"), 2);
+    s.store().flush().unwrap();
+    drop(s);
+
+    // Lost altogether: `check --reindex` rebuilds it, and says so.
+    std::fs::remove_dir_all(dir.path().join("search")).unwrap();
+    let out = run_dossier(dir.path(), &["check", "--reindex"], "");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("search index rebuilt: 2 dossiers read"),
+        "{stdout}"
+    );
+    let s = Services::new(Store::open(dir.path()).unwrap(), "dossier.test");
+    assert_eq!(
+        finds(&s, &staff, "cuisine"),
+        2,
+        "findable without waiting for a worker"
+    );
+}
+
+#[test]
+fn a_change_is_queued_in_its_transaction_and_findable_once_read() {
+    let world = World::build(ClientKind::Company);
+    let s = world.services();
+    s.reindex_all().unwrap();
+    s.rename_file(
+        &world.staff,
+        world.dossier.id,
+        world.file.id,
+        "façade-sud.pdf",
+    )
+    .unwrap();
+    assert_eq!(finds(s, &world.staff, "facade"), 0, "not read yet");
+    assert_eq!(s.index_queued().unwrap(), 1, "the one dossier changed");
+    assert_eq!(finds(s, &world.staff, "facade"), 1);
+    assert_eq!(s.index_queued().unwrap(), 0, "and the queue is empty");
+}

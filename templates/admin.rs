@@ -6,7 +6,7 @@ use maud::{Markup, html};
 use super::format;
 use super::layout::{Nav, signed_in};
 use crate::config::Config;
-use crate::domain::{AddressHealth, Dossier, HeldMail, Lang, LogEntry, OutMail, OutState, User};
+use crate::domain::{AddressHealth, Dossier, HeldMail, LogEntry, OutMail, OutState, User};
 use crate::web::session::Reader;
 
 fn state(state: &OutState) -> &'static str {
@@ -29,7 +29,7 @@ pub fn mail(
     people: &[User],
     dossiers: &[Dossier],
 ) -> Markup {
-    let (lang, zone) = (Lang::Fr, config.timezone);
+    let (lang, zone) = (reader.user.lang, config.timezone);
     let csrf = &reader.session.csrf;
     let l = reader.user.lang;
     let number = |id| {
@@ -68,11 +68,26 @@ pub fn mail(
                         @if let Some(check) = &h.check {
                             p.verdict { (check.words(lang)) }
                         }
-                        ul { @for r in &h.reasons { li { (r) } } }
+                        @if !h.text.is_empty() {
+                            blockquote.held-text { (h.text) }
+                        }
+                        @if !h.attachments.is_empty() {
+                            p.meta { (l.t("Pièces jointes : ", "Attachments: ")) (h.attachments.join(", ")) }
+                        }
+                        details { summary { (l.t("Pourquoi il est retenu", "Why it is held")) }
+                            ul { @for r in &h.reasons { li { (r) } } }
+                        }
                         p { a href={ "/admin/raw/" (h.raw_sha256) } { (l.t("E-mail d'origine", "Original e-mail")) } }
+                        // The sender when the From address is a known person's; nobody
+                        // otherwise, so that no one is posted as by mistake.
+                        @let sender = h.from.as_deref().and_then(|from| people.iter().find(|p| p.emails.iter().any(|e| e.as_str().eq_ignore_ascii_case(from.trim()))));
                         form.inline method="post" action={ "/admin/held/" (h.id) "/approve" } {
                             input type="hidden" name="csrf" value=(csrf);
-                            label { "Publier au nom de " select name="author" { @for p in people { option value=(p.id.raw()) { (p.name) } } } }
+                            label for={ "author-" (h.id) } { (l.t("Publier au nom de", "Post as")) }
+                            select id={ "author-" (h.id) } name="author" required {
+                                option value="" selected[sender.is_none()] { (l.t("— choisir —", "— choose —")) }
+                                @for p in people { option value=(p.id.raw()) selected[sender.is_some_and(|s| s.id == p.id)] { (p.name) } }
+                            }
                             button type="submit" { (l.t("Publier", "Post")) }
                         }
                         form.inline method="post" action={ "/admin/held/" (h.id) "/discard" } {

@@ -80,6 +80,18 @@ pub fn event_time(lang: Lang, zone: Tz, time: &crate::domain::EventTime) -> Stri
     }
 }
 
+/// `n` and its noun, singular or plural as the language wants it (French: 0 and 1 are
+/// singular): `plural(l, n, ("message retenu", "messages retenus"), ("held message", "held messages"))`.
+pub fn plural(l: Lang, n: usize, fr: (&str, &str), en: (&str, &str)) -> String {
+    let words = match l {
+        Lang::Fr if n <= 1 => fr.0,
+        Lang::Fr => fr.1,
+        Lang::En if n == 1 => en.0,
+        Lang::En => en.1,
+    };
+    format!("{} {words}", l.number(n as u64))
+}
+
 /// A size in bytes, as people read it: `820 o`, `1,4 Mo` / `820 B`, `1.4 MB`.
 pub fn size(lang: Lang, bytes: u64) -> String {
     let (value, unit) = match bytes {
@@ -138,5 +150,13 @@ mod tests {
         assert_eq!(money(Lang::Fr, Cents(123456)), "1\u{202f}234,56\u{a0}€");
         assert_eq!(money(Lang::En, Cents(-123456)), "-€1,234.56");
         assert_eq!(money(Lang::Fr, Cents(5)), "0,05\u{a0}€");
+        let held = (
+            ("message retenu", "messages retenus"),
+            ("held message", "held messages"),
+        );
+        assert_eq!(plural(Lang::Fr, 0, held.0, held.1), "0 message retenu");
+        assert_eq!(plural(Lang::Fr, 2, held.0, held.1), "2 messages retenus");
+        assert_eq!(plural(Lang::En, 0, held.0, held.1), "0 held messages");
+        assert_eq!(plural(Lang::En, 1, held.0, held.1), "1 held message");
     }
 }

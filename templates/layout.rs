@@ -53,10 +53,10 @@ fn frame(title: &str, nav: Option<&Nav>, body: Markup) -> Markup {
             body {
                 @if let Some(nav) = nav {
                     header.top {
-                        a.brand href="/dossiers" { (nav.business) }
+                        a.brand href="/" { (nav.business) }
                         nav aria-label="Navigation" {
                             @let l = nav.lang;
-                            a href="/dossiers" { "Dossiers" } " " a href="/calendar" { (l.t("Calendrier", "Calendar")) } " " a href="/settings" { (l.t("Préférences", "Settings")) }
+                            a href="/" { (l.t("Accueil", "Home")) } " " a href="/dossiers" { "Dossiers" } " " a href="/calendar" { (l.t("Calendrier", "Calendar")) } " " a href="/settings" { (l.t("Préférences", "Settings")) }
                             @if nav.staff { " " a href="/admin/mail" { (l.t("Courrier", "Mail")) } " " a href="/admin/people" { (l.t("Annuaire", "Directory")) } }
                         }
                         form.signout method="post" action="/logout" {

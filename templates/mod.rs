@@ -11,6 +11,7 @@ pub mod email;
 pub mod fields;
 pub mod format;
 pub mod forms;
+pub mod home;
 pub mod layout;
 pub mod pages;
 pub mod settings;

@@ -200,6 +200,13 @@ pub struct HeldMail {
     /// The sender checks, shown to staff in words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check: Option<super::SenderCheck>,
+    /// The text as it would be posted (trimmed), for staff to judge it; empty for mail
+    /// held before it was kept.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub text: String,
+    /// The names of its attachments.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<String>,
 }
 
 /// A mail log line.

@@ -164,6 +164,9 @@ impl Services {
                     let earlier = total - messages.len();
                     (messages, earlier)
                 };
+                if let Some(newest) = messages.last() {
+                    self.store.mark_seen(actor.id, id, newest.id.raw())?;
+                }
                 let mut attachments = Vec::new();
                 for file in messages.iter().flat_map(|m| &m.attachments) {
                     attachments.extend(self.store.item::<FileEntry>(id, file.raw())?);

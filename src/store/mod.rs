@@ -18,6 +18,7 @@ mod outbound;
 mod outbox;
 mod people;
 mod search_queue;
+mod seen;
 pub use search_queue::Queued;
 mod sessions;
 mod tx;
@@ -111,11 +112,13 @@ pub enum Tree {
     /// dossier id → the instant of its last change: dossiers the search index has yet
     /// to read again (written in the same transaction as the change).
     SearchQueue,
+    /// (user, dossier) → the newest message id the user has seen in its discussion.
+    Seen,
 }
 
 impl Tree {
     /// Every tree, in discriminant order.
-    pub(crate) const ALL: [Tree; 34] = [
+    pub(crate) const ALL: [Tree; 35] = [
         Tree::Meta,
         Tree::Users,
         Tree::UserEmails,
@@ -150,6 +153,7 @@ impl Tree {
         Tree::LoginLinks,
         Tree::MuteTokens,
         Tree::SearchQueue,
+        Tree::Seen,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -188,6 +192,7 @@ impl Tree {
             Tree::LoginLinks => "login_links",
             Tree::MuteTokens => "mute_tokens",
             Tree::SearchQueue => "search_queue",
+            Tree::Seen => "seen",
         }
     }
 }

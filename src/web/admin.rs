@@ -61,7 +61,7 @@ pub async fn mail(
 #[derive(Deserialize)]
 pub struct ApproveForm {
     #[serde(default)]
-    author: u64,
+    author: String,
 }
 
 async fn act(
@@ -72,7 +72,7 @@ async fn act(
     let (services, user) = (app.services.clone(), reader.user.clone());
     match blocking(move || work(&services, &user)).await {
         Ok(()) => Redirect::to("/admin/mail").into_response(),
-        Err(err) => page(err),
+        Err(err) => super::errors::page_for(&reader, err),
     }
 }
 
@@ -83,7 +83,17 @@ pub async fn approve(
     Posted { reader, form }: Posted<ApproveForm>,
 ) -> Response {
     act(app, reader, move |s, u| {
-        s.approve_held(u, HeldId::from_raw(id), UserId::from_raw(form.author))
+        // Only who may review held mail is told how to fill the form.
+        if !crate::policy::may_administer(u) {
+            return Err(crate::Error::NotFound);
+        }
+        let author = form.author.trim().parse::<u64>().map_err(|_| {
+            crate::Error::invalid(
+                "Choisissez au nom de qui publier ce message.",
+                "Choose whom to post this message as.",
+            )
+        })?;
+        s.approve_held(u, HeldId::from_raw(id), UserId::from_raw(author))
             .map(drop)
     })
     .await

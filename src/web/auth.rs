@@ -121,7 +121,7 @@ pub fn back_to(jar: CookieJar) -> (CookieJar, String) {
         .get(session::NEXT_COOKIE)
         .map(|c| c.value().to_string())
         .filter(|p| session::safe_next(p))
-        .unwrap_or_else(|| "/dossiers".into());
+        .unwrap_or_else(|| "/".into());
     (
         jar.remove(Cookie::build(session::NEXT_COOKIE).path("/login")),
         next,

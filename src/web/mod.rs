@@ -246,8 +246,18 @@ async fn favicon() -> Response {
         .into_response()
 }
 
-async fn home() -> Response {
-    Redirect::to("/dossiers").into_response()
+/// GET /: what needs the reader.
+async fn home(State(app): State<App>, reader: session::Reader) -> Response {
+    let (services, user) = (app.services.clone(), reader.user.clone());
+    let found =
+        errors::blocking(move || Ok((services.home(&user)?, services.people_named_for(&user)?)))
+            .await;
+    match found {
+        Ok((home, people)) => {
+            templates::home::page(&app.config, &reader, &home, &people).into_response()
+        }
+        Err(err) => errors::page_for(&reader, err),
+    }
 }
 
 async fn stylesheet() -> Response {

@@ -74,7 +74,7 @@ async function signIn(page, user) {
   await page.goto(`${base}/login`);
   await page.fill('#email', user.email);
   await page.fill('#password', user.password);
-  await Promise.all([page.waitForURL(`${base}/dossiers`), page.click('form.login:first-of-type button')]);
+  await Promise.all([page.waitForURL(`${base}/`), page.click('form.login:first-of-type button')]);
 }
 
 async function shoot(page, name) {
@@ -86,6 +86,8 @@ async function shoot(page, name) {
 
 await check('staff sign in, post a message with a file and download it', async (page) => {
   await signIn(page, login('staff'));
+  await shoot(page, 'home');
+  await page.goto(`${base}/dossiers`);
   await shoot(page, 'dossiers');
   await page.click(`text=${kitchen}`);
   expect((await page.textContent('h1')).includes(kitchen), 'the dossier page opens');
@@ -129,7 +131,7 @@ const sections = ['', '/files', '/documents', '/events', '/expenses', '/activiti
 for (const kind of ['staff', 'client', 'intervenant']) {
   await check(`every ${kind} page fits a phone and a desk`, async (page) => {
     await signIn(page, login(kind));
-    const paths = ['/dossiers', '/calendar', '/calendar?view=list', '/settings'];
+    const paths = ['/', '/dossiers', '/calendar', '/calendar?view=list', '/settings'];
     for (const s of sections) paths.push(`/dossiers/${kitchen}${s}`);
     if (kind === 'staff') {
       paths.push('/admin/mail', '/admin/people', '/dossiers/new', `/dossiers/${kitchen}/events/new`,
@@ -224,6 +226,7 @@ await check('the same bytes uploaded twice are two files', async (page) => {
 
 await check('search finds with or without accents', async (page) => {
   await signIn(page, login('staff'));
+  await page.goto(`${base}/dossiers`);
   for (const typed of ['cuisine', 'CUISINE', 'cuisiné']) {
     await page.fill('#q', typed);
     await Promise.all([page.waitForURL(/q=/), page.click('form.search button')]);

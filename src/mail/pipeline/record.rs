@@ -18,6 +18,9 @@ use crate::store::Blobs;
 use super::Pipeline;
 use super::route::Route;
 
+/// The most of a held message's text kept for staff to read.
+const HELD_TEXT: usize = 20_000;
+
 impl Pipeline {
     pub(super) fn deliver(
         &self,
@@ -69,6 +72,13 @@ impl Pipeline {
                     raw_sha256: raw_sha256.to_string(),
                     reasons: reasons.clone(),
                     check: check.cloned(),
+                    text: analysis.text.chars().take(HELD_TEXT).collect(),
+                    attachments: analysis
+                        .attachments
+                        .iter()
+                        .filter(|a| !a.inline)
+                        .map(|a| a.name.to_string())
+                        .collect(),
                 };
                 let line = entry(Outcome::Held { held: held.id }, dossier, reasons)?;
                 store.hold_mail(&held, &line, &[claim.to_string()])?;

@@ -49,9 +49,27 @@ async fn staff_review_held_mail_and_the_outbox_and_everyone_has_settings() {
         .await
         .unwrap();
     assert!(
-        admin.contains("Je passe par là") || admin.contains("not an actor"),
-        "the held message and its reason"
+        admin.contains("<blockquote class=\"held-text\">Je passe par là.</blockquote>"),
+        "the held message's text, as it would be posted: {admin}"
     );
+    // Eve is a known person: "post as" starts on her; no one else is chosen.
+    let eve = site.world.stranger.id.raw();
+    assert!(
+        admin.contains(&format!("<option value=\"{eve}\" selected>")),
+        "the sender is preselected"
+    );
+    assert!(
+        !admin.contains("<option value=\"\" selected>"),
+        "not nobody"
+    );
+    let held = s.held_mail(&site.world.staff).unwrap();
+    let nobody = staff
+        .post(format!("{}/admin/held/{}/approve", site.base, held[0].id))
+        .form(&[("csrf", csrf.as_str()), ("author", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(nobody.status(), 422, "posting as nobody is refused");
     assert!(
         admin.contains("expéditeur vérifié : DKIM absent, SPF pass, DMARC pas de politique"),
         "the sender checks' verdict in words"
@@ -327,6 +345,8 @@ async fn many_held_messages_come_a_page_at_a_time_and_go_in_bulk() {
             raw_sha256: raw.sha256.clone(),
             reasons: vec!["sender not verified".into()],
             check: None,
+            text: "achetez".into(),
+            attachments: Vec::new(),
         };
         let line = LogEntry {
             id: store.new_id().unwrap(),
@@ -358,6 +378,11 @@ async fn many_held_messages_come_a_page_at_a_time_and_go_in_bulk() {
     let first = page(0).await;
     assert!(first.contains("Offre 00") && first.contains("Offre 24"));
     assert!(!first.contains("Offre 25"), "a page holds 25");
+    assert_eq!(
+        first.matches("<option value=\"\" selected>").count(),
+        25,
+        "an unknown sender: nobody is preselected"
+    );
     assert!(
         first.contains("(60)") && first.contains("?held=1"),
         "the count and the next page"

@@ -8,6 +8,7 @@ mod discussion;
 mod dossier_forms;
 mod files;
 mod forms_again;
+mod home;
 mod operator;
 mod search;
 mod sessions;

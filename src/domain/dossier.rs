@@ -221,8 +221,6 @@ pub struct Dossier {
     pub staff_reference: Option<String>,
     /// The unguessable part of the dossier's mail address.
     pub mail_key: MailKey,
-    /// Created, closed, reopened… in order.
-    pub history: Vec<HistoryEntry>,
 }
 
 impl Dossier {

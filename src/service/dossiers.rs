@@ -30,6 +30,8 @@ pub struct DossierView {
     pub client: Client,
     /// The reader's role.
     pub role: Role,
+    /// The history lines the reader may read, oldest first.
+    pub history: Vec<HistoryEntry>,
     /// Quotes, orders, invoices; `None` when the role may not see them.
     pub documents: Option<Vec<Document>>,
     /// Expenses the reader may see.
@@ -192,7 +194,7 @@ impl Services {
         if visit.role != Role::Staff {
             dossier.staff_reference = None;
         }
-        dossier.history = super::sections::readable_history(&visit);
+        let history = super::sections::readable_history(&visit, self.store.history(id)?);
         let messages: Vec<Message> = self.store.items(id)?;
         let files: Vec<FileEntry> = self.store.items(id)?;
         let attachments = files
@@ -213,6 +215,7 @@ impl Services {
             events_total: events.len(),
             events,
             activities: self.store.items(id)?,
+            history,
             client: visit.client,
             role: visit.role,
             dossier,
@@ -222,30 +225,30 @@ impl Services {
     /// Closes a dossier: it stays readable and refuses every change.
     pub fn close_dossier(&self, actor: &User, id: DossierId) -> Result<Dossier> {
         self.authorize(actor, id, Action::Close)?;
-        self.store.update_dossier(id, |d| {
-            if d.status == Status::Closed {
-                return Err(Error::Closed);
-            }
-            d.status = Status::Closed;
-            d.history.push(entry(actor, HistoryKind::Closed));
-            Ok(())
-        })
+        self.store
+            .update_dossier(id, &entry(actor, HistoryKind::Closed), |d| {
+                if d.status == Status::Closed {
+                    return Err(Error::Closed);
+                }
+                d.status = Status::Closed;
+                Ok(())
+            })
     }
 
     /// Reopens a closed dossier.
     pub fn reopen_dossier(&self, actor: &User, id: DossierId) -> Result<Dossier> {
         self.authorize(actor, id, Action::Reopen)?;
-        self.store.update_dossier(id, |d| {
-            if d.status == Status::Open {
-                return Err(Error::invalid(
-                    "Ce dossier est déjà ouvert.",
-                    "This dossier is already open.",
-                ));
-            }
-            d.status = Status::Open;
-            d.history.push(entry(actor, HistoryKind::Reopened));
-            Ok(())
-        })
+        self.store
+            .update_dossier(id, &entry(actor, HistoryKind::Reopened), |d| {
+                if d.status == Status::Open {
+                    return Err(Error::invalid(
+                        "Ce dossier est déjà ouvert.",
+                        "This dossier is already open.",
+                    ));
+                }
+                d.status = Status::Open;
+                Ok(())
+            })
     }
 
     /// Sets the actor's own reference for the dossier: the internal reference for staff,
@@ -260,7 +263,8 @@ impl Services {
         match visit.role {
             Role::Staff | Role::Client => {
                 let staff = visit.role == Role::Staff;
-                self.store.update_dossier(id, |d| {
+                let note = entry(actor, HistoryKind::Reference { client: !staff });
+                self.store.update_dossier(id, &note, |d| {
                     if d.status == Status::Closed {
                         return Err(Error::Closed);
                     }
@@ -270,8 +274,6 @@ impl Services {
                         &mut d.client_reference
                     };
                     *slot = reference.clone();
-                    d.history
-                        .push(entry(actor, HistoryKind::Reference { client: !staff }));
                     Ok(())
                 })?;
             }
@@ -298,15 +300,15 @@ impl Services {
         self.authorize(actor, id, Action::EditDossier)?;
         let title = TITLE.label(title, 200)?;
         let description = DESCRIPTION.body(description, 20_000)?;
-        self.store.update_dossier(id, |d| {
-            if d.status == Status::Closed {
-                return Err(Error::Closed);
-            }
-            d.title = title.clone();
-            d.description = description.clone();
-            d.history.push(entry(actor, HistoryKind::Edited));
-            Ok(())
-        })
+        self.store
+            .update_dossier(id, &entry(actor, HistoryKind::Edited), |d| {
+                if d.status == Status::Closed {
+                    return Err(Error::Closed);
+                }
+                d.title = title.clone();
+                d.description = description.clone();
+                Ok(())
+            })
     }
 }
 

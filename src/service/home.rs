@@ -101,7 +101,6 @@ impl Services {
             if role != Role::Staff {
                 dossier.staff_reference = None;
             }
-            dossier.history = Vec::new();
             home.dossiers.push(HomeDossier {
                 dossier,
                 client: client.name,

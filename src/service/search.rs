@@ -106,7 +106,6 @@ impl Services {
                     if role != Role::Staff {
                         dossier.staff_reference = None;
                     }
-                    dossier.history = Vec::new();
                     found.push(Found {
                         dossier,
                         client: client.name,

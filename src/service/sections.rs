@@ -90,8 +90,7 @@ pub struct MoneySummary {
 /// What every section page shows above its part.
 #[derive(Debug, Clone)]
 pub struct DossierHeader {
-    /// The dossier, its staff reference blanked for non-staff and its history emptied
-    /// (the history section carries it).
+    /// The dossier, its staff reference blanked for non-staff.
     pub dossier: Dossier,
     /// Its client.
     pub client: Client,
@@ -194,7 +193,7 @@ impl Services {
                 SectionView::Intervenants(self.intervenant_views(actor, &visit)?)
             }
             Section::History => {
-                let mut lines = readable_history(&visit);
+                let mut lines = readable_history(&visit, self.store.history(id)?);
                 lines.reverse();
                 SectionView::History(lines)
             }
@@ -224,7 +223,6 @@ impl Services {
         if visit.role != Role::Staff {
             dossier.staff_reference = None;
         }
-        dossier.history = Vec::new();
         Ok(DossierHeader {
             tabs: Section::ALL
                 .into_iter()
@@ -276,9 +274,8 @@ impl Services {
 
 /// The history lines of a dossier its visitor may read: each line about an item only
 /// to who may see that kind of item.
-pub(super) fn readable_history(visit: &Visit) -> Vec<HistoryEntry> {
+pub(super) fn readable_history(visit: &Visit, mut lines: Vec<HistoryEntry>) -> Vec<HistoryEntry> {
     let may = |action| policy::check(Some(visit.role), visit.dossier.status, action).is_ok();
-    let mut lines = visit.dossier.history.clone();
     lines.retain(|line| match &line.what {
         HistoryKind::Item { item, .. } => match item {
             ItemKind::Quote | ItemKind::Order | ItemKind::Invoice => may(Action::SeeDocuments),

@@ -47,13 +47,14 @@ impl Store {
                 client_reference: None,
                 staff_reference: None,
                 mail_key: mail_key.clone(),
-                history: vec![HistoryEntry {
-                    at: new.created_at,
-                    by: new.created_by,
-                    what: HistoryKind::Created,
-                }],
             };
             tx.put(Tree::Dossiers, &keys::one(id.raw()), &dossier)?;
+            let created = HistoryEntry {
+                at: new.created_at,
+                by: new.created_by,
+                what: HistoryKind::Created,
+            };
+            tx.record(id, &created)?;
             tx.queue_for_search(id)?;
             tx.put(
                 Tree::DossierNumbers,
@@ -67,6 +68,11 @@ impl Store {
             )?;
             Ok(dossier)
         })
+    }
+
+    /// The history of a dossier, oldest first.
+    pub fn history(&self, dossier: DossierId) -> Result<Vec<HistoryEntry>> {
+        self.scan(Tree::History, &keys::one(dossier.raw()))
     }
 
     /// One dossier, without any permission check.
@@ -90,11 +96,13 @@ impl Store {
         }
     }
 
-    /// Changes a dossier with `edit` in one transaction (the edit checks the status it
-    /// needs, so that a concurrent close cannot slip between check and write).
+    /// Changes a dossier with `edit` in one transaction, with the history line `note`
+    /// (the edit checks the status it needs, so that a concurrent close cannot slip
+    /// between check and write).
     pub fn update_dossier(
         &self,
         id: DossierId,
+        note: &HistoryEntry,
         edit: impl Fn(&mut Dossier) -> Result<()>,
     ) -> Result<Dossier> {
         self.write(|tx| {
@@ -107,6 +115,7 @@ impl Store {
             }
             dossier.id = id;
             tx.put(Tree::Dossiers, &key, &dossier)?;
+            tx.record(id, note)?;
             tx.queue_for_search(id)?;
             Ok(dossier)
         })

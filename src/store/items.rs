@@ -131,21 +131,15 @@ impl Change {
     }
 
     fn replay(&self, tx: &Tx) -> TxResult<()> {
-        let dossier = open_dossier(tx, self.dossier)?;
-        let mut history = Vec::new();
+        open_dossier(tx, self.dossier)?;
         for op in &self.ops {
             match op {
                 Op::Put(tree, key, bytes) => tx.put_raw(*tree, key, bytes)?,
                 Op::Mark(tree, key) => tx.mark(*tree, key)?,
                 Op::Remove(tree, key) => tx.remove(*tree, key)?,
                 Op::Claim(key) => claim(tx, key)?,
-                Op::Record(entry) => history.push(entry.clone()),
+                Op::Record(entry) => tx.record(self.dossier, entry)?,
             }
-        }
-        if !history.is_empty() {
-            let mut dossier = dossier;
-            dossier.history.extend(history);
-            tx.put(Tree::Dossiers, &keys::one(self.dossier.raw()), &dossier)?;
         }
         Ok(())
     }
@@ -235,7 +229,7 @@ impl Store {
         note: impl Fn(&I, &I) -> Option<HistoryEntry>,
     ) -> Result<I> {
         self.write(|tx| {
-            let mut open = open_dossier(tx, dossier)?;
+            open_dossier(tx, dossier)?;
             let key = keys::two(dossier.raw(), id);
             let Some(before) = tx.get::<I>(I::TREE, &key)? else {
                 return abort(Error::NotFound);
@@ -246,8 +240,7 @@ impl Store {
             }
             tx.put(I::TREE, &key, &item)?;
             if let Some(line) = note(&before, &item) {
-                open.history.push(line);
-                tx.put(Tree::Dossiers, &keys::one(dossier.raw()), &open)?;
+                tx.record(dossier, &line)?;
             }
             if let Some(intent) = notify {
                 tx.put(Tree::Outbox, &keys::one(intent.id.raw()), intent)?;
@@ -263,14 +256,13 @@ impl Store {
         note: impl Fn(&Document) -> HistoryEntry,
     ) -> Result<Document> {
         self.write(|tx| {
-            let mut open = open_dossier(tx, document.dossier)?;
+            open_dossier(tx, document.dossier)?;
             let DocNumber { kind, year, .. } = document.number;
             let seq = tx.next_seq(&format!("doc/{}/{year}", kind.letter()))?;
             let mut numbered = document.clone();
             numbered.number.seq = seq;
             tx.put(Tree::Documents, &key_of(&numbered), &numbered)?;
-            open.history.push(note(&numbered));
-            tx.put(Tree::Dossiers, &keys::one(document.dossier.raw()), &open)?;
+            tx.record(document.dossier, &note(&numbered))?;
             Ok(numbered)
         })
     }

@@ -16,12 +16,48 @@ pub struct Migration {
 }
 
 /// Every migration, in order.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "initial layout: one tree per collection and its indexes",
-    // The trees are opened by `Store::open`; a fresh store only needs its version.
-    run: |_| Ok(()),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "initial layout: one tree per collection and its indexes",
+        // The trees are opened by `Store::open`; a fresh store only needs its version.
+        run: |_| Ok(()),
+    },
+    Migration {
+        version: 2,
+        name: "each dossier's history in a tree of its own",
+        run: history_apart,
+    },
+];
+
+/// Moves the `history` of each dossier record into the history tree, one dossier per
+/// transaction: a crash leaves every dossier either moved or as it was, and the step
+/// run again moves the rest.
+fn history_apart(store: &Store) -> Result<()> {
+    use super::keys;
+    let dossiers: Vec<(sled::IVec, serde_json::Value)> = store
+        .tree(Tree::Dossiers)
+        .iter()
+        .map(|entry| {
+            let (key, value) = entry?;
+            Ok((key, serde_json::from_slice(&value)?))
+        })
+        .collect::<Result<_>>()?;
+    for (key, mut value) in dossiers {
+        let Some(history) = value.as_object_mut().and_then(|o| o.remove("history")) else {
+            continue;
+        };
+        let lines: Vec<crate::domain::HistoryEntry> = serde_json::from_value(history)?;
+        let id = crate::domain::DossierId::from_raw(keys::first(&key).unwrap_or_default());
+        store.write(|tx| {
+            for line in &lines {
+                tx.record(id, line)?;
+            }
+            tx.put(Tree::Dossiers, &key, &value)
+        })?;
+    }
+    Ok(())
+}
 
 /// The version a store has once every migration ran.
 pub fn latest() -> u32 {
@@ -56,4 +92,58 @@ pub fn run(store: &Store) -> Result<()> {
         store.flush()?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_version_1_store_gets_its_histories_moved_out_of_the_dossiers() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let id = 7u64;
+        let old = serde_json::json!({
+            "id": id, "number": {"year": 2026, "seq": 1}, "title": "Cuisine",
+            "description": "", "client": 3, "status": "open", "created_by": 1,
+            "created_at": "2026-03-01T08:00:00Z", "followers": [],
+            "client_reference": null, "staff_reference": null, "mail_key": "0123456789abcdef0123",
+            "history": [
+                {"at": "2026-03-01T08:00:00Z", "by": 1, "what": {"kind": "created"}},
+                {"at": "2026-03-02T08:00:00Z", "by": 1, "what": {"kind": "closed"}}
+            ]
+        });
+        store
+            .tree(Tree::Dossiers)
+            .insert(
+                super::super::keys::one(id),
+                serde_json::to_vec(&old).unwrap(),
+            )
+            .unwrap();
+        store
+            .write(|tx| tx.put(Tree::Meta, VERSION_KEY, &1u32))
+            .unwrap();
+        store.flush().unwrap();
+        drop(store);
+
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(version(&store).unwrap(), latest());
+        let dossier = crate::domain::DossierId::from_raw(id);
+        let lines = store.history(dossier).unwrap();
+        assert_eq!(lines.len(), 2, "both lines moved, in order");
+        assert!(matches!(lines[1].what, crate::domain::HistoryKind::Closed));
+        let raw: serde_json::Value = serde_json::from_slice(
+            &store
+                .tree(Tree::Dossiers)
+                .get(super::super::keys::one(id))
+                .unwrap()
+                .unwrap(),
+        )
+        .unwrap();
+        assert!(
+            raw.get("history").is_none(),
+            "the record no longer carries it"
+        );
+        assert_eq!(store.dossier(dossier).unwrap().unwrap().title, "Cuisine");
+    }
 }

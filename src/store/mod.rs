@@ -114,11 +114,14 @@ pub enum Tree {
     SearchQueue,
     /// (user, dossier) → the newest message id the user has seen in its discussion.
     Seen,
+    /// (dossier, id) → HistoryEntry: what happened to a dossier, in order, kept apart
+    /// from the dossier so that reading a dossier does not read its whole past.
+    History,
 }
 
 impl Tree {
     /// Every tree, in discriminant order.
-    pub(crate) const ALL: [Tree; 35] = [
+    pub(crate) const ALL: [Tree; 36] = [
         Tree::Meta,
         Tree::Users,
         Tree::UserEmails,
@@ -154,6 +157,7 @@ impl Tree {
         Tree::MuteTokens,
         Tree::SearchQueue,
         Tree::Seen,
+        Tree::History,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -193,6 +197,7 @@ impl Tree {
             Tree::MuteTokens => "mute_tokens",
             Tree::SearchQueue => "search_queue",
             Tree::Seen => "seen",
+            Tree::History => "history",
         }
     }
 }

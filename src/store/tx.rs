@@ -74,6 +74,16 @@ impl Tx<'_> {
 }
 
 impl Tx<'_> {
+    /// Appends a line to `dossier`'s history, in the transaction of the change it tells of.
+    pub fn record(
+        &self,
+        dossier: crate::domain::DossierId,
+        line: &crate::domain::HistoryEntry,
+    ) -> TxResult<()> {
+        let id = self.tree(Tree::History).generate_id()?;
+        self.put(Tree::History, &super::keys::two(dossier.raw(), id), line)
+    }
+
     /// Queues `dossier` for the search index, in the transaction that changes it.
     pub fn queue_for_search(&self, dossier: crate::domain::DossierId) -> TxResult<()> {
         let at = chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default();

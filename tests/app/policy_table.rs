@@ -617,7 +617,6 @@ fn a_closed_dossier_keeps_every_item_and_stores_nothing_new() {
         "the setup's two files and one event, nothing more"
     );
     let history: Vec<_> = after
-        .dossier
         .history
         .iter()
         .map(|h| format!("{:?}", h.what))

@@ -159,7 +159,7 @@ impl Services {
                     (self.store.items(id)?, 0)
                 } else {
                     let (messages, total): (Vec<Message>, usize) =
-                        self.store.latest_items(id, DISCUSSION_PAGE)?;
+                        self.store.latest_messages(id, DISCUSSION_PAGE)?;
                     let earlier = total - messages.len();
                     (messages, earlier)
                 };
@@ -205,12 +205,7 @@ impl Services {
         let may = |action| policy::check(Some(visit.role), visit.dossier.status, action).is_ok();
         let id = visit.dossier.id;
         let today = Utc::now().date_naive();
-        let next_event = self
-            .store
-            .items::<Event>(id)?
-            .into_iter()
-            .filter(|e| !e.cancelled && e.time.last_day() >= today)
-            .min_by_key(|e| (e.time.first_day(), e.id));
+        let next_event = self.store.next_event(id, today)?;
         let money = if may(Action::SeeDocuments) {
             let documents: Vec<Document> = self.store.items(id)?;
             let expenses = self.visible_expenses(&visit)?;

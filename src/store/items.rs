@@ -134,9 +134,21 @@ impl Change {
         open_dossier(tx, self.dossier)?;
         for op in &self.ops {
             match op {
-                Op::Put(tree, key, bytes) => tx.put_raw(*tree, key, bytes)?,
+                Op::Put(tree, key, bytes) => {
+                    match tree {
+                        Tree::Messages => tx.count_message(self.dossier, key)?,
+                        Tree::Events => tx.events_changed(self.dossier)?,
+                        _ => {}
+                    }
+                    tx.put_raw(*tree, key, bytes)?
+                }
                 Op::Mark(tree, key) => tx.mark(*tree, key)?,
-                Op::Remove(tree, key) => tx.remove(*tree, key)?,
+                Op::Remove(tree, key) => {
+                    if *tree == Tree::Events {
+                        tx.events_changed(self.dossier)?;
+                    }
+                    tx.remove(*tree, key)?
+                }
                 Op::Claim(key) => claim(tx, key)?,
                 Op::Record(entry) => tx.record(self.dossier, entry)?,
             }
@@ -177,27 +189,29 @@ impl Store {
         self.scan(I::TREE, &keys::one(dossier.raw()))
     }
 
-    /// The newest `limit` items of one kind in `dossier`, oldest first, and how many
-    /// there are in all: one forward scan (sled walks backwards slowly) keeping the last
-    /// `limit` values undecoded, then only those decoded.
-    pub fn latest_items<I: Item>(
+    /// The newest `limit` messages of `dossier`, oldest first, and how many it has in
+    /// all: walked backwards from the newest, only those decoded; the count is kept with
+    /// the messages ([`super::tx::Tx::count_message`]).
+    pub fn latest_messages(
         &self,
         dossier: DossierId,
         limit: usize,
-    ) -> Result<(Vec<I>, usize)> {
-        let mut last = std::collections::VecDeque::with_capacity(limit + 1);
-        let mut total = 0;
-        for entry in self.tree(I::TREE).scan_prefix(keys::one(dossier.raw())) {
-            last.push_back(entry?.1);
-            if last.len() > limit {
-                last.pop_front();
-            }
-            total += 1;
+    ) -> Result<(Vec<crate::domain::Message>, usize)> {
+        let mut walk = self
+            .tree(Tree::Messages)
+            .scan_prefix(keys::one(dossier.raw()));
+        let mut latest = Vec::with_capacity(limit);
+        for entry in walk.by_ref().rev().take(limit) {
+            latest.push(serde_json::from_slice(&entry?.1)?);
         }
-        let latest = last
-            .iter()
-            .map(|value| Ok(serde_json::from_slice(value)?))
-            .collect::<Result<Vec<I>>>()?;
+        latest.reverse();
+        let total =
+            match self.get::<u64>(Tree::Meta, super::message_count_key(dossier).as_bytes())? {
+                Some(count) => (count as usize).max(latest.len()),
+                // Not counted yet (a store the count migration has not reached): the rest
+                // of the walk is the older ones.
+                None => latest.len() + walk.count(),
+            };
         Ok((latest, total))
     }
 
@@ -239,6 +253,9 @@ impl Store {
                 return abort(err);
             }
             tx.put(I::TREE, &key, &item)?;
+            if I::TREE == Tree::Events {
+                tx.events_changed(dossier)?;
+            }
             if let Some(line) = note(&before, &item) {
                 tx.record(dossier, &line)?;
             }

@@ -28,7 +28,35 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "each dossier's history in a tree of its own",
         run: history_apart,
     },
+    Migration {
+        version: 3,
+        name: "each dossier's message count kept with its messages",
+        run: count_messages,
+    },
 ];
+
+/// Counts each dossier's messages into its `meta` counter (a count is written whole, so
+/// the step run again writes the same counts).
+fn count_messages(store: &Store) -> Result<()> {
+    use super::keys;
+    let ids: Vec<u64> = store
+        .tree(Tree::Dossiers)
+        .iter()
+        .keys()
+        .map(|key| Ok(keys::first(&key?).unwrap_or_default()))
+        .collect::<Result<_>>()?;
+    for id in ids {
+        let dossier = crate::domain::DossierId::from_raw(id);
+        // Migrations run at opening, before any door: nothing is posted meanwhile.
+        let count = store
+            .tree(Tree::Messages)
+            .scan_prefix(keys::one(id))
+            .count() as u64;
+        let name = super::message_count_key(dossier);
+        store.write(|tx| tx.put(Tree::Meta, name.as_bytes(), &count))?;
+    }
+    Ok(())
+}
 
 /// Moves the `history` of each dossier record into the history tree, one dossier per
 /// transaction: a crash leaves every dossier either moved or as it was, and the step

@@ -10,6 +10,7 @@ mod check;
 mod dossiers;
 mod feeds;
 mod flush;
+mod glance;
 mod items;
 mod keys;
 mod mail;
@@ -18,7 +19,6 @@ mod outbound;
 mod outbox;
 mod people;
 mod search_queue;
-mod seen;
 pub use search_queue::Queued;
 mod sessions;
 mod tx;
@@ -213,6 +213,24 @@ struct Inner {
     root: PathBuf,
     /// The search index in `root/search`; without it searches answer "try later".
     search: Option<crate::search::Index>,
+    /// Each dossier's next event, as last read, with the events stamp and the day it
+    /// was read for.
+    next_events: std::sync::Mutex<NextEvents>,
+}
+
+type NextEvents = std::collections::HashMap<
+    crate::domain::DossierId,
+    (u64, chrono::NaiveDate, Option<crate::domain::Event>),
+>;
+
+/// The `meta` key of the stamp a change of a dossier's events moves on.
+pub(crate) fn events_stamp_key(dossier: crate::domain::DossierId) -> String {
+    format!("stamp/events/{}", dossier.raw())
+}
+
+/// The `meta` key of a dossier's message count.
+pub(crate) fn message_count_key(dossier: crate::domain::DossierId) -> String {
+    format!("count/messages/{}", dossier.raw())
 }
 
 /// A cheap, cloneable handle on the open store.
@@ -253,6 +271,7 @@ impl Store {
                 blobs,
                 root: root.to_path_buf(),
                 search,
+                next_events: Default::default(),
             }),
         };
         migrations::run(&store)?;

@@ -84,6 +84,25 @@ impl Tx<'_> {
         self.put(Tree::History, &super::keys::two(dossier.raw(), id), line)
     }
 
+    /// Counts a new message of `dossier` (one whose key is not there yet), in the
+    /// transaction that puts it: the discussion knows how many it has without a walk.
+    pub fn count_message(&self, dossier: crate::domain::DossierId, key: &[u8]) -> TxResult<()> {
+        if self.contains(Tree::Messages, key)? {
+            return Ok(());
+        }
+        let name = super::message_count_key(dossier);
+        let count: u64 = self.get(Tree::Meta, name.as_bytes())?.unwrap_or(0);
+        self.put(Tree::Meta, name.as_bytes(), &(count + 1))
+    }
+
+    /// Notes that `dossier`'s events changed, in the transaction that changes them: what
+    /// is kept from them in memory ([`super::Store::next_event`]) is read again.
+    pub fn events_changed(&self, dossier: crate::domain::DossierId) -> TxResult<()> {
+        let name = super::events_stamp_key(dossier);
+        let stamp: u64 = self.get(Tree::Meta, name.as_bytes())?.unwrap_or(0);
+        self.put(Tree::Meta, name.as_bytes(), &(stamp + 1))
+    }
+
     /// Queues `dossier` for the search index, in the transaction that changes it.
     pub fn queue_for_search(&self, dossier: crate::domain::DossierId) -> TxResult<()> {
         let at = chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default();

@@ -612,6 +612,19 @@ async fn the_agenda_lists_coming_events_then_past_ones_with_their_times() {
         discussion.contains("Prochain événement") && discussion.contains("Visite à venir"),
         "the header names the next event"
     );
+    // Cancelled, it is no longer the next one: the header follows the change at once.
+    let coming = s
+        .events(&site.world.staff, d.id)
+        .unwrap()
+        .into_iter()
+        .find(|e| e.title == "Visite à venir")
+        .unwrap();
+    s.cancel_event(&site.world.staff, d.id, coming.id).unwrap();
+    let discussion = text_of(&browser, &format!("{}/dossiers/{}", site.base, d.number)).await;
+    assert!(
+        !discussion.contains("Prochain événement"),
+        "nothing else is to come"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -1,6 +1,7 @@
-//! What each reader has seen of each discussion: the newest message id they were shown,
-//! for the unread markers of their home page. Kept apart from the dossier (a read is not
-//! a change of the dossier): one small write when a discussion shows something new.
+//! What a dossier page needs at a glance without reading everything: what each reader
+//! has seen of each discussion (the newest message id they were shown, for the unread
+//! markers of their home page; one small write when a discussion shows something new,
+//! not a change of the dossier), the newest message, and the next event.
 
 use super::{Store, Tree, keys};
 use crate::domain::{DossierId, Message, UserId};
@@ -25,6 +26,44 @@ impl Store {
         self.tree(Tree::Seen)
             .insert(key, serde_json::to_vec(&message)?)?;
         Ok(())
+    }
+
+    /// The next event of `dossier` on or after `today` that is not cancelled, soonest
+    /// first. Kept in memory per dossier until its events change (their stamp moves in
+    /// the transaction that changes them) or the day turns: a dossier page does not
+    /// read every event to name the next one.
+    pub fn next_event(
+        &self,
+        dossier: DossierId,
+        today: chrono::NaiveDate,
+    ) -> Result<Option<crate::domain::Event>> {
+        let stamp: u64 = self
+            .get(Tree::Meta, super::events_stamp_key(dossier).as_bytes())?
+            .unwrap_or(0);
+        let cache = || {
+            self.inner
+                .next_events
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+        };
+        if let Some((_, _, next)) = cache()
+            .get(&dossier)
+            .filter(|(seen, day, _)| *seen == stamp && *day == today)
+        {
+            return Ok(next.clone());
+        }
+        let next = self
+            .items::<crate::domain::Event>(dossier)?
+            .into_iter()
+            .filter(|e| !e.cancelled && e.time.last_day() >= today)
+            .min_by_key(|e| (e.time.first_day(), e.id));
+        let mut cache = cache();
+        // Bounded: a store with more dossiers than this reads again what it forgot.
+        if cache.len() >= 10_000 {
+            cache.clear();
+        }
+        cache.insert(dossier, (stamp, today, next.clone()));
+        Ok(next)
     }
 
     /// The newest message of `dossier`, if it has one.

@@ -21,9 +21,22 @@ use crate::running::{HandoverKey, ServerRecord};
 use crate::service::Services;
 use crate::store::Store;
 
-/// The running application.
+/// The running application: a handle on its parts that every request clones, so one
+/// reference count (cloning each part's counter on every request made two cores fight
+/// over their cache lines: 38 % of `/healthz`'s time).
 #[derive(Clone)]
-pub struct App {
+pub struct App(Arc<Parts>);
+
+impl std::ops::Deref for App {
+    type Target = Parts;
+
+    fn deref(&self) -> &Parts {
+        &self.0
+    }
+}
+
+/// What the application is made of.
+pub struct Parts {
     /// Configuration, read-only.
     pub config: Arc<Config>,
     /// The service API.
@@ -96,7 +109,7 @@ impl App {
         };
         let notifier = Notifier::new(services.clone(), settings, transport);
         let web_guard = crate::web::throttle::Guard::new(config.trusted_proxies.clone());
-        Ok(App {
+        Ok(App(Arc::new(Parts {
             site: Arc::new(crate::web::site::Site::of(&config)),
             metrics_token: Arc::default(),
             config: Arc::new(config),
@@ -105,7 +118,7 @@ impl App {
             notifier: Arc::new(notifier),
             web_guard: Arc::new(web_guard),
             handover: Arc::default(),
-        })
+        })))
     }
 
     /// The store.

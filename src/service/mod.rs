@@ -40,7 +40,7 @@ pub use sections::{DISCUSSION_PAGE, DossierHeader, MoneySummary, Section, Sectio
 #[derive(Clone)]
 pub struct Services {
     store: Store,
-    mail_domain: String,
+    mail_domain: std::sync::Arc<str>,
     metrics: std::sync::Arc<crate::metrics::Metrics>,
 }
 
@@ -59,7 +59,7 @@ impl Services {
     pub fn new(store: Store, mail_domain: impl Into<String>) -> Self {
         Services {
             store,
-            mail_domain: mail_domain.into(),
+            mail_domain: mail_domain.into().into(),
             metrics: std::sync::Arc::default(),
         }
     }

@@ -81,7 +81,7 @@ pub fn page(
                     }
                 }
             } @else {
-                nav.months aria-label="Mois" {
+                nav.months aria-label=(l.t("Mois", "Months")) {
                     a href={ "/calendar?month=" (previous.format("%Y-%m")) } { (l.t("← Mois précédent", "← Previous month")) }
                     h2 { (title) }
                     a href={ "/calendar?month=" (next.format("%Y-%m")) } { (l.t("Mois suivant →", "Next month →")) }

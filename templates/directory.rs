@@ -72,7 +72,7 @@ pub fn page(
                             }
                             td { form.inline method="post" action={ "/admin/clients/" (c.id) "/may-create" } {
                                 input type="hidden" name="csrf" value=(csrf);
-                                input type="checkbox" name="allowed" aria-label="Peut créer des dossiers" checked[c.may_create_dossiers];
+                                input type="checkbox" name="allowed" aria-label={ (l.t("Peut créer des dossiers : ", "May create dossiers: ")) (c.name) } checked[c.may_create_dossiers];
                                 button type="submit" { (l.t("Enregistrer", "Save")) }
                             } }
                         }
@@ -80,8 +80,8 @@ pub fn page(
                 }
                 form.inline method="post" action="/admin/clients" {
                     input type="hidden" name="csrf" value=(csrf);
-                    input type="text" name="name" placeholder="Nom de l'entreprise" aria-label="Nom de l'entreprise" required;
-                    label { input type="checkbox" name="may_create"; " peut créer des dossiers" }
+                    input type="text" name="name" placeholder=(l.t("Nom de l'entreprise", "Company name")) aria-label=(l.t("Nom de l'entreprise", "Company name")) required;
+                    label { input type="checkbox" name="may_create"; (l.t(" peut créer des dossiers", " may create dossiers")) }
                     button type="submit" { (l.t("Ajouter l'entreprise", "Add the company")) }
                 }
                 form.inline method="post" action="/admin/clients/private" {

@@ -54,8 +54,8 @@ fn frame(title: &str, nav: Option<&Nav>, body: Markup) -> Markup {
                 @if let Some(nav) = nav {
                     header.top {
                         a.brand href="/" { (nav.business) }
-                        nav aria-label="Navigation" {
-                            @let l = nav.lang;
+                        @let l = nav.lang;
+                        nav aria-label=(l.t("Navigation principale", "Main navigation")) {
                             a href="/" { (l.t("Accueil", "Home")) } " " a href="/dossiers" { "Dossiers" } " " a href="/calendar" { (l.t("Calendrier", "Calendar")) } " " a href="/settings" { (l.t("Préférences", "Settings")) }
                             @if nav.staff { " " a href="/admin/mail" { (l.t("Courrier", "Mail")) } " " a href="/admin/people" { (l.t("Annuaire", "Directory")) } }
                         }

@@ -26,7 +26,7 @@ pub fn page(
                 h2 #lang { (l.t("Langue", "Language")) }
                 form.inline method="post" action="/settings/language" {
                     input type="hidden" name="csrf" value=(csrf);
-                    select name="lang" aria-label="Langue" {
+                    select name="lang" aria-label=(l.t("Langue", "Language")) {
                         option value="fr" selected[reader.user.lang == Lang::Fr] { "Français" }
                         option value="en" selected[reader.user.lang == Lang::En] { "English" }
                     }
@@ -42,9 +42,9 @@ pub fn page(
                         @let form = format!("prefs-{}", dossier.id);
                         tr {
                             td { (dossier.number) " " (dossier.title) }
-                            td { input type="checkbox" form=(form) name="messages" aria-label="Messages" checked[prefs.messages]; }
-                            td { input type="checkbox" form=(form) name="files" aria-label="Fichiers" checked[prefs.files]; }
-                            td { input type="checkbox" form=(form) name="events" aria-label="Événements" checked[prefs.events]; }
+                            td { input type="checkbox" form=(form) name="messages" aria-label={ (l.t("Messages de ", "Messages of ")) (dossier.number) } checked[prefs.messages]; }
+                            td { input type="checkbox" form=(form) name="files" aria-label={ (l.t("Fichiers de ", "Files of ")) (dossier.number) } checked[prefs.files]; }
+                            td { input type="checkbox" form=(form) name="events" aria-label={ (l.t("Événements de ", "Events of ")) (dossier.number) } checked[prefs.events]; }
                             td { form id=(form) method="post" action="/settings/notifications" {
                                 input type="hidden" name="csrf" value=(csrf);
                                 input type="hidden" name="dossier" value=(dossier.id.raw());

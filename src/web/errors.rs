@@ -23,7 +23,18 @@ pub fn page_for(reader: &Reader, err: Error) -> Response {
 fn page_in(l: Lang, err: Error) -> Response {
     match err {
         Error::NotFound => (StatusCode::NOT_FOUND, pages::not_found()).into_response(),
-        Error::Forbidden => (StatusCode::FORBIDDEN, pages::forbidden()).into_response(),
+        Error::Forbidden => (
+            StatusCode::FORBIDDEN,
+            pages::message_page_in(
+                l,
+                l.t("Action refusée", "Action refused"),
+                l.t(
+                    "Cette action n'est pas permise. Rechargez la page et réessayez.",
+                    "This action is not allowed. Reload the page and try again.",
+                ),
+            ),
+        )
+            .into_response(),
         Error::Closed => (
             StatusCode::CONFLICT,
             pages::message_page_in(

@@ -40,6 +40,7 @@ pub mod service;
 pub mod store;
 #[path = "../templates/mod.rs"]
 pub mod templates;
+pub mod thumbnails;
 pub mod web;
 
 pub use error::{Error, Result};

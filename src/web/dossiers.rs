@@ -196,3 +196,36 @@ pub async fn download(
         Err(err) => page(err),
     }
 }
+
+/// GET /dossiers/{number}/files/{id}/preview: a small JPEG of an image file, for who may
+/// download the file; 404 when it has none.
+pub async fn preview(
+    State(app): State<App>,
+    reader: Reader,
+    Path((number_text, id)): Path<(String, u64)>,
+) -> Response {
+    let number = match number(&number_text) {
+        Ok(n) => n,
+        Err(err) => return page(err),
+    };
+    let (services, user) = (app.services.clone(), reader.user.clone());
+    let data = app.config.data.clone();
+    let found = blocking(move || {
+        let dossier = services.find_dossier(&user, number)?;
+        let (file, content) = services.file_content(&user, dossier.id, FileId::from_raw(id))?;
+        if !crate::thumbnails::previewable(&file.blob.content_type) {
+            return Err(Error::NotFound);
+        }
+        let path = crate::thumbnails::preview(&data, &file.blob.sha256, content, file.blob.size)?
+            .ok_or(Error::NotFound)?;
+        let kept =
+            std::fs::File::open(&path).map_err(|e| Error::from_io("reading a preview", e))?;
+        let name = crate::domain::FileName::sanitize(&format!("{}.jpg", file.blob.name));
+        Download::open(name, "image/jpeg", kept)
+    })
+    .await;
+    match found {
+        Ok(download) => download.into_response(),
+        Err(err) => page(err),
+    }
+}

@@ -64,6 +64,7 @@ pub fn router(app: App) -> Router {
             get(to_dossier).post(dossiers::post_message),
         )
         .route("/dossiers/{number}/files/{id}", get(dossiers::download))
+        .route("/dossiers/{number}/files/{id}/preview", get(dossiers::preview))
         .route("/calendar", get(calendar::show))
         .route("/calendar/feed/reset", post(calendar::reset))
         .route("/calendar/feed/{file}", get(calendar::feed))

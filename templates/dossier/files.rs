@@ -1,5 +1,5 @@
 //! The files section: every file of the dossier, grouped by the message it came with,
-//! with its type, size, who added it and when; staff rename (on a page of its own) and
+//! with a preview for images (its type otherwise), its size, who added it and when; staff rename (on a page of its own) and
 //! delete (after a confirmation) them.
 
 use maud::{Markup, html};
@@ -66,7 +66,13 @@ pub fn files(p: &Page, files: &[FileEntry]) -> Markup {
                     }
                     ul.files { @for f in group {
                         li id={ "file-" (f.id) } {
-                            span.kind aria-hidden="true" { (kind(f)) }
+                            @if crate::thumbnails::previewable(&f.blob.content_type) {
+                                a.preview href={ (base) "/files/" (f.id) } tabindex="-1" aria-hidden="true" {
+                                    img src={ (base) "/files/" (f.id) "/preview" } alt="" loading="lazy" width="80" height="80";
+                                }
+                            } @else {
+                                span.kind aria-hidden="true" { (kind(f)) }
+                            }
                             span.name { a href={ (base) "/files/" (f.id) } { (f.blob.name) } }
                             span.meta { (format::size(l, f.blob.size)) }
                             @if p.staff_may_change() {

@@ -242,3 +242,70 @@ async fn an_upload_with_an_earlier_files_bytes_is_a_file_of_its_own() {
     }
     site.test.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_image_gets_a_small_preview_for_who_may_download_it() {
+    use dossier::domain::{Door, NewFile};
+    let site = site().await;
+    let w = &site.world;
+    let s = w.services();
+    let mut png = Vec::new();
+    image::RgbImage::from_pixel(1200, 800, image::Rgb([200, 120, 40]))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let mut photo = crate::helpers::blob(s, "chantier.png", &png);
+    photo.content_type = "image/png".into();
+    let photo = s
+        .add_file(&w.staff, w.dossier.id, Door::Web, NewFile::attached(photo))
+        .unwrap();
+    let mut fake = crate::helpers::blob(s, "faux.png", b"not an image at all");
+    fake.content_type = "image/png".into();
+    let fake = s
+        .add_file(&w.staff, w.dossier.id, Door::Web, NewFile::attached(fake))
+        .unwrap();
+    let base = format!("{}/dossiers/{}", site.base, w.dossier.number);
+    let (client, _) = signed_in(&site, &w.client.emails[0]).await;
+    let files = text_of(&client, &format!("{base}/files")).await;
+    assert!(
+        files.contains(&format!("/files/{}/preview", photo.id)),
+        "the section shows the preview"
+    );
+    let preview = client
+        .get(format!("{base}/files/{}/preview", photo.id))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(preview.status(), 200);
+    assert_eq!(preview.headers()["content-type"], "image/jpeg");
+    let bytes = preview.bytes().await.unwrap();
+    let small = image::load_from_memory(&bytes).unwrap();
+    assert_eq!(
+        (small.width(), small.height()),
+        (320, 213),
+        "its longest side 320 px"
+    );
+    assert!(bytes.len() < png.len(), "smaller than the file");
+    for (who, id, why) in [
+        (&client, fake.id, "bytes that are no image have no preview"),
+        (&client, w.file.id, "nor does a PDF"),
+    ] {
+        let answer = who
+            .get(format!("{base}/files/{id}/preview"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 404, "{why}");
+    }
+    let (stranger, _) = signed_in(&site, &w.stranger.emails[0]).await;
+    let answer = stranger
+        .get(format!("{base}/files/{}/preview", photo.id))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        answer.status(),
+        404,
+        "nothing for who has no role on the dossier"
+    );
+    site.test.stop().await;
+}

@@ -30,6 +30,8 @@ pub struct Again {
     pub fields: Fields,
     /// Why they were refused.
     pub refusal: Option<Refusal>,
+    /// Which form of the page was posted, on a page with several ("" for the only one).
+    pub form: &'static str,
 }
 
 impl<'a> Typed<'a> {
@@ -49,6 +51,11 @@ impl<'a> Typed<'a> {
             fields: again.map(|a| &a.fields),
             refusal: again.and_then(|a| a.refusal.as_ref()),
         }
+    }
+
+    /// The form `form` of a page with several: shown again only if it is the one posted.
+    pub fn of_form(lang: Lang, again: Option<&'a Again>, form: &str) -> Typed<'a> {
+        Typed::of(lang, again.filter(|a| a.form == form))
     }
 
     /// Whether this is a form shown again.

@@ -2,6 +2,7 @@
 
 use maud::{Markup, html};
 
+use super::fields::{Again, Typed};
 use super::layout::{Nav, signed_in};
 use crate::config::Config;
 use crate::domain::{Dossier, Lang, Prefs};
@@ -13,7 +14,10 @@ pub fn page(
     reader: &Reader,
     rows: &[(Dossier, Prefs)],
     message: Option<&str>,
+    again: Option<&Again>,
 ) -> Markup {
+    // Passwords are never written back into the page: only the sentence comes back.
+    let t = Typed::of(reader.user.lang, again);
     let csrf = &reader.session.csrf;
     let l = reader.user.lang;
     signed_in(
@@ -56,14 +60,17 @@ pub fn page(
             }
             section aria-labelledby="password" {
                 h2 #password { (l.t("Mot de passe", "Password")) }
+                (t.general(&["current", "password"]))
                 form.stacked method="post" action="/settings/password" {
                     input type="hidden" name="csrf" value=(csrf);
                     @if reader.user.password_hash.is_some() {
                         label for="current" { (l.t("Mot de passe actuel", "Current password")) }
-                        input #current type="password" name="current" autocomplete="current-password";
+                        input #current type="password" name="current" autocomplete="current-password" aria-invalid=[t.invalid("current")] aria-describedby=[t.described("current")];
+                        (t.error("current"))
                     }
-                    label for="new" { (l.t("Nouveau mot de passe (10 caractères au moins)", "New password (at least 10 characters)")) }
-                    input #new type="password" name="password" autocomplete="new-password" required minlength="10";
+                    label for="password" { (l.t("Nouveau mot de passe (10 caractères au moins)", "New password (at least 10 characters)")) }
+                    input #password type="password" name="password" autocomplete="new-password" required minlength="10" aria-invalid=[t.invalid("password")] aria-describedby=[t.described("password")];
+                    (t.error("password"))
                     button type="submit" { (l.t("Changer", "Change")) }
                 }
             }

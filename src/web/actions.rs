@@ -119,6 +119,7 @@ pub async fn create(State(app): State<App>, Posted { reader, form }: Posted<Fiel
             let again = Again {
                 fields: form,
                 refusal: Some(why),
+                form: "",
             };
             new_dossier_page(&app, &reader, Some(again)).await
         }

@@ -6,13 +6,15 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::errors::{blocking, page};
+use super::errors::{blocking, page, page_for};
 use super::forms::Posted;
+use super::parse::field;
 use super::session::Reader;
 use crate::app::App;
 use crate::domain::{ClientId, EmailAddress, Lang};
 use crate::error::Error;
 use crate::service::{Operator, PersonRequest};
+use crate::templates::fields::{Again, Fields};
 
 fn operator(reader: &Reader) -> crate::Result<Operator> {
     Operator::staff(&reader.user).ok_or(Error::NotFound)
@@ -33,26 +35,9 @@ pub async fn show(State(app): State<App>, reader: Reader) -> Response {
     }
 }
 
-/// The add-person form.
-#[derive(Deserialize)]
-pub struct PersonForm {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    lang: String,
-    #[serde(default)]
-    staff: Option<String>,
-    #[serde(default)]
-    client: String,
-    #[serde(default)]
-    invite: Option<String>,
-}
-
 /// POST /admin/people: adds a person, optionally to a client, optionally invited.
 /// A mistake re-shows the page with its sentence.
-pub async fn add(State(app): State<App>, Posted { reader, form }: Posted<PersonForm>) -> Response {
+pub async fn add(State(app): State<App>, Posted { reader, form }: Posted<Fields>) -> Response {
     let Ok(op) = operator(&reader) else {
         return page(Error::NotFound);
     };
@@ -62,20 +47,22 @@ pub async fn add(State(app): State<App>, Posted { reader, form }: Posted<PersonF
         reader.user.clone(),
     );
     let op2 = op.clone();
+    let f = form.clone();
     let done = blocking(move || {
-        let email = EmailAddress::parse(&form.email).map_err(|e| Error::Invalid(e.refusal()))?;
+        let email =
+            EmailAddress::parse(field(&f, "email")).map_err(|e| Error::Invalid(e.refusal()))?;
         let request = PersonRequest {
-            name: form.name,
+            name: field(&f, "name").into(),
             emails: vec![email.clone()],
-            lang: Lang::parse(&form.lang).unwrap_or_default(),
-            staff: form.staff.is_some(),
+            lang: Lang::parse(field(&f, "lang")).unwrap_or_default(),
+            staff: f.contains_key("staff"),
             password: None,
         };
         let user = services.add_user(&op2, request)?;
-        if let Ok(id) = form.client.parse::<u64>() {
+        if let Ok(id) = field(&f, "client").parse::<u64>() {
             services.add_member(&op2, ClientId::from_raw(id), &email)?;
         }
-        if form.invite.is_some() {
+        if f.contains_key("invite") {
             notifier.send_login_link(&user, 7 * 24 * 60, Some(&inviter))?;
         }
         Ok(())
@@ -84,15 +71,19 @@ pub async fn add(State(app): State<App>, Posted { reader, form }: Posted<PersonF
     match done {
         Ok(()) => Redirect::to("/admin/people").into_response(),
         Err(Error::Invalid(why) | Error::Conflict(why)) => {
-            let why = why.say(reader.user.lang).to_string();
-            reshow(&app, &reader, op, why).await
+            let again = Again {
+                fields: form,
+                refusal: Some(why),
+                form: "person",
+            };
+            reshow(&app, &reader, op, again).await
         }
-        Err(err) => page(err),
+        Err(err) => page_for(&reader, err),
     }
 }
 
 /// The directory again, with the sentence of a refused form (422).
-async fn reshow(app: &App, reader: &Reader, op: Operator, why: String) -> Response {
+async fn reshow(app: &App, reader: &Reader, op: Operator, again: Again) -> Response {
     let services = app.services.clone();
     match blocking(move || services.directory(&op)).await {
         Ok((users, clients)) => {
@@ -101,7 +92,7 @@ async fn reshow(app: &App, reader: &Reader, op: Operator, why: String) -> Respon
                 reader,
                 &users,
                 &clients,
-                Some(&why),
+                Some(&again),
             );
             (axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response()
         }
@@ -109,33 +100,33 @@ async fn reshow(app: &App, reader: &Reader, op: Operator, why: String) -> Respon
     }
 }
 
-/// The add-company form.
-#[derive(Deserialize)]
-pub struct CompanyForm {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    may_create: Option<String>,
-}
-
-/// POST /admin/clients: adds a company.
+/// POST /admin/clients: adds a company; a refusal shows the directory again with the
+/// name typed and the sentence next to it.
 pub async fn add_company(
     State(app): State<App>,
-    Posted { reader, form }: Posted<CompanyForm>,
+    Posted { reader, form }: Posted<Fields>,
 ) -> Response {
     let Ok(op) = operator(&reader) else {
         return page(Error::NotFound);
     };
-    let services = app.services.clone();
-    match blocking(move || {
+    let (services, f, again_op) = (app.services.clone(), form.clone(), op.clone());
+    let done = blocking(move || {
         services
-            .add_company(&op, &form.name, form.may_create.is_some())
+            .add_company(&op, field(&f, "name"), f.contains_key("may_create"))
             .map(drop)
     })
-    .await
-    {
+    .await;
+    match done {
         Ok(()) => Redirect::to("/admin/people").into_response(),
-        Err(err) => page(err),
+        Err(Error::Invalid(why) | Error::Conflict(why)) => {
+            let again = Again {
+                fields: form,
+                refusal: Some(why),
+                form: "company",
+            };
+            reshow(&app, &reader, again_op, again).await
+        }
+        Err(err) => page_for(&reader, err),
     }
 }
 
@@ -192,8 +183,12 @@ async fn change(
     match blocking(move || work(&services, &op)).await {
         Ok(()) => Redirect::to("/admin/people").into_response(),
         Err(Error::Invalid(why) | Error::Conflict(why)) => {
-            let why = why.say(reader.user.lang).to_string();
-            reshow(&app, &reader, again, why).await
+            let shown = Again {
+                fields: Fields::new(),
+                refusal: Some(why),
+                form: "other",
+            };
+            reshow(&app, &reader, again, shown).await
         }
         Err(err) => page(err),
     }

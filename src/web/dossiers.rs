@@ -148,6 +148,7 @@ pub async fn post_message(
         let again = Again {
             fields: [("text".to_string(), text)].into_iter().collect(),
             refusal: Some(why),
+            form: "",
         };
         let discussion = Reshow::Section(Section::Discussion);
         return super::items::show_again(&app, &reader, number, discussion, again).await;

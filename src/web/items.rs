@@ -92,6 +92,7 @@ pub(super) async fn submit<T: Send + 'static>(
             let again = Again {
                 fields,
                 refusal: Some(refusal),
+                form: "",
             };
             show_again(&app, &reader, number, reshow, again).await
         }
@@ -301,6 +302,7 @@ async fn one_more_line(app: &App, reader: &Reader, n: &str, form: FormPage, f: F
             let again = Again {
                 fields: f,
                 refusal: None,
+                form: "",
             };
             show_again(app, reader, number, Reshow::Form(form), again).await
         }

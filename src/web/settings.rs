@@ -13,6 +13,7 @@ use super::throttle::Door;
 use crate::app::App;
 use crate::domain::{DossierId, Lang, Prefs};
 use crate::error::Error;
+use crate::templates::fields::Again;
 
 /// GET /settings.
 /// What a form of the page just did (`?done=password`), said once on the page.
@@ -31,13 +32,14 @@ pub async fn show(
     let l = reader.user.lang;
     let message = (done.done == "password")
         .then(|| l.t("Mot de passe changé.", "Password changed.").to_string());
-    render(&app, &reader, message, StatusCode::OK).await
+    render(&app, &reader, message, None, StatusCode::OK).await
 }
 
 async fn render(
     app: &App,
     reader: &Reader,
     message: Option<String>,
+    again: Option<Again>,
     status: StatusCode,
 ) -> Response {
     let (services, user) = (app.services.clone(), reader.user.clone());
@@ -53,7 +55,13 @@ async fn render(
     match found {
         Ok(rows) => (
             status,
-            crate::templates::settings::page(&app.config, reader, &rows, message.as_deref()),
+            crate::templates::settings::page(
+                &app.config,
+                reader,
+                &rows,
+                message.as_deref(),
+                again.as_ref(),
+            ),
         )
             .into_response(),
         Err(err) => page(err),
@@ -137,7 +145,14 @@ pub async fn password(
         .allow(Door::Password, &attempt, peer, &headers)
     {
         let sentence = super::auth::too_many_sentence(reader.user.lang).to_string();
-        return render(&app, &reader, Some(sentence), StatusCode::TOO_MANY_REQUESTS).await;
+        return render(
+            &app,
+            &reader,
+            Some(sentence),
+            None,
+            StatusCode::TOO_MANY_REQUESTS,
+        )
+        .await;
     }
     let session = reader.id.clone();
     let changed = app
@@ -147,8 +162,19 @@ pub async fn password(
         // Sent back to the page itself: a reload does not post the form again.
         Ok(_) => Redirect::to("/settings?done=password").into_response(),
         Err(Error::Invalid(why)) => {
-            let why = why.say(reader.user.lang).to_string();
-            render(&app, &reader, Some(why), StatusCode::UNPROCESSABLE_ENTITY).await
+            let again = Again {
+                fields: Default::default(),
+                refusal: Some(why),
+                form: "",
+            };
+            render(
+                &app,
+                &reader,
+                None,
+                Some(again),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(err) => page(err),
     }

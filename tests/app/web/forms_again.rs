@@ -282,3 +282,75 @@ async fn form_pages_open_only_for_who_may_make_the_change() {
     );
     site.test.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_directory_and_the_settings_say_what_is_wrong_next_to_the_field() {
+    let site = site().await;
+    let w = &site.world;
+    let (staff, csrf) = signed_in(&site, &w.staff.emails[0]).await;
+    let taken = w.client.emails[0].as_str().to_string();
+    let person = staff
+        .post(format!("{}/admin/people", site.base))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("name", "Hélène Bis"),
+            ("email", taken.as_str()),
+            ("lang", "en"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(person.status(), 422);
+    let page = person.text().await.unwrap();
+    assert!(
+        page.contains("id=\"email-error\"") && page.contains("déjà celle de"),
+        "the clash, by the address: {page}"
+    );
+    assert_eq!(
+        value_of(&page, "name").as_deref(),
+        Some("Hélène Bis"),
+        "the name kept"
+    );
+    assert!(
+        page.contains(r#"<option value="en" selected>"#),
+        "and the language chosen"
+    );
+    let company = staff
+        .post(format!("{}/admin/clients", site.base))
+        .form(&[("csrf", csrf.as_str()), ("name", "SCI Les Tilleuls")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        company.status(),
+        422,
+        "the directory again, not a page of its own"
+    );
+    let page = company.text().await.unwrap();
+    assert!(
+        page.contains("id=\"name-error\"") && page.contains("existe déjà"),
+        "{page}"
+    );
+
+    let wrong = staff
+        .post(format!("{}/settings/password", site.base))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("current", "pas le bon mot de passe"),
+            ("password", "un nouveau mot de passe"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 422);
+    let page = wrong.text().await.unwrap();
+    assert!(
+        page.contains("id=\"current-error\"") && page.contains("n'est pas le bon"),
+        "by the current password: {page}"
+    );
+    assert!(
+        !page.contains("pas le bon mot de passe\"") && !page.contains("un nouveau mot de passe\""),
+        "no password is written back into the page"
+    );
+    site.test.stop().await;
+}

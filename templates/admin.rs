@@ -107,7 +107,7 @@ pub fn mail(
             }
             section aria-labelledby="log" {
                 h2 #log { (l.t("Journal de réception", "Processing log")) }
-                table {
+                table tabindex="0" aria-label=(l.t("Journal de réception", "Processing log")) {
                     thead { tr { th { (l.t("Date", "Date")) } th { (l.t("Destinataire", "Recipient")) } th { (l.t("De", "From")) } th { (l.t("Objet", "Subject")) } th { (l.t("Résultat", "Outcome")) } th { (l.t("Raisons", "Reasons")) } } }
                     tbody { @for e in log {
                         tr { td { (format::datetime(lang, zone, e.at)) } td { (e.recipient) } td { (e.from.as_deref().unwrap_or("")) } td { (e.subject) } td { (e.outcome.name()) } td { (e.reasons.join(" ; ")) } }
@@ -116,7 +116,7 @@ pub fn mail(
             }
             section aria-labelledby="outbox" {
                 h2 #outbox { (l.t("Envois", "Outbox")) }
-                table {
+                table tabindex="0" aria-label=(l.t("Envois", "Outbox")) {
                     thead { tr { th { (l.t("Créé", "Created")) } th { (l.t("À", "To")) } th { (l.t("Objet", "Subject")) } th { (l.t("État", "Status")) } th { (l.t("Tentatives", "Attempts")) } th { (l.t("Erreur", "Error")) } th {} } }
                     tbody { @for m in outbox {
                         tr {

@@ -39,7 +39,7 @@ pub fn page(
             }
             section aria-labelledby="people" {
                 h2 #people { (l.t("Personnes", "People")) }
-                table {
+                table tabindex="0" aria-label=(l.t("Personnes", "People")) {
                     thead { tr { th { (l.t("Nom", "Name")) } th { (l.t("Adresses", "Addresses")) } th { (l.t("Rôle", "Role")) } th { (l.t("Langue", "Language")) } } }
                     tbody { @for u in users {
                         tr { td { (u.name) } td { @for e in &u.emails { (e.as_str()) " " } } td { (kind_of(u)) } td { (u.lang.code()) } }
@@ -68,7 +68,7 @@ pub fn page(
             }
             section aria-labelledby="clients" {
                 h2 #clients { (l.t("Clients", "Clients")) }
-                table {
+                table tabindex="0" aria-label=(l.t("Clients", "Clients")) {
                     thead { tr { th { (l.t("Client", "Client")) } th { (l.t("Membres", "Members")) } th { (l.t("Peut créer des dossiers", "May create dossiers")) } } }
                     tbody { @for c in clients {
                         tr {

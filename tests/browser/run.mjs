@@ -2,7 +2,7 @@
 // playwright-core: staff, client and intervenant sign in; staff post a message with a
 // file and download it; the calendar opens; an intervenant's dossier page shows no quote;
 // every page of every role fits a 390 px phone and a 1280 px desk (no horizontal
-// scroll); a status change, a confirmation, a refused form that keeps what was typed,
+// scroll) and passes axe-core's WCAG 2 A and AA rules (labels, contrast, headings…); a status change, a confirmation, a refused form that keeps what was typed,
 // the line editor with JavaScript, the same bytes uploaded twice as two files, search.
 // Screenshots of every page, at desktop and phone widths, go to target/screenshots/.
 // Without Chromium the suite skips with one line, except under CI=true where it fails.
@@ -52,7 +52,8 @@ const browser = await chromium.launch({
 
 const failures = [];
 async function check(name, body) {
-  const context = await browser.newContext({ acceptDownloads: true });
+  // bypassCSP lets axe-core be injected; the policy itself is tested over HTTP.
+  const context = await browser.newContext({ acceptDownloads: true, bypassCSP: true });
   const page = await context.newPage();
   try {
     await body(page);
@@ -127,6 +128,18 @@ await check('an intervenant sees the dossier but no quote', async (page) => {
 
 // Every page a role reaches from its menus and tabs, at both widths: nothing wider than
 // the screen.
+const axePath = join(root, 'tests/browser/node_modules/axe-core/axe.min.js');
+
+/// The WCAG 2 A and AA rules axe finds broken on the page, as "rule: target" lines.
+async function accessibility(page) {
+  await page.addScriptTag({ path: axePath });
+  const found = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+  });
+  return found;
+}
+
 const sections = ['', '/files', '/documents', '/events', '/expenses', '/activities', '/intervenants', '/history'];
 for (const kind of ['staff', 'client', 'intervenant']) {
   await check(`every ${kind} page fits a phone and a desk`, async (page) => {
@@ -139,10 +152,12 @@ for (const kind of ['staff', 'client', 'intervenant']) {
         `/dossiers/${kitchen}/activities/new`, `/dossiers/${kitchen}/reference`, `/dossiers/${kitchen}/close`);
     }
     const wide = [];
+    const broken = [];
     for (const path of paths) {
       const response = await page.goto(`${base}${path}`);
       if (response.status() === 404) continue; // a section the role may not open
       expect(response.status() === 200, `${path} answers ${response.status()}`);
+      for (const rule of await accessibility(page)) broken.push(`${path} ${rule}`);
       for (const [width, height, label] of [[1280, 900, 'desktop'], [390, 844, 'phone']]) {
         await page.setViewportSize({ width, height });
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -152,6 +167,7 @@ for (const kind of ['staff', 'client', 'intervenant']) {
       }
     }
     expect(wide.length === 0, wide.join('; '));
+    expect(broken.length === 0, `WCAG 2 AA (axe): ${broken.join('; ')}`);
   });
 }
 

@@ -105,9 +105,10 @@ pub struct Index {
     index: Tantivy,
     reader: IndexReader,
     fields: Fields,
-    /// One writer at a time, made when there is something to write and dropped after,
-    /// so that an idle server keeps no indexing arena.
-    writing: Mutex<()>,
+    /// The one writer, made when there is first something to write and kept: its
+    /// indexing thread and arena live as long as the server (a writer made per round
+    /// left a new thread's arena behind each time, and memory grew with them).
+    writer: Mutex<Option<IndexWriter>>,
     /// Whether the index was made empty at opening (new or unreadable): everything must
     /// be read into it.
     pub fresh: bool,
@@ -178,19 +179,44 @@ impl Index {
             index,
             reader,
             fields,
-            writing: Mutex::new(()),
+            writer: Mutex::new(None),
             fresh,
         })
+    }
+
+    /// Runs `work` with the index's one writer, made on first use, then commits and makes
+    /// what it wrote visible to searches.
+    fn write(&self, work: impl FnOnce(&mut IndexWriter) -> Result<()>) -> Result<()> {
+        let mut slot = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let writer = match slot.as_mut() {
+            Some(writer) => writer,
+            None => slot.insert(
+                self.index
+                    .writer_with_num_threads(1, 15_000_000)
+                    .map_err(failed("opening its writer"))?,
+            ),
+        };
+        if let Err(err) = work(writer) {
+            let _ = writer.rollback();
+            return Err(err);
+        }
+        writer.commit().map_err(failed("committing"))?;
+        self.reader.reload().map_err(failed("reloading"))?;
+        Ok(())
     }
 
     /// Replaces what the index holds of each dossier by `entries` (a dossier with no
     /// entry is removed), then makes it visible to searches.
     pub fn replace(&self, dossiers: &[DossierId], entries: Vec<Entry>) -> Result<()> {
-        let _one = self.writing.lock().unwrap_or_else(|p| p.into_inner());
-        let mut writer: IndexWriter = self
-            .index
-            .writer_with_num_threads(1, 15_000_000)
-            .map_err(failed("opening its writer"))?;
+        self.write(|writer| self.put(writer, dossiers, entries))
+    }
+
+    fn put(
+        &self,
+        writer: &mut IndexWriter,
+        dossiers: &[DossierId],
+        entries: Vec<Entry>,
+    ) -> Result<()> {
         for dossier in dossiers {
             writer.delete_term(Term::from_field_u64(self.fields.dossier, dossier.raw()));
         }
@@ -202,24 +228,15 @@ impl Index {
             doc.add_text(self.fields.text, &entry.text);
             writer.add_document(doc).map_err(failed("adding"))?;
         }
-        writer.commit().map_err(failed("committing"))?;
-        writer.wait_merging_threads().map_err(failed("merging"))?;
-        self.reader.reload().map_err(failed("reloading"))?;
         Ok(())
     }
 
     /// Empties the index.
     pub fn clear(&self) -> Result<()> {
-        let _one = self.writing.lock().unwrap_or_else(|p| p.into_inner());
-        let mut writer: IndexWriter = self
-            .index
-            .writer_with_num_threads(1, 15_000_000)
-            .map_err(failed("opening its writer"))?;
-        writer.delete_all_documents().map_err(failed("clearing"))?;
-        writer.commit().map_err(failed("committing"))?;
-        writer.wait_merging_threads().map_err(failed("merging"))?;
-        self.reader.reload().map_err(failed("reloading"))?;
-        Ok(())
+        self.write(|writer| {
+            writer.delete_all_documents().map_err(failed("clearing"))?;
+            Ok(())
+        })
     }
 
     /// The words of `text` as the index keeps them (folded, lower case).

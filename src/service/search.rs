@@ -37,6 +37,9 @@ pub struct FoundHit {
     pub excerpt: String,
 }
 
+/// Dossiers read into the index in one round.
+const INDEX_ROUND: usize = 200;
+
 /// Hits asked of the index before they are grouped by dossier.
 const HITS: usize = 400;
 
@@ -122,7 +125,7 @@ impl Services {
         let Some(index) = self.store.search_index() else {
             return Ok(0);
         };
-        let queued = self.store.search_queue(200)?;
+        let queued = self.store.search_queue(INDEX_ROUND)?;
         if queued.is_empty() {
             return Ok(0);
         }
@@ -219,22 +222,24 @@ impl Services {
 /// Keeps the search index in step with the store until `shutdown`: what changes is
 /// readable by search within about a second.
 pub async fn index_worker(services: Services, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+    // One thread of its own: what indexing allocates stays in one arena.
+    let thread = crate::dedicated::Dedicated::new("search", 1, None);
     loop {
         let s = services.clone();
-        let read = tokio::task::spawn_blocking(move || s.index_queued()).await;
-        let more = match read {
-            Ok(Ok(n)) => n > 0,
-            Ok(Err(err)) => {
+        // A full round means more are waiting: at once; otherwise a pause, so that a
+        // flood of messages to one dossier reads it once a second, not once a message.
+        let more = match thread.run(move || s.index_queued()).await {
+            Ok(n) => n >= INDEX_ROUND,
+            Err(err) => {
                 tracing::warn!(error = %err, "indexing for search failed; it is tried again");
                 false
             }
-            Err(_) => false,
         };
         if more && !*shutdown.borrow() {
             continue;
         }
         tokio::select! {
-            _ = tokio::time::sleep(std::time::Duration::from_millis(500)) => {}
+            _ = tokio::time::sleep(std::time::Duration::from_secs(1)) => {}
             _ = shutdown.changed() => return,
         }
     }

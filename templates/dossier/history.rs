@@ -69,12 +69,22 @@ fn words(l: Lang, what: &crate::domain::HistoryKind, people: &[User]) -> String 
                 ItemKind::Activity => l.t("temps passé", "time entry"),
             };
             match change {
-                ItemChange::Added => format!("{} {kind} « {label} »", l.t("Ajout :", "Added:")),
+                ItemChange::Added => {
+                    format!("{} {kind} {}", l.t("Ajout :", "Added:"), quoted(l, label))
+                }
                 ItemChange::Changed => {
-                    format!("{} {kind} « {label} »", l.t("Modification :", "Changed:"))
+                    format!(
+                        "{} {kind} {}",
+                        l.t("Modification :", "Changed:"),
+                        quoted(l, label)
+                    )
                 }
                 ItemChange::Cancelled => {
-                    format!("{} {kind} « {label} »", l.t("Annulation :", "Cancelled:"))
+                    format!(
+                        "{} {kind} {}",
+                        l.t("Annulation :", "Cancelled:"),
+                        quoted(l, label)
+                    )
                 }
                 ItemChange::Status { from, to } => {
                     let doc = match item {
@@ -97,5 +107,13 @@ fn words(l: Lang, what: &crate::domain::HistoryKind, people: &[User]) -> String 
         Reference { client: false } => l
             .t("Référence interne modifiée", "Internal reference changed")
             .into(),
+    }
+}
+
+/// A label between the quotation marks of the language: « … » / “…”.
+fn quoted(l: Lang, label: &str) -> String {
+    match l {
+        Lang::Fr => format!("« {label} »"),
+        Lang::En => format!("“{label}”"),
     }
 }

@@ -150,6 +150,8 @@ impl Store {
                 "the backup has no store.jsonl",
             )));
         }
+        // The archive holds no search index: every dossier is read into a new one.
+        store.queue_all_for_search()?;
         store.flush()?;
         Ok(store)
     }

@@ -347,6 +347,19 @@ fn a_backup_of_a_running_server_under_load_restores_everything_it_had() {
         dossier::domain::Prefs::MUTED,
         "settings too"
     );
+    // The archive holds no search index: the restored folder reads every dossier anew.
+    assert!(
+        s.index_queued().unwrap() >= 1,
+        "every dossier is queued for search"
+    );
+    let number = after.dossier.number.to_string();
+    assert!(
+        s.search(&staff, &number)
+            .unwrap()
+            .iter()
+            .any(|f| f.dossier.id == dossier_id),
+        "and findable"
+    );
     let _ = std::fs::remove_file(&archive);
 }
 

@@ -41,22 +41,33 @@ pub fn preview(
     }
     let folder = data.join("thumbs").join(&sha256[..2]);
     let path = folder.join(format!("{}-{SIDE}.jpg", &sha256[2..]));
+    // A file that could not be read once is not decoded again at every request.
+    let none = folder.join(format!("{}-{SIDE}.none", &sha256[2..]));
     if path.is_file() {
         return Ok(Some(path));
+    }
+    if none.is_file() {
+        return Ok(None);
     }
     let _one = MAKING.lock().unwrap_or_else(|p| p.into_inner());
     if path.is_file() {
         return Ok(Some(path));
     }
+    let no_preview = || -> Result<Option<PathBuf>> {
+        std::fs::create_dir_all(&folder)
+            .and_then(|()| std::fs::write(&none, b""))
+            .map_err(|e| Error::from_io("noting a file without preview", e))?;
+        Ok(None)
+    };
     let mut reader = match ImageReader::new(BufReader::new(file)).with_guessed_format() {
         Ok(reader) => reader,
-        Err(_) => return Ok(None),
+        Err(_) => return no_preview(),
     };
     if !matches!(
         reader.format(),
         Some(ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::Gif | ImageFormat::WebP)
     ) {
-        return Ok(None);
+        return no_preview();
     }
     let mut limits = Limits::default();
     limits.max_image_width = Some(16_000);
@@ -64,7 +75,7 @@ pub fn preview(
     limits.max_alloc = Some(192 * 1024 * 1024);
     reader.limits(limits);
     let Ok(image) = reader.decode() else {
-        return Ok(None);
+        return no_preview();
     };
     let small = image.thumbnail(SIDE, SIDE).into_rgb8();
     let mut bytes = Vec::new();

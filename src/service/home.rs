@@ -61,9 +61,13 @@ impl Services {
             held: if staff { self.store.held_count() } else { 0 },
             ..Home::default()
         };
-        for dossier in self.store.dossiers_visible_to(actor)? {
+        for mut dossier in self.store.dossiers_visible_to(actor)? {
             let (client, role) = self.role_on(actor, &dossier)?;
             let Some(role) = role else { continue };
+            // The internal reference is staff's: blanked before anything is kept.
+            if role != Role::Staff {
+                dossier.staff_reference = None;
+            }
             let may = |action| policy::check(Some(role), dossier.status, action).is_ok();
             if may(Action::SeeEvents) {
                 for event in self.store.items::<Event>(dossier.id)? {
@@ -97,10 +101,6 @@ impl Services {
                 _ => 0,
             };
             let active_at = last.as_ref().map_or(dossier.created_at, |m| m.at);
-            let mut dossier = dossier;
-            if role != Role::Staff {
-                dossier.staff_reference = None;
-            }
             home.dossiers.push(HomeDossier {
                 dossier,
                 client: client.name,

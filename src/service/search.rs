@@ -94,7 +94,19 @@ impl Services {
                 }
             };
             let Some((role, client)) = role else { continue };
-            if !may_find(role, dossier.status, hit.kind) {
+            // An expense is judged as it is now, not as it was indexed (it may have
+            // stopped being billed a moment ago).
+            let kind = match hit.kind {
+                Kind::Expense | Kind::BilledExpense => {
+                    match self.store.item::<Expense>(hit.dossier, hit.item)? {
+                        Some(e) if e.billed_to_client => Kind::BilledExpense,
+                        Some(_) => Kind::Expense,
+                        None => continue,
+                    }
+                }
+                kind => kind,
+            };
+            if !may_find(role, dossier.status, kind) {
                 continue;
             }
             let found_hit = FoundHit {

@@ -23,8 +23,15 @@ impl Store {
             return Ok(());
         }
         let key = keys::two(user.raw(), dossier.raw());
-        self.tree(Tree::Seen)
-            .insert(key, serde_json::to_vec(&message)?)?;
+        let newer = serde_json::to_vec(&message)?;
+        // Two pages at once: the larger mark wins, whichever writes last.
+        self.tree(Tree::Seen).fetch_and_update(key, |old| {
+            let seen = old.and_then(|bytes| serde_json::from_slice::<u64>(bytes).ok());
+            match (old, seen) {
+                (Some(bytes), Some(seen)) if seen >= message => Some(bytes.to_vec()),
+                _ => Some(newer.clone()),
+            }
+        })?;
         Ok(())
     }
 

@@ -105,8 +105,9 @@ impl Tx<'_> {
 
     /// Queues `dossier` for the search index, in the transaction that changes it.
     pub fn queue_for_search(&self, dossier: crate::domain::DossierId) -> TxResult<()> {
-        let at = chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default();
-        self.put(Tree::SearchQueue, &super::keys::one(dossier.raw()), &at)
+        // A counter, not a clock: two changes never leave the same mark.
+        let mark = self.tree(Tree::SearchQueue).generate_id()?;
+        self.put(Tree::SearchQueue, &super::keys::one(dossier.raw()), &mark)
     }
 
     /// Writes already encoded bytes (a [`super::Change`] encodes before the transaction).

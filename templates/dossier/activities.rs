@@ -44,10 +44,14 @@ pub fn activities(
             @if report.entries.is_empty() { p { (l.t("Aucun temps enregistré sur cette période.", "No time recorded in this period.")) } }
             @else {
                 p.total { (l.t("Total : ", "Total: ")) strong { (hours(report.total)) } }
+                // Orders are documents: who may not see them sees no order at all.
+                @let orders = p.header.tabs.contains(&Section::Documents);
                 div.columns {
-                    div {
-                        h3 { (l.t("Par commande", "Per order")) }
-                        table { tbody { @for (order, minutes) in &report.by_order { tr { th { (order_name(*order)) } td.num { (hours(*minutes)) } } } } }
+                    @if orders {
+                        div {
+                            h3 { (l.t("Par commande", "Per order")) }
+                            table { tbody { @for (order, minutes) in &report.by_order { tr { th { (order_name(*order)) } td.num { (hours(*minutes)) } } } } }
+                        }
                     }
                     div {
                         h3 { (l.t("Par personne", "Per person")) }
@@ -56,12 +60,12 @@ pub fn activities(
                 }
                 h3 { (l.t("Détail", "Entries")) }
                 table.rows {
-                    thead { tr { th { (l.t("Date", "Date")) } th { (l.t("Personne", "Person")) } th { (l.t("Commande", "Order")) } th { (l.t("Description", "Description")) } th.num { (l.t("Durée", "Duration")) } @if p.staff_may_change() { th { span.visually-hidden { "Actions" } } } } }
+                    thead { tr { th { (l.t("Date", "Date")) } th { (l.t("Personne", "Person")) } @if orders { th { (l.t("Commande", "Order")) } } th { (l.t("Description", "Description")) } th.num { (l.t("Durée", "Duration")) } @if p.staff_may_change() { th { span.visually-hidden { "Actions" } } } } }
                     tbody { @for a in &report.entries {
                         tr id={ "activity-" (a.id) } {
                             td data-label=(l.t("Date", "Date")) { (format::date(l, a.date)) }
                             td data-label=(l.t("Personne", "Person")) { (name_of(p.people, a.user)) }
-                            td data-label=(l.t("Commande", "Order")) { (order_name(a.order)) }
+                            @if orders { td data-label=(l.t("Commande", "Order")) { (order_name(a.order)) } }
                             td data-label=(l.t("Description", "Description")) { (a.description) }
                             td.num data-label=(l.t("Durée", "Duration")) { (hours(a.minutes)) }
                             @if p.staff_may_change() { td.actions { a href={ (base) "/activities/" (a.id) "/edit" } { (l.t("Modifier", "Change")) } } }

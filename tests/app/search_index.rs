@@ -74,3 +74,25 @@ fn a_change_is_queued_in_its_transaction_and_findable_once_read() {
     assert_eq!(finds(s, &world.staff, "facade"), 1);
     assert_eq!(s.index_queued().unwrap(), 0, "and the queue is empty");
 }
+
+#[test]
+fn an_expense_no_longer_billed_is_not_found_by_the_client_even_before_the_index_reads_it() {
+    let world = World::build(ClientKind::Company);
+    let s = world.services();
+    let mut nacelle = crate::helpers::expense_draft(true);
+    nacelle.description = "Location nacelle".into();
+    let expense = s
+        .add_expense(&world.staff, world.dossier.id, nacelle.clone(), None)
+        .unwrap();
+    s.reindex_all().unwrap();
+    assert_eq!(finds(s, &world.client, "nacelle"), 1, "billed: the client finds it");
+    nacelle.billed_to_client = false;
+    s.edit_expense(&world.staff, world.dossier.id, expense.id, nacelle, None)
+        .unwrap();
+    assert_eq!(
+        finds(s, &world.client, "nacelle"),
+        0,
+        "judged as it is now, not as it was indexed"
+    );
+    assert_eq!(finds(s, &world.staff, "nacelle"), 1, "staff still find it");
+}

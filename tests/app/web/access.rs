@@ -144,6 +144,10 @@ async fn detail_pages_and_downloads_follow_the_table() {
         activities.contains("1 h 30") && activities.contains("Pose"),
         "activities are detailed for every role"
     );
+    assert!(
+        !activities.contains("Par commande") && !activities.contains(">Commande<"),
+        "orders are documents: an intervenant sees none"
+    );
     let empty = intervenant
         .get(at("activities?from=2030-01-01".into()))
         .send()

@@ -85,7 +85,11 @@ fn an_expense_no_longer_billed_is_not_found_by_the_client_even_before_the_index_
         .add_expense(&world.staff, world.dossier.id, nacelle.clone(), None)
         .unwrap();
     s.reindex_all().unwrap();
-    assert_eq!(finds(s, &world.client, "nacelle"), 1, "billed: the client finds it");
+    assert_eq!(
+        finds(s, &world.client, "nacelle"),
+        1,
+        "billed: the client finds it"
+    );
     nacelle.billed_to_client = false;
     s.edit_expense(&world.staff, world.dossier.id, expense.id, nacelle, None)
         .unwrap();

@@ -111,6 +111,11 @@ pub fn size(lang: Lang, bytes: u64) -> String {
     }
 }
 
+/// A VAT rate as its forms write it and read it back: `20`, `5,5`.
+pub fn rate(rate: crate::domain::VatRate) -> String {
+    rate.to_string().replace(" %", "").replace('.', ",")
+}
+
 /// A decimal as the reader writes it: `1,5` / `1.5`.
 pub fn decimal(lang: Lang, text: &str) -> String {
     match lang {

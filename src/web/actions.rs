@@ -3,7 +3,6 @@
 //! token checked), then calls one service; the services ask the policy.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::errors::{blocking, page_for};
@@ -82,11 +81,7 @@ async fn new_dossier_page(app: &App, reader: &Reader, again: Option<Again>) -> R
                 &clients,
                 typed,
             );
-            let status = match again {
-                Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
-                None => StatusCode::OK,
-            };
-            (status, form).into_response()
+            (super::forms::shown_status(again.as_ref()), form).into_response()
         }
         Err(err) => page_for(reader, err),
     }

@@ -4,7 +4,6 @@
 //! The reader must be allowed the change to see its form.
 
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
@@ -169,11 +168,7 @@ pub(super) async fn render(
             views::reference_form(config, reader, &dossier, current, typed)
         }
     };
-    let status = match again.as_ref().and_then(|a| a.refusal.as_ref()) {
-        Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        None => StatusCode::OK,
-    };
-    (status, html).into_response()
+    (super::forms::shown_status(again.as_ref()), html).into_response()
 }
 
 async fn show(app: App, reader: Reader, number: String, form: FormPage) -> Response {
@@ -183,19 +178,81 @@ async fn show(app: App, reader: Reader, number: String, form: FormPage) -> Respo
     }
 }
 
-/// GET /dossiers/{number}/events/new.
-pub async fn new_event(State(app): State<App>, reader: Reader, Path(n): Path<String>) -> Response {
-    show(app, reader, n, FormPage::NewEvent).await
+/// A form page's handler: `new` ones take the dossier's number, `edit` ones also the
+/// item's id.
+macro_rules! form_handler {
+    ($name:ident, $path:literal, $form:expr) => {
+        #[doc = concat!("GET ", $path, ".")]
+        pub async fn $name(
+            State(app): State<App>,
+            reader: Reader,
+            Path(n): Path<String>,
+        ) -> Response {
+            show(app, reader, n, $form).await
+        }
+    };
+    ($name:ident, $path:literal, $form:expr, id) => {
+        #[doc = concat!("GET ", $path, ".")]
+        pub async fn $name(
+            State(app): State<App>,
+            reader: Reader,
+            Path((n, id)): Path<(String, u64)>,
+        ) -> Response {
+            show(app, reader, n, $form(id)).await
+        }
+    };
 }
 
-/// GET /dossiers/{number}/events/{id}/edit.
-pub async fn edit_event(
-    State(app): State<App>,
-    reader: Reader,
-    Path((n, id)): Path<(String, u64)>,
-) -> Response {
-    show(app, reader, n, FormPage::EditEvent(EventId::from_raw(id))).await
-}
+form_handler!(
+    new_event,
+    "/dossiers/{number}/events/new",
+    FormPage::NewEvent
+);
+form_handler!(
+    edit_event,
+    "/dossiers/{number}/events/{id}/edit",
+    |id| FormPage::EditEvent(EventId::from_raw(id)),
+    id
+);
+form_handler!(
+    edit_document,
+    "/dossiers/{number}/documents/{id}/edit",
+    |id| FormPage::EditDocument(DocumentId::from_raw(id)),
+    id
+);
+form_handler!(
+    new_expense,
+    "/dossiers/{number}/expenses/new",
+    FormPage::NewExpense
+);
+form_handler!(
+    edit_expense,
+    "/dossiers/{number}/expenses/{id}/edit",
+    |id| FormPage::EditExpense(ExpenseId::from_raw(id)),
+    id
+);
+form_handler!(
+    new_activity,
+    "/dossiers/{number}/activities/new",
+    FormPage::NewActivity
+);
+form_handler!(
+    edit_activity,
+    "/dossiers/{number}/activities/{id}/edit",
+    |id| FormPage::EditActivity(ActivityId::from_raw(id)),
+    id
+);
+form_handler!(
+    rename_file,
+    "/dossiers/{number}/files/{id}/rename",
+    |id| FormPage::Rename(FileId::from_raw(id)),
+    id
+);
+form_handler!(
+    reference,
+    "/dossiers/{number}/reference",
+    FormPage::Reference
+);
 
 /// The new document's kind and source, from the link that leads to its form.
 #[derive(Debug, Default, Deserialize)]
@@ -226,81 +283,4 @@ pub async fn new_document(
     let kind = doc_kind(&q.kind).unwrap_or(DocKind::Quote);
     let from = q.from.map(DocumentId::from_raw);
     show(app, reader, n, FormPage::NewDocument(kind, from)).await
-}
-
-/// GET /dossiers/{number}/documents/{id}/edit.
-pub async fn edit_document(
-    State(app): State<App>,
-    reader: Reader,
-    Path((n, id)): Path<(String, u64)>,
-) -> Response {
-    show(
-        app,
-        reader,
-        n,
-        FormPage::EditDocument(DocumentId::from_raw(id)),
-    )
-    .await
-}
-
-/// GET /dossiers/{number}/expenses/new.
-pub async fn new_expense(
-    State(app): State<App>,
-    reader: Reader,
-    Path(n): Path<String>,
-) -> Response {
-    show(app, reader, n, FormPage::NewExpense).await
-}
-
-/// GET /dossiers/{number}/expenses/{id}/edit.
-pub async fn edit_expense(
-    State(app): State<App>,
-    reader: Reader,
-    Path((n, id)): Path<(String, u64)>,
-) -> Response {
-    show(
-        app,
-        reader,
-        n,
-        FormPage::EditExpense(ExpenseId::from_raw(id)),
-    )
-    .await
-}
-
-/// GET /dossiers/{number}/activities/new.
-pub async fn new_activity(
-    State(app): State<App>,
-    reader: Reader,
-    Path(n): Path<String>,
-) -> Response {
-    show(app, reader, n, FormPage::NewActivity).await
-}
-
-/// GET /dossiers/{number}/activities/{id}/edit.
-pub async fn edit_activity(
-    State(app): State<App>,
-    reader: Reader,
-    Path((n, id)): Path<(String, u64)>,
-) -> Response {
-    show(
-        app,
-        reader,
-        n,
-        FormPage::EditActivity(ActivityId::from_raw(id)),
-    )
-    .await
-}
-
-/// GET /dossiers/{number}/files/{id}/rename.
-pub async fn rename_file(
-    State(app): State<App>,
-    reader: Reader,
-    Path((n, id)): Path<(String, u64)>,
-) -> Response {
-    show(app, reader, n, FormPage::Rename(FileId::from_raw(id))).await
-}
-
-/// GET /dossiers/{number}/reference.
-pub async fn reference(State(app): State<App>, reader: Reader, Path(n): Path<String>) -> Response {
-    show(app, reader, n, FormPage::Reference).await
 }

@@ -168,3 +168,12 @@ fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
         )
     })
 }
+
+/// The status of a page that shows a form: 422 when it comes back refused, 200 when it
+/// is fresh or only drawn again (one more line).
+pub fn shown_status(again: Option<&crate::templates::fields::Again>) -> StatusCode {
+    match again.and_then(|a| a.refusal.as_ref()) {
+        Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        None => StatusCode::OK,
+    }
+}

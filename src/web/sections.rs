@@ -4,7 +4,6 @@
 //! services shows the section again with what was typed (422).
 
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -123,11 +122,7 @@ pub(super) async fn render(
         (SectionView::Intervenants(people), _) => views::intervenants(&p, people, typed),
         (SectionView::History(lines), _) => views::history(&p, lines),
     };
-    let status = match again.as_ref().and_then(|a| a.refusal.as_ref()) {
-        Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        None => StatusCode::OK,
-    };
-    (status, html).into_response()
+    (super::forms::shown_status(again.as_ref()), html).into_response()
 }
 
 async fn show(

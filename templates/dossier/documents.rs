@@ -126,10 +126,6 @@ struct Row {
     vat: String,
 }
 
-fn rate_code(rate: VatRate) -> String {
-    rate.to_string().replace(" %", "").replace('.', ",")
-}
-
 impl Row {
     fn of(l: crate::domain::Lang, line: &Line) -> Row {
         Row {
@@ -137,7 +133,7 @@ impl Row {
             quantity: format::decimal(l, &line.quantity.to_string()),
             unit: line.unit.clone(),
             price: format::decimal(l, &line.unit_price.to_string()),
-            vat: rate_code(line.vat_rate),
+            vat: format::rate(line.vat_rate),
         }
     }
 
@@ -302,7 +298,7 @@ pub fn document_form(
                                 td data-label=(l.t("Unité", "Unit")) { input.unit type="text" name={ "unit_" (i) } value=(row.unit) maxlength="20" placeholder=(l.t("h, m², forfait", "h, m², flat")) aria-label={ (l.t("Unité, ligne ", "Unit, line ")) (i + 1) }; }
                                 td data-label=(l.t("Prix unitaire HT", "Unit price excl. VAT")) { input.price type="text" inputmode="decimal" name={ "price_" (i) } value=(row.price) aria-label={ (l.t("Prix unitaire HT, ligne ", "Unit price, line ")) (i + 1) }; }
                                 td data-label=(l.t("TVA", "VAT")) { select.vat name={ "vat_" (i) } aria-label={ (l.t("TVA, ligne ", "VAT, line ")) (i + 1) } {
-                                    @for rate in &rates { option value=(rate_code(*rate)) selected[rate_code(*rate) == row.vat] { (rate_code(*rate)) " %" } }
+                                    @for rate in &rates { option value=(format::rate(*rate)) selected[format::rate(*rate) == row.vat] { (format::rate(*rate)) " %" } }
                                 } }
                                 td.num.amount data-label=(l.t("Montant HT", "Amount excl. VAT")) { (row.line().filter(|_| !row.is_blank()).map(|x| format::money(l, x.amount())).unwrap_or_default()) }
                             }
@@ -314,7 +310,7 @@ pub fn document_form(
                     tbody {
                         tr { th { (l.t("Total HT", "Total excl. VAT")) } td.num data-total="before" { (format::money(l, sums.before_tax)) } }
                         @for vat in &sums.vat {
-                            tr { th { (l.t("TVA ", "VAT ")) (rate_code(vat.rate)) " %" } td.num { (format::money(l, vat.vat)) } }
+                            tr { th { (l.t("TVA ", "VAT ")) (format::rate(vat.rate)) " %" } td.num { (format::money(l, vat.vat)) } }
                         }
                         tr.grand { th { (l.t("Total TTC", "Total incl. VAT")) } td.num data-total="all" { (format::money(l, sums.total)) } }
                     }

@@ -70,10 +70,6 @@ fn cents(l: Lang, amount: Cents) -> String {
     format::decimal(l, &amount.to_string())
 }
 
-fn rate_code(rate: VatRate) -> String {
-    rate.to_string().replace(" %", "").replace('.', ",")
-}
-
 /// The expense form page: a new expense (`None`) or a change to one.
 pub fn expense_form(
     config: &Config,
@@ -101,7 +97,7 @@ pub fn expense_form(
         Some(e) => VatRate::FRENCH
             .into_iter()
             .find(|r| r.of(e.amount) == e.vat)
-            .map(rate_code)
+            .map(format::rate)
             .unwrap_or_else(|| "keep".into()),
     };
     let rate = typed.value("vat_rate", &current_rate);
@@ -141,7 +137,7 @@ pub fn expense_form(
                 (typed.error("amount"))
                 label for="vat_rate" { (l.t("Taux de TVA", "VAT rate")) }
                 select #vat_rate name="vat_rate" aria-describedby="vat-hint" {
-                    @for r in VatRate::FRENCH { option value=(rate_code(r)) selected[rate == rate_code(r)] { (rate_code(r)) " %" } }
+                    @for r in VatRate::FRENCH { option value=(format::rate(r)) selected[rate == format::rate(r)] { (format::rate(r)) " %" } }
                     option value="keep" selected[rate == "keep"] { (l.t("autre montant, ci-dessous", "another amount, below")) }
                 }
                 (typed.error("vat_rate"))

@@ -138,16 +138,21 @@ pub enum SectionView {
 pub const DISCUSSION_PAGE: usize = 50;
 
 impl Services {
-    /// The header of `dossier` and its `section`, as `actor` may see them;
-    /// `all_messages` shows the whole discussion rather than its newest messages.
+    /// The header of dossier `number` and its `section`, as `actor` may see them;
+    /// `all_messages` shows the whole discussion rather than its newest messages. One
+    /// permission check for the whole page.
     pub fn dossier_section(
         &self,
         actor: &User,
-        dossier: DossierId,
+        number: crate::domain::DossierNumber,
         section: Section,
         all_messages: bool,
     ) -> Result<(DossierHeader, SectionView)> {
-        let visit = self.authorize(actor, dossier, Action::SeeDossier)?;
+        let dossier = self
+            .store
+            .dossier_by_number(number)?
+            .ok_or(crate::Error::NotFound)?;
+        let visit = self.authorize(actor, dossier.id, Action::SeeDossier)?;
         policy::check(Some(visit.role), visit.dossier.status, section.action())?;
         if !section.shown_to(visit.role) {
             return Err(crate::Error::NotFound);

@@ -52,8 +52,8 @@ pub(super) async fn render(
     let (services, user) = (app.services.clone(), reader.user.clone());
     let all = shown.all == "messages";
     let loaded = blocking(move || {
-        let dossier = services.find_dossier(&user, number)?;
-        let (header, view) = services.dossier_section(&user, dossier.id, section, all)?;
+        let (header, view) = services.dossier_section(&user, number, section, all)?;
+        let dossier = &header.dossier;
         let people = services.people_named_for(&user)?;
         let mut extra = Extra {
             feed: None,

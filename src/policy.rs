@@ -76,6 +76,10 @@ pub enum Action {
     ManageFiles,
     /// Set one's own reference for the dossier.
     SetOwnReference,
+    /// See the business's internal reference of the dossier.
+    SeeStaffReference,
+    /// Read the dossier's history (the changes made to it and its items).
+    SeeHistory,
     /// Close the dossier.
     Close,
     /// Reopen a closed dossier.
@@ -97,6 +101,8 @@ impl Action {
             | SeeActivities
             | ReadMessages
             | DownloadFiles
+            | SeeStaffReference
+            | SeeHistory
             | Reopen => false,
             EditDossier | EditDocuments | EditExpenses | AssignIntervenants | EditEvents
             | RecordActivities | PostMessage | UploadFiles | ManageFiles | SetOwnReference
@@ -151,6 +157,10 @@ fn cell(action: Action, role: Role) -> Cell {
         (ManageFiles, Staff) => Allow,
         (ManageFiles, Client | Intervenant) => Refuse,
         (SetOwnReference, _) => Allow,
+        // Not in SPEC §2's table: the business's own label and its log of changes are
+        // staff's, as every other change to the dossier itself is.
+        (SeeStaffReference | SeeHistory, Staff) => Allow,
+        (SeeStaffReference | SeeHistory, Client | Intervenant) => Hide,
         (Close | Reopen, Staff) => Allow,
         (Close | Reopen, Client | Intervenant) => Refuse,
     }

@@ -191,7 +191,7 @@ impl Services {
         };
         let expenses = self.visible_expenses(&visit)?;
         let mut dossier = visit.dossier.clone();
-        if visit.role != Role::Staff {
+        if !may(Action::SeeStaffReference) {
             dossier.staff_reference = None;
         }
         let history = super::sections::readable_history(&visit, self.store.history(id)?);

@@ -64,11 +64,12 @@ impl Services {
         for mut dossier in self.store.dossiers_visible_to(actor)? {
             let (client, role) = self.role_on(actor, &dossier)?;
             let Some(role) = role else { continue };
+            let status = dossier.status;
+            let may = |action| policy::check(Some(role), status, action).is_ok();
             // The internal reference is staff's: blanked before anything is kept.
-            if role != Role::Staff {
+            if !may(Action::SeeStaffReference) {
                 dossier.staff_reference = None;
             }
-            let may = |action| policy::check(Some(role), dossier.status, action).is_ok();
             if may(Action::SeeEvents) {
                 for event in self.store.items::<Event>(dossier.id)? {
                     let (first, last) = (event.time.first_day(), event.time.last_day());

@@ -60,15 +60,13 @@ impl Section {
             Section::Expenses => Action::SeeDossier,
             Section::Activities => Action::SeeActivities,
             Section::Intervenants => Action::SeeIntervenants,
-            Section::History => Action::SeeDossier,
+            Section::History => Action::SeeHistory,
         }
     }
 
-    /// Whether `role` finds this section among its tabs: the history is staff's, like
-    /// the changes it lists.
+    /// Whether `role` finds this section among its tabs.
     fn shown_to(self, role: Role) -> bool {
-        let allowed = policy::check(Some(role), crate::domain::Status::Open, self.action()).is_ok();
-        allowed && (self != Section::History || role == Role::Staff)
+        policy::check(Some(role), crate::domain::Status::Open, self.action()).is_ok()
     }
 }
 
@@ -207,7 +205,8 @@ impl Services {
     }
 
     fn header(&self, actor: &User, visit: Visit) -> Result<DossierHeader> {
-        let may = |action| policy::check(Some(visit.role), visit.dossier.status, action).is_ok();
+        let (role, status) = (visit.role, visit.dossier.status);
+        let may = |action| policy::check(Some(role), status, action).is_ok();
         let id = visit.dossier.id;
         let today = Utc::now().date_naive();
         let next_event = self.store.next_event(id, today)?;
@@ -220,7 +219,7 @@ impl Services {
         };
         let own_reference = self.reference_of(actor, &visit)?;
         let mut dossier = visit.dossier;
-        if visit.role != Role::Staff {
+        if !may(Action::SeeStaffReference) {
             dossier.staff_reference = None;
         }
         Ok(DossierHeader {
@@ -280,11 +279,11 @@ pub(super) fn readable_history(visit: &Visit, mut lines: Vec<HistoryEntry>) -> V
         HistoryKind::Item { item, .. } => match item {
             ItemKind::Quote | ItemKind::Order | ItemKind::Invoice => may(Action::SeeDocuments),
             // An unbilled expense is staff's: its lines are too.
-            ItemKind::Expense => visit.role == Role::Staff,
+            ItemKind::Expense => may(Action::SeeExpense { billed: false }),
             ItemKind::Event => may(Action::SeeEvents),
             ItemKind::Activity => may(Action::SeeActivities),
         },
-        HistoryKind::Reference { client } => *client || visit.role == Role::Staff,
+        HistoryKind::Reference { client } => *client || may(Action::SeeStaffReference),
         _ => true,
     });
     lines

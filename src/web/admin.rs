@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::downloads::Download;
-use super::errors::{blocking, page};
+use super::errors::{blocking, page, page_for};
 use super::forms::{NoFields, Posted};
 use super::session::Reader;
 use crate::app::App;
@@ -53,7 +53,7 @@ pub async fn mail(
             &dossiers,
         )
         .into_response(),
-        Err(err) => page(err),
+        Err(err) => page_for(&reader, err),
     }
 }
 
@@ -147,6 +147,6 @@ pub async fn raw(State(app): State<App>, reader: Reader, Path(sha): Path<String>
     match found {
         Ok(download) => download.into_response(),
         Err(Error::Storage(_)) => page(Error::NotFound),
-        Err(err) => page(err),
+        Err(err) => page_for(&reader, err),
     }
 }

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate, Utc};
 use serde::Deserialize;
 
-use super::errors::{blocking, page};
+use super::errors::{blocking, page, page_for};
 use super::forms::{NoFields, Posted};
 use super::session::Reader;
 use crate::app::App;
@@ -51,7 +51,7 @@ pub async fn show(State(app): State<App>, reader: Reader, Query(which): Query<Wh
     .await;
     let (mut events, token) = match found {
         Ok(found) => found,
-        Err(err) => return page(err),
+        Err(err) => return page_for(&reader, err),
     };
     events.sort_by_key(|(_, e)| days(e, zone).0);
     let feed = format!("{}/calendar/feed/{token}.ics", app.config.base_url);
@@ -65,7 +65,7 @@ pub async fn reset(State(app): State<App>, Posted { reader, .. }: Posted<NoField
     let (services, user) = (app.services.clone(), reader.user.clone());
     match blocking(move || services.reset_feeds(&user)).await {
         Ok(()) => Redirect::to("/calendar").into_response(),
-        Err(err) => page(err),
+        Err(err) => page_for(&reader, err),
     }
 }
 
@@ -111,7 +111,7 @@ pub async fn event_ics(
             );
             calendar_response(text, Some("event.ics"))
         }
-        Err(err) => page(err),
+        Err(err) => page_for(&reader, err),
     }
 }
 

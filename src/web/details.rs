@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 
 use super::downloads::Download;
-use super::errors::{blocking, page};
+use super::errors::{blocking, page_for};
 use super::session::Reader;
 use crate::app::App;
 use crate::domain::{DocumentId, DossierNumber, ExpenseId, FileName, MessageId};
@@ -35,7 +35,7 @@ pub async fn document(
         Ok((dossier, document, client)) => {
             details::document(&app.config, &reader, &dossier, &client, &document).into_response()
         }
-        Err(err) => page(err),
+        Err(err) => page_for(&reader, err),
     }
 }
 
@@ -55,7 +55,7 @@ pub async fn receipt(
     .await;
     match found {
         Ok(download) => download.into_response(),
-        Err(err) => page(err),
+        Err(err) => page_for(&reader, err),
     }
 }
 
@@ -75,6 +75,6 @@ pub async fn original(
     .await;
     match found {
         Ok(download) => download.into_response(),
-        Err(err) => page(err),
+        Err(err) => page_for(&reader, err),
     }
 }

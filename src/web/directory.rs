@@ -31,7 +31,7 @@ pub async fn show(State(app): State<App>, reader: Reader) -> Response {
             crate::templates::directory::page(&app.config, &reader, &users, &clients, None)
                 .into_response()
         }
-        Err(err) => page(err),
+        Err(err) => page_for(&reader, err),
     }
 }
 
@@ -96,7 +96,7 @@ async fn reshow(app: &App, reader: &Reader, op: Operator, again: Again) -> Respo
             );
             (axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response()
         }
-        Err(err) => page(err),
+        Err(err) => page_for(reader, err),
     }
 }
 
@@ -155,7 +155,7 @@ pub async fn may_create(
     .await
     {
         Ok(()) => Redirect::to("/admin/people").into_response(),
-        Err(err) => page(err),
+        Err(err) => page_for(&reader, err),
     }
 }
 
@@ -190,7 +190,7 @@ async fn change(
             };
             reshow(&app, &reader, again, shown).await
         }
-        Err(err) => page(err),
+        Err(err) => page_for(&reader, err),
     }
 }
 

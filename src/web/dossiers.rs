@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::downloads::Download;
-use super::errors::{blocking, page};
+use super::errors::{blocking, page_for};
 use super::forms::{PostedFiles, discard};
 use super::items::Reshow;
 use super::session::Reader;
@@ -83,7 +83,7 @@ pub async fn list(
             may_create,
         )
         .into_response(),
-        Err(err) => page(err),
+        Err(err) => page_for(&reader, err),
     }
 }
 
@@ -104,13 +104,13 @@ pub async fn post_message(
 ) -> Response {
     let number = match number(&number_text) {
         Ok(n) => n,
-        Err(err) => return page(err),
+        Err(err) => return page_for(&reader, err),
     };
     let dossier = match permit(&app, &reader, number, Action::PostMessage).await {
         Ok(id) => id,
         Err(err) => {
             discard(multipart).await;
-            return page(err);
+            return page_for(&reader, err);
         }
     };
     let (mut text, mut files, mut may_upload) = (String::new(), Vec::new(), false);
@@ -119,7 +119,7 @@ pub async fn post_message(
             Ok(Some(field)) => field,
             Ok(None) => break,
             Err(err) if is_too_large(&err) => return too_large(&app),
-            Err(err) => return page(err),
+            Err(err) => return page_for(&reader, err),
         };
         match field.name().unwrap_or("") {
             "text" => text = field.text().await.unwrap_or_default(),
@@ -128,7 +128,7 @@ pub async fn post_message(
                     if let Err(err) = permit(&app, &reader, number, Action::UploadFiles).await {
                         drop(field);
                         discard(multipart).await;
-                        return page(err);
+                        return page_for(&reader, err);
                     }
                     may_upload = true;
                 }
@@ -136,7 +136,7 @@ pub async fn post_message(
                     Ok(Some(upload)) => files.push(upload),
                     Ok(None) => {}
                     Err(err) if is_too_large(&err) => return too_large(&app),
-                    Err(err) => return page(err),
+                    Err(err) => return page_for(&reader, err),
                 }
             }
             _ => {}
@@ -171,7 +171,7 @@ pub async fn post_message(
         Ok(message) => {
             Redirect::to(&format!("/dossiers/{number}#message-{}", message.id)).into_response()
         }
-        Err(err) => page(err),
+        Err(err) => page_for(&reader, err),
     }
 }
 
@@ -183,7 +183,7 @@ pub async fn download(
 ) -> Response {
     let number = match number(&number_text) {
         Ok(n) => n,
-        Err(err) => return page(err),
+        Err(err) => return page_for(&reader, err),
     };
     let (services, user) = (app.services.clone(), reader.user.clone());
     let found = blocking(move || {
@@ -194,7 +194,7 @@ pub async fn download(
     .await;
     match found {
         Ok(download) => download.into_response(),
-        Err(err) => page(err),
+        Err(err) => page_for(&reader, err),
     }
 }
 
@@ -207,7 +207,7 @@ pub async fn preview(
 ) -> Response {
     let number = match number(&number_text) {
         Ok(n) => n,
-        Err(err) => return page(err),
+        Err(err) => return page_for(&reader, err),
     };
     let (services, user) = (app.services.clone(), reader.user.clone());
     let data = app.config.data.clone();
@@ -227,6 +227,6 @@ pub async fn preview(
     .await;
     match found {
         Ok(download) => download.into_response(),
-        Err(err) => page(err),
+        Err(err) => page_for(&reader, err),
     }
 }

@@ -6,7 +6,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::errors::{blocking, page};
+use super::errors::{blocking, page, page_for};
 use super::forms::Posted;
 use super::session::Reader;
 use super::throttle::Door;
@@ -64,7 +64,7 @@ async fn render(
             ),
         )
             .into_response(),
-        Err(err) => page(err),
+        Err(err) => page_for(reader, err),
     }
 }
 
@@ -88,7 +88,7 @@ pub async fn language(
     let (services, user) = (app.services.clone(), reader.user.clone());
     match blocking(move || services.set_language(&user, lang)).await {
         Ok(_) => Redirect::to("/settings").into_response(),
-        Err(err) => page(err),
+        Err(err) => page_for(&reader, err),
     }
 }
 
@@ -118,7 +118,7 @@ pub async fn notifications(
     .await
     {
         Ok(()) => Redirect::to("/settings").into_response(),
-        Err(err) => page(err),
+        Err(err) => page_for(&reader, err),
     }
 }
 
@@ -176,6 +176,6 @@ pub async fn password(
             )
             .await
         }
-        Err(err) => page(err),
+        Err(err) => page_for(&reader, err),
     }
 }

@@ -84,7 +84,10 @@ pub(super) async fn render(
     let (services, user) = (app.services.clone(), reader.user.clone());
     let loaded = blocking(move || -> Result<(Dossier, Loaded)> {
         let dossier = services.find_dossier(&user, number)?;
-        let id = services.permit(&user, number, form.action())?;
+        let id = services
+            .authorize(&user, dossier.id, form.action())?
+            .dossier
+            .id;
         let loaded = match form {
             FormPage::NewEvent => Loaded::Event(None),
             FormPage::EditEvent(event) => Loaded::Event(Some(services.event(&user, id, event)?.1)),

@@ -54,6 +54,10 @@ pub struct Parts {
     pub metrics_token: Arc<std::sync::OnceLock<HandoverKey>>,
     /// The site's own address: the Host requests must name, the Origin of forms.
     pub site: Arc<crate::web::site::Site>,
+    /// Discussions as last rendered for each reader.
+    pub discussions: crate::web::sections::Rendered,
+    /// Calendars as last rendered for each reader.
+    pub calendars: crate::web::calendar::Rendered,
 }
 
 /// The sockets `serve` runs on, bound by the caller (tests bind port 0).
@@ -111,6 +115,8 @@ impl App {
         let web_guard = crate::web::throttle::Guard::new(config.trusted_proxies.clone());
         Ok(App(Arc::new(Parts {
             site: Arc::new(crate::web::site::Site::of(&config)),
+            discussions: crate::kept::Kept::new(32 << 20),
+            calendars: crate::kept::Kept::new(16 << 20),
             metrics_token: Arc::default(),
             config: Arc::new(config),
             services,

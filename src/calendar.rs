@@ -6,7 +6,7 @@
 use chrono::{Days, Utc};
 use icalendar::{Calendar, Component, EventLike, EventStatus};
 
-use crate::domain::{Dossier, Event, EventTime};
+use crate::domain::{DossierNumber, Event, EventTime};
 
 /// The calendar object for `event`, sent to `attendee`, as text.
 pub fn invite(event: &Event, organizer: &str, attendee: &str) -> String {
@@ -24,11 +24,11 @@ pub fn invite(event: &Event, organizer: &str, attendee: &str) -> String {
 }
 
 /// A feed of events (METHOD:PUBLISH) named `name`; each event links to its dossier.
-pub fn feed(name: &str, events: &[(Dossier, Event)], base_url: &str) -> String {
+pub fn feed(name: &str, events: &[(DossierNumber, &Event)], base_url: &str) -> String {
     let mut calendar = Calendar::new();
     calendar.name(name).append_property(("METHOD", "PUBLISH"));
-    for (dossier, event) in events {
-        let url = format!("{base_url}/dossiers/{}#event-{}", dossier.number, event.id);
+    for (number, event) in events {
+        let url = format!("{base_url}/dossiers/{number}#event-{}", event.id);
         calendar.push(component(event, Some(&url)).done());
     }
     calendar.done().to_string()

@@ -176,8 +176,8 @@ impl Services {
     }
 
     /// Everyone, to name authors and attendees on the pages `reader` sees.
-    pub fn people_named_for(&self, _reader: &User) -> Result<Vec<User>> {
-        self.store.users()
+    pub fn people_named_for(&self, _reader: &User) -> Result<std::sync::Arc<[User]>> {
+        self.store.people()
     }
 
     /// Everything of one dossier that `actor` may see.

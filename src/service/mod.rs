@@ -34,7 +34,9 @@ pub use dossiers::{DossierView, NewDossierRequest};
 pub use home::{Home, HomeDossier, UNPAID_DAYS, UNREAD_CAP};
 pub use intervenants::IntervenantView;
 pub use search::{Found, FoundHit, index_worker};
-pub use sections::{DISCUSSION_PAGE, DossierHeader, MoneySummary, Section, SectionView};
+pub use sections::{
+    DISCUSSION_PAGE, DiscussionVersion, DossierHeader, MoneySummary, Section, SectionView,
+};
 
 /// The service API; cheap to clone.
 #[derive(Clone)]

@@ -2,6 +2,8 @@
 //! expenses, activities, intervenants, history) under a header with what matters at a
 //! glance. Each section reads only what it shows, after the policy said the reader may.
 
+use std::sync::Arc;
+
 use chrono::Utc;
 
 use crate::domain::{
@@ -10,6 +12,7 @@ use crate::domain::{
 };
 use crate::error::Result;
 use crate::policy::{self, Action, Role};
+use crate::store::Tree;
 
 use super::{IntervenantView, Services, Visit};
 use crate::domain::User;
@@ -110,11 +113,13 @@ pub enum SectionView {
     /// The newest messages, oldest first, with the files they came with.
     Discussion {
         /// The messages shown.
-        messages: Vec<Message>,
+        messages: Arc<[Message]>,
         /// How many earlier ones are not shown.
         earlier: usize,
         /// The files of the messages shown.
         attachments: Vec<FileEntry>,
+        /// What the shown messages were read at: the same version shows the same.
+        version: DiscussionVersion,
     },
     /// Every file, oldest first.
     Files(Vec<FileEntry>),
@@ -130,6 +135,16 @@ pub enum SectionView {
     Intervenants(Vec<IntervenantView>),
     /// The history lines the reader may read, newest first.
     History(Vec<HistoryEntry>),
+}
+
+/// What a discussion page shows is made of: its messages (their count), their files
+/// (the files' stamp) and their authors' names (the people's stamp). A page rendered at
+/// one version can be shown again while the version holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DiscussionVersion {
+    messages: usize,
+    files: u64,
+    people: u64,
 }
 
 /// Messages a discussion page shows before "show the earlier ones".
@@ -158,14 +173,19 @@ impl Services {
         let id = visit.dossier.id;
         let view = match section {
             Section::Discussion => {
-                let (messages, earlier) = if all_messages {
-                    (self.store.items(id)?, 0)
+                // The stamps first: what is read after them is at least as new.
+                let (files, people) = (
+                    self.store.stamp(Tree::Files, id)?,
+                    self.store.people_stamp()?,
+                );
+                let (messages, total) = if all_messages {
+                    let messages: Vec<Message> = self.store.items(id)?;
+                    let total = messages.len();
+                    (messages.into(), total)
                 } else {
-                    let (messages, total): (Vec<Message>, usize) =
-                        self.store.latest_messages(id, DISCUSSION_PAGE)?;
-                    let earlier = total - messages.len();
-                    (messages, earlier)
+                    self.store.latest_messages(id, DISCUSSION_PAGE)?
                 };
+                let earlier = total.saturating_sub(messages.len());
                 if let Some(newest) = messages.last() {
                     self.store.mark_seen(actor.id, id, newest.id.raw())?;
                 }
@@ -174,6 +194,11 @@ impl Services {
                     attachments.extend(self.store.item::<FileEntry>(id, file.raw())?);
                 }
                 SectionView::Discussion {
+                    version: DiscussionVersion {
+                        messages: total,
+                        files,
+                        people,
+                    },
                     messages,
                     earlier,
                     attachments,
@@ -181,11 +206,7 @@ impl Services {
             }
             Section::Files => SectionView::Files(self.store.items(id)?),
             Section::Documents => SectionView::Documents(self.store.items(id)?),
-            Section::Agenda => {
-                let mut events: Vec<Event> = self.store.items(id)?;
-                events.sort_by_key(|e| (e.time.first_day(), e.id));
-                SectionView::Agenda(events)
-            }
+            Section::Agenda => SectionView::Agenda(self.store.events_of(id)?.to_vec()),
             Section::Expenses => {
                 let mut expenses = self.visible_expenses(&visit)?;
                 expenses.sort_by_key(|e| (e.date, e.id));

@@ -3,6 +3,7 @@
 //! of the store.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use chrono::Datelike;
 
@@ -49,6 +50,7 @@ impl Store {
                 mail_key: mail_key.clone(),
             };
             tx.put(Tree::Dossiers, &keys::one(id.raw()), &dossier)?;
+            tx.dossiers_changed()?;
             let created = HistoryEntry {
                 at: new.created_at,
                 by: new.created_by,
@@ -115,6 +117,7 @@ impl Store {
             }
             dossier.id = id;
             tx.put(Tree::Dossiers, &key, &dossier)?;
+            tx.dossiers_changed()?;
             tx.record(id, note)?;
             tx.queue_for_search(id)?;
             Ok(dossier)
@@ -138,7 +141,7 @@ impl Store {
     /// else costs one index scan per client they act for, plus one for assignments.
     pub fn dossiers_visible_to(&self, reader: &User) -> Result<Vec<Dossier>> {
         if reader.staff {
-            return self.scan(Tree::Dossiers, &[]);
+            return Ok(self.all_dossiers()?.to_vec());
         }
         let mut ids = BTreeSet::new();
         for client in self.clients_of(reader.id)? {
@@ -146,6 +149,22 @@ impl Store {
         }
         ids.extend(self.scan_pairs(Tree::DossiersByIntervenant, reader.id.raw())?);
         self.load_dossiers(ids)
+    }
+
+    /// Every dossier, oldest first, kept in memory until one changes or is made.
+    fn all_dossiers(&self) -> Result<Arc<[Dossier]>> {
+        let stamp = self.get(Tree::Meta, super::DOSSIERS_STAMP)?.unwrap_or(0u64);
+        if let Some(dossiers) = self.inner.dossiers.get(&(), &stamp) {
+            return Ok(dossiers);
+        }
+        let dossiers: Vec<Dossier> = self.scan(Tree::Dossiers, &[])?;
+        let bytes = dossiers
+            .iter()
+            .map(|d| size_of::<Dossier>() + d.title.len() + d.description.len())
+            .sum();
+        let dossiers: Arc<[Dossier]> = dossiers.into();
+        self.inner.dossiers.put((), stamp, dossiers.clone(), bytes);
+        Ok(dossiers)
     }
 
     /// How many dossiers the store holds (statistics, tests).

@@ -1,10 +1,14 @@
 //! What a dossier page needs at a glance without reading everything: what each reader
 //! has seen of each discussion (the newest message id they were shown, for the unread
 //! markers of their home page; one small write when a discussion shows something new,
-//! not a change of the dossier), the newest message, and the next event.
+//! not a change of the dossier), the newest message, and the events kept in memory.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
 
 use super::{Store, Tree, keys};
-use crate::domain::{DossierId, Message, UserId};
+use crate::domain::{DossierId, Event, Message, UserId};
 use crate::error::Result;
 
 impl Store {
@@ -35,42 +39,39 @@ impl Store {
         Ok(())
     }
 
+    /// The events of `dossier`, soonest first. Kept in memory per dossier until its
+    /// events change (their stamp moves in the transaction that changes them): the
+    /// dossier header and the calendar do not decode every event on every page.
+    pub fn events_of(&self, dossier: DossierId) -> Result<Arc<[Event]>> {
+        Ok(self.events_stamped(dossier)?.1)
+    }
+
+    /// [`Store::events_of`], with the stamp of the events returned.
+    pub fn events_stamped(&self, dossier: DossierId) -> Result<(u64, Arc<[Event]>)> {
+        let stamp = self.stamp(Tree::Events, dossier)?;
+        if let Some(events) = self.inner.events.get(&dossier, &stamp) {
+            return Ok((stamp, events));
+        }
+        let mut events: Vec<Event> = self.items(dossier)?;
+        events.sort_by_key(|e| (e.time.first_day(), e.id));
+        let bytes = events
+            .iter()
+            .map(|e| size_of::<Event>() + e.title.len() + e.place.len() + e.description.len())
+            .sum();
+        let events: Arc<[Event]> = events.into();
+        self.inner.events.put(dossier, stamp, events.clone(), bytes);
+        Ok((stamp, events))
+    }
+
     /// The next event of `dossier` on or after `today` that is not cancelled, soonest
-    /// first. Kept in memory per dossier until its events change (their stamp moves in
-    /// the transaction that changes them) or the day turns: a dossier page does not
-    /// read every event to name the next one.
-    pub fn next_event(
-        &self,
-        dossier: DossierId,
-        today: chrono::NaiveDate,
-    ) -> Result<Option<crate::domain::Event>> {
-        let stamp: u64 = self
-            .get(Tree::Meta, super::events_stamp_key(dossier).as_bytes())?
-            .unwrap_or(0);
-        let cache = || {
-            self.inner
-                .next_events
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-        };
-        if let Some((_, _, next)) = cache()
-            .get(&dossier)
-            .filter(|(seen, day, _)| *seen == stamp && *day == today)
-        {
-            return Ok(next.clone());
-        }
-        let next = self
-            .items::<crate::domain::Event>(dossier)?
-            .into_iter()
+    /// first.
+    pub fn next_event(&self, dossier: DossierId, today: NaiveDate) -> Result<Option<Event>> {
+        Ok(self
+            .events_of(dossier)?
+            .iter()
             .filter(|e| !e.cancelled && e.time.last_day() >= today)
-            .min_by_key(|e| (e.time.first_day(), e.id));
-        let mut cache = cache();
-        // Bounded: a store with more dossiers than this reads again what it forgot.
-        if cache.len() >= 10_000 {
-            cache.clear();
-        }
-        cache.insert(dossier, (stamp, today, next.clone()));
-        Ok(next)
+            .min_by_key(|e| (e.time.first_day(), e.id))
+            .cloned())
     }
 
     /// The newest message of `dossier`, if it has one.

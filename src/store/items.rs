@@ -2,6 +2,8 @@
 //! [`Change`]: a set of writes (items, indexes, history lines, outbox intents) that
 //! commits in one transaction, refused as a whole if the dossier was closed meanwhile.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -137,15 +139,15 @@ impl Change {
                 Op::Put(tree, key, bytes) => {
                     match tree {
                         Tree::Messages => tx.count_message(self.dossier, key)?,
-                        Tree::Events => tx.events_changed(self.dossier)?,
+                        Tree::Events | Tree::Files => tx.items_changed(self.dossier, *tree)?,
                         _ => {}
                     }
                     tx.put_raw(*tree, key, bytes)?
                 }
                 Op::Mark(tree, key) => tx.mark(*tree, key)?,
                 Op::Remove(tree, key) => {
-                    if *tree == Tree::Events {
-                        tx.events_changed(self.dossier)?;
+                    if matches!(tree, Tree::Events | Tree::Files) {
+                        tx.items_changed(self.dossier, *tree)?;
                     }
                     tx.remove(*tree, key)?
                 }
@@ -191,12 +193,20 @@ impl Store {
 
     /// The newest `limit` messages of `dossier`, oldest first, and how many it has in
     /// all: walked backwards from the newest, only those decoded; the count is kept with
-    /// the messages ([`super::tx::Tx::count_message`]).
+    /// the messages ([`super::tx::Tx::count_message`]). Messages never change once
+    /// posted, so the page is kept in memory until the count moves.
     pub fn latest_messages(
         &self,
         dossier: DossierId,
         limit: usize,
-    ) -> Result<(Vec<crate::domain::Message>, usize)> {
+    ) -> Result<(Arc<[crate::domain::Message]>, usize)> {
+        let count = self.get::<u64>(Tree::Meta, super::message_count_key(dossier).as_bytes())?;
+        let key = (dossier, limit);
+        if let Some(count) = count
+            && let Some(page) = self.inner.messages.get(&key, &count)
+        {
+            return Ok((page, count as usize));
+        }
         let mut walk = self
             .tree(Tree::Messages)
             .scan_prefix(keys::one(dossier.raw()));
@@ -205,13 +215,17 @@ impl Store {
             latest.push(serde_json::from_slice(&entry?.1)?);
         }
         latest.reverse();
-        let total =
-            match self.get::<u64>(Tree::Meta, super::message_count_key(dossier).as_bytes())? {
-                Some(count) => (count as usize).max(latest.len()),
-                // Not counted yet (a store the count migration has not reached): the rest
-                // of the walk is the older ones.
-                None => latest.len() + walk.count(),
-            };
+        let latest: Arc<[crate::domain::Message]> = latest.into();
+        let total = match count {
+            Some(count) => {
+                let bytes = latest.iter().map(|m| m.text.len() + m.elided.len()).sum();
+                self.inner.messages.put(key, count, latest.clone(), bytes);
+                (count as usize).max(latest.len())
+            }
+            // Not counted yet (a store the count migration has not reached): the rest
+            // of the walk is the older ones.
+            None => latest.len() + walk.count(),
+        };
         Ok((latest, total))
     }
 
@@ -253,8 +267,8 @@ impl Store {
                 return abort(err);
             }
             tx.put(I::TREE, &key, &item)?;
-            if I::TREE == Tree::Events {
-                tx.events_changed(dossier)?;
+            if matches!(I::TREE, Tree::Events | Tree::Files) {
+                tx.items_changed(dossier, I::TREE)?;
             }
             if let Some(line) = note(&before, &item) {
                 tx.record(dossier, &line)?;

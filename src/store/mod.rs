@@ -32,6 +32,7 @@ use sled::transaction::TransactionError;
 
 use crate::domain::Id;
 use crate::error::{Error, Result};
+use crate::kept::Kept;
 pub use blobs::{BlobWriter, Blobs, Stored};
 pub use check::{Collected, Problem, Report};
 pub use feeds::Feed;
@@ -213,20 +214,26 @@ struct Inner {
     root: PathBuf,
     /// The search index in `root/search`; without it searches answer "try later".
     search: Option<crate::search::Index>,
-    /// Each dossier's next event, as last read, with the events stamp and the day it
-    /// was read for.
-    next_events: std::sync::Mutex<NextEvents>,
+    /// Each dossier's events, as last read, at their stamp.
+    events: Kept<crate::domain::DossierId, Arc<[crate::domain::Event]>>,
+    /// The newest messages of each dossier (and how many), at their count.
+    messages: Kept<(crate::domain::DossierId, usize), Arc<[crate::domain::Message]>>,
+    /// Every dossier, at the dossiers' stamp.
+    dossiers: Kept<(), Arc<[crate::domain::Dossier]>>,
+    /// Everyone, at the people's stamp.
+    people: Kept<(), Arc<[crate::domain::User]>>,
 }
 
-type NextEvents = std::collections::HashMap<
-    crate::domain::DossierId,
-    (u64, chrono::NaiveDate, Option<crate::domain::Event>),
->;
-
-/// The `meta` key of the stamp a change of a dossier's events moves on.
-pub(crate) fn events_stamp_key(dossier: crate::domain::DossierId) -> String {
-    format!("stamp/events/{}", dossier.raw())
+/// The `meta` key of the stamp a change of a dossier's items of `tree` moves on.
+pub(crate) fn stamp_key(tree: Tree, dossier: crate::domain::DossierId) -> String {
+    format!("stamp/{}/{}", tree.name(), dossier.raw())
 }
+
+/// The `meta` key of the stamp every change of a person moves on.
+const PEOPLE_STAMP: &[u8] = b"stamp/people";
+
+/// The `meta` key of the stamp every new or changed dossier moves on.
+const DOSSIERS_STAMP: &[u8] = b"stamp/dossiers";
 
 /// The `meta` key of a dossier's message count.
 pub(crate) fn message_count_key(dossier: crate::domain::DossierId) -> String {
@@ -271,7 +278,10 @@ impl Store {
                 blobs,
                 root: root.to_path_buf(),
                 search,
-                next_events: Default::default(),
+                events: Kept::new(16 << 20),
+                messages: Kept::new(32 << 20),
+                people: Kept::new(64 << 20),
+                dossiers: Kept::new(64 << 20),
             }),
         };
         migrations::run(&store)?;
@@ -279,6 +289,19 @@ impl Store {
             store.queue_all_for_search()?;
         }
         Ok(store)
+    }
+
+    /// The stamp of `dossier`'s items of `tree` (events, files): it moves in every
+    /// transaction that changes them.
+    pub fn stamp(&self, tree: Tree, dossier: crate::domain::DossierId) -> Result<u64> {
+        Ok(self
+            .get(Tree::Meta, stamp_key(tree, dossier).as_bytes())?
+            .unwrap_or(0))
+    }
+
+    /// The stamp every change of a person moves.
+    pub fn people_stamp(&self) -> Result<u64> {
+        Ok(self.get(Tree::Meta, PEOPLE_STAMP)?.unwrap_or(0))
     }
 
     /// The data folder.

@@ -1,6 +1,8 @@
 //! Users (with their unique address index) and clients (with the member index that
 //! lists, for one user, the clients they act for).
 
+use std::sync::Arc;
+
 use chrono::Utc;
 
 use super::tx::{Tx, TxResult, abort};
@@ -57,6 +59,7 @@ impl Store {
             for email in &user.emails {
                 claim_address(tx, email, user.id)?;
             }
+            tx.people_changed()?;
             tx.put(Tree::Users, &keys::one(user.id.raw()), &user)
         })?;
         Ok(user)
@@ -78,6 +81,20 @@ impl Store {
     /// Every user, oldest first (administration pages).
     pub fn users(&self) -> Result<Vec<User>> {
         self.scan(Tree::Users, &[])
+    }
+
+    /// Every user, oldest first, kept in memory until a person changes: the pages that
+    /// name people do not decode everyone on every visit.
+    pub fn people(&self) -> Result<Arc<[User]>> {
+        let stamp = self.people_stamp()?;
+        if let Some(people) = self.inner.people.get(&(), &stamp) {
+            return Ok(people);
+        }
+        let people: Vec<User> = self.users()?;
+        let bytes = people.len() * 512;
+        let people: Arc<[User]> = people.into();
+        self.inner.people.put((), stamp, people.clone(), bytes);
+        Ok(people)
     }
 
     /// Changes a user with `edit` in one transaction; addresses are kept unique.
@@ -104,6 +121,7 @@ impl Store {
             for added in after.emails.iter().filter(|e| !before.emails.contains(e)) {
                 claim_address(tx, added, id)?;
             }
+            tx.people_changed()?;
             tx.put(Tree::Users, &key, &after)?;
             Ok(after)
         })

@@ -95,12 +95,26 @@ impl Tx<'_> {
         self.put(Tree::Meta, name.as_bytes(), &(count + 1))
     }
 
-    /// Notes that `dossier`'s events changed, in the transaction that changes them: what
-    /// is kept from them in memory ([`super::Store::next_event`]) is read again.
-    pub fn events_changed(&self, dossier: crate::domain::DossierId) -> TxResult<()> {
-        let name = super::events_stamp_key(dossier);
-        let stamp: u64 = self.get(Tree::Meta, name.as_bytes())?.unwrap_or(0);
-        self.put(Tree::Meta, name.as_bytes(), &(stamp + 1))
+    /// Notes that `dossier`'s items of `tree` changed, in the transaction that changes
+    /// them: what is kept from them in memory ([`super::Store::events_of`], the pages
+    /// rendered from them) is read again.
+    pub fn items_changed(&self, dossier: crate::domain::DossierId, tree: Tree) -> TxResult<()> {
+        self.bump(super::stamp_key(tree, dossier).as_bytes())
+    }
+
+    /// Notes that a person changed (a name shown on every page that names them).
+    pub fn people_changed(&self) -> TxResult<()> {
+        self.bump(super::PEOPLE_STAMP)
+    }
+
+    /// Notes that a dossier was made or changed.
+    pub fn dossiers_changed(&self) -> TxResult<()> {
+        self.bump(super::DOSSIERS_STAMP)
+    }
+
+    fn bump(&self, key: &[u8]) -> TxResult<()> {
+        let stamp: u64 = self.get(Tree::Meta, key)?.unwrap_or(0);
+        self.put(Tree::Meta, key, &(stamp + 1))
     }
 
     /// Queues `dossier` for the search index, in the transaction that changes it.

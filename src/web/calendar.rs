@@ -12,8 +12,13 @@ use super::errors::{blocking, page, page_for};
 use super::forms::{NoFields, Posted};
 use super::session::Reader;
 use crate::app::App;
-use crate::domain::{Dossier, DossierNumber, Event, EventId, EventTime};
+use std::sync::Arc;
+
+use maud::PreEscaped;
+
+use crate::domain::{Dossier, DossierNumber, Event, EventId, EventTime, Lang, UserId};
 use crate::error::Error;
+use crate::kept::Kept;
 
 /// Which month, and month or list.
 #[derive(Debug, Default, Deserialize)]
@@ -41,6 +46,17 @@ pub async fn show(State(app): State<App>, reader: Reader, Query(which): Query<Wh
     let today = Utc::now().with_timezone(&zone).date_naive();
     let month = NaiveDate::parse_from_str(&format!("{}-01", which.month), "%Y-%m-%d")
         .unwrap_or_else(|_| today.with_day(1).unwrap_or(today));
+    let list = which.view == "list";
+    // UTC days, a day wider on each side than the days shown in the business's zone.
+    let (first, last) = if list {
+        (today, NaiveDate::MAX)
+    } else {
+        crate::templates::calendar::grid(month)
+    };
+    let within = (
+        first.pred_opt().unwrap_or(first),
+        last.succ_opt().unwrap_or(last),
+    );
     let (services, user) = (app.services.clone(), reader.user.clone());
     let found = blocking(move || {
         Ok((
@@ -49,16 +65,34 @@ pub async fn show(State(app): State<App>, reader: Reader, Query(which): Query<Wh
         ))
     })
     .await;
-    let (mut events, token) = match found {
+    let (agenda, token) = match found {
         Ok(found) => found,
         Err(err) => return page_for(&reader, err),
     };
-    events.sort_by_key(|(_, e)| days(e, zone).0);
+    let lang = reader.user.lang;
+    let key = (reader.user.id, lang, month, list, today);
+    let version = agenda.version();
+    let shown = app.calendars.get(&key, &version).unwrap_or_else(|| {
+        let events = agenda.touching(Some(within));
+        let shown: Arc<str> =
+            crate::templates::calendar::events(&app.config, lang, month, today, &events, list)
+                .0
+                .into();
+        app.calendars.put(key, version, shown.clone(), shown.len());
+        shown
+    });
     let feed = format!("{}/calendar/feed/{token}.ics", app.config.base_url);
-    let list = which.view == "list";
-    crate::templates::calendar::page(&app.config, &reader, month, today, &events, &feed, list)
+    crate::templates::calendar::page(&app.config, &reader, PreEscaped(&shown), &feed)
         .into_response()
 }
+
+/// Whose calendar, as whom: the reader, their language, the month, list or month, and
+/// today (the list starts from it).
+type CalendarKey = (UserId, Lang, NaiveDate, bool, NaiveDate);
+
+/// Calendars as last rendered for each reader, at the events they showed: the next visit
+/// with the same events renders nothing again.
+pub type Rendered = Kept<CalendarKey, Arc<str>, Vec<(u64, u64)>>;
 
 /// POST /calendar/feed/reset: new feed addresses; the old ones stop working.
 pub async fn reset(State(app): State<App>, Posted { reader, .. }: Posted<NoFields>) -> Response {
@@ -79,7 +113,7 @@ pub async fn feed(State(app): State<App>, Path(file): Path<String>) -> Response 
         Ok((user, events)) => {
             let name = format!("{} — {}", app.config.business_name, user.name);
             calendar_response(
-                crate::calendar::feed(&name, &events, &app.config.base_url),
+                crate::calendar::feed(&name, &events.touching(None), &app.config.base_url),
                 None,
             )
         }
@@ -106,7 +140,7 @@ pub async fn event_ics(
         Ok((dossier, event)) => {
             let text = crate::calendar::feed(
                 &dossier.title,
-                &[(dossier.clone(), event)],
+                &[(dossier.number, &event)],
                 &app.config.base_url,
             );
             calendar_response(text, Some("event.ics"))

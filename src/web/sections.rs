@@ -11,9 +11,15 @@ use serde::Deserialize;
 use super::errors::{blocking, page_for};
 use super::session::Reader;
 use crate::app::App;
-use crate::domain::{Document, DossierNumber, User};
+use std::sync::Arc;
+
+use maud::PreEscaped;
+
+use crate::domain::{Document, DossierId, DossierNumber, Lang, User, UserId};
 use crate::error::Error;
-use crate::service::{ActivityReport, DossierHeader, Section, SectionView};
+use crate::kept::Kept;
+use crate::policy::Role;
+use crate::service::{ActivityReport, DiscussionVersion, DossierHeader, Section, SectionView};
 use crate::templates::dossier as views;
 use crate::templates::fields::{Again, Typed};
 
@@ -32,6 +38,14 @@ pub struct Shown {
 fn day(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
 }
+
+/// Whose discussion page, as whom: the dossier, the reader, their role and language,
+/// and whether every message is shown.
+type DiscussionKey = (DossierId, UserId, Role, Lang, bool);
+
+/// Discussions as last rendered for each reader, at the version they were read at: the
+/// next visit at the same version renders nothing again.
+pub type Rendered = Kept<DiscussionKey, Arc<str>, DiscussionVersion>;
 
 /// The parts of a section page that are not in [`SectionView`].
 struct Extra {
@@ -81,7 +95,7 @@ pub(super) async fn render(
     let (header, view, people, extra, shown): (
         DossierHeader,
         SectionView,
-        Vec<User>,
+        Arc<[User]>,
         Extra,
         Shown,
     ) = match loaded {
@@ -101,9 +115,25 @@ pub(super) async fn render(
                 messages,
                 earlier,
                 attachments,
+                version,
             },
             _,
-        ) => views::discussion(&p, messages, *earlier, attachments, typed),
+        ) => {
+            let key = (
+                header.dossier.id,
+                reader.user.id,
+                header.role,
+                reader.user.lang,
+                all,
+            );
+            let shown = app.discussions.get(&key, version).unwrap_or_else(|| {
+                let shown: Arc<str> = views::messages(&p, messages, attachments).0.into();
+                app.discussions
+                    .put(key, *version, shown.clone(), shown.len());
+                shown
+            });
+            views::discussion(&p, *earlier, PreEscaped(&shown), typed)
+        }
         (SectionView::Files(files), _) => views::files(&p, files),
         (SectionView::Documents(documents), _) => views::documents(&p, documents, typed),
         (SectionView::Agenda(events), _) => {

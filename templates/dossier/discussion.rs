@@ -2,22 +2,16 @@
 //! with its files, how its sender was recognised and its quoted text folded; then the
 //! form to write one.
 
-use maud::{Markup, html};
+use maud::{Markup, PreEscaped, html};
 
 use super::{Page, format, name_of, section_page};
 use crate::domain::{Door, FileEntry, Message, Status, Trust};
 use crate::service::Section;
 use crate::templates::fields::Typed;
 
-/// The discussion section.
-pub fn discussion(
-    p: &Page,
-    messages: &[Message],
-    earlier: usize,
-    attachments: &[FileEntry],
-    typed: Typed,
-) -> Markup {
-    let (l, zone) = (p.lang(), p.config.timezone);
+/// The discussion section, around `shown`: the messages as [`messages`] renders them.
+pub fn discussion(p: &Page, earlier: usize, shown: PreEscaped<&str>, typed: Typed) -> Markup {
+    let l = p.lang();
     let d = &p.header.dossier;
     section_page(
         p,
@@ -28,33 +22,7 @@ pub fn discussion(
                     (l.t("Afficher les ", "Show the ")) (earlier) (l.t(" messages précédents", " earlier messages"))
                 } }
             }
-            @if messages.is_empty() { p { (l.t("Aucun message pour l'instant.", "No message yet.")) } }
-            @for message in messages {
-                article.message id={ "message-" (message.id) } {
-                    header {
-                        strong { (name_of(p.people, message.author)) }
-                        " · " time datetime=(message.at.to_rfc3339()) { (format::datetime(l, zone, message.at)) }
-                        @if message.door == Door::Email { (l.t(" · par e-mail", " · by e-mail")) }
-                        @if let Some(trust) = message.mail.as_ref().and_then(|m| m.trust.as_ref()) {
-                            " " span.trust.(trust_class(trust)) title=(l.t("Comment l'expéditeur a été reconnu", "How the sender was recognised")) { (trust.label(l)) }
-                        }
-                    }
-                    div.text { (message.text) }
-                    @if !message.elided.is_empty() {
-                        details { summary { (l.t("Afficher le texte cité", "Show the quoted text")) } pre { (message.elided) } }
-                    }
-                    @let files: Vec<&FileEntry> = attachments.iter().filter(|f| message.attachments.contains(&f.id)).collect();
-                    @if !files.is_empty() {
-                        ul.attachments { @for f in files { li {
-                            a href={ (p.base()) "/files/" (f.id) } { (f.blob.name) }
-                            " " span.meta { (format::size(l, f.blob.size)) }
-                        } } }
-                    }
-                    @if message.mail.is_some() && crate::policy::may_read_original(&p.reader.user, p.header.role, message.author) {
-                        p.original { a href={ (p.base()) "/messages/" (message.id) "/original" } { (l.t("Afficher l'e-mail d'origine", "Show the original e-mail")) } }
-                    }
-                }
-            }
+            (shown)
             @if d.status == Status::Open {
                 form.post method="post" action={ (p.base()) "/messages" } enctype="multipart/form-data" {
                     input type="hidden" name="csrf" value=(p.csrf());
@@ -72,6 +40,43 @@ pub fn discussion(
             }
         },
     )
+}
+
+/// The messages, each with its files, how its sender was recognised and its quoted
+/// text folded. It depends only on the messages, their files, their authors' names, the
+/// reader's language and what the reader may open: the same for the same
+/// [`crate::service::DiscussionVersion`] and reader, so it can be kept.
+pub fn messages(p: &Page, messages: &[Message], attachments: &[FileEntry]) -> Markup {
+    let (l, zone) = (p.lang(), p.config.timezone);
+    html! {
+        @if messages.is_empty() { p { (l.t("Aucun message pour l'instant.", "No message yet.")) } }
+        @for message in messages {
+            article.message id={ "message-" (message.id) } {
+                header {
+                    strong { (name_of(p.people, message.author)) }
+                    " · " time datetime=(message.at.to_rfc3339()) { (format::datetime(l, zone, message.at)) }
+                    @if message.door == Door::Email { (l.t(" · par e-mail", " · by e-mail")) }
+                    @if let Some(trust) = message.mail.as_ref().and_then(|m| m.trust.as_ref()) {
+                        " " span.trust.(trust_class(trust)) title=(l.t("Comment l'expéditeur a été reconnu", "How the sender was recognised")) { (trust.label(l)) }
+                    }
+                }
+                div.text { (message.text) }
+                @if !message.elided.is_empty() {
+                    details { summary { (l.t("Afficher le texte cité", "Show the quoted text")) } pre { (message.elided) } }
+                }
+                @let files: Vec<&FileEntry> = attachments.iter().filter(|f| message.attachments.contains(&f.id)).collect();
+                @if !files.is_empty() {
+                    ul.attachments { @for f in files { li {
+                        a href={ (p.base()) "/files/" (f.id) } { (f.blob.name) }
+                        " " span.meta { (format::size(l, f.blob.size)) }
+                    } } }
+                }
+                @if message.mail.is_some() && crate::policy::may_read_original(&p.reader.user, p.header.role, message.author) {
+                    p.original { a href={ (p.base()) "/messages/" (message.id) "/original" } { (l.t("Afficher l'e-mail d'origine", "Show the original e-mail")) } }
+                }
+            }
+        }
+    }
 }
 
 /// The badge's style: verified in green, anything a person vouched for in neutral, the

@@ -13,7 +13,7 @@ mod intervenants;
 
 pub use activities::{activities, activity_form};
 pub use agenda::{agenda, event_form};
-pub use discussion::discussion;
+pub use discussion::{discussion, messages};
 pub use documents::{DocumentFor, document_form, documents};
 pub use expenses::{expense_form, expenses};
 pub use files::{files, rename_form};

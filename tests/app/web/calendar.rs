@@ -147,3 +147,35 @@ async fn the_calendar_shows_what_one_may_see_and_its_private_feed_can_be_reset()
     );
     site.test.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_calendar_shown_again_follows_every_change_of_its_events() {
+    let site = site().await;
+    let w = &site.world;
+    let s = w.services();
+    let march = format!("{}/calendar?month=2026-03", site.base);
+    let (client, _) = signed_in(&site, &w.client.emails[0]).await;
+    let (newcomer, _) = signed_in(&site, &w.stranger.emails[0]).await;
+    for _ in 0..2 {
+        assert!(text_of(&client, &march).await.contains("Visite"));
+        assert!(!text_of(&newcomer, &march).await.contains("Visite"));
+    }
+    s.cancel_event(&w.staff, w.dossier.id, w.event.id).unwrap();
+    assert!(
+        text_of(&client, &march).await.contains("<s>Visite"),
+        "cancelled, it is struck through"
+    );
+    s.assign_intervenant(&w.staff, w.dossier.id, w.stranger.id, "Plombier")
+        .unwrap();
+    assert!(
+        text_of(&newcomer, &march).await.contains("<s>Visite"),
+        "assigned, the intervenant sees it"
+    );
+    s.remove_intervenant(&w.staff, w.dossier.id, w.stranger.id)
+        .unwrap();
+    assert!(
+        !text_of(&newcomer, &march).await.contains("Visite"),
+        "removed, no longer"
+    );
+    site.test.stop().await;
+}

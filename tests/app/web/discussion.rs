@@ -231,3 +231,80 @@ async fn a_long_discussion_shows_its_newest_messages_and_the_rest_on_demand() {
         "the files' section lists every file"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_discussion_shown_again_follows_every_change_to_what_it_shows() {
+    let site = site().await;
+    let number = site.world.dossier.number.to_string();
+    let page_url = format!("{}/dossiers/{number}", site.base);
+    let (client, client_csrf) = signed_in(&site, &site.world.client.emails[0]).await;
+    let (staff, csrf) = signed_in(&site, &site.world.staff.emails[0]).await;
+    let post = |text: &'static str| {
+        client
+            .post(format!("{page_url}/messages"))
+            .multipart(
+                reqwest::multipart::Form::new()
+                    .text("csrf", client_csrf.clone())
+                    .text("text", text)
+                    .part(
+                        "files",
+                        reqwest::multipart::Part::bytes(vec![b'x'; 2_500]).file_name("mur.txt"),
+                    ),
+            )
+            .send()
+    };
+    assert_eq!(post("Voici le relevé.").await.unwrap().status(), 303);
+    let file = site
+        .test
+        .messages(site.world.dossier.id)
+        .pop()
+        .unwrap()
+        .attachments[0];
+    // Shown twice: the second visit is the page as it was kept.
+    for _ in 0..2 {
+        let page = text_of(&staff, &page_url).await;
+        assert!(page.contains("Voici le relevé.") && page.contains("mur.txt"));
+        assert!(page.contains("2,5\u{a0}ko"), "the size in French");
+    }
+    let renamed = staff
+        .post(format!("{page_url}/files/{file}/rename"))
+        .form(&[("csrf", csrf.as_str()), ("name", "releve.txt")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(renamed.status(), 303);
+    let page = text_of(&staff, &page_url).await;
+    assert!(
+        page.contains("releve.txt") && !page.contains("mur.txt"),
+        "renamed"
+    );
+
+    assert_eq!(post("Et la suite.").await.unwrap().status(), 303);
+    assert!(text_of(&staff, &page_url).await.contains("Et la suite."));
+
+    let deleted = staff
+        .post(format!("{page_url}/files/{file}/delete"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), 303);
+    let page = text_of(&staff, &page_url).await;
+    assert!(
+        !page.contains("releve.txt"),
+        "a deleted file is no longer listed"
+    );
+
+    let english = staff
+        .post(format!("{}/settings/language", site.base))
+        .form(&[("csrf", csrf.as_str()), ("lang", "en")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(english.status(), 303);
+    let page = text_of(&staff, &page_url).await;
+    assert!(page.contains("2.5 kB"), "the size in English");
+    // The client's own page is theirs: still French.
+    assert!(text_of(&client, &page_url).await.contains("2,5\u{a0}ko"));
+    site.test.stop().await;
+}

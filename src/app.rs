@@ -76,7 +76,8 @@ impl App {
     /// Opens the store in the configured data folder.
     pub fn open(config: Config) -> Result<App> {
         let store = Store::open(&config.data)?;
-        let services = Services::new(store, config.mail_domain.clone());
+        let services =
+            Services::new(store, config.mail_domain.clone()).with_business(config.business.clone());
         let pipeline = Pipeline::new(
             services.clone(),
             PipelineSettings {

@@ -258,6 +258,9 @@ struct FileConfig {
     imap_keep: Option<bool>,
     imap_poll: Option<u64>,
     imap_ca: Option<PathBuf>,
+    /// The business profile documents start from (`[business]`, see
+    /// [`crate::domain::BusinessProfile`]); the settings page's saved one wins.
+    business: Option<crate::domain::BusinessProfile>,
 }
 
 /// The validated configuration.
@@ -292,6 +295,8 @@ pub struct Config {
     pub plus_mailbox: Option<String>,
     /// The IMAP intake, if configured.
     pub imap: Option<ImapConfig>,
+    /// The business profile of the configuration file.
+    pub business: crate::domain::BusinessProfile,
 }
 
 /// Where dossier mail is read when no MX points at us: one IMAP mailbox of the business.
@@ -605,7 +610,15 @@ impl Config {
             })?),
             None => None,
         };
+        let business = match file.business {
+            Some(profile) => profile.checked().map_err(|refusal| {
+                let field = refusal.field().unwrap_or_default().replace('_', "-");
+                ConfigError(format!("[business] {field}: {refusal}"))
+            })?,
+            None => Default::default(),
+        };
         Ok(Config {
+            business,
             business_email,
             plus_mailbox,
             imap,

@@ -72,7 +72,7 @@ pub fn page(
                     thead { tr { th { (l.t("Client", "Client")) } th { (l.t("Membres", "Members")) } th { (l.t("Peut créer des dossiers", "May create dossiers")) } } }
                     tbody { @for c in clients {
                         tr {
-                            td { (c.name) }
+                            td { (c.name) br; a href={ "/admin/clients/" (c.id) "/billing" } { (l.t("Facturation", "Billing")) } }
                             td {
                                 @for u in users.iter().filter(|u| c.has_member(u.id)) { (u.name) " " }
                                 @if c.kind == ClientKind::Company {

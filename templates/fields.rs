@@ -109,6 +109,27 @@ impl<'a> Typed<'a> {
         }
     }
 
+    /// A labelled one-line text field `name` showing `current` (what was typed, on a form
+    /// shown again), with its sentence when it is the one refused.
+    pub fn text(&self, name: &str, label: &str, current: &str) -> Markup {
+        html! {
+            label for=(name) { (label) }
+            input id=(name) type="text" name=(name) value=(self.value(name, current)) aria-invalid=[self.invalid(name)] aria-describedby=[self.described(name)];
+            (self.error(name))
+        }
+    }
+
+    /// A labelled checkbox `name`, ticked as posted or as `current`.
+    pub fn checkbox(&self, name: &str, label: &str, current: bool) -> Markup {
+        html! {
+            label.check {
+                input type="checkbox" name=(name) value="on" checked[self.ticked(name, current)] aria-invalid=[self.invalid(name)] aria-describedby=[self.described(name)];
+                " " (label)
+            }
+            (self.error(name))
+        }
+    }
+
     /// The sentence above a form whose fields are `names`, when it is about none of them.
     pub fn general(&self, names: &[&str]) -> Markup {
         html! {

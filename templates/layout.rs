@@ -57,7 +57,7 @@ fn frame(title: &str, nav: Option<&Nav>, body: Markup) -> Markup {
                         @let l = nav.lang;
                         nav aria-label=(l.t("Navigation principale", "Main navigation")) {
                             a href="/" { (l.t("Accueil", "Home")) } " " a href="/dossiers" { "Dossiers" } " " a href="/calendar" { (l.t("Calendrier", "Calendar")) } " " a href="/settings" { (l.t("Préférences", "Settings")) }
-                            @if nav.staff { " " a href="/admin/mail" { (l.t("Courrier", "Mail")) } " " a href="/admin/people" { (l.t("Annuaire", "Directory")) } }
+                            @if nav.staff { " " a href="/admin/mail" { (l.t("Courrier", "Mail")) } " " a href="/admin/people" { (l.t("Annuaire", "Directory")) } " " a href="/admin/business" { (l.t("Entreprise", "Business")) } }
                         }
                         form.signout method="post" action="/logout" {
                             input type="hidden" name="csrf" value=(nav.csrf);

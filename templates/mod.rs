@@ -3,6 +3,7 @@
 //! text as pre-escaped.
 
 pub mod admin;
+pub mod business;
 pub mod calendar;
 pub mod details;
 pub mod directory;

@@ -3,6 +3,7 @@
 //! CLI, store) and trusted inside.
 
 mod addresses;
+mod business;
 mod discussion;
 mod documents;
 mod dossier;
@@ -18,6 +19,7 @@ pub mod text;
 mod trust;
 
 pub use addresses::{Addressing, OurAddress, Token};
+pub use business::{Billing, BusinessProfile, Insurance, PostalAddress};
 pub use discussion::{BlobRef, Door, FileEntry, MailOrigin, Message, NewFile, NewMessage};
 pub use documents::{DocKind, DocNumber, DocStatus, Document, DocumentDraft};
 pub use dossier::{

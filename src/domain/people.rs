@@ -133,6 +133,9 @@ pub struct Client {
     pub may_create_dossiers: bool,
     /// When the client was recorded.
     pub created_at: DateTime<Utc>,
+    /// Addresses and identification for its documents.
+    #[serde(default)]
+    pub billing: super::Billing,
 }
 
 impl Client {

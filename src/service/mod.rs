@@ -3,6 +3,7 @@
 //! in one transaction (outbox intents included). Nothing here renders or sends mail.
 
 mod activities;
+mod business;
 mod calendar;
 mod directory;
 mod discussion;
@@ -44,6 +45,8 @@ pub struct Services {
     store: Store,
     mail_domain: std::sync::Arc<str>,
     metrics: std::sync::Arc<crate::metrics::Metrics>,
+    /// The business profile of the configuration file, until staff save one.
+    configured_business: std::sync::Arc<crate::domain::BusinessProfile>,
 }
 
 /// A dossier the actor may act on, with their role, after the policy said yes.
@@ -63,7 +66,14 @@ impl Services {
             store,
             mail_domain: mail_domain.into().into(),
             metrics: std::sync::Arc::default(),
+            configured_business: std::sync::Arc::default(),
         }
+    }
+
+    /// The same services, with the business profile of the configuration file.
+    pub fn with_business(mut self, profile: crate::domain::BusinessProfile) -> Self {
+        self.configured_business = profile.into();
+        self
     }
 
     /// The store, for doors that read blobs or flush.

@@ -6,6 +6,7 @@
 
 mod backup;
 pub mod blobs;
+mod business;
 mod check;
 mod dossiers;
 mod feeds;

@@ -7,7 +7,7 @@ use chrono::Utc;
 
 use super::tx::{Tx, TxResult, abort};
 use super::{Store, Tree, keys};
-use crate::domain::{Client, ClientId, ClientKind, EmailAddress, NewUser, User, UserId};
+use crate::domain::{Billing, Client, ClientId, ClientKind, EmailAddress, NewUser, User, UserId};
 use crate::error::{Error, Result};
 
 fn address_taken(email: &EmailAddress) -> Error {
@@ -148,6 +148,7 @@ impl Store {
             members,
             may_create_dossiers,
             created_at: Utc::now(),
+            billing: Default::default(),
         };
         self.write(|tx| {
             for member in &client.members {
@@ -207,6 +208,19 @@ impl Store {
             }
             row.members.push(user);
             tx.mark(Tree::ClientMembers, &keys::two(user.raw(), client.raw()))?;
+            tx.put(Tree::Clients, &key, &row)?;
+            Ok(row)
+        })
+    }
+
+    /// Replaces a client's billing details.
+    pub fn set_billing(&self, client: ClientId, billing: &Billing) -> Result<Client> {
+        self.write(|tx| {
+            let key = keys::one(client.raw());
+            let Some(mut row) = tx.get::<Client>(Tree::Clients, &key)? else {
+                return abort(Error::NotFound);
+            };
+            row.billing = billing.clone();
             tx.put(Tree::Clients, &key, &row)?;
             Ok(row)
         })

@@ -15,6 +15,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 pub mod actions;
 pub mod admin;
 pub mod auth;
+pub mod business;
 pub mod calendar;
 pub mod confirm;
 pub mod details;
@@ -145,6 +146,11 @@ pub fn router(app: App) -> Router {
         .route("/admin/clients/{id}/may-create", post(directory::may_create))
         .route("/admin/clients/{id}/members", post(directory::add_member))
         .route("/admin/clients/private", post(directory::add_private))
+        .route(
+            "/admin/clients/{id}/billing",
+            get(business::billing).post(business::save_billing),
+        )
+        .route("/admin/business", get(business::show).post(business::save))
         .route("/metrics", get(operator::metrics))
         .route("/admin/backup", get(operator::backup))
         .route("/healthz", get(healthz))

@@ -3,6 +3,7 @@
 
 mod access;
 mod admin;
+mod business;
 mod calendar;
 mod discussion;
 mod dossier_forms;

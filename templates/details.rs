@@ -13,6 +13,7 @@ fn kind(l: Lang, kind: DocKind) -> &'static str {
         DocKind::Quote => l.t("Devis", "Quote"),
         DocKind::Order => l.t("Commande", "Order"),
         DocKind::Invoice => l.t("Facture", "Invoice"),
+        DocKind::CreditNote => l.t("Avoir", "Credit note"),
     }
 }
 

@@ -171,6 +171,7 @@ fn document(
         date,
         status,
         lines,
+        terms: Default::default(),
     };
     services.create_document(staff, dossier.id, kind, draft, source.map(|s| s.id))
 }

@@ -1,5 +1,10 @@
-//! Quotes, orders and invoices: numbered per kind per year (`D-2026-0001`), with lines
-//! and totals computed by the rounding rule of [`super::money`].
+//! Quotes, orders, invoices and credit notes: numbered per kind per year
+//! (`D-2026-0001`), with lines and totals computed by the rounding rule of
+//! [`super::money`]. Quotes and orders take their number when written; an invoice or a
+//! credit note takes the next one of its sequence when it is issued, so the sequence
+//! has no gap, and is frozen from then on (a credit note corrects it). What a document
+//! says besides its lines is in [`Terms`]; who sold and who bought, as they were at
+//! issue, in [`Issued`].
 
 use std::fmt;
 
@@ -9,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::money::{Line, Totals, totals};
 use super::{DocumentId, DossierId, UserId};
 
-/// Quote, order or invoice.
+/// Quote, order, invoice or credit note.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DocKind {
@@ -17,8 +22,11 @@ pub enum DocKind {
     Quote,
     /// Commande.
     Order,
-    /// Facture.
+    /// Facture (deposit and final invoices included).
     Invoice,
+    /// Avoir: corrects an issued invoice.
+    #[serde(rename = "credit_note")]
+    CreditNote,
 }
 
 impl DocKind {
@@ -28,13 +36,14 @@ impl DocKind {
             DocKind::Quote => 'D',
             DocKind::Order => 'C',
             DocKind::Invoice => 'F',
+            DocKind::CreditNote => 'A',
         }
     }
 
     /// The status a new document of this kind starts in.
     pub fn initial_status(self) -> DocStatus {
         match self {
-            DocKind::Quote | DocKind::Invoice => DocStatus::Draft,
+            DocKind::Quote | DocKind::Invoice | DocKind::CreditNote => DocStatus::Draft,
             DocKind::Order => DocStatus::Open,
         }
     }
@@ -46,17 +55,25 @@ impl DocKind {
             DocKind::Quote => matches!(status, Draft | Sent | Accepted | Refused),
             DocKind::Order => matches!(status, Open | Done),
             DocKind::Invoice => matches!(status, Draft | Sent | Paid | Overdue),
+            DocKind::CreditNote => matches!(status, Draft | Sent | Paid),
         }
     }
 
     /// The kind a document of this kind may come from: an order from a quote, an
-    /// invoice from an order.
+    /// invoice from an order, a credit note from an invoice.
     pub fn source(self) -> Option<DocKind> {
         match self {
             DocKind::Quote => None,
             DocKind::Order => Some(DocKind::Quote),
             DocKind::Invoice => Some(DocKind::Order),
+            DocKind::CreditNote => Some(DocKind::Invoice),
         }
+    }
+
+    /// Whether documents of this kind are numbered when issued and frozen from then on
+    /// (invoices and credit notes, by French law).
+    pub fn issued_once(self) -> bool {
+        matches!(self, DocKind::Invoice | DocKind::CreditNote)
     }
 }
 
@@ -116,18 +133,126 @@ pub struct Document {
     pub status: DocStatus,
     /// Lines.
     pub lines: Vec<Line>,
-    /// The quote an order comes from, the order an invoice comes from.
+    /// The quote an order comes from, the order an invoice comes from, the invoice a
+    /// credit note corrects; for a deposit invoice, the quote or order it is a share of.
     pub source: Option<DocumentId>,
     /// Who wrote it.
     pub created_by: UserId,
     /// When.
     pub created_at: DateTime<Utc>,
+    /// What it says besides its lines.
+    #[serde(default)]
+    pub terms: Terms,
+    /// For a deposit invoice, the share of its source it asks.
+    #[serde(default)]
+    pub deposit: Option<Share>,
+    /// For a final invoice, the deposit invoices it deducts (one line per VAT rate each).
+    #[serde(default)]
+    pub deducts: Vec<DocumentId>,
+    /// When an invoice or a credit note was issued, with who sold and who bought as they
+    /// were then.
+    #[serde(default)]
+    pub issued: Option<Issued>,
+    /// What an e-invoicing platform said of it (déposée, rejetée, refusée, encaissée…),
+    /// oldest first.
+    #[serde(default)]
+    pub lifecycle: Vec<Lifecycle>,
+}
+
+/// Goods, services, or both (a mention of invoices since the 2026 reform).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Nature {
+    /// Prestations de services.
+    #[default]
+    Services,
+    /// Livraisons de biens.
+    Goods,
+    /// Both.
+    Mixed,
+}
+
+/// What a document says besides its lines.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Terms {
+    /// The last day a quote may be accepted.
+    pub valid_until: Option<NaiveDate>,
+    /// The day an invoice is due.
+    pub due: Option<NaiveDate>,
+    /// How to pay (`Virement à réception`); the business's default when empty.
+    pub payment: String,
+    /// Goods, services or both.
+    pub nature: Nature,
+    /// Building work: the quote says it was received before the work, and the
+    /// professional insurance is printed.
+    pub building_work: bool,
+    /// Reverse charge of VAT (subcontracted building work, art. 283-2 nonies du CGI):
+    /// no VAT on the document, the buyer pays it.
+    pub reverse_charge: bool,
+    /// A free note printed under the totals.
+    pub note: String,
+}
+
+/// The share of a quote or order a deposit invoice asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Share {
+    /// A percentage in basis points (3000 is 30 %) of every VAT rate's base.
+    Percent(u32),
+    /// An amount before tax, spread over the VAT rates in proportion to their bases.
+    Amount(super::Cents),
+}
+
+/// The moment an invoice or credit note was issued.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Issued {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// By whom.
+    pub by: UserId,
+    /// The seller as the business profile said then.
+    pub seller: super::BusinessProfile,
+    /// The buyer as its client record said then.
+    pub buyer: Buyer,
+}
+
+/// Who buys, as an issued document names them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Buyer {
+    /// The client's name.
+    pub name: String,
+    /// A company or a private person (late-payment mentions apply to companies).
+    pub company: bool,
+    /// Addresses and identification.
+    pub billing: super::Billing,
+}
+
+/// One status an e-invoicing platform gave the document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lifecycle {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// The platform's status code (`200` déposée, `210` refusée, `212` encaissée…).
+    pub code: u16,
+    /// Its words.
+    pub label: String,
 }
 
 impl Document {
-    /// Quote, order or invoice.
+    /// Quote, order, invoice or credit note.
     pub fn kind(&self) -> DocKind {
         self.number.kind
+    }
+
+    /// Whether it was issued and may no longer change (invoices, credit notes).
+    pub fn frozen(&self) -> bool {
+        self.issued.is_some()
+    }
+
+    /// Whether it carries a number yet (an invoice or credit note draft does not).
+    pub fn numbered(&self) -> bool {
+        self.number.seq > 0
     }
 
     /// Totals before tax, VAT per rate and total.
@@ -147,4 +272,6 @@ pub struct DocumentDraft {
     pub status: DocStatus,
     /// Lines.
     pub lines: Vec<Line>,
+    /// What it says besides its lines.
+    pub terms: Terms,
 }

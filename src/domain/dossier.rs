@@ -156,6 +156,9 @@ pub enum ItemKind {
     Order,
     /// An invoice.
     Invoice,
+    /// A credit note.
+    #[serde(rename = "credit_note")]
+    CreditNote,
     /// An event.
     Event,
     /// An expense.

@@ -21,7 +21,10 @@ mod trust;
 pub use addresses::{Addressing, OurAddress, Token};
 pub use business::{Billing, BusinessProfile, Insurance, PostalAddress};
 pub use discussion::{BlobRef, Door, FileEntry, MailOrigin, Message, NewFile, NewMessage};
-pub use documents::{DocKind, DocNumber, DocStatus, Document, DocumentDraft};
+pub use documents::{
+    Buyer, DocKind, DocNumber, DocStatus, Document, DocumentDraft, Issued, Lifecycle, Nature,
+    Share, Terms,
+};
 pub use dossier::{
     Dossier, DossierNumber, HistoryEntry, HistoryKind, ItemChange, ItemKind, MailKey, NewDossier,
     Status,

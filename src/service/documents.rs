@@ -1,11 +1,18 @@
-//! Quotes, orders and invoices: staff write them, staff and clients read them,
-//! intervenants never learn they exist.
+//! Quotes, orders, invoices and credit notes: staff write them, staff and clients read
+//! them, intervenants never learn they exist. The chain: an order from a quote, an
+//! invoice from an order, a deposit invoice as a share of a quote or an order, a final
+//! invoice that deducts the deposits already issued, and a credit note that corrects an
+//! issued invoice. Issuing an invoice or a credit note numbers it and freezes it, with
+//! the seller and the buyer as they are that day.
 
-use chrono::Datelike;
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, Days};
 
 use crate::domain::{
-    DocKind, DocNumber, Document, DocumentDraft, DocumentId, DossierId, HistoryKind, ItemChange,
-    ItemKind, Line, User,
+    BusinessProfile, Buyer, Cents, ClientKind, DocKind, DocNumber, DocStatus, Document,
+    DocumentDraft, DocumentId, DossierId, HistoryKind, Issued, ItemChange, ItemKind, Line,
+    Quantity, Share, Terms, User, VatRate,
 };
 use crate::error::{Error, Refusal, Result};
 use crate::policy::Action;
@@ -13,8 +20,12 @@ use crate::policy::Action;
 use super::dossiers::entry;
 use super::{LINE, Services, TITLE, UNIT, now};
 
-/// Checks a draft against the rules of its kind and cleans its texts.
-fn checked(kind: DocKind, draft: &DocumentDraft) -> Result<DocumentDraft> {
+/// Checks a draft against the rules of its kind and of the seller, and cleans its texts.
+fn checked(
+    kind: DocKind,
+    draft: &DocumentDraft,
+    seller: &BusinessProfile,
+) -> Result<DocumentDraft> {
     if !kind.allows(draft.status) {
         return Err(Error::Invalid(
             Refusal::new(
@@ -50,15 +61,148 @@ fn checked(kind: DocKind, draft: &DocumentDraft) -> Result<DocumentDraft> {
             })
         })
         .collect::<Result<Vec<_>>>()?;
+    let no_vat = draft.terms.reverse_charge || seller.vat_exempt;
+    if no_vat && lines.iter().any(|l| l.vat_rate != VatRate(0)) {
+        let (fr, en) = if seller.vat_exempt {
+            (
+                "L'entreprise est en franchise de TVA : chaque ligne est à 0 %.",
+                "The business is exempt from VAT: every line is at 0 %.",
+            )
+        } else {
+            (
+                "En autoliquidation, la TVA est due par le client : chaque ligne est à 0 %.",
+                "Under reverse charge the buyer pays the VAT: every line is at 0 %.",
+            )
+        };
+        return Err(Error::Invalid(Refusal::new(fr, en).on("lines")));
+    }
+    let mut terms = draft.terms.clone();
+    terms.payment = text(&terms.payment, "payment", 300)?;
+    terms.note = text(&terms.note, "note", 2_000)?;
+    if kind != DocKind::Quote {
+        terms.valid_until = None;
+    }
+    if !kind.issued_once() {
+        terms.due = None;
+    }
+    if terms.due.is_some_and(|due| due < draft.date) {
+        return Err(Error::Invalid(
+            Refusal::new(
+                "L'échéance ne peut précéder la date du document.",
+                "The due date cannot come before the document's date.",
+            )
+            .on("due"),
+        ));
+    }
+    if terms.valid_until.is_some_and(|until| until < draft.date) {
+        return Err(Error::Invalid(
+            Refusal::new(
+                "La fin de validité ne peut précéder la date du devis.",
+                "The quote cannot expire before its date.",
+            )
+            .on("valid_until"),
+        ));
+    }
     Ok(DocumentDraft {
         title: TITLE.label(&draft.title, 200)?,
         lines,
+        terms,
         ..draft.clone()
     })
 }
 
+fn text(value: &str, field: &'static str, max: usize) -> Result<String> {
+    let value = value.trim();
+    if value.chars().count() > max {
+        return Err(Error::Invalid(
+            Refusal::new(
+                format!("Ce champ compte au plus {max} caractères."),
+                format!("This field has at most {max} characters."),
+            )
+            .on(field),
+        ));
+    }
+    Ok(value.to_string())
+}
+
+/// What `share` asks of each VAT rate's base of `source`, rounded to the cent: a
+/// percentage of each base, or an amount spread in proportion to the bases, the last
+/// rate taking what rounding left.
+fn deposit_bases(source: &Document, share: Share) -> Result<Vec<(VatRate, Cents)>> {
+    let totals = source.totals();
+    let whole = totals.before_tax.0;
+    let refuse = || {
+        Error::Invalid(
+            Refusal::new(
+                "Un acompte est une part positive du document, au plus son total HT.",
+                "A deposit is a positive share of the document, at most its total before tax.",
+            )
+            .on("share"),
+        )
+    };
+    let asked = match share {
+        Share::Percent(bp) if bp > 0 && bp <= 10_000 => {
+            (whole as i128 * bp as i128 / 10_000) as i64
+        }
+        Share::Amount(amount) if amount.0 > 0 && amount.0 <= whole => amount.0,
+        _ => return Err(refuse()),
+    };
+    if whole <= 0 || asked <= 0 {
+        return Err(refuse());
+    }
+    if let Share::Percent(bp) = share {
+        // The same share of every base, each rounded half away from zero.
+        return Ok(totals
+            .vat
+            .iter()
+            .map(|vat| (vat.rate, VatRate(bp).of(vat.base)))
+            .collect());
+    }
+    let mut bases = Vec::new();
+    let mut left = asked;
+    for (i, vat) in totals.vat.iter().enumerate() {
+        let base = if i + 1 == totals.vat.len() {
+            left
+        } else {
+            let part = vat.base.0 as i128 * asked as i128;
+            let half = whole as i128 / 2;
+            ((part + half) / whole as i128) as i64
+        };
+        left -= base;
+        bases.push((vat.rate, Cents(base)));
+    }
+    Ok(bases)
+}
+
+/// The deduction lines a final invoice carries for `deposit`: one per VAT rate, negative.
+fn deduction_lines(deposit: &Document) -> Vec<Line> {
+    let mut bases: BTreeMap<VatRate, i64> = BTreeMap::new();
+    for line in &deposit.lines {
+        *bases.entry(line.vat_rate).or_default() += line.amount().0;
+    }
+    bases
+        .into_iter()
+        .map(|(rate, base)| Line {
+            description: format!("Acompte déjà facturé ({}), déduit", deposit.number),
+            quantity: Quantity(1000),
+            unit: String::new(),
+            unit_price: Cents(-base),
+            vat_rate: rate,
+        })
+        .collect()
+}
+
+fn kind_name(kind: DocKind) -> &'static str {
+    match kind {
+        DocKind::Quote => "devis",
+        DocKind::Order => "commande",
+        DocKind::Invoice => "facture",
+        DocKind::CreditNote => "avoir",
+    }
+}
+
 impl Services {
-    /// The quotes, orders and invoices of a dossier.
+    /// The quotes, orders, invoices and credit notes of a dossier.
     pub fn documents(&self, actor: &User, dossier: DossierId) -> Result<Vec<Document>> {
         self.authorize(actor, dossier, Action::SeeDocuments)?;
         self.store.items(dossier)
@@ -70,8 +214,35 @@ impl Services {
         self.store.item(dossier, id.raw())?.ok_or(Error::NotFound)
     }
 
-    /// Writes a new quote, order or invoice, numbered in its kind and year; `source` is
-    /// the quote an order comes from, or the order an invoice comes from.
+    fn source_of(&self, dossier: DossierId, kind: DocKind, source: DocumentId) -> Result<Document> {
+        let from: Document = self
+            .store
+            .item(dossier, source.raw())?
+            .ok_or(Error::NotFound)?;
+        if Some(from.kind()) != kind.source() {
+            return Err(Error::Invalid(
+                Refusal::new(
+                    "Une commande vient d'un devis, une facture d'une commande, un avoir d'une facture : choisissez un autre document d'origine.",
+                    format!("A {kind:?} cannot come from a {:?}.", from.kind()),
+                )
+                .on("source"),
+            ));
+        }
+        if kind == DocKind::CreditNote && !from.frozen() {
+            return Err(Error::Invalid(
+                Refusal::new(
+                    "Un avoir corrige une facture émise ; un brouillon se modifie directement.",
+                    "A credit note corrects an issued invoice; a draft is edited directly.",
+                )
+                .on("source"),
+            ));
+        }
+        Ok(from)
+    }
+
+    /// Writes a new document; `source` is the quote an order comes from, the order an
+    /// invoice comes from, the issued invoice a credit note corrects. What the form
+    /// leaves empty is the source's (its lines, its title), to edit afterwards.
     pub fn create_document(
         &self,
         actor: &User,
@@ -83,30 +254,45 @@ impl Services {
         self.authorize(actor, dossier, Action::EditDocuments)?;
         let mut draft = draft;
         if let Some(source) = source {
-            let from: Document = self
-                .store
-                .item(dossier, source.raw())?
-                .ok_or(Error::NotFound)?;
-            if Some(from.kind()) != kind.source() {
-                return Err(Error::Invalid(
-                    Refusal::new(
-                        "Une commande vient d'un devis, une facture d'une commande : choisissez un autre document d'origine.",
-                        format!("A {kind:?} cannot come from a {:?}.", from.kind()),
-                    )
-                    .on("source"),
-                ));
-            }
-            // An order from a quote, an invoice from an order: what the form leaves
-            // empty is the source's (its lines, its title), to edit afterwards.
+            let from = self.source_of(dossier, kind, source)?;
             if draft.lines.is_empty() {
                 draft.lines = from.lines.clone();
             }
             if draft.title.trim().is_empty() {
-                draft.title = from.title.clone();
+                draft.title = match kind {
+                    DocKind::CreditNote => format!("Avoir sur la facture {}", from.number),
+                    _ => from.title.clone(),
+                };
+            }
+            if draft.terms == Terms::default() {
+                draft.terms = Terms {
+                    valid_until: None,
+                    due: None,
+                    ..from.terms.clone()
+                };
             }
         }
-        let draft = checked(kind, &draft)?;
-        let created_at = now();
+        self.insert_draft(actor, dossier, kind, draft, source, None, Vec::new())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn insert_draft(
+        &self,
+        actor: &User,
+        dossier: DossierId,
+        kind: DocKind,
+        draft: DocumentDraft,
+        source: Option<DocumentId>,
+        deposit: Option<Share>,
+        deducts: Vec<DocumentId>,
+    ) -> Result<Document> {
+        let seller = self.business_profile()?;
+        let mut draft = checked(kind, &draft, &seller)?;
+        if kind == DocKind::Quote && draft.terms.valid_until.is_none() {
+            draft.terms.valid_until = draft
+                .date
+                .checked_add_days(Days::new(seller.quote_days().into()));
+        }
         let document = Document {
             id: self.store.new_id()?,
             dossier,
@@ -121,14 +307,136 @@ impl Services {
             lines: draft.lines,
             source,
             created_by: actor.id,
-            created_at,
+            created_at: now(),
+            terms: draft.terms,
+            deposit,
+            deducts,
+            issued: None,
+            lifecycle: Vec::new(),
         };
         self.store.insert_document(&document, |doc| {
             entry(actor, item_line(doc, ItemChange::Added))
         })
     }
 
-    /// Replaces the title, date, status and lines of a document; its number stays.
+    /// A deposit invoice (acompte) for `share` of quote or order `source`: one line per
+    /// VAT rate of the source, each the share of that rate's base.
+    pub fn create_deposit(
+        &self,
+        actor: &User,
+        dossier: DossierId,
+        source: DocumentId,
+        share: Share,
+    ) -> Result<Document> {
+        self.authorize(actor, dossier, Action::EditDocuments)?;
+        let from: Document = self
+            .store
+            .item(dossier, source.raw())?
+            .ok_or(Error::NotFound)?;
+        if !matches!(from.kind(), DocKind::Quote | DocKind::Order) {
+            return Err(Error::Invalid(
+                Refusal::new(
+                    "Un acompte se demande sur un devis ou une commande.",
+                    "A deposit is asked on a quote or an order.",
+                )
+                .on("share"),
+            ));
+        }
+        let what = match share {
+            // A percentage reads as a rate does: `30 %`, `12,5 %`.
+            Share::Percent(bp) => VatRate(bp).to_string().replace('.', ","),
+            Share::Amount(amount) => format!("{} € HT", amount.to_string().replace('.', ",")),
+        };
+        let bases = deposit_bases(&from, share)?;
+        let several = bases.len() > 1;
+        let lines = bases
+            .into_iter()
+            .map(|(rate, base)| Line {
+                description: format!(
+                    "Acompte de {what} sur {} {}{}",
+                    match from.kind() {
+                        DocKind::Quote => "le devis",
+                        _ => "la commande",
+                    },
+                    from.number,
+                    if several {
+                        format!(" — part à {rate}")
+                    } else {
+                        String::new()
+                    }
+                ),
+                quantity: Quantity(1000),
+                unit: String::new(),
+                unit_price: base,
+                vat_rate: rate,
+            })
+            .collect();
+        let draft = DocumentDraft {
+            title: format!("Acompte — {}", from.title),
+            date: now().date_naive(),
+            status: DocStatus::Draft,
+            lines,
+            terms: Terms {
+                valid_until: None,
+                due: None,
+                ..from.terms.clone()
+            },
+        };
+        self.insert_draft(
+            actor,
+            dossier,
+            DocKind::Invoice,
+            draft,
+            Some(source),
+            Some(share),
+            Vec::new(),
+        )
+    }
+
+    /// The final invoice (facture de solde) of order `order`: its lines, then for every
+    /// issued deposit invoice of the order or of its quote that no other invoice
+    /// deducted yet, one negative line per VAT rate.
+    pub fn create_final(
+        &self,
+        actor: &User,
+        dossier: DossierId,
+        order: DocumentId,
+    ) -> Result<Document> {
+        self.authorize(actor, dossier, Action::EditDocuments)?;
+        let from = self.source_of(dossier, DocKind::Invoice, order)?;
+        let all: Vec<Document> = self.store.items(dossier)?;
+        let deducted: Vec<DocumentId> = all.iter().flat_map(|d| d.deducts.clone()).collect();
+        let deposits: Vec<&Document> = all
+            .iter()
+            .filter(|d| d.deposit.is_some() && d.frozen() && !deducted.contains(&d.id))
+            .filter(|d| d.source == Some(order) || (d.source.is_some() && d.source == from.source))
+            .collect();
+        let mut lines = from.lines.clone();
+        for deposit in &deposits {
+            lines.extend(deduction_lines(deposit));
+        }
+        let draft = DocumentDraft {
+            title: format!("Solde — {}", from.title),
+            date: now().date_naive(),
+            status: DocStatus::Draft,
+            lines,
+            terms: from.terms.clone(),
+        };
+        let deducts = deposits.iter().map(|d| d.id).collect();
+        self.insert_draft(
+            actor,
+            dossier,
+            DocKind::Invoice,
+            draft,
+            Some(order),
+            None,
+            deducts,
+        )
+    }
+
+    /// Replaces the title, date, status, lines and terms of a document. An invoice or a
+    /// credit note leaving its draft is issued (numbered, its seller and buyer kept, due
+    /// date set); once issued only its status changes.
     pub fn edit_document(
         &self,
         actor: &User,
@@ -136,22 +444,98 @@ impl Services {
         id: DocumentId,
         draft: DocumentDraft,
     ) -> Result<Document> {
-        self.authorize(actor, dossier, Action::EditDocuments)?;
+        let visit = self.authorize(actor, dossier, Action::EditDocuments)?;
+        let current: Document = self.store.item(dossier, id.raw())?.ok_or(Error::NotFound)?;
+        let seller = self.business_profile()?;
+        if current.frozen() {
+            let same = (&draft.title, draft.date, &draft.lines, &draft.terms)
+                == (&current.title, current.date, &current.lines, &current.terms);
+            if !same || draft.status == DocStatus::Draft {
+                return Err(Error::Conflict(
+                    Refusal::new(
+                        "Un document émis ne se modifie plus : corrigez-le par un avoir.",
+                        "An issued document can no longer change: correct it with a credit note.",
+                    )
+                    .on("status"),
+                ));
+            }
+        }
+        let issuing =
+            current.kind().issued_once() && !current.frozen() && draft.status != DocStatus::Draft;
+        if issuing {
+            let missing = seller.missing();
+            if !missing.is_empty() {
+                return Err(Error::Invalid(
+                    Refusal::new(
+                        "Complétez d'abord la fiche de l'entreprise (adresse, SIREN ou SIRET, numéro de TVA) : une facture émise doit les porter.",
+                        "First complete the business profile (address, SIREN or SIRET, VAT number): an issued invoice must carry them.",
+                    )
+                    .on("status"),
+                ));
+            }
+            let draft = checked(current.kind(), &draft, &seller)?;
+            let buyer = Buyer {
+                name: visit.client.name.clone(),
+                company: visit.client.kind == ClientKind::Company,
+                billing: visit.client.billing.clone(),
+            };
+            let today = now().date_naive();
+            let payment_days = seller.payment_days();
+            return self.store.issue_document(
+                dossier,
+                id,
+                |doc| {
+                    doc.title = draft.title.clone();
+                    doc.lines = draft.lines.clone();
+                    doc.terms = draft.terms.clone();
+                    doc.status = draft.status;
+                    // An invoice is dated the day it is issued.
+                    doc.date = today;
+                    if doc.terms.due.is_none_or(|due| due < today) {
+                        doc.terms.due = today.checked_add_days(Days::new(payment_days.into()));
+                    }
+                    doc.issued = Some(Issued {
+                        at: now(),
+                        by: actor.id,
+                        seller: seller.clone(),
+                        buyer: buyer.clone(),
+                    });
+                    Ok(())
+                },
+                |doc| {
+                    entry(
+                        actor,
+                        item_line(
+                            doc,
+                            ItemChange::Status {
+                                from: DocStatus::Draft,
+                                to: doc.status,
+                            },
+                        ),
+                    )
+                },
+            );
+        }
         self.store.update_item_noted(
             dossier,
             id.raw(),
             None,
             |doc: &mut Document| {
-                let draft = checked(doc.kind(), &draft)?;
+                let draft = checked(doc.kind(), &draft, &seller)?;
+                if doc.frozen() {
+                    doc.status = draft.status;
+                    return Ok(());
+                }
                 doc.title = draft.title;
                 doc.date = draft.date;
                 doc.status = draft.status;
                 doc.lines = draft.lines;
+                doc.terms = draft.terms;
                 Ok(())
             },
             |before, after| {
-                let content = (&before.title, before.date, &before.lines)
-                    != (&after.title, after.date, &after.lines);
+                let content = (&before.title, before.date, &before.lines, &before.terms)
+                    != (&after.title, after.date, &after.lines, &after.terms);
                 let change = if before.status != after.status && !content {
                     ItemChange::Status {
                         from: before.status,
@@ -168,15 +552,76 @@ impl Services {
     }
 }
 
-/// A history line's words for a document.
+/// A history line's words for a document: its number, or what it is while a draft.
 fn item_line(doc: &Document, change: ItemChange) -> HistoryKind {
     HistoryKind::Item {
         item: match doc.kind() {
             DocKind::Quote => ItemKind::Quote,
             DocKind::Order => ItemKind::Order,
             DocKind::Invoice => ItemKind::Invoice,
+            DocKind::CreditNote => ItemKind::CreditNote,
         },
-        label: doc.number.to_string(),
+        label: if doc.numbered() {
+            doc.number.to_string()
+        } else {
+            format!("{} (brouillon) — {}", kind_name(doc.kind()), doc.title)
+        },
         change,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(lines: Vec<(i64, u32)>) -> Document {
+        Document {
+            id: DocumentId::from_raw(1),
+            dossier: DossierId::from_raw(1),
+            number: DocNumber {
+                kind: DocKind::Quote,
+                year: 2026,
+                seq: 1,
+            },
+            title: "t".into(),
+            date: chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+            status: DocStatus::Accepted,
+            lines: lines
+                .into_iter()
+                .map(|(cents, rate)| Line {
+                    description: "x".into(),
+                    quantity: Quantity(1000),
+                    unit: String::new(),
+                    unit_price: Cents(cents),
+                    vat_rate: VatRate(rate),
+                })
+                .collect(),
+            source: None,
+            created_by: crate::domain::UserId::from_raw(1),
+            created_at: now(),
+            terms: Terms::default(),
+            deposit: None,
+            deducts: Vec::new(),
+            issued: None,
+            lifecycle: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_deposit_takes_its_share_of_every_rate_and_an_amount_adds_up_exactly() {
+        let quote = doc(vec![(100_000, 2000), (50_000, 1000), (3_333, 550)]);
+        let percent = deposit_bases(&quote, Share::Percent(3000)).unwrap();
+        assert_eq!(
+            percent,
+            [
+                (VatRate(550), Cents(1_000)),
+                (VatRate(1000), Cents(15_000)),
+                (VatRate(2000), Cents(30_000))
+            ]
+        );
+        let amount = deposit_bases(&quote, Share::Amount(Cents(10_000))).unwrap();
+        assert_eq!(amount.iter().map(|(_, c)| c.0).sum::<i64>(), 10_000);
+        assert!(deposit_bases(&quote, Share::Percent(0)).is_err());
+        assert!(deposit_bases(&quote, Share::Amount(Cents(153_334))).is_err());
     }
 }

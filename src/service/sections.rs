@@ -298,7 +298,9 @@ pub(super) fn readable_history(visit: &Visit, mut lines: Vec<HistoryEntry>) -> V
     let may = |action| policy::check(Some(visit.role), visit.dossier.status, action).is_ok();
     lines.retain(|line| match &line.what {
         HistoryKind::Item { item, .. } => match item {
-            ItemKind::Quote | ItemKind::Order | ItemKind::Invoice => may(Action::SeeDocuments),
+            ItemKind::Quote | ItemKind::Order | ItemKind::Invoice | ItemKind::CreditNote => {
+                may(Action::SeeDocuments)
+            }
             // An unbilled expense is staff's: its lines are too.
             ItemKind::Expense => may(Action::SeeExpense { billed: false }),
             ItemKind::Event => may(Action::SeeEvents),
@@ -319,8 +321,13 @@ fn summary(documents: &[Document], expenses: &[Expense]) -> MoneySummary {
             (DocKind::Quote, DocStatus::Refused) => None,
             (DocKind::Quote, _) => Some(&mut money.quoted),
             (DocKind::Order, _) => Some(&mut money.ordered),
-            (DocKind::Invoice, DocStatus::Draft) => None,
+            (DocKind::Invoice | DocKind::CreditNote, DocStatus::Draft) => None,
             (DocKind::Invoice, _) => Some(&mut money.invoiced),
+            // A credit note takes back what its invoice asked.
+            (DocKind::CreditNote, _) => {
+                money.invoiced.0 -= total;
+                None
+            }
         };
         if let Some(slot) = slot {
             slot.0 += total;

@@ -4,14 +4,15 @@
 
 use std::sync::Arc;
 
+use chrono::Datelike;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::tx::{Tx, TxResult, abort};
 use super::{Store, Tree, keys};
 use crate::domain::{
-    Activity, Assignment, DocNumber, Document, Dossier, DossierId, Event, Expense, FileEntry,
-    HistoryEntry, Intent, LogEntry, Message, Status,
+    Activity, Assignment, DocNumber, Document, DocumentId, Dossier, DossierId, Event, Expense,
+    FileEntry, HistoryEntry, Intent, LogEntry, Message, Status,
 };
 use crate::error::{Error, Result};
 
@@ -159,6 +160,11 @@ impl Change {
     }
 }
 
+/// The next number of the sequence of `number`'s kind and year.
+fn next_number(tx: &Tx, number: DocNumber) -> TxResult<u32> {
+    tx.next_seq(&format!("doc/{}/{}", number.kind.letter(), number.year))
+}
+
 /// Marks a claim, refusing one already made.
 pub(super) fn claim(tx: &Tx, key: &[u8]) -> TxResult<()> {
     if tx.contains(Tree::MailClaims, key)? {
@@ -280,7 +286,8 @@ impl Store {
         })
     }
 
-    /// Adds a quote, order or invoice, giving it the next number of its kind and year.
+    /// Adds a document. A quote or an order takes the next number of its kind and
+    /// year; an invoice or a credit note stays unnumbered until it is issued.
     pub fn insert_document(
         &self,
         document: &Document,
@@ -288,13 +295,50 @@ impl Store {
     ) -> Result<Document> {
         self.write(|tx| {
             open_dossier(tx, document.dossier)?;
-            let DocNumber { kind, year, .. } = document.number;
-            let seq = tx.next_seq(&format!("doc/{}/{year}", kind.letter()))?;
             let mut numbered = document.clone();
-            numbered.number.seq = seq;
+            if !document.kind().issued_once() {
+                numbered.number.seq = next_number(tx, document.number)?;
+            }
             tx.put(Tree::Documents, &key_of(&numbered), &numbered)?;
             tx.record(document.dossier, &note(&numbered))?;
             Ok(numbered)
+        })
+    }
+
+    /// Issues an invoice or a credit note with `issue` (which sets its date, terms,
+    /// status and who sold and bought), giving it the next number of its sequence in
+    /// the same transaction: the numbers of issued documents have no gap. Refused if it
+    /// was issued already.
+    pub fn issue_document(
+        &self,
+        dossier: DossierId,
+        id: DocumentId,
+        issue: impl Fn(&mut Document) -> Result<()>,
+        note: impl Fn(&Document) -> HistoryEntry,
+    ) -> Result<Document> {
+        self.write(|tx| {
+            open_dossier(tx, dossier)?;
+            let key = keys::two(dossier.raw(), id.raw());
+            let Some(mut doc) = tx.get::<Document>(Tree::Documents, &key)? else {
+                return abort(Error::NotFound);
+            };
+            if doc.issued.is_some() {
+                return abort(Error::Conflict(crate::error::Refusal::new(
+                    "Ce document est déjà émis.",
+                    "This document was issued already.",
+                )));
+            }
+            if let Err(err) = issue(&mut doc) {
+                return abort(err);
+            }
+            // A document numbered before numbers were given at issue keeps its number.
+            if doc.number.seq == 0 {
+                doc.number.year = doc.date.year() as u16;
+                doc.number.seq = next_number(tx, doc.number)?;
+            }
+            tx.put(Tree::Documents, &key, &doc)?;
+            tx.record(dossier, &note(&doc))?;
+            Ok(doc)
         })
     }
 }

@@ -337,6 +337,7 @@ pub async fn create_document(
             date: parse::date(&f, "date")?,
             status: kind.initial_status(),
             lines: parse::lines(&f)?,
+            terms: parse::terms(&f)?,
         };
         Ok((kind, draft))
     })();
@@ -369,6 +370,7 @@ pub async fn edit_document(
             field(&f, "title").to_string(),
             parse::date(&f, "date")?,
             parse::lines(&f)?,
+            parse::terms(&f)?,
         ))
     })();
     submit(
@@ -379,13 +381,14 @@ pub async fn edit_document(
         Section::Documents,
         Reshow::Form(form),
         parsed,
-        move |s, u, d, (title, date, lines)| {
+        move |s, u, d, (title, date, lines, terms)| {
             let status = s.document(u, d, id)?.status;
             let draft = DocumentDraft {
                 title,
                 date,
                 status,
                 lines,
+                terms,
             };
             s.edit_document(u, d, id, draft).map(drop)
         },
@@ -424,6 +427,7 @@ pub async fn document_status(
                 date: doc.date,
                 status,
                 lines: doc.lines,
+                terms: doc.terms,
             };
             s.edit_document(u, d, id, draft).map(drop)
         },

@@ -34,6 +34,33 @@ pub fn date(fields: &Fields, name: &'static str) -> Result<NaiveDate> {
     })
 }
 
+/// A date that may be left empty.
+pub fn optional_date(fields: &Fields, name: &'static str) -> Result<Option<NaiveDate>> {
+    match field(fields, name) {
+        "" => Ok(None),
+        _ => date(fields, name).map(Some),
+    }
+}
+
+/// What a document form says besides its lines: validity, due date, payment, nature,
+/// building work, reverse charge and a note.
+pub fn terms(fields: &Fields) -> Result<crate::domain::Terms> {
+    use crate::domain::Nature;
+    Ok(crate::domain::Terms {
+        valid_until: optional_date(fields, "valid_until")?,
+        due: optional_date(fields, "due")?,
+        payment: field(fields, "payment").into(),
+        nature: match field(fields, "nature") {
+            "goods" => Nature::Goods,
+            "mixed" => Nature::Mixed,
+            _ => Nature::Services,
+        },
+        building_work: fields.contains_key("building_work"),
+        reverse_charge: fields.contains_key("reverse_charge"),
+        note: field(fields, "note").into(),
+    })
+}
+
 fn not_a_number(name: &'static str, text: &str) -> Error {
     match text {
         "" => refuse(name, "Indiquez un nombre.".into(), "Give a number.".into()),

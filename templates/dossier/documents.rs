@@ -33,6 +33,7 @@ fn statuses(kind: DocKind) -> &'static [(DocStatus, &'static str)] {
             (Paid, "paid"),
             (Overdue, "overdue"),
         ],
+        CreditNote => &[(Draft, "draft"), (Sent, "sent"), (Paid, "paid")],
     }
 }
 
@@ -41,7 +42,8 @@ fn next_kind(kind: DocKind) -> Option<DocKind> {
     match kind {
         DocKind::Quote => Some(DocKind::Order),
         DocKind::Order => Some(DocKind::Invoice),
-        DocKind::Invoice => None,
+        DocKind::Invoice => Some(DocKind::CreditNote),
+        DocKind::CreditNote => None,
     }
 }
 
@@ -51,6 +53,7 @@ pub fn kind_code(kind: DocKind) -> &'static str {
         DocKind::Quote => "quote",
         DocKind::Order => "order",
         DocKind::Invoice => "invoice",
+        DocKind::CreditNote => "credit_note",
     }
 }
 
@@ -66,7 +69,7 @@ pub fn documents(p: &Page, documents: &[Document], typed: Typed) -> Markup {
                 p.actions {
                     @for kind in [DocKind::Quote, DocKind::Order, DocKind::Invoice] {
                         a.button href={ (base) "/documents/new?kind=" (kind_code(kind)) } {
-                            (match kind { DocKind::Quote => l.t("Nouveau devis", "New quote"), DocKind::Order => l.t("Nouvelle commande", "New order"), DocKind::Invoice => l.t("Nouvelle facture", "New invoice") })
+                            (match kind { DocKind::Quote => l.t("Nouveau devis", "New quote"), DocKind::Order => l.t("Nouvelle commande", "New order"), DocKind::Invoice | DocKind::CreditNote => l.t("Nouvelle facture", "New invoice") })
                         } " "
                     }
                 }
@@ -223,6 +226,7 @@ pub fn document_form(
                 DocKind::Quote => l.t("Nouveau devis", "New quote"),
                 DocKind::Order => l.t("Nouvelle commande", "New order"),
                 DocKind::Invoice => l.t("Nouvelle facture", "New invoice"),
+                DocKind::CreditNote => l.t("Nouvel avoir", "New credit note"),
             }
             .to_string(),
             format!("{base}/documents"),

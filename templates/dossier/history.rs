@@ -64,6 +64,7 @@ fn words(l: Lang, what: &crate::domain::HistoryKind, people: &[User]) -> String 
                 ItemKind::Quote => l.t("devis", "quote"),
                 ItemKind::Order => l.t("commande", "order"),
                 ItemKind::Invoice => l.t("facture", "invoice"),
+                ItemKind::CreditNote => l.t("avoir", "credit note"),
                 ItemKind::Event => l.t("événement", "event"),
                 ItemKind::Expense => l.t("dépense", "expense"),
                 ItemKind::Activity => l.t("temps passé", "time entry"),

@@ -71,6 +71,30 @@ pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("date")
 }
 
+/// A business whose documents may be issued: INSEE's own SIREN and SIRET (their keys
+/// are right), the VAT number computed from it, an address and bank details.
+pub fn business_profile() -> dossier::domain::BusinessProfile {
+    dossier::domain::BusinessProfile {
+        legal_name: "Atelier Moreau SARL".into(),
+        legal_form: "SARL".into(),
+        capital: "10 000 €".into(),
+        address: dossier::domain::PostalAddress {
+            line1: "12 rue des Lilas".into(),
+            postcode: "69003".into(),
+            city: "Lyon".into(),
+            country: "FR".into(),
+            ..Default::default()
+        },
+        siren: "130005481".into(),
+        siret: "13000548100010".into(),
+        registry: "RCS Lyon".into(),
+        vat_number: format!("FR{:02}130005481", (12 + 3 * (130_005_481u64 % 97)) % 97),
+        iban: "FR7630006000011234567890189".into(),
+        bic: "AGRIFRPP".into(),
+        ..Default::default()
+    }
+}
+
 pub fn quote_draft() -> DocumentDraft {
     DocumentDraft {
         title: "Travaux".into(),
@@ -83,6 +107,7 @@ pub fn quote_draft() -> DocumentDraft {
             unit_price: Cents(5000),
             vat_rate: VatRate(2000),
         }],
+        terms: Default::default(),
     }
 }
 
@@ -170,6 +195,7 @@ impl World {
     pub fn build_in(test: &impl People, kind: ClientKind) -> World {
         let s = test.services();
         let op = Operator::command_line();
+        s.set_business_profile(&op, business_profile()).unwrap();
         let staff = test.person("Claire Moreau", "claire@atelier.test", true);
         let client = test.person("Hélène Garnier", "helene@client.test", false);
         let intervenant = test.person("Thomas Fabre", "thomas@fabre.test", false);

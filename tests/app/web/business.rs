@@ -123,17 +123,32 @@ async fn the_configuration_files_business_table_is_the_starting_profile() {
     std::fs::write(
         &file,
         format!(
-            "[business]\nlegal-name = \"Atelier Moreau SARL\"\nsiren = \"{SIREN}\"\nvat-number = \"{}\"\n\n[business.address]\nline1 = \"12 rue des Lilas\"\npostcode = \"69003\"\ncity = \"Lyon\"\n",
+            "[business]\nlegal-name = \"Menuiserie Bernard SAS\"\nsiren = \"{SIREN}\"\nvat-number = \"{}\"\n\n[business.address]\nline1 = \"2 quai Vallin\"\npostcode = \"74000\"\ncity = \"Annecy\"\n",
             vat()
         ),
     )
     .unwrap();
-    let site = site_for(ClientKind::Company, |args| args.config = Some(file.clone())).await;
-    let profile = site.world.services().business_profile().unwrap();
-    assert_eq!(profile.legal_name, "Atelier Moreau SARL");
-    assert_eq!(profile.address.city, "Lyon");
+    let test =
+        crate::mail_support::TestApp::spawn_with(|args| args.config = Some(file.clone()), None)
+            .await;
+    let profile = test.app.services.business_profile().unwrap();
+    assert_eq!(profile.legal_name, "Menuiserie Bernard SAS");
+    assert_eq!(profile.address.city, "Annecy");
     assert_eq!(profile.address.country, "FR");
-    site.test.stop().await;
+    // Saved from the settings page, the profile is the saved one.
+    let saved = dossier::domain::BusinessProfile {
+        legal_name: "Menuiserie Bernard".into(),
+        ..profile
+    };
+    test.app
+        .services
+        .set_business_profile(&dossier::service::Operator::command_line(), saved)
+        .unwrap();
+    assert_eq!(
+        test.app.services.business_profile().unwrap().legal_name,
+        "Menuiserie Bernard"
+    );
+    test.stop().await;
 
     std::fs::write(&file, "[business]\nsiren = \"123\"\n").unwrap();
     let args = dossier::config::ConfigArgs {

@@ -4,66 +4,68 @@ use maud::{Markup, html};
 
 use super::format;
 use super::layout::{Nav, signed_in};
+use super::sheet::Sheet;
 use crate::config::Config;
-use crate::domain::{Client, DocKind, Document, Dossier, Lang};
+use crate::domain::{DocKind, Dossier, Lang};
 use crate::web::session::Reader;
 
-fn kind(l: Lang, kind: DocKind) -> &'static str {
-    match kind {
-        DocKind::Quote => l.t("Devis", "Quote"),
-        DocKind::Order => l.t("Commande", "Order"),
-        DocKind::Invoice => l.t("Facture", "Invoice"),
-        DocKind::CreditNote => l.t("Avoir", "Credit note"),
-    }
-}
-
-/// A quote, order or invoice: lines, VAT per rate and totals; prints cleanly.
-pub fn document(
-    config: &Config,
-    reader: &Reader,
-    dossier: &Dossier,
-    client: &Client,
-    doc: &Document,
-) -> Markup {
-    let lang = reader.user.lang;
-    let l = lang;
-    let totals = doc.totals();
+/// A quote, order, invoice or credit note as printed: seller and buyer, facts, lines,
+/// VAT per rate, totals and legal mentions; prints cleanly.
+pub fn document(config: &Config, reader: &Reader, dossier: &Dossier, sheet: &Sheet) -> Markup {
+    let l = reader.user.lang;
+    let fr = Lang::Fr;
     let nav = Nav::of(&config.business_name, reader);
+    let totals = &sheet.totals;
     signed_in(
-        &format!("{} {}", kind(l, doc.kind()), doc.number),
+        &sheet.title,
         &nav,
         html! {
-            article.document {
+            p.noprint { a href={ "/dossiers/" (dossier.number) "/documents" } { (l.t("← Devis & factures", "← Quotes & invoices")) } }
+            article.document lang="fr" {
                 header {
-                    p { strong { (config.business_name) } }
-                    h1 { (kind(l, doc.kind())) " " (doc.number.to_string()) }
-                    p { "Dossier " a href={ "/dossiers/" (dossier.number) } { (dossier.number) } " — " (dossier.title) }
-                    p { "Client : " (client.name) @if let Some(r) = &dossier.client_reference { " · Votre référence : " (r) } }
-                    p { "Date : " (format::date(lang, doc.date)) }
-                    h2 { (doc.title) }
+                    div.parties {
+                        address.seller { @for (i, line) in sheet.seller.iter().enumerate() { @if i == 0 { strong { (line) } } @else { (line) } br; } }
+                        address.buyer { @for (i, line) in sheet.buyer.iter().enumerate() { @if i == 0 { strong { (line) } } @else { (line) } br; } }
+                    }
+                    h1 { (sheet.title) }
+                    dl.facts { @for (label, value) in &sheet.facts { dt { (label) } dd { (value) } } }
+                    h2 { (sheet.heading) }
                 }
                 table.lines {
-                    thead { tr { th { (l.t("Désignation", "Description")) } th.num { (l.t("Quantité", "Quantity")) } th.num { (l.t("Prix unitaire HT", "Unit price excl. VAT")) } th.num { (l.t("TVA", "VAT")) } th.num { (l.t("Montant HT", "Amount excl. VAT")) } } }
+                    thead { tr {
+                        th { "Désignation" } th.num { "Quantité" } th { "Unité" } th.num { "Prix unitaire HT" }
+                        @if sheet.shows_vat { th.num { "TVA" } }
+                        th.num { "Montant HT" }
+                    } }
                     tbody {
-                        @for line in &doc.lines {
+                        @for line in &sheet.lines {
                             tr {
-                                td { (line.description) }
-                                td.num { (line.quantity.to_string().replace('.', ",")) }
-                                td.num { (format::money(lang, line.unit_price)) }
-                                td.num { (line.vat_rate.to_string().replace('.', ",")) }
-                                td.num { (format::money(lang, line.amount())) }
+                                td data-label="Désignation" { (line.description) }
+                                td.num data-label="Quantité" { (format::decimal(fr, &line.quantity.to_string())) }
+                                td data-label="Unité" { (line.unit) }
+                                td.num data-label="Prix unitaire HT" { (format::money(fr, line.unit_price)) }
+                                @if sheet.shows_vat { td.num data-label="TVA" { (format::rate(line.vat_rate)) " %" } }
+                                td.num data-label="Montant HT" { (format::money(fr, line.amount())) }
                             }
                         }
                     }
                 }
                 table.totals {
                     tbody {
-                        tr { th { (l.t("Total HT", "Total excl. VAT")) } td.num { (format::money(lang, totals.before_tax)) } }
-                        @for vat in &totals.vat {
-                            tr { th { "TVA " (vat.rate.to_string().replace('.', ",")) " sur " (format::money(lang, vat.base)) } td.num { (format::money(lang, vat.vat)) } }
+                        tr { th { "Total HT" } td.num { (format::money(fr, totals.before_tax)) } }
+                        @if sheet.shows_vat {
+                            @for vat in &totals.vat {
+                                tr { th { "TVA " (format::rate(vat.rate)) " % sur " (format::money(fr, vat.base)) } td.num { (format::money(fr, vat.vat)) } }
+                            }
                         }
-                        tr.grand { th { (l.t("Total TTC", "Total incl. VAT")) } td.num { (format::money(lang, totals.total)) } }
+                        tr.grand { th { @if sheet.kind == DocKind::CreditNote { "Total de l'avoir TTC" } @else if sheet.shows_vat { "Total TTC" } @else { "Total" } } td.num { (format::money(fr, totals.total)) } }
                     }
+                }
+                @if !sheet.mentions.is_empty() {
+                    ul.mentions { @for mention in &sheet.mentions { li { (mention) } } }
+                }
+                @if sheet.signature {
+                    p.signature { "Bon pour accord — date et signature du client :" }
                 }
             }
         },

@@ -16,6 +16,7 @@ pub mod home;
 pub mod layout;
 pub mod pages;
 pub mod settings;
+pub mod sheet;
 
 /// The one stylesheet.
 pub const STYLESHEET: &str = include_str!("style.css");

@@ -9,9 +9,13 @@ use super::downloads::Download;
 use super::errors::{blocking, page_for};
 use super::session::Reader;
 use crate::app::App;
-use crate::domain::{DocumentId, DossierNumber, ExpenseId, FileName, MessageId};
+use crate::domain::{
+    BusinessProfile, Client, ClientKind, Document, DocumentId, Dossier, DossierNumber, ExpenseId,
+    FileName, MessageId,
+};
 use crate::error::Error;
 use crate::templates::details;
+use crate::templates::sheet::{Parties, Sheet, sheet};
 
 fn number(text: &str) -> crate::Result<DossierNumber> {
     DossierNumber::parse(text).ok_or(Error::NotFound)
@@ -27,16 +31,48 @@ pub async fn document(
     let found = blocking(move || {
         let dossier = services.find_dossier(&user, number(&n)?)?;
         let document = services.document(&user, dossier.id, DocumentId::from_raw(id))?;
+        let related = services.documents(&user, dossier.id)?;
         let client = services.client_of(&user, dossier.id)?;
-        Ok((dossier, document, client))
+        let profile = services.business_profile()?;
+        Ok((dossier, document, related, client, profile))
     })
     .await;
     match found {
-        Ok((dossier, document, client)) => {
-            details::document(&app.config, &reader, &dossier, &client, &document).into_response()
+        Ok((dossier, document, related, client, profile)) => {
+            let sheet = sheet_of(&app, &dossier, &document, &related, &client, &profile);
+            details::document(&app.config, &reader, &dossier, &sheet).into_response()
         }
         Err(err) => page_for(&reader, err),
     }
+}
+
+/// The printed form of `document`: with the seller and buyer kept at issue, or as they
+/// are today for a document not issued.
+pub fn sheet_of(
+    app: &App,
+    dossier: &Dossier,
+    document: &Document,
+    related: &[Document],
+    client: &Client,
+    profile: &BusinessProfile,
+) -> Sheet {
+    let parties = match &document.issued {
+        Some(issued) => Parties {
+            seller: &issued.seller,
+            business_name: &app.config.business_name,
+            buyer: &issued.buyer.name,
+            company: issued.buyer.company,
+            billing: &issued.buyer.billing,
+        },
+        None => Parties {
+            seller: profile,
+            business_name: &app.config.business_name,
+            buyer: &client.name,
+            company: client.kind == ClientKind::Company,
+            billing: &client.billing,
+        },
+    };
+    sheet(document, dossier, &parties, related)
 }
 
 /// GET /dossiers/{number}/expenses/{id}/receipt.

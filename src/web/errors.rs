@@ -47,9 +47,14 @@ fn page_in(l: Lang, err: Error) -> Response {
             ),
         )
             .into_response(),
-        Error::Invalid(why) | Error::Conflict(why) => (
+        Error::Invalid(why) => (
             StatusCode::UNPROCESSABLE_ENTITY,
             pages::message_page_in(l, l.t("Saisie à corriger", "Input to correct"), why.say(l)),
+        )
+            .into_response(),
+        Error::Conflict(why) => (
+            StatusCode::CONFLICT,
+            pages::message_page_in(l, l.t("Impossible", "Not possible"), why.say(l)),
         )
             .into_response(),
         Error::Duplicate => (

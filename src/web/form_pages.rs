@@ -99,6 +99,12 @@ pub(super) async fn render(
             },
             FormPage::EditDocument(doc) => {
                 let documents = vec![services.document(&user, id, doc)?];
+                if documents[0].frozen() {
+                    return Err(Error::Conflict(crate::error::Refusal::new(
+                        "Un document émis ne se modifie plus : corrigez-le par un avoir.",
+                        "An issued document can no longer change: correct it with a credit note.",
+                    )));
+                }
                 Loaded::Document {
                     kind: documents[0].kind(),
                     documents,
@@ -272,6 +278,7 @@ pub fn doc_kind(code: &str) -> Option<DocKind> {
         "quote" => Some(DocKind::Quote),
         "order" => Some(DocKind::Order),
         "invoice" => Some(DocKind::Invoice),
+        "credit_note" => Some(DocKind::CreditNote),
         _ => None,
     }
 }

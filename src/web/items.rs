@@ -396,6 +396,52 @@ pub async fn edit_document(
     .await
 }
 
+/// POST /dossiers/{number}/documents/{id}/deposit: a deposit invoice for a share of a
+/// quote or an order.
+pub async fn deposit(
+    State(app): State<App>,
+    Path((n, id)): Path<(String, u64)>,
+    Posted { reader, form: f }: Posted<Fields>,
+) -> Response {
+    let share = parse::share(&f, "share");
+    let again = Reshow::Section(Section::Documents);
+    submit(
+        app,
+        reader,
+        n,
+        f,
+        Section::Documents,
+        again,
+        share,
+        move |s, u, d, share| {
+            s.create_deposit(u, d, DocumentId::from_raw(id), share)
+                .map(drop)
+        },
+    )
+    .await
+}
+
+/// POST /dossiers/{number}/documents/{id}/final: the final invoice of an order, the
+/// deposits already invoiced deducted.
+pub async fn final_invoice(
+    State(app): State<App>,
+    Path((n, id)): Path<(String, u64)>,
+    Posted { reader, form: f }: Posted<Fields>,
+) -> Response {
+    let again = Reshow::Section(Section::Documents);
+    submit(
+        app,
+        reader,
+        n,
+        f,
+        Section::Documents,
+        again,
+        Ok(()),
+        move |s, u, d, ()| s.create_final(u, d, DocumentId::from_raw(id)).map(drop),
+    )
+    .await
+}
+
 /// POST /dossiers/{number}/documents/{id}/status.
 pub async fn document_status(
     State(app): State<App>,

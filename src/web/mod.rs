@@ -127,6 +127,8 @@ pub fn router(app: App) -> Router {
         )
         .route("/dossiers/{number}/documents/new", get(form_pages::new_document))
         .route("/dossiers/{number}/documents/{id}/status", post(items::document_status))
+        .route("/dossiers/{number}/documents/{id}/deposit", post(items::deposit))
+        .route("/dossiers/{number}/documents/{id}/final", post(items::final_invoice))
         .route(
             "/dossiers/{number}/documents/{id}/edit",
             get(form_pages::edit_document).post(items::edit_document),

@@ -34,6 +34,27 @@ pub fn date(fields: &Fields, name: &'static str) -> Result<NaiveDate> {
     })
 }
 
+/// The share of a deposit: `30 %` (or `30`) is a percentage, `1 500 €` an amount
+/// before tax.
+pub fn share(fields: &Fields, name: &'static str) -> Result<crate::domain::Share> {
+    use crate::domain::{Cents, Share, VatRate};
+    let text = field(fields, name);
+    if text.ends_with('€') {
+        return Cents::parse(text)
+            .map(Share::Amount)
+            .map_err(|_| not_a_number(name, text));
+    }
+    VatRate::parse(text)
+        .map(|rate| Share::Percent(rate.0))
+        .map_err(|_| {
+            refuse(
+                name,
+                format!("« {text} » n'est ni un pourcentage (30 %) ni un montant (1 500 €)."),
+                format!("«{text}» is neither a percentage (30 %) nor an amount (1,500 €)."),
+            )
+        })
+}
+
 /// A date that may be left empty.
 pub fn optional_date(fields: &Fields, name: &'static str) -> Result<Option<NaiveDate>> {
     match field(fields, name) {

@@ -6,10 +6,11 @@
 
 use maud::{Markup, html};
 
-use super::{Page, doc_kind, doc_status, form_page, format, section_page};
+use super::{Page, doc_kind, doc_number, doc_status, form_page, format, section_page};
 use crate::config::Config;
 use crate::domain::{
-    Cents, DocKind, DocStatus, Document, Dossier, Line, Quantity, VatRate, money::totals,
+    Cents, DocKind, DocStatus, Document, Dossier, Line, Nature, Quantity, Terms, VatRate,
+    money::totals,
 };
 use crate::service::Section;
 use crate::templates::fields::Typed;
@@ -86,7 +87,7 @@ pub fn documents(p: &Page, documents: &[Document], typed: Typed) -> Markup {
                     tbody { @for doc in documents {
                         @let totals = doc.totals();
                         tr id={ "document-" (doc.id) } {
-                            td data-label=(l.t("Numéro", "Number")) { a href={ (base) "/documents/" (doc.id) } { (doc_kind(l, doc.kind())) " " (doc.number.to_string()) } }
+                            td data-label=(l.t("Numéro", "Number")) { a href={ (base) "/documents/" (doc.id) } { (doc_kind(l, doc.kind())) " " (doc_number(l, doc)) } }
                             td data-label=(l.t("Titre", "Title")) { (doc.title) }
                             td data-label=(l.t("Date", "Date")) { (format::date(l, doc.date)) }
                             td.num data-label=(l.t("Total HT", "Excl. VAT")) { (format::money(l, totals.before_tax)) }
@@ -95,8 +96,8 @@ pub fn documents(p: &Page, documents: &[Document], typed: Typed) -> Markup {
                                 @if p.staff_may_change() {
                                     form.inline method="post" action={ (base) "/documents/" (doc.id) "/status" } {
                                         input type="hidden" name="csrf" value=(p.csrf());
-                                        select name="status" aria-label={ (l.t("État de ", "Status of ")) (doc.number.to_string()) } {
-                                            @for (st, code) in statuses(doc.kind()) { option value=(code) selected[*st == doc.status] { (doc_status(l, doc.kind(), *st)) } }
+                                        select name="status" aria-label={ (l.t("État de ", "Status of ")) (doc_number(l, doc)) } {
+                                            @for (st, code) in statuses(doc.kind()).iter().filter(|(st, _)| !doc.frozen() || *st != DocStatus::Draft) { option value=(code) selected[*st == doc.status] { (doc_status(l, doc.kind(), *st)) } }
                                         }
                                         button type="submit" { (l.t("Changer", "Change")) }
                                     }
@@ -104,10 +105,26 @@ pub fn documents(p: &Page, documents: &[Document], typed: Typed) -> Markup {
                             }
                             @if p.staff_may_change() {
                                 td.actions {
-                                    a href={ (base) "/documents/" (doc.id) "/edit" } aria-label={ (l.t("Modifier ", "Change ")) (doc.number.to_string()) } { (l.t("Modifier", "Change")) }
-                                    @if let Some(next) = next_kind(doc.kind()) {
-                                        " · " a href={ (base) "/documents/new?kind=" (kind_code(next)) "&from=" (doc.id) } {
-                                            (match next { DocKind::Order => l.t("En faire une commande", "Make an order of it"), _ => l.t("En faire une facture", "Make an invoice of it") })
+                                    @if !doc.frozen() {
+                                        a href={ (base) "/documents/" (doc.id) "/edit" } aria-label={ (l.t("Modifier ", "Change ")) (doc_number(l, doc)) } { (l.t("Modifier", "Change")) }
+                                    }
+                                    @if let Some(next) = next_kind(doc.kind()).filter(|k| *k != DocKind::CreditNote || doc.frozen()) {
+                                        @if !doc.frozen() { " · " }
+                                        a href={ (base) "/documents/new?kind=" (kind_code(next)) "&from=" (doc.id) } {
+                                            (match next { DocKind::Order => l.t("En faire une commande", "Make an order of it"), DocKind::CreditNote => l.t("Faire un avoir", "Make a credit note"), _ => l.t("En faire une facture", "Make an invoice of it") })
+                                        }
+                                    }
+                                    @if matches!(doc.kind(), DocKind::Quote | DocKind::Order) {
+                                        form.inline method="post" action={ (base) "/documents/" (doc.id) "/deposit" } {
+                                            input type="hidden" name="csrf" value=(p.csrf());
+                                            input.share type="text" name="share" value="30 %" size="8" aria-label={ (l.t("Part de l'acompte sur ", "Deposit share of ")) (doc_number(l, doc)) };
+                                            button.secondary type="submit" { (l.t("Facture d'acompte", "Deposit invoice")) }
+                                        }
+                                    }
+                                    @if doc.kind() == DocKind::Order {
+                                        form.inline method="post" action={ (base) "/documents/" (doc.id) "/final" } {
+                                            input type="hidden" name="csrf" value=(p.csrf());
+                                            button.secondary type="submit" { (l.t("Facture de solde", "Final invoice")) }
                                         }
                                     }
                                 }
@@ -118,6 +135,49 @@ pub fn documents(p: &Page, documents: &[Document], typed: Typed) -> Markup {
             }
         },
     )
+}
+
+/// What a document says besides its lines: validity or due date, payment, nature,
+/// building work, reverse charge and a note.
+fn terms_fields(t: &Typed, kind: DocKind, terms: &Terms) -> Markup {
+    let l = t.lang;
+    let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let nature = t.value(
+        "nature",
+        match terms.nature {
+            Nature::Services => "services",
+            Nature::Goods => "goods",
+            Nature::Mixed => "mixed",
+        },
+    );
+    html! {
+        fieldset.terms {
+            legend { (l.t("Conditions", "Terms")) }
+            @if kind == DocKind::Quote {
+                label for="valid_until" { (l.t("Valable jusqu'au", "Valid until")) }
+                input #valid_until type="date" name="valid_until" value=(t.value("valid_until", &day(terms.valid_until))) aria-invalid=[t.invalid("valid_until")] aria-describedby=[t.described("valid_until")];
+                (t.error("valid_until"))
+            }
+            @if kind.issued_once() {
+                label for="due" { (l.t("Échéance", "Due date")) }
+                p.hint #due-hint { (l.t("Vide : fixée à l'émission selon le délai de paiement de l'entreprise.", "Empty: set at issue from the business's payment terms.")) }
+                input #due type="date" name="due" value=(t.value("due", &day(terms.due))) aria-invalid=[t.invalid("due")] aria-describedby=(t.described("due").unwrap_or_else(|| "due-hint".into()));
+                (t.error("due"))
+            }
+            (t.text("payment", l.t("Conditions de paiement (virement, chèque…)", "Payment terms (transfer, cheque…)"), &terms.payment))
+            label for="nature" { (l.t("Nature", "Nature")) }
+            select #nature name="nature" {
+                option value="services" selected[nature == "services"] { (l.t("Prestations de services", "Services")) }
+                option value="goods" selected[nature == "goods"] { (l.t("Livraison de biens", "Goods")) }
+                option value="mixed" selected[nature == "mixed"] { (l.t("Biens et services", "Goods and services")) }
+            }
+            (t.checkbox("building_work", l.t("Travaux du bâtiment (mentions et assurance professionnelle)", "Building work (its mentions and professional insurance)"), terms.building_work))
+            (t.checkbox("reverse_charge", l.t("Autoliquidation de la TVA (sous-traitance du bâtiment)", "VAT reverse charge (building subcontracting)"), terms.reverse_charge))
+            label for="note" { (l.t("Note imprimée sous les totaux", "Note printed under the totals")) }
+            textarea #note name="note" rows="2" aria-invalid=[t.invalid("note")] aria-describedby=[t.described("note")] { (t.value("note", &terms.note)) }
+            (t.error("note"))
+        }
+    }
 }
 
 /// One line of the editor, as text.
@@ -244,6 +304,10 @@ pub fn document_form(
             doc.kind(),
         ),
     };
+    let current_terms = match &what {
+        DocumentFor::Edit(doc) => doc.terms.clone(),
+        DocumentFor::New { from, .. } => from.map(|d| d.terms.clone()).unwrap_or_default(),
+    };
     let rows = rows(&typed, &current_lines);
     let read: Vec<Line> = rows
         .iter()
@@ -264,7 +328,7 @@ pub fn document_form(
         Section::Documents,
         &title,
         html! {
-            (typed.general(&["title", "date", "source", "lines", "status"]))
+            (typed.general(&["title", "date", "source", "lines", "status", "valid_until", "due", "payment", "note", "building_work", "reverse_charge"]))
             form.stacked.document method="post" action=(action) {
                 input type="hidden" name="csrf" value=(reader.session.csrf);
                 input type="hidden" name="kind" value=(kind_code(kind));
@@ -310,6 +374,7 @@ pub fn document_form(
                     }
                     button.secondary type="submit" name="more" value="1" formnovalidate data-add-line="" { (l.t("Ajouter une ligne", "Add a line")) }
                 }
+                (terms_fields(&typed, kind, &current_terms))
                 table.totals aria-live="polite" {
                     tbody {
                         tr { th { (l.t("Total HT", "Total excl. VAT")) } td.num data-total="before" { (format::money(l, sums.before_tax)) } }

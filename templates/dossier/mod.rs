@@ -164,6 +164,15 @@ fn doc_status(l: Lang, kind: DocKind, status: DocStatus) -> &'static str {
     }
 }
 
+/// A document's number, or what it is while a draft invoice or credit note has none.
+pub(super) fn doc_number(l: Lang, doc: &crate::domain::Document) -> String {
+    if doc.numbered() {
+        doc.number.to_string()
+    } else {
+        l.t("(brouillon)", "(draft)").to_string()
+    }
+}
+
 /// A kind of document, in words.
 fn doc_kind(l: Lang, kind: DocKind) -> &'static str {
     match kind {

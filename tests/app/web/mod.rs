@@ -6,6 +6,7 @@ mod admin;
 mod business;
 mod calendar;
 mod discussion;
+mod documents;
 mod dossier_forms;
 mod files;
 mod forms_again;

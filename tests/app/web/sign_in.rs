@@ -360,9 +360,16 @@ async fn a_reader_who_chose_english_reads_english() {
         .text()
         .await
         .unwrap();
+    // The page speaks English; the document itself is a French commercial document.
     assert!(
-        quote.contains("€120.00") && quote.contains("Total incl. VAT"),
-        "money as English writes it"
+        quote.contains("← Quotes &amp; invoices"),
+        "the page in English"
+    );
+    assert!(
+        quote.contains(r#"<article class="document" lang="fr">"#)
+            && quote.contains("120,00\u{a0}€")
+            && quote.contains("Total TTC"),
+        "the document in French, and saying so"
     );
     let calendar = client
         .get(format!("{}/calendar?month=2026-03", site.base))

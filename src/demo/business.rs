@@ -6,9 +6,10 @@ use chrono::{Days, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use super::{DemoDossier, DemoSummary, DemoUser};
 use crate::app::App;
 use crate::domain::{
-    ActivityDraft, BlobRef, Cents, Client, DocKind, DocStatus, Document, DocumentDraft, Door,
-    Dossier, EmailAddress, EventDraft, EventTime, ExpenseCategory, ExpenseDraft, FileName, Lang,
-    Line, NewFile, NewMessage, Quantity, User, VatRate,
+    ActivityDraft, Billing, BlobRef, BusinessProfile, Cents, Client, DocKind, DocStatus, Document,
+    DocumentDraft, Door, Dossier, EmailAddress, EventDraft, EventTime, ExpenseCategory,
+    ExpenseDraft, FileName, Insurance, Lang, Line, NewFile, NewMessage, PostalAddress, Quantity,
+    Share, Terms, User, VatRate,
 };
 use crate::error::{Error, Result};
 use crate::service::{NewDossierRequest, Operator, PersonRequest, Services};
@@ -171,9 +172,63 @@ fn document(
         date,
         status,
         lines,
-        terms: Default::default(),
+        // A building firm's documents: the building-work mentions and its insurance.
+        terms: Terms {
+            building_work: true,
+            ..Default::default()
+        },
     };
     services.create_document(staff, dossier.id, kind, draft, source.map(|s| s.id))
+}
+
+/// Issues an invoice or a credit note as it stands.
+fn issue(services: &Services, staff: &User, doc: &Document) -> Result<Document> {
+    let draft = DocumentDraft {
+        title: doc.title.clone(),
+        date: doc.date,
+        status: DocStatus::Sent,
+        lines: doc.lines.clone(),
+        terms: doc.terms.clone(),
+    };
+    services.edit_document(staff, doc.dossier, doc.id, draft)
+}
+
+fn address(line1: &str, postcode: &str, city: &str) -> PostalAddress {
+    PostalAddress {
+        line1: line1.into(),
+        line2: String::new(),
+        postcode: postcode.into(),
+        city: city.into(),
+        country: "FR".into(),
+    }
+}
+
+/// The demo business: a small building firm in Lyon.
+fn demo_profile() -> BusinessProfile {
+    BusinessProfile {
+        legal_name: "Atelier Moreau SARL".into(),
+        legal_form: "SARL".into(),
+        capital: "20 000 €".into(),
+        address: address("24 rue de la Charité", "69002", "Lyon"),
+        siren: "130005481".into(),
+        siret: "13000548100010".into(),
+        registry: "RCS Lyon".into(),
+        vat_number: "FR19130005481".into(),
+        vat_exempt: false,
+        vat_on_debits: false,
+        ape: "43.32A".into(),
+        insurance: Insurance {
+            insurer: "MAAF Pro".into(),
+            policy: "DEC-2026-48213".into(),
+            cover: "France métropolitaine".into(),
+        },
+        iban: "FR7630006000011234567890189".into(),
+        bic: "AGRIFRPP".into(),
+        payment_days: 30,
+        late_rate: String::new(),
+        quote_days: 30,
+        phone: "04 72 00 00 00".into(),
+    }
 }
 
 /// Makes the whole demo through the services and returns its description.
@@ -186,6 +241,30 @@ pub fn build(app: &App) -> Result<DemoSummary> {
     services.add_member(&op, tilleuls.id, helene.primary_email())?;
     let tilleuls = services.add_member(&op, tilleuls.id, marc.primary_email())?;
     let rousseau = services.add_person_client(&op, paul.primary_email(), false)?;
+    // Who sells, and who buys, as the documents print them (INSEE's own SIREN and SIRET:
+    // real numbers whose keys are right; the bank details are La Banque Postale's
+    // published example).
+    if services.business_profile()?.missing().len() == 3 {
+        services.set_business_profile(&op, demo_profile())?;
+    }
+    let tilleuls = services.set_billing(
+        &op,
+        tilleuls.id,
+        Billing {
+            address: address("8 place Bellecour", "69002", "Lyon"),
+            delivery: address("12 rue des Tilleuls", "69006", "Lyon"),
+            siren: "732829320".into(),
+            vat_number: "FR44732829320".into(),
+        },
+    )?;
+    services.set_billing(
+        &op,
+        rousseau.id,
+        Billing {
+            address: address("5 chemin des Vignes", "69160", "Tassin-la-Demi-Lune"),
+            ..Default::default()
+        },
+    )?;
     let today = Utc::now().date_naive();
     let ago = |days: u64| today.checked_sub_days(Days::new(days)).unwrap_or(today);
     let ahead = |days: u64| today.checked_add_days(Days::new(days)).unwrap_or(today);
@@ -220,15 +299,31 @@ pub fn build(app: &App) -> Result<DemoSummary> {
         lines.clone(),
         Some(&quote),
     )?;
-    document(
-        services,
+    // A deposit of 30 %, issued; the final invoice deducts it; a credit note takes back
+    // a line of the final invoice that was not done.
+    let deposit = services.create_deposit(claire, kitchen.id, order.id, Share::Percent(3000))?;
+    issue(services, claire, &deposit)?;
+    let last = services.create_final(claire, kitchen.id, order.id)?;
+    let last = issue(services, claire, &last)?;
+    let credit = services.create_document(
         claire,
-        &kitchen,
-        DocKind::Invoice,
-        ("Acompte 30 %", ago(20), DocStatus::Sent),
-        vec![line("Acompte de 30 % sur commande", 1, 180_720, 2000)],
-        Some(&order),
+        kitchen.id,
+        DocKind::CreditNote,
+        DocumentDraft {
+            title: String::new(),
+            date: today,
+            status: DocStatus::Draft,
+            lines: vec![line(
+                "Dépose de la cuisine existante, faite par le client",
+                1,
+                85_000,
+                2000,
+            )],
+            terms: Default::default(),
+        },
+        Some(last.id),
     )?;
+    issue(services, claire, &credit)?;
     services.add_event(
         claire,
         kitchen.id,

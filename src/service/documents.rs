@@ -192,6 +192,21 @@ fn deduction_lines(deposit: &Document) -> Vec<Line> {
         .collect()
 }
 
+/// Refuses to issue an invoice or a credit note for a seller whose legal identity is
+/// incomplete.
+fn issuable(seller: &BusinessProfile) -> Result<()> {
+    if seller.missing().is_empty() {
+        return Ok(());
+    }
+    Err(Error::Invalid(
+        Refusal::new(
+            "Complétez d'abord la fiche de l'entreprise (adresse, SIREN ou SIRET, numéro de TVA) : une facture émise doit les porter.",
+            "First complete the business profile (address, SIREN or SIRET, VAT number): an issued invoice must carry them.",
+        )
+        .on("status"),
+    ))
+}
+
 fn kind_name(kind: DocKind) -> &'static str {
     match kind {
         DocKind::Quote => "devis",
@@ -271,6 +286,28 @@ impl Services {
                     ..from.terms.clone()
                 };
             }
+        }
+        // An invoice or a credit note is written as a draft, then issued.
+        let status = draft.status;
+        if kind.issued_once() && status != DocStatus::Draft {
+            // Refused before anything is written.
+            issuable(&self.business_profile()?)?;
+            checked(kind, &draft, &self.business_profile()?)?;
+            draft.status = DocStatus::Draft;
+            let written = self.insert_draft(
+                actor,
+                dossier,
+                kind,
+                draft.clone(),
+                source,
+                None,
+                Vec::new(),
+            )?;
+            draft.status = status;
+            draft.lines = written.lines.clone();
+            draft.title = written.title.clone();
+            draft.terms = written.terms.clone();
+            return self.edit_document(actor, dossier, written.id, draft);
         }
         self.insert_draft(actor, dossier, kind, draft, source, None, Vec::new())
     }
@@ -463,16 +500,7 @@ impl Services {
         let issuing =
             current.kind().issued_once() && !current.frozen() && draft.status != DocStatus::Draft;
         if issuing {
-            let missing = seller.missing();
-            if !missing.is_empty() {
-                return Err(Error::Invalid(
-                    Refusal::new(
-                        "Complétez d'abord la fiche de l'entreprise (adresse, SIREN ou SIRET, numéro de TVA) : une facture émise doit les porter.",
-                        "First complete the business profile (address, SIREN or SIRET, VAT number): an issued invoice must carry them.",
-                    )
-                    .on("status"),
-                ));
-            }
+            issuable(&seller)?;
             let draft = checked(current.kind(), &draft, &seller)?;
             let buyer = Buyer {
                 name: visit.client.name.clone(),

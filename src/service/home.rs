@@ -31,8 +31,7 @@ pub struct HomeDossier {
 pub struct Home {
     /// Held messages waiting for staff (0 for others).
     pub held: usize,
-    /// Invoices sent more than [`UNPAID_DAYS`] days ago and not paid, or marked overdue
-    /// (staff).
+    /// Invoices sent and not paid past their due date, or marked overdue (staff).
     pub unpaid: Vec<(Dossier, Document)>,
     /// Events of today and tomorrow (staff), or of the coming week (others).
     pub events: Vec<(Dossier, Event)>,
@@ -41,7 +40,7 @@ pub struct Home {
     pub dossiers: Vec<HomeDossier>,
 }
 
-/// Days after which a sent invoice not paid is shown to staff.
+/// Days after which a sent invoice with no due date and not paid is shown to staff.
 pub const UNPAID_DAYS: i64 = 30;
 
 /// Unread messages counted at most per dossier ("99+").
@@ -80,10 +79,15 @@ impl Services {
             }
             if role == Role::Staff && may(Action::SeeDocuments) {
                 for doc in self.store.items::<Document>(dossier.id)? {
+                    // Past its due date; without one (an invoice written before due
+                    // dates were kept), more than UNPAID_DAYS after its date.
+                    let past_due = match doc.terms.due {
+                        Some(due) => due < today,
+                        None => (today - doc.date).num_days() > UNPAID_DAYS,
+                    };
                     let late = doc.kind() == DocKind::Invoice
                         && (doc.status == DocStatus::Overdue
-                            || (doc.status == DocStatus::Sent
-                                && (today - doc.date).num_days() > UNPAID_DAYS));
+                            || (doc.status == DocStatus::Sent && past_due));
                     if late {
                         home.unpaid.push((dossier.clone(), doc));
                     }

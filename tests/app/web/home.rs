@@ -16,10 +16,24 @@ async fn each_role_lands_on_what_needs_it_and_read_replies_stop_being_new() {
     let mut invoice = crate::helpers::quote_draft();
     invoice.title = "Facture des travaux".into();
     invoice.status = DocStatus::Sent;
-    invoice.date = Utc::now().date_naive() - Duration::days(45);
-    let invoice = s
+    let mut invoice = s
         .create_document(&w.staff, d, DocKind::Invoice, invoice, None)
         .unwrap();
+    // Issued today, it is not late yet; marked overdue, it is.
+    let home = |site: &Site| {
+        let s = site.world.services();
+        s.home(&site.world.staff).unwrap().unpaid.len()
+    };
+    assert_eq!(home(&site), 0, "an invoice not yet due is not late");
+    invoice.status = DocStatus::Overdue;
+    let draft = dossier::domain::DocumentDraft {
+        title: invoice.title.clone(),
+        date: invoice.date,
+        status: DocStatus::Overdue,
+        lines: invoice.lines.clone(),
+        terms: invoice.terms.clone(),
+    };
+    let invoice = s.edit_document(&w.staff, d, invoice.id, draft).unwrap();
     let mut visit = crate::helpers::event_draft();
     visit.title = "Visite de fin de chantier".into();
     let start = Utc::now() + Duration::hours(20);
@@ -42,7 +56,7 @@ async fn each_role_lands_on_what_needs_it_and_read_replies_stop_being_new() {
     );
     assert!(
         home.contains(&invoice.number.to_string()),
-        "a sent invoice unpaid for 45 days: {home}"
+        "an overdue invoice: {home}"
     );
     assert!(
         home.contains("Visite de fin de chantier"),

@@ -34,6 +34,7 @@ pub mod limits;
 pub mod mail;
 pub mod metrics;
 pub mod password;
+pub mod pdf;
 pub mod policy;
 pub mod running;
 pub mod search;

@@ -11,7 +11,13 @@ use crate::web::session::Reader;
 
 /// A quote, order, invoice or credit note as printed: seller and buyer, facts, lines,
 /// VAT per rate, totals and legal mentions; prints cleanly.
-pub fn document(config: &Config, reader: &Reader, dossier: &Dossier, sheet: &Sheet) -> Markup {
+pub fn document(
+    config: &Config,
+    reader: &Reader,
+    dossier: &Dossier,
+    sheet: &Sheet,
+    pdf_link: &str,
+) -> Markup {
     let l = reader.user.lang;
     let fr = Lang::Fr;
     let nav = Nav::of(&config.business_name, reader);
@@ -20,7 +26,10 @@ pub fn document(config: &Config, reader: &Reader, dossier: &Dossier, sheet: &She
         &sheet.title,
         &nav,
         html! {
-            p.noprint { a href={ "/dossiers/" (dossier.number) "/documents" } { (l.t("← Devis & factures", "← Quotes & invoices")) } }
+            p.noprint {
+                a href={ "/dossiers/" (dossier.number) "/documents" } { (l.t("← Devis & factures", "← Quotes & invoices")) }
+                " · " a href={ (pdf_link) } { (l.t("Télécharger le PDF", "Download the PDF")) }
+            }
             article.document lang="fr" {
                 header {
                     div.parties {

@@ -40,8 +40,38 @@ pub async fn document(
     match found {
         Ok((dossier, document, related, client, profile)) => {
             let sheet = sheet_of(&app, &dossier, &document, &related, &client, &profile);
-            details::document(&app.config, &reader, &dossier, &sheet).into_response()
+            let pdf = format!("/dossiers/{}/documents/{}/pdf", dossier.number, document.id);
+            details::document(&app.config, &reader, &dossier, &sheet, &pdf).into_response()
         }
+        Err(err) => page_for(&reader, err),
+    }
+}
+
+/// GET /dossiers/{number}/documents/{id}/pdf: the document as a PDF (what its printable
+/// page says).
+pub async fn document_pdf(
+    State(app): State<App>,
+    reader: Reader,
+    Path((n, id)): Path<(String, u64)>,
+) -> Response {
+    let (services, user, app2) = (app.services.clone(), reader.user.clone(), app.clone());
+    let made = blocking(move || {
+        let dossier = services.find_dossier(&user, number(&n)?)?;
+        let document = services.document(&user, dossier.id, DocumentId::from_raw(id))?;
+        let related = services.documents(&user, dossier.id)?;
+        let client = services.client_of(&user, dossier.id)?;
+        let profile = services.business_profile()?;
+        let sheet = sheet_of(&app2, &dossier, &document, &related, &client, &profile);
+        let name = if document.numbered() {
+            format!("{}.pdf", document.number)
+        } else {
+            format!("{}-brouillon.pdf", dossier.number)
+        };
+        Ok((FileName::sanitize(&name), crate::pdf::render(&sheet, None)?))
+    })
+    .await;
+    match made {
+        Ok((name, pdf)) => super::downloads::made(name, "application/pdf", pdf),
         Err(err) => page_for(&reader, err),
     }
 }

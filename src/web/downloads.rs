@@ -62,28 +62,47 @@ impl Download {
     }
 }
 
+/// A file made for this response (a document's PDF, its XML), shown inline when it is a
+/// PDF.
+pub fn made(name: FileName, content_type: &'static str, bytes: Vec<u8>) -> Response {
+    let inline = content_type == "application/pdf";
+    let mut response = (StatusCode::OK, bytes).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(value) = HeaderValue::from_str(&disposition(&name, inline)) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    response
+}
+
+/// `Content-Disposition` for `name`, in plain ASCII and in RFC 5987 UTF-8.
+fn disposition(name: &FileName, inline: bool) -> String {
+    let ascii: String = name
+        .as_str()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded =
+        percent_encoding::utf8_percent_encode(name.as_str(), percent_encoding::NON_ALPHANUMERIC);
+    format!(
+        "{}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}",
+        if inline { "inline" } else { "attachment" },
+    )
+}
+
 impl IntoResponse for Download {
     fn into_response(self) -> Response {
-        let ascii: String = self
-            .name
-            .as_str()
-            .chars()
-            .map(|c| {
-                if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        let encoded = percent_encoding::utf8_percent_encode(
-            self.name.as_str(),
-            percent_encoding::NON_ALPHANUMERIC,
-        );
-        let disposition = format!(
-            "{}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}",
-            if self.inline { "inline" } else { "attachment" },
-        );
+        let disposition = disposition(&self.name, self.inline);
         let stream = tokio_util::io::ReaderStream::new(tokio::fs::File::from_std(self.file));
         let mut response = (StatusCode::OK, Body::from_stream(stream)).into_response();
         let headers = response.headers_mut();

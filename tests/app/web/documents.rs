@@ -331,3 +331,59 @@ async fn an_invoice_is_issued_only_with_the_sellers_identity_and_reverse_charge_
     assert!(!still.frozen() && still.status == DocStatus::Draft && !still.numbered());
     site.test.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_document_has_a_pdf_archived_as_pdf_a3_that_says_what_its_page_says() {
+    let site = site().await;
+    let w = &site.world;
+    let url = format!(
+        "{}/dossiers/{}/documents/{}/pdf",
+        site.base, w.dossier.number, w.quote.id
+    );
+    let (intervenant, _) = signed_in(&site, &w.intervenant.emails[0]).await;
+    assert_eq!(intervenant.get(&url).send().await.unwrap().status(), 404);
+    let (client, _) = signed_in(&site, &w.client.emails[0]).await;
+    let response = client.get(&url).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    assert!(
+        response.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains(&format!("{}.pdf", w.quote.number))
+    );
+    let pdf = response.bytes().await.unwrap().to_vec();
+    assert!(pdf.starts_with(b"%PDF-1.7"), "a PDF");
+    let raw = String::from_utf8_lossy(&pdf);
+    assert!(
+        raw.contains("<pdfaid:part>3</pdfaid:part>")
+            && raw.contains("<pdfaid:conformance>B</pdfaid:conformance>"),
+        "it says it is PDF/A-3b"
+    );
+    assert!(raw.contains("/FontFile2"), "its font is embedded");
+    let Some(pdftotext) = crate::peers::program("pdftotext") else {
+        return site.test.stop().await;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("quote.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    let out = std::process::Command::new(pdftotext)
+        .arg(&file)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    for words in [
+        &format!("Devis {}", w.quote.number) as &str,
+        "Atelier Moreau SARL",
+        "SIREN 130 005 481",
+        "SCI Les Tilleuls",
+        "Main d'œuvre",
+        "Total TTC",
+        "120,00 €",
+        "Bon pour accord",
+    ] {
+        assert!(text.contains(words), "the PDF says «{words}»: {text}");
+    }
+    site.test.stop().await;
+}

@@ -29,6 +29,7 @@ pub mod dedicated;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod facturx;
 pub mod kept;
 pub mod limits;
 pub mod mail;

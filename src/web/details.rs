@@ -10,8 +10,8 @@ use super::errors::{blocking, page_for};
 use super::session::Reader;
 use crate::app::App;
 use crate::domain::{
-    BusinessProfile, Client, ClientKind, Document, DocumentId, Dossier, DossierNumber, ExpenseId,
-    FileName, MessageId,
+    BusinessProfile, Client, ClientKind, DocKind, Document, DocumentId, Dossier, DossierNumber,
+    ExpenseId, FileName, MessageId,
 };
 use crate::error::Error;
 use crate::templates::details;
@@ -67,11 +67,54 @@ pub async fn document_pdf(
         } else {
             format!("{}-brouillon.pdf", dossier.number)
         };
-        Ok((FileName::sanitize(&name), crate::pdf::render(&sheet, None)?))
+        // An issued invoice or credit note carries its data: a Factur-X PDF.
+        let corrected = document.source.and_then(|id| {
+            related
+                .iter()
+                .find(|d| d.id == id && d.kind() == DocKind::Invoice)
+        });
+        let attachment =
+            crate::facturx::cii(&document, corrected).map(|xml| crate::pdf::Attachment {
+                name: "factur-x.xml".into(),
+                mime: "text/xml",
+                description: "Factur-X (EN 16931)".into(),
+                data: xml.into_bytes(),
+            });
+        Ok((
+            FileName::sanitize(&name),
+            crate::pdf::render(&sheet, attachment)?,
+        ))
     })
     .await;
     match made {
         Ok((name, pdf)) => super::downloads::made(name, "application/pdf", pdf),
+        Err(err) => page_for(&reader, err),
+    }
+}
+
+/// GET /dossiers/{number}/documents/{id}/xml: an issued invoice's or credit note's CII
+/// XML (EN 16931), as its Factur-X PDF carries it; 404 for any other document.
+pub async fn document_xml(
+    State(app): State<App>,
+    reader: Reader,
+    Path((n, id)): Path<(String, u64)>,
+) -> Response {
+    let (services, user) = (app.services.clone(), reader.user.clone());
+    let made = blocking(move || {
+        let dossier = services.find_dossier(&user, number(&n)?)?;
+        let document = services.document(&user, dossier.id, DocumentId::from_raw(id))?;
+        let related = services.documents(&user, dossier.id)?;
+        let corrected = document.source.and_then(|id| {
+            related
+                .iter()
+                .find(|d| d.id == id && d.kind() == DocKind::Invoice)
+        });
+        let xml = crate::facturx::cii(&document, corrected).ok_or(Error::NotFound)?;
+        Ok((FileName::sanitize(&format!("{}.xml", document.number)), xml))
+    })
+    .await;
+    match made {
+        Ok((name, xml)) => super::downloads::made(name, "application/xml", xml.into_bytes()),
         Err(err) => page_for(&reader, err),
     }
 }

@@ -128,6 +128,7 @@ pub fn router(app: App) -> Router {
         .route("/dossiers/{number}/documents/new", get(form_pages::new_document))
         .route("/dossiers/{number}/documents/{id}/status", post(items::document_status))
         .route("/dossiers/{number}/documents/{id}/pdf", get(details::document_pdf))
+        .route("/dossiers/{number}/documents/{id}/xml", get(details::document_xml))
         .route("/dossiers/{number}/documents/{id}/deposit", post(items::deposit))
         .route("/dossiers/{number}/documents/{id}/final", post(items::final_invoice))
         .route(

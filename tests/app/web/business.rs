@@ -162,3 +162,28 @@ async fn the_configuration_files_business_table_is_the_starting_profile() {
         "{err}"
     );
 }
+
+#[test]
+fn the_readmes_business_table_is_a_configuration_that_loads() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme
+        .find("```toml\n[business]")
+        .expect("the README shows a [business] table")
+        + "```toml\n".len();
+    let end = start + readme[start..].find("```").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("dossier.toml");
+    std::fs::write(&file, &readme[start..end]).unwrap();
+    let args = dossier::config::ConfigArgs {
+        config: Some(file),
+        ..Default::default()
+    };
+    let config = dossier::config::Config::load(&args).unwrap();
+    assert_eq!(config.business.legal_name, "Atelier Moreau SARL");
+    assert!(
+        config.business.missing().is_empty(),
+        "{:?}",
+        config.business.missing()
+    );
+}

@@ -42,26 +42,39 @@ pub struct Attachment {
     pub data: Vec<u8>,
 }
 
-/// One face: the font krilla embeds and the same bytes to measure with.
+/// One face: the font krilla embeds and the same bytes read to measure with.
 struct Face {
     font: Font,
-    data: &'static [u8],
+    measured: skrifa::FontRef<'static>,
 }
 
 impl Face {
     fn load(data: &'static [u8]) -> Result<Face> {
-        let font = Font::new(data.into(), 0)
-            .ok_or_else(|| Error::Storage("the PDF font cannot be read".into()))?;
-        Ok(Face { font, data })
+        let unreadable = || Error::Storage("the PDF font cannot be read".into());
+        let font = Font::new(data.into(), 0).ok_or_else(unreadable)?;
+        let measured = skrifa::FontRef::new(data).map_err(|_| unreadable())?;
+        Ok(Face { font, measured })
+    }
+
+    /// `text` with what the font cannot draw replaced (PDF/A refuses a missing glyph):
+    /// control characters by a space, other missing characters by `?`.
+    fn printable(&self, text: &str) -> String {
+        let charmap = self.measured.charmap();
+        text.chars()
+            .map(|c| match c {
+                c if c.is_control() => ' ',
+                c if charmap.map(c).is_some() => c,
+                _ => '?',
+            })
+            .collect()
     }
 
     /// The width of `text` at `size` points.
     fn width(&self, text: &str, size: f32) -> f32 {
-        let Ok(font) = skrifa::FontRef::new(self.data) else {
-            return 0.0;
-        };
-        let charmap = font.charmap();
-        let metrics = font.glyph_metrics(Size::new(size), LocationRef::default());
+        let charmap = self.measured.charmap();
+        let metrics = self
+            .measured
+            .glyph_metrics(Size::new(size), LocationRef::default());
         text.chars()
             .map(|c| {
                 charmap
@@ -126,7 +139,7 @@ impl Pen<'_> {
             Point::from_xy(x, self.y),
             face.font.clone(),
             size,
-            text,
+            &face.printable(text),
             false,
             TextDirection::Auto,
         );
@@ -316,6 +329,14 @@ fn draw(document: &mut Document, sheet: &Sheet, regular: &Face, bold: &Face) {
             &format::money(fr, line.amount()),
         );
         for part in parts {
+            // A description longer than a page goes on over the next one.
+            if pen.y > HEIGHT - MARGIN - 12.0 {
+                surface.finish();
+                page.finish();
+                page = new_page(document);
+                surface = page.surface();
+                pen.y = MARGIN + 12.0;
+            }
             pen.text(&mut surface, MARGIN, BODY, false, &part);
             pen.y += 12.0;
         }
@@ -342,13 +363,8 @@ fn draw(document: &mut Document, sheet: &Sheet, regular: &Face, bold: &Face) {
             ));
         }
     }
-    let grand = match (sheet.kind, sheet.shows_vat) {
-        (crate::domain::DocKind::CreditNote, _) => "Total de l'avoir TTC",
-        (_, true) => "Total TTC",
-        (_, false) => "Total",
-    };
     totals.push((
-        grand.to_string(),
+        sheet.grand_total_label().to_string(),
         format::money(fr, sheet.totals.total),
         true,
     ));

@@ -6,7 +6,7 @@ use super::format;
 use super::layout::{Nav, signed_in};
 use super::sheet::Sheet;
 use crate::config::Config;
-use crate::domain::{DocKind, Dossier, Lang};
+use crate::domain::{Dossier, Lang};
 use crate::web::session::Reader;
 
 /// A quote, order, invoice or credit note as printed: seller and buyer, facts, lines,
@@ -67,7 +67,7 @@ pub fn document(
                                 tr { th { "TVA " (format::rate(vat.rate)) " % sur " (format::money(fr, vat.base)) } td.num { (format::money(fr, vat.vat)) } }
                             }
                         }
-                        tr.grand { th { @if sheet.kind == DocKind::CreditNote { "Total de l'avoir TTC" } @else if sheet.shows_vat { "Total TTC" } @else { "Total" } } td.num { (format::money(fr, totals.total)) } }
+                        tr.grand { th { (sheet.grand_total_label()) } td.num { (format::money(fr, totals.total)) } }
                     }
                 }
                 @if !sheet.mentions.is_empty() {

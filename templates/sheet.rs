@@ -153,7 +153,7 @@ pub fn sheet(doc: &Document, dossier: &Dossier, parties: &Parties, related: &[Do
     if let Some(until) = terms.valid_until {
         facts.push(("Valable jusqu'au".into(), format::date(fr, until)));
     }
-    if let Some(due) = terms.due {
+    if let (Some(due), DocKind::Invoice) = (terms.due, kind) {
         facts.push(("Échéance".into(), format::date(fr, due)));
     }
     facts.push((
@@ -215,18 +215,22 @@ pub fn sheet(doc: &Document, dossier: &Dossier, parties: &Parties, related: &[Do
             if s.vat_on_debits && terms.nature != Nature::Goods && shows_vat {
                 mentions.push("Option pour le paiement de la TVA d'après les débits.".into());
             }
-            if let Some(due) = terms.due {
+            // What is due, and what lateness costs, is an invoice's: a credit note pays
+            // back.
+            if kind == DocKind::Invoice {
+                if let Some(due) = terms.due {
+                    mentions.push(format!(
+                        "À régler au plus tard le {}.",
+                        format::date(fr, due)
+                    ));
+                }
                 mentions.push(format!(
-                    "À régler au plus tard le {}.",
-                    format::date(fr, due)
+                    "En cas de retard de paiement, pénalités au taux de {} ; pas d'escompte pour paiement anticipé.",
+                    s.late_rate()
                 ));
-            }
-            mentions.push(format!(
-                "En cas de retard de paiement, pénalités au taux de {} ; pas d'escompte pour paiement anticipé.",
-                s.late_rate()
-            ));
-            if parties.company {
-                mentions.push("Indemnité forfaitaire pour frais de recouvrement due en cas de retard : 40 € (art. L441-10 et D441-5 du Code de commerce).".into());
+                if parties.company {
+                    mentions.push("Indemnité forfaitaire pour frais de recouvrement due en cas de retard : 40 € (art. L441-10 et D441-5 du Code de commerce).".into());
+                }
             }
             if doc.deposit.is_some() {
                 mentions
@@ -248,7 +252,7 @@ pub fn sheet(doc: &Document, dossier: &Dossier, parties: &Parties, related: &[Do
             terms.payment.trim_end_matches('.')
         ));
     }
-    if !s.iban.is_empty() && kind != DocKind::Quote {
+    if !s.iban.is_empty() && matches!(kind, DocKind::Order | DocKind::Invoice) {
         let bic = if s.bic.is_empty() {
             String::new()
         } else {
@@ -283,6 +287,18 @@ pub fn sheet(doc: &Document, dossier: &Dossier, parties: &Parties, related: &[Do
         shows_vat,
         mentions,
         signature: kind == DocKind::Quote,
+    }
+}
+
+impl Sheet {
+    /// The words of the last total.
+    pub fn grand_total_label(&self) -> &'static str {
+        match (self.kind, self.shows_vat) {
+            (DocKind::CreditNote, true) => "Total de l'avoir TTC",
+            (DocKind::CreditNote, false) => "Total de l'avoir",
+            (_, true) => "Total TTC",
+            (_, false) => "Total",
+        }
     }
 }
 

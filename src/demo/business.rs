@@ -244,7 +244,7 @@ pub fn build(app: &App) -> Result<DemoSummary> {
     // Who sells, and who buys, as the documents print them (INSEE's own SIREN and SIRET:
     // real numbers whose keys are right; the bank details are La Banque Postale's
     // published example).
-    if services.business_profile()?.missing().len() == 3 {
+    if services.business_profile()? == BusinessProfile::default() {
         services.set_business_profile(&op, demo_profile())?;
     }
     let tilleuls = services.set_billing(

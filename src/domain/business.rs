@@ -292,6 +292,9 @@ impl BusinessProfile {
     /// seller (name, address, SIREN or SIRET, and a VAT number unless exempt).
     pub fn missing(&self) -> Vec<&'static str> {
         let mut missing = Vec::new();
+        if self.legal_name.is_empty() {
+            missing.push("legal_name");
+        }
         if self.address.is_empty() {
             missing.push("address");
         }

@@ -47,6 +47,20 @@ fn checked(
             .on("lines"),
         ));
     }
+    // Bounded so that 500 lines add up within an i64 of cents.
+    if draft
+        .lines
+        .iter()
+        .any(|l| l.quantity.0.abs() > 1_000_000_000 || l.unit_price.0.abs() > 10_000_000_000)
+    {
+        return Err(Error::Invalid(
+            Refusal::new(
+                "Une ligne compte au plus un million d'unités à au plus cent millions d'euros.",
+                "A line has at most a million units at at most a hundred million euros.",
+            )
+            .on("lines"),
+        ));
+    }
     let lines = draft
         .lines
         .iter()
@@ -200,8 +214,8 @@ fn issuable(seller: &BusinessProfile) -> Result<()> {
     }
     Err(Error::Invalid(
         Refusal::new(
-            "Complétez d'abord la fiche de l'entreprise (adresse, SIREN ou SIRET, numéro de TVA) : une facture émise doit les porter.",
-            "First complete the business profile (address, SIREN or SIRET, VAT number): an issued invoice must carry them.",
+            "Complétez d'abord la fiche de l'entreprise (raison sociale, adresse, SIREN ou SIRET, numéro de TVA) : une facture émise doit les porter.",
+            "First complete the business profile (legal name, address, SIREN or SIRET, VAT number): an issued invoice must carry them.",
         )
         .on("status"),
     ))
@@ -268,6 +282,15 @@ impl Services {
     ) -> Result<Document> {
         self.authorize(actor, dossier, Action::EditDocuments)?;
         let mut draft = draft;
+        if kind == DocKind::CreditNote && source.is_none() {
+            return Err(Error::Invalid(
+                Refusal::new(
+                    "Un avoir corrige une facture émise : faites-le depuis cette facture.",
+                    "A credit note corrects an issued invoice: make it from that invoice.",
+                )
+                .on("source"),
+            ));
+        }
         if let Some(source) = source {
             let from = self.source_of(dossier, kind, source)?;
             if draft.lines.is_empty() {
@@ -379,12 +402,39 @@ impl Services {
                 .on("share"),
             ));
         }
+        if from.status == DocStatus::Refused {
+            return Err(Error::Invalid(
+                Refusal::new(
+                    "Ce devis est refusé : pas d'acompte.",
+                    "This quote was refused: no deposit.",
+                )
+                .on("share"),
+            ));
+        }
         let what = match share {
             // A percentage reads as a rate does: `30 %`, `12,5 %`.
             Share::Percent(bp) => VatRate(bp).to_string().replace('.', ","),
             Share::Amount(amount) => format!("{} € HT", amount.to_string().replace('.', ",")),
         };
         let bases = deposit_bases(&from, share)?;
+        // Every deposit of this document together stays within its total before tax.
+        let asked: i64 = bases.iter().map(|(_, c)| c.0).sum();
+        let earlier: i64 = self
+            .store
+            .items::<Document>(dossier)?
+            .iter()
+            .filter(|d| d.deposit.is_some() && d.source == Some(source))
+            .map(|d| d.totals().before_tax.0)
+            .sum();
+        if earlier + asked > from.totals().before_tax.0 {
+            return Err(Error::Invalid(
+                Refusal::new(
+                    "Avec les acomptes déjà demandés, celui-ci dépasserait le total HT du document.",
+                    "With the deposits already asked, this one would exceed the document's total before tax.",
+                )
+                .on("share"),
+            ));
+        }
         let several = bases.len() > 1;
         let lines = bases
             .into_iter()
@@ -430,6 +480,40 @@ impl Services {
         )
     }
 
+    /// Refuses to issue a credit note that would take back more than its invoice, with
+    /// the credit notes already issued on it.
+    fn credit_within(
+        &self,
+        dossier: DossierId,
+        doc: &Document,
+        draft: &DocumentDraft,
+    ) -> Result<()> {
+        let (DocKind::CreditNote, Some(invoice)) = (doc.kind(), doc.source) else {
+            return Ok(());
+        };
+        let all: Vec<Document> = self.store.items(dossier)?;
+        let asked: i64 = all
+            .iter()
+            .filter(|d| d.kind() == DocKind::CreditNote && d.source == Some(invoice) && d.frozen())
+            .map(|d| d.totals().total.0)
+            .sum::<i64>()
+            + crate::domain::money::totals(&draft.lines).total.0;
+        let invoiced = all
+            .iter()
+            .find(|d| d.id == invoice)
+            .map_or(0, |d| d.totals().total.0);
+        if asked > invoiced {
+            return Err(Error::Invalid(
+                Refusal::new(
+                    "Les avoirs d'une facture ne peuvent dépasser son montant.",
+                    "The credit notes of an invoice cannot exceed its amount.",
+                )
+                .on("lines"),
+            ));
+        }
+        Ok(())
+    }
+
     /// The final invoice (facture de solde) of order `order`: its lines, then for every
     /// issued deposit invoice of the order or of its quote that no other invoice
     /// deducted yet, one negative line per VAT rate.
@@ -448,6 +532,15 @@ impl Services {
             .filter(|d| d.deposit.is_some() && d.frozen() && !deducted.contains(&d.id))
             .filter(|d| d.source == Some(order) || (d.source.is_some() && d.source == from.source))
             .collect();
+        if all
+            .iter()
+            .any(|d| d.kind() == DocKind::Invoice && d.source == Some(order) && d.deposit.is_none())
+        {
+            return Err(Error::Conflict(Refusal::new(
+                "Cette commande a déjà sa facture.",
+                "This order already has its invoice.",
+            )));
+        }
         let mut lines = from.lines.clone();
         for deposit in &deposits {
             lines.extend(deduction_lines(deposit));
@@ -497,11 +590,25 @@ impl Services {
                 ));
             }
         }
-        let issuing =
-            current.kind().issued_once() && !current.frozen() && draft.status != DocStatus::Draft;
+        // A draft leaving its draft status is issued. (An invoice sent before issuing
+        // existed has no issue record: it changes as it did then.)
+        let issuing = current.kind().issued_once()
+            && !current.frozen()
+            && current.status == DocStatus::Draft
+            && draft.status != DocStatus::Draft;
         if issuing {
             issuable(&seller)?;
             let draft = checked(current.kind(), &draft, &seller)?;
+            if draft.lines.is_empty() {
+                return Err(Error::Invalid(
+                    Refusal::new(
+                        "Un document sans ligne ne peut être émis.",
+                        "A document with no line cannot be issued.",
+                    )
+                    .on("lines"),
+                ));
+            }
+            self.credit_within(dossier, &current, &draft)?;
             let buyer = Buyer {
                 name: visit.client.name.clone(),
                 company: visit.client.kind == ClientKind::Company,
@@ -517,8 +624,11 @@ impl Services {
                     doc.lines = draft.lines.clone();
                     doc.terms = draft.terms.clone();
                     doc.status = draft.status;
-                    // An invoice is dated the day it is issued.
-                    doc.date = today;
+                    // An invoice is dated the day it is issued (one numbered before
+                    // numbers were given at issue keeps its date, in its number's order).
+                    if doc.number.seq == 0 {
+                        doc.date = today;
+                    }
                     if doc.terms.due.is_none_or(|due| due < today) {
                         doc.terms.due = today.checked_add_days(Days::new(payment_days.into()));
                     }
@@ -549,11 +659,20 @@ impl Services {
             id.raw(),
             None,
             |doc: &mut Document| {
-                let draft = checked(doc.kind(), &draft, &seller)?;
+                // Issued meanwhile: only its status may move, and never back to draft.
                 if doc.frozen() {
+                    let same = (&draft.title, draft.date, &draft.lines, &draft.terms)
+                        == (&doc.title, doc.date, &doc.lines, &doc.terms);
+                    if !same || draft.status == DocStatus::Draft || !doc.kind().allows(draft.status) {
+                        return Err(Error::Conflict(Refusal::new(
+                            "Un document émis ne se modifie plus : corrigez-le par un avoir.",
+                            "An issued document can no longer change: correct it with a credit note.",
+                        )));
+                    }
                     doc.status = draft.status;
                     return Ok(());
                 }
+                let draft = checked(doc.kind(), &draft, &seller)?;
                 doc.title = draft.title;
                 doc.date = draft.date;
                 doc.status = draft.status;

@@ -78,7 +78,8 @@ pub async fn show(State(app): State<App>, reader: Reader, Query(which): Query<Wh
             crate::templates::calendar::events(&app.config, lang, month, today, &events, list)
                 .0
                 .into();
-        app.calendars.put(key, version, shown.clone(), shown.len());
+        let bytes = shown.len() + version.len() * size_of::<(u64, u64)>();
+        app.calendars.put(key, version, shown.clone(), bytes);
         shown
     });
     let feed = format!("{}/calendar/feed/{token}.ics", app.config.base_url);

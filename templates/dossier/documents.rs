@@ -347,8 +347,9 @@ pub fn document_form(
                             @for doc in sources { option value=(doc.id.raw()) selected[chosen == doc.id.raw().to_string()] { (doc.number.to_string()) " " (doc.title) } }
                         }
                         p.hint #source-hint { (l.t("Sans ligne saisie, les lignes du document d'origine sont reprises.", "With no line typed, the lines of the source document are copied.")) }
-                        (typed.error("source"))
                     }
+                    // Said even when there is no document to choose from.
+                    (typed.error("source"))
                 }
                 fieldset.lines {
                     legend { (l.t("Lignes", "Lines")) }

@@ -618,3 +618,130 @@ async fn issued_invoices_and_credit_notes_are_factur_x_that_the_reference_librar
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 6);
     site.test.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_chain_refuses_what_an_accountant_would() {
+    use dossier::domain::{DocumentDraft, Share};
+    let site = site().await;
+    let w = &site.world;
+    let s = w.services();
+    let d = w.dossier.id;
+    let base = format!("{}/dossiers/{}", site.base, w.dossier.number);
+    let (staff, csrf) = signed_in(&site, &w.staff.emails[0]).await;
+    // A credit note comes from an issued invoice.
+    let (status, page) = post(
+        &staff,
+        &format!("{base}/documents"),
+        &csrf,
+        &[
+            ("kind", "credit_note"),
+            ("title", "Avoir"),
+            ("date", "2026-03-02"),
+            ("description_0", "x"),
+            ("quantity_0", "1"),
+            ("price_0", "10"),
+            ("vat_0", "20"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(page.contains("faites-le depuis cette facture"));
+    // Deposits stay within the order's total.
+    s.create_deposit(&w.staff, d, w.order.id, Share::Percent(6000))
+        .unwrap();
+    let (status, page) = post(
+        &staff,
+        &format!("{base}/documents/{}/deposit", w.order.id),
+        &csrf,
+        &[("share", "60 %")],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(page.contains("dépasserait le total HT"));
+    // One final invoice per order.
+    let last = s.create_final(&w.staff, d, w.order.id).unwrap();
+    let (status, page) = post(
+        &staff,
+        &format!("{base}/documents/{}/final", w.order.id),
+        &csrf,
+        &[],
+    )
+    .await;
+    assert_eq!(status, 422, "a second final invoice");
+    assert!(page.contains("déjà sa facture"));
+    // Credit notes take back at most their invoice.
+    let issue = |doc: &Document| {
+        let draft = DocumentDraft {
+            title: doc.title.clone(),
+            date: doc.date,
+            status: DocStatus::Sent,
+            lines: doc.lines.clone(),
+            terms: doc.terms.clone(),
+        };
+        s.edit_document(&w.staff, d, doc.id, draft)
+    };
+    let last = issue(&last).unwrap();
+    let whole = s
+        .create_document(
+            &w.staff,
+            d,
+            DocKind::CreditNote,
+            DocumentDraft {
+                title: String::new(),
+                date: last.date,
+                status: DocStatus::Draft,
+                lines: Vec::new(),
+                terms: Default::default(),
+            },
+            Some(last.id),
+        )
+        .unwrap();
+    issue(&whole).unwrap();
+    let again = s
+        .create_document(
+            &w.staff,
+            d,
+            DocKind::CreditNote,
+            DocumentDraft {
+                title: String::new(),
+                date: last.date,
+                status: DocStatus::Draft,
+                lines: Vec::new(),
+                terms: Default::default(),
+            },
+            Some(last.id),
+        )
+        .unwrap();
+    let refused = issue(&again).unwrap_err();
+    assert!(refused.to_string().contains("cannot exceed"), "{refused}");
+    // A credit note says what it pays back, not what lateness costs.
+    let page = text_of(&staff, &format!("{base}/documents/{}", whole.id)).await;
+    assert!(page.contains("Total de l'avoir TTC") && !page.contains("Indemnité forfaitaire"));
+    // A description the font cannot draw still makes a PDF.
+    let odd = s
+        .create_document(
+            &w.staff,
+            d,
+            DocKind::Quote,
+            DocumentDraft {
+                title: "Émoji 🏠 et 漢字".into(),
+                date: last.date,
+                status: DocStatus::Draft,
+                lines: vec![dossier::domain::Line {
+                    description: "Pose 🔧\tavec tabulation ".repeat(80),
+                    ..crate::helpers::quote_draft().lines[0].clone()
+                }],
+                terms: Default::default(),
+            },
+            None,
+        )
+        .unwrap();
+    let pdf = staff
+        .get(format!("{base}/documents/{}/pdf", odd.id))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pdf.status(), 200);
+    assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF"));
+    site.test.stop().await;
+}

@@ -361,3 +361,93 @@ pub fn cii(doc: &Document, corrected: Option<&Document>) -> Option<String> {
     x.close("rsm:CrossIndustryInvoice");
     Some(x.0)
 }
+
+/// The Factur-X properties of the XMP metadata (Factur-X 1.07, § 6.2.2): the PDF/A
+/// extension schema that declares them, then their values.
+fn facturx_xmp() -> String {
+    let property = |name: &str, kind: &str, description: &str| {
+        format!(
+            "<rdf:li rdf:parseType=\"Resource\"><pdfaProperty:name>{name}</pdfaProperty:name>\
+             <pdfaProperty:valueType>Text</pdfaProperty:valueType>\
+             <pdfaProperty:category>{kind}</pdfaProperty:category>\
+             <pdfaProperty:description>{description}</pdfaProperty:description></rdf:li>"
+        )
+    };
+    format!(
+        "<rdf:Description rdf:about=\"\" \
+         xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\" \
+         xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\" \
+         xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\">\
+         <pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">\
+         <pdfaSchema:schema>Factur-X PDFA Extension Schema</pdfaSchema:schema>\
+         <pdfaSchema:namespaceURI>{NS}</pdfaSchema:namespaceURI>\
+         <pdfaSchema:prefix>fx</pdfaSchema:prefix>\
+         <pdfaSchema:property><rdf:Seq>{}{}{}{}</rdf:Seq></pdfaSchema:property>\
+         </rdf:li></rdf:Bag></pdfaExtension:schemas></rdf:Description>\
+         <rdf:Description rdf:about=\"\" xmlns:fx=\"{NS}\">\
+         <fx:DocumentType>INVOICE</fx:DocumentType>\
+         <fx:DocumentFileName>factur-x.xml</fx:DocumentFileName>\
+         <fx:Version>1.0</fx:Version>\
+         <fx:ConformanceLevel>EN 16931</fx:ConformanceLevel>\
+         </rdf:Description>",
+        property(
+            "DocumentFileName",
+            "external",
+            "The name of the embedded XML document"
+        ),
+        property(
+            "DocumentType",
+            "external",
+            "The type of the hybrid document in capital letters, e.g. INVOICE or ORDER"
+        ),
+        property(
+            "Version",
+            "external",
+            "The actual version of the standard applying to the embedded XML document"
+        ),
+        property(
+            "ConformanceLevel",
+            "external",
+            "The conformance level of the embedded XML document"
+        ),
+    )
+}
+
+/// The Factur-X namespace of the XMP properties.
+const NS: &str = "urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#";
+
+/// `pdf` with the Factur-X properties added to its XMP metadata, as an incremental
+/// update (the bytes krilla wrote stay as they are; PDF/A allows the update).
+pub fn with_facturx_metadata(pdf: Vec<u8>) -> crate::Result<Vec<u8>> {
+    let broken = |what: &str| crate::Error::Storage(format!("the Factur-X metadata: {what}"));
+    let previous = lopdf::Document::load_mem(&pdf).map_err(|e| broken(&e.to_string()))?;
+    let metadata = previous
+        .catalog()
+        .and_then(|c| c.get(b"Metadata"))
+        .and_then(|m| m.as_reference())
+        .map_err(|e| broken(&e.to_string()))?;
+    let xmp = match previous.get_object(metadata) {
+        Ok(lopdf::Object::Stream(stream)) => stream
+            .get_plain_content()
+            .map_err(|e| broken(&e.to_string()))?,
+        _ => return Err(broken("no metadata stream")),
+    };
+    let xmp = String::from_utf8(xmp).map_err(|_| broken("metadata not UTF-8"))?;
+    let end = xmp
+        .rfind("</rdf:RDF>")
+        .ok_or_else(|| broken("no rdf:RDF"))?;
+    let updated = format!("{}{}{}", &xmp[..end], facturx_xmp(), &xmp[end..]);
+    let mut update = lopdf::IncrementalDocument::create_from(pdf.clone(), previous);
+    update
+        .opt_clone_object_to_new_document(metadata)
+        .map_err(|e| broken(&e.to_string()))?;
+    match update.new_document.get_object_mut(metadata) {
+        Ok(lopdf::Object::Stream(stream)) => stream.set_plain_content(updated.into_bytes()),
+        _ => return Err(broken("no metadata stream to update")),
+    }
+    let mut out = Vec::with_capacity(pdf.len() + 8192);
+    update
+        .save_to(&mut out)
+        .map_err(|e| broken(&e.to_string()))?;
+    Ok(out)
+}

@@ -80,10 +80,14 @@ pub async fn document_pdf(
                 description: "Factur-X (EN 16931)".into(),
                 data: xml.into_bytes(),
             });
-        Ok((
-            FileName::sanitize(&name),
-            crate::pdf::render(&sheet, attachment)?,
-        ))
+        let factur_x = attachment.is_some();
+        let pdf = crate::pdf::render(&sheet, attachment)?;
+        let pdf = if factur_x {
+            crate::facturx::with_facturx_metadata(pdf)?
+        } else {
+            pdf
+        };
+        Ok((FileName::sanitize(&name), pdf))
     })
     .await;
     match made {

@@ -47,6 +47,9 @@ pub struct Services {
     metrics: std::sync::Arc<crate::metrics::Metrics>,
     /// The business profile of the configuration file, until staff save one.
     configured_business: std::sync::Arc<crate::domain::BusinessProfile>,
+    /// Each dossier's money at a glance, per role and status, at the stamps of its
+    /// documents and expenses.
+    money: std::sync::Arc<sections::KeptMoney>,
 }
 
 /// A dossier the actor may act on, with their role, after the policy said yes.
@@ -67,6 +70,7 @@ impl Services {
             mail_domain: mail_domain.into().into(),
             metrics: std::sync::Arc::default(),
             configured_business: std::sync::Arc::default(),
+            money: std::sync::Arc::new(crate::kept::Kept::new(4 << 20)),
         }
     }
 
@@ -112,6 +116,16 @@ impl Services {
     /// Loads `dossier` and checks that `actor` may do `action` on it.
     pub fn authorize(&self, actor: &User, dossier: DossierId, action: Action) -> Result<Visit> {
         let dossier = self.store.dossier(dossier)?.ok_or(Error::NotFound)?;
+        self.authorize_read(actor, dossier, action)
+    }
+
+    /// [`Services::authorize`] for a dossier just read.
+    pub(crate) fn authorize_read(
+        &self,
+        actor: &User,
+        dossier: Dossier,
+        action: Action,
+    ) -> Result<Visit> {
         let (client, role) = self.role_on(actor, &dossier)?;
         policy::check(role, dossier.status, action)?;
         let role = role.ok_or(Error::NotFound)?;

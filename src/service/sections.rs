@@ -73,6 +73,11 @@ impl Section {
     }
 }
 
+/// Each dossier's money at a glance, per role and status (they decide which expenses
+/// count), at the stamps of its documents and expenses.
+pub(super) type KeptMoney =
+    crate::kept::Kept<(DossierId, Role, crate::domain::Status), MoneySummary, (u64, u64)>;
+
 /// Money at a glance, all taxes included, for who may see the documents.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct MoneySummary {
@@ -165,7 +170,7 @@ impl Services {
             .store
             .dossier_by_number(number)?
             .ok_or(crate::Error::NotFound)?;
-        let visit = self.authorize(actor, dossier.id, Action::SeeDossier)?;
+        let visit = self.authorize_read(actor, dossier, Action::SeeDossier)?;
         policy::check(Some(visit.role), visit.dossier.status, section.action())?;
         if !section.shown_to(visit.role) {
             return Err(crate::Error::NotFound);
@@ -232,9 +237,23 @@ impl Services {
         let today = Utc::now().date_naive();
         let next_event = self.store.next_event(id, today)?;
         let money = if may(Action::SeeDocuments) {
-            let documents: Vec<Document> = self.store.items(id)?;
-            let expenses = self.visible_expenses(&visit)?;
-            Some(summary(&documents, &expenses))
+            // The stamps first: what is read after them is at least as new.
+            let stamps = (
+                self.store.stamp(Tree::Documents, id)?,
+                self.store.stamp(Tree::Expenses, id)?,
+            );
+            let key = (id, role, status);
+            match self.money.get(&key, &stamps) {
+                Some(money) => Some(money),
+                None => {
+                    let documents: Vec<Document> = self.store.items(id)?;
+                    let expenses = self.visible_expenses(&visit)?;
+                    let money = summary(&documents, &expenses);
+                    self.money
+                        .put(key, stamps, money, size_of::<MoneySummary>() + 64);
+                    Some(money)
+                }
+            }
         } else {
             None
         };

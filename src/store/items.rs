@@ -140,14 +140,19 @@ impl Change {
                 Op::Put(tree, key, bytes) => {
                     match tree {
                         Tree::Messages => tx.count_message(self.dossier, key)?,
-                        Tree::Events | Tree::Files => tx.items_changed(self.dossier, *tree)?,
+                        Tree::Events | Tree::Files | Tree::Documents | Tree::Expenses => {
+                            tx.items_changed(self.dossier, *tree)?
+                        }
                         _ => {}
                     }
                     tx.put_raw(*tree, key, bytes)?
                 }
                 Op::Mark(tree, key) => tx.mark(*tree, key)?,
                 Op::Remove(tree, key) => {
-                    if matches!(tree, Tree::Events | Tree::Files) {
+                    if matches!(
+                        tree,
+                        Tree::Events | Tree::Files | Tree::Documents | Tree::Expenses
+                    ) {
                         tx.items_changed(self.dossier, *tree)?;
                     }
                     tx.remove(*tree, key)?
@@ -273,7 +278,10 @@ impl Store {
                 return abort(err);
             }
             tx.put(I::TREE, &key, &item)?;
-            if matches!(I::TREE, Tree::Events | Tree::Files) {
+            if matches!(
+                I::TREE,
+                Tree::Events | Tree::Files | Tree::Documents | Tree::Expenses
+            ) {
                 tx.items_changed(dossier, I::TREE)?;
             }
             if let Some(line) = note(&before, &item) {
@@ -300,6 +308,7 @@ impl Store {
                 numbered.number.seq = next_number(tx, document.number)?;
             }
             tx.put(Tree::Documents, &key_of(&numbered), &numbered)?;
+            tx.items_changed(document.dossier, Tree::Documents)?;
             tx.record(document.dossier, &note(&numbered))?;
             Ok(numbered)
         })
@@ -337,6 +346,7 @@ impl Store {
                 doc.number.seq = next_number(tx, doc.number)?;
             }
             tx.put(Tree::Documents, &key, &doc)?;
+            tx.items_changed(dossier, Tree::Documents)?;
             tx.record(dossier, &note(&doc))?;
             Ok(doc)
         })

@@ -745,3 +745,51 @@ async fn the_chain_refuses_what_an_accountant_would() {
     assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF"));
     site.test.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_money_at_a_glance_follows_every_document_and_expense() {
+    let site = site().await;
+    let w = &site.world;
+    let s = w.services();
+    let d = w.dossier.id;
+    let page = format!("{}/dossiers/{}", site.base, w.dossier.number);
+    let (staff, _) = signed_in(&site, &w.staff.emails[0]).await;
+    let (client, _) = signed_in(&site, &w.client.emails[0]).await;
+    let figure = |html: &str, label: &str| {
+        let at = html.find(&format!("<dt>{label}</dt><dd>")).expect(label) + label.len() + 13;
+        html[at..].split("</dd>").next().unwrap().to_string()
+    };
+    let before = text_of(&staff, &page).await;
+    let theirs = figure(&text_of(&client, &page).await, "Dépenses HT");
+    assert_eq!(figure(&before, "Facturé"), "0,00\u{a0}€");
+    let expenses = figure(&before, "Dépenses HT");
+    assert_eq!(
+        figure(&text_of(&staff, &page).await, "Dépenses HT"),
+        expenses,
+        "shown again, the same"
+    );
+    let mut invoice = crate::helpers::quote_draft();
+    invoice.status = DocStatus::Sent;
+    s.create_document(&w.staff, d, DocKind::Invoice, invoice, None)
+        .unwrap();
+    let after = text_of(&staff, &page).await;
+    assert_eq!(
+        figure(&after, "Facturé"),
+        "120,00\u{a0}€",
+        "an issued invoice counts at once"
+    );
+    s.add_expense(&w.staff, d, crate::helpers::expense_draft(false), None)
+        .unwrap();
+    let after = text_of(&staff, &page).await;
+    assert_ne!(
+        figure(&after, "Dépenses HT"),
+        expenses,
+        "a new expense counts at once"
+    );
+    // An expense not billed to the client is staff's: the client's figure is their own.
+    assert_eq!(
+        figure(&text_of(&client, &page).await, "Dépenses HT"),
+        theirs
+    );
+    site.test.stop().await;
+}

@@ -3,12 +3,13 @@
 // file and download it; the calendar opens; an intervenant's dossier page shows no quote;
 // every page of every role fits a 390 px phone and a 1280 px desk (no horizontal
 // scroll) and passes axe-core's WCAG 2 A and AA rules (labels, contrast, headings…); a status change, a confirmation, a refused form that keeps what was typed,
-// the line editor with JavaScript, the same bytes uploaded twice as two files, search.
+// the line editor with JavaScript, the same bytes uploaded twice as two files, search;
+// a quote's and an invoice's PDF, their first pages rendered by pdftoppm.
 // Screenshots of every page, at desktop and phone widths, go to target/screenshots/.
 // Without Chromium the suite skips with one line, except under CI=true where it fails.
 
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -249,6 +250,27 @@ await check('search finds with or without accents', async (page) => {
     expect((await page.textContent('main')).includes(kitchen), `«${typed}» finds the kitchen dossier`);
   }
   await shoot(page, 'search');
+});
+
+await check('a quote and an invoice as PDF, first pages rendered with pdftoppm', async (page) => {
+  await signIn(page, login('client'));
+  await page.goto(`${base}/dossiers/${kitchen}/documents`);
+  const links = await page.$$eval('td a[href*="/documents/"]', (all) => all.map((a) => [a.textContent.trim(), a.getAttribute('href')]));
+  const quote = links.find(([text]) => text.startsWith('Devis D-'));
+  const invoice = links.findLast(([text]) => text.startsWith('Facture F-'));
+  expect(quote && invoice, 'the demo has a quote and an issued invoice');
+  for (const [[label, href], name] of [[quote, 'quote-pdf'], [invoice, 'invoice-pdf']]) {
+    const response = await page.request.get(`${base}${href}/pdf`);
+    expect(response.ok() && response.headers()['content-type'] === 'application/pdf', `${label}: a PDF`);
+    const file = join(data, `${name}.pdf`);
+    writeFileSync(file, await response.body());
+    const rendered = spawnSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', file, join(shots, name)]);
+    if (rendered.error && process.env.CI !== 'true') {
+      console.log('skipped: pdftoppm (poppler-utils) is missing, no PDF screenshots');
+      return;
+    }
+    expect(rendered.status === 0, `pdftoppm renders ${label}: ${rendered.stderr}`);
+  }
 });
 
 await browser.close();

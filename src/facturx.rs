@@ -191,10 +191,15 @@ fn line(x: &mut Xml, i: usize, l: &Line, seller: &BusinessProfile, doc: &Documen
     x.close("ram:IncludedSupplyChainTradeLineItem");
 }
 
-/// The CII XML of issued invoice or credit note `doc`; `corrected` is the invoice a
-/// credit note corrects. `None` for a document that is not an issued invoice or credit
-/// note.
-pub fn cii(doc: &Document, corrected: Option<&Document>) -> Option<String> {
+/// The CII XML of issued invoice or credit note `doc`, among the dossier's documents
+/// `related` (where a credit note's invoice is). `None` for a document that is not an
+/// issued invoice or credit note.
+pub fn cii(doc: &Document, related: &[Document]) -> Option<String> {
+    let corrected = doc.source.and_then(|id| {
+        related
+            .iter()
+            .find(|d| d.id == id && d.kind() == DocKind::Invoice)
+    });
     let Issued { seller, buyer, .. } = doc.issued.as_ref()?;
     let type_code = match (doc.kind(), doc.deposit.is_some()) {
         (DocKind::Invoice, true) => "386",

@@ -230,7 +230,51 @@ fn kind_name(kind: DocKind) -> &'static str {
     }
 }
 
+/// A document with what printing it needs: its dossier, the dossier's other documents
+/// (the invoice a credit note corrects, the deposits a final invoice deducts), its
+/// client and the business profile of today.
+pub struct Printed {
+    /// The dossier.
+    pub dossier: crate::domain::Dossier,
+    /// The document.
+    pub document: Document,
+    /// Every document of the dossier.
+    pub related: Vec<Document>,
+    /// The dossier's client.
+    pub client: crate::domain::Client,
+    /// The business profile, for a document not issued.
+    pub seller: BusinessProfile,
+}
+
 impl Services {
+    /// Document `id` of dossier `number` with what printing it needs, after one
+    /// permission check.
+    pub fn printed_document(
+        &self,
+        actor: &User,
+        number: crate::domain::DossierNumber,
+        id: DocumentId,
+    ) -> Result<Printed> {
+        let dossier = self
+            .store
+            .dossier_by_number(number)?
+            .ok_or(Error::NotFound)?;
+        let visit = self.authorize_read(actor, dossier, Action::SeeDocuments)?;
+        let related: Vec<Document> = self.store.items(visit.dossier.id)?;
+        let document = related
+            .iter()
+            .find(|d| d.id == id)
+            .cloned()
+            .ok_or(Error::NotFound)?;
+        Ok(Printed {
+            dossier: visit.dossier,
+            document,
+            related,
+            client: visit.client,
+            seller: self.business_profile()?,
+        })
+    }
+
     /// The quotes, orders, invoices and credit notes of a dossier.
     pub fn documents(&self, actor: &User, dossier: DossierId) -> Result<Vec<Document>> {
         self.authorize(actor, dossier, Action::SeeDocuments)?;

@@ -31,6 +31,7 @@ use crate::store::Store;
 
 pub use activities::ActivityReport;
 pub use directory::{Operator, PersonRequest};
+pub use documents::Printed;
 pub use dossiers::{DossierView, NewDossierRequest};
 pub use home::{Home, HomeDossier, UNPAID_DAYS, UNREAD_CAP};
 pub use intervenants::IntervenantView;

@@ -9,11 +9,9 @@ use super::downloads::Download;
 use super::errors::{blocking, page_for};
 use super::session::Reader;
 use crate::app::App;
-use crate::domain::{
-    BusinessProfile, Client, ClientKind, DocKind, Document, DocumentId, Dossier, DossierNumber,
-    ExpenseId, FileName, MessageId,
-};
+use crate::domain::{ClientKind, DocumentId, DossierNumber, ExpenseId, FileName, MessageId};
 use crate::error::Error;
+use crate::service::Printed;
 use crate::templates::details;
 use crate::templates::sheet::{Parties, Sheet, sheet};
 
@@ -28,27 +26,22 @@ pub async fn document(
     Path((n, id)): Path<(String, u64)>,
 ) -> Response {
     let (services, user) = (app.services.clone(), reader.user.clone());
-    let found = blocking(move || {
-        let dossier = services.find_dossier(&user, number(&n)?)?;
-        let document = services.document(&user, dossier.id, DocumentId::from_raw(id))?;
-        let related = services.documents(&user, dossier.id)?;
-        let client = services.client_of(&user, dossier.id)?;
-        let profile = services.business_profile()?;
-        Ok((dossier, document, related, client, profile))
-    })
-    .await;
+    let found =
+        blocking(move || services.printed_document(&user, number(&n)?, DocumentId::from_raw(id)))
+            .await;
     match found {
-        Ok((dossier, document, related, client, profile)) => {
-            let sheet = sheet_of(&app, &dossier, &document, &related, &client, &profile);
+        Ok(printed) => {
+            let sheet = sheet_of(&app, &printed);
+            let (dossier, document) = (&printed.dossier, &printed.document);
             let pdf = format!("/dossiers/{}/documents/{}/pdf", dossier.number, document.id);
-            details::document(&app.config, &reader, &dossier, &sheet, &pdf).into_response()
+            details::document(&app.config, &reader, dossier, &sheet, &pdf).into_response()
         }
         Err(err) => page_for(&reader, err),
     }
 }
 
 /// GET /dossiers/{number}/documents/{id}/pdf: the document as a PDF (what its printable
-/// page says).
+/// page says); an issued invoice or credit note is Factur-X.
 pub async fn document_pdf(
     State(app): State<App>,
     reader: Reader,
@@ -56,36 +49,28 @@ pub async fn document_pdf(
 ) -> Response {
     let (services, user, app2) = (app.services.clone(), reader.user.clone(), app.clone());
     let made = blocking(move || {
-        let dossier = services.find_dossier(&user, number(&n)?)?;
-        let document = services.document(&user, dossier.id, DocumentId::from_raw(id))?;
-        let related = services.documents(&user, dossier.id)?;
-        let client = services.client_of(&user, dossier.id)?;
-        let profile = services.business_profile()?;
-        let sheet = sheet_of(&app2, &dossier, &document, &related, &client, &profile);
+        let printed = services.printed_document(&user, number(&n)?, DocumentId::from_raw(id))?;
+        let document = &printed.document;
         let name = if document.numbered() {
             format!("{}.pdf", document.number)
         } else {
-            format!("{}-brouillon.pdf", dossier.number)
+            format!("{}-brouillon.pdf", printed.dossier.number)
         };
-        // An issued invoice or credit note carries its data: a Factur-X PDF.
-        let corrected = document.source.and_then(|id| {
-            related
-                .iter()
-                .find(|d| d.id == id && d.kind() == DocKind::Invoice)
-        });
-        let attachment =
-            crate::facturx::cii(&document, corrected).map(|xml| crate::pdf::Attachment {
-                name: "factur-x.xml".into(),
-                mime: "text/xml",
-                description: "Factur-X (EN 16931)".into(),
-                data: xml.into_bytes(),
-            });
-        let factur_x = attachment.is_some();
-        let pdf = crate::pdf::render(&sheet, attachment)?;
-        let pdf = if factur_x {
-            crate::facturx::with_facturx_metadata(pdf)?
-        } else {
-            pdf
+        let sheet = sheet_of(&app2, &printed);
+        let pdf = match crate::facturx::cii(document, &printed.related) {
+            Some(xml) => {
+                let attachment = crate::pdf::Attachment {
+                    name: "factur-x.xml".into(),
+                    mime: "text/xml",
+                    description: "Factur-X (EN 16931)".into(),
+                    data: xml.into_bytes(),
+                };
+                crate::facturx::with_facturx_metadata(crate::pdf::render(
+                    &sheet,
+                    Some(attachment),
+                )?)?
+            }
+            None => crate::pdf::render(&sheet, None)?,
         };
         Ok((FileName::sanitize(&name), pdf))
     })
@@ -105,16 +90,11 @@ pub async fn document_xml(
 ) -> Response {
     let (services, user) = (app.services.clone(), reader.user.clone());
     let made = blocking(move || {
-        let dossier = services.find_dossier(&user, number(&n)?)?;
-        let document = services.document(&user, dossier.id, DocumentId::from_raw(id))?;
-        let related = services.documents(&user, dossier.id)?;
-        let corrected = document.source.and_then(|id| {
-            related
-                .iter()
-                .find(|d| d.id == id && d.kind() == DocKind::Invoice)
-        });
-        let xml = crate::facturx::cii(&document, corrected).ok_or(Error::NotFound)?;
-        Ok((FileName::sanitize(&format!("{}.xml", document.number)), xml))
+        let printed = services.printed_document(&user, number(&n)?, DocumentId::from_raw(id))?;
+        let xml =
+            crate::facturx::cii(&printed.document, &printed.related).ok_or(Error::NotFound)?;
+        let name = FileName::sanitize(&format!("{}.xml", printed.document.number));
+        Ok((name, xml))
     })
     .await;
     match made {
@@ -123,16 +103,10 @@ pub async fn document_xml(
     }
 }
 
-/// The printed form of `document`: with the seller and buyer kept at issue, or as they
+/// The printed form of a document: with the seller and buyer kept at issue, or as they
 /// are today for a document not issued.
-pub fn sheet_of(
-    app: &App,
-    dossier: &Dossier,
-    document: &Document,
-    related: &[Document],
-    client: &Client,
-    profile: &BusinessProfile,
-) -> Sheet {
+fn sheet_of(app: &App, printed: &Printed) -> Sheet {
+    let (document, client) = (&printed.document, &printed.client);
     let parties = match &document.issued {
         Some(issued) => Parties {
             seller: &issued.seller,
@@ -142,14 +116,14 @@ pub fn sheet_of(
             billing: &issued.buyer.billing,
         },
         None => Parties {
-            seller: profile,
+            seller: &printed.seller,
             business_name: &app.config.business_name,
             buyer: &client.name,
             company: client.kind == ClientKind::Company,
             billing: &client.billing,
         },
     };
-    sheet(document, dossier, &parties, related)
+    sheet(document, &printed.dossier, &parties, &printed.related)
 }
 
 /// GET /dossiers/{number}/expenses/{id}/receipt.

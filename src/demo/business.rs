@@ -181,18 +181,6 @@ fn document(
     services.create_document(staff, dossier.id, kind, draft, source.map(|s| s.id))
 }
 
-/// Issues an invoice or a credit note as it stands.
-fn issue(services: &Services, staff: &User, doc: &Document) -> Result<Document> {
-    let draft = DocumentDraft {
-        title: doc.title.clone(),
-        date: doc.date,
-        status: DocStatus::Sent,
-        lines: doc.lines.clone(),
-        terms: doc.terms.clone(),
-    };
-    services.edit_document(staff, doc.dossier, doc.id, draft)
-}
-
 fn address(line1: &str, postcode: &str, city: &str) -> PostalAddress {
     PostalAddress {
         line1: line1.into(),
@@ -302,9 +290,9 @@ pub fn build(app: &App) -> Result<DemoSummary> {
     // A deposit of 30 %, issued; the final invoice deducts it; a credit note takes back
     // a line of the final invoice that was not done.
     let deposit = services.create_deposit(claire, kitchen.id, order.id, Share::Percent(3000))?;
-    issue(services, claire, &deposit)?;
+    services.issue_document(claire, kitchen.id, deposit.id)?;
     let last = services.create_final(claire, kitchen.id, order.id)?;
-    let last = issue(services, claire, &last)?;
+    let last = services.issue_document(claire, kitchen.id, last.id)?;
     let credit = services.create_document(
         claire,
         kitchen.id,
@@ -323,7 +311,7 @@ pub fn build(app: &App) -> Result<DemoSummary> {
         },
         Some(last.id),
     )?;
-    issue(services, claire, &credit)?;
+    services.issue_document(claire, kitchen.id, credit.id)?;
     services.add_event(
         claire,
         kitchen.id,

@@ -608,6 +608,24 @@ impl Services {
         )
     }
 
+    /// Issues a draft invoice or credit note as it stands (its status becomes sent).
+    pub fn issue_document(
+        &self,
+        actor: &User,
+        dossier: DossierId,
+        id: DocumentId,
+    ) -> Result<Document> {
+        let doc = self.document(actor, dossier, id)?;
+        let draft = DocumentDraft {
+            title: doc.title,
+            date: doc.date,
+            status: DocStatus::Sent,
+            lines: doc.lines,
+            terms: doc.terms,
+        };
+        self.edit_document(actor, dossier, id, draft)
+    }
+
     /// Replaces the title, date, status, lines and terms of a document. An invoice or a
     /// credit note leaving its draft is issued (numbered, its seller and buyer kept, due
     /// date set); once issued only its status changes.

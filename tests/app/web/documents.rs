@@ -409,16 +409,7 @@ async fn issued_invoices_and_credit_notes_are_factur_x_that_the_reference_librar
     let w = &site.world;
     let s = w.services();
     let d = w.dossier.id;
-    let issue = |doc: &Document| {
-        let draft = DocumentDraft {
-            title: doc.title.clone(),
-            date: doc.date,
-            status: DocStatus::Sent,
-            lines: doc.lines.clone(),
-            terms: doc.terms.clone(),
-        };
-        s.edit_document(&w.staff, d, doc.id, draft).unwrap()
-    };
+    let issue = |doc: &Document| s.issue_document(&w.staff, d, doc.id).unwrap();
     let line = |description: &str, cents: i64, rate: u32| Line {
         description: description.into(),
         quantity: Quantity(1000),
@@ -670,16 +661,7 @@ async fn the_chain_refuses_what_an_accountant_would() {
     assert_eq!(status, 422, "a second final invoice");
     assert!(page.contains("déjà sa facture"));
     // Credit notes take back at most their invoice.
-    let issue = |doc: &Document| {
-        let draft = DocumentDraft {
-            title: doc.title.clone(),
-            date: doc.date,
-            status: DocStatus::Sent,
-            lines: doc.lines.clone(),
-            terms: doc.terms.clone(),
-        };
-        s.edit_document(&w.staff, d, doc.id, draft)
-    };
+    let issue = |doc: &Document| s.issue_document(&w.staff, d, doc.id);
     let last = issue(&last).unwrap();
     let whole = s
         .create_document(

@@ -88,31 +88,37 @@ impl Face {
     /// `text` cut into lines no wider than `width` at `size`, at spaces (a word wider
     /// than the line is cut where it must).
     fn wrap(&self, text: &str, size: f32, width: f32) -> Vec<String> {
+        // Widths are added as words and characters come: linear in the text's length.
+        let space = self.width(" ", size);
         let mut lines = Vec::new();
         for paragraph in text.lines() {
-            let mut line = String::new();
+            let (mut line, mut used) = (String::new(), 0.0);
             for word in paragraph.split_whitespace() {
-                let candidate = if line.is_empty() {
-                    word.to_string()
-                } else {
-                    format!("{line} {word}")
-                };
-                if self.width(&candidate, size) <= width || line.is_empty() {
-                    line = candidate;
-                } else {
-                    lines.push(std::mem::take(&mut line));
-                    line = word.to_string();
+                let wide = self.width(word, size);
+                if !line.is_empty() && used + space + wide <= width {
+                    line.push(' ');
+                    line.push_str(word);
+                    used += space + wide;
+                    continue;
                 }
-                while self.width(&line, size) > width && line.chars().count() > 1 {
-                    let mut cut = line.chars().count() - 1;
-                    while cut > 1
-                        && self.width(&line.chars().take(cut).collect::<String>(), size) > width
-                    {
-                        cut -= 1;
+                if !line.is_empty() {
+                    lines.push(std::mem::take(&mut line));
+                }
+                used = 0.0;
+                if wide <= width {
+                    line.push_str(word);
+                    used = wide;
+                    continue;
+                }
+                // A word wider than the line is cut where it must.
+                for c in word.chars() {
+                    let w = self.width(c.encode_utf8(&mut [0; 4]), size);
+                    if used + w > width && !line.is_empty() {
+                        lines.push(std::mem::take(&mut line));
+                        used = 0.0;
                     }
-                    let head: String = line.chars().take(cut).collect();
-                    lines.push(head);
-                    line = line.chars().skip(cut).collect();
+                    line.push(c);
+                    used += w;
                 }
             }
             lines.push(line);
@@ -430,4 +436,21 @@ fn draw(document: &mut Document, sheet: &Sheet, regular: &Face, bold: &Face) {
     }
     surface.finish();
     page.finish();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{BODY, Face, REGULAR};
+
+    #[test]
+    fn text_wraps_at_spaces_and_a_long_word_is_cut_in_linear_time() {
+        let face = Face::load(REGULAR).unwrap();
+        let lines = face.wrap("Fourniture et pose de faïence murale", BODY, 80.0);
+        assert!(lines.len() > 1 && lines.iter().all(|l| face.width(l, BODY) <= 80.0));
+        assert_eq!(lines.join(" "), "Fourniture et pose de faïence murale");
+        let word = "x".repeat(200_000);
+        let lines = face.wrap(&word, BODY, 200.0);
+        assert!(lines.iter().all(|l| face.width(l, BODY) <= 200.0));
+        assert_eq!(lines.concat(), word, "nothing of the word is lost");
+    }
 }

@@ -358,8 +358,9 @@ impl Services {
         let status = draft.status;
         if kind.issued_once() && status != DocStatus::Draft {
             // Refused before anything is written.
-            issuable(&self.business_profile()?)?;
-            checked(kind, &draft, &self.business_profile()?)?;
+            let seller = self.business_profile()?;
+            issuable(&seller)?;
+            checked(kind, &draft, &seller)?;
             draft.status = DocStatus::Draft;
             let written = self.insert_draft(
                 actor,

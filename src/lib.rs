@@ -17,7 +17,7 @@
 //!   flags; [`running`]: what a running server records in its data folder.
 //! - [`metrics`]: counters for `/metrics` and `/healthz`; [`password`]: argon2 hashing;
 //!   [`limits`]: every rate limit, on one keyed limiter; [`calendar`]: iCalendar
-//!   invitations and feeds.
+//!   invitations and feeds; [`pdf`], [`facturx`] and [`printing`]: documents as PDF.
 //! - [`demo`]: the demo business of `serve --demo`; [`dedicated`]: threads of our own
 //!   for heavy blocking work.
 
@@ -37,6 +37,7 @@ pub mod metrics;
 pub mod password;
 pub mod pdf;
 pub mod policy;
+pub mod printing;
 pub mod running;
 pub mod search;
 pub mod service;

@@ -17,6 +17,7 @@ pub fn document(
     dossier: &Dossier,
     sheet: &Sheet,
     pdf_link: &str,
+    send_link: Option<&str>,
 ) -> Markup {
     let l = reader.user.lang;
     let fr = Lang::Fr;
@@ -29,6 +30,7 @@ pub fn document(
             p.noprint {
                 a href={ "/dossiers/" (dossier.number) "/documents" } { (l.t("← Devis & factures", "← Quotes & invoices")) }
                 " · " a href={ (pdf_link) } { (l.t("Télécharger le PDF", "Download the PDF")) }
+                @if let Some(send) = send_link { " · " a href=(send) { (l.t("Envoyer au client", "Send to the client")) } }
             }
             article.document lang="fr" {
                 header {

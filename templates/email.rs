@@ -3,7 +3,7 @@
 
 use maud::{DOCTYPE, Markup, html};
 
-use crate::domain::{EventChange, Lang};
+use crate::domain::{DocKind, EventChange, Lang};
 
 /// One addition, ready to show.
 pub enum ItemView {
@@ -36,6 +36,25 @@ pub enum ItemView {
         /// Details.
         description: String,
         /// Link to the event.
+        url: String,
+    },
+    /// A quote, order, invoice or credit note, sent with its PDF.
+    Document {
+        /// Its kind.
+        kind: DocKind,
+        /// Its number (`D-2026-0001`).
+        number: String,
+        /// Its title.
+        title: String,
+        /// Its total with VAT, formatted.
+        total: String,
+        /// Until when a quote holds, or when an invoice is due, formatted.
+        until: Option<String>,
+        /// What the sender wrote with it.
+        note: String,
+        /// The attached PDF's name.
+        pdf: String,
+        /// Link to it.
         url: String,
     },
 }
@@ -74,6 +93,9 @@ pub fn subject(view: &EmailView) -> String {
         ([ItemView::Event { change, title, .. }], french) => {
             format!("{} {title}", event_word(*change, french))
         }
+        ([ItemView::Document { kind, number, .. }], french) => {
+            format!("{} {number}", document_word(*kind, french))
+        }
         (items, true) => format!("{} nouveautés de {}", items.len(), view.author),
         (items, false) => format!("{} updates from {}", items.len(), view.author),
     };
@@ -88,6 +110,73 @@ fn event_word(change: EventChange, french: bool) -> &'static str {
         (EventChange::Created, false) => "new event:",
         (EventChange::Updated, false) => "event changed:",
         (EventChange::Cancelled, false) => "event cancelled:",
+    }
+}
+
+/// A kind of document as a subject names it.
+fn document_word(kind: DocKind, french: bool) -> &'static str {
+    match (kind, french) {
+        (DocKind::Quote, true) => "devis",
+        (DocKind::Order, true) => "commande",
+        (DocKind::Invoice, true) => "facture",
+        (DocKind::CreditNote, true) => "avoir",
+        (DocKind::Quote, false) => "quote",
+        (DocKind::Order, false) => "order",
+        (DocKind::Invoice, false) => "invoice",
+        (DocKind::CreditNote, false) => "credit note",
+    }
+}
+
+/// What a document e-mail says before the sender's note: who sends what, for how much,
+/// until when.
+fn document_lines(view: &EmailView, item: &ItemView) -> (String, Option<String>, String) {
+    let ItemView::Document {
+        kind,
+        number,
+        title,
+        total,
+        until,
+        pdf,
+        ..
+    } = item
+    else {
+        return Default::default();
+    };
+    let author = &view.author;
+    match view.lang {
+        Lang::Fr => {
+            let what = match kind {
+                DocKind::Quote => "le devis",
+                DocKind::Order => "la commande",
+                DocKind::Invoice => "la facture",
+                DocKind::CreditNote => "l'avoir",
+            };
+            let until = until.as_ref().map(|day| match kind {
+                DocKind::Quote => format!("Valable jusqu'au {day}."),
+                _ => format!("À régler au plus tard le {day}."),
+            });
+            (
+                format!("{author} vous envoie {what} {number} « {title} » : {total} TTC."),
+                until,
+                format!(
+                    "Le PDF ({pdf}) est joint à cet e-mail ; vous le retrouvez aussi en ligne :"
+                ),
+            )
+        }
+        Lang::En => {
+            let until = until.as_ref().map(|day| match kind {
+                DocKind::Quote => format!("Valid until {day}."),
+                _ => format!("Due by {day}."),
+            });
+            (
+                format!(
+                    "{author} sends you {} {number} “{title}”: {total} incl. VAT.",
+                    document_word(*kind, false)
+                ),
+                until,
+                format!("The PDF ({pdf}) is attached to this e-mail; it is also online:"),
+            )
+        }
     }
 }
 
@@ -151,6 +240,17 @@ pub fn text(view: &EmailView) -> String {
                 }
                 out.push_str(&format!("<{url}>\n\n"));
             }
+            ItemView::Document { note, url, .. } => {
+                let (sends, until, online) = document_lines(view, item);
+                out.push_str(&format!("{sends}\n"));
+                if let Some(until) = until {
+                    out.push_str(&format!("{until}\n"));
+                }
+                if !note.is_empty() {
+                    out.push_str(&format!("\n{note}\n"));
+                }
+                out.push_str(&format!("\n{online}\n<{url}>\n\n"));
+            }
         }
     }
     out.push_str(&format!(
@@ -189,6 +289,12 @@ pub fn html(view: &EmailView) -> Markup {
                             p { (when) @if !place.is_empty() { br; (place) } }
                             @if !description.is_empty() { p style="white-space: pre-wrap;" { (description) } }
                             p { a href=(url) { (open) } }
+                        }
+                        ItemView::Document { note, url, .. } => {
+                            @let (sends, until, online) = document_lines(view, item);
+                            p { strong { (sends) } @if let Some(until) = until { br; (until) } }
+                            @if !note.is_empty() { p style="white-space: pre-wrap;" { (note) } }
+                            p { (online) " " a href=(url) { (url) } }
                         }
                     }
                 }

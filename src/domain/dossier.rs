@@ -184,6 +184,13 @@ pub enum ItemChange {
         /// After.
         to: super::DocStatus,
     },
+    /// A document sent by e-mail: to whom, and which PDF exactly.
+    Sent {
+        /// The recipients, as `Name <address>`.
+        to: Vec<String>,
+        /// The SHA-256 of the PDF the e-mails carried (kept as a blob).
+        pdf_sha256: String,
+    },
 }
 
 /// One line of a dossier's history: who did what, when.

@@ -236,6 +236,8 @@ fn kind_name(kind: DocKind) -> &'static str {
 pub struct Printed {
     /// The dossier.
     pub dossier: crate::domain::Dossier,
+    /// The reader's role on it.
+    pub role: crate::policy::Role,
     /// The document.
     pub document: Document,
     /// Every document of the dossier.
@@ -267,6 +269,7 @@ impl Services {
             .cloned()
             .ok_or(Error::NotFound)?;
         Ok(Printed {
+            role: visit.role,
             dossier: visit.dossier,
             document,
             related,
@@ -763,7 +766,7 @@ impl Services {
 }
 
 /// A history line's words for a document: its number, or what it is while a draft.
-fn item_line(doc: &Document, change: ItemChange) -> HistoryKind {
+pub(super) fn item_line(doc: &Document, change: ItemChange) -> HistoryKind {
     HistoryKind::Item {
         item: match doc.kind() {
             DocKind::Quote => ItemKind::Quote,

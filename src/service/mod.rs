@@ -20,6 +20,7 @@ pub use mail_review::HELD_PAGE;
 mod notifications;
 mod search;
 mod sections;
+mod sending;
 mod sessions;
 
 use chrono::{DateTime, Utc};
@@ -39,6 +40,7 @@ pub use search::{Found, FoundHit, index_worker};
 pub use sections::{
     DISCUSSION_PAGE, DiscussionVersion, DossierHeader, MoneySummary, Section, SectionView,
 };
+pub use sending::{Offered, Sending};
 
 /// The service API; cheap to clone.
 #[derive(Clone)]

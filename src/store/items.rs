@@ -180,7 +180,7 @@ pub(super) fn claim(tx: &Tx, key: &[u8]) -> TxResult<()> {
 
 /// Reads the dossier inside the transaction that changes it and refuses if it is missing
 /// or closed; the change queues it for the search index.
-fn open_dossier(tx: &Tx, id: DossierId) -> TxResult<Dossier> {
+pub(super) fn open_dossier(tx: &Tx, id: DossierId) -> TxResult<Dossier> {
     match tx.get::<Dossier>(Tree::Dossiers, &keys::one(id.raw()))? {
         None => abort(Error::NotFound),
         Some(d) if d.status == Status::Closed => abort(Error::Closed),

@@ -5,7 +5,10 @@ use chrono::{DateTime, Utc};
 
 use super::tx::{Tx, TxResult, abort};
 use super::{Store, Tree, keys};
-use crate::domain::{BounceTarget, DossierId, IntentId, OutId, OutMail, OutState, Prefs, UserId};
+use crate::domain::{
+    BounceTarget, Document, DocumentId, DossierId, HistoryEntry, IntentId, OutId, OutMail,
+    OutState, Prefs, UserId,
+};
 use crate::error::{Error, Result};
 
 fn due_key(mail: &OutMail) -> [u8; 16] {
@@ -57,6 +60,44 @@ impl Store {
                 put_mail(tx, mail)?;
             }
             Ok(())
+        })
+    }
+
+    /// Queues the e-mails that send document `id` with their bounce addresses, moves its
+    /// status with `edit` and writes `lines` to the history, in one transaction: a
+    /// document is marked sent exactly when its e-mails are queued. Refused when the
+    /// dossier is closed.
+    pub fn send_document(
+        &self,
+        dossier: DossierId,
+        id: DocumentId,
+        edit: impl Fn(&mut Document),
+        lines: &[HistoryEntry],
+        mails: &[OutMail],
+        bounces: &[BounceTarget],
+    ) -> Result<Document> {
+        self.write(|tx| {
+            super::items::open_dossier(tx, dossier)?;
+            let key = keys::two(dossier.raw(), id.raw());
+            let Some(mut doc) = tx.get::<Document>(Tree::Documents, &key)? else {
+                return abort(Error::NotFound);
+            };
+            let before = doc.clone();
+            edit(&mut doc);
+            if doc != before {
+                tx.put(Tree::Documents, &key, &doc)?;
+                tx.items_changed(dossier, Tree::Documents)?;
+            }
+            for line in lines {
+                tx.record(dossier, line)?;
+            }
+            for bounce in bounces {
+                tx.put(Tree::BounceTokens, bounce.token.as_str().as_bytes(), bounce)?;
+            }
+            for mail in mails {
+                put_mail(tx, mail)?;
+            }
+            Ok(doc)
         })
     }
 

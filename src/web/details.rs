@@ -9,11 +9,9 @@ use super::downloads::Download;
 use super::errors::{blocking, page_for};
 use super::session::Reader;
 use crate::app::App;
-use crate::domain::{ClientKind, DocumentId, DossierNumber, ExpenseId, FileName, MessageId};
+use crate::domain::{DocumentId, DossierNumber, ExpenseId, FileName, MessageId};
 use crate::error::Error;
-use crate::service::Printed;
 use crate::templates::details;
-use crate::templates::sheet::{Parties, Sheet, sheet};
 
 fn number(text: &str) -> crate::Result<DossierNumber> {
     DossierNumber::parse(text).ok_or(Error::NotFound)
@@ -31,10 +29,25 @@ pub async fn document(
             .await;
     match found {
         Ok(printed) => {
-            let sheet = sheet_of(&app, &printed);
+            let sheet = crate::printing::sheet_of(&printed, &app.config.business_name);
             let (dossier, document) = (&printed.dossier, &printed.document);
-            let pdf = format!("/dossiers/{}/documents/{}/pdf", dossier.number, document.id);
-            details::document(&app.config, &reader, dossier, &sheet, &pdf).into_response()
+            let base = format!("/dossiers/{}/documents/{}", dossier.number, document.id);
+            let may_send = crate::policy::check(
+                Some(printed.role),
+                dossier.status,
+                crate::policy::Action::EditDocuments,
+            )
+            .is_ok();
+            let send = may_send.then(|| format!("{base}/send"));
+            details::document(
+                &app.config,
+                &reader,
+                dossier,
+                &sheet,
+                &format!("{base}/pdf"),
+                send.as_deref(),
+            )
+            .into_response()
         }
         Err(err) => page_for(&reader, err),
     }
@@ -50,33 +63,11 @@ pub async fn document_pdf(
     let (services, user, app2) = (app.services.clone(), reader.user.clone(), app.clone());
     let made = blocking(move || {
         let printed = services.printed_document(&user, number(&n)?, DocumentId::from_raw(id))?;
-        let document = &printed.document;
-        let name = if document.numbered() {
-            format!("{}.pdf", document.number)
-        } else {
-            format!("{}-brouillon.pdf", printed.dossier.number)
-        };
-        let sheet = sheet_of(&app2, &printed);
-        let pdf = match crate::facturx::cii(document, &printed.related) {
-            Some(xml) => {
-                let attachment = crate::pdf::Attachment {
-                    name: "factur-x.xml".into(),
-                    mime: "text/xml",
-                    description: "Factur-X (EN 16931)".into(),
-                    data: xml.into_bytes(),
-                };
-                crate::facturx::with_facturx_metadata(crate::pdf::render(
-                    &sheet,
-                    Some(attachment),
-                )?)?
-            }
-            None => crate::pdf::render(&sheet, None)?,
-        };
-        Ok((FileName::sanitize(&name), pdf))
+        crate::printing::pdf(&printed, &app2.config.business_name)
     })
     .await;
     match made {
-        Ok((name, pdf)) => super::downloads::made(name, "application/pdf", pdf),
+        Ok(pdf) => super::downloads::made(pdf.name, "application/pdf", pdf.bytes),
         Err(err) => page_for(&reader, err),
     }
 }
@@ -101,29 +92,6 @@ pub async fn document_xml(
         Ok((name, xml)) => super::downloads::made(name, "application/xml", xml.into_bytes()),
         Err(err) => page_for(&reader, err),
     }
-}
-
-/// The printed form of a document: with the seller and buyer kept at issue, or as they
-/// are today for a document not issued.
-fn sheet_of(app: &App, printed: &Printed) -> Sheet {
-    let (document, client) = (&printed.document, &printed.client);
-    let parties = match &document.issued {
-        Some(issued) => Parties {
-            seller: &issued.seller,
-            business_name: &app.config.business_name,
-            buyer: &issued.buyer.name,
-            company: issued.buyer.company,
-            billing: &issued.buyer.billing,
-        },
-        None => Parties {
-            seller: &printed.seller,
-            business_name: &app.config.business_name,
-            buyer: &client.name,
-            company: client.kind == ClientKind::Company,
-            billing: &client.billing,
-        },
-    };
-    sheet(document, &printed.dossier, &parties, &printed.related)
 }
 
 /// GET /dossiers/{number}/expenses/{id}/receipt.

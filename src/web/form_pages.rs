@@ -31,6 +31,8 @@ pub enum FormPage {
     NewDocument(DocKind, Option<DocumentId>),
     /// A change to a document.
     EditDocument(DocumentId),
+    /// Sending a document by e-mail.
+    SendDocument(DocumentId),
     /// A new expense.
     NewExpense,
     /// A change to an expense.
@@ -49,7 +51,9 @@ impl FormPage {
     fn action(self) -> Action {
         match self {
             FormPage::NewEvent | FormPage::EditEvent(_) => Action::EditEvents,
-            FormPage::NewDocument(..) | FormPage::EditDocument(_) => Action::EditDocuments,
+            FormPage::NewDocument(..) | FormPage::EditDocument(_) | FormPage::SendDocument(_) => {
+                Action::EditDocuments
+            }
             FormPage::NewExpense | FormPage::EditExpense(_) => Action::EditExpenses,
             FormPage::NewActivity | FormPage::EditActivity(_) => Action::RecordActivities,
             FormPage::Rename(_) => Action::ManageFiles,
@@ -71,6 +75,7 @@ enum Loaded {
     Activity(Option<Activity>, Vec<Document>),
     Rename(FileEntry),
     Reference(String),
+    Send(Box<crate::service::Sending>),
 }
 
 /// Renders `form` of dossier `number`, fresh or `again`.
@@ -111,6 +116,9 @@ pub(super) async fn render(
                     from: None,
                     edit: Some(doc),
                 }
+            }
+            FormPage::SendDocument(doc) => {
+                Loaded::Send(Box::new(services.sending(&user, id, doc)?))
             }
             FormPage::NewExpense => Loaded::Expense(None),
             FormPage::EditExpense(e) => Loaded::Expense(Some(services.expense(&user, id, e)?)),
@@ -173,6 +181,7 @@ pub(super) async fn render(
             typed,
         ),
         Loaded::Rename(file) => views::rename_form(config, reader, &dossier, file, typed),
+        Loaded::Send(sending) => views::send_form(config, reader, &dossier, sending, typed),
         Loaded::Reference(current) => {
             views::reference_form(config, reader, &dossier, current, typed)
         }
@@ -227,6 +236,12 @@ form_handler!(
     edit_document,
     "/dossiers/{number}/documents/{id}/edit",
     |id| FormPage::EditDocument(DocumentId::from_raw(id)),
+    id
+);
+form_handler!(
+    send_document,
+    "/dossiers/{number}/documents/{id}/send",
+    |id| FormPage::SendDocument(DocumentId::from_raw(id)),
     id
 );
 form_handler!(

@@ -31,6 +31,7 @@ pub mod listener;
 pub mod operator;
 pub mod parse;
 pub mod sections;
+pub mod sending;
 pub mod session;
 pub mod settings;
 pub mod site;
@@ -131,6 +132,10 @@ pub fn router(app: App) -> Router {
         .route("/dossiers/{number}/documents/{id}/xml", get(details::document_xml))
         .route("/dossiers/{number}/documents/{id}/deposit", post(items::deposit))
         .route("/dossiers/{number}/documents/{id}/final", post(items::final_invoice))
+        .route(
+            "/dossiers/{number}/documents/{id}/send",
+            get(form_pages::send_document).post(sending::send_document),
+        )
         .route(
             "/dossiers/{number}/documents/{id}/edit",
             get(form_pages::edit_document).post(items::edit_document),

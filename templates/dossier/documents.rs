@@ -105,11 +105,12 @@ pub fn documents(p: &Page, documents: &[Document], typed: Typed) -> Markup {
                             }
                             @if p.staff_may_change() {
                                 td.actions {
+                                    a href={ (base) "/documents/" (doc.id) "/send" } aria-label={ (l.t("Envoyer ", "Send ")) (doc_kind(l, doc.kind()).to_lowercase()) " " (doc_number(l, doc)) } { (l.t("Envoyer", "Send")) }
                                     @if !doc.frozen() {
-                                        a href={ (base) "/documents/" (doc.id) "/edit" } aria-label={ (l.t("Modifier ", "Change ")) (doc_number(l, doc)) } { (l.t("Modifier", "Change")) }
+                                        " · " a href={ (base) "/documents/" (doc.id) "/edit" } aria-label={ (l.t("Modifier ", "Change ")) (doc_number(l, doc)) } { (l.t("Modifier", "Change")) }
                                     }
                                     @if let Some(next) = next_kind(doc.kind()).filter(|k| *k != DocKind::CreditNote || doc.frozen()) {
-                                        @if !doc.frozen() { " · " }
+                                        " · "
                                         a href={ (base) "/documents/new?kind=" (kind_code(next)) "&from=" (doc.id) } {
                                             (match next { DocKind::Order => l.t("En faire une commande", "Make an order of it"), DocKind::CreditNote => l.t("Faire un avoir", "Make a credit note"), _ => l.t("En faire une facture", "Make an invoice of it") })
                                         }

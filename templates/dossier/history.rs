@@ -87,6 +87,11 @@ fn words(l: Lang, what: &crate::domain::HistoryKind, people: &[User]) -> String 
                         quoted(l, label)
                     )
                 }
+                ItemChange::Sent { to, pdf_sha256 } => format!(
+                    "{} {kind} {label} → {} (PDF SHA-256 {pdf_sha256})",
+                    l.t("Envoi :", "Sent:"),
+                    to.join(", ")
+                ),
                 ItemChange::Status { from, to } => {
                     let doc = match item {
                         ItemKind::Order => DocKind::Order,

@@ -10,6 +10,7 @@ mod expenses;
 mod files;
 mod history;
 mod intervenants;
+mod sending;
 
 pub use activities::{activities, activity_form};
 pub use agenda::{agenda, event_form};
@@ -19,6 +20,7 @@ pub use expenses::{expense_form, expenses};
 pub use files::{files, rename_form};
 pub use history::history;
 pub use intervenants::intervenants;
+pub use sending::send_form;
 
 use maud::{Markup, html};
 

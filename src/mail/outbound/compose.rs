@@ -8,12 +8,15 @@ use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 
 use super::Notifier;
+use std::sync::Arc;
+
 use crate::domain::{
-    BounceTarget, Dossier, Event, EventChange, EventTime, FileEntry, Message, OurAddress, OutMail,
-    OutState, Token, User,
+    BounceTarget, Document, Dossier, Event, EventChange, EventTime, FileEntry, Message, OurAddress,
+    OutMail, OutState, Token, User,
 };
 use crate::error::{Error, Result};
 use crate::mail::LOOP_HEADER;
+use crate::printing::Pdf;
 use crate::templates::email::{self, EmailView, ItemView};
 use crate::templates::format;
 
@@ -26,6 +29,8 @@ pub enum Item {
     File(FileEntry),
     /// An event and what happened to it.
     Event(Event, EventChange),
+    /// A document sent with its PDF, and what its sender wrote with it.
+    Document(Box<Document>, Arc<Pdf>, String),
 }
 
 /// Who tells whom about what.
@@ -93,32 +98,42 @@ impl Notifier {
             .singlepart(SinglePart::plain(email::text(&view)))
             .singlepart(SinglePart::html(email::html(&view).into_string()));
         let organizer = s.address(&OurAddress::Notifications);
-        let events: Vec<&Event> = notice
-            .items
-            .iter()
-            .filter_map(|i| {
-                if let Item::Event(e, _) = i {
-                    Some(e)
-                } else {
-                    None
+        let mut attachments = Vec::new();
+        for item in &notice.items {
+            match item {
+                Item::Event(event, _) => {
+                    let method = if event.cancelled { "CANCEL" } else { "REQUEST" };
+                    let calendar = ContentType::parse(&format!(
+                        "text/calendar; charset=utf-8; method={method}"
+                    ))
+                    .map_err(|e| Error::Storage(format!("calendar type: {e}")))?;
+                    attachments.push(Attachment::new("invite.ics".into()).body(
+                        crate::calendar::invite(
+                            event,
+                            &organizer,
+                            recipient.primary_email().as_str(),
+                        ),
+                        calendar,
+                    ));
                 }
-            })
-            .collect();
-        let body = if events.is_empty() {
+                Item::Document(_, pdf, _) => {
+                    let pdf_type = ContentType::parse("application/pdf")
+                        .map_err(|e| Error::Storage(format!("PDF type: {e}")))?;
+                    attachments.push(
+                        Attachment::new(pdf.name.to_string()).body(pdf.bytes.clone(), pdf_type),
+                    );
+                }
+                Item::Message(..) | Item::File(_) => {}
+            }
+        }
+        let body = if attachments.is_empty() {
             alternative
         } else {
-            let mut mixed = MultiPart::mixed().multipart(alternative);
-            for event in events {
-                let method = if event.cancelled { "CANCEL" } else { "REQUEST" };
-                let calendar =
-                    ContentType::parse(&format!("text/calendar; charset=utf-8; method={method}"))
-                        .map_err(|e| Error::Storage(format!("calendar type: {e}")))?;
-                mixed = mixed.singlepart(Attachment::new("invite.ics".into()).body(
-                    crate::calendar::invite(event, &organizer, recipient.primary_email().as_str()),
-                    calendar,
-                ));
-            }
-            mixed
+            attachments
+                .into_iter()
+                .fold(MultiPart::mixed().multipart(alternative), |mixed, part| {
+                    mixed.singlepart(part)
+                })
         };
         let message = lettre::Message::builder()
             .from(mailbox(
@@ -212,6 +227,21 @@ impl Notifier {
                 place: event.place.clone(),
                 description: event.description.clone(),
                 url: format!("{dossier_url}#event-{}", event.id),
+            },
+            Item::Document(doc, pdf, note) => ItemView::Document {
+                kind: doc.kind(),
+                number: doc.number.to_string(),
+                title: doc.title.clone(),
+                total: format::money(reader.lang, doc.totals().total),
+                until: match doc.kind() {
+                    crate::domain::DocKind::Quote => doc.terms.valid_until,
+                    crate::domain::DocKind::Invoice => doc.terms.due,
+                    _ => None,
+                }
+                .map(|day| format::date(reader.lang, day)),
+                note: note.clone(),
+                pdf: pdf.name.to_string(),
+                url: format!("{dossier_url}/documents/{}", doc.id),
             },
         }
     }

@@ -5,6 +5,7 @@
 pub mod compose;
 pub mod delivery;
 pub mod direct;
+pub mod document;
 pub mod prepare;
 pub mod transport;
 

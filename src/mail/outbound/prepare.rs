@@ -71,7 +71,7 @@ impl Notifier {
             let visible: Vec<Item> = items
                 .iter()
                 .filter(|item| policy::check(role, dossier.status, item.action()).is_ok())
-                .filter(|item| prefs.wants(item.kind()))
+                .filter(|item| item.kind().is_none_or(|kind| prefs.wants(kind)))
                 .cloned()
                 .collect();
             if visible.is_empty() {
@@ -160,15 +160,17 @@ impl Item {
             Item::Message(..) => Action::ReadMessages,
             Item::File(_) => Action::DownloadFiles,
             Item::Event(..) => Action::SeeEvents,
+            Item::Document(..) => Action::SeeDocuments,
         }
     }
 
-    /// The preference that governs it.
-    fn kind(&self) -> NoticeKind {
+    /// The preference that governs it; a document is sent on purpose, not a notice.
+    fn kind(&self) -> Option<NoticeKind> {
         match self {
-            Item::Message(..) => NoticeKind::Messages,
-            Item::File(_) => NoticeKind::Files,
-            Item::Event(..) => NoticeKind::Events,
+            Item::Message(..) => Some(NoticeKind::Messages),
+            Item::File(_) => Some(NoticeKind::Files),
+            Item::Event(..) => Some(NoticeKind::Events),
+            Item::Document(..) => None,
         }
     }
 }

@@ -389,7 +389,7 @@ async fn every_document_has_a_pdf_archived_as_pdf_a3_that_says_what_its_page_say
 }
 
 /// The Python factur-x library in the virtual environment `.ci/run` makes.
-fn facturx_python() -> Option<std::path::PathBuf> {
+pub fn facturx_python() -> Option<std::path::PathBuf> {
     let python =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/facturx-venv/bin/python");
     if python.is_file() {

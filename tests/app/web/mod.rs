@@ -13,6 +13,7 @@ mod forms_again;
 mod home;
 mod operator;
 mod search;
+mod sending;
 mod sessions;
 mod sign_in;
 mod throttle;

@@ -1,0 +1,275 @@
+//! Sending a document by e-mail from the web: staff choose the client's people, each
+//! gets the PDF (Factur-X for an invoice) with a link and their reply address, the
+//! document becomes sent and the history keeps which PDF went to whom; the reply comes
+//! back into the dossier. Clients and intervenants cannot send; nothing half-sent.
+
+use dossier::domain::{DocKind, DocStatus, OutMail};
+use mail_parser::{MessageParser, MimeHeaders};
+use sha2::{Digest, Sha256};
+
+use super::*;
+use crate::mail_support::Smtp;
+
+async fn post(
+    browser: &reqwest::Client,
+    url: &str,
+    csrf: &str,
+    fields: &[(&str, &str)],
+) -> (u16, String) {
+    let mut form: Vec<(&str, &str)> = vec![("csrf", csrf)];
+    form.extend_from_slice(fields);
+    let response = browser.post(url).form(&form).send().await.unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+/// The e-mails queued whose subject names `number`.
+fn mails_about(site: &Site, number: &str) -> Vec<OutMail> {
+    let store = site.test.app.store();
+    store
+        .out_mails(1000)
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.subject.contains(number))
+        .collect()
+}
+
+/// The PDF attached to the e-mail `raw`: its name and bytes.
+fn pdf_in(raw: &[u8]) -> (String, Vec<u8>) {
+    let parsed = MessageParser::default().parse(raw).unwrap();
+    let part = parsed
+        .attachments()
+        .find(|a| a.content_type().is_some_and(|t| t.subtype() == Some("pdf")))
+        .expect("a PDF attached");
+    (
+        part.attachment_name().unwrap().to_string(),
+        part.contents().to_vec(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn staff_send_a_quote_and_the_clients_reply_comes_back_into_the_dossier() {
+    let site = site().await;
+    let w = &site.world;
+    let s = w.services();
+    let base = format!("{}/dossiers/{}/documents", site.base, w.dossier.number);
+    let (staff, csrf) = signed_in(&site, &w.staff.emails[0]).await;
+    assert_eq!(w.quote.status, DocStatus::Draft);
+
+    // The form offers the client's people, ticked.
+    let url = format!("{base}/{}/send", w.quote.id);
+    let form = text_of(&staff, &url).await;
+    assert!(form.contains("Hélène Garnier"), "{form}");
+    assert!(form.contains(&format!("name=\"to-{}\" value=\"on\" checked", w.client.id)));
+    let listing = text_of(&staff, &base).await;
+    assert!(listing.contains(&format!("/documents/{}/send", w.quote.id)));
+
+    // None chosen: the form again, the sentence next to the recipients, the note kept.
+    let (status, page) = post(&staff, &url, &csrf, &[("note", "Voici notre proposition.")]).await;
+    assert_eq!(status, 422);
+    assert!(
+        page.contains("Choisissez au moins un destinataire."),
+        "{page}"
+    );
+    assert!(page.contains("Voici notre proposition."));
+    assert!(mails_about(&site, &w.quote.number.to_string()).is_empty());
+
+    let to = format!("to-{}", w.client.id);
+    let (status, _) = post(
+        &staff,
+        &url,
+        &csrf,
+        &[(to.as_str(), "on"), ("note", "Voici notre proposition.")],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let quote = s.document(&w.staff, w.dossier.id, w.quote.id).unwrap();
+    assert_eq!(quote.status, DocStatus::Sent, "a sent quote is sent");
+
+    let number = quote.number.to_string();
+    let mails = mails_about(&site, &number);
+    assert_eq!(mails.len(), 1, "one e-mail, to the one chosen");
+    assert_eq!(mails[0].recipient, w.client.emails[0]);
+    let raw = site
+        .test
+        .app
+        .store()
+        .blobs()
+        .read(&mails[0].raw_sha256)
+        .unwrap();
+    let parsed = MessageParser::default().parse(&raw).unwrap();
+    assert!(
+        parsed
+            .subject()
+            .unwrap()
+            .contains(&format!("devis {number}"))
+    );
+    let text = parsed.body_text(0).unwrap();
+    for words in [
+        "Claire Moreau vous envoie le devis",
+        "Voici notre proposition.",
+        &format!("/documents/{}", quote.id),
+    ] {
+        assert!(text.contains(words), "the e-mail says «{words}»: {text}");
+    }
+    let (name, pdf) = pdf_in(&raw);
+    assert_eq!(name, format!("{number}.pdf"));
+    assert!(pdf.starts_with(b"%PDF-"));
+    let sha = hex::encode(Sha256::digest(&pdf));
+    assert_eq!(
+        site.test.app.store().blobs().read(&sha).unwrap(),
+        pdf,
+        "the PDF sent is kept as it went"
+    );
+    let history = text_of(
+        &staff,
+        &format!("{}/dossiers/{}/history", site.base, w.dossier.number),
+    )
+    .await;
+    assert!(
+        history.contains(&format!(
+            "Envoi : devis {number} → Hélène Garnier &lt;helene@client.test&gt; (PDF SHA-256 {sha})"
+        )),
+        "{history}"
+    );
+    assert!(history.contains(&format!("Statut : devis {number} : Brouillon → Envoyé")));
+
+    // The client answers from their mail program: the reply lands in the discussion.
+    let reply_to = parsed
+        .reply_to()
+        .unwrap()
+        .first()
+        .unwrap()
+        .address()
+        .unwrap()
+        .to_string();
+    assert!(reply_to.starts_with("r-"), "{reply_to}");
+    let reply = format!(
+        "From: Hélène Garnier <helene@client.test>\r\nTo: {reply_to}\r\nSubject: Re: {}\r\nIn-Reply-To: <{}>\r\nMessage-ID: <reply-1@client.test>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nBon pour accord, vous pouvez commencer lundi.\r\n",
+        parsed.subject().unwrap(),
+        parsed.message_id().unwrap()
+    );
+    let mut smtp = Smtp::connect(site.test.smtp).await;
+    let (rcpts, done) = smtp
+        .deliver("helene@client.test", &[&reply_to], &reply)
+        .await;
+    assert!(
+        rcpts[0].starts_with("250") && done.starts_with("250"),
+        "{rcpts:?} {done}"
+    );
+    site.test.processed().await;
+    let posted = site.test.messages(w.dossier.id).pop().unwrap();
+    assert_eq!(posted.author, w.client.id);
+    assert_eq!(posted.text, "Bon pour accord, vous pouvez commencer lundi.");
+    site.test.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sending_a_draft_invoice_issues_it_and_attaches_its_factur_x() {
+    let site = site().await;
+    let w = &site.world;
+    let s = w.services();
+    let base = format!("{}/dossiers/{}/documents", site.base, w.dossier.number);
+    let (staff, csrf) = signed_in(&site, &w.staff.emails[0]).await;
+    let mut draft = crate::helpers::quote_draft();
+    draft.title = "Travaux de mars".into();
+    let invoice = s
+        .create_document(
+            &w.staff,
+            w.dossier.id,
+            DocKind::Invoice,
+            draft,
+            Some(w.order.id),
+        )
+        .unwrap();
+    assert!(!invoice.numbered());
+    let url = format!("{base}/{}/send", invoice.id);
+    let form = text_of(&staff, &url).await;
+    assert!(form.contains("Envoyer émet ce document"), "{form}");
+
+    let to = format!("to-{}", w.client.id);
+    let (status, _) = post(&staff, &url, &csrf, &[(to.as_str(), "on")]).await;
+    assert_eq!(status, 303);
+    let invoice = s.document(&w.staff, w.dossier.id, invoice.id).unwrap();
+    assert!(invoice.numbered() && invoice.frozen(), "sending issued it");
+    assert_eq!(invoice.status, DocStatus::Sent);
+    let mails = mails_about(&site, &invoice.number.to_string());
+    assert_eq!(mails.len(), 1);
+    let raw = site
+        .test
+        .app
+        .store()
+        .blobs()
+        .read(&mails[0].raw_sha256)
+        .unwrap();
+    let text = MessageParser::default()
+        .parse(&raw)
+        .unwrap()
+        .body_text(0)
+        .unwrap()
+        .to_string();
+    assert!(text.contains("À régler au plus tard le"), "{text}");
+    let (_, pdf) = pdf_in(&raw);
+
+    // What the e-mail carries is Factur-X with the invoice's own XML.
+    let xml = staff
+        .get(format!("{base}/{}/xml", invoice.id))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let Some(python) = super::documents::facturx_python() else {
+        return site.test.stop().await;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (pdf_path, xml_path) = (dir.path().join("sent.pdf"), dir.path().join("sent.xml"));
+    std::fs::write(&pdf_path, &pdf).unwrap();
+    std::fs::write(&xml_path, &xml).unwrap();
+    let out = std::process::Command::new(python)
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/facturx/check.py"
+        ))
+        .args([&pdf_path, &xml_path])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "factur-x refuses the PDF sent: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    site.test.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn only_staff_send_and_a_closed_dossier_sends_nothing() {
+    let site = site().await;
+    let w = &site.world;
+    let s = w.services();
+    let number = w.dossier.number;
+    let url = format!(
+        "{}/dossiers/{number}/documents/{}/send",
+        site.base, w.quote.id
+    );
+    let to = format!("to-{}", w.client.id);
+    for (who, expected) in [(&w.client, 403), (&w.intervenant, 404), (&w.stranger, 404)] {
+        let (browser, csrf) = signed_in(&site, &who.emails[0]).await;
+        let shown = browser.get(&url).send().await.unwrap().status().as_u16();
+        assert_eq!(shown, expected, "{} sees the form", who.name);
+        let (status, _) = post(&browser, &url, &csrf, &[(to.as_str(), "on")]).await;
+        assert_eq!(status, expected, "{} sends", who.name);
+    }
+    s.close_dossier(&w.staff, w.dossier.id).unwrap();
+    let (staff, csrf) = signed_in(&site, &w.staff.emails[0]).await;
+    let (status, _) = post(&staff, &url, &csrf, &[(to.as_str(), "on")]).await;
+    assert_eq!(status, 409, "closed means closed");
+    assert!(
+        mails_about(&site, &w.quote.number.to_string()).is_empty(),
+        "nothing was queued"
+    );
+    let quote = s.document(&w.staff, w.dossier.id, w.quote.id).unwrap();
+    assert_eq!(quote.status, DocStatus::Draft);
+    site.test.stop().await;
+}

@@ -436,6 +436,24 @@ fn draw(document: &mut Document, sheet: &Sheet, regular: &Face, bold: &Face) {
     }
     surface.finish();
     page.finish();
+    if let Some((heading, lines)) = &sheet.answer {
+        let mut page = new_page(document);
+        let mut surface = page.surface();
+        pen.y = MARGIN + 12.0;
+        pen.text(&mut surface, MARGIN, 14.0, true, &sheet.title);
+        pen.y += 20.0;
+        pen.text(&mut surface, MARGIN, 12.0, true, heading);
+        pen.y += 18.0;
+        for line in lines {
+            for part in regular.wrap(line, BODY, WIDTH - 2.0 * MARGIN) {
+                pen.text(&mut surface, MARGIN, BODY, false, &part);
+                pen.y += 12.0;
+            }
+            pen.y += 4.0;
+        }
+        surface.finish();
+        page.finish();
+    }
 }
 
 #[cfg(test)]

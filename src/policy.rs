@@ -43,6 +43,9 @@ pub enum Action {
     SeeDocuments,
     /// Create or edit quotes, orders and invoices.
     EditDocuments,
+    /// Accept or refuse a quote sent to one's client (not in SPEC §2's table: the
+    /// client's own answer, which staff do not give for them).
+    AnswerQuote,
     /// See an expense (and download its receipt); `billed` whether it is billed to the client.
     SeeExpense {
         /// Billed to the client.
@@ -104,9 +107,9 @@ impl Action {
             | SeeStaffReference
             | SeeHistory
             | Reopen => false,
-            EditDossier | EditDocuments | EditExpenses | AssignIntervenants | EditEvents
-            | RecordActivities | PostMessage | UploadFiles | ManageFiles | SetOwnReference
-            | Close => true,
+            EditDossier | EditDocuments | AnswerQuote | EditExpenses | AssignIntervenants
+            | EditEvents | RecordActivities | PostMessage | UploadFiles | ManageFiles
+            | SetOwnReference | Close => true,
         }
     }
 }
@@ -136,6 +139,9 @@ fn cell(action: Action, role: Role) -> Cell {
         (EditDocuments, Staff) => Allow,
         (EditDocuments, Client) => Refuse,
         (EditDocuments, Intervenant) => Hide,
+        (AnswerQuote, Client) => Allow,
+        (AnswerQuote, Staff) => Refuse,
+        (AnswerQuote, Intervenant) => Hide,
         (SeeExpense { .. }, Staff) => Allow,
         (SeeExpense { billed: true }, Client | Intervenant) => Allow,
         (SeeExpense { billed: false }, Client | Intervenant) => Hide,

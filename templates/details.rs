@@ -17,7 +17,7 @@ pub fn document(
     dossier: &Dossier,
     sheet: &Sheet,
     pdf_link: &str,
-    send_link: Option<&str>,
+    action: Option<(&str, &str)>,
 ) -> Markup {
     let l = reader.user.lang;
     let fr = Lang::Fr;
@@ -30,7 +30,7 @@ pub fn document(
             p.noprint {
                 a href={ "/dossiers/" (dossier.number) "/documents" } { (l.t("← Devis & factures", "← Quotes & invoices")) }
                 " · " a href={ (pdf_link) } { (l.t("Télécharger le PDF", "Download the PDF")) }
-                @if let Some(send) = send_link { " · " a href=(send) { (l.t("Envoyer au client", "Send to the client")) } }
+                @if let Some((href, label)) = action { " · " a.button href=(href) { (label) } }
             }
             article.document lang="fr" {
                 header {
@@ -77,6 +77,12 @@ pub fn document(
                 }
                 @if sheet.signature {
                     p.signature { "Bon pour accord — date et signature du client :" }
+                }
+                @if let Some((heading, lines)) = &sheet.answer {
+                    section.answer {
+                        h2 { (heading) }
+                        @for line in lines { p { (line) } }
+                    }
                 }
             }
         },

@@ -35,6 +35,9 @@ pub struct Sheet {
     pub mentions: Vec<String>,
     /// A quote carries a signature block for the client's agreement.
     pub signature: bool,
+    /// A quote answered on the web: the heading and lines of its proof, printed on a
+    /// page of their own.
+    pub answer: Option<(String, Vec<String>)>,
 }
 
 /// The seller and buyer a document names: as issued, or as they are today for a draft.
@@ -286,8 +289,47 @@ pub fn sheet(doc: &Document, dossier: &Dossier, parties: &Parties, related: &[Do
         totals: doc.totals(),
         shows_vat,
         mentions,
-        signature: kind == DocKind::Quote,
+        signature: kind == DocKind::Quote && doc.answer.is_none(),
+        answer: doc.answer.as_ref().map(answer_block),
     }
+}
+
+/// The proof of a quote's answer, as the page and the PDF print it.
+fn answer_block(answer: &crate::domain::Answer) -> (String, Vec<String>) {
+    use crate::domain::Decision;
+    let when = answer.at.format("%d/%m/%Y à %H:%M:%S (UTC)");
+    let (heading, first) = match answer.decision {
+        Decision::Accept => (
+            "Acceptation électronique",
+            format!(
+                "Devis accepté électroniquement (« Bon pour accord ») le {when} par {}.",
+                answer.name
+            ),
+        ),
+        Decision::Refuse => (
+            "Refus électronique",
+            format!(
+                "Devis refusé électroniquement le {when} par {}.",
+                answer.name
+            ),
+        ),
+    };
+    let mut lines = vec![first];
+    if !answer.reason.is_empty() {
+        lines.push(format!("Motif : {}", answer.reason));
+    }
+    lines.push(format!(
+        "Confirmé par le code à six chiffres envoyé à {} et saisi depuis l'adresse IP {}.",
+        answer.code_sent_to, answer.ip
+    ));
+    if !answer.user_agent.is_empty() {
+        lines.push(format!("Navigateur : {}", answer.user_agent));
+    }
+    lines.push(format!(
+        "Empreinte SHA-256 du PDF du devis tel qu'il a été lu : {}",
+        answer.pdf_sha256
+    ));
+    (heading.to_string(), lines)
 }
 
 impl Sheet {

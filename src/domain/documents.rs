@@ -157,6 +157,9 @@ pub struct Document {
     /// oldest first.
     #[serde(default)]
     pub lifecycle: Vec<Lifecycle>,
+    /// A quote's answer by the client on the web, with its proof.
+    #[serde(default)]
+    pub answer: Option<super::Answer>,
 }
 
 /// Goods, services, or both (a mention of invoices since the 2026 reform).
@@ -245,9 +248,10 @@ impl Document {
         self.number.kind
     }
 
-    /// Whether it was issued and may no longer change (invoices, credit notes).
+    /// Whether it may no longer change but for its status: an issued invoice or credit
+    /// note, a quote its client answered on the web (the proof names its PDF).
     pub fn frozen(&self) -> bool {
-        self.issued.is_some()
+        self.issued.is_some() || self.answer.is_some()
     }
 
     /// Whether it carries a number yet (an invoice or credit note draft does not).

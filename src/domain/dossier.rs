@@ -191,6 +191,8 @@ pub enum ItemChange {
         /// The SHA-256 of the PDF the e-mails carried (kept as a blob).
         pdf_sha256: String,
     },
+    /// A quote answered by its client on the web, with the proof.
+    Answered(Box<super::Answer>),
 }
 
 /// One line of a dossier's history: who did what, when.

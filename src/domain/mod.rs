@@ -3,6 +3,7 @@
 //! CLI, store) and trusted inside.
 
 mod addresses;
+mod answer;
 mod business;
 mod discussion;
 mod documents;
@@ -19,6 +20,10 @@ pub mod text;
 mod trust;
 
 pub use addresses::{Addressing, OurAddress, Token};
+pub use answer::{
+    Answer, CODE_MINUTES, CODE_RESEND_SECONDS, CODE_TRIES, CodeCheck, Confirmation, Decision,
+    new_code,
+};
 pub use business::{Billing, BusinessProfile, Insurance, PostalAddress};
 pub use discussion::{BlobRef, Door, FileEntry, MailOrigin, Message, NewFile, NewMessage};
 pub use documents::{

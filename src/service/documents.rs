@@ -421,6 +421,7 @@ impl Services {
             deducts,
             issued: None,
             lifecycle: Vec::new(),
+            answer: None,
         };
         self.store.insert_document(&document, |doc| {
             entry(actor, item_line(doc, ItemChange::Added))
@@ -647,13 +648,7 @@ impl Services {
             let same = (&draft.title, draft.date, &draft.lines, &draft.terms)
                 == (&current.title, current.date, &current.lines, &current.terms);
             if !same || draft.status == DocStatus::Draft {
-                return Err(Error::Conflict(
-                    Refusal::new(
-                        "Un document émis ne se modifie plus : corrigez-le par un avoir.",
-                        "An issued document can no longer change: correct it with a credit note.",
-                    )
-                    .on("status"),
-                ));
+                return Err(Error::Conflict(frozen_refusal(&current).on("status")));
             }
         }
         // A draft leaving its draft status is issued. (An invoice sent before issuing
@@ -729,11 +724,9 @@ impl Services {
                 if doc.frozen() {
                     let same = (&draft.title, draft.date, &draft.lines, &draft.terms)
                         == (&doc.title, doc.date, &doc.lines, &doc.terms);
-                    if !same || draft.status == DocStatus::Draft || !doc.kind().allows(draft.status) {
-                        return Err(Error::Conflict(Refusal::new(
-                            "Un document émis ne se modifie plus : corrigez-le par un avoir.",
-                            "An issued document can no longer change: correct it with a credit note.",
-                        )));
+                    if !same || draft.status == DocStatus::Draft || !doc.kind().allows(draft.status)
+                    {
+                        return Err(Error::Conflict(frozen_refusal(doc)));
                     }
                     doc.status = draft.status;
                     return Ok(());
@@ -761,6 +754,21 @@ impl Services {
                 };
                 Some(entry(actor, item_line(after, change)))
             },
+        )
+    }
+}
+
+/// Why a frozen document refuses a change.
+pub fn frozen_refusal(doc: &Document) -> Refusal {
+    if doc.issued.is_some() {
+        Refusal::new(
+            "Un document émis ne se modifie plus : corrigez-le par un avoir.",
+            "An issued document can no longer change: correct it with a credit note.",
+        )
+    } else {
+        Refusal::new(
+            "Ce devis a reçu la réponse de son client : il ne se modifie plus, faites-en un nouveau.",
+            "This quote was answered by its client: it can no longer change, make a new one.",
         )
     }
 }
@@ -817,6 +825,7 @@ mod tests {
             deducts: Vec::new(),
             issued: None,
             lifecycle: Vec::new(),
+            answer: None,
         }
     }
 

@@ -3,6 +3,7 @@
 //! in one transaction (outbox intents included). Nothing here renders or sends mail.
 
 mod activities;
+mod answers;
 mod business;
 mod calendar;
 mod directory;
@@ -31,8 +32,9 @@ use crate::policy::{self, Action, Role};
 use crate::store::Store;
 
 pub use activities::ActivityReport;
+pub use answers::AnswerRequest;
 pub use directory::{Operator, PersonRequest};
-pub use documents::Printed;
+pub use documents::{Printed, frozen_refusal};
 pub use dossiers::{DossierView, NewDossierRequest};
 pub use home::{Home, HomeDossier, UNPAID_DAYS, UNREAD_CAP};
 pub use intervenants::IntervenantView;

@@ -8,7 +8,10 @@ use std::io::Read;
 use sha2::{Digest, Sha256};
 
 use super::{Store, Tree};
-use crate::domain::{Dossier, Expense, FileEntry, HeldMail, LogEntry, Message, OutMail};
+use crate::domain::{
+    Document, Dossier, Expense, FileEntry, HeldMail, HistoryEntry, HistoryKind, ItemChange,
+    LogEntry, Message, OutMail,
+};
 use crate::error::{Error, Result};
 
 /// What a garbage collection removed.
@@ -83,6 +86,29 @@ impl Store {
                     )
                 });
                 refs.push((what, mail.raw_sha256));
+            }
+        }
+        for doc in self.scan::<Document>(Tree::Documents, &[])? {
+            if let Some(answer) = doc.answer {
+                let what = say(&|| {
+                    format!(
+                        "the PDF of quote {} of dossier {} as its client answered it",
+                        doc.number,
+                        number(doc.dossier)
+                    )
+                });
+                refs.push((what, answer.pdf_sha256));
+            }
+        }
+        for line in self.scan::<HistoryEntry>(Tree::History, &[])? {
+            if let HistoryKind::Item {
+                label,
+                change: ItemChange::Sent { pdf_sha256, .. },
+                ..
+            } = line.what
+            {
+                let what = say(&|| format!("the PDF of {label} as it was sent"));
+                refs.push((what, pdf_sha256));
             }
         }
         for held in self.scan::<HeldMail>(Tree::Held, &[])? {

@@ -8,6 +8,7 @@ mod backup;
 pub mod blobs;
 mod business;
 mod check;
+mod confirmations;
 mod dossiers;
 mod feeds;
 mod flush;
@@ -119,11 +120,13 @@ pub enum Tree {
     /// (dossier, id) → HistoryEntry: what happened to a dossier, in order, kept apart
     /// from the dossier so that reading a dossier does not read its whole past.
     History,
+    /// (user, document) → Confirmation: a quote's answer waiting for its e-mailed code.
+    Confirmations,
 }
 
 impl Tree {
     /// Every tree, in discriminant order.
-    pub(crate) const ALL: [Tree; 36] = [
+    pub(crate) const ALL: [Tree; 37] = [
         Tree::Meta,
         Tree::Users,
         Tree::UserEmails,
@@ -160,6 +163,7 @@ impl Tree {
         Tree::SearchQueue,
         Tree::Seen,
         Tree::History,
+        Tree::Confirmations,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -200,6 +204,7 @@ impl Tree {
             Tree::SearchQueue => "search_queue",
             Tree::Seen => "seen",
             Tree::History => "history",
+            Tree::Confirmations => "confirmations",
         }
     }
 }

@@ -32,20 +32,35 @@ pub async fn document(
             let sheet = crate::printing::sheet_of(&printed, &app.config.business_name);
             let (dossier, document) = (&printed.dossier, &printed.document);
             let base = format!("/dossiers/{}/documents/{}", dossier.number, document.id);
-            let may_send = crate::policy::check(
-                Some(printed.role),
-                dossier.status,
-                crate::policy::Action::EditDocuments,
-            )
-            .is_ok();
-            let send = may_send.then(|| format!("{base}/send"));
+            let may =
+                |action| crate::policy::check(Some(printed.role), dossier.status, action).is_ok();
+            let l = reader.user.lang;
+            let answerable = document.kind() == crate::domain::DocKind::Quote
+                && document.status == crate::domain::DocStatus::Sent
+                && document.answer.is_none();
+            let action = if may(crate::policy::Action::EditDocuments) {
+                Some((
+                    format!("{base}/send"),
+                    l.t("Envoyer au client", "Send to the client"),
+                ))
+            } else if answerable && may(crate::policy::Action::AnswerQuote) {
+                Some((
+                    format!("{base}/answer"),
+                    l.t(
+                        "Accepter ou refuser ce devis",
+                        "Accept or refuse this quote",
+                    ),
+                ))
+            } else {
+                None
+            };
             details::document(
                 &app.config,
                 &reader,
                 dossier,
                 &sheet,
                 &format!("{base}/pdf"),
-                send.as_deref(),
+                action.as_ref().map(|(href, label)| (href.as_str(), *label)),
             )
             .into_response()
         }

@@ -105,9 +105,8 @@ pub(super) async fn render(
             FormPage::EditDocument(doc) => {
                 let documents = vec![services.document(&user, id, doc)?];
                 if documents[0].frozen() {
-                    return Err(Error::Conflict(crate::error::Refusal::new(
-                        "Un document émis ne se modifie plus : corrigez-le par un avoir.",
-                        "An issued document can no longer change: correct it with a credit note.",
+                    return Err(Error::Conflict(crate::service::frozen_refusal(
+                        &documents[0],
                     )));
                 }
                 Loaded::Document {

@@ -14,6 +14,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 pub mod actions;
 pub mod admin;
+pub mod answers;
 pub mod auth;
 pub mod business;
 pub mod calendar;
@@ -132,6 +133,14 @@ pub fn router(app: App) -> Router {
         .route("/dossiers/{number}/documents/{id}/xml", get(details::document_xml))
         .route("/dossiers/{number}/documents/{id}/deposit", post(items::deposit))
         .route("/dossiers/{number}/documents/{id}/final", post(items::final_invoice))
+        .route(
+            "/dossiers/{number}/documents/{id}/answer",
+            get(answers::form).post(answers::ask),
+        )
+        .route(
+            "/dossiers/{number}/documents/{id}/answer/code",
+            get(answers::code).post(answers::confirm),
+        )
         .route(
             "/dossiers/{number}/documents/{id}/send",
             get(form_pages::send_document).post(sending::send_document),

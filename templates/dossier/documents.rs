@@ -115,6 +115,15 @@ pub fn documents(p: &Page, documents: &[Document], typed: Typed) -> Markup {
                                             (match next { DocKind::Order => l.t("En faire une commande", "Make an order of it"), DocKind::CreditNote => l.t("Faire un avoir", "Make a credit note"), _ => l.t("En faire une facture", "Make an invoice of it") })
                                         }
                                     }
+                                    @if doc.kind() == DocKind::Quote && doc.status == DocStatus::Accepted && !documents.iter().any(|d| d.source == Some(doc.id)) {
+                                        form.inline method="post" action={ (base) "/documents" } {
+                                            input type="hidden" name="csrf" value=(p.csrf());
+                                            input type="hidden" name="kind" value="order";
+                                            input type="hidden" name="source" value=(doc.id);
+                                            input type="hidden" name="date" value=(chrono::Utc::now().date_naive());
+                                            button type="submit" { (l.t("Créer la commande", "Create the order")) }
+                                        }
+                                    }
                                     @if matches!(doc.kind(), DocKind::Quote | DocKind::Order) {
                                         form.inline method="post" action={ (base) "/documents/" (doc.id) "/deposit" } {
                                             input type="hidden" name="csrf" value=(p.csrf());

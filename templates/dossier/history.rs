@@ -92,6 +92,35 @@ fn words(l: Lang, what: &crate::domain::HistoryKind, people: &[User]) -> String 
                     l.t("Envoi :", "Sent:"),
                     to.join(", ")
                 ),
+                ItemChange::Answered(answer) => {
+                    let said = match (answer.decision, l) {
+                        (crate::domain::Decision::Accept, Lang::Fr) => "Accepté électroniquement",
+                        (crate::domain::Decision::Refuse, Lang::Fr) => "Refusé électroniquement",
+                        (crate::domain::Decision::Accept, Lang::En) => "Accepted online",
+                        (crate::domain::Decision::Refuse, Lang::En) => "Refused online",
+                    };
+                    let mut line = format!(
+                        "{said}{}{kind} {label} — {}",
+                        l.t(" : ", ": "),
+                        quoted(l, &answer.name)
+                    );
+                    if !answer.reason.is_empty() {
+                        line.push_str(&format!(
+                            " ({} {})",
+                            l.t("motif :", "reason:"),
+                            answer.reason
+                        ));
+                    }
+                    line.push_str(&format!(
+                        " · {} {} · IP {} · {} · PDF SHA-256 {}",
+                        l.t("code envoyé à", "code sent to"),
+                        answer.code_sent_to,
+                        answer.ip,
+                        answer.user_agent,
+                        answer.pdf_sha256
+                    ));
+                    line
+                }
                 ItemChange::Status { from, to } => {
                     let doc = match item {
                         ItemKind::Order => DocKind::Order,

@@ -4,6 +4,7 @@
 
 mod activities;
 mod agenda;
+mod answer;
 mod discussion;
 mod documents;
 mod expenses;
@@ -14,6 +15,7 @@ mod sending;
 
 pub use activities::{activities, activity_form};
 pub use agenda::{agenda, event_form};
+pub use answer::{answer_form, code_form};
 pub use discussion::{discussion, messages};
 pub use documents::{DocumentFor, document_form, documents};
 pub use expenses::{expense_form, expenses};

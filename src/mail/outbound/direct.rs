@@ -78,6 +78,48 @@ impl Notifier {
         Ok(mail)
     }
 
+    /// Sends `to` the code that confirms their answer to `quote` (`total` formatted).
+    pub fn send_answer_code(
+        &self,
+        to: &User,
+        quote: &crate::domain::Document,
+        confirmation: &crate::domain::Confirmation,
+        code: &str,
+    ) -> Result<()> {
+        use crate::domain::{CODE_MINUTES, Decision, Lang};
+        let business = &self.settings.business;
+        let (number, title) = (&quote.number, &quote.title);
+        let total = crate::templates::format::money(to.lang, quote.totals().total);
+        let spaced = format!("{} {}", &code[..3], &code[3..]);
+        let (subject, text) = match (to.lang, confirmation.decision) {
+            (Lang::Fr, decision) => (
+                format!("Votre code de confirmation : {code} — {business}"),
+                format!(
+                    "Bonjour {},\n\nPour confirmer votre {} du devis {number} « {title} » ({total} TTC), saisissez ce code sur la page ouverte :\n\n    {spaced}\n\nIl est valable {CODE_MINUTES} minutes. Si vous n'avez rien demandé, ignorez cet e-mail : rien n'est confirmé sans ce code.",
+                    to.name,
+                    if decision == Decision::Accept {
+                        "acceptation"
+                    } else {
+                        "refus"
+                    }
+                ),
+            ),
+            (Lang::En, decision) => (
+                format!("Your confirmation code: {code} — {business}"),
+                format!(
+                    "Hello {},\n\nTo confirm that you {} quote {number} “{title}” ({total} incl. VAT), type this code on the page you opened:\n\n    {spaced}\n\nIt is valid for {CODE_MINUTES} minutes. If you did not ask for it, ignore this e-mail: nothing is confirmed without this code.",
+                    to.name,
+                    if decision == Decision::Accept {
+                        "accept"
+                    } else {
+                        "refuse"
+                    }
+                ),
+            ),
+        };
+        self.send_direct(to, &subject, &text, Utc::now()).map(drop)
+    }
+
     /// Sends `to` a link that signs them in once, within `minutes`; `invited_by` makes it
     /// an invitation.
     pub fn send_login_link(

@@ -1,0 +1,318 @@
+//! A client's answer to a quote on the web: a sent quote, still valid and not answered,
+//! may be accepted ("bon pour accord", with the name typed) or refused (with a reason)
+//! by the client's people; the answer waits for a six-digit code e-mailed to them, then
+//! the proof goes on the quote, its status moves, the history keeps it and a message
+//! tells the dossier — in one transaction, once.
+
+use chrono::{DateTime, Utc};
+
+use super::documents::item_line;
+use super::dossiers::entry;
+use super::{Named, Services};
+use crate::domain::{
+    Answer, CODE_RESEND_SECONDS, CodeCheck, Confirmation, Decision, DocKind, DocStatus, Document,
+    DocumentId, Door, DossierId, ItemChange, Lang, NewMessage, User, new_code,
+};
+use crate::error::{Error, Refusal, Result};
+use crate::policy::Action;
+
+const SIGNER: Named = Named::new("name", "Votre nom", "your name");
+const REASON: Named = Named::new("reason", "Le motif", "reason");
+
+/// What a client answers, as the form gave it.
+pub struct AnswerRequest {
+    /// Accept or refuse.
+    pub decision: Decision,
+    /// The name typed.
+    pub name: String,
+    /// "Bon pour accord" ticked.
+    pub agreed: bool,
+    /// Why, for a refusal.
+    pub reason: String,
+}
+
+fn conflict(
+    fr: impl Into<std::borrow::Cow<'static, str>>,
+    en: impl Into<std::borrow::Cow<'static, str>>,
+) -> Error {
+    Error::Conflict(Refusal::new(fr, en))
+}
+
+/// Whether `doc` may be answered on `today`.
+fn answerable_now(doc: &Document, today: chrono::NaiveDate) -> Result<()> {
+    if doc.answer.is_some() || matches!(doc.status, DocStatus::Accepted | DocStatus::Refused) {
+        return Err(conflict(
+            "Ce devis a déjà reçu une réponse.",
+            "This quote was answered already.",
+        ));
+    }
+    if doc.status != DocStatus::Sent {
+        return Err(conflict(
+            "Ce devis ne vous a pas encore été envoyé : il ne peut pas encore recevoir de réponse.",
+            "This quote was not sent to you yet: it cannot be answered yet.",
+        ));
+    }
+    if let Some(until) = doc.terms.valid_until.filter(|until| *until < today) {
+        return Err(conflict(
+            format!(
+                "Ce devis n'est plus valable depuis le {} : demandez-en un nouveau.",
+                until.format("%d/%m/%Y")
+            ),
+            format!(
+                "This quote expired on {}: ask for a new one.",
+                until.format("%Y-%m-%d")
+            ),
+        ));
+    }
+    Ok(())
+}
+
+impl Services {
+    /// Quote `id` of `dossier`, if `actor` may answer it now.
+    pub fn answerable(&self, actor: &User, dossier: DossierId, id: DocumentId) -> Result<Document> {
+        self.authorize(actor, dossier, Action::AnswerQuote)?;
+        let doc: Document = self
+            .store
+            .item(dossier, id.raw())?
+            .filter(|d: &Document| d.kind() == DocKind::Quote)
+            .ok_or(Error::NotFound)?;
+        answerable_now(&doc, super::now().date_naive())?;
+        Ok(doc)
+    }
+
+    /// Starts `actor`'s answer to quote `id`: checks what they typed and keeps a new
+    /// code's hash; returns what waits and the code to e-mail them.
+    pub fn ask_answer(
+        &self,
+        actor: &User,
+        dossier: DossierId,
+        id: DocumentId,
+        request: AnswerRequest,
+        now: DateTime<Utc>,
+    ) -> Result<(Confirmation, String)> {
+        self.answerable(actor, dossier, id)?;
+        let name = SIGNER.label(&request.name, 200)?;
+        let reason = REASON.body(&request.reason, 2_000)?;
+        match request.decision {
+            Decision::Accept if !request.agreed => {
+                return Err(Error::Invalid(
+                    Refusal::new(
+                        "Cochez « Bon pour accord » pour accepter le devis.",
+                        "Tick “Agreed” to accept the quote.",
+                    )
+                    .on("agree"),
+                ));
+            }
+            Decision::Refuse if reason.is_empty() => {
+                return Err(Error::Invalid(
+                    Refusal::new(
+                        "Dites en quelques mots pourquoi vous refusez ce devis.",
+                        "Say in a few words why you refuse this quote.",
+                    )
+                    .on("reason"),
+                ));
+            }
+            _ => {}
+        }
+        if let Some(previous) = self.store.confirmation(actor.id, id)?
+            && now < previous.sent_at + chrono::Duration::seconds(CODE_RESEND_SECONDS)
+        {
+            return Err(Error::Invalid(Refusal::new(
+                "Un code vient de vous être envoyé : attendez une minute avant d'en demander un autre.",
+                "A code was just sent to you: wait a minute before asking for another.",
+            )));
+        }
+        let code = new_code();
+        let confirmation = Confirmation {
+            dossier,
+            document: id,
+            user: actor.id,
+            decision: request.decision,
+            name,
+            reason: match request.decision {
+                Decision::Accept => String::new(),
+                Decision::Refuse => reason,
+            },
+            sent_to: actor.primary_email().clone(),
+            sent_at: now,
+            salt: String::new(),
+            code_sha256: String::new(),
+            tries_left: 0,
+        }
+        .with_code(&code);
+        self.store.put_confirmation(&confirmation)?;
+        Ok((confirmation, code))
+    }
+
+    /// The answer to quote `id` waiting for `actor`'s code, if any.
+    pub fn pending_answer(
+        &self,
+        actor: &User,
+        dossier: DossierId,
+        id: DocumentId,
+    ) -> Result<Option<Confirmation>> {
+        self.answerable(actor, dossier, id)?;
+        Ok(self
+            .store
+            .confirmation(actor.id, id)?
+            .filter(|c| c.dossier == dossier))
+    }
+
+    /// Checks the code `actor` typed for quote `id`.
+    pub fn check_answer_code(
+        &self,
+        actor: &User,
+        dossier: DossierId,
+        id: DocumentId,
+        typed: &str,
+        now: DateTime<Utc>,
+    ) -> Result<CodeCheck> {
+        self.answerable(actor, dossier, id)?;
+        self.store.check_code(actor.id, id, typed, now)
+    }
+
+    /// Records the answer `confirmation` once its code was typed, from `ip` with
+    /// `user_agent`, about the PDF whose SHA-256 is `pdf_sha256`: the proof on the quote,
+    /// its status, two history lines and a message telling the dossier, in one
+    /// transaction; a quote is answered once.
+    pub fn record_answer(
+        &self,
+        actor: &User,
+        confirmation: &Confirmation,
+        ip: &str,
+        user_agent: &str,
+        pdf_sha256: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Document> {
+        let (dossier, id) = (confirmation.dossier, confirmation.document);
+        let doc = self.answerable(actor, dossier, id)?;
+        let answer = Answer {
+            decision: confirmation.decision,
+            by: actor.id,
+            name: confirmation.name.clone(),
+            reason: confirmation.reason.clone(),
+            at: now,
+            ip: ip.to_string(),
+            user_agent: user_agent.chars().take(300).collect(),
+            code_sent_to: confirmation.sent_to.clone(),
+            pdf_sha256: pdf_sha256.to_string(),
+        };
+        let mut answered = doc.clone();
+        answered.status = match answer.decision {
+            Decision::Accept => DocStatus::Accepted,
+            Decision::Refuse => DocStatus::Refused,
+        };
+        answered.answer = Some(answer.clone());
+        let status = entry(
+            actor,
+            item_line(
+                &doc,
+                ItemChange::Status {
+                    from: doc.status,
+                    to: answered.status,
+                },
+            ),
+        );
+        let proof = entry(
+            actor,
+            item_line(&doc, ItemChange::Answered(Box::new(answer.clone()))),
+        );
+        let number = &doc.number;
+        let text = match (answer.decision, actor.lang) {
+            (Decision::Accept, Lang::Fr) => format!(
+                "Devis {number} accepté : bon pour accord ({}, confirmé par le code reçu à {}).",
+                answer.name, answer.code_sent_to
+            ),
+            (Decision::Accept, Lang::En) => format!(
+                "Quote {number} accepted ({}, confirmed by the code received at {}).",
+                answer.name, answer.code_sent_to
+            ),
+            (Decision::Refuse, Lang::Fr) => {
+                format!("Devis {number} refusé. Motif : {}", answer.reason)
+            }
+            (Decision::Refuse, Lang::En) => {
+                format!("Quote {number} refused. Reason: {}", answer.reason)
+            }
+        };
+        let message = NewMessage {
+            text,
+            ..NewMessage::default()
+        };
+        let once = format!("answer/{}", doc.id);
+        let posted = self.post_message_with(actor, dossier, Door::Web, message, |change, _| {
+            change
+                .claim(&once)
+                .put(&answered)?
+                .record(status.clone())
+                .record(proof.clone());
+            Ok(())
+        });
+        match posted {
+            Ok(_) => Ok(answered),
+            Err(Error::Duplicate) => Err(conflict(
+                "Ce devis a déjà reçu une réponse.",
+                "This quote was answered already.",
+            )),
+            Err(err) => Err(err),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{DocNumber, Terms, UserId};
+
+    fn quote(status: DocStatus, valid_until: Option<chrono::NaiveDate>) -> Document {
+        Document {
+            id: DocumentId::from_raw(1),
+            dossier: DossierId::from_raw(1),
+            number: DocNumber {
+                kind: DocKind::Quote,
+                year: 2026,
+                seq: 1,
+            },
+            title: "t".into(),
+            date: day(2026, 3, 1),
+            status,
+            lines: Vec::new(),
+            source: None,
+            created_by: UserId::from_raw(1),
+            created_at: Utc::now(),
+            terms: Terms {
+                valid_until,
+                ..Terms::default()
+            },
+            deposit: None,
+            deducts: Vec::new(),
+            issued: None,
+            lifecycle: Vec::new(),
+            answer: None,
+        }
+    }
+
+    fn day(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
+        chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn only_a_sent_quote_still_valid_and_unanswered_may_be_answered() {
+        let today = day(2026, 4, 1);
+        assert!(answerable_now(&quote(DocStatus::Sent, Some(today)), today).is_ok());
+        assert!(answerable_now(&quote(DocStatus::Sent, None), today).is_ok());
+        for (status, until) in [
+            (DocStatus::Draft, None),
+            (DocStatus::Accepted, None),
+            (DocStatus::Refused, None),
+            (DocStatus::Sent, Some(day(2026, 3, 31))),
+        ] {
+            assert!(
+                matches!(
+                    answerable_now(&quote(status, until), today),
+                    Err(Error::Conflict(_))
+                ),
+                "{status:?} until {until:?}"
+            );
+        }
+    }
+}

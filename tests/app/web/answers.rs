@@ -1,0 +1,385 @@
+//! A client accepts or refuses a sent quote on the web, confirmed by a six-digit code
+//! e-mailed to them: wrong, spent and late codes are refused; the proof (who, when, IP,
+//! browser, code address, PDF) is kept on the quote, shown in the history and printed on
+//! the PDF; the dossier hears of it; staff turn the accepted quote into an order.
+
+use dossier::domain::{Decision, DocKind, DocStatus, DocumentId};
+
+use super::*;
+
+const BROWSER: &str = "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0";
+
+async fn post(
+    browser: &reqwest::Client,
+    url: &str,
+    csrf: &str,
+    fields: &[(&str, &str)],
+) -> (u16, String) {
+    let mut form: Vec<(&str, &str)> = vec![("csrf", csrf)];
+    form.extend_from_slice(fields);
+    let response = browser
+        .post(url)
+        .header("User-Agent", BROWSER)
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+/// Staff write a quote valid for a month and send it to the client; its id.
+async fn send_quote(site: &Site) -> DocumentId {
+    let w = &site.world;
+    let mut draft = crate::helpers::quote_draft();
+    draft.title = "Rénovation".into();
+    draft.terms.valid_until = Some(chrono::Utc::now().date_naive() + chrono::Days::new(30));
+    let quote = w
+        .services()
+        .create_document(&w.staff, w.dossier.id, DocKind::Quote, draft, None)
+        .unwrap();
+    let (staff, csrf) = signed_in(site, &w.staff.emails[0]).await;
+    let url = format!(
+        "{}/dossiers/{}/documents/{}/send",
+        site.base, w.dossier.number, quote.id
+    );
+    let to = format!("to-{}", w.client.id);
+    let (status, _) = post(&staff, &url, &csrf, &[(to.as_str(), "on")]).await;
+    assert_eq!(status, 303);
+    quote.id
+}
+
+/// The code of the newest confirmation e-mail to the client.
+fn code_in_queue(site: &Site) -> String {
+    let mails = site.test.app.store().out_mails(1000).unwrap();
+    let mail = mails
+        .iter()
+        .filter(|m| m.subject.starts_with("Votre code de confirmation"))
+        .max_by_key(|m| m.created_at)
+        .expect("a code was e-mailed");
+    assert_eq!(mail.recipient, site.world.client.emails[0]);
+    let code: String = mail.subject.chars().filter(char::is_ascii_digit).collect();
+    assert_eq!(code.len(), 6, "{}", mail.subject);
+    code
+}
+
+fn other_than(code: &str) -> String {
+    if code == "000000" { "111111" } else { "000000" }.into()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_client_accepts_a_sent_quote_with_the_emailed_code_and_staff_make_the_order() {
+    let site = site().await;
+    let w = &site.world;
+    let s = w.services();
+    let id = send_quote(&site).await;
+    let doc = format!(
+        "{}/dossiers/{}/documents/{}",
+        site.base, w.dossier.number, id
+    );
+    let (client, csrf) = signed_in(&site, &w.client.emails[0]).await;
+    let page = text_of(&client, &doc).await;
+    assert!(
+        page.contains(&format!("{doc}/answer").replace(&site.base, "")),
+        "{page}"
+    );
+    assert!(page.contains("Accepter ou refuser ce devis"));
+
+    // Accepting without ticking "bon pour accord": the form again, the name kept.
+    let answer = format!("{doc}/answer");
+    let (status, page) = post(
+        &client,
+        &answer,
+        &csrf,
+        &[("decision", "accept"), ("name", "Hélène Garnier")],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(page.contains("Cochez « Bon pour accord » pour accepter le devis."));
+    assert!(page.contains("value=\"Hélène Garnier\""));
+
+    let (status, page) = post(
+        &client,
+        &answer,
+        &csrf,
+        &[
+            ("decision", "accept"),
+            ("name", "Hélène Garnier"),
+            ("agree", "on"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303, "{page}");
+    let page = text_of(&client, &format!("{answer}/code")).await;
+    assert!(page.contains("helene@client.test"), "{page}");
+    let code = code_in_queue(&site);
+    let (status, page) = post(
+        &client,
+        &format!("{answer}/code"),
+        &csrf,
+        &[("code", &other_than(&code))],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(
+        page.contains("Code incorrect : il vous reste 4 essais."),
+        "{page}"
+    );
+    let spaced = format!("{} {}", &code[..3], &code[3..]);
+    let (status, _) = post(
+        &client,
+        &format!("{answer}/code"),
+        &csrf,
+        &[("code", &spaced)],
+    )
+    .await;
+    assert_eq!(status, 303, "back to the quote");
+    let page = text_of(&client, &doc).await;
+    assert!(page.contains("Acceptation électronique"), "{page}");
+    assert!(!page.contains("Accepter ou refuser ce devis"));
+
+    let quote = s.document(&w.staff, w.dossier.id, id).unwrap();
+    assert_eq!(quote.status, DocStatus::Accepted);
+    let proof = quote.answer.clone().expect("the proof is kept");
+    assert_eq!(proof.decision, Decision::Accept);
+    assert_eq!(
+        (proof.by, proof.name.as_str()),
+        (w.client.id, "Hélène Garnier")
+    );
+    assert_eq!(proof.ip, "127.0.0.1");
+    assert_eq!(proof.user_agent, BROWSER);
+    assert_eq!(proof.code_sent_to, w.client.emails[0]);
+    let pdf = site
+        .test
+        .app
+        .store()
+        .blobs()
+        .read(&proof.pdf_sha256)
+        .unwrap();
+    assert!(pdf.starts_with(b"%PDF-"), "the PDF as answered is kept");
+
+    // The dossier hears of it, the history shows the proof, the PDF prints it.
+    let said = site.test.messages(w.dossier.id).pop().unwrap();
+    assert_eq!(said.author, w.client.id);
+    assert!(
+        said.text
+            .starts_with(&format!("Devis {} accepté : bon pour accord", quote.number)),
+        "{}",
+        said.text
+    );
+    let (staff, staff_csrf) = signed_in(&site, &w.staff.emails[0]).await;
+    let history = text_of(
+        &staff,
+        &format!("{}/dossiers/{}/history", site.base, w.dossier.number),
+    )
+    .await;
+    for words in [
+        format!(
+            "Accepté électroniquement : devis {} — « Hélène Garnier »",
+            quote.number
+        ),
+        "code envoyé à helene@client.test · IP 127.0.0.1".into(),
+        format!("PDF SHA-256 {}", proof.pdf_sha256),
+        format!("Statut : devis {} : Envoyé → Accepté", quote.number),
+    ] {
+        assert!(
+            history.contains(&words),
+            "the history says «{words}»: {history}"
+        );
+    }
+    if let Some(pdftotext) = crate::peers::program("pdftotext") {
+        let printed = client
+            .get(format!("{doc}/pdf"))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("q.pdf"), &printed).unwrap();
+        let out = std::process::Command::new(pdftotext)
+            .arg(dir.path().join("q.pdf"))
+            .arg("-")
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("Acceptation électronique"), "{text}");
+        assert!(text.contains("Devis accepté électroniquement"), "{text}");
+    }
+
+    // Answered once.
+    let (status, _) = post(
+        &client,
+        &answer,
+        &csrf,
+        &[("decision", "refuse"), ("name", "X"), ("reason", "Non")],
+    )
+    .await;
+    assert_eq!(status, 409);
+
+    // The proof names a PDF: the quote no longer changes.
+    let edit = staff.get(format!("{doc}/edit")).send().await.unwrap();
+    assert_eq!(edit.status().as_u16(), 409);
+    assert!(edit.text().await.unwrap().contains("il ne se modifie plus"));
+
+    // Staff make the order in one click; it carries the quote's lines.
+    let documents = text_of(
+        &staff,
+        &format!("{}/dossiers/{}/documents", site.base, w.dossier.number),
+    )
+    .await;
+    assert!(documents.contains("Créer la commande"), "{documents}");
+    let today = chrono::Utc::now().date_naive().to_string();
+    let source = id.to_string();
+    assert!(documents.contains(&format!("name=\"source\" value=\"{id}\"")));
+    let (status, _) = post(
+        &staff,
+        &format!("{}/dossiers/{}/documents", site.base, w.dossier.number),
+        &staff_csrf,
+        &[("kind", "order"), ("source", &source), ("date", &today)],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let orders: Vec<_> = s
+        .documents(&w.staff, w.dossier.id)
+        .unwrap()
+        .into_iter()
+        .filter(|d| d.kind() == DocKind::Order && d.source == Some(id))
+        .collect();
+    assert_eq!(orders.len(), 1);
+    assert!(orders.iter().all(|o| o.lines == quote.lines));
+    site.test.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn codes_run_out_expire_and_only_the_client_answers_a_sent_quote() {
+    let site = site().await;
+    let w = &site.world;
+    let s = w.services();
+    let mut draft = crate::helpers::quote_draft();
+    draft.terms.valid_until = Some(chrono::Utc::now().date_naive() + chrono::Days::new(30));
+    let unsent = s
+        .create_document(&w.staff, w.dossier.id, DocKind::Quote, draft, None)
+        .unwrap();
+    let answer_to = |id: DocumentId| {
+        format!(
+            "{}/dossiers/{}/documents/{id}/answer",
+            site.base, w.dossier.number
+        )
+    };
+    let (client, csrf) = signed_in(&site, &w.client.emails[0]).await;
+    let accept = [
+        ("decision", "accept"),
+        ("name", "Hélène Garnier"),
+        ("agree", "on"),
+    ];
+    // A draft was not sent: nothing to answer yet.
+    let (status, page) = post(&client, &answer_to(unsent.id), &csrf, &accept).await;
+    assert_eq!(status, 409, "{page}");
+    let id = send_quote(&site).await;
+    let answer = answer_to(id);
+    for (who, expected) in [(&w.staff, 403), (&w.intervenant, 404), (&w.stranger, 404)] {
+        let (browser, _) = signed_in(&site, &who.emails[0]).await;
+        let shown = browser.get(&answer).send().await.unwrap().status().as_u16();
+        assert_eq!(shown, expected, "{} answers", who.name);
+    }
+
+    // Five wrong codes spend it: even the right one is refused after.
+    let (status, _) = post(&client, &answer, &csrf, &accept).await;
+    assert_eq!(status, 303);
+    let code = code_in_queue(&site);
+    let (status, page) = post(&client, &answer, &csrf, &accept).await;
+    assert_eq!(status, 422, "no second code within the minute");
+    assert!(page.contains("Un code vient de vous être envoyé"), "{page}");
+    for left in (0..5).rev() {
+        let (status, page) = post(
+            &client,
+            &format!("{answer}/code"),
+            &csrf,
+            &[("code", &other_than(&code))],
+        )
+        .await;
+        assert_eq!(status, 422);
+        if left == 0 {
+            assert!(page.contains("Ce code n'est plus valable"), "{page}");
+        } else {
+            assert!(
+                page.contains(&format!("il vous reste {left} essai")),
+                "{page}"
+            );
+        }
+    }
+    let (status, page) = post(
+        &client,
+        &format!("{answer}/code"),
+        &csrf,
+        &[("code", &code)],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(page.contains("Ce code n'est plus valable"));
+
+    // A code older than a quarter of an hour is refused.
+    let (status, _) = post(&client, &answer, &csrf, &accept).await;
+    assert_eq!(status, 303);
+    let code = code_in_queue(&site);
+    let store = site.test.app.store();
+    let mut pending = store.confirmation(w.client.id, id).unwrap().unwrap();
+    pending.sent_at -= chrono::Duration::minutes(16);
+    store.put_confirmation(&pending).unwrap();
+    let (status, page) = post(
+        &client,
+        &format!("{answer}/code"),
+        &csrf,
+        &[("code", &code)],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(page.contains("Ce code n'est plus valable"), "{page}");
+    assert_eq!(
+        s.document(&w.staff, w.dossier.id, id).unwrap().status,
+        DocStatus::Sent,
+        "nothing was answered"
+    );
+
+    // Refusing asks for a reason, then the code, and keeps both.
+    let (status, page) = post(
+        &client,
+        &answer,
+        &csrf,
+        &[("decision", "refuse"), ("name", "Hélène Garnier")],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(
+        page.contains("Dites en quelques mots pourquoi vous refusez ce devis."),
+        "{page}"
+    );
+    let refuse = [
+        ("decision", "refuse"),
+        ("name", "Hélène Garnier"),
+        ("reason", "Trop cher pour cette année."),
+    ];
+    let (status, page) = post(&client, &answer, &csrf, &refuse).await;
+    assert_eq!(status, 303, "{page}");
+    let code = code_in_queue(&site);
+    let (status, _) = post(
+        &client,
+        &format!("{answer}/code"),
+        &csrf,
+        &[("code", &code)],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let quote = s.document(&w.staff, w.dossier.id, id).unwrap();
+    assert_eq!(quote.status, DocStatus::Refused);
+    assert_eq!(quote.answer.unwrap().reason, "Trop cher pour cette année.");
+    let said = site.test.messages(w.dossier.id).pop().unwrap();
+    assert!(
+        said.text
+            .ends_with("refusé. Motif : Trop cher pour cette année."),
+        "{}",
+        said.text
+    );
+    site.test.stop().await;
+}

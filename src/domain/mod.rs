@@ -3,6 +3,7 @@
 //! CLI, store) and trusted inside.
 
 mod addresses;
+mod agreement;
 mod answer;
 mod business;
 mod discussion;
@@ -20,6 +21,7 @@ pub mod text;
 mod trust;
 
 pub use addresses::{Addressing, OurAddress, Token};
+pub use agreement::says_agreement;
 pub use answer::{
     Answer, CODE_MINUTES, CODE_RESEND_SECONDS, CODE_TRIES, CodeCheck, Confirmation, Decision,
     new_code,

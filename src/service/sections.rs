@@ -79,8 +79,10 @@ pub(super) type KeptMoney =
     crate::kept::Kept<(DossierId, Role, crate::domain::Status), MoneySummary, (u64, u64)>;
 
 /// Money at a glance, all taxes included, for who may see the documents.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MoneySummary {
+    /// Quotes sent and not answered yet: their id and number, oldest first.
+    pub awaiting: Vec<(crate::domain::DocumentId, crate::domain::DocNumber)>,
     /// Quotes not refused.
     pub quoted: Cents,
     /// Orders.
@@ -249,8 +251,8 @@ impl Services {
                     let documents: Vec<Document> = self.store.items(id)?;
                     let expenses = self.visible_expenses(&visit)?;
                     let money = summary(&documents, &expenses);
-                    self.money
-                        .put(key, stamps, money, size_of::<MoneySummary>() + 64);
+                    let weight = size_of::<MoneySummary>() + 64 + 32 * money.awaiting.len();
+                    self.money.put(key, stamps, money.clone(), weight);
                     Some(money)
                 }
             }
@@ -353,6 +355,9 @@ fn summary(documents: &[Document], expenses: &[Expense]) -> MoneySummary {
         }
         if doc.kind() == DocKind::Invoice && doc.status == DocStatus::Paid {
             money.paid.0 += total;
+        }
+        if doc.kind() == DocKind::Quote && doc.status == DocStatus::Sent && doc.answer.is_none() {
+            money.awaiting.push((doc.id, doc.number));
         }
     }
     money.expenses = Cents(expenses.iter().map(|e| e.amount.0).sum());

@@ -132,7 +132,20 @@ pub(super) async fn render(
                     .put(key, *version, shown.clone(), shown.len());
                 shown
             });
-            views::discussion(&p, *earlier, PreEscaped(&shown), typed)
+            // A client's words of agreement are offered to staff as one click per quote
+            // waiting for its answer: never accepted on the words alone.
+            let waiting = header
+                .money
+                .as_ref()
+                .is_some_and(|m| !m.awaiting.is_empty());
+            let agreed = (waiting && p.staff_may_change())
+                .then(|| {
+                    messages.iter().rev().find(|m| {
+                        header.client.has_member(m.author) && crate::domain::says_agreement(&m.text)
+                    })
+                })
+                .flatten();
+            views::discussion(&p, *earlier, PreEscaped(&shown), agreed, typed)
         }
         (SectionView::Files(files), _) => views::files(&p, files),
         (SectionView::Documents(documents), _) => views::documents(&p, documents, typed),

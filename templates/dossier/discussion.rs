@@ -9,14 +9,45 @@ use crate::domain::{Door, FileEntry, Message, Status, Trust};
 use crate::service::Section;
 use crate::templates::fields::Typed;
 
-/// The discussion section, around `shown`: the messages as [`messages`] renders them.
-pub fn discussion(p: &Page, earlier: usize, shown: PreEscaped<&str>, typed: Typed) -> Markup {
+/// The discussion section, around `shown`: the messages as [`messages`] renders them;
+/// `agreed`, a client's message that agrees to a quote, offers staff to accept the
+/// quotes waiting for an answer.
+pub fn discussion(
+    p: &Page,
+    earlier: usize,
+    shown: PreEscaped<&str>,
+    agreed: Option<&Message>,
+    typed: Typed,
+) -> Markup {
     let l = p.lang();
     let d = &p.header.dossier;
+    let awaiting = p
+        .header
+        .money
+        .as_ref()
+        .map(|m| m.awaiting.as_slice())
+        .unwrap_or_default();
     section_page(
         p,
         Section::Discussion,
         html! {
+            @if let Some(message) = agreed {
+                aside.offer aria-labelledby="offer-title" {
+                    p #offer-title {
+                        strong { (name_of(p.people, message.author)) }
+                        (l.t(" semble accepter un devis : ", " seems to accept a quote: "))
+                        a href={ "#message-" (message.id) } { (l.t("lire son message", "read the message")) }
+                        (l.t(". Rien n'est accepté sans votre clic.", ". Nothing is accepted without your click."))
+                    }
+                    @for (id, number) in awaiting {
+                        form.inline method="post" action={ (p.base()) "/documents/" (id) "/status" } {
+                            input type="hidden" name="csrf" value=(p.csrf());
+                            input type="hidden" name="status" value="accepted";
+                            button type="submit" { (l.t("Accepter le devis ", "Accept quote ")) (number) }
+                        } " "
+                    }
+                }
+            }
             @if earlier > 0 {
                 p.more { a href={ (p.base()) "?all=messages" } {
                     (l.t("Afficher les ", "Show the ")) (earlier) (l.t(" messages précédents", " earlier messages"))

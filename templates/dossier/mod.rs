@@ -244,7 +244,7 @@ impl Page<'_> {
     }
 
     /// Staff on an open dossier: the ones offered changes.
-    fn staff_may_change(&self) -> bool {
+    pub fn staff_may_change(&self) -> bool {
         self.header.role == Role::Staff && self.header.dossier.status == Status::Open
     }
 

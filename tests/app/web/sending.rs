@@ -160,6 +160,53 @@ async fn staff_send_a_quote_and_the_clients_reply_comes_back_into_the_dossier() 
     let posted = site.test.messages(w.dossier.id).pop().unwrap();
     assert_eq!(posted.author, w.client.id);
     assert_eq!(posted.text, "Bon pour accord, vous pouvez commencer lundi.");
+
+    // Words of agreement are offered to staff, never taken as the acceptance itself.
+    let quote = s.document(&w.staff, w.dossier.id, w.quote.id).unwrap();
+    assert_eq!(quote.status, DocStatus::Sent);
+    let discussion = text_of(
+        &staff,
+        &format!("{}/dossiers/{}", site.base, w.dossier.number),
+    )
+    .await;
+    assert!(
+        discussion.contains("semble accepter un devis"),
+        "{discussion}"
+    );
+    assert!(discussion.contains(&format!("Accepter le devis {number}")));
+    let client_view = {
+        let (client, _) = signed_in(&site, &w.client.emails[0]).await;
+        text_of(
+            &client,
+            &format!("{}/dossiers/{}", site.base, w.dossier.number),
+        )
+        .await
+    };
+    assert!(
+        !client_view.contains("semble accepter"),
+        "the offer is staff's"
+    );
+
+    // One click accepts it, recorded in the history.
+    let (status, _) = post(
+        &staff,
+        &format!("{base}/{}/status", w.quote.id),
+        &csrf,
+        &[("status", "accepted")],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let quote = s.document(&w.staff, w.dossier.id, w.quote.id).unwrap();
+    assert_eq!(quote.status, DocStatus::Accepted);
+    let discussion = text_of(
+        &staff,
+        &format!("{}/dossiers/{}", site.base, w.dossier.number),
+    )
+    .await;
+    assert!(
+        !discussion.contains("semble accepter un devis"),
+        "nothing left to accept"
+    );
     site.test.stop().await;
 }
 

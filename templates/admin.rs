@@ -9,11 +9,12 @@ use crate::config::Config;
 use crate::domain::{AddressHealth, Dossier, HeldMail, LogEntry, OutMail, OutState, User};
 use crate::web::session::Reader;
 
-fn state(state: &OutState) -> &'static str {
+fn state(l: crate::domain::Lang, state: &OutState) -> &'static str {
     match state {
-        OutState::Pending => "en attente",
-        OutState::Sent { .. } => "envoyé",
-        OutState::Dead { .. } => "abandonné",
+        OutState::Pending => l.t("en attente", "pending"),
+        OutState::Sent { .. } => l.t("envoyé", "sent"),
+        OutState::Dead { .. } => l.t("abandonné", "given up"),
+        OutState::Bounced { .. } => l.t("refusé par le destinataire", "bounced"),
     }
 }
 
@@ -121,7 +122,7 @@ pub fn mail(
                     tbody { @for m in outbox {
                         tr {
                             td { (format::datetime(lang, zone, m.created_at)) } td { (m.recipient.as_str()) } td { (m.subject) }
-                            td { (state(&m.state)) } td { (m.attempts) } td { (m.last_error.as_deref().unwrap_or("")) }
+                            td { (state(lang, &m.state)) } td { (m.attempts) } td { (m.last_error.as_deref().unwrap_or("")) }
                             td { @if matches!(m.state, OutState::Dead { .. }) {
                                 form method="post" action={ "/admin/outbox/" (m.id) "/retry" } {
                                     input type="hidden" name="csrf" value=(csrf);

@@ -71,6 +71,9 @@ pub struct BounceTarget {
     pub recipient: EmailAddress,
     /// The dossier it was about.
     pub dossier: Option<DossierId>,
+    /// The e-mail it was the bounce address of.
+    #[serde(default)]
+    pub mail: Option<super::OutId>,
 }
 
 /// Bounces seen for one of the addresses we send to.

@@ -73,6 +73,12 @@ pub enum OutState {
         /// When.
         at: DateTime<Utc>,
     },
+    /// Refused for its recipient (an unknown mailbox), by the relay at once or by a
+    /// delivery report later: counted as a hard bounce of the address.
+    Bounced {
+        /// When.
+        at: DateTime<Utc>,
+    },
 }
 
 /// One e-mail to one person.

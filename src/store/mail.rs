@@ -1,13 +1,13 @@
 //! What the mail doors record: reply and bounce addresses, the processing log, held
 //! mail, claims (work done once), and the health of the addresses we send to.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
-use super::tx::abort;
+use super::tx::{Tx, TxResult, abort};
 use super::{Store, Tree, keys};
 use crate::domain::{
     AddressHealth, BounceTarget, DossierId, EmailAddress, HARD_BOUNCE_LIMIT, HeldId, HeldMail,
-    LogEntry, ReplyAddress, Token, UserId,
+    LogEntry, OutMail, OutState, ReplyAddress, Token, UserId,
 };
 use crate::error::{Error, Result};
 
@@ -95,30 +95,29 @@ impl Store {
         self.get(Tree::BounceTokens, token.as_str().as_bytes())
     }
 
+    /// Counts a bounce reported for `target`; three hard bounces stop mail to its
+    /// recipient. A hard one marks the e-mail it came back from as bounced, in the same
+    /// transaction.
+    pub fn record_bounce_for(&self, target: &BounceTarget, hard: bool) -> Result<AddressHealth> {
+        let now = Utc::now();
+        self.write(|tx| {
+            if hard && let Some(id) = target.mail {
+                let key = keys::one(id.raw());
+                if let Some(mut mail) = tx.get::<OutMail>(Tree::MailOut, &key)?
+                    && matches!(mail.state, OutState::Sent { .. })
+                {
+                    mail.state = OutState::Bounced { at: now };
+                    tx.put(Tree::MailOut, &key, &mail)?;
+                }
+            }
+            count_bounce(tx, &target.recipient, hard, now)
+        })
+    }
+
     /// Counts a bounce against `email`; three hard bounces stop mail to it.
     pub fn record_bounce(&self, email: &EmailAddress, hard: bool) -> Result<AddressHealth> {
         let now = Utc::now();
-        self.write(|tx| {
-            let key = email.as_str().as_bytes();
-            let mut health = tx
-                .get::<AddressHealth>(Tree::AddressHealth, key)?
-                .unwrap_or(AddressHealth {
-                    email: email.clone(),
-                    hard_bounces: 0,
-                    soft_bounces: 0,
-                    last_bounce: None,
-                    stopped: false,
-                });
-            if hard {
-                health.hard_bounces += 1;
-            } else {
-                health.soft_bounces += 1;
-            }
-            health.last_bounce = Some(now);
-            health.stopped = health.hard_bounces >= HARD_BOUNCE_LIMIT;
-            tx.put(Tree::AddressHealth, key, &health)?;
-            Ok(health)
-        })
+        self.write(|tx| count_bounce(tx, email, hard, now))
     }
 
     /// Bounces seen for `email`, if any.
@@ -205,4 +204,32 @@ impl Store {
     pub fn remove_held(&self, id: HeldId) -> Result<()> {
         self.write(|tx| tx.remove(Tree::Held, &keys::one(id.raw())))
     }
+}
+
+/// Counts a bounce against `email` inside `tx`.
+pub(super) fn count_bounce(
+    tx: &Tx,
+    email: &EmailAddress,
+    hard: bool,
+    now: DateTime<Utc>,
+) -> TxResult<AddressHealth> {
+    let key = email.as_str().as_bytes();
+    let mut health = tx
+        .get::<AddressHealth>(Tree::AddressHealth, key)?
+        .unwrap_or(AddressHealth {
+            email: email.clone(),
+            hard_bounces: 0,
+            soft_bounces: 0,
+            last_bounce: None,
+            stopped: false,
+        });
+    if hard {
+        health.hard_bounces += 1;
+    } else {
+        health.soft_bounces += 1;
+    }
+    health.last_bounce = Some(now);
+    health.stopped = health.hard_bounces >= HARD_BOUNCE_LIMIT;
+    tx.put(Tree::AddressHealth, key, &health)?;
+    Ok(health)
 }

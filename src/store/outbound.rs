@@ -133,10 +133,16 @@ impl Store {
     }
 
     /// Replaces an e-mail's row after an attempt (or a retry by staff), moving its
-    /// due-index entry in the same transaction.
+    /// due-index entry in the same transaction; a row becoming bounced counts a hard
+    /// bounce of its recipient with it.
     pub fn update_mail(&self, before: &OutMail, after: &OutMail) -> Result<()> {
+        let bounced = |m: &OutMail| matches!(m.state, OutState::Bounced { .. });
+        let now = Utc::now();
         self.write(|tx| {
             tx.remove(Tree::MailDue, &due_key(before))?;
+            if bounced(after) && !bounced(before) {
+                super::mail::count_bounce(tx, &after.recipient, true, now)?;
+            }
             put_mail(tx, after)
         })
     }

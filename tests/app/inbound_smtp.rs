@@ -471,12 +471,35 @@ async fn a_bounce_to_a_verp_address_is_recorded_against_the_recipient() {
     let setup = setup().await;
     let store = setup.test.app.store();
     let token = Token::generate();
+    // The notification it came back from, sent.
+    let id = store.new_id().unwrap();
+    let now = chrono::Utc::now();
+    let sent = dossier::domain::OutMail {
+        id,
+        created_at: now,
+        dossier: Some(setup.world.dossier.id),
+        user: setup.world.client.id,
+        recipient: setup.world.client.emails[0].clone(),
+        envelope_from: OurAddress::Bounce(token.clone()).at("dossier.test"),
+        message_id: "n-1@dossier.test".into(),
+        subject: "[2026-0001] Cuisine".into(),
+        raw_sha256: store
+            .blobs()
+            .put(b"Subject: x\r\n\r\nx\r\n")
+            .unwrap()
+            .sha256,
+        attempts: 1,
+        next_at: now,
+        state: dossier::domain::OutState::Sent { at: now },
+        last_error: None,
+    };
     let target = dossier::domain::BounceTarget {
         token: token.clone(),
         recipient: setup.world.client.emails[0].clone(),
         dossier: Some(setup.world.dossier.id),
+        mail: Some(id),
     };
-    store.insert_bounce_target(&target).unwrap();
+    store.enqueue_mail(&[], &[sent], &[target]).unwrap();
     let to = OurAddress::Bounce(token).at("dossier.test");
     let dsn = format!(
         "From: MAILER-DAEMON@mx.client.test\r\nTo: {to}\r\nSubject: Undelivered Mail Returned to Sender\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nThe mail could not be delivered.\r\n--B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.client.test\r\n\r\nFinal-Recipient: rfc822; helene@client.test\r\nAction: failed\r\nStatus: 5.1.1\r\n--B--\r\n"
@@ -504,6 +527,13 @@ async fn a_bounce_to_a_verp_address_is_recorded_against_the_recipient() {
     assert!(
         health.stopped,
         "three hard bounces stop mail to the address"
+    );
+    assert!(
+        matches!(
+            store.out_mail(id).unwrap().unwrap().state,
+            dossier::domain::OutState::Bounced { .. }
+        ),
+        "the outbox shows it bounced, not sent"
     );
     setup.test.stop().await;
 }

@@ -322,8 +322,21 @@ impl Sink {
         Sink::start_on("127.0.0.1:0".parse().unwrap(), script).await
     }
 
+    /// A relay that knows no mailbox `address`: it refuses it at RCPT as Postfix words it.
+    pub async fn refusing(address: &'static str) -> Sink {
+        Sink::serve("127.0.0.1:0".parse().unwrap(), &[], Some(address)).await
+    }
+
     /// On a chosen address (a relay coming back where it was).
     pub async fn start_on(addr: SocketAddr, script: &[&'static str]) -> Sink {
+        Sink::serve(addr, script, None).await
+    }
+
+    async fn serve(
+        addr: SocketAddr,
+        script: &[&'static str],
+        unknown: Option<&'static str>,
+    ) -> Sink {
         let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
         let addr = listener.local_addr().unwrap();
         let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
@@ -353,10 +366,15 @@ impl Sink {
                         let verb = line.get(..4).unwrap_or("").to_ascii_uppercase();
                         let reply = match verb.as_str() {
                             "EHLO" | "HELO" => "250 sink".to_string(),
-                            "RCPT" => {
-                                rcpt = line.trim().to_string();
-                                "250 ok".to_string()
-                            }
+                            "RCPT" => match unknown.filter(|a| line.contains(&format!("<{a}>"))) {
+                                Some(a) => format!(
+                                    "550 5.1.1 <{a}>: Recipient address rejected: User unknown in local recipient table"
+                                ),
+                                None => {
+                                    rcpt = line.trim().to_string();
+                                    "250 ok".to_string()
+                                }
+                            },
                             "DATA" => {
                                 let _ = stream.get_mut().write_all(b"354 go on\r\n").await;
                                 let mut data = Vec::new();

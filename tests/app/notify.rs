@@ -323,7 +323,12 @@ async fn a_451_then_250_delivers_once_after_the_backoff() {
 async fn a_5xx_gives_up_at_once_staff_retry_and_time_gives_up_too() {
     let world = World::build(ClientKind::Person);
     let s = world.services();
-    let sink = Sink::start(&["550 5.1.1 no such user", "451 4.3.0 busy", "451 4.3.0 busy"]).await;
+    let sink = Sink::start(&[
+        "554 5.6.0 message refused",
+        "451 4.3.0 busy",
+        "451 4.3.0 busy",
+    ])
+    .await;
     let notifier = Notifier::new(
         s.clone(),
         settings(0),
@@ -337,9 +342,9 @@ async fn a_5xx_gives_up_at_once_staff_retry_and_time_gives_up_too() {
         .iter()
         .filter(|m| matches!(m.state, OutState::Dead { .. }))
         .collect();
-    assert_eq!(dead.len(), 1, "the 550 is dead after one attempt");
+    assert_eq!(dead.len(), 1, "the 554 is dead after one attempt");
     assert!(
-        dead[0].last_error.as_deref().unwrap_or("").contains("550"),
+        dead[0].last_error.as_deref().unwrap_or("").contains("554"),
         "{:?}",
         dead[0].last_error
     );
@@ -375,6 +380,48 @@ async fn a_5xx_gives_up_at_once_staff_retry_and_time_gives_up_too() {
         [60, 120, 240, 480, 960, 1920, 3600, 3600],
         "about a minute, doubling, at most an hour"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_relay_refusing_a_mailbox_counts_a_hard_bounce_and_three_stop_its_mail() {
+    let world = World::build(ClientKind::Person);
+    let s = world.services();
+    let sink = Sink::refusing("helene@client.test").await;
+    let notifier = Notifier::new(
+        s.clone(),
+        settings(0),
+        Transport::relay(&format!("smtp://{}", sink.addr)).unwrap(),
+    );
+    let to_client = |s: &Services| -> Vec<OutState> {
+        s.store()
+            .out_mails(1000)
+            .unwrap()
+            .into_iter()
+            .filter(|m| m.recipient.as_str() == "helene@client.test")
+            .map(|m| m.state)
+            .collect()
+    };
+    for round in 1..=4 {
+        post(s, &world.staff, &world, &format!("Point numéro {round}"));
+        let now = Utc::now();
+        notifier.prepare(now).unwrap();
+        notifier.deliver_due(now).await.unwrap();
+    }
+    let states = to_client(s);
+    assert_eq!(states.len(), 3, "the fourth was never made: {states:?}");
+    assert!(
+        states
+            .iter()
+            .all(|st| matches!(st, OutState::Bounced { .. })),
+        "{states:?}"
+    );
+    let health = s
+        .store()
+        .address_health(&world.client.emails[0])
+        .unwrap()
+        .unwrap();
+    assert_eq!((health.hard_bounces, health.stopped), (3, true));
+    assert!(sink.count() > 0, "the others' mail still goes out");
 }
 
 #[test]

@@ -69,7 +69,9 @@ impl Notifier {
         let (dossier, recipient) = (notice.dossier, notice.recipient);
         let reply = store.reply_address(dossier.id, recipient.id)?;
         let reply_address = s.address(&OurAddress::Reply(reply.token.clone()));
+        let id = store.new_id()?;
         let bounce = BounceTarget {
+            mail: Some(id),
             token: Token::generate(),
             recipient: recipient.primary_email().clone(),
             dossier: Some(dossier.id),
@@ -172,7 +174,7 @@ impl Notifier {
         let raw = message.formatted();
         let stored = store.blobs().put(&raw)?;
         let mail = OutMail {
-            id: store.new_id()?,
+            id,
             created_at: now,
             dossier: Some(dossier.id),
             user: recipient.id,

@@ -1,6 +1,7 @@
 //! Delivery: every due e-mail is handed to the transport once per pass. Accepted → sent,
 //! marked durably before anything else (at-least-once, exactly once in the normal path);
-//! a `5xx` → dead at once; anything else → tried again later, the delay doubling from
+//! a refusal of the recipient's mailbox → bounced, a hard bounce of the address (three
+//! stop its mail); any other `5xx` → dead at once; anything else → tried again later, the delay doubling from
 //! the first retry up to the longest, until it has waited longer than the give-up time.
 
 use chrono::{DateTime, Utc};
@@ -40,6 +41,7 @@ impl Notifier {
         let outcome = match after.state {
             OutState::Sent { .. } => "sent",
             OutState::Dead { .. } => "dead",
+            OutState::Bounced { .. } => "bounced",
             OutState::Pending => "retry",
         };
         self.services
@@ -78,7 +80,10 @@ impl Notifier {
                 after.last_error = Some(err.message.clone());
                 let waited = now - mail.created_at;
                 let give_up = chrono::Duration::from_std(self.settings.give_up).unwrap_or_default();
-                if err.permanent || waited >= give_up {
+                if err.refuses_recipient {
+                    // Counted as a hard bounce with this row, in its transaction.
+                    after.state = OutState::Bounced { at: now };
+                } else if err.permanent || waited >= give_up {
                     after.state = OutState::Dead { at: now };
                 } else {
                     after.next_at = now + self.backoff(after.attempts);

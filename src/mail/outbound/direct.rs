@@ -20,7 +20,9 @@ impl Notifier {
     ) -> Result<OutMail> {
         let s = &self.settings;
         let store = self.services.store();
+        let id = store.new_id()?;
         let bounce = BounceTarget {
+            mail: Some(id),
             token: Token::generate(),
             recipient: to.primary_email().clone(),
             dossier: None,
@@ -60,7 +62,7 @@ impl Notifier {
             .map_err(|e| Error::Storage(format!("building an e-mail: {e}")))?;
         let stored = store.blobs().put(&message.formatted())?;
         let mail = OutMail {
-            id: store.new_id()?,
+            id,
             created_at: now,
             dossier: None,
             user: to.id,

@@ -12,6 +12,9 @@ use lettre::{AsyncSendmailTransport, AsyncSmtpTransport, AsyncTransport, Tokio1E
 pub struct SendError {
     /// A `5xx` (or a malformed address): retrying will not help.
     pub permanent: bool,
+    /// The refusal is the recipient's (an unknown or disabled mailbox), not ours: it
+    /// counts as a hard bounce of the address.
+    pub refuses_recipient: bool,
     /// What the relay or the system said.
     pub message: String,
 }
@@ -44,26 +47,51 @@ impl Transport {
     pub async fn send(&self, envelope: &Envelope, name: &str, raw: &[u8]) -> Result<(), SendError> {
         match self {
             Transport::Folder(dir) => write_file(dir.clone(), name.to_string(), raw.to_vec()).await,
-            Transport::Relay(relay) => {
-                relay
-                    .send_raw(envelope, raw)
-                    .await
-                    .map(drop)
-                    .map_err(|e| SendError {
-                        permanent: e.is_permanent(),
-                        message: e.to_string(),
-                    })
-            }
+            Transport::Relay(relay) => relay.send_raw(envelope, raw).await.map(drop).map_err(|e| {
+                let code = e.status().map(|c| c.to_string());
+                let message = e.to_string();
+                SendError {
+                    permanent: e.is_permanent(),
+                    refuses_recipient: e.is_permanent()
+                        && refuses_recipient(code.as_deref(), &message),
+                    message,
+                }
+            }),
             Transport::Sendmail(sendmail) => {
                 sendmail
                     .send_raw(envelope, raw)
                     .await
                     .map_err(|e| SendError {
                         permanent: false,
+                        refuses_recipient: false,
                         message: e.to_string(),
                     })
             }
         }
+    }
+}
+
+/// Whether a permanent refusal with the basic `code` and the words `message` is about
+/// the recipient's mailbox (RFC 3463's 5.1.1 bad mailbox, 5.1.2 bad domain, 5.1.3 bad
+/// syntax, 5.1.6 moved, 5.1.10 null MX, 5.2.1 disabled; with no enhanced code, 550, 551
+/// or 553) rather than our relay's policy (5.7.1 relaying denied) or the message.
+pub fn refuses_recipient(code: Option<&str>, message: &str) -> bool {
+    let enhanced = message
+        .split(|c: char| c.is_whitespace() || c == ':')
+        .find(|word| {
+            let parts: Vec<&str> = word.split('.').collect();
+            parts.len() == 3
+                && parts[0] == "5"
+                && parts[1..]
+                    .iter()
+                    .all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
+        });
+    match enhanced {
+        Some(status) => matches!(
+            status,
+            "5.1.1" | "5.1.2" | "5.1.3" | "5.1.6" | "5.1.10" | "5.2.1"
+        ),
+        None => matches!(code, Some("550" | "551" | "553")),
     }
 }
 
@@ -93,11 +121,48 @@ async fn write_file(dir: PathBuf, name: String, raw: Vec<u8>) -> Result<(), Send
         Ok(Ok(())) => Ok(()),
         Ok(Err(e)) => Err(SendError {
             permanent: false,
+            refuses_recipient: false,
             message: format!("writing to the outbox folder: {e}"),
         }),
         Err(e) => Err(SendError {
             permanent: false,
+            refuses_recipient: false,
             message: format!("outbox folder task: {e}"),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::refuses_recipient;
+
+    #[test]
+    fn an_unknown_mailbox_is_the_recipients_refusal_a_policy_refusal_is_ours() {
+        for (code, message) in [
+            (
+                Some("550"),
+                "permanent error (550): 5.1.1 <helene@client.test>: Recipient address rejected: User unknown",
+            ),
+            (Some("550"), "permanent error (550): mailbox unavailable"),
+            (Some("553"), "permanent error (553): no such user here"),
+            (Some("550"), "permanent error (550): 5.2.1 mailbox disabled"),
+        ] {
+            assert!(refuses_recipient(code, message), "{message}");
+        }
+        for (code, message) in [
+            (Some("550"), "permanent error (550): 5.7.1 Relaying denied"),
+            (Some("554"), "permanent error (554): 5.6.0 message refused"),
+            (
+                Some("535"),
+                "permanent error (535): 5.7.8 authentication failed",
+            ),
+            (Some("552"), "permanent error (552): message too big"),
+            (
+                Some("550"),
+                "permanent error (550): 5.1.7 bad sender address",
+            ),
+        ] {
+            assert!(!refuses_recipient(code, message), "{message}");
+        }
     }
 }

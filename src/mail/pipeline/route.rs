@@ -274,7 +274,7 @@ impl Pipeline {
                 ));
             }
         };
-        store.record_bounce(&target.recipient, hard)?;
+        store.record_bounce_for(&target, hard)?;
         let kind = if hard { "hard" } else { "soft" };
         Ok(Route::Record(
             Outcome::Bounce,

@@ -73,6 +73,14 @@ pub struct Listeners {
 }
 
 impl App {
+    /// Who prints documents: the business's name and time zone.
+    pub fn printer(&self) -> crate::printing::Printer<'_> {
+        crate::printing::Printer {
+            business_name: &self.config.business_name,
+            zone: self.config.timezone,
+        }
+    }
+
     /// Opens the store in the configured data folder.
     pub fn open(config: Config) -> Result<App> {
         let store = Store::open(&config.data)?;

@@ -191,14 +191,15 @@ pub fn render(sheet: &Sheet, attachment: Option<Attachment>) -> Result<Vec<u8>> 
         configuration,
         ..Default::default()
     });
-    let now = chrono::Utc::now();
+    // The document's own moment, not the printing's: the same document, the same bytes.
+    let made = sheet.made;
     use chrono::{Datelike, Timelike};
-    let date = DateTime::new(now.year() as u16)
-        .month(now.month() as u8)
-        .day(now.day() as u8)
-        .hour(now.hour() as u8)
-        .minute(now.minute() as u8)
-        .second(now.second() as u8);
+    let date = DateTime::new(made.year() as u16)
+        .month(made.month() as u8)
+        .day(made.day() as u8)
+        .hour(made.hour() as u8)
+        .minute(made.minute() as u8)
+        .second(made.second() as u8);
     document.set_metadata(
         Metadata::new()
             .title(sheet.title.clone())

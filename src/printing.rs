@@ -1,12 +1,23 @@
 //! A document as it is printed: its sheet (with the seller and buyer kept at issue, or
 //! as they are today for a document not issued), its PDF — Factur-X for an issued
-//! invoice or credit note — and the PDF's file name. The download and the e-mail that
-//! sends a document both print through here.
+//! invoice or credit note, the same bytes for the same document — and the PDF's file
+//! name. The download, the e-mail that sends a document and the answer's proof print
+//! through here.
 
 use crate::domain::{ClientKind, FileName};
 use crate::error::Result;
 use crate::service::Printed;
-use crate::templates::sheet::{Parties, Sheet, sheet};
+use crate::templates::sheet::{Parties, Sheet, answer_block, sheet};
+
+/// Who prints: the business's name (for a profile with no legal name) and its time zone
+/// (for the moment a quote was answered).
+#[derive(Debug, Clone, Copy)]
+pub struct Printer<'a> {
+    /// The business's name.
+    pub business_name: &'a str,
+    /// Its time zone.
+    pub zone: chrono_tz::Tz,
+}
 
 /// A document's PDF and the name it is offered under.
 pub struct Pdf {
@@ -22,8 +33,9 @@ impl std::fmt::Debug for Pdf {
     }
 }
 
-/// The printed form of `printed`, for the business named `business_name`.
-pub fn sheet_of(printed: &Printed, business_name: &str) -> Sheet {
+/// The printed form of `printed`, by `printer`.
+pub fn sheet_of(printed: &Printed, printer: Printer) -> Sheet {
+    let business_name = printer.business_name;
     let (document, client) = (&printed.document, &printed.client);
     let parties = match &document.issued {
         Some(issued) => Parties {
@@ -41,19 +53,24 @@ pub fn sheet_of(printed: &Printed, business_name: &str) -> Sheet {
             billing: &client.billing,
         },
     };
-    sheet(document, &printed.dossier, &parties, &printed.related)
+    let mut sheet = sheet(document, &printed.dossier, &parties, &printed.related);
+    sheet.answer = document
+        .answer
+        .as_ref()
+        .map(|answer| answer_block(answer, printer.zone));
+    sheet
 }
 
 /// The PDF of `printed`: what its printable page says; an issued invoice or credit
 /// note carries its CII XML and the Factur-X metadata.
-pub fn pdf(printed: &Printed, business_name: &str) -> Result<Pdf> {
+pub fn pdf(printed: &Printed, printer: Printer) -> Result<Pdf> {
     let document = &printed.document;
     let name = if document.numbered() {
         format!("{}.pdf", document.number)
     } else {
         format!("{}-brouillon.pdf", printed.dossier.number)
     };
-    let sheet = sheet_of(printed, business_name);
+    let sheet = sheet_of(printed, printer);
     let bytes = match crate::facturx::cii(document, &printed.related) {
         Some(xml) => {
             let attachment = crate::pdf::Attachment {

@@ -158,9 +158,14 @@ fn document_lines(view: &EmailView, item: &ItemView) -> (String, Option<String>,
             (
                 format!("{author} vous envoie {what} {number} « {title} » : {total} TTC."),
                 until,
-                format!(
-                    "Le PDF ({pdf}) est joint à cet e-mail ; vous le retrouvez aussi en ligne :"
-                ),
+                match kind {
+                    DocKind::Quote => format!(
+                        "Le PDF ({pdf}) est joint à cet e-mail ; vous pouvez aussi le lire et l'accepter en ligne :"
+                    ),
+                    _ => format!(
+                        "Le PDF ({pdf}) est joint à cet e-mail ; vous le retrouvez aussi en ligne :"
+                    ),
+                },
             )
         }
         Lang::En => {
@@ -174,7 +179,12 @@ fn document_lines(view: &EmailView, item: &ItemView) -> (String, Option<String>,
                     document_word(*kind, false)
                 ),
                 until,
-                format!("The PDF ({pdf}) is attached to this e-mail; it is also online:"),
+                match kind {
+                    DocKind::Quote => format!(
+                        "The PDF ({pdf}) is attached to this e-mail; you can also read and accept it online:"
+                    ),
+                    _ => format!("The PDF ({pdf}) is attached to this e-mail; it is also online:"),
+                },
             )
         }
     }

@@ -38,6 +38,9 @@ pub struct Sheet {
     /// A quote answered on the web: the heading and lines of its proof, printed on a
     /// page of their own.
     pub answer: Option<(String, Vec<String>)>,
+    /// When the document was made as printed (answered, issued, or written): the PDF's
+    /// dates, so that the same document prints the same bytes.
+    pub made: chrono::DateTime<chrono::Utc>,
 }
 
 /// The seller and buyer a document names: as issued, or as they are today for a draft.
@@ -290,14 +293,24 @@ pub fn sheet(doc: &Document, dossier: &Dossier, parties: &Parties, related: &[Do
         shows_vat,
         mentions,
         signature: kind == DocKind::Quote && doc.answer.is_none(),
-        answer: doc.answer.as_ref().map(answer_block),
+        answer: None,
+        made: doc
+            .answer
+            .as_ref()
+            .map(|a| a.at)
+            .or(doc.issued.as_ref().map(|i| i.at))
+            .unwrap_or(doc.created_at),
     }
 }
 
-/// The proof of a quote's answer, as the page and the PDF print it.
-fn answer_block(answer: &crate::domain::Answer) -> (String, Vec<String>) {
+/// The proof of a quote's answer, as the page and the PDF print it, its moment in the
+/// business's time zone `zone`.
+pub fn answer_block(answer: &crate::domain::Answer, zone: chrono_tz::Tz) -> (String, Vec<String>) {
     use crate::domain::Decision;
-    let when = answer.at.format("%d/%m/%Y à %H:%M:%S (UTC)");
+    let when = answer
+        .at
+        .with_timezone(&zone)
+        .format("%d/%m/%Y à %H:%M:%S (UTC%:z)");
     let (heading, first) = match answer.decision {
         Decision::Accept => (
             "Acceptation électronique",

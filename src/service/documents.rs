@@ -647,7 +647,9 @@ impl Services {
         if current.frozen() {
             let same = (&draft.title, draft.date, &draft.lines, &draft.terms)
                 == (&current.title, current.date, &current.lines, &current.terms);
-            if !same || draft.status == DocStatus::Draft {
+            // A client's answer is theirs: its status does not move either.
+            let answered = current.answer.is_some() && draft.status != current.status;
+            if !same || draft.status == DocStatus::Draft || answered {
                 return Err(Error::Conflict(frozen_refusal(&current).on("status")));
             }
         }
@@ -724,7 +726,11 @@ impl Services {
                 if doc.frozen() {
                     let same = (&draft.title, draft.date, &draft.lines, &draft.terms)
                         == (&doc.title, doc.date, &doc.lines, &doc.terms);
-                    if !same || draft.status == DocStatus::Draft || !doc.kind().allows(draft.status)
+                    let answered = doc.answer.is_some() && draft.status != doc.status;
+                    if !same
+                        || draft.status == DocStatus::Draft
+                        || answered
+                        || !doc.kind().allows(draft.status)
                     {
                         return Err(Error::Conflict(frozen_refusal(doc)));
                     }

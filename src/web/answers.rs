@@ -190,7 +190,7 @@ pub async fn confirm(
             CodeCheck::Right(pending) => {
                 // The quote as it stands is the one answered: that PDF is kept.
                 let printed = services.printed_document(&user, number, id)?;
-                let pdf = crate::printing::pdf(&printed, &app2.config.business_name)?;
+                let pdf = crate::printing::pdf(&printed, app2.printer())?;
                 let kept = services.store().blobs().put(&pdf.bytes)?;
                 services.record_answer(&user, &pending, &ip, &user_agent, &kept.sha256, now)?;
                 Ok(Outcome::Recorded(dossier))

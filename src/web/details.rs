@@ -29,7 +29,7 @@ pub async fn document(
             .await;
     match found {
         Ok(printed) => {
-            let sheet = crate::printing::sheet_of(&printed, &app.config.business_name);
+            let sheet = crate::printing::sheet_of(&printed, app.printer());
             let (dossier, document) = (&printed.dossier, &printed.document);
             let base = format!("/dossiers/{}/documents/{}", dossier.number, document.id);
             let may =
@@ -78,7 +78,7 @@ pub async fn document_pdf(
     let (services, user, app2) = (app.services.clone(), reader.user.clone(), app.clone());
     let made = blocking(move || {
         let printed = services.printed_document(&user, number(&n)?, DocumentId::from_raw(id))?;
-        crate::printing::pdf(&printed, &app2.config.business_name)
+        crate::printing::pdf(&printed, app2.printer())
     })
     .await;
     match made {

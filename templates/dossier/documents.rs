@@ -87,13 +87,13 @@ pub fn documents(p: &Page, documents: &[Document], typed: Typed) -> Markup {
                     tbody { @for doc in documents {
                         @let totals = doc.totals();
                         tr id={ "document-" (doc.id) } {
-                            td data-label=(l.t("Numéro", "Number")) { a href={ (base) "/documents/" (doc.id) } { (doc_kind(l, doc.kind())) " " (doc_number(l, doc)) } }
+                            td data-label=(l.t("Numéro", "Number")) { a href={ (base) "/documents/" (doc.id) } { (doc_kind(l, doc.kind())) " " span.docnum { (doc_number(l, doc)) } } }
                             td data-label=(l.t("Titre", "Title")) { (doc.title) }
                             td data-label=(l.t("Date", "Date")) { (format::date(l, doc.date)) }
                             td.num data-label=(l.t("Total HT", "Excl. VAT")) { (format::money(l, totals.before_tax)) }
                             td.num data-label=(l.t("Total TTC", "Incl. VAT")) { (format::money(l, totals.total)) }
                             td data-label=(l.t("État", "Status")) {
-                                @if p.staff_may_change() {
+                                @if p.staff_may_change() && doc.answer.is_none() {
                                     form.inline method="post" action={ (base) "/documents/" (doc.id) "/status" } {
                                         input type="hidden" name="csrf" value=(p.csrf());
                                         select name="status" aria-label={ (l.t("État de ", "Status of ")) (doc_number(l, doc)) } {
@@ -109,13 +109,15 @@ pub fn documents(p: &Page, documents: &[Document], typed: Typed) -> Markup {
                                     @if !doc.frozen() {
                                         " · " a href={ (base) "/documents/" (doc.id) "/edit" } aria-label={ (l.t("Modifier ", "Change ")) (doc_number(l, doc)) } { (l.t("Modifier", "Change")) }
                                     }
-                                    @if let Some(next) = next_kind(doc.kind()).filter(|k| *k != DocKind::CreditNote || doc.frozen()) {
+                                    @let refused = doc.status == DocStatus::Refused;
+                                    @let one_click = doc.kind() == DocKind::Quote && doc.status == DocStatus::Accepted && !documents.iter().any(|d| d.source == Some(doc.id));
+                                    @if let Some(next) = next_kind(doc.kind()).filter(|k| (*k != DocKind::CreditNote || doc.frozen()) && !refused && !one_click) {
                                         " · "
                                         a href={ (base) "/documents/new?kind=" (kind_code(next)) "&from=" (doc.id) } {
                                             (match next { DocKind::Order => l.t("En faire une commande", "Make an order of it"), DocKind::CreditNote => l.t("Faire un avoir", "Make a credit note"), _ => l.t("En faire une facture", "Make an invoice of it") })
                                         }
                                     }
-                                    @if doc.kind() == DocKind::Quote && doc.status == DocStatus::Accepted && !documents.iter().any(|d| d.source == Some(doc.id)) {
+                                    @if one_click {
                                         form.inline method="post" action={ (base) "/documents" } {
                                             input type="hidden" name="csrf" value=(p.csrf());
                                             input type="hidden" name="kind" value="order";
@@ -124,7 +126,7 @@ pub fn documents(p: &Page, documents: &[Document], typed: Typed) -> Markup {
                                             button type="submit" { (l.t("Créer la commande", "Create the order")) }
                                         }
                                     }
-                                    @if matches!(doc.kind(), DocKind::Quote | DocKind::Order) {
+                                    @if matches!(doc.kind(), DocKind::Quote | DocKind::Order) && !refused {
                                         form.inline method="post" action={ (base) "/documents/" (doc.id) "/deposit" } {
                                             input type="hidden" name="csrf" value=(p.csrf());
                                             input.share type="text" name="share" value="30 %" size="8" aria-label={ (l.t("Part de l'acompte sur ", "Deposit share of ")) (doc_number(l, doc)) };

@@ -77,6 +77,15 @@ async fn a_client_accepts_a_sent_quote_with_the_emailed_code_and_staff_make_the_
         site.base, w.dossier.number, id
     );
     let (client, csrf) = signed_in(&site, &w.client.emails[0]).await;
+    // The PDF the client reads before answering is the one the proof names.
+    let read = client
+        .get(format!("{doc}/pdf"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
     let page = text_of(&client, &doc).await;
     assert!(
         page.contains(&format!("{doc}/answer").replace(&site.base, "")),
@@ -156,6 +165,29 @@ async fn a_client_accepts_a_sent_quote_with_the_emailed_code_and_staff_make_the_
         .read(&proof.pdf_sha256)
         .unwrap();
     assert!(pdf.starts_with(b"%PDF-"), "the PDF as answered is kept");
+    assert_eq!(
+        pdf,
+        read.to_vec(),
+        "the proof names the PDF the client read"
+    );
+    // The client's answer is theirs: staff cannot move its status.
+    let (staff_early, early_csrf) = signed_in(&site, &w.staff.emails[0]).await;
+    let (status, page) = post(
+        &staff_early,
+        &format!("{doc}/status"),
+        &early_csrf,
+        &[("status", "refused")],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(
+        page.contains("Ce devis a reçu la réponse de son client"),
+        "{page}"
+    );
+    assert_eq!(
+        s.document(&w.staff, w.dossier.id, id).unwrap().status,
+        DocStatus::Accepted
+    );
 
     // The dossier hears of it, the history shows the proof, the PDF prints it.
     let said = site.test.messages(w.dossier.id).pop().unwrap();

@@ -120,6 +120,21 @@ async fn staff_send_a_quote_and_the_clients_reply_comes_back_into_the_dossier() 
         pdf,
         "the PDF sent is kept as it went"
     );
+    for _ in 0..2 {
+        let again = staff
+            .get(format!("{base}/{}/pdf", quote.id))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        assert_eq!(
+            hex::encode(Sha256::digest(&again)),
+            sha,
+            "the same document prints the same bytes: its hash can be checked"
+        );
+    }
     let history = text_of(
         &staff,
         &format!("{}/dossiers/{}/history", site.base, w.dossier.number),

@@ -29,6 +29,7 @@ pub fn mail(
     stopped: &[(User, AddressHealth)],
     people: &[User],
     dossiers: &[Dossier],
+    planned: &[crate::service::DueReminder],
 ) -> Markup {
     let (lang, zone) = (reader.user.lang, config.timezone);
     let csrf = &reader.session.csrf;
@@ -116,6 +117,21 @@ pub fn mail(
                 }
             }
             section aria-labelledby="outbox" {
+                h2 #planned { (l.t("Relances prévues demain", "Reminders due tomorrow")) }
+                @if planned.is_empty() { p { (l.t("Aucune relance demain.", "No reminder tomorrow.")) } }
+                @else {
+                    table.rows aria-labelledby="planned" {
+                        thead { tr { th { (l.t("Dossier", "Dossier")) } th { (l.t("Document", "Document")) } th { (l.t("Client", "Client")) } th { (l.t("Relance", "Reminder")) } } }
+                        tbody { @for due in planned {
+                            tr {
+                                td data-label=(l.t("Dossier", "Dossier")) { a href={ "/dossiers/" (due.dossier.number) } { (due.dossier.number) " " (due.dossier.title) } }
+                                td data-label=(l.t("Document", "Document")) { a href={ "/dossiers/" (due.dossier.number) "/documents/" (due.document.id) } { span.docnum { (due.document.number) } } }
+                                td data-label=(l.t("Client", "Client")) { (due.client.name) }
+                                td data-label=(l.t("Relance", "Reminder")) { (due.step) " · " (format::reminder_tone(l, due.tone)) }
+                            }
+                        } }
+                    }
+                }
                 h2 #outbox { (l.t("Envois", "Outbox")) }
                 table tabindex="0" aria-label=(l.t("Envois", "Outbox")) {
                     thead { tr { th { (l.t("Créé", "Created")) } th { (l.t("À", "To")) } th { (l.t("Objet", "Subject")) } th { (l.t("État", "Status")) } th { (l.t("Tentatives", "Attempts")) } th { (l.t("Erreur", "Error")) } th {} } }

@@ -27,7 +27,7 @@ fn address(t: &Typed, l: Lang, delivery: bool, current: &PostalAddress) -> Marku
     }
 }
 
-const PROFILE_FIELDS: [&str; 24] = [
+const PROFILE_FIELDS: [&str; 27] = [
     "legal_name",
     "legal_form",
     "capital",
@@ -52,6 +52,9 @@ const PROFILE_FIELDS: [&str; 24] = [
     "late_rate",
     "quote_days",
     "phone",
+    "reminder_days",
+    "quote_reminder_days",
+    "no_reminders",
 ];
 
 /// The business profile form.
@@ -104,6 +107,13 @@ pub fn profile(config: &Config, reader: &Reader, p: &BusinessProfile, t: Typed) 
                     (t.text("payment_days", l.t("Délai de paiement (jours, 30 par défaut)", "Payment terms (days, 30 by default)"), &days(p.payment_days)))
                     (t.text("late_rate", l.t("Pénalités de retard", "Late-payment penalties"), &p.late_rate))
                     (t.text("quote_days", l.t("Validité des devis (jours, 30 par défaut)", "Quotes valid for (days, 30 by default)"), &days(p.quote_days)))
+                }
+                fieldset {
+                    legend { (l.t("Relances", "Reminders")) }
+                    @let steps = p.reminder_days.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
+                    (t.text("reminder_days", l.t("Relances des factures impayées (jours après l'échéance : aimable, ferme, mise en demeure ; 7, 15, 30 par défaut)", "Reminders of unpaid invoices (days after the due date: courteous, firm, formal notice; 7, 15, 30 by default)"), &steps))
+                    (t.text("quote_reminder_days", l.t("Rappel d'un devis sans réponse (jours avant la fin de validité, 3 par défaut)", "Reminder of an unanswered quote (days before it expires, 3 by default)"), &days(p.quote_reminder_days)))
+                    (t.checkbox("no_reminders", l.t("Aucune relance automatique", "No automatic reminder"), p.no_reminders))
                 }
                 button type="submit" { (l.t("Enregistrer", "Save")) }
             }

@@ -3,6 +3,7 @@
 
 use maud::{DOCTYPE, Markup, html};
 
+use crate::domain::reminders::Tone;
 use crate::domain::{DocKind, EventChange, Lang};
 
 /// One addition, ready to show.
@@ -56,6 +57,8 @@ pub enum ItemView {
         pdf: String,
         /// Link to it.
         url: String,
+        /// The tone of the reminder this is, if it is one (its words are the note).
+        reminder: Option<Tone>,
     },
 }
 
@@ -93,8 +96,25 @@ pub fn subject(view: &EmailView) -> String {
         ([ItemView::Event { change, title, .. }], french) => {
             format!("{} {title}", event_word(*change, french))
         }
-        ([ItemView::Document { kind, number, .. }], french) => {
-            format!("{} {number}", document_word(*kind, french))
+        (
+            [
+                ItemView::Document {
+                    kind,
+                    number,
+                    reminder,
+                    ..
+                },
+            ],
+            french,
+        ) => {
+            let what = match (reminder, french) {
+                (None, _) => "",
+                (Some(Tone::Formal), true) => "mise en demeure : ",
+                (Some(Tone::Formal), false) => "formal notice: ",
+                (Some(_), true) => "rappel : ",
+                (Some(_), false) => "reminder: ",
+            };
+            format!("{what}{} {number}", document_word(*kind, french))
         }
         (items, true) => format!("{} nouveautés de {}", items.len(), view.author),
         (items, false) => format!("{} updates from {}", items.len(), view.author),
@@ -250,14 +270,22 @@ pub fn text(view: &EmailView) -> String {
                 }
                 out.push_str(&format!("<{url}>\n\n"));
             }
-            ItemView::Document { note, url, .. } => {
+            ItemView::Document {
+                note,
+                url,
+                reminder,
+                ..
+            } => {
                 let (sends, until, online) = document_lines(view, item);
-                out.push_str(&format!("{sends}\n"));
-                if let Some(until) = until {
-                    out.push_str(&format!("{until}\n"));
+                if reminder.is_none() {
+                    out.push_str(&format!("{sends}\n"));
+                    if let Some(until) = until {
+                        out.push_str(&format!("{until}\n"));
+                    }
+                    out.push('\n');
                 }
                 if !note.is_empty() {
-                    out.push_str(&format!("\n{note}\n"));
+                    out.push_str(&format!("{note}\n"));
                 }
                 out.push_str(&format!("\n{online}\n<{url}>\n\n"));
             }
@@ -300,9 +328,9 @@ pub fn html(view: &EmailView) -> Markup {
                             @if !description.is_empty() { p style="white-space: pre-wrap;" { (description) } }
                             p { a href=(url) { (open) } }
                         }
-                        ItemView::Document { note, url, .. } => {
+                        ItemView::Document { note, url, reminder, .. } => {
                             @let (sends, until, online) = document_lines(view, item);
-                            p { strong { (sends) } @if let Some(until) = until { br; (until) } }
+                            @if reminder.is_none() { p { strong { (sends) } @if let Some(until) = until { br; (until) } } }
                             @if !note.is_empty() { p style="white-space: pre-wrap;" { (note) } }
                             p { (online) " " a href=(url) { (url) } }
                         }

@@ -136,6 +136,17 @@ pub fn money(lang: Lang, amount: Cents) -> String {
     }
 }
 
+/// A reminder's tone, in words.
+pub fn reminder_tone(l: Lang, tone: crate::domain::reminders::Tone) -> &'static str {
+    use crate::domain::reminders::Tone;
+    match tone {
+        Tone::Courteous => l.t("aimable", "courteous"),
+        Tone::Firm => l.t("ferme", "firm"),
+        Tone::Formal => l.t("mise en demeure", "formal notice"),
+        Tone::QuoteEnding => l.t("fin de validité", "ending validity"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

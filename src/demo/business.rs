@@ -216,6 +216,7 @@ fn demo_profile() -> BusinessProfile {
         late_rate: String::new(),
         quote_days: 30,
         phone: "04 72 00 00 00".into(),
+        ..BusinessProfile::default()
     }
 }
 

@@ -251,7 +251,19 @@ pub struct BusinessProfile {
     pub quote_days: u32,
     /// Phone shown on documents.
     pub phone: String,
+    /// Days after an invoice's due date its reminders go (courteous, firm, then a formal
+    /// notice); `[7, 15, 30]` when empty.
+    pub reminder_days: Vec<u32>,
+    /// Days before a quote's validity ends its one reminder goes; 3 when 0.
+    pub quote_reminder_days: u32,
+    /// No reminder goes at all.
+    pub no_reminders: bool,
 }
+
+/// When nothing is said: J+7 courteous, J+15 firm, J+30 formal notice.
+pub const DEFAULT_REMINDER_DAYS: [u32; 3] = [7, 15, 30];
+/// When nothing is said: three days before a quote's validity ends.
+pub const DEFAULT_QUOTE_REMINDER_DAYS: u32 = 3;
 
 /// How many days to pay when nothing is said (the legal default, art. L441-10).
 pub const DEFAULT_PAYMENT_DAYS: u32 = 30;
@@ -267,6 +279,24 @@ impl BusinessProfile {
             DEFAULT_PAYMENT_DAYS
         } else {
             self.payment_days
+        }
+    }
+
+    /// Days after an invoice's due date that its reminders go, in order, with the default.
+    pub fn reminder_days(&self) -> Vec<u32> {
+        if self.reminder_days.is_empty() {
+            DEFAULT_REMINDER_DAYS.to_vec()
+        } else {
+            self.reminder_days.clone()
+        }
+    }
+
+    /// Days before a quote's validity ends that its reminder goes.
+    pub fn quote_reminder_days(&self) -> u32 {
+        if self.quote_reminder_days == 0 {
+            DEFAULT_QUOTE_REMINDER_DAYS
+        } else {
+            self.quote_reminder_days
         }
     }
 

@@ -160,6 +160,9 @@ pub struct Document {
     /// A quote's answer by the client on the web, with its proof.
     #[serde(default)]
     pub answer: Option<super::Answer>,
+    /// Its reminders: turned off, and which went.
+    #[serde(default)]
+    pub reminders: super::reminders::Reminders,
 }
 
 /// Goods, services, or both (a mention of invoices since the 2026 reform).

@@ -193,6 +193,15 @@ pub enum ItemChange {
     },
     /// A quote answered by its client on the web, with the proof.
     Answered(Box<super::Answer>),
+    /// A reminder went: its step, tone and recipients (`Name <address>`).
+    Reminded {
+        /// From 1.
+        step: u8,
+        /// How it spoke.
+        tone: super::reminders::Tone,
+        /// To whom.
+        to: Vec<String>,
+    },
 }
 
 /// One line of a dossier's history: who did what, when.

@@ -17,6 +17,7 @@ pub mod money;
 mod outbound;
 mod outbox;
 mod people;
+pub mod reminders;
 pub mod text;
 mod trust;
 

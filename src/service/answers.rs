@@ -288,6 +288,7 @@ mod tests {
             issued: None,
             lifecycle: Vec::new(),
             answer: None,
+            reminders: Default::default(),
         }
     }
 

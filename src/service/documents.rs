@@ -422,6 +422,7 @@ impl Services {
             issued: None,
             lifecycle: Vec::new(),
             answer: None,
+            reminders: Default::default(),
         };
         self.store.insert_document(&document, |doc| {
             entry(actor, item_line(doc, ItemChange::Added))
@@ -832,6 +833,7 @@ mod tests {
             issued: None,
             lifecycle: Vec::new(),
             answer: None,
+            reminders: Default::default(),
         }
     }
 

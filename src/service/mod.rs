@@ -19,6 +19,7 @@ pub use discussion::message_text;
 pub use expenses::expense_description;
 pub use mail_review::HELD_PAGE;
 mod notifications;
+mod reminders;
 mod search;
 mod sections;
 mod sending;
@@ -38,6 +39,7 @@ pub use documents::{Printed, frozen_refusal};
 pub use dossiers::{DossierView, NewDossierRequest};
 pub use home::{Home, HomeDossier, UNPAID_DAYS, UNREAD_CAP};
 pub use intervenants::IntervenantView;
+pub use reminders::DueReminder;
 pub use search::{Found, FoundHit, index_worker};
 pub use sections::{
     DISCUSSION_PAGE, DiscussionVersion, DossierHeader, MoneySummary, Section, SectionView,

@@ -152,7 +152,7 @@ impl Store {
     }
 
     /// Every dossier, oldest first, kept in memory until one changes or is made.
-    fn all_dossiers(&self) -> Result<Arc<[Dossier]>> {
+    pub fn all_dossiers(&self) -> Result<Arc<[Dossier]>> {
         let stamp = self.get(Tree::Meta, super::DOSSIERS_STAMP)?.unwrap_or(0u64);
         if let Some(dossiers) = self.inner.dossiers.get(&(), &stamp) {
             return Ok(dossiers);

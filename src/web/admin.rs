@@ -28,7 +28,11 @@ pub async fn mail(
     reader: Reader,
     Query(which): Query<HeldQuery>,
 ) -> Response {
-    let (services, user) = (app.services.clone(), reader.user.clone());
+    let (services, user, tz) = (
+        app.services.clone(),
+        reader.user.clone(),
+        app.config.timezone,
+    );
     // A page number that cannot be read is the first page.
     let shown = which.held.trim().parse::<usize>().unwrap_or(0);
     let found = blocking(move || {
@@ -38,21 +42,27 @@ pub async fn mail(
         let stopped = services.stopped_addresses(&user)?;
         let people = services.people_named_for(&user)?;
         let dossiers = services.visible_dossiers(&user)?;
-        Ok((held, log, outbox, stopped, people, dossiers))
+        let now = chrono::Utc::now().with_timezone(&tz);
+        let tomorrow = now.date_naive() + chrono::Days::new(1);
+        let planned = services.reminders_planned(&user, tomorrow)?;
+        Ok((held, log, outbox, stopped, people, dossiers, planned))
     })
     .await;
     match found {
-        Ok((held, log, outbox, stopped, people, dossiers)) => crate::templates::admin::mail(
-            &app.config,
-            &reader,
-            (&held.0, held.2, held.1),
-            &log,
-            &outbox,
-            &stopped,
-            &people,
-            &dossiers,
-        )
-        .into_response(),
+        Ok((held, log, outbox, stopped, people, dossiers, planned)) => {
+            crate::templates::admin::mail(
+                &app.config,
+                &reader,
+                (&held.0, held.2, held.1),
+                &log,
+                &outbox,
+                &stopped,
+                &people,
+                &dossiers,
+                &planned,
+            )
+            .into_response()
+        }
         Err(err) => page_for(&reader, err),
     }
 }

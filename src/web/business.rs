@@ -50,6 +50,28 @@ fn days(f: &Fields, name: &'static str) -> crate::Result<u32> {
     }
 }
 
+/// Days typed as `7, 15, 30`, rising; empty for the default.
+fn steps(f: &Fields, name: &'static str) -> crate::Result<Vec<u32>> {
+    let refuse = || {
+        Error::Invalid(
+            Refusal::new(
+                "Indiquez des nombres de jours croissants, séparés par des virgules (7, 15, 30).",
+                "Give rising numbers of days, separated by commas (7, 15, 30).",
+            )
+            .on(name),
+        )
+    };
+    let days: Vec<u32> = field(f, name)
+        .split([',', ';', ' '])
+        .filter(|part| !part.is_empty())
+        .map(|part| part.parse::<u32>().map_err(|_| refuse()))
+        .collect::<crate::Result<_>>()?;
+    if days.len() > 6 || days.windows(2).any(|w| w[0] >= w[1]) {
+        return Err(refuse());
+    }
+    Ok(days)
+}
+
 fn profile_of(f: &Fields) -> crate::Result<BusinessProfile> {
     let text = |name: &str| field(f, name).to_string();
     Ok(BusinessProfile {
@@ -75,6 +97,9 @@ fn profile_of(f: &Fields) -> crate::Result<BusinessProfile> {
         late_rate: text("late_rate"),
         quote_days: days(f, "quote_days")?,
         phone: text("phone"),
+        reminder_days: steps(f, "reminder_days")?,
+        quote_reminder_days: days(f, "quote_reminder_days")?,
+        no_reminders: f.contains_key("no_reminders"),
     })
 }
 

@@ -142,6 +142,10 @@ pub fn router(app: App) -> Router {
             get(answers::code).post(answers::confirm),
         )
         .route(
+            "/dossiers/{number}/documents/{id}/reminders",
+            post(sending::reminders),
+        )
+        .route(
             "/dossiers/{number}/documents/{id}/send",
             get(form_pages::send_document).post(sending::send_document),
         )

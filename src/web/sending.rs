@@ -1,6 +1,6 @@
 //! Staff send a document by e-mail: the form's ticked recipients (`to-ID`) and note go
 //! to the notifier, which issues, prints, queues and records; a refusal shows the form
-//! again with what was typed.
+//! again with what was typed. Staff also turn a document's reminders off or on here.
 
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -41,6 +41,28 @@ pub async fn send_document(
                 .send_document(user, dossier, id, &chosen, &note, chrono::Utc::now())
                 .map(drop)
         },
+    )
+    .await
+}
+
+/// POST /dossiers/{number}/documents/{id}/reminders: `off=yes` turns the document's
+/// reminders off, `off=no` on again.
+pub async fn reminders(
+    State(app): State<App>,
+    Path((n, id)): Path<(String, u64)>,
+    Posted { reader, form: f }: Posted<Fields>,
+) -> Response {
+    let id = DocumentId::from_raw(id);
+    let off = f.get("off").map(String::as_str) != Some("no");
+    submit(
+        app,
+        reader,
+        n,
+        f,
+        Section::Documents,
+        Reshow::Section(Section::Documents),
+        Ok(off),
+        move |s, user, dossier, off| s.set_reminders_off(user, dossier, id, off).map(drop),
     )
     .await
 }

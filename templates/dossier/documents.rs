@@ -133,6 +133,15 @@ pub fn documents(p: &Page, documents: &[Document], typed: Typed) -> Markup {
                                             button.secondary type="submit" { (l.t("Facture d'acompte", "Deposit invoice")) }
                                         }
                                     }
+                                    @if matches!(doc.kind(), DocKind::Quote | DocKind::Invoice) {
+                                        form.inline method="post" action={ (base) "/documents/" (doc.id) "/reminders" } {
+                                            input type="hidden" name="csrf" value=(p.csrf());
+                                            input type="hidden" name="off" value=(if doc.reminders.off { "no" } else { "yes" });
+                                            button.secondary type="submit" aria-label={ (if doc.reminders.off { l.t("Réactiver les relances de ", "Turn reminders back on for ") } else { l.t("Désactiver les relances de ", "Turn reminders off for ") }) (doc_number(l, doc)) } {
+                                                (if doc.reminders.off { l.t("Relances désactivées · réactiver", "Reminders off · turn on") } else { l.t("Désactiver les relances", "Turn reminders off") })
+                                            }
+                                        }
+                                    }
                                     @if doc.kind() == DocKind::Order {
                                         form.inline method="post" action={ (base) "/documents/" (doc.id) "/final" } {
                                             input type="hidden" name="csrf" value=(p.csrf());

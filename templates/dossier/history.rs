@@ -92,6 +92,15 @@ fn words(l: Lang, what: &crate::domain::HistoryKind, people: &[User]) -> String 
                     l.t("Envoi :", "Sent:"),
                     to.join(", ")
                 ),
+                ItemChange::Reminded { step, tone, to } => {
+                    let how = format::reminder_tone(l, *tone);
+                    format!(
+                        "{} {step} ({how}){}{kind} {label} → {}",
+                        l.t("Relance", "Reminder"),
+                        l.t(" : ", ": "),
+                        to.join(", ")
+                    )
+                }
                 ItemChange::Answered(answer) => {
                     let said = match (answer.decision, l) {
                         (crate::domain::Decision::Accept, Lang::Fr) => "Accepté électroniquement",

@@ -10,6 +10,7 @@ use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use super::Notifier;
 use std::sync::Arc;
 
+use crate::domain::reminders::Tone;
 use crate::domain::{
     BounceTarget, Document, Dossier, Event, EventChange, EventTime, FileEntry, Message, OurAddress,
     OutMail, OutState, Token, User,
@@ -29,8 +30,9 @@ pub enum Item {
     File(FileEntry),
     /// An event and what happened to it.
     Event(Event, EventChange),
-    /// A document sent with its PDF, and what its sender wrote with it.
-    Document(Box<Document>, Arc<Pdf>, String),
+    /// A document sent with its PDF, what its sender wrote with it, and the tone of the
+    /// reminder it is, if it is one.
+    Document(Box<Document>, Arc<Pdf>, String, Option<Tone>),
 }
 
 /// Who tells whom about what.
@@ -118,7 +120,7 @@ impl Notifier {
                         calendar,
                     ));
                 }
-                Item::Document(_, pdf, _) => {
+                Item::Document(_, pdf, ..) => {
                     let pdf_type = ContentType::parse("application/pdf")
                         .map_err(|e| Error::Storage(format!("PDF type: {e}")))?;
                     attachments.push(
@@ -230,7 +232,8 @@ impl Notifier {
                 description: event.description.clone(),
                 url: format!("{dossier_url}#event-{}", event.id),
             },
-            Item::Document(doc, pdf, note) => ItemView::Document {
+            Item::Document(doc, pdf, note, reminder) => ItemView::Document {
+                reminder: *reminder,
                 kind: doc.kind(),
                 number: doc.number.to_string(),
                 title: doc.title.clone(),

@@ -50,6 +50,7 @@ impl Notifier {
                     Box::new(printed.document.clone()),
                     pdf.clone(),
                     note.clone(),
+                    None,
                 )],
             };
             let (mail, bounce) = self.compose(&notice, now)?;

@@ -1,12 +1,15 @@
 //! Notifications: intents written with each file, message or event become one e-mail per
 //! recipient ([`prepare`]), queued durably, then handed to the transport with retries
-//! and backoff ([`delivery`]). Nothing is sent from a request or an SMTP session.
+//! and backoff ([`delivery`]). Documents sent by staff ([`document`]) and reminders
+//! ([`reminders`], looked for every hour) go through the same queue. Nothing is sent
+//! from a request or an SMTP session.
 
 pub mod compose;
 pub mod delivery;
 pub mod direct;
 pub mod document;
 pub mod prepare;
+pub mod reminders;
 pub mod transport;
 
 use std::time::Duration;
@@ -76,14 +79,31 @@ impl Notifier {
     }
 }
 
+/// How often reminders are looked for.
+const REMINDER_EVERY: Duration = Duration::from_secs(3600);
+
 /// Runs until `shutdown` turns true, looking for work every second (at once again after
 /// a full batch).
 pub async fn run(
     notifier: std::sync::Arc<Notifier>,
     mut shutdown: tokio::sync::watch::Receiver<bool>,
 ) {
+    let mut reminded: Option<std::time::Instant> = None;
     loop {
         crate::metrics::Metrics::beat(&notifier.services.metrics().notifier_beat);
+        // Reminders are looked for at start and then every hour; each is sent once.
+        if reminded.is_none_or(|at| at.elapsed() >= REMINDER_EVERY) {
+            reminded = Some(std::time::Instant::now());
+            let n = notifier.clone();
+            let sent = tokio::task::spawn_blocking(move || {
+                let now = chrono::Utc::now();
+                n.send_reminders(now.with_timezone(&n.settings.timezone).date_naive(), now)
+            })
+            .await;
+            if let Ok(Err(err)) = sent {
+                tracing::warn!(error = %err, "sending reminders failed; they are tried again within the hour");
+            }
+        }
         let n = notifier.clone();
         let prepared = tokio::task::spawn_blocking(move || n.prepare(chrono::Utc::now())).await;
         if let Ok(Err(err)) = prepared {

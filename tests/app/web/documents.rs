@@ -4,20 +4,8 @@
 
 use dossier::domain::{Cents, DocKind, DocStatus, Document};
 
+use super::post_form as post;
 use super::*;
-
-/// Posts `fields` (the CSRF token added) to `url` and returns the status and the page.
-async fn post(
-    browser: &reqwest::Client,
-    url: &str,
-    csrf: &str,
-    fields: &[(&str, &str)],
-) -> (u16, String) {
-    let mut form: Vec<(&str, &str)> = vec![("csrf", csrf)];
-    form.extend_from_slice(fields);
-    let response = browser.post(url).form(&form).send().await.unwrap();
-    (response.status().as_u16(), response.text().await.unwrap())
-}
 
 fn newest(site: &Site, kind: DocKind) -> Document {
     let w = &site.world;

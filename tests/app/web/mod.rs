@@ -13,6 +13,7 @@ mod files;
 mod forms_again;
 mod home;
 mod operator;
+mod reminders;
 mod search;
 mod sending;
 mod sessions;
@@ -134,4 +135,17 @@ pub fn s_clients(site: &Site) -> Vec<dossier::domain::Client> {
 /// The text of the page at `url`, as `browser` gets it.
 pub async fn text_of(browser: &reqwest::Client, url: &str) -> String {
     browser.get(url).send().await.unwrap().text().await.unwrap()
+}
+
+/// Posts `fields` (the CSRF token added) to `url`; the status and the page.
+pub async fn post_form(
+    browser: &reqwest::Client,
+    url: &str,
+    csrf: &str,
+    fields: &[(&str, &str)],
+) -> (u16, String) {
+    let mut form: Vec<(&str, &str)> = vec![("csrf", csrf)];
+    form.extend_from_slice(fields);
+    let response = browser.post(url).form(&form).send().await.unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
 }

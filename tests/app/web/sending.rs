@@ -7,20 +7,9 @@ use dossier::domain::{DocKind, DocStatus, OutMail};
 use mail_parser::{MessageParser, MimeHeaders};
 use sha2::{Digest, Sha256};
 
+use super::post_form as post;
 use super::*;
 use crate::mail_support::Smtp;
-
-async fn post(
-    browser: &reqwest::Client,
-    url: &str,
-    csrf: &str,
-    fields: &[(&str, &str)],
-) -> (u16, String) {
-    let mut form: Vec<(&str, &str)> = vec![("csrf", csrf)];
-    form.extend_from_slice(fields);
-    let response = browser.post(url).form(&form).send().await.unwrap();
-    (response.status().as_u16(), response.text().await.unwrap())
-}
 
 /// The e-mails queued whose subject names `number`.
 fn mails_about(site: &Site, number: &str) -> Vec<OutMail> {

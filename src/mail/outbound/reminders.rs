@@ -1,0 +1,138 @@
+//! Reminder e-mails: each reminder due on a day goes to the client's people whose
+//! address still takes mail, in their language, with the document's PDF, its words set
+//! by its tone (courteous, firm, a formal notice with the late-payment penalties and, for
+//! a business client, the 40 € recovery indemnity; a quote about to expire); queued with
+//! the history line and the step marked sent, in one transaction.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::Notifier;
+use super::compose::{Item, Notice};
+use crate::domain::reminders::Tone;
+use crate::domain::{ClientKind, Lang};
+use crate::error::Result;
+use crate::policy::Role;
+use crate::service::{DueReminder, Printed};
+use crate::templates::format;
+
+impl Notifier {
+    /// Sends every reminder due on `today` (the business's day); returns how many went.
+    pub fn send_reminders(&self, today: NaiveDate, now: DateTime<Utc>) -> Result<usize> {
+        let services = &self.services;
+        let store = services.store();
+        let seller = services.business_profile()?;
+        let mut sent = 0;
+        for due in services.reminders_due_on(today)? {
+            let mut to = Vec::new();
+            for member in &due.client.members {
+                if let Some(user) = store.user(*member)?
+                    && !store
+                        .address_health(user.primary_email())?
+                        .is_some_and(|h| h.stopped)
+                {
+                    to.push(user);
+                }
+            }
+            let doc = &due.document;
+            let by = doc.issued.as_ref().map(|i| i.by).unwrap_or(doc.created_by);
+            let Some(author) = store.user(by)? else {
+                continue;
+            };
+            if to.is_empty() {
+                continue;
+            }
+            let printed = Printed {
+                dossier: due.dossier.clone(),
+                role: Role::Staff,
+                document: doc.clone(),
+                related: due.related.clone(),
+                client: due.client.clone(),
+                seller: seller.clone(),
+            };
+            let printer = crate::printing::Printer {
+                business_name: &self.settings.business,
+                zone: self.settings.timezone,
+            };
+            let pdf = Arc::new(crate::printing::pdf(&printed, printer)?);
+            let late_rate = doc
+                .issued
+                .as_ref()
+                .map(|i| i.seller.late_rate().to_string())
+                .unwrap_or_else(|| seller.late_rate().to_string());
+            let mut mails = Vec::with_capacity(to.len());
+            let mut bounces = Vec::with_capacity(to.len());
+            for recipient in &to {
+                let note = words(&due, recipient.lang, &late_rate);
+                let notice = Notice {
+                    dossier: &due.dossier,
+                    author: &author,
+                    recipient,
+                    items: vec![Item::Document(
+                        Box::new(doc.clone()),
+                        pdf.clone(),
+                        note,
+                        Some(due.tone),
+                    )],
+                };
+                let (mail, bounce) = self.compose(&notice, now)?;
+                mails.push(mail);
+                bounces.push(bounce);
+            }
+            services.reminder_sent(&due, &to, &mails, &bounces, today)?;
+            sent += 1;
+        }
+        Ok(sent)
+    }
+}
+
+/// What the reminder of `due` says to a reader of `lang`.
+fn words(due: &DueReminder, lang: Lang, late_rate: &str) -> String {
+    let doc = &due.document;
+    let (number, title) = (&doc.number, &doc.title);
+    let total = format::money(lang, doc.totals().total);
+    let day = |d: Option<NaiveDate>| d.map(|d| format::date(lang, d)).unwrap_or_default();
+    let (due_day, until) = (day(doc.terms.due), day(doc.terms.valid_until));
+    let company = due.client.kind == ClientKind::Company;
+    match (due.tone, lang) {
+        (Tone::QuoteEnding, Lang::Fr) => format!(
+            "Le devis {number} « {title} » ({total} TTC) que nous vous avons adressé est valable jusqu'au {until}. Vous pouvez l'accepter en ligne d'ici là, ou nous répondre simplement."
+        ),
+        (Tone::QuoteEnding, Lang::En) => format!(
+            "Quote {number} “{title}” ({total} incl. VAT) that we sent you is valid until {until}. You can accept it online until then, or simply reply."
+        ),
+        (Tone::Courteous, Lang::Fr) => format!(
+            "Sauf erreur de notre part, la facture {number} « {title} » de {total} TTC, échue le {due_day}, reste à régler. Si le paiement est en cours, merci de ne pas tenir compte de ce message."
+        ),
+        (Tone::Courteous, Lang::En) => format!(
+            "Unless we are mistaken, invoice {number} “{title}” for {total} incl. VAT, due on {due_day}, is still unpaid. If the payment is on its way, please disregard this message."
+        ),
+        (Tone::Firm, Lang::Fr) => format!(
+            "Malgré notre précédent rappel, la facture {number} « {title} » de {total} TTC, échue le {due_day}, n'est toujours pas réglée. Merci de procéder à son paiement sans délai."
+        ),
+        (Tone::Firm, Lang::En) => format!(
+            "Despite our earlier reminder, invoice {number} “{title}” for {total} incl. VAT, due on {due_day}, is still unpaid. Please pay it without delay."
+        ),
+        (Tone::Formal, Lang::Fr) => {
+            let mut text = format!(
+                "Mise en demeure de payer. La facture {number} « {title} » de {total} TTC, échue le {due_day}, reste impayée malgré nos relances. Nous vous mettons en demeure de la régler sous huit jours. À défaut, des pénalités de retard sont dues au taux de {late_rate} (art. L441-10 du Code de commerce)"
+            );
+            if company {
+                text.push_str(", ainsi qu'une indemnité forfaitaire de 40 € pour frais de recouvrement (art. D441-5 du Code de commerce)");
+            }
+            text.push('.');
+            text
+        }
+        (Tone::Formal, Lang::En) => {
+            let mut text = format!(
+                "Formal notice to pay. Invoice {number} “{title}” for {total} incl. VAT, due on {due_day}, is still unpaid despite our reminders. Please pay it within eight days. Failing that, late-payment penalties are due at the rate of {late_rate} (art. L441-10 of the French Commercial Code)"
+            );
+            if company {
+                text.push_str(", as well as a fixed recovery indemnity of €40 (art. D441-5)");
+            }
+            text.push('.');
+            text
+        }
+    }
+}

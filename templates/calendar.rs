@@ -115,6 +115,10 @@ pub fn page(config: &Config, reader: &Reader, shown: PreEscaped<&str>, feed: &st
             section.feed {
                 h2 { (l.t("S'abonner", "Subscribe")) }
                 p { (l.t("Ajoutez cette adresse privée à Google Agenda, Outlook ou Calendrier (Apple) :", "Add this private address to Google Calendar, Outlook or Apple Calendar:")) }
+                p {
+                    a.button href=(crate::templates::dossier::webcal(feed)) { (l.t("S'abonner dans mon calendrier", "Subscribe in my calendar")) }
+                    " " a href=(feed) { (l.t("ou l'adresse https", "or the https address")) }
+                }
                 p { code { (feed) } }
                 form method="post" action="/calendar/feed/reset" {
                     input type="hidden" name="csrf" value=(reader.session.csrf);

@@ -193,6 +193,13 @@ pub enum ItemChange {
     },
     /// A quote answered by its client on the web, with the proof.
     Answered(Box<super::Answer>),
+    /// Someone answered an event's invitation from their calendar.
+    Attendance {
+        /// Who.
+        user: UserId,
+        /// What.
+        answer: super::PartStat,
+    },
     /// A reminder went: its step, tone and recipients (`Name <address>`).
     Reminded {
         /// From 1.

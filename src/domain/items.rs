@@ -89,6 +89,33 @@ pub struct Event {
     pub created_at: DateTime<Utc>,
     /// Last change.
     pub updated_at: DateTime<Utc>,
+    /// What each invited person answered from their calendar (iTIP REPLY), latest
+    /// answer each.
+    #[serde(default)]
+    pub answers: Vec<Attendance>,
+}
+
+/// A person's answer to an event's invitation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PartStat {
+    /// Comes.
+    Accepted,
+    /// Does not come.
+    Declined,
+    /// Might come.
+    Tentative,
+}
+
+/// One person's answer to an event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attendance {
+    /// Who.
+    pub user: UserId,
+    /// What.
+    pub answer: PartStat,
+    /// When we received it.
+    pub at: DateTime<Utc>,
 }
 
 /// The editable content of an event.

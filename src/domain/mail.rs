@@ -131,6 +131,8 @@ pub enum Outcome {
     Dropped,
     /// Refused at RCPT (unknown address, closed dossier): the sender was told at once.
     Refused,
+    /// An invited person's answer from their calendar, recorded on the event.
+    CalendarAnswer,
 }
 
 impl Outcome {
@@ -147,6 +149,7 @@ impl Outcome {
             Outcome::Empty => "empty",
             Outcome::Dropped => "dropped",
             Outcome::Refused => "refused",
+            Outcome::CalendarAnswer => "calendar_answer",
         }
     }
 }

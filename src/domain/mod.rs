@@ -40,8 +40,8 @@ pub use dossier::{
 pub use email::{BadAddress, EmailAddress};
 pub use ids::*;
 pub use items::{
-    Activity, ActivityDraft, Assignment, Event, EventDraft, EventTime, Expense, ExpenseCategory,
-    ExpenseDraft,
+    Activity, ActivityDraft, Assignment, Attendance, Event, EventDraft, EventTime, Expense,
+    ExpenseCategory, ExpenseDraft, PartStat,
 };
 pub use mail::{
     AddressHealth, BounceTarget, Entrance, Envelope, HARD_BOUNCE_LIMIT, HeldId, HeldMail, LogEntry,

@@ -47,6 +47,7 @@ impl Services {
             created_by: actor.id,
             created_at: at,
             updated_at: at,
+            answers: Vec::new(),
         };
         let intent = self.intent(&visit, actor, Subject::Event(id, EventChange::Created))?;
         let mut change = Change::to(dossier);
@@ -140,5 +141,66 @@ fn event_line(event: &Event, change: ItemChange) -> HistoryKind {
         item: ItemKind::Event,
         label: event.title.clone(),
         change,
+    }
+}
+
+impl Services {
+    /// Records `attendee`'s answer to the event whose UID `reply` names, on an open
+    /// dossier where they have a role and may see events (everyone invited); `None`
+    /// for anyone else or an event we do not know.
+    pub fn record_calendar_answer(
+        &self,
+        attendee: &User,
+        reply: &crate::calendar::Reply,
+    ) -> Result<Option<(crate::domain::Dossier, Event)>> {
+        for dossier in self.store.all_dossiers()?.iter() {
+            let events = self.store.events_of(dossier.id)?;
+            let Some(event) = events.iter().find(|e| e.uid == reply.uid) else {
+                continue;
+            };
+            let (_, role) = self.role_on(attendee, dossier)?;
+            if crate::policy::check(role, dossier.status, Action::SeeEvents).is_err()
+                || dossier.status != crate::domain::Status::Open
+            {
+                return Ok(None);
+            }
+            let answer = crate::domain::Attendance {
+                user: attendee.id,
+                answer: reply.answer,
+                at: now(),
+            };
+            let updated = self.store.update_item_noted(
+                dossier.id,
+                event.id.raw(),
+                None,
+                |e: &mut Event| {
+                    e.answers.retain(|a| a.user != answer.user);
+                    e.answers.push(answer.clone());
+                    Ok(())
+                },
+                |before, after| {
+                    let changed = before
+                        .answers
+                        .iter()
+                        .find(|a| a.user == attendee.id)
+                        .map(|a| a.answer)
+                        != Some(reply.answer);
+                    changed.then(|| {
+                        entry(
+                            attendee,
+                            event_line(
+                                after,
+                                ItemChange::Attendance {
+                                    user: attendee.id,
+                                    answer: reply.answer,
+                                },
+                            ),
+                        )
+                    })
+                },
+            )?;
+            return Ok(Some((dossier.clone(), updated)));
+        }
+        Ok(None)
     }
 }

@@ -155,7 +155,8 @@ fn calendar_response(text: String, download: Option<&str>) -> Response {
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_static("text/calendar; charset=utf-8"),
+        // Every calendar downloaded is a METHOD:PUBLISH one.
+        HeaderValue::from_static("text/calendar; charset=utf-8; method=PUBLISH"),
     );
     if let Some(name) = download
         && let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))

@@ -4,12 +4,20 @@
 use chrono_tz::Tz;
 use maud::{Markup, html};
 
-use super::{Page, form_page, format, section_page};
+use super::{Page, form_page, format, name_of, section_page};
 use crate::config::Config;
 use crate::domain::{Dossier, Event, EventTime};
 use crate::service::Section;
 use crate::templates::fields::Typed;
 use crate::web::session::Reader;
+
+/// A feed's address for calendar programs: `webcal://` in place of `https://`.
+pub fn webcal(feed: &str) -> String {
+    match feed.split_once("://") {
+        Some((_, rest)) => format!("webcal://{rest}"),
+        None => feed.to_string(),
+    }
+}
 
 fn event_item(p: &Page, e: &Event) -> Markup {
     let (l, zone) = (p.lang(), p.config.timezone);
@@ -22,6 +30,17 @@ fn event_item(p: &Page, e: &Event) -> Markup {
                 @if !e.place.is_empty() { " · " span.place { (e.place) } }
             }
             @if !e.description.is_empty() { p.details { (e.description) } }
+            @if !e.answers.is_empty() {
+                ul.answers aria-label=(l.t("Réponses à l'invitation", "Answers to the invitation")) {
+                    @for a in &e.answers {
+                        li { (name_of(p.people, a.user)) " — " (match a.answer {
+                            crate::domain::PartStat::Accepted => l.t("vient", "comes"),
+                            crate::domain::PartStat::Declined => l.t("ne vient pas", "does not come"),
+                            crate::domain::PartStat::Tentative => l.t("viendra peut-être", "may come"),
+                        }) }
+                    }
+                }
+            }
             p.item-actions {
                 a href={ (base) "/events/" (e.id) "/ics" } { (l.t("Ajouter à mon agenda", "Add to my calendar")) }
                 @if p.staff_may_change() && !e.cancelled {
@@ -55,7 +74,10 @@ pub fn agenda(p: &Page, events: &[Event], feed: &str) -> Markup {
                 h3 { (l.t("Passés", "Past")) }
                 ul.events.past { @for e in past.iter().rev() { (event_item(p, e)) } }
             }
-            p.feed { (l.t("Agenda de ce dossier, à ajouter à votre calendrier : ", "This dossier's calendar, to add to yours: ")) code { (feed) } }
+            p.feed {
+                (l.t("Agenda de ce dossier, à ajouter à votre calendrier : ", "This dossier's calendar, to add to yours: "))
+                a href=(webcal(feed)) { (l.t("s'abonner", "subscribe")) } " · " code { (feed) }
+            }
         },
     )
 }

@@ -92,6 +92,20 @@ fn words(l: Lang, what: &crate::domain::HistoryKind, people: &[User]) -> String 
                     l.t("Envoi :", "Sent:"),
                     to.join(", ")
                 ),
+                ItemChange::Attendance { user, answer } => {
+                    let said = match answer {
+                        crate::domain::PartStat::Accepted => l.t("vient", "comes"),
+                        crate::domain::PartStat::Declined => l.t("ne vient pas", "does not come"),
+                        crate::domain::PartStat::Tentative => l.t("viendra peut-être", "may come"),
+                    };
+                    format!(
+                        "{}{}{} {said} — {kind} {}",
+                        l.t("Réponse à l'invitation", "Answer to the invitation"),
+                        l.t(" : ", ": "),
+                        name_of(people, *user),
+                        quoted(l, label)
+                    )
+                }
                 ItemChange::Reminded { step, tone, to } => {
                     let how = format::reminder_tone(l, *tone);
                     format!(

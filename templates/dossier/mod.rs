@@ -14,7 +14,7 @@ mod intervenants;
 mod sending;
 
 pub use activities::{activities, activity_form};
-pub use agenda::{agenda, event_form};
+pub use agenda::{agenda, event_form, webcal};
 pub use answer::{answer_form, code_form};
 pub use discussion::{discussion, messages};
 pub use documents::{DocumentFor, document_form, documents};

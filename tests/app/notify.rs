@@ -269,10 +269,11 @@ async fn a_451_then_250_delivers_once_after_the_backoff() {
     let notifier = Notifier::new(world.services().clone(), settings(0), relay);
     let t0 = Utc::now();
     notifier.prepare(t0).unwrap();
+    // Three recipients, each told of the setup's additions and, apart, of its event.
     let queued = world.services().store().due_mail(t0, 100).unwrap().len();
-    assert_eq!(queued, 3);
+    assert_eq!(queued, 6);
     notifier.deliver_due(t0).await.unwrap();
-    assert_eq!(sink.count(), 2, "two accepted, one refused for now");
+    assert_eq!(sink.count(), 5, "five accepted, one refused for now");
     assert_eq!(
         notifier
             .deliver_due(t0 + chrono::Duration::seconds(59))
@@ -288,7 +289,7 @@ async fn a_451_then_250_delivers_once_after_the_backoff() {
             .unwrap(),
         1
     );
-    assert_eq!(sink.count(), 3);
+    assert_eq!(sink.count(), 6);
     assert_eq!(
         notifier
             .deliver_due(t0 + chrono::Duration::days(1))
@@ -422,6 +423,61 @@ async fn a_relay_refusing_a_mailbox_counts_a_hard_bounce_and_three_stop_its_mail
         .unwrap();
     assert_eq!((health.hard_bounces, health.stopped), (3, true));
     assert!(sink.count() > 0, "the others' mail still goes out");
+}
+
+#[test]
+fn each_invitation_travels_in_its_own_email_with_the_method_it_says() {
+    let world = World::build(ClientKind::Company);
+    let s = world.services();
+    let notifier = folder_notifier(&world, 0);
+    notifier.prepare(Utc::now()).unwrap();
+    let before = s.store().out_mails(1000).unwrap().len();
+    post(s, &world.staff, &world, "Deux rendez-vous");
+    let second = s
+        .add_event(&world.staff, world.dossier.id, event_draft())
+        .unwrap();
+    s.cancel_event(&world.staff, world.dossier.id, second.id)
+        .unwrap();
+    s.add_event(&world.staff, world.dossier.id, event_draft())
+        .unwrap();
+    notifier.prepare(Utc::now()).unwrap();
+    let mails = s.store().out_mails(1000).unwrap();
+    let new: Vec<_> = mails[..mails.len() - before]
+        .iter()
+        .filter(|m| m.recipient.as_str() == "helene@client.test")
+        .collect();
+    let mut methods = Vec::new();
+    for mail in &new {
+        let raw = s.store().blobs().read(&mail.raw_sha256).unwrap();
+        let parsed = MessageParser::default().parse(&raw).unwrap();
+        let parts: Vec<_> = parsed
+            .attachments()
+            .filter(|a| {
+                a.content_type()
+                    .is_some_and(|t| t.subtype() == Some("calendar"))
+            })
+            .collect();
+        assert!(parts.len() <= 1, "one invitation per e-mail");
+        if let Some(part) = parts.first() {
+            let said = part
+                .content_type()
+                .unwrap()
+                .attribute("method")
+                .unwrap()
+                .to_string();
+            let text = String::from_utf8_lossy(part.contents()).to_string();
+            assert!(text.contains(&format!("METHOD:{said}")), "{said}: {text}");
+            assert!(text.contains("PRODID:-//Dossier//"), "{text}");
+            methods.push(said);
+        }
+    }
+    methods.sort();
+    assert_eq!(
+        methods,
+        ["CANCEL", "REQUEST"],
+        "an event added then cancelled is told once, cancelled"
+    );
+    assert_eq!(new.len(), 3, "the message, then each invitation apart");
 }
 
 #[test]

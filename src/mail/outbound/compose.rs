@@ -106,7 +106,7 @@ impl Notifier {
         for item in &notice.items {
             match item {
                 Item::Event(event, _) => {
-                    let method = if event.cancelled { "CANCEL" } else { "REQUEST" };
+                    let method = crate::calendar::invite_method(event);
                     let calendar = ContentType::parse(&format!(
                         "text/calendar; charset=utf-8; method={method}"
                     ))

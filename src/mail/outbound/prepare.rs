@@ -1,6 +1,7 @@
 //! From intents to e-mails: group one author's additions to one dossier made close
-//! together (each within the window of the previous one), find every other actor who may see them and wants to hear about them, and
-//! queue one e-mail each — removing the intents in the same transaction.
+//! together (each within the window of the previous one), find every other actor who may
+//! see them and wants to hear about them, and queue one e-mail each (and one more per
+//! invitation) — removing the intents in the same transaction.
 
 use std::collections::BTreeMap;
 
@@ -53,7 +54,15 @@ impl Notifier {
         let (Some(dossier), Some(author)) = (store.dossier(dossier)?, store.user(author)?) else {
             return store.enqueue_mail(&ids, &[], &[]).map(|_| 0);
         };
-        let items = self.load_items(&dossier, group)?;
+        let mut items = self.load_items(&dossier, group)?;
+        // An event changed twice in the group is told once, as it is now.
+        let mut seen = std::collections::HashSet::new();
+        items.reverse();
+        items.retain(|item| match item {
+            Item::Event(event, _) => seen.insert(event.id),
+            _ => true,
+        });
+        items.reverse();
         let mut mails = Vec::new();
         let mut bounces = Vec::new();
         for recipient in self.actors(&dossier)? {
@@ -77,15 +86,26 @@ impl Notifier {
             if visible.is_empty() {
                 continue;
             }
-            let notice = Notice {
-                dossier: &dossier,
-                author: &author,
-                recipient: &recipient,
-                items: visible,
-            };
-            let (mail, bounce) = self.compose(&notice, now)?;
-            mails.push(mail);
-            bounces.push(bounce);
+            // Each invitation travels in its own e-mail (one METHOD per message, as
+            // calendar programs expect); the rest of the group goes together.
+            let (events, rest): (Vec<Item>, Vec<Item>) = visible
+                .into_iter()
+                .partition(|item| matches!(item, Item::Event(..)));
+            let parts = (!rest.is_empty())
+                .then_some(rest)
+                .into_iter()
+                .chain(events.into_iter().map(|event| vec![event]));
+            for items in parts {
+                let notice = Notice {
+                    dossier: &dossier,
+                    author: &author,
+                    recipient: &recipient,
+                    items,
+                };
+                let (mail, bounce) = self.compose(&notice, now)?;
+                mails.push(mail);
+                bounces.push(bounce);
+            }
         }
         match store.enqueue_mail(&ids, &mails, &bounces) {
             Ok(()) => Ok(mails.len()),

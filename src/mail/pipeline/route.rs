@@ -37,6 +37,14 @@ impl Pipeline {
                 format!("{recipient} is not one of our addresses"),
             ));
         };
+        // An answer from a calendar program is never posted nor held: it is recorded
+        // on the event, or ignored.
+        if !matches!(analysis.class, Class::Malformed | Class::Loop)
+            && let Some(reply) = calendar_reply(analysis)
+        {
+            let unchecked = SenderCheck::nothing(CheckedBy::Dossier, None);
+            return self.calendar_answer(&reply, analysis, check.unwrap_or(&unchecked));
+        }
         match analysis.class {
             Class::Malformed => {
                 return Ok(Route::Record(
@@ -283,8 +291,72 @@ impl Pipeline {
         ))
     }
 
+    /// An answer to an invitation (iTIP REPLY): recorded on the event when it comes,
+    /// authenticated, from its attendee invited to it; otherwise recorded in the log and
+    /// ignored.
+    fn calendar_answer(
+        &self,
+        reply: &crate::calendar::Reply,
+        analysis: &Analysis,
+        check: &SenderCheck,
+    ) -> Result<Route> {
+        let ignored = |why: String| Ok(Route::Record(Outcome::Dropped, None, why));
+        let from = analysis.from_address();
+        if from.as_ref().map(|f| f.as_str().to_ascii_lowercase()) != Some(reply.attendee.clone()) {
+            return ignored(format!(
+                "a calendar answer for {} from another address: ignored",
+                reply.attendee
+            ));
+        }
+        if let Err(why) = self.trust(check, analysis, false) {
+            return ignored(format!(
+                "a calendar answer not to be trusted ({why}): ignored"
+            ));
+        }
+        let store = self.services.store();
+        let Some(user) = from
+            .as_ref()
+            .map(|f| store.user_by_email(f))
+            .transpose()?
+            .flatten()
+        else {
+            return ignored(format!(
+                "a calendar answer from {}, whom we do not know: ignored",
+                reply.attendee
+            ));
+        };
+        match self.services.record_calendar_answer(&user, reply)? {
+            Some((dossier, event)) => Ok(Route::Record(
+                Outcome::CalendarAnswer,
+                Some(dossier.id),
+                format!(
+                    "{} answered {:?} to «{}»",
+                    user.name, reply.answer, event.title
+                ),
+            )),
+            None => ignored(format!(
+                "a calendar answer from {}, who was not invited to that event: ignored",
+                reply.attendee
+            )),
+        }
+    }
+
     /// Counts one more message from `author` to `dossier`; false beyond the hourly rate.
     fn within_rate(&self, author: &User, dossier: DossierId) -> bool {
         self.rate.admit(author.primary_email().as_str(), dossier)
     }
+}
+
+/// The invitation answer a message carries, if any: a `text/calendar` (or `.ics`) part
+/// with METHOD:REPLY.
+fn calendar_reply(analysis: &Analysis) -> Option<crate::calendar::Reply> {
+    analysis
+        .attachments
+        .iter()
+        .filter(|a| {
+            a.content_type == "text/calendar"
+                || a.content_type == "application/ics"
+                || a.name.as_str().to_ascii_lowercase().ends_with(".ics")
+        })
+        .find_map(|a| crate::calendar::reply(&String::from_utf8_lossy(&a.bytes)))
 }

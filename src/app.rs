@@ -119,6 +119,13 @@ impl App {
             retry_first: config.notify.retry_first,
             retry_max: config.notify.retry_max,
             give_up: config.notify.give_up,
+            dkim: match &config.notify.dkim {
+                Some((key, selector)) => Some(Arc::new(
+                    crate::mail::outbound::dkim::Signer::load(key, selector, &config.mail_domain)
+                        .map_err(|e| Error::Invalid(crate::error::Refusal::plain(e)))?,
+                )),
+                None => None,
+            },
         };
         let notifier = Notifier::new(services.clone(), settings, transport);
         let web_guard = crate::web::throttle::Guard::new(config.trusted_proxies.clone());

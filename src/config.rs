@@ -147,6 +147,17 @@ pub struct ConfigArgs {
     /// Send notifications through this SMTP relay (`smtp://user:pass@host:587`, `smtps://host:465`).
     #[arg(long, global = true, env = "DOSSIER_RELAY", value_name = "URL")]
     pub relay: Option<String>,
+    /// DKIM-sign every e-mail with this key (PEM, as `dossier admin dkim-generate` writes it).
+    #[arg(long, global = true, env = "DOSSIER_DKIM_KEY", value_name = "FILE")]
+    pub dkim_key: Option<PathBuf>,
+    /// The DKIM selector the key is published under (`SELECTOR._domainkey.MAIL-DOMAIN`).
+    #[arg(
+        long,
+        global = true,
+        env = "DOSSIER_DKIM_SELECTOR",
+        value_name = "SELECTOR"
+    )]
+    pub dkim_selector: Option<String>,
     /// Send notifications with this sendmail program instead.
     #[arg(long, global = true, env = "DOSSIER_SENDMAIL", value_name = "PATH")]
     pub sendmail: Option<String>,
@@ -247,6 +258,8 @@ struct FileConfig {
     mail_rate_per_hour: Option<usize>,
     notify_window: Option<u64>,
     relay: Option<String>,
+    dkim_key: Option<PathBuf>,
+    dkim_selector: Option<String>,
     sendmail: Option<String>,
     retry_first: Option<u64>,
     retry_max: Option<u64>,
@@ -361,6 +374,8 @@ pub struct NotifyConfig {
     pub retry_max: Duration,
     /// Given up after this long in the queue.
     pub give_up: Duration,
+    /// The DKIM key file and its selector, when mail is signed.
+    pub dkim: Option<(PathBuf, String)>,
 }
 
 /// The notification transport.
@@ -555,6 +570,10 @@ impl Config {
             retry_first: secs(args.retry_first, file.retry_first, 60).max(Duration::from_secs(1)),
             retry_max: secs(args.retry_max, file.retry_max, 3600).max(Duration::from_secs(1)),
             give_up: secs(args.give_up, file.give_up, 5 * 24 * 3600),
+            dkim: args.dkim_key.clone().or(file.dkim_key).map(|key| {
+                let selector = args.dkim_selector.clone().or(file.dkim_selector);
+                (key, selector.unwrap_or_else(|| "dossier".into()))
+            }),
         };
         let plus_mailbox = args
             .plus_mailbox

@@ -16,6 +16,19 @@ use crate::service::{Operator, PersonRequest};
 /// The admin commands.
 #[derive(Debug, Subcommand)]
 pub enum AdminCommand {
+    /// Make a DKIM key for the mail domain, write it to a file (never over one) and print
+    /// the DNS record to publish; then serve with `--dkim-key FILE --dkim-selector S`.
+    DkimGenerate {
+        /// Where to write the key (PEM, readable by its owner only).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// The selector to publish it under.
+        #[arg(long, default_value = "dossier")]
+        selector: String,
+        /// An Ed25519 key instead of RSA 2048 (smaller; not every receiver checks it).
+        #[arg(long)]
+        ed25519: bool,
+    },
     /// Add a staff member (sees and edits every dossier).
     AddStaff(PersonArgs),
     /// Add a person: a client's member or an intervenant.
@@ -133,12 +146,53 @@ fn read_password(path: &PathBuf) -> Result<String, Failure> {
     Ok(text.lines().next().unwrap_or("").to_string())
 }
 
+/// Writes a new DKIM key to `out` and says where to publish it.
+fn dkim_generate(
+    config: &Config,
+    out: &std::path::Path,
+    selector: &str,
+    ed25519: bool,
+) -> Result<String, Failure> {
+    use std::io::Write;
+    let (pem, record) = crate::mail::outbound::dkim::generate(ed25519)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let written = options.open(out).and_then(|mut file| {
+        file.write_all(pem.as_bytes())
+            .and_then(|()| file.sync_all())
+    });
+    written.map_err(|e| Failure {
+        code: exit::CANT_CREATE,
+        message: format!("cannot write the key to {}: {e}", out.display()),
+    })?;
+    // Checked as `serve` will read it.
+    crate::mail::outbound::dkim::Signer::load(out, selector, &config.mail_domain).map_err(bad)?;
+    Ok(format!(
+        "key written to {}; publish {selector}._domainkey.{} TXT \"{record}\"",
+        out.display(),
+        config.mail_domain
+    ))
+}
+
 /// Runs one admin command.
 pub fn run(config: Config, command: AdminCommand) -> Result<(), Failure> {
+    // Making a key touches no store.
+    if let AdminCommand::DkimGenerate {
+        out,
+        selector,
+        ed25519,
+    } = &command
+    {
+        println!("{}", dkim_generate(&config, out, selector, *ed25519)?);
+        return Ok(());
+    }
     let app = App::open(config)?;
     let services = &app.services;
     let op = Operator::command_line();
     let line = match command {
+        AdminCommand::DkimGenerate { .. } => unreachable!("made above, with no store"),
         AdminCommand::AddStaff(person) => add_person(&app, person, true)?,
         AdminCommand::AddPerson(person) => add_person(&app, person, false)?,
         AdminCommand::AddEmail { user, email } => {

@@ -154,7 +154,7 @@ mod tests {
         store.flush().unwrap();
         drop(store);
 
-        let store = Store::open(dir.path()).unwrap();
+        let store = Store::reopen(dir.path(), std::time::Duration::from_secs(10)).unwrap();
         assert_eq!(version(&store).unwrap(), latest());
         let dossier = crate::domain::DossierId::from_raw(id);
         let lines = store.history(dossier).unwrap();

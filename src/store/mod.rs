@@ -253,6 +253,22 @@ pub struct Store {
 }
 
 impl Store {
+    /// [`Store::open`], waiting at most `within` while the folder is still locked by a
+    /// store of it closed a moment ago (sled lets go of its lock once its last thread
+    /// has ended). The doors that hand over to a running server use `open`, which
+    /// answers at once.
+    pub fn reopen(root: &Path, within: std::time::Duration) -> Result<Store> {
+        let deadline = std::time::Instant::now() + within;
+        loop {
+            match Store::open(root) {
+                Err(Error::Locked(_)) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                opened => return opened,
+            }
+        }
+    }
+
     /// Opens (creates) the store in the data folder `root`: sled under `root/store`,
     /// blobs under `root/blobs`; runs pending migrations.
     pub fn open(root: &Path) -> Result<Store> {

@@ -3,6 +3,7 @@
 mod admin_cli;
 mod behind_postfix;
 mod blob_gc;
+mod dkim_signing;
 mod dns;
 mod faults;
 mod helpers;

@@ -26,6 +26,7 @@ pub fn settings(window: u64) -> NotifySettings {
         retry_first: Duration::from_secs(60),
         retry_max: Duration::from_secs(3600),
         give_up: Duration::from_secs(5 * 24 * 3600),
+        dkim: None,
     }
 }
 

@@ -171,7 +171,7 @@ fn a_new_store_records_the_latest_schema_version_and_reopens() {
     let store = Store::open(dir.path()).unwrap();
     assert_eq!(migrations::version(&store).unwrap(), migrations::latest());
     drop(store);
-    let store = Store::open(dir.path()).unwrap();
+    let store = Store::reopen(dir.path(), std::time::Duration::from_secs(10)).unwrap();
     assert_eq!(migrations::version(&store).unwrap(), migrations::latest());
 }
 

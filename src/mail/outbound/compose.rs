@@ -173,7 +173,7 @@ impl Notifier {
             ))
             .multipart(body)
             .map_err(|e| Error::Storage(format!("building a notification: {e}")))?;
-        let raw = message.formatted();
+        let raw = self.signed(message.formatted())?;
         let stored = store.blobs().put(&raw)?;
         let mail = OutMail {
             id,

@@ -60,7 +60,7 @@ impl Notifier {
                     .singlepart(SinglePart::html(html.into_string())),
             )
             .map_err(|e| Error::Storage(format!("building an e-mail: {e}")))?;
-        let stored = store.blobs().put(&message.formatted())?;
+        let stored = store.blobs().put(&self.signed(message.formatted())?)?;
         let mail = OutMail {
             id,
             created_at: now,

@@ -7,6 +7,7 @@
 pub mod compose;
 pub mod delivery;
 pub mod direct;
+pub mod dkim;
 pub mod document;
 pub mod prepare;
 pub mod reminders;
@@ -41,6 +42,8 @@ pub struct NotifySettings {
     pub retry_max: Duration,
     /// Give up after.
     pub give_up: Duration,
+    /// Signs every e-mail, when a key is configured.
+    pub dkim: Option<std::sync::Arc<dkim::Signer>>,
 }
 
 impl NotifySettings {
@@ -68,6 +71,14 @@ impl Notifier {
             services,
             settings,
             transport,
+        }
+    }
+
+    /// `raw` as it goes out: DKIM-signed when a key is configured.
+    pub fn signed(&self, raw: Vec<u8>) -> crate::error::Result<Vec<u8>> {
+        match &self.settings.dkim {
+            Some(signer) => signer.sign(&raw),
+            None => Ok(raw),
         }
     }
 

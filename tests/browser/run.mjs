@@ -185,6 +185,21 @@ await check('a status change starts on the current status and is in the history'
   expect((await page.textContent('ol.history')).includes('Statut : devis'), 'the change is in the history');
 });
 
+await check('the page that sends a document fits a phone and passes axe', async (page) => {
+  await signIn(page, login('staff'));
+  await page.goto(`${base}/dossiers/${kitchen}/documents`);
+  const href = await page.getAttribute('a[href$="/send"] >> nth=0', 'href');
+  const response = await page.goto(`${base}${href}`);
+  expect(response.status() === 200, `${href} answers ${response.status()}`);
+  expect((await page.textContent('fieldset legend')).includes('Destinataires'), 'the recipients are offered');
+  const broken = await accessibility(page);
+  expect(broken.length === 0, `WCAG 2 AA (axe): ${broken.join('; ')}`);
+  await page.setViewportSize({ width: 390, height: 844 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow <= 0, `${overflow} px too wide on a phone`);
+  await page.screenshot({ path: join(shots, 'staff-send-document-phone.png'), fullPage: true });
+});
+
 await check('deleting a file asks first, and cancelling leaves it', async (page) => {
   await signIn(page, login('staff'));
   await page.goto(`${base}/dossiers/${kitchen}/files`);

@@ -33,8 +33,11 @@ impl Transport {
     /// A relay from a URL such as `smtp://user:pass@host:587?tls=required` or
     /// `smtps://host:465` (lettre's URL form).
     pub fn relay(url: &str) -> Result<Transport, String> {
+        // As many pooled connections as e-mails are attempted at once.
+        let pool =
+            lettre::transport::smtp::PoolConfig::new().max_size(super::delivery::AT_ONCE as u32);
         AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-            .map(|builder| Transport::Relay(builder.build()))
+            .map(|builder| Transport::Relay(builder.pool_config(pool).build()))
             .map_err(|e| format!("relay «{url}» is not usable: {e}"))
     }
 

@@ -136,8 +136,20 @@ pub fn message_page(title: &str, sentence: &str) -> Markup {
 
 /// A page with a title and one sentence, in `l`.
 pub fn message_page_in(l: Lang, title: &str, sentence: &str) -> Markup {
+    message_page_back(
+        title,
+        sentence,
+        (
+            "/dossiers",
+            l.t("Retour aux dossiers", "Back to the dossiers"),
+        ),
+    )
+}
+
+/// A page with a title, one sentence and its way out `back` (address, words).
+pub fn message_page_back(title: &str, sentence: &str, (href, label): (&str, &str)) -> Markup {
     page(
         title,
-        html! { h1 { (title) } p { (sentence) } p { a href="/dossiers" { (l.t("Retour aux dossiers", "Back to the dossiers")) } } },
+        html! { h1 { (title) } p { (sentence) } p { a href=(href) { (label) } } },
     )
 }

@@ -221,15 +221,6 @@ fn issuable(seller: &BusinessProfile) -> Result<()> {
     ))
 }
 
-fn kind_name(kind: DocKind) -> &'static str {
-    match kind {
-        DocKind::Quote => "devis",
-        DocKind::Order => "commande",
-        DocKind::Invoice => "facture",
-        DocKind::CreditNote => "avoir",
-    }
-}
-
 /// A document with what printing it needs: its dossier, the dossier's other documents
 /// (the invoice a credit note corrects, the deposits a final invoice deducts), its
 /// client and the business profile of today.
@@ -792,7 +783,7 @@ pub(super) fn item_line(doc: &Document, change: ItemChange) -> HistoryKind {
         label: if doc.numbered() {
             doc.number.to_string()
         } else {
-            format!("{} (brouillon) — {}", kind_name(doc.kind()), doc.title)
+            format!("{} (brouillon)", doc.title)
         },
         change,
     }

@@ -8,7 +8,7 @@ use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::errors::{blocking, page_for};
+use super::errors::{blocking, page_for_back};
 use super::forms::{Posted, shown_status};
 use super::parse::field;
 use super::session::Reader;
@@ -54,13 +54,13 @@ async fn show_form(
     id: DocumentId,
     again: Option<Again>,
 ) -> Response {
-    match load(app, reader, n, id).await {
+    match load(app, reader, n.clone(), id).await {
         Ok((dossier, doc, _)) => {
             let typed = Typed::of(reader.user.lang, again.as_ref());
             let page = views::answer_form(&app.config, reader, &dossier, &doc, typed);
             (shown_status(again.as_ref()), page).into_response()
         }
-        Err(err) => page_for(reader, err),
+        Err(err) => back_to_quote(reader, &n, id, err),
     }
 }
 
@@ -81,8 +81,18 @@ async fn show_code(
         Ok((dossier, ..)) => {
             Redirect::to(&format!("{}/answer", document_path(&dossier, id))).into_response()
         }
-        Err(err) => page_for(reader, err),
+        Err(err) => back_to_quote(reader, &n, id, err),
     }
+}
+
+/// A refusal whose way out is the quote itself (answered already, no longer valid…).
+fn back_to_quote(reader: &Reader, n: &str, id: DocumentId, err: Error) -> Response {
+    let back = match number(n) {
+        Ok(number) => format!("/dossiers/{number}/documents/{id}"),
+        Err(_) => "/dossiers".into(),
+    };
+    let label = reader.user.lang.t("Retour au devis", "Back to the quote");
+    page_for_back(reader, err, (&back, label))
 }
 
 fn again(fields: Fields, refusal: Refusal) -> Option<Again> {
@@ -139,7 +149,7 @@ pub async fn ask(
             Redirect::to(&format!("{}/answer/code", document_path(&dossier, id))).into_response()
         }
         Err(Error::Invalid(refusal)) => show_form(&app, &reader, n, id, again(f, refusal)).await,
-        Err(err) => page_for(&reader, err),
+        Err(err) => back_to_quote(&reader, &n, id, err),
     }
 }
 
@@ -225,6 +235,6 @@ pub async fn confirm(
             );
             show_form(&app, &reader, n, id, again(Fields::new(), refusal)).await
         }
-        Err(err) => page_for(&reader, err),
+        Err(err) => back_to_quote(&reader, &n, id, err),
     }
 }

@@ -60,6 +60,21 @@ impl FormPage {
             FormPage::Reference => Action::SetOwnReference,
         }
     }
+
+    /// The section a refusal of this form leads back to.
+    fn section(self) -> crate::service::Section {
+        use crate::service::Section;
+        match self {
+            FormPage::NewEvent | FormPage::EditEvent(_) => Section::Agenda,
+            FormPage::NewDocument(..) | FormPage::EditDocument(_) | FormPage::SendDocument(_) => {
+                Section::Documents
+            }
+            FormPage::NewExpense | FormPage::EditExpense(_) => Section::Expenses,
+            FormPage::NewActivity | FormPage::EditActivity(_) => Section::Activities,
+            FormPage::Rename(_) => Section::Files,
+            FormPage::Reference => Section::Discussion,
+        }
+    }
 }
 
 /// What a form page needs from the store.
@@ -144,7 +159,14 @@ pub(super) async fn render(
     .await;
     let (dossier, loaded) = match loaded {
         Ok(loaded) => loaded,
-        Err(err) => return page_for(reader, err),
+        Err(err) => {
+            let back = views::section_path(&number, form.section());
+            let label = reader
+                .user
+                .lang
+                .t("Retour au dossier", "Back to the dossier");
+            return super::errors::page_for_back(reader, err, (&back, label));
+        }
     };
     let (config, typed) = (&app.config, Typed::of(reader.user.lang, again.as_ref()));
     let html = match &loaded {

@@ -240,7 +240,7 @@ async fn a_client_accepts_a_sent_quote_with_the_emailed_code_and_staff_make_the_
     }
 
     // Answered once.
-    let (status, _) = post(
+    let (status, page) = post(
         &client,
         &answer,
         &csrf,
@@ -248,11 +248,21 @@ async fn a_client_accepts_a_sent_quote_with_the_emailed_code_and_staff_make_the_
     )
     .await;
     assert_eq!(status, 409);
+    let quote_path = doc.replace(&site.base, "");
+    assert!(
+        page.contains(&format!("href=\"{quote_path}\">Retour au devis")),
+        "the way out is the quote: {page}"
+    );
 
     // The proof names a PDF: the quote no longer changes.
     let edit = staff.get(format!("{doc}/edit")).send().await.unwrap();
     assert_eq!(edit.status().as_u16(), 409);
-    assert!(edit.text().await.unwrap().contains("il ne se modifie plus"));
+    let refused = edit.text().await.unwrap();
+    assert!(refused.contains("il ne se modifie plus"));
+    assert!(
+        refused.contains("/documents\">Retour au dossier"),
+        "{refused}"
+    );
 
     // Staff make the order in one click; it carries the quote's lines.
     let documents = text_of(

@@ -221,6 +221,20 @@ fn issuable(seller: &BusinessProfile) -> Result<()> {
     ))
 }
 
+/// EN 16931 BR-AE-02: an invoice under reverse charge names the buyer's VAT number.
+fn buyer_vat_known(terms: &Terms, client: &crate::domain::Client) -> Result<()> {
+    if terms.reverse_charge && client.billing.vat_number.trim().is_empty() {
+        return Err(Error::Invalid(
+            Refusal::new(
+                "L'autoliquidation suppose le numéro de TVA intracommunautaire du client : renseignez-le dans sa fiche de facturation.",
+                "Reverse charge needs the client's VAT number: add it to their billing details.",
+            )
+            .on("reverse_charge"),
+        ));
+    }
+    Ok(())
+}
+
 /// A document with what printing it needs: its dossier, the dossier's other documents
 /// (the invoice a credit note corrects, the deposits a final invoice deducts), its
 /// client and the business profile of today.
@@ -318,7 +332,7 @@ impl Services {
         draft: DocumentDraft,
         source: Option<DocumentId>,
     ) -> Result<Document> {
-        self.authorize(actor, dossier, Action::EditDocuments)?;
+        let visit = self.authorize(actor, dossier, Action::EditDocuments)?;
         let mut draft = draft;
         if kind == DocKind::CreditNote && source.is_none() {
             return Err(Error::Invalid(
@@ -355,6 +369,7 @@ impl Services {
             let seller = self.business_profile()?;
             issuable(&seller)?;
             checked(kind, &draft, &seller)?;
+            buyer_vat_known(&draft.terms, &visit.client)?;
             draft.status = DocStatus::Draft;
             let written = self.insert_draft(
                 actor,
@@ -664,6 +679,7 @@ impl Services {
                 ));
             }
             self.credit_within(dossier, &current, &draft)?;
+            buyer_vat_known(&draft.terms, &visit.client)?;
             let buyer = Buyer {
                 name: visit.client.name.clone(),
                 company: visit.client.kind == ClientKind::Company,

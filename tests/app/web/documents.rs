@@ -450,7 +450,39 @@ async fn issued_invoices_and_credit_notes_are_factur_x_that_the_reference_librar
             Some(three.id),
         )
         .unwrap();
-    // Reverse charge.
+    // Reverse charge: refused until the client's VAT number is known (BR-AE-02).
+    let reverse_draft = || {
+        draft(
+            "Sous-traitance",
+            vec![line("Électricité", 200_000, 0)],
+            Terms {
+                reverse_charge: true,
+                ..Terms::default()
+            },
+        )
+    };
+    let refused = s.create_document(&w.staff, d, DocKind::Invoice, reverse_draft(), None);
+    assert!(
+        matches!(&refused, Err(dossier::Error::Invalid(r)) if r.field() == Some("reverse_charge")),
+        "{refused:?}"
+    );
+    let drafts = s.documents(&w.staff, d).unwrap();
+    assert!(
+        !drafts.iter().any(|doc| doc.title == "Sous-traitance"),
+        "nothing is written before it is allowed"
+    );
+    let client = s.store().client(w.dossier.client).unwrap().unwrap();
+    let billing = dossier::domain::Billing {
+        siren: "130005481".into(),
+        vat_number: "FR19130005481".into(),
+        ..client.billing
+    };
+    s.set_billing(
+        &dossier::service::Operator::command_line(),
+        client.id,
+        billing,
+    )
+    .unwrap();
     let reverse = s
         .create_document(
             &w.staff,

@@ -117,6 +117,17 @@ pub fn profile(config: &Config, reader: &Reader, p: &BusinessProfile, t: Typed) 
                 }
                 button type="submit" { (l.t("Enregistrer", "Save")) }
             }
+            section aria-labelledby="journal" {
+                h2 #journal { (l.t("Journal des ventes", "Sales journal")) }
+                p.hint { (l.t("Les factures et avoirs émis sur la période, une ligne par taux de TVA, en CSV pour votre comptable.", "The invoices and credit notes issued in the period, one line per VAT rate, as CSV for your accountant.")) }
+                form.stacked method="get" action="/admin/journal.csv" {
+                    label for="from" { (l.t("Du", "From")) }
+                    input #from type="date" name="from";
+                    label for="to" { (l.t("Au", "To")) }
+                    input #to type="date" name="to";
+                    button type="submit" { (l.t("Télécharger le journal", "Download the journal")) }
+                }
+            }
         },
     )
 }

@@ -14,6 +14,7 @@ mod events;
 mod expenses;
 mod home;
 mod intervenants;
+mod journal;
 mod mail_review;
 pub use discussion::message_text;
 pub use expenses::expense_description;
@@ -39,6 +40,7 @@ pub use documents::{Printed, frozen_refusal};
 pub use dossiers::{DossierView, NewDossierRequest};
 pub use home::{Home, HomeDossier, UNPAID_DAYS, UNREAD_CAP};
 pub use intervenants::IntervenantView;
+pub use journal::JournalLine;
 pub use reminders::DueReminder;
 pub use search::{Found, FoundHit, index_worker};
 pub use sections::{

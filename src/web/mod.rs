@@ -27,6 +27,7 @@ pub mod errors;
 pub mod form_pages;
 pub mod forms;
 pub mod items;
+pub mod journal;
 pub mod links;
 pub mod listener;
 pub mod operator;
@@ -173,6 +174,7 @@ pub fn router(app: App) -> Router {
             get(business::billing).post(business::save_billing),
         )
         .route("/admin/business", get(business::show).post(business::save))
+        .route("/admin/journal.csv", get(journal::journal))
         .route("/metrics", get(operator::metrics))
         .route("/admin/backup", get(operator::backup))
         .route("/healthz", get(healthz))

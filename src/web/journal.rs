@@ -1,0 +1,109 @@
+//! `GET /admin/journal.csv?from=…&to=…`: the sales journal of a period for the
+//! accountant, as a CSV that a French spreadsheet opens as it is (UTF-8 with its byte
+//! order mark, `;` between fields, a decimal comma). Staff only.
+
+use axum::extract::{Query, State};
+use axum::response::Response;
+use chrono::{Datelike, NaiveDate};
+use serde::Deserialize;
+
+use super::errors::{blocking, page_for};
+use super::session::Reader;
+use crate::app::App;
+use crate::domain::{Cents, DocKind, FileName};
+use crate::error::Error;
+use crate::service::JournalLine;
+
+/// The period asked for; this year so far when not given.
+#[derive(Debug, Default, Deserialize)]
+pub struct Period {
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+}
+
+/// An amount as a French spreadsheet reads it: `-1234,56`.
+fn amount(cents: Cents) -> String {
+    let sign = if cents.0 < 0 { "-" } else { "" };
+    let abs = cents.0.unsigned_abs();
+    format!("{sign}{},{:02}", abs / 100, abs % 100)
+}
+
+/// A field, quoted when it holds a separator, a quote or a line break.
+fn field(text: &str) -> String {
+    if text.contains([';', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+/// The journal as CSV text.
+pub fn csv(lines: &[JournalLine]) -> String {
+    let mut out = String::from(
+        "\u{feff}Date;Pièce;Type;Dossier;Client;SIREN;N° TVA;Taux TVA;Base HT;TVA;TTC;Échéance;Payée\r\n",
+    );
+    for l in lines {
+        let kind = match l.number.kind {
+            DocKind::CreditNote => "Avoir",
+            _ => "Facture",
+        };
+        let row = [
+            l.date.format("%d/%m/%Y").to_string(),
+            l.number.to_string(),
+            kind.to_string(),
+            l.dossier.to_string(),
+            field(&l.buyer),
+            field(&l.siren),
+            field(&l.vat_number),
+            crate::templates::format::rate(l.rate),
+            amount(l.base),
+            amount(l.vat),
+            amount(Cents(l.base.0 + l.vat.0)),
+            l.due
+                .map(|d| d.format("%d/%m/%Y").to_string())
+                .unwrap_or_default(),
+            if l.paid { "oui" } else { "non" }.to_string(),
+        ];
+        out.push_str(&row.join(";"));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// GET /admin/journal.csv.
+pub async fn journal(
+    State(app): State<App>,
+    reader: Reader,
+    Query(period): Query<Period>,
+) -> Response {
+    let today = chrono::Utc::now()
+        .with_timezone(&app.config.timezone)
+        .date_naive();
+    let day = |text: &str, default: NaiveDate| {
+        if text.trim().is_empty() {
+            Ok(default)
+        } else {
+            NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+                Error::invalid(
+                    "Donnez les dates de la période au format AAAA-MM-JJ.",
+                    "Give the period's dates as YYYY-MM-DD.",
+                )
+            })
+        }
+    };
+    let start = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
+    let (from, to) = match (day(&period.from, start), day(&period.to, today)) {
+        (Ok(from), Ok(to)) => (from, to),
+        (Err(err), _) | (_, Err(err)) => return page_for(&reader, err),
+    };
+    let (services, user) = (app.services.clone(), reader.user.clone());
+    match blocking(move || services.sales_journal(&user, from, to)).await {
+        Ok(lines) => {
+            let name = FileName::sanitize(&format!("journal-des-ventes-{from}-{to}.csv"));
+            super::downloads::made(name, "text/csv; charset=utf-8", csv(&lines).into_bytes())
+        }
+        Err(err) => page_for(&reader, err),
+    }
+}

@@ -34,8 +34,18 @@ pub struct Reply {
     pub answer: PartStat,
 }
 
+/// The largest calendar part read as an answer; a real one is a few kilobytes.
+const REPLY_MAX: usize = 64 * 1024;
+/// The deepest nesting of components read (VCALENDAR › VEVENT › VALARM is three): the
+/// parser recurses once per level, so deeper input is refused before it is parsed.
+const REPLY_DEPTH: usize = 4;
+
 /// The answer `ics` carries, if it is a METHOD:REPLY with one attendee's PARTSTAT.
+/// Anything larger or deeper than a calendar answer is not read.
 pub fn reply(ics: &str) -> Option<Reply> {
+    if ics.len() > REPLY_MAX || nesting(ics) > REPLY_DEPTH {
+        return None;
+    }
     let unfolded = icalendar::parser::unfold(ics);
     let parsed = icalendar::parser::read_calendar(&unfolded).ok()?;
     let method = parsed
@@ -88,6 +98,25 @@ pub fn invite(event: &Event, organizer: &str, attendee: &str) -> String {
     let mut calendar = calendar(invite_method(event));
     calendar.push(item.done());
     calendar.done().to_string()
+}
+
+/// How deep `ics` nests its components (BEGIN lines not yet ENDed, at most).
+fn nesting(ics: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    for line in ics.lines() {
+        let line = line.trim_start();
+        let starts = |word: &str| {
+            line.get(..word.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(word))
+        };
+        if starts("BEGIN:") {
+            depth += 1;
+            deepest = deepest.max(depth);
+        } else if starts("END:") {
+            depth = depth.saturating_sub(1);
+        }
+    }
+    deepest
 }
 
 /// The METHOD of `event`'s invitation: REQUEST, or CANCEL once cancelled.
@@ -172,6 +201,16 @@ mod tests {
             PartStat::Declined
         );
         assert_eq!(reply("not a calendar"), None);
+        // Hostile input is refused before the recursive parser sees it.
+        assert_eq!(reply(&"BEGIN:X\r\n".repeat(200_000)), None);
+        let deep = format!("{}{ics}", "BEGIN:X\r\n".repeat(10));
+        assert_eq!(reply(&deep), None);
+        assert_eq!(reply(&format!("{ics}{}", " ".repeat(70_000))), None);
+        assert_eq!(
+            reply("BEGé:\r\nENé\r\n"),
+            None,
+            "no byte is cut in a character"
+        );
     }
 
     #[test]

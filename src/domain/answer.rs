@@ -74,6 +74,10 @@ pub struct Confirmation {
     pub code_sha256: String,
     /// Wrong codes still allowed.
     pub tries_left: u8,
+    /// What the quote said when the code was asked for (a SHA-256 of its content): a
+    /// quote changed since is not answered with this code.
+    #[serde(default)]
+    pub quote_sha256: String,
 }
 
 /// What a typed code gives.
@@ -135,6 +139,7 @@ mod tests {
             salt: String::new(),
             code_sha256: String::new(),
             tries_left: 0,
+            quote_sha256: String::new(),
         }
     }
 

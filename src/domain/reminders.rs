@@ -42,8 +42,9 @@ pub enum Tone {
     QuoteEnding,
 }
 
-/// The reminder `doc` is due on `today`, if any: its step and tone. Only the latest step
-/// due goes (a reminder missed while the server was down is not sent twice over).
+/// The reminder `doc` is due on `today`, if any: its step and tone. Steps go in order,
+/// one at a time and as far apart as the schedule sets them (a server down for a month
+/// sends the courteous reminder first, not the formal notice).
 pub fn due(
     doc: &Document,
     related: &[Document],
@@ -69,15 +70,19 @@ pub fn due(
                 return None;
             }
             let steps = profile.reminder_days();
-            let reached = steps
-                .iter()
-                .take_while(|days| {
-                    due.checked_add_days(Days::new(u64::from(**days)))
-                        .is_some_and(|day| day <= today)
-                })
-                .count();
-            let step = u8::try_from(reached).ok()?;
-            (step > last).then(|| (step, tone(step, steps.len())))
+            let next = usize::from(last);
+            let days = *steps.get(next)?;
+            let mut from = due.checked_add_days(Days::new(u64::from(days)))?;
+            // After a late one, the next waits its interval from it.
+            if let (Some(previous), Some(sent)) = (
+                next.checked_sub(1).and_then(|i| steps.get(i)),
+                doc.reminders.sent.last(),
+            ) {
+                let gap = Days::new(u64::from(days.saturating_sub(*previous)));
+                from = from.max(sent.on.checked_add_days(gap)?);
+            }
+            let step = last.checked_add(1)?;
+            (from <= today).then(|| (step, tone(step, steps.len())))
         }
         DocKind::Order | DocKind::CreditNote => None,
     }
@@ -174,8 +179,24 @@ mod tests {
         });
         assert_eq!(due(&invoice, &[], &p, day(4, 8)), None, "once");
         assert_eq!(due(&invoice, &[], &p, day(4, 15)), Some((2, Tone::Firm)));
-        // Missed days: only the latest step due goes.
-        assert_eq!(due(&invoice, &[], &p, day(5, 2)), Some((3, Tone::Formal)));
+        invoice.reminders.sent.push(SentReminder {
+            step: 2,
+            on: day(4, 15),
+        });
+        assert_eq!(due(&invoice, &[], &p, day(4, 30)), Some((3, Tone::Formal)));
+        // Found a month late: the courteous one first, the next at its interval.
+        let mut late = doc(DocKind::Invoice, DocStatus::Sent, 1000);
+        assert_eq!(due(&late, &[], &p, day(6, 1)), Some((1, Tone::Courteous)));
+        late.reminders.sent.push(SentReminder {
+            step: 1,
+            on: day(6, 1),
+        });
+        assert_eq!(
+            due(&late, &[], &p, day(6, 8)),
+            None,
+            "eight days between the first two"
+        );
+        assert_eq!(due(&late, &[], &p, day(6, 9)), Some((2, Tone::Firm)));
         invoice.status = DocStatus::Paid;
         assert_eq!(due(&invoice, &[], &p, day(5, 2)), None, "paid stops them");
         invoice.status = DocStatus::Sent;

@@ -38,6 +38,25 @@ fn conflict(
     Error::Conflict(Refusal::new(fr, en))
 }
 
+/// What a quote says, as a SHA-256: its title, date, lines and terms.
+fn fingerprint(doc: &Document) -> String {
+    use sha2::Digest;
+    let content =
+        serde_json::to_vec(&(&doc.title, doc.date, &doc.lines, &doc.terms)).unwrap_or_default();
+    hex::encode(sha2::Sha256::digest(content))
+}
+
+/// Refused when `doc` no longer says what it said when `pending`'s code was asked for.
+fn unchanged(doc: &Document, pending: &Confirmation) -> Result<()> {
+    if pending.quote_sha256 != fingerprint(doc) {
+        return Err(conflict(
+            "Ce devis a été modifié depuis votre demande de code : relisez-le, puis demandez un nouveau code.",
+            "This quote changed since you asked for the code: read it again, then ask for a new code.",
+        ));
+    }
+    Ok(())
+}
+
 /// Whether `doc` may be answered on `today`.
 fn answerable_now(doc: &Document, today: chrono::NaiveDate) -> Result<()> {
     if doc.answer.is_some() || matches!(doc.status, DocStatus::Accepted | DocStatus::Refused) {
@@ -90,7 +109,7 @@ impl Services {
         request: AnswerRequest,
         now: DateTime<Utc>,
     ) -> Result<(Confirmation, String)> {
-        self.answerable(actor, dossier, id)?;
+        let quote = self.answerable(actor, dossier, id)?;
         let name = SIGNER.label(&request.name, 200)?;
         let reason = REASON.body(&request.reason, 2_000)?;
         match request.decision {
@@ -138,6 +157,7 @@ impl Services {
             salt: String::new(),
             code_sha256: String::new(),
             tries_left: 0,
+            quote_sha256: fingerprint(&quote),
         }
         .with_code(&code);
         self.store.put_confirmation(&confirmation)?;
@@ -167,7 +187,10 @@ impl Services {
         typed: &str,
         now: DateTime<Utc>,
     ) -> Result<CodeCheck> {
-        self.answerable(actor, dossier, id)?;
+        let quote = self.answerable(actor, dossier, id)?;
+        if let Some(pending) = self.store.confirmation(actor.id, id)? {
+            unchanged(&quote, &pending)?;
+        }
         self.store.check_code(actor.id, id, typed, now)
     }
 
@@ -186,6 +209,7 @@ impl Services {
     ) -> Result<Document> {
         let (dossier, id) = (confirmation.dossier, confirmation.document);
         let doc = self.answerable(actor, dossier, id)?;
+        unchanged(&doc, confirmation)?;
         let answer = Answer {
             decision: confirmation.decision,
             by: actor.id,
@@ -219,20 +243,15 @@ impl Services {
         );
         let number = &doc.number;
         let text = match (answer.decision, actor.lang) {
-            (Decision::Accept, Lang::Fr) => format!(
-                "Devis {number} accepté : bon pour accord ({}, confirmé par le code reçu à {}).",
-                answer.name, answer.code_sent_to
-            ),
-            (Decision::Accept, Lang::En) => format!(
-                "Quote {number} accepted ({}, confirmed by the code received at {}).",
-                answer.name, answer.code_sent_to
-            ),
-            (Decision::Refuse, Lang::Fr) => {
-                format!("Devis {number} refusé. Motif : {}", answer.reason)
+            // Everyone in the discussion reads it, intervenants too, who do not see
+            // documents: the words say what happened, the proof and the reason stay
+            // with the quote and its history.
+            (Decision::Accept, Lang::Fr) => {
+                format!("Devis {number} accepté : bon pour accord.")
             }
-            (Decision::Refuse, Lang::En) => {
-                format!("Quote {number} refused. Reason: {}", answer.reason)
-            }
+            (Decision::Accept, Lang::En) => format!("Quote {number} accepted."),
+            (Decision::Refuse, Lang::Fr) => format!("Devis {number} refusé."),
+            (Decision::Refuse, Lang::En) => format!("Quote {number} refused."),
         };
         let message = NewMessage {
             text,

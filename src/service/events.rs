@@ -147,7 +147,7 @@ fn event_line(event: &Event, change: ItemChange) -> HistoryKind {
 impl Services {
     /// Records `attendee`'s answer to the event whose UID `reply` names, on an open
     /// dossier where they have a role and may see events (everyone invited); `None`
-    /// for anyone else or an event we do not know.
+    /// for anyone else, a cancelled event or an event we do not know.
     pub fn record_calendar_answer(
         &self,
         attendee: &User,
@@ -161,6 +161,7 @@ impl Services {
             let (_, role) = self.role_on(attendee, dossier)?;
             if crate::policy::check(role, dossier.status, Action::SeeEvents).is_err()
                 || dossier.status != crate::domain::Status::Open
+                || event.cancelled
             {
                 return Ok(None);
             }

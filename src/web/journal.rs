@@ -30,12 +30,18 @@ fn amount(cents: Cents) -> String {
     format!("{sign}{},{:02}", abs / 100, abs % 100)
 }
 
-/// A field, quoted when it holds a separator, a quote or a line break.
+/// A field, quoted when it holds a separator, a quote or a line break; a text a
+/// spreadsheet would take for a formula (`=`, `+`, `-`, `@` first) is kept as text.
 fn field(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@', '\t']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    };
     if text.contains([';', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
-        text.to_string()
+        text
     }
 }
 
@@ -105,5 +111,22 @@ pub async fn journal(
             super::downloads::made(name, "text/csv; charset=utf-8", csv(&lines).into_bytes())
         }
         Err(err) => page_for(&reader, err),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{amount, field};
+    use crate::domain::Cents;
+
+    #[test]
+    fn fields_are_quoted_formulas_kept_as_text_and_amounts_written_the_french_way() {
+        assert_eq!(field("SCI Les Tilleuls"), "SCI Les Tilleuls");
+        assert_eq!(field("Dupont; fils"), "\"Dupont; fils\"");
+        assert_eq!(field("Le \"Bon\" Coin"), "\"Le \"\"Bon\"\" Coin\"");
+        assert_eq!(field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(field("+33 4 72"), "'+33 4 72");
+        assert_eq!(amount(Cents(-12_005)), "-120,05");
+        assert_eq!(amount(Cents(7)), "0,07");
     }
 }

@@ -122,7 +122,7 @@ pub fn documents(p: &Page, documents: &[Document], typed: Typed) -> Markup {
                                             input type="hidden" name="csrf" value=(p.csrf());
                                             input type="hidden" name="kind" value="order";
                                             input type="hidden" name="source" value=(doc.id);
-                                            input type="hidden" name="date" value=(chrono::Utc::now().date_naive());
+                                            input type="hidden" name="date" value=(chrono::Utc::now().with_timezone(&p.config.timezone).date_naive());
                                             button type="submit" { (l.t("Créer la commande", "Create the order")) }
                                         }
                                     }

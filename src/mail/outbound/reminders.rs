@@ -11,7 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::Notifier;
 use super::compose::{Item, Notice};
 use crate::domain::reminders::Tone;
-use crate::domain::{ClientKind, Lang};
+use crate::domain::{Cents, ClientKind, DocKind, Lang};
 use crate::error::Result;
 use crate::policy::Role;
 use crate::service::{DueReminder, Printed};
@@ -21,69 +21,91 @@ impl Notifier {
     /// Sends every reminder due on `today` (the business's day); returns how many went.
     pub fn send_reminders(&self, today: NaiveDate, now: DateTime<Utc>) -> Result<usize> {
         let services = &self.services;
-        let store = services.store();
         let seller = services.business_profile()?;
         let mut sent = 0;
         for due in services.reminders_due_on(today)? {
-            let mut to = Vec::new();
-            for member in &due.client.members {
-                if let Some(user) = store.user(*member)?
-                    && !store
-                        .address_health(user.primary_email())?
-                        .is_some_and(|h| h.stopped)
-                {
-                    to.push(user);
-                }
+            // One reminder that cannot go (its dossier closed meanwhile, its PDF…) does
+            // not hold the others up; it is tried again within the hour.
+            match self.send_reminder(&due, &seller, today, now) {
+                Ok(true) => sent += 1,
+                Ok(false) => {}
+                Err(err) => tracing::warn!(
+                    document = %due.document.number,
+                    error = %err,
+                    "a reminder could not go"
+                ),
             }
-            let doc = &due.document;
-            let by = doc.issued.as_ref().map(|i| i.by).unwrap_or(doc.created_by);
-            let Some(author) = store.user(by)? else {
-                continue;
-            };
-            if to.is_empty() {
-                continue;
-            }
-            let printed = Printed {
-                dossier: due.dossier.clone(),
-                role: Role::Staff,
-                document: doc.clone(),
-                related: due.related.clone(),
-                client: due.client.clone(),
-                seller: seller.clone(),
-            };
-            let printer = crate::printing::Printer {
-                business_name: &self.settings.business,
-                zone: self.settings.timezone,
-            };
-            let pdf = Arc::new(crate::printing::pdf(&printed, printer)?);
-            let late_rate = doc
-                .issued
-                .as_ref()
-                .map(|i| i.seller.late_rate().to_string())
-                .unwrap_or_else(|| seller.late_rate().to_string());
-            let mut mails = Vec::with_capacity(to.len());
-            let mut bounces = Vec::with_capacity(to.len());
-            for recipient in &to {
-                let note = words(&due, recipient.lang, &late_rate);
-                let notice = Notice {
-                    dossier: &due.dossier,
-                    author: &author,
-                    recipient,
-                    items: vec![Item::Document(
-                        Box::new(doc.clone()),
-                        pdf.clone(),
-                        note,
-                        Some(due.tone),
-                    )],
-                };
-                let (mail, bounce) = self.compose(&notice, now)?;
-                mails.push(mail);
-                bounces.push(bounce);
-            }
-            services.reminder_sent(&due, &to, &mails, &bounces, today)?;
-            sent += 1;
         }
         Ok(sent)
+    }
+
+    /// Sends one reminder; false when no one of the client can receive it.
+    fn send_reminder(
+        &self,
+        due: &DueReminder,
+        seller: &crate::domain::BusinessProfile,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let services = &self.services;
+        let store = services.store();
+        let mut to = Vec::new();
+        for member in &due.client.members {
+            if let Some(user) = store.user(*member)?
+                && !store
+                    .address_health(user.primary_email())?
+                    .is_some_and(|h| h.stopped)
+            {
+                to.push(user);
+            }
+        }
+        let doc = &due.document;
+        let by = doc.issued.as_ref().map(|i| i.by).unwrap_or(doc.created_by);
+        let Some(author) = store.user(by)? else {
+            return Ok(false);
+        };
+        if to.is_empty() {
+            return Ok(false);
+        }
+        let printed = Printed {
+            dossier: due.dossier.clone(),
+            role: Role::Staff,
+            document: doc.clone(),
+            related: due.related.clone(),
+            client: due.client.clone(),
+            seller: seller.clone(),
+        };
+        let printer = crate::printing::Printer {
+            business_name: &self.settings.business,
+            zone: self.settings.timezone,
+        };
+        let pdf = Arc::new(crate::printing::pdf(&printed, printer)?);
+        let late_rate = doc
+            .issued
+            .as_ref()
+            .map(|i| i.seller.late_rate().to_string())
+            .unwrap_or_else(|| seller.late_rate().to_string());
+        let mut mails = Vec::with_capacity(to.len());
+        let mut bounces = Vec::with_capacity(to.len());
+        for recipient in &to {
+            let note = words(due, recipient.lang, &late_rate);
+            let notice = Notice {
+                dossier: &due.dossier,
+                author: &author,
+                recipient,
+                items: vec![Item::Document(
+                    Box::new(doc.clone()),
+                    pdf.clone(),
+                    note,
+                    Some(due.tone),
+                )],
+            };
+            let (mail, bounce) = self.compose(&notice, now)?;
+            mails.push(mail);
+            bounces.push(bounce);
+        }
+        services.reminder_sent(due, &to, &mails, &bounces, today)?;
+        Ok(true)
     }
 }
 
@@ -91,7 +113,14 @@ impl Notifier {
 fn words(due: &DueReminder, lang: Lang, late_rate: &str) -> String {
     let doc = &due.document;
     let (number, title) = (&doc.number, &doc.title);
-    let total = format::money(lang, doc.totals().total);
+    // What is still owed: the total, less what issued credit notes took back.
+    let credited: i64 = due
+        .related
+        .iter()
+        .filter(|d| d.kind() == DocKind::CreditNote && d.source == Some(doc.id) && d.frozen())
+        .map(|d| d.totals().total.0)
+        .sum();
+    let total = format::money(lang, Cents(doc.totals().total.0 - credited));
     let day = |d: Option<NaiveDate>| d.map(|d| format::date(lang, d)).unwrap_or_default();
     let (due_day, until) = (day(doc.terms.due), day(doc.terms.valid_until));
     let company = due.client.kind == ClientKind::Company;
@@ -114,25 +143,31 @@ fn words(due: &DueReminder, lang: Lang, late_rate: &str) -> String {
         (Tone::Firm, Lang::En) => format!(
             "Despite our earlier reminder, invoice {number} “{title}” for {total} incl. VAT, due on {due_day}, is still unpaid. Please pay it without delay."
         ),
+        // Penalties and the indemnity are owed between professionals (art. L441-10);
+        // a private client owes interest at the legal rate once put on notice.
         (Tone::Formal, Lang::Fr) => {
-            let mut text = format!(
-                "Mise en demeure de payer. La facture {number} « {title} » de {total} TTC, échue le {due_day}, reste impayée malgré nos relances. Nous vous mettons en demeure de la régler sous huit jours. À défaut, des pénalités de retard sont dues au taux de {late_rate} (art. L441-10 du Code de commerce)"
-            );
-            if company {
-                text.push_str(", ainsi qu'une indemnité forfaitaire de 40 € pour frais de recouvrement (art. D441-5 du Code de commerce)");
-            }
-            text.push('.');
-            text
+            let owed = if company {
+                format!(
+                    "des pénalités de retard sont dues au taux de {late_rate} (art. L441-10 du Code de commerce), ainsi qu'une indemnité forfaitaire de 40 € pour frais de recouvrement (art. D441-5 du Code de commerce)"
+                )
+            } else {
+                "des intérêts au taux légal seront dus à compter de la présente mise en demeure (art. 1231-6 du Code civil)".into()
+            };
+            format!(
+                "Mise en demeure de payer. La facture {number} « {title} », échue le {due_day}, reste due pour {total} TTC malgré nos relances. Nous vous mettons en demeure de la régler sous huit jours. À défaut, {owed}."
+            )
         }
         (Tone::Formal, Lang::En) => {
-            let mut text = format!(
-                "Formal notice to pay. Invoice {number} “{title}” for {total} incl. VAT, due on {due_day}, is still unpaid despite our reminders. Please pay it within eight days. Failing that, late-payment penalties are due at the rate of {late_rate} (art. L441-10 of the French Commercial Code)"
-            );
-            if company {
-                text.push_str(", as well as a fixed recovery indemnity of €40 (art. D441-5)");
-            }
-            text.push('.');
-            text
+            let owed = if company {
+                format!(
+                    "late-payment penalties are due at the rate of {late_rate} (art. L441-10 of the French Commercial Code), as well as a fixed recovery indemnity of €40 (art. D441-5)"
+                )
+            } else {
+                "interest at the legal rate will be due from this notice (art. 1231-6 of the French Civil Code)".into()
+            };
+            format!(
+                "Formal notice to pay. Invoice {number} “{title}”, due on {due_day}, still owes {total} incl. VAT despite our reminders. Please pay it within eight days. Failing that, {owed}."
+            )
         }
     }
 }

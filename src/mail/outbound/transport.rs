@@ -77,7 +77,8 @@ impl Transport {
 /// Whether a permanent refusal with the basic `code` and the words `message` is about
 /// the recipient's mailbox (RFC 3463's 5.1.1 bad mailbox, 5.1.2 bad domain, 5.1.3 bad
 /// syntax, 5.1.6 moved, 5.1.10 null MX, 5.2.1 disabled; with no enhanced code, 550, 551
-/// or 553) rather than our relay's policy (5.7.1 relaying denied) or the message.
+/// or 553 speaking of the mailbox) rather than our relay's policy (5.7.1 relaying
+/// denied) or the message.
 pub fn refuses_recipient(code: Option<&str>, message: &str) -> bool {
     let enhanced = message
         .split(|c: char| c.is_whitespace() || c == ':')
@@ -94,7 +95,18 @@ pub fn refuses_recipient(code: Option<&str>, message: &str) -> bool {
             status,
             "5.1.1" | "5.1.2" | "5.1.3" | "5.1.6" | "5.1.10" | "5.2.1"
         ),
-        None => matches!(code, Some("550" | "551" | "553")),
+        // A bare code says nothing of whose fault it is: only words about the mailbox
+        // make it the recipient's ("relaying denied", "spam" are not).
+        None => {
+            let words = message.to_ascii_lowercase();
+            matches!(code, Some("550" | "551" | "553"))
+                && ["user", "mailbox", "recipient", "no such", "unknown"]
+                    .iter()
+                    .any(|w| words.contains(w))
+                && !["relay", "sender", "spam", "policy"]
+                    .iter()
+                    .any(|w| words.contains(w))
+        }
     }
 }
 

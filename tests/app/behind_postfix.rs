@@ -1,7 +1,8 @@
 //! The README's "Behind an existing MTA" recipes with a real Postfix on loopback: Postfix
 //! relays the mail domain to Dossier over SMTP or LMTP; mail it is handed lands in the
 //! dossier, and mail for a closed dossier comes back to its sender as Postfix's bounce,
-//! carrying our sentence.
+//! carrying our sentence. Outward, Postfix is the relay a quote sent by staff goes
+//! through to the client's mail server, its PDF with it.
 
 use std::time::{Duration, Instant};
 
@@ -170,4 +171,62 @@ async fn postfix_pipes_the_domain_to_ingest_and_bounces_mail_for_a_closed_dossie
         messages.iter().any(|m| m.text == "Par le tuyau."),
         "the piped message is in the dossier"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_quote_sent_by_staff_reaches_the_clients_mail_server_through_postfix_with_its_pdf() {
+    // The client's own mail server, where Postfix delivers client.test.
+    let client_mx = Sink::start(&[]).await;
+    let to_client = format!("smtp:[127.0.0.1]:{}", client_mx.addr.port());
+    // Nothing comes in for the dossier domain in this test.
+    let Some(postfix) = Postfix::start("dossier.test", "smtp:[127.0.0.1]:9", &to_client, "") else {
+        return;
+    };
+    let relay = format!("smtp://127.0.0.1:{}", postfix.port);
+    let app = TestApp::spawn_with(|args| args.relay = Some(relay), None).await;
+    let world = World::build_in(&app, ClientKind::Company);
+    let quote = app
+        .app
+        .notifier
+        .send_document(
+            &world.staff,
+            world.dossier.id,
+            world.quote.id,
+            &[world.client.id],
+            "Voici notre devis.",
+            chrono::Utc::now(),
+        )
+        .unwrap();
+    let subject = format!("devis {}", quote.number);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let delivered = loop {
+        let found = client_mx
+            .received
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|(_, data)| String::from_utf8_lossy(data).contains(&subject))
+            .cloned();
+        if let Some(found) = found {
+            break found;
+        }
+        assert!(Instant::now() < deadline, "{}", postfix.log());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(
+        delivered.0.contains("helene@client.test"),
+        "{}",
+        delivered.0
+    );
+    let parsed = mail_parser::MessageParser::default()
+        .parse(&delivered.1)
+        .unwrap();
+    use mail_parser::MimeHeaders;
+    let pdf = parsed
+        .attachments()
+        .find(|a| a.attachment_name() == Some(&format!("{}.pdf", quote.number)))
+        .expect("the PDF went through Postfix");
+    assert!(pdf.contents().starts_with(b"%PDF-"));
+    assert!(parsed.body_text(0).unwrap().contains("Voici notre devis."));
+    app.stop().await;
 }

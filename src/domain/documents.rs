@@ -257,6 +257,24 @@ impl Document {
         self.issued.is_some() || self.answer.is_some()
     }
 
+    /// The staff member the document speaks for: who issued it, else who wrote it.
+    pub fn owner(&self) -> super::UserId {
+        self.issued.as_ref().map_or(self.created_by, |i| i.by)
+    }
+
+    /// What the issued credit notes among `related` take back of this invoice, with tax.
+    pub fn credited(&self, related: &[Document]) -> super::Cents {
+        super::Cents(
+            related
+                .iter()
+                .filter(|d| {
+                    d.kind() == DocKind::CreditNote && d.source == Some(self.id) && d.frozen()
+                })
+                .map(|d| d.totals().total.0)
+                .sum(),
+        )
+    }
+
     /// Whether it carries a number yet (an invoice or credit note draft does not).
     pub fn numbered(&self) -> bool {
         self.number.seq > 0

@@ -99,12 +99,7 @@ fn tone(step: u8, steps: usize) -> Tone {
 
 /// Whether issued credit notes take back all of `invoice`.
 fn cancelled(invoice: &Document, related: &[Document]) -> bool {
-    let credited: i64 = related
-        .iter()
-        .filter(|d| d.kind() == DocKind::CreditNote && d.source == Some(invoice.id) && d.frozen())
-        .map(|d| d.totals().total.0)
-        .sum();
-    credited >= invoice.totals().total.0
+    invoice.credited(related) >= invoice.totals().total
 }
 
 #[cfg(test)]

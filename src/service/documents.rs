@@ -548,16 +548,10 @@ impl Services {
             return Ok(());
         };
         let all: Vec<Document> = self.store.items(dossier)?;
-        let asked: i64 = all
-            .iter()
-            .filter(|d| d.kind() == DocKind::CreditNote && d.source == Some(invoice) && d.frozen())
-            .map(|d| d.totals().total.0)
-            .sum::<i64>()
+        let invoice = all.iter().find(|d| d.id == invoice);
+        let asked = invoice.map_or(0, |i| i.credited(&all).0)
             + crate::domain::money::totals(&draft.lines).total.0;
-        let invoiced = all
-            .iter()
-            .find(|d| d.id == invoice)
-            .map_or(0, |d| d.totals().total.0);
+        let invoiced = invoice.map_or(0, |d| d.totals().total.0);
         if asked > invoiced {
             return Err(Error::Invalid(
                 Refusal::new(

@@ -77,10 +77,9 @@ impl Services {
         day: NaiveDate,
     ) -> Result<Document> {
         let doc = &due.document;
-        let by = doc.issued.as_ref().map(|i| i.by).unwrap_or(doc.created_by);
         let line = HistoryEntry {
             at: super::now(),
-            by,
+            by: doc.owner(),
             what: item_line(
                 doc,
                 ItemChange::Reminded {

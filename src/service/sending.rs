@@ -7,7 +7,8 @@ use super::documents::item_line;
 use super::dossiers::entry;
 use super::{Printed, Services};
 use crate::domain::{
-    BounceTarget, DocStatus, Document, DocumentId, DossierId, ItemChange, OutMail, User, UserId,
+    BounceTarget, Client, DocStatus, Document, DocumentId, DossierId, ItemChange, OutMail, User,
+    UserId,
 };
 use crate::error::{Error, Refusal, Result};
 use crate::policy::Action;
@@ -57,6 +58,18 @@ const NOTE: super::Named = super::Named::new("note", "Le mot d'accompagnement", 
 const NOTE_MAX: usize = 5_000;
 
 impl Services {
+    /// A client's people, each with whether their address stopped taking mail.
+    pub(crate) fn client_people(&self, client: &Client) -> Result<Vec<Offered>> {
+        let mut people = Vec::new();
+        for member in &client.members {
+            if let Some(user) = self.store.user(*member)? {
+                let stopped = self.store.is_stopped(user.primary_email())?;
+                people.push(Offered { user, stopped });
+            }
+        }
+        Ok(people)
+    }
+
     /// The note a sender typed to go with a document: possibly empty, not too long.
     pub fn sending_note(&self, text: &str) -> Result<String> {
         NOTE.body(text, NOTE_MAX)
@@ -72,16 +85,7 @@ impl Services {
             .find(|d| d.id == id)
             .cloned()
             .ok_or(Error::NotFound)?;
-        let mut offered = Vec::new();
-        for member in &visit.client.members {
-            if let Some(user) = self.store.user(*member)? {
-                let stopped = self
-                    .store
-                    .address_health(user.primary_email())?
-                    .is_some_and(|h| h.stopped);
-                offered.push(Offered { user, stopped });
-            }
-        }
+        let offered = self.client_people(&visit.client)?;
         Ok(Sending {
             printed: Printed {
                 role: visit.role,

@@ -120,6 +120,11 @@ impl Store {
         self.write(|tx| count_bounce(tx, email, hard, now))
     }
 
+    /// Whether mail to `email` stopped (three hard bounces).
+    pub fn is_stopped(&self, email: &EmailAddress) -> Result<bool> {
+        Ok(self.address_health(email)?.is_some_and(|h| h.stopped))
+    }
+
     /// Bounces seen for `email`, if any.
     pub fn address_health(&self, email: &EmailAddress) -> Result<Option<AddressHealth>> {
         self.get(Tree::AddressHealth, email.as_str().as_bytes())

@@ -69,10 +69,7 @@ impl Notifier {
             if recipient.id == author.id {
                 continue;
             }
-            if store
-                .address_health(recipient.primary_email())?
-                .is_some_and(|h| h.stopped)
-            {
+            if store.is_stopped(recipient.primary_email())? {
                 continue;
             }
             let (_, role) = self.services.role_on(&recipient, &dossier)?;

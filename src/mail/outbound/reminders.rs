@@ -11,7 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::Notifier;
 use super::compose::{Item, Notice};
 use crate::domain::reminders::Tone;
-use crate::domain::{Cents, ClientKind, DocKind, Lang};
+use crate::domain::{Cents, ClientKind, Lang, User};
 use crate::error::Result;
 use crate::policy::Role;
 use crate::service::{DueReminder, Printed};
@@ -49,19 +49,14 @@ impl Notifier {
     ) -> Result<bool> {
         let services = &self.services;
         let store = services.store();
-        let mut to = Vec::new();
-        for member in &due.client.members {
-            if let Some(user) = store.user(*member)?
-                && !store
-                    .address_health(user.primary_email())?
-                    .is_some_and(|h| h.stopped)
-            {
-                to.push(user);
-            }
-        }
+        let to: Vec<User> = services
+            .client_people(&due.client)?
+            .into_iter()
+            .filter(|o| !o.stopped)
+            .map(|o| o.user)
+            .collect();
         let doc = &due.document;
-        let by = doc.issued.as_ref().map(|i| i.by).unwrap_or(doc.created_by);
-        let Some(author) = store.user(by)? else {
+        let Some(author) = store.user(doc.owner())? else {
             return Ok(false);
         };
         if to.is_empty() {
@@ -114,13 +109,8 @@ fn words(due: &DueReminder, lang: Lang, late_rate: &str) -> String {
     let doc = &due.document;
     let (number, title) = (&doc.number, &doc.title);
     // What is still owed: the total, less what issued credit notes took back.
-    let credited: i64 = due
-        .related
-        .iter()
-        .filter(|d| d.kind() == DocKind::CreditNote && d.source == Some(doc.id) && d.frozen())
-        .map(|d| d.totals().total.0)
-        .sum();
-    let total = format::money(lang, Cents(doc.totals().total.0 - credited));
+    let owed = doc.totals().total.0 - doc.credited(&due.related).0;
+    let total = format::money(lang, Cents(owed));
     let day = |d: Option<NaiveDate>| d.map(|d| format::date(lang, d)).unwrap_or_default();
     let (due_day, until) = (day(doc.terms.due), day(doc.terms.valid_until));
     let company = due.client.kind == ClientKind::Company;

@@ -267,6 +267,11 @@ impl Services {
             .dossier_by_number(number)?
             .ok_or(Error::NotFound)?;
         let visit = self.authorize_read(actor, dossier, Action::SeeDocuments)?;
+        self.printed_in(visit, id)
+    }
+
+    /// Document `id` of the dossier `visit` was allowed on, with what printing it needs.
+    pub(super) fn printed_in(&self, visit: super::Visit, id: DocumentId) -> Result<Printed> {
         let related: Vec<Document> = self.store.items(visit.dossier.id)?;
         let document = related
             .iter()

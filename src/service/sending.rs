@@ -79,22 +79,9 @@ impl Services {
     /// sent to. Staff only, on an open dossier.
     pub fn sending(&self, actor: &User, dossier: DossierId, id: DocumentId) -> Result<Sending> {
         let visit = self.authorize(actor, dossier, Action::EditDocuments)?;
-        let related: Vec<Document> = self.store.items(visit.dossier.id)?;
-        let document = related
-            .iter()
-            .find(|d| d.id == id)
-            .cloned()
-            .ok_or(Error::NotFound)?;
         let offered = self.client_people(&visit.client)?;
         Ok(Sending {
-            printed: Printed {
-                role: visit.role,
-                dossier: visit.dossier,
-                document,
-                related,
-                client: visit.client,
-                seller: self.business_profile()?,
-            },
+            printed: self.printed_in(visit, id)?,
             offered,
         })
     }

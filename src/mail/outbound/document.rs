@@ -30,13 +30,7 @@ impl Notifier {
         let note = services.sending_note(note)?;
         let sending = services.ready_to_send(actor, sending)?;
         let printed = &sending.printed;
-        let pdf = Arc::new(crate::printing::pdf(
-            printed,
-            crate::printing::Printer {
-                business_name: &self.settings.business,
-                zone: self.settings.timezone,
-            },
-        )?);
+        let pdf = Arc::new(crate::printing::pdf(printed, self.settings.printer())?);
         // The exact PDF sent is kept: the history names it by its SHA-256.
         let kept = services.store().blobs().put(&pdf.bytes)?;
         let mut mails = Vec::with_capacity(to.len());

@@ -47,6 +47,14 @@ pub struct NotifySettings {
 }
 
 impl NotifySettings {
+    /// Who prints the documents the e-mails carry.
+    pub fn printer(&self) -> crate::printing::Printer<'_> {
+        crate::printing::Printer {
+            business_name: &self.business,
+            zone: self.timezone,
+        }
+    }
+
     /// One of our addresses, written as the configuration says.
     pub fn address(&self, ours: &crate::domain::OurAddress) -> String {
         Addressing {

@@ -70,11 +70,7 @@ impl Notifier {
             client: due.client.clone(),
             seller: seller.clone(),
         };
-        let printer = crate::printing::Printer {
-            business_name: &self.settings.business,
-            zone: self.settings.timezone,
-        };
-        let pdf = Arc::new(crate::printing::pdf(&printed, printer)?);
+        let pdf = Arc::new(crate::printing::pdf(&printed, self.settings.printer())?);
         let late_rate = doc
             .issued
             .as_ref()

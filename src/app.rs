@@ -105,7 +105,7 @@ impl App {
         )?;
         let transport = match &config.notify.transport {
             TransportConfig::Folder(dir) => Transport::Folder(dir.clone()),
-            TransportConfig::Relay(url) => Transport::relay(url)
+            TransportConfig::Relay(url, ca) => Transport::relay(url, ca.as_deref())
                 .map_err(|e| Error::Invalid(crate::error::Refusal::plain(e)))?,
             TransportConfig::Sendmail(path) => Transport::sendmail(path),
         };

@@ -147,6 +147,9 @@ pub struct ConfigArgs {
     /// Send notifications through this SMTP relay (`smtp://user:pass@host:587`, `smtps://host:465`).
     #[arg(long, global = true, env = "DOSSIER_RELAY", value_name = "URL")]
     pub relay: Option<String>,
+    /// A PEM file of certificate authorities trusted for the relay's TLS, besides the usual ones.
+    #[arg(long, global = true, env = "DOSSIER_RELAY_CA", value_name = "FILE")]
+    pub relay_ca: Option<PathBuf>,
     /// DKIM-sign every e-mail with this key (PEM, as `dossier admin dkim-generate` writes it).
     #[arg(long, global = true, env = "DOSSIER_DKIM_KEY", value_name = "FILE")]
     pub dkim_key: Option<PathBuf>,
@@ -258,6 +261,7 @@ struct FileConfig {
     mail_rate_per_hour: Option<usize>,
     notify_window: Option<u64>,
     relay: Option<String>,
+    relay_ca: Option<PathBuf>,
     dkim_key: Option<PathBuf>,
     dkim_selector: Option<String>,
     sendmail: Option<String>,
@@ -383,8 +387,8 @@ pub struct NotifyConfig {
 pub enum TransportConfig {
     /// `.eml` files in this folder.
     Folder(PathBuf),
-    /// An SMTP relay URL.
-    Relay(String),
+    /// An SMTP relay URL, and a file of authorities trusted for its TLS.
+    Relay(String, Option<PathBuf>),
     /// A sendmail program.
     Sendmail(String),
 }
@@ -560,7 +564,9 @@ impl Config {
                     "give a relay or a sendmail program, not both".into(),
                 ));
             }
-            (Some(url), None) => TransportConfig::Relay(url),
+            (Some(url), None) => {
+                TransportConfig::Relay(url, args.relay_ca.clone().or(file.relay_ca))
+            }
             (None, Some(path)) => TransportConfig::Sendmail(path),
             (None, None) => TransportConfig::Folder(data.join("outbox")),
         };

@@ -13,6 +13,7 @@ pub mod pipeline;
 pub mod rfc2231;
 pub mod smtp;
 pub mod spool;
+pub mod tls;
 pub mod trim;
 pub mod worker;
 

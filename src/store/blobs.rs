@@ -1,7 +1,9 @@
 //! File contents, outside sled, addressed by their SHA-256 (`blobs/ab/cdef…`). A blob is
 //! written to a temporary file, fsynced, renamed into place and its directory fsynced
 //! *before* any metadata that names it commits, so a referenced blob is never missing.
-//! The same bytes stored twice take the space once. This module knows nothing of dossiers.
+//! The same bytes stored twice take the space once. Many small blobs written together
+//! (a pass of outgoing e-mails) share their flushes in a [`BlobBatch`]. This module knows
+//! nothing of dossiers.
 
 use std::fs::{self, File};
 use std::io::{self, Read, Write};
@@ -71,6 +73,14 @@ impl Blobs {
         let mut writer = self.writer()?;
         writer.write(bytes)?;
         writer.finish()
+    }
+
+    /// Starts a batch of blobs made durable together by [`BlobBatch::commit`].
+    pub fn batch(&self) -> BlobBatch {
+        BlobBatch {
+            blobs: self.clone(),
+            written: Vec::new(),
+        }
     }
 
     /// Where the blob `sha256` lives (whether or not it exists).
@@ -193,6 +203,80 @@ impl BlobWriter {
         sync_dir(&dir)?;
         Ok(Stored { sha256, size })
     }
+}
+
+/// Blobs written together: each is written to a temporary file at once, and
+/// [`BlobBatch::commit`] makes them all durable under their hashes with two flushes of
+/// the file system (contents, then names) instead of three fsyncs each. What names them
+/// commits after. Dropped uncommitted, the batch leaves nothing behind.
+pub struct BlobBatch {
+    blobs: Blobs,
+    /// Each blob's temporary file and its address.
+    written: Vec<(PathBuf, String)>,
+}
+
+impl BlobBatch {
+    /// Writes `bytes`; durable only once the batch is committed.
+    pub fn put(&mut self, bytes: &[u8]) -> Result<Stored> {
+        let tmp = self
+            .blobs
+            .root
+            .join("tmp")
+            .join(uuid::Uuid::new_v4().to_string());
+        // Named before it is written, so a failed write leaves no leftover.
+        self.written.push((tmp.clone(), String::new()));
+        fs::write(&tmp, bytes).map_err(io_err("writing a blob"))?;
+        let sha256 = hex::encode(Sha256::digest(bytes));
+        if let Some(last) = self.written.last_mut() {
+            last.1 = sha256.clone();
+        }
+        Ok(Stored {
+            sha256,
+            size: bytes.len() as u64,
+        })
+    }
+
+    /// Makes every blob of the batch durable under its hash: the contents reach the disk
+    /// while still temporary, then they take their names, and the names reach the disk.
+    /// A crash on the way leaves temporary files (cleaned at start) or complete blobs.
+    pub fn commit(mut self) -> Result<()> {
+        if self.written.is_empty() {
+            return Ok(());
+        }
+        let root = &self.blobs.root;
+        sync_fs(root)?;
+        for (tmp, sha256) in std::mem::take(&mut self.written) {
+            let dir = root.join(&sha256[..2]);
+            let target = dir.join(&sha256[2..]);
+            // Same bytes already stored: the one copy stays, renewed for the collector.
+            let renewed = fs::File::options()
+                .append(true)
+                .open(&target)
+                .and_then(|f| f.set_modified(std::time::SystemTime::now()));
+            if renewed.is_ok() {
+                let _ = fs::remove_file(&tmp);
+                continue;
+            }
+            fs::create_dir_all(&dir).map_err(io_err("creating a blob folder"))?;
+            fs::rename(&tmp, &target).map_err(io_err("renaming a blob"))?;
+        }
+        sync_fs(root)
+    }
+}
+
+impl Drop for BlobBatch {
+    fn drop(&mut self) {
+        for (tmp, _) in &self.written {
+            let _ = fs::remove_file(tmp);
+        }
+    }
+}
+
+/// Flushes the whole file system that holds `dir` to the disk: file contents, new files
+/// and renames alike, in one call.
+fn sync_fs(dir: &Path) -> Result<()> {
+    let folder = File::open(dir).map_err(io_err("opening the blob folder"))?;
+    rustix::fs::syncfs(&folder).map_err(|e| Error::from_io("flushing the blob folder", e.into()))
 }
 
 impl Drop for BlobWriter {

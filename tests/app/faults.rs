@@ -108,7 +108,7 @@ async fn while_the_relay_is_down_notifications_wait_then_all_go_out_once() {
     let relay_addr: std::net::SocketAddr = format!("127.0.0.1:{}", crate::peers::free_port())
         .parse()
         .unwrap();
-    let relay = Transport::relay(&format!("smtp://{relay_addr}")).unwrap();
+    let relay = Transport::relay(&format!("smtp://{relay_addr}"), None).unwrap();
     let notifier = Notifier::new(world.services().clone(), crate::notify::settings(0), relay);
     let t0 = Utc::now();
     notifier.prepare(t0).unwrap();

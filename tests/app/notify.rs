@@ -266,7 +266,7 @@ fn headers_make_replies_come_back_and_user_text_cannot_inject_one() {
 async fn a_451_then_250_delivers_once_after_the_backoff() {
     let world = World::build(ClientKind::Person);
     let sink = Sink::start(&["451 4.3.0 busy"]).await;
-    let relay = Transport::relay(&format!("smtp://{}", sink.addr)).unwrap();
+    let relay = Transport::relay(&format!("smtp://{}", sink.addr), None).unwrap();
     let notifier = Notifier::new(world.services().clone(), settings(0), relay);
     let t0 = Utc::now();
     notifier.prepare(t0).unwrap();
@@ -334,7 +334,7 @@ async fn a_5xx_gives_up_at_once_staff_retry_and_time_gives_up_too() {
     let notifier = Notifier::new(
         s.clone(),
         settings(0),
-        Transport::relay(&format!("smtp://{}", sink.addr)).unwrap(),
+        Transport::relay(&format!("smtp://{}", sink.addr), None).unwrap(),
     );
     let t0 = Utc::now();
     notifier.prepare(t0).unwrap();
@@ -392,7 +392,7 @@ async fn a_relay_refusing_a_mailbox_counts_a_hard_bounce_and_three_stop_its_mail
     let notifier = Notifier::new(
         s.clone(),
         settings(0),
-        Transport::relay(&format!("smtp://{}", sink.addr)).unwrap(),
+        Transport::relay(&format!("smtp://{}", sink.addr), None).unwrap(),
     );
     let to_client = |s: &Services| -> Vec<OutState> {
         s.store()

@@ -6,8 +6,7 @@ use std::fmt::Debug;
 use std::sync::Arc;
 
 use async_imap::{Client, Session};
-use rustls_pki_types::pem::PemObject;
-use rustls_pki_types::{CertificateDer, ServerName};
+use rustls_pki_types::ServerName;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 
@@ -26,7 +25,8 @@ pub async fn open(config: &ImapConfig) -> Result<ImapSession, String> {
         .await
         .map_err(|e| format!("cannot connect to {}:{}: {e}", config.host, config.port))?;
     let stream: Box<dyn Io> = if config.tls {
-        let connector = tokio_rustls::TlsConnector::from(Arc::new(tls_config(config)?));
+        let tls = crate::mail::tls::client_config(config.ca_file.as_deref(), "IMAP")?;
+        let connector = tokio_rustls::TlsConnector::from(Arc::new(tls));
         let name = ServerName::try_from(config.host.clone())
             .map_err(|_| format!("{} is not a server name", config.host))?;
         Box::new(
@@ -48,25 +48,4 @@ pub async fn open(config: &ImapConfig) -> Result<ImapSession, String> {
         .login(&config.user, &config.password)
         .await
         .map_err(|(e, _)| format!("the server refused the login of {}: {e}", config.user))
-}
-
-fn tls_config(config: &ImapConfig) -> Result<rustls::ClientConfig, String> {
-    let mut roots = rustls::RootCertStore::empty();
-    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-    if let Some(path) = &config.ca_file {
-        let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(path)
-            .and_then(|iter| iter.collect())
-            .map_err(|e| format!("cannot read the IMAP CA file {}: {e}", path.display()))?;
-        for cert in certs {
-            roots
-                .add(cert)
-                .map_err(|e| format!("the IMAP CA file {}: {e}", path.display()))?;
-        }
-    }
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    Ok(rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| format!("TLS setup failed: {e}"))?
-        .with_root_certificates(roots)
-        .with_no_client_auth())
 }

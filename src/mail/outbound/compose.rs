@@ -18,6 +18,7 @@ use crate::domain::{
 use crate::error::{Error, Result};
 use crate::mail::LOOP_HEADER;
 use crate::printing::Pdf;
+use crate::store::BlobBatch;
 use crate::templates::email::{self, EmailView, ItemView};
 use crate::templates::format;
 
@@ -64,8 +65,14 @@ pub fn thread_root(dossier: &Dossier, domain: &str) -> String {
 }
 
 impl Notifier {
-    /// Builds the e-mail and its bounce address; the raw message is stored as a blob.
-    pub fn compose(&self, notice: &Notice, now: DateTime<Utc>) -> Result<(OutMail, BounceTarget)> {
+    /// Builds the e-mail and its bounce address; the raw message is written in `blobs`,
+    /// which the caller commits before queuing the e-mail.
+    pub fn compose(
+        &self,
+        notice: &Notice,
+        now: DateTime<Utc>,
+        blobs: &mut BlobBatch,
+    ) -> Result<(OutMail, BounceTarget)> {
         let s = &self.settings;
         let store = self.services.store();
         let (dossier, recipient) = (notice.dossier, notice.recipient);
@@ -174,7 +181,7 @@ impl Notifier {
             .multipart(body)
             .map_err(|e| Error::Storage(format!("building a notification: {e}")))?;
         let raw = self.signed(message.formatted())?;
-        let stored = store.blobs().put(&raw)?;
+        let stored = blobs.put(&raw)?;
         let mail = OutMail {
             id,
             created_at: now,

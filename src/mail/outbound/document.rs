@@ -32,7 +32,8 @@ impl Notifier {
         let printed = &sending.printed;
         let pdf = Arc::new(crate::printing::pdf(printed, self.settings.printer())?);
         // The exact PDF sent is kept: the history names it by its SHA-256.
-        let kept = services.store().blobs().put(&pdf.bytes)?;
+        let mut blobs = services.store().blobs().batch();
+        let kept = blobs.put(&pdf.bytes)?;
         let mut mails = Vec::with_capacity(to.len());
         let mut bounces = Vec::with_capacity(to.len());
         for recipient in &to {
@@ -47,10 +48,11 @@ impl Notifier {
                     None,
                 )],
             };
-            let (mail, bounce) = self.compose(&notice, now)?;
+            let (mail, bounce) = self.compose(&notice, now, &mut blobs)?;
             mails.push(mail);
             bounces.push(bounce);
         }
+        blobs.commit()?;
         services.document_sent(actor, &sending, &to, &kept.sha256, &mails, &bounces)
     }
 }

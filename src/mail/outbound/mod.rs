@@ -10,6 +10,7 @@ pub mod direct;
 pub mod dkim;
 pub mod document;
 pub mod prepare;
+pub mod relay;
 pub mod reminders;
 pub mod transport;
 
@@ -125,16 +126,23 @@ pub async fn run(
         }
         let n = notifier.clone();
         let prepared = tokio::task::spawn_blocking(move || n.prepare(chrono::Utc::now())).await;
-        if let Ok(Err(err)) = prepared {
-            tracing::warn!(error = %err, "preparing notifications failed; they stay in the outbox");
+        let mut busy = false;
+        match prepared {
+            Ok(Ok(groups)) => busy |= groups >= prepare::GROUPS_PER_PASS,
+            Ok(Err(err)) => {
+                tracing::warn!(error = %err, "preparing notifications failed; they stay in the outbox")
+            }
+            Err(_) => {}
         }
         match notifier.deliver_due(chrono::Utc::now()).await {
-            // A full batch: more are probably due, go on at once.
-            Ok(n) if n >= delivery::BATCH && !*shutdown.borrow() => continue,
-            Ok(_) => {}
+            Ok(n) => busy |= n >= delivery::BATCH,
             Err(err) => {
                 tracing::warn!(error = %err, "delivering notifications failed; they stay queued")
             }
+        }
+        // A full pass: more is probably due, go on at once.
+        if busy && !*shutdown.borrow() {
+            continue;
         }
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(1)) => {}

@@ -10,15 +10,20 @@ use chrono::{DateTime, Utc};
 use super::Notifier;
 use super::compose::{Item, Notice};
 use crate::domain::{
-    Assignment, Dossier, DossierId, Event, FileEntry, Intent, Message, NoticeKind, Subject, User,
-    UserId,
+    Assignment, BounceTarget, Dossier, DossierId, Event, FileEntry, Intent, Message, NoticeKind,
+    OutMail, Subject, User, UserId,
 };
 use crate::error::Result;
+use crate::store::BlobBatch;
 use crate::policy::{self, Action};
 
+/// Groups prepared in one pass: their e-mails are held in memory until the pass queues
+/// them, so a long backlog goes in several passes.
+pub const GROUPS_PER_PASS: usize = 1000;
+
 impl Notifier {
-    /// Queues the e-mails of every group of intents whose window has closed at `now`.
-    /// Returns how many e-mails were queued.
+    /// Queues the e-mails of the groups of intents whose window has closed at `now`, at
+    /// most [`GROUPS_PER_PASS`] of them. Returns how many groups were prepared.
     pub fn prepare(&self, now: DateTime<Utc>) -> Result<usize> {
         let store = self.services.store();
         let window = chrono::Duration::from_std(self.settings.window).unwrap_or_default();
@@ -29,30 +34,49 @@ impl Notifier {
                 .or_default()
                 .push(intent);
         }
-        let mut queued = 0;
+        // Every e-mail of the pass is written first and made durable at once; each
+        // group's intents then give way to its e-mails in one transaction.
+        let mut blobs = store.blobs().batch();
+        let mut prepared = Vec::new();
         for ((dossier, author), group) in groups {
+            if prepared.len() == GROUPS_PER_PASS {
+                break;
+            }
             // A group closes once its author has been quiet for the window, or at the
             // latest ten windows after its first item, so a busy author still gets heard.
             let (first, last) = (group[0].at, group[group.len() - 1].at);
             if last + window > now && first + window * 10 > now {
                 continue;
             }
-            queued += self.prepare_group(dossier, author, &group, now)?;
+            let ids: Vec<_> = group.iter().map(|i| i.id).collect();
+            let (mails, bounces) = self.prepare_group(dossier, author, &group, now, &mut blobs)?;
+            prepared.push((ids, mails, bounces));
         }
-        Ok(queued)
+        blobs.commit()?;
+        let groups = prepared.len();
+        for (ids, mails, bounces) in prepared {
+            match store.enqueue_mail(&ids, &mails, &bounces) {
+                // Another pass took these intents meanwhile: nothing to do.
+                Ok(()) | Err(crate::Error::Duplicate) => {}
+                Err(err) => return Err(err),
+            }
+        }
+        Ok(groups)
     }
 
+    /// The e-mails (and their bounce addresses) that tell `group` to everyone else who
+    /// may see it: none when its dossier or author is gone.
     fn prepare_group(
         &self,
         dossier: DossierId,
         author: UserId,
         group: &[Intent],
         now: DateTime<Utc>,
-    ) -> Result<usize> {
+        blobs: &mut BlobBatch,
+    ) -> Result<(Vec<OutMail>, Vec<BounceTarget>)> {
         let store = self.services.store();
-        let ids: Vec<_> = group.iter().map(|i| i.id).collect();
         let (Some(dossier), Some(author)) = (store.dossier(dossier)?, store.user(author)?) else {
-            return store.enqueue_mail(&ids, &[], &[]).map(|_| 0);
+            return Ok((Vec::new(), Vec::new()));
         };
         let mut items = self.load_items(&dossier, group)?;
         // An event changed twice in the group is told once, as it is now.
@@ -99,18 +123,14 @@ impl Notifier {
                     recipient: &recipient,
                     items,
                 };
-                let (mail, bounce) = self.compose(&notice, now)?;
+                let (mail, bounce) = self.compose(&notice, now, blobs)?;
                 mails.push(mail);
                 bounces.push(bounce);
             }
         }
-        match store.enqueue_mail(&ids, &mails, &bounces) {
-            Ok(()) => Ok(mails.len()),
-            // Another pass took these intents meanwhile: nothing to do.
-            Err(crate::Error::Duplicate) => Ok(0),
-            Err(err) => Err(err),
-        }
+        Ok((mails, bounces))
     }
+
 
     fn load_items(&self, dossier: &Dossier, group: &[Intent]) -> Result<Vec<Item>> {
         let store = self.services.store();

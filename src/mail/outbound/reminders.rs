@@ -76,6 +76,7 @@ impl Notifier {
             .as_ref()
             .map(|i| i.seller.late_rate().to_string())
             .unwrap_or_else(|| seller.late_rate().to_string());
+        let mut blobs = services.store().blobs().batch();
         let mut mails = Vec::with_capacity(to.len());
         let mut bounces = Vec::with_capacity(to.len());
         for recipient in &to {
@@ -91,10 +92,11 @@ impl Notifier {
                     Some(due.tone),
                 )],
             };
-            let (mail, bounce) = self.compose(&notice, now)?;
+            let (mail, bounce) = self.compose(&notice, now, &mut blobs)?;
             mails.push(mail);
             bounces.push(bounce);
         }
+        blobs.commit()?;
         services.reminder_sent(due, &to, &mails, &bounces, today)?;
         Ok(true)
     }

@@ -1,11 +1,13 @@
 //! Where outgoing e-mails go: a folder of `.eml` files (the default, so the server runs
-//! with no mail infrastructure), an SMTP relay (STARTTLS or TLS, authentication, a
-//! connection pool), or the local `sendmail`. All through lettre.
+//! with no mail infrastructure), an SMTP relay ([`Relay`]: STARTTLS or TLS,
+//! authentication, a connection pool), or the local `sendmail` (through lettre).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use lettre::address::Envelope;
-use lettre::{AsyncSendmailTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use lettre::{AsyncSendmailTransport, AsyncTransport, Tokio1Executor};
+
+use super::relay::Relay;
 
 /// Why a send failed, and whether trying again may help.
 #[derive(Debug, Clone)]
@@ -24,21 +26,18 @@ pub enum Transport {
     /// `.eml` files in a folder, fsynced.
     Folder(PathBuf),
     /// An SMTP relay.
-    Relay(AsyncSmtpTransport<Tokio1Executor>),
+    Relay(Relay),
     /// The local sendmail.
     Sendmail(AsyncSendmailTransport<Tokio1Executor>),
 }
 
 impl Transport {
     /// A relay from a URL such as `smtp://user:pass@host:587?tls=required` or
-    /// `smtps://host:465` (lettre's URL form).
-    pub fn relay(url: &str) -> Result<Transport, String> {
+    /// `smtps://host:465` (lettre's URL form), trusting the authorities of `ca_file`
+    /// besides the usual ones.
+    pub fn relay(url: &str, ca_file: Option<&Path>) -> Result<Transport, String> {
         // As many pooled connections as e-mails are attempted at once.
-        let pool =
-            lettre::transport::smtp::PoolConfig::new().max_size(super::delivery::AT_ONCE as u32);
-        AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-            .map(|builder| Transport::Relay(builder.pool_config(pool).build()))
-            .map_err(|e| format!("relay «{url}» is not usable: {e}"))
+        Relay::from_url(url, ca_file, super::delivery::AT_ONCE).map(Transport::Relay)
     }
 
     /// The sendmail program at `path`.
@@ -50,16 +49,7 @@ impl Transport {
     pub async fn send(&self, envelope: &Envelope, name: &str, raw: &[u8]) -> Result<(), SendError> {
         match self {
             Transport::Folder(dir) => write_file(dir.clone(), name.to_string(), raw.to_vec()).await,
-            Transport::Relay(relay) => relay.send_raw(envelope, raw).await.map(drop).map_err(|e| {
-                let code = e.status().map(|c| c.to_string());
-                let message = e.to_string();
-                SendError {
-                    permanent: e.is_permanent(),
-                    refuses_recipient: e.is_permanent()
-                        && refuses_recipient(code.as_deref(), &message),
-                    message,
-                }
-            }),
+            Transport::Relay(relay) => relay.send(envelope, raw).await,
             Transport::Sendmail(sendmail) => {
                 sendmail
                     .send_raw(envelope, raw)

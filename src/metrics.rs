@@ -87,7 +87,7 @@ impl Metrics {
         }
         let _ = writeln!(
             out,
-            "# TYPE dossier_notifications_pending gauge\ndossier_notifications_pending {pending}"
+            "# HELP dossier_notifications_pending Notifications not yet sent (queued e-mails and additions not yet made into e-mails).\n# TYPE dossier_notifications_pending gauge\ndossier_notifications_pending {pending}"
         );
         let _ = writeln!(
             out,

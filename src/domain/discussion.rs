@@ -30,6 +30,15 @@ pub struct BlobRef {
     pub sha256: String,
 }
 
+/// A part of a blob: `len` bytes from `offset` (a pass of outgoing e-mails is one blob).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Part {
+    /// Where it starts.
+    pub offset: u64,
+    /// Its length.
+    pub len: u64,
+}
+
 /// A file of a dossier.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileEntry {

@@ -28,7 +28,7 @@ pub use answer::{
     new_code,
 };
 pub use business::{Billing, BusinessProfile, Insurance, PostalAddress};
-pub use discussion::{BlobRef, Door, FileEntry, MailOrigin, Message, NewFile, NewMessage};
+pub use discussion::{BlobRef, Door, FileEntry, MailOrigin, Message, NewFile, NewMessage, Part};
 pub use documents::{
     Buyer, DocKind, DocNumber, DocStatus, Document, DocumentDraft, Issued, Lifecycle, Nature,
     Share, Terms,

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{DossierId, EmailAddress, Id, UserId};
+use super::{DossierId, EmailAddress, Id, Part, UserId};
 
 /// The kinds of additions a person may hear about, each on or off per dossier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -100,8 +100,11 @@ pub struct OutMail {
     pub message_id: String,
     /// Subject, for the staff listing.
     pub subject: String,
-    /// The whole message, stored as a blob.
+    /// The whole message, stored as a blob…
     pub raw_sha256: String,
+    /// …or as this part of it, when it was written with others of its pass.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw_part: Option<Part>,
     /// Attempts made.
     pub attempts: u32,
     /// When the next attempt is due.

@@ -1,9 +1,9 @@
 //! File contents, outside sled, addressed by their SHA-256 (`blobs/ab/cdef…`). A blob is
 //! written to a temporary file, fsynced, renamed into place and its directory fsynced
 //! *before* any metadata that names it commits, so a referenced blob is never missing.
-//! The same bytes stored twice take the space once. Many small blobs written together
-//! (a pass of outgoing e-mails) share their flushes in a [`BlobBatch`]. This module knows
-//! nothing of dossiers.
+//! The same bytes stored twice take the space once. Many small contents written together
+//! (a pass of outgoing e-mails) go in one blob, each a part of it ([`Part`]), so they
+//! cost one file and its fsyncs. This module knows nothing of dossiers.
 
 use std::fs::{self, File};
 use std::io::{self, Read, Write};
@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+pub use crate::domain::Part;
 use crate::error::{Error, Result};
 
 /// The blob folder.
@@ -75,14 +76,6 @@ impl Blobs {
         writer.finish()
     }
 
-    /// Starts a batch of blobs made durable together by [`BlobBatch::commit`].
-    pub fn batch(&self) -> BlobBatch {
-        BlobBatch {
-            blobs: self.clone(),
-            written: Vec::new(),
-        }
-    }
-
     /// Where the blob `sha256` lives (whether or not it exists).
     pub fn path(&self, sha256: &str) -> PathBuf {
         let (dir, rest) = sha256.split_at(2.min(sha256.len()));
@@ -111,6 +104,24 @@ impl Blobs {
         self.open_blob(sha256)?
             .read_to_end(&mut bytes)
             .map_err(io_err("reading a blob"))?;
+        Ok(bytes)
+    }
+
+    /// Reads `part` of a blob.
+    pub fn read_part(&self, sha256: &str, part: Part) -> Result<Vec<u8>> {
+        use std::io::{Seek, SeekFrom};
+        let mut file = self.open_blob(sha256)?;
+        file.seek(SeekFrom::Start(part.offset))
+            .map_err(io_err("reading a blob"))?;
+        let mut bytes = Vec::with_capacity(part.len.min(1 << 24) as usize);
+        file.take(part.len)
+            .read_to_end(&mut bytes)
+            .map_err(io_err("reading a blob"))?;
+        if bytes.len() as u64 != part.len {
+            return Err(Error::Storage(format!(
+                "blob {sha256} is shorter than its parts"
+            )));
+        }
         Ok(bytes)
     }
 
@@ -164,6 +175,17 @@ fn is_sha256(text: &str) -> bool {
 }
 
 impl BlobWriter {
+    /// Appends `bytes` as a part of its own, readable with [`Blobs::read_part`] once the
+    /// blob is finished.
+    pub fn part(&mut self, bytes: &[u8]) -> Result<Part> {
+        let offset = self.size;
+        self.write(bytes)?;
+        Ok(Part {
+            offset,
+            len: bytes.len() as u64,
+        })
+    }
+
     /// Appends bytes.
     pub fn write(&mut self, bytes: &[u8]) -> Result<()> {
         self.file
@@ -203,80 +225,6 @@ impl BlobWriter {
         sync_dir(&dir)?;
         Ok(Stored { sha256, size })
     }
-}
-
-/// Blobs written together: each is written to a temporary file at once, and
-/// [`BlobBatch::commit`] makes them all durable under their hashes with two flushes of
-/// the file system (contents, then names) instead of three fsyncs each. What names them
-/// commits after. Dropped uncommitted, the batch leaves nothing behind.
-pub struct BlobBatch {
-    blobs: Blobs,
-    /// Each blob's temporary file and its address.
-    written: Vec<(PathBuf, String)>,
-}
-
-impl BlobBatch {
-    /// Writes `bytes`; durable only once the batch is committed.
-    pub fn put(&mut self, bytes: &[u8]) -> Result<Stored> {
-        let tmp = self
-            .blobs
-            .root
-            .join("tmp")
-            .join(uuid::Uuid::new_v4().to_string());
-        // Named before it is written, so a failed write leaves no leftover.
-        self.written.push((tmp.clone(), String::new()));
-        fs::write(&tmp, bytes).map_err(io_err("writing a blob"))?;
-        let sha256 = hex::encode(Sha256::digest(bytes));
-        if let Some(last) = self.written.last_mut() {
-            last.1 = sha256.clone();
-        }
-        Ok(Stored {
-            sha256,
-            size: bytes.len() as u64,
-        })
-    }
-
-    /// Makes every blob of the batch durable under its hash: the contents reach the disk
-    /// while still temporary, then they take their names, and the names reach the disk.
-    /// A crash on the way leaves temporary files (cleaned at start) or complete blobs.
-    pub fn commit(mut self) -> Result<()> {
-        if self.written.is_empty() {
-            return Ok(());
-        }
-        let root = &self.blobs.root;
-        sync_fs(root)?;
-        for (tmp, sha256) in std::mem::take(&mut self.written) {
-            let dir = root.join(&sha256[..2]);
-            let target = dir.join(&sha256[2..]);
-            // Same bytes already stored: the one copy stays, renewed for the collector.
-            let renewed = fs::File::options()
-                .append(true)
-                .open(&target)
-                .and_then(|f| f.set_modified(std::time::SystemTime::now()));
-            if renewed.is_ok() {
-                let _ = fs::remove_file(&tmp);
-                continue;
-            }
-            fs::create_dir_all(&dir).map_err(io_err("creating a blob folder"))?;
-            fs::rename(&tmp, &target).map_err(io_err("renaming a blob"))?;
-        }
-        sync_fs(root)
-    }
-}
-
-impl Drop for BlobBatch {
-    fn drop(&mut self) {
-        for (tmp, _) in &self.written {
-            let _ = fs::remove_file(tmp);
-        }
-    }
-}
-
-/// Flushes the whole file system that holds `dir` to the disk: file contents, new files
-/// and renames alike, in one call.
-fn sync_fs(dir: &Path) -> Result<()> {
-    let folder = File::open(dir).map_err(io_err("opening the blob folder"))?;
-    rustix::fs::syncfs(&folder).map_err(|e| Error::from_io("flushing the blob folder", e.into()))
 }
 
 impl Drop for BlobWriter {

@@ -35,7 +35,7 @@ use sled::transaction::TransactionError;
 use crate::domain::Id;
 use crate::error::{Error, Result};
 use crate::kept::Kept;
-pub use blobs::{BlobBatch, BlobWriter, Blobs, Stored};
+pub use blobs::{BlobWriter, Blobs, Part, Stored};
 pub use check::{Collected, Problem, Report};
 pub use feeds::Feed;
 pub use items::{Change, Item};

@@ -37,6 +37,14 @@ impl Store {
         self.write(|tx| tx.put(Tree::Prefs, &keys::two(user.raw(), dossier.raw()), &prefs))
     }
 
+    /// The bytes of an outgoing e-mail: its blob, or its part of its pass's blob.
+    pub fn out_raw(&self, mail: &OutMail) -> Result<Vec<u8>> {
+        match mail.raw_part {
+            Some(part) => self.blobs().read_part(&mail.raw_sha256, part),
+            None => self.blobs().read(&mail.raw_sha256),
+        }
+    }
+
     /// Turns intents into queued e-mails in one transaction: the intents go, the e-mails
     /// and their bounce addresses come. Refused if an intent was taken meanwhile.
     pub fn enqueue_mail(
@@ -136,14 +144,22 @@ impl Store {
     /// due-index entry in the same transaction; a row becoming bounced counts a hard
     /// bounce of its recipient with it.
     pub fn update_mail(&self, before: &OutMail, after: &OutMail) -> Result<()> {
+        self.update_mails(&[(before.clone(), after.clone())])
+    }
+
+    /// [`Store::update_mail`] for several e-mails (`(before, after)`), in one transaction.
+    pub fn update_mails(&self, changes: &[(OutMail, OutMail)]) -> Result<()> {
         let bounced = |m: &OutMail| matches!(m.state, OutState::Bounced { .. });
         let now = Utc::now();
         self.write(|tx| {
-            tx.remove(Tree::MailDue, &due_key(before))?;
-            if bounced(after) && !bounced(before) {
-                super::mail::count_bounce(tx, &after.recipient, true, now)?;
+            for (before, after) in changes {
+                tx.remove(Tree::MailDue, &due_key(before))?;
+                if bounced(after) && !bounced(before) {
+                    super::mail::count_bounce(tx, &after.recipient, true, now)?;
+                }
+                put_mail(tx, after)?;
             }
-            put_mail(tx, after)
+            Ok(())
         })
     }
 

@@ -71,7 +71,7 @@ async fn notifications_are_signed_with_the_generated_key_and_verify_against_its_
     .await;
     let resolver = test.dns.authenticator();
     for mail in store.out_mails(10).unwrap() {
-        let raw = store.blobs().read(&mail.raw_sha256).unwrap();
+        let raw = store.out_raw(&mail).unwrap();
         assert!(raw.starts_with(b"DKIM-Signature:"), "signed first");
         let message = AuthenticatedMessage::parse(&raw).unwrap();
         let results = resolver.verify_dkim(&message).await;

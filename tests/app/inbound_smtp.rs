@@ -488,6 +488,7 @@ async fn a_bounce_to_a_verp_address_is_recorded_against_the_recipient() {
             .put(b"Subject: x\r\n\r\nx\r\n")
             .unwrap()
             .sha256,
+        raw_part: None,
         attempts: 1,
         next_at: now,
         state: dossier::domain::OutState::Sent { at: now },

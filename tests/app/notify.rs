@@ -65,7 +65,7 @@ fn raw_of(s: &Services, to: &str) -> Vec<u8> {
         .into_iter()
         .find(|m| m.recipient.as_str() == to)
         .expect("an e-mail to them");
-    s.store().blobs().read(&mail.raw_sha256).unwrap()
+    s.store().out_raw(&mail).unwrap()
 }
 
 #[test]
@@ -449,7 +449,7 @@ fn each_invitation_travels_in_its_own_email_with_the_method_it_says() {
         .collect();
     let mut methods = Vec::new();
     for mail in &new {
-        let raw = s.store().blobs().read(&mail.raw_sha256).unwrap();
+        let raw = s.store().out_raw(mail).unwrap();
         let parsed = MessageParser::default().parse(&raw).unwrap();
         let parts: Vec<_> = parsed
             .attachments()
@@ -495,7 +495,7 @@ fn an_event_notification_carries_an_invitation_calendars_accept() {
             .filter(|m| m.recipient.as_str() == "helene@client.test")
             .nth(mail_index_from_end)
             .unwrap();
-        let raw = s.store().blobs().read(&mail.raw_sha256).unwrap();
+        let raw = s.store().out_raw(mail).unwrap();
         let parsed = MessageParser::default().parse(&raw).unwrap();
         let part = parsed
             .attachments()

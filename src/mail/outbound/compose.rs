@@ -18,7 +18,7 @@ use crate::domain::{
 use crate::error::{Error, Result};
 use crate::mail::LOOP_HEADER;
 use crate::printing::Pdf;
-use crate::store::BlobBatch;
+use crate::store::{BlobWriter, Store};
 use crate::templates::email::{self, EmailView, ItemView};
 use crate::templates::format;
 
@@ -64,14 +64,39 @@ pub fn thread_root(dossier: &Dossier, domain: &str) -> String {
     format!("<dossier-{}@{domain}>", dossier.number)
 }
 
+/// The e-mails of one pass, written as parts of one blob: one file and its fsyncs for
+/// them all.
+pub struct Pack(BlobWriter);
+
+impl Pack {
+    /// An empty pack in `store`'s blob folder.
+    pub fn new(store: &Store) -> Result<Pack> {
+        store.blobs().writer().map(Pack)
+    }
+
+    /// Makes the pack durable and names it in each of its `mails`; nothing is written
+    /// when they are none.
+    pub fn seal<'a>(self, mails: impl IntoIterator<Item = &'a mut OutMail>) -> Result<()> {
+        let mut mails = mails.into_iter().peekable();
+        if mails.peek().is_none() {
+            return Ok(());
+        }
+        let stored = self.0.finish()?;
+        for mail in mails {
+            mail.raw_sha256 = stored.sha256.clone();
+        }
+        Ok(())
+    }
+}
+
 impl Notifier {
-    /// Builds the e-mail and its bounce address; the raw message is written in `blobs`,
-    /// which the caller commits before queuing the e-mail.
+    /// Builds the e-mail and its bounce address; the raw message is written in `pack`,
+    /// which the caller seals before queuing the e-mail.
     pub fn compose(
         &self,
         notice: &Notice,
         now: DateTime<Utc>,
-        blobs: &mut BlobBatch,
+        pack: &mut Pack,
     ) -> Result<(OutMail, BounceTarget)> {
         let s = &self.settings;
         let store = self.services.store();
@@ -181,7 +206,7 @@ impl Notifier {
             .multipart(body)
             .map_err(|e| Error::Storage(format!("building a notification: {e}")))?;
         let raw = self.signed(message.formatted())?;
-        let stored = blobs.put(&raw)?;
+        let part = pack.0.part(&raw)?;
         let mail = OutMail {
             id,
             created_at: now,
@@ -191,7 +216,9 @@ impl Notifier {
             envelope_from,
             message_id,
             subject,
-            raw_sha256: stored.sha256,
+            // Known once the pack is sealed.
+            raw_sha256: String::new(),
+            raw_part: Some(part),
             attempts: 0,
             next_at: now,
             state: OutState::Pending,

@@ -71,6 +71,7 @@ impl Notifier {
             message_id,
             subject: subject.to_string(),
             raw_sha256: stored.sha256,
+            raw_part: None,
             attempts: 0,
             next_at: now,
             state: OutState::Pending,

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use super::Notifier;
-use super::compose::{Item, Notice};
+use super::compose::{Item, Notice, Pack};
 use crate::domain::{Document, DocumentId, DossierId, User, UserId};
 use crate::error::Result;
 
@@ -32,8 +32,8 @@ impl Notifier {
         let printed = &sending.printed;
         let pdf = Arc::new(crate::printing::pdf(printed, self.settings.printer())?);
         // The exact PDF sent is kept: the history names it by its SHA-256.
-        let mut blobs = services.store().blobs().batch();
-        let kept = blobs.put(&pdf.bytes)?;
+        let mut pack = Pack::new(services.store())?;
+        let kept = services.store().blobs().put(&pdf.bytes)?;
         let mut mails = Vec::with_capacity(to.len());
         let mut bounces = Vec::with_capacity(to.len());
         for recipient in &to {
@@ -48,11 +48,11 @@ impl Notifier {
                     None,
                 )],
             };
-            let (mail, bounce) = self.compose(&notice, now, &mut blobs)?;
+            let (mail, bounce) = self.compose(&notice, now, &mut pack)?;
             mails.push(mail);
             bounces.push(bounce);
         }
-        blobs.commit()?;
+        pack.seal(&mut mails)?;
         services.document_sent(actor, &sending, &to, &kept.sha256, &mails, &bounces)
     }
 }

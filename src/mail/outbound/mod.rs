@@ -102,15 +102,36 @@ impl Notifier {
 /// How often reminders are looked for.
 const REMINDER_EVERY: Duration = Duration::from_secs(3600);
 
-/// Runs until `shutdown` turns true, looking for work every second (at once again after
-/// a full batch).
-pub async fn run(
+/// How long a worker rests when it found nothing to do.
+const REST: Duration = Duration::from_secs(1);
+
+/// Runs until `shutdown` turns true: one loop prepares e-mails (and looks for reminders
+/// every hour), the other delivers them, woken as soon as a pass queued some, so the
+/// first e-mails of a long backlog go out while the rest are written.
+pub async fn run(notifier: std::sync::Arc<Notifier>, shutdown: tokio::sync::watch::Receiver<bool>) {
+    let queued = std::sync::Arc::new(tokio::sync::Notify::new());
+    // The notifier is alive when both loops went round lately.
+    let prepared_at = std::sync::Arc::new(std::sync::atomic::AtomicI64::new(0));
+    crate::metrics::Metrics::beat(&prepared_at);
+    let preparing = tokio::spawn(prepare_loop(
+        notifier.clone(),
+        shutdown.clone(),
+        queued.clone(),
+        prepared_at.clone(),
+    ));
+    deliver_loop(notifier, shutdown, queued, prepared_at).await;
+    let _ = preparing.await;
+}
+
+async fn prepare_loop(
     notifier: std::sync::Arc<Notifier>,
     mut shutdown: tokio::sync::watch::Receiver<bool>,
+    queued: std::sync::Arc<tokio::sync::Notify>,
+    beat: std::sync::Arc<std::sync::atomic::AtomicI64>,
 ) {
     let mut reminded: Option<std::time::Instant> = None;
     loop {
-        crate::metrics::Metrics::beat(&notifier.services.metrics().notifier_beat);
+        crate::metrics::Metrics::beat(&beat);
         // Reminders are looked for at start and then every hour; each is sent once.
         if reminded.is_none_or(|at| at.elapsed() >= REMINDER_EVERY) {
             reminded = Some(std::time::Instant::now());
@@ -120,32 +141,72 @@ pub async fn run(
                 n.send_reminders(now.with_timezone(&n.settings.timezone).date_naive(), now)
             })
             .await;
-            if let Ok(Err(err)) = sent {
-                tracing::warn!(error = %err, "sending reminders failed; they are tried again within the hour");
+            match sent {
+                Ok(Ok(_)) => queued.notify_one(),
+                Ok(Err(err)) => {
+                    tracing::warn!(error = %err, "sending reminders failed; they are tried again within the hour")
+                }
+                Err(_) => {}
             }
         }
         let n = notifier.clone();
         let prepared = tokio::task::spawn_blocking(move || n.prepare(chrono::Utc::now())).await;
-        let mut busy = false;
+        let mut full = false;
         match prepared {
-            Ok(Ok(groups)) => busy |= groups >= prepare::GROUPS_PER_PASS,
+            Ok(Ok(groups)) => {
+                if groups > 0 {
+                    queued.notify_one();
+                }
+                full = groups >= prepare::GROUPS_PER_PASS;
+            }
             Ok(Err(err)) => {
                 tracing::warn!(error = %err, "preparing notifications failed; they stay in the outbox")
             }
             Err(_) => {}
         }
-        match notifier.deliver_due(chrono::Utc::now()).await {
-            Ok(n) => busy |= n >= delivery::BATCH,
-            Err(err) => {
-                tracing::warn!(error = %err, "delivering notifications failed; they stay queued")
-            }
+        if *shutdown.borrow() {
+            return;
         }
-        // A full pass: more is probably due, go on at once.
-        if busy && !*shutdown.borrow() {
+        // A full pass: more is probably waiting, go on at once.
+        if full {
             continue;
         }
         tokio::select! {
-            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            _ = tokio::time::sleep(REST) => {}
+            _ = shutdown.changed() => return,
+        }
+    }
+}
+
+async fn deliver_loop(
+    notifier: std::sync::Arc<Notifier>,
+    mut shutdown: tokio::sync::watch::Receiver<bool>,
+    queued: std::sync::Arc<tokio::sync::Notify>,
+    prepared_at: std::sync::Arc<std::sync::atomic::AtomicI64>,
+) {
+    use std::sync::atomic::Ordering;
+    let metrics = notifier.services.metrics();
+    loop {
+        let now = chrono::Utc::now().timestamp();
+        let both = now.min(prepared_at.load(Ordering::Relaxed));
+        metrics.notifier_beat.store(both, Ordering::Relaxed);
+        let full = match notifier.deliver_due(chrono::Utc::now()).await {
+            Ok(n) => n >= delivery::BATCH,
+            Err(err) => {
+                tracing::warn!(error = %err, "delivering notifications failed; they stay queued");
+                false
+            }
+        };
+        if *shutdown.borrow() {
+            return;
+        }
+        // A full batch: more are probably due, go on at once.
+        if full {
+            continue;
+        }
+        tokio::select! {
+            _ = queued.notified() => {}
+            _ = tokio::time::sleep(REST) => {}
             _ = shutdown.changed() => return,
         }
     }

@@ -8,18 +8,17 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 
 use super::Notifier;
-use super::compose::{Item, Notice};
+use super::compose::{Item, Notice, Pack};
 use crate::domain::{
     Assignment, BounceTarget, Dossier, DossierId, Event, FileEntry, Intent, Message, NoticeKind,
     OutMail, Subject, User, UserId,
 };
 use crate::error::Result;
-use crate::store::BlobBatch;
 use crate::policy::{self, Action};
 
 /// Groups prepared in one pass: their e-mails are held in memory until the pass queues
-/// them, so a long backlog goes in several passes.
-pub const GROUPS_PER_PASS: usize = 1000;
+/// them, and delivery starts on them, so a long backlog goes in several passes.
+pub const GROUPS_PER_PASS: usize = 100;
 
 impl Notifier {
     /// Queues the e-mails of the groups of intents whose window has closed at `now`, at
@@ -36,7 +35,7 @@ impl Notifier {
         }
         // Every e-mail of the pass is written first and made durable at once; each
         // group's intents then give way to its e-mails in one transaction.
-        let mut blobs = store.blobs().batch();
+        let mut pack = Pack::new(store)?;
         let mut prepared = Vec::new();
         for ((dossier, author), group) in groups {
             if prepared.len() == GROUPS_PER_PASS {
@@ -49,10 +48,14 @@ impl Notifier {
                 continue;
             }
             let ids: Vec<_> = group.iter().map(|i| i.id).collect();
-            let (mails, bounces) = self.prepare_group(dossier, author, &group, now, &mut blobs)?;
+            let (mails, bounces) = self.prepare_group(dossier, author, &group, now, &mut pack)?;
             prepared.push((ids, mails, bounces));
         }
-        blobs.commit()?;
+        pack.seal(
+            prepared
+                .iter_mut()
+                .flat_map(|(_, mails, _)| mails.iter_mut()),
+        )?;
         let groups = prepared.len();
         for (ids, mails, bounces) in prepared {
             match store.enqueue_mail(&ids, &mails, &bounces) {
@@ -72,7 +75,7 @@ impl Notifier {
         author: UserId,
         group: &[Intent],
         now: DateTime<Utc>,
-        blobs: &mut BlobBatch,
+        pack: &mut Pack,
     ) -> Result<(Vec<OutMail>, Vec<BounceTarget>)> {
         let store = self.services.store();
         let (Some(dossier), Some(author)) = (store.dossier(dossier)?, store.user(author)?) else {
@@ -123,14 +126,13 @@ impl Notifier {
                     recipient: &recipient,
                     items,
                 };
-                let (mail, bounce) = self.compose(&notice, now, blobs)?;
+                let (mail, bounce) = self.compose(&notice, now, pack)?;
                 mails.push(mail);
                 bounces.push(bounce);
             }
         }
         Ok((mails, bounces))
     }
-
 
     fn load_items(&self, dossier: &Dossier, group: &[Intent]) -> Result<Vec<Item>> {
         let store = self.services.store();

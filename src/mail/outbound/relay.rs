@@ -170,10 +170,11 @@ impl Relay {
             refuses_recipient: false,
             message: format!("connecting to the relay {}:{}: {why}", self.host, self.port),
         };
-        let tcp = tokio::time::timeout(TIMEOUT, TcpStream::connect((self.host.as_str(), self.port)))
-            .await
-            .map_err(|_| failed("no answer".into()))?
-            .map_err(|e| failed(e.to_string()))?;
+        let tcp =
+            tokio::time::timeout(TIMEOUT, TcpStream::connect((self.host.as_str(), self.port)))
+                .await
+                .map_err(|_| failed("no answer".into()))?
+                .map_err(|e| failed(e.to_string()))?;
         tcp.set_nodelay(true).map_err(|e| failed(e.to_string()))?;
         let stream: Box<dyn AsyncTokioStream> = match &self.security {
             Security::Wrapper(connector) => {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::Notifier;
-use super::compose::{Item, Notice};
+use super::compose::{Item, Notice, Pack};
 use crate::domain::reminders::Tone;
 use crate::domain::{Cents, ClientKind, Lang, User};
 use crate::error::Result;
@@ -76,7 +76,7 @@ impl Notifier {
             .as_ref()
             .map(|i| i.seller.late_rate().to_string())
             .unwrap_or_else(|| seller.late_rate().to_string());
-        let mut blobs = services.store().blobs().batch();
+        let mut pack = Pack::new(services.store())?;
         let mut mails = Vec::with_capacity(to.len());
         let mut bounces = Vec::with_capacity(to.len());
         for recipient in &to {
@@ -92,11 +92,11 @@ impl Notifier {
                     Some(due.tone),
                 )],
             };
-            let (mail, bounce) = self.compose(&notice, now, &mut blobs)?;
+            let (mail, bounce) = self.compose(&notice, now, &mut pack)?;
             mails.push(mail);
             bounces.push(bounce);
         }
-        blobs.commit()?;
+        pack.seal(&mut mails)?;
         services.reminder_sent(due, &to, &mails, &bounces, today)?;
         Ok(true)
     }

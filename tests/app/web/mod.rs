@@ -117,7 +117,7 @@ pub fn link_in_queue(site: &Site, to: &str) -> String {
         .into_iter()
         .find(|m| m.recipient.as_str() == to)
         .expect("an e-mail");
-    let raw = store.blobs().read(&mail.raw_sha256).unwrap();
+    let raw = store.out_raw(&mail).unwrap();
     let text = mail_parser::MessageParser::default()
         .parse(&raw)
         .unwrap()

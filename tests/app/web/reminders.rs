@@ -34,13 +34,7 @@ fn mails_about(site: &Site, number: &str) -> Vec<OutMail> {
 }
 
 fn text_of_mail(site: &Site, mail: &OutMail) -> String {
-    let raw = site
-        .test
-        .app
-        .store()
-        .blobs()
-        .read(&mail.raw_sha256)
-        .unwrap();
+    let raw = site.test.app.store().out_raw(mail).unwrap();
     let parsed = mail_parser::MessageParser::default().parse(&raw).unwrap();
     assert_eq!(parsed.attachment_count(), 1, "the PDF goes with it");
     parsed.body_text(0).unwrap().to_string()

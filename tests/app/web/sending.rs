@@ -78,13 +78,7 @@ async fn staff_send_a_quote_and_the_clients_reply_comes_back_into_the_dossier() 
     let mails = mails_about(&site, &number);
     assert_eq!(mails.len(), 1, "one e-mail, to the one chosen");
     assert_eq!(mails[0].recipient, w.client.emails[0]);
-    let raw = site
-        .test
-        .app
-        .store()
-        .blobs()
-        .read(&mails[0].raw_sha256)
-        .unwrap();
+    let raw = site.test.app.store().out_raw(&mails[0]).unwrap();
     let parsed = MessageParser::default().parse(&raw).unwrap();
     assert!(
         parsed
@@ -245,13 +239,7 @@ async fn sending_a_draft_invoice_issues_it_and_attaches_its_factur_x() {
     assert_eq!(invoice.status, DocStatus::Sent);
     let mails = mails_about(&site, &invoice.number.to_string());
     assert_eq!(mails.len(), 1);
-    let raw = site
-        .test
-        .app
-        .store()
-        .blobs()
-        .read(&mails[0].raw_sha256)
-        .unwrap();
+    let raw = site.test.app.store().out_raw(&mails[0]).unwrap();
     let text = MessageParser::default()
         .parse(&raw)
         .unwrap()

@@ -33,7 +33,26 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "each dossier's message count kept with its messages",
         run: count_messages,
     },
+    Migration {
+        version: 4,
+        name: "an index of the notifications given up on",
+        run: index_dead_mail,
+    },
 ];
+
+/// Writes the dead index entry of every outgoing e-mail given up on (an entry is
+/// written whole, so the step run again writes the same).
+fn index_dead_mail(store: &Store) -> Result<()> {
+    let dead: Vec<crate::domain::OutMail> = store
+        .scan::<crate::domain::OutMail>(Tree::MailOut, &[])?
+        .into_iter()
+        .filter(|m| matches!(m.state, crate::domain::OutState::Dead { .. }))
+        .collect();
+    for mail in dead {
+        store.write(|tx| tx.mark(Tree::MailDead, &super::keys::one(mail.id.raw())))?;
+    }
+    Ok(())
+}
 
 /// Counts each dossier's messages into its `meta` counter (a count is written whole, so
 /// the step run again writes the same counts).

@@ -101,6 +101,8 @@ pub enum Tree {
     MailOut,
     /// (due second, id) → (): pending e-mails by due time.
     MailDue,
+    /// id → (): e-mails given up on.
+    MailDead,
     /// SHA-256 of a session id → Session.
     Sessions,
     /// feed token → Feed: private calendar feeds.
@@ -126,7 +128,7 @@ pub enum Tree {
 
 impl Tree {
     /// Every tree, in discriminant order.
-    pub(crate) const ALL: [Tree; 37] = [
+    pub(crate) const ALL: [Tree; 38] = [
         Tree::Meta,
         Tree::Users,
         Tree::UserEmails,
@@ -155,6 +157,7 @@ impl Tree {
         Tree::Prefs,
         Tree::MailOut,
         Tree::MailDue,
+        Tree::MailDead,
         Tree::Sessions,
         Tree::Feeds,
         Tree::FeedIndex,
@@ -196,6 +199,7 @@ impl Tree {
             Tree::Prefs => "prefs",
             Tree::MailOut => "mail_out",
             Tree::MailDue => "mail_due",
+            Tree::MailDead => "mail_dead",
             Tree::Sessions => "sessions",
             Tree::Feeds => "feeds",
             Tree::FeedIndex => "feed_index",

@@ -15,13 +15,18 @@ fn due_key(mail: &OutMail) -> [u8; 16] {
     keys::two(mail.next_at.timestamp().max(0) as u64, mail.id.raw())
 }
 
-/// Writes a mail row and, while it is pending, its due-index entry.
-fn put_mail(tx: &Tx, mail: &OutMail) -> TxResult<()> {
-    tx.put(Tree::MailOut, &keys::one(mail.id.raw()), mail)?;
+/// Writes a mail row and, while it is pending, its due-index entry (and while it is
+/// dead, its entry in the dead index).
+pub(super) fn put_mail(tx: &Tx, mail: &OutMail) -> TxResult<()> {
+    let key = keys::one(mail.id.raw());
+    tx.put(Tree::MailOut, &key, mail)?;
     if mail.state == OutState::Pending {
         tx.mark(Tree::MailDue, &due_key(mail))?;
     }
-    Ok(())
+    match mail.state {
+        OutState::Dead { .. } => tx.mark(Tree::MailDead, &key),
+        _ => tx.remove(Tree::MailDead, &key),
+    }
 }
 
 impl Store {
@@ -161,6 +166,13 @@ impl Store {
             }
             Ok(())
         })
+    }
+
+    /// How many notifications wait (queued e-mails, and additions not yet made into
+    /// e-mails) and how many were given up on: from the indexes, without reading a row.
+    pub fn outbox_counts(&self) -> (usize, usize) {
+        let waiting = self.tree(Tree::MailDue).len() + self.tree(Tree::Outbox).len();
+        (waiting, self.tree(Tree::MailDead).len())
     }
 
     /// One outgoing e-mail.

@@ -76,17 +76,7 @@ pub async fn metrics(State(app): State<App>, headers: HeaderMap) -> Response {
     let store = app.store().clone();
     let gauges =
         tokio::task::spawn_blocking(move || -> crate::Result<(usize, usize, usize, u64)> {
-            let mails = store.out_mails(usize::MAX)?;
-            // Pending: queued e-mails, and what is written but not yet made into e-mails.
-            let pending = mails
-                .iter()
-                .filter(|m| m.state == crate::domain::OutState::Pending)
-                .count()
-                + store.pending_intents()?.len();
-            let dead = mails
-                .iter()
-                .filter(|m| matches!(m.state, crate::domain::OutState::Dead { .. }))
-                .count();
+            let (pending, dead) = store.outbox_counts();
             Ok((pending, dead, store.held_count(), store.size_on_disk()))
         })
         .await;

@@ -345,6 +345,11 @@ async fn a_5xx_gives_up_at_once_staff_retry_and_time_gives_up_too() {
         .filter(|m| matches!(m.state, OutState::Dead { .. }))
         .collect();
     assert_eq!(dead.len(), 1, "the 554 is dead after one attempt");
+    assert_eq!(
+        s.store().outbox_counts(),
+        (2, 1),
+        "the gauges: two waiting for their retry, one given up on"
+    );
     assert!(
         dead[0].last_error.as_deref().unwrap_or("").contains("554"),
         "{:?}",
@@ -358,12 +363,13 @@ async fn a_5xx_gives_up_at_once_staff_retry_and_time_gives_up_too() {
         "staff only"
     );
     s.retry_mail(&world.staff, dead[0].id).unwrap();
+    assert_eq!(s.store().outbox_counts(), (3, 0), "retried: waiting again");
     notifier.deliver_due(Utc::now()).await.unwrap();
     assert!(matches!(
         s.store().out_mail(dead[0].id).unwrap().unwrap().state,
         OutState::Sent { .. }
     ));
-    // The two 451s: past the give-up time they are dead too.
+    // The two 451s are tried again on a later pass, and nothing waits any more.
     notifier
         .deliver_due(t0 + chrono::Duration::days(6))
         .await
@@ -376,6 +382,7 @@ async fn a_5xx_gives_up_at_once_staff_retry_and_time_gives_up_too() {
         .filter(|m| m.state == OutState::Pending)
         .count();
     assert_eq!(pending, 0);
+    assert_eq!(s.store().outbox_counts(), (0, 0));
     let backoff: Vec<i64> = (1..=8).map(|n| notifier.backoff(n).num_seconds()).collect();
     assert_eq!(
         backoff,

@@ -12,45 +12,44 @@ use crate::domain::{
 use crate::error::{Error, Result};
 
 impl Store {
-    /// The reply address of `user` on `dossier`, made on first use.
+    /// The reply address of `user` on `dossier` and its mute token, made on first use;
+    /// read without a transaction once both exist, since every notification asks.
     pub fn reply_address(&self, dossier: DossierId, user: UserId) -> Result<ReplyAddress> {
+        let index = keys::two(dossier.raw(), user.raw());
+        if let Some(token) = self.get::<Token>(Tree::ReplyIndex, &index)?
+            && let Some(found) = self.reply_by_token(&token)?
+            && found.mute.is_some()
+        {
+            return Ok(found);
+        }
         let fresh = ReplyAddress {
             token: Token::generate(),
             dossier,
             user,
             created_at: Utc::now(),
             revoked: false,
-            mute: None,
+            mute: Some(Token::generate()),
         };
         self.write(|tx| {
-            let index = keys::two(dossier.raw(), user.raw());
-            if let Some(token) = tx.get::<Token>(Tree::ReplyIndex, &index)?
-                && let Some(existing) =
-                    tx.get::<ReplyAddress>(Tree::ReplyTokens, token.as_str().as_bytes())?
-            {
-                return Ok(existing);
-            }
-            tx.put(Tree::ReplyIndex, &index, &fresh.token)?;
-            tx.put(Tree::ReplyTokens, fresh.token.as_str().as_bytes(), &fresh)?;
-            Ok(fresh.clone())
-        })
-    }
-
-    /// The mute token of a reply address, made on first use.
-    pub fn mute_token(&self, reply: &ReplyAddress) -> Result<Token> {
-        let key = reply.token.as_str().as_bytes().to_vec();
-        let fresh = Token::generate();
-        self.write(|tx| {
-            let Some(mut current) = tx.get::<ReplyAddress>(Tree::ReplyTokens, &key)? else {
-                return abort(Error::NotFound);
+            let existing = match tx.get::<Token>(Tree::ReplyIndex, &index)? {
+                Some(token) => tx.get::<ReplyAddress>(Tree::ReplyTokens, token.as_str().as_bytes())?,
+                None => None,
             };
-            if let Some(mute) = &current.mute {
-                return Ok(mute.clone());
+            let address = match existing {
+                Some(found) if found.mute.is_some() => return Ok(found),
+                // An address made before mute tokens came with it gets its own now.
+                Some(found) => ReplyAddress {
+                    mute: fresh.mute.clone(),
+                    ..found
+                },
+                None => fresh.clone(),
+            };
+            tx.put(Tree::ReplyIndex, &index, &address.token)?;
+            tx.put(Tree::ReplyTokens, address.token.as_str().as_bytes(), &address)?;
+            if let Some(mute) = &address.mute {
+                tx.put(Tree::MuteTokens, mute.as_str().as_bytes(), &address.token)?;
             }
-            current.mute = Some(fresh.clone());
-            tx.put(Tree::ReplyTokens, &key, &current)?;
-            tx.put(Tree::MuteTokens, fresh.as_str().as_bytes(), &current.token)?;
-            Ok(fresh.clone())
+            Ok(address)
         })
     }
 

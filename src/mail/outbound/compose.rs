@@ -113,7 +113,8 @@ impl Notifier {
         let envelope_from = s.address(&OurAddress::Bounce(bounce.token.clone()));
         let message_id = format!("{}@{}", uuid::Uuid::new_v4(), s.mail_domain);
         let dossier_url = format!("{}/dossiers/{}", s.base_url, dossier.number);
-        let mute_url = format!("{}/mute/{}", s.base_url, store.mute_token(&reply)?);
+        let mute = reply.mute.as_ref().ok_or(Error::NotFound)?;
+        let mute_url = format!("{}/mute/{}", s.base_url, mute);
         let view = EmailView {
             lang: recipient.lang,
             business: s.business.clone(),

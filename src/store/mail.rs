@@ -30,9 +30,12 @@ impl Store {
             revoked: false,
             mute: Some(Token::generate()),
         };
-        self.write(|tx| {
+        let touched = [Tree::ReplyIndex, Tree::ReplyTokens, Tree::MuteTokens];
+        self.write_in(&touched, |tx| {
             let existing = match tx.get::<Token>(Tree::ReplyIndex, &index)? {
-                Some(token) => tx.get::<ReplyAddress>(Tree::ReplyTokens, token.as_str().as_bytes())?,
+                Some(token) => {
+                    tx.get::<ReplyAddress>(Tree::ReplyTokens, token.as_str().as_bytes())?
+                }
                 None => None,
             };
             let address = match existing {
@@ -45,7 +48,11 @@ impl Store {
                 None => fresh.clone(),
             };
             tx.put(Tree::ReplyIndex, &index, &address.token)?;
-            tx.put(Tree::ReplyTokens, address.token.as_str().as_bytes(), &address)?;
+            tx.put(
+                Tree::ReplyTokens,
+                address.token.as_str().as_bytes(),
+                &address,
+            )?;
             if let Some(mute) = &address.mute {
                 tx.put(Tree::MuteTokens, mute.as_str().as_bytes(), &address.token)?;
             }

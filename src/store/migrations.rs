@@ -146,6 +146,50 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_dead_index_is_built_for_a_store_that_had_none_and_a_narrow_write_stays_narrow() {
+        use crate::domain::{OutMail, OutState};
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let row = |id: u64, dead: bool| {
+            serde_json::json!({
+                "id": id, "created_at": "2026-03-01T08:00:00Z", "dossier": null, "user": 1,
+                "recipient": "a@client.test", "envelope_from": "b@dossier.test",
+                "message_id": format!("{id}@dossier.test"), "subject": "x", "raw_sha256": "",
+                "attempts": 1, "next_at": "2026-03-01T08:00:00Z",
+                "state": {"state": if dead { "dead" } else { "sent" }, "at": "2026-03-01T08:00:00Z"},
+                "last_error": null
+            })
+        };
+        for (id, dead) in [(1, true), (2, false), (3, true)] {
+            let value = row(id, dead);
+            // A row as the store of version 3 wrote it.
+            serde_json::from_value::<OutMail>(value.clone()).unwrap();
+            store
+                .tree(Tree::MailOut)
+                .insert(
+                    super::super::keys::one(id),
+                    serde_json::to_vec(&value).unwrap(),
+                )
+                .unwrap();
+        }
+        assert_eq!(store.outbox_counts(), (0, 0));
+        index_dead_mail(&store).unwrap();
+        index_dead_mail(&store).unwrap();
+        assert_eq!(store.outbox_counts(), (0, 2), "run twice, counted once");
+        let outside = store.write_in(&[Tree::MailOut], |tx| {
+            tx.mark(Tree::MailDead, b"x")?;
+            Ok(())
+        });
+        assert!(
+            matches!(&outside, Err(Error::Storage(why)) if why.contains("mail_dead")),
+            "{outside:?}"
+        );
+        assert_eq!(store.outbox_counts(), (0, 2), "nothing written");
+        let rows: Vec<OutMail> = store.scan(Tree::MailOut, &[]).unwrap();
+        assert!(matches!(rows[0].state, OutState::Dead { .. }));
+    }
+
+    #[test]
     fn a_version_1_store_gets_its_histories_moved_out_of_the_dossiers() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();

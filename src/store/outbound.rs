@@ -58,7 +58,14 @@ impl Store {
         mails: &[OutMail],
         bounces: &[BounceTarget],
     ) -> Result<()> {
-        self.write(|tx| {
+        let touched = [
+            Tree::Outbox,
+            Tree::BounceTokens,
+            Tree::MailOut,
+            Tree::MailDue,
+            Tree::MailDead,
+        ];
+        self.write_in(&touched, |tx| {
             for intent in intents {
                 let key = keys::one(intent.raw());
                 if !tx.contains(Tree::Outbox, &key)? {
@@ -156,7 +163,13 @@ impl Store {
     pub fn update_mails(&self, changes: &[(OutMail, OutMail)]) -> Result<()> {
         let bounced = |m: &OutMail| matches!(m.state, OutState::Bounced { .. });
         let now = Utc::now();
-        self.write(|tx| {
+        let touched = [
+            Tree::MailDue,
+            Tree::MailOut,
+            Tree::MailDead,
+            Tree::AddressHealth,
+        ];
+        self.write_in(&touched, |tx| {
             for (before, after) in changes {
                 tx.remove(Tree::MailDue, &due_key(before))?;
                 if bounced(after) && !bounced(before) {

@@ -1,6 +1,6 @@
 //! The transaction wrapper: typed reads and writes of JSON values in named trees,
-//! inside one sled transaction over every tree, so that a row and its indexes commit
-//! together or not at all.
+//! inside one sled transaction over every tree (or over the few a hot path names), so
+//! that a row and its indexes commit together or not at all.
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -17,23 +17,38 @@ pub fn abort<T>(err: Error) -> TxResult<T> {
     Err(ConflictableTransactionError::Abort(err))
 }
 
-/// A view of every tree inside one transaction.
+/// A view of the trees inside one transaction.
 pub struct Tx<'a> {
     pub(super) trees: &'a [TransactionalTree],
+    /// Where each tree is in `trees`; `None` outside a transaction over a few trees.
+    pub(super) slots: Option<&'a [u8; Tree::ALL.len()]>,
 }
+
+/// In `slots`, a tree the transaction does not cover.
+pub(super) const ABSENT: u8 = u8::MAX;
 
 fn codec(err: serde_json::Error) -> ConflictableTransactionError<Error> {
     ConflictableTransactionError::Abort(err.into())
 }
 
 impl Tx<'_> {
-    fn tree(&self, tree: Tree) -> &TransactionalTree {
-        &self.trees[tree as usize]
+    fn tree(&self, tree: Tree) -> TxResult<&TransactionalTree> {
+        let slot = match self.slots {
+            Some(slots) => slots[tree as usize],
+            None => tree as u8,
+        };
+        match self.trees.get(usize::from(slot)) {
+            Some(found) => Ok(found),
+            None => abort(Error::Storage(format!(
+                "the tree {} is outside this transaction",
+                tree.name()
+            ))),
+        }
     }
 
     /// Reads and decodes one value.
     pub fn get<V: DeserializeOwned>(&self, tree: Tree, key: &[u8]) -> TxResult<Option<V>> {
-        match self.tree(tree).get(key)? {
+        match self.tree(tree)?.get(key)? {
             Some(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(codec),
             None => Ok(None),
         }
@@ -41,25 +56,25 @@ impl Tx<'_> {
 
     /// Whether a key exists.
     pub fn contains(&self, tree: Tree, key: &[u8]) -> TxResult<bool> {
-        Ok(self.tree(tree).get(key)?.is_some())
+        Ok(self.tree(tree)?.get(key)?.is_some())
     }
 
     /// Encodes and writes one value.
     pub fn put<V: Serialize>(&self, tree: Tree, key: &[u8], value: &V) -> TxResult<()> {
         let bytes = serde_json::to_vec(value).map_err(codec)?;
-        self.tree(tree).insert(key, bytes)?;
+        self.tree(tree)?.insert(key, bytes)?;
         Ok(())
     }
 
     /// Writes an index entry that carries no value.
     pub fn mark(&self, tree: Tree, key: &[u8]) -> TxResult<()> {
-        self.tree(tree).insert(key, &[] as &[u8])?;
+        self.tree(tree)?.insert(key, &[] as &[u8])?;
         Ok(())
     }
 
     /// Removes a key.
     pub fn remove(&self, tree: Tree, key: &[u8]) -> TxResult<()> {
-        self.tree(tree).remove(key)?;
+        self.tree(tree)?.remove(key)?;
         Ok(())
     }
 
@@ -80,7 +95,7 @@ impl Tx<'_> {
         dossier: crate::domain::DossierId,
         line: &crate::domain::HistoryEntry,
     ) -> TxResult<()> {
-        let id = self.tree(Tree::History).generate_id()?;
+        let id = self.tree(Tree::History)?.generate_id()?;
         self.put(Tree::History, &super::keys::two(dossier.raw(), id), line)
     }
 
@@ -120,13 +135,13 @@ impl Tx<'_> {
     /// Queues `dossier` for the search index, in the transaction that changes it.
     pub fn queue_for_search(&self, dossier: crate::domain::DossierId) -> TxResult<()> {
         // A counter, not a clock: two changes never leave the same mark.
-        let mark = self.tree(Tree::SearchQueue).generate_id()?;
+        let mark = self.tree(Tree::SearchQueue)?.generate_id()?;
         self.put(Tree::SearchQueue, &super::keys::one(dossier.raw()), &mark)
     }
 
     /// Writes already encoded bytes (a [`super::Change`] encodes before the transaction).
     pub fn put_raw(&self, tree: Tree, key: &[u8], bytes: &[u8]) -> TxResult<()> {
-        self.tree(tree).insert(key, bytes)?;
+        self.tree(tree)?.insert(key, bytes)?;
         Ok(())
     }
 }

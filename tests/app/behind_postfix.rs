@@ -173,18 +173,26 @@ async fn postfix_pipes_the_domain_to_ingest_and_bounces_mail_for_a_closed_dossie
     );
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_quote_sent_by_staff_reaches_the_clients_mail_server_through_postfix_with_its_pdf() {
-    // The client's own mail server, where Postfix delivers client.test.
-    let client_mx = Sink::start(&[]).await;
-    let to_client = format!("smtp:[127.0.0.1]:{}", client_mx.addr.port());
-    // Nothing comes in for the dossier domain in this test.
-    let Some(postfix) = Postfix::start("dossier.test", "smtp:[127.0.0.1]:9", &to_client, "") else {
-        return;
-    };
-    let relay = format!("smtp://127.0.0.1:{}", postfix.port);
-    let app = TestApp::spawn_with(|args| args.relay = Some(relay), None).await;
+/// Sends the world's quote to its client through the relay at `relay` (trusting the
+/// authorities of `ca`), and returns the quote's number and what the client's mail
+/// server `client_mx` received (its RCPT line and the message), or the relay's error.
+async fn quote_through(
+    relay: String,
+    ca: Option<std::path::PathBuf>,
+    client_mx: &Sink,
+    postfix: &Postfix,
+) -> Result<(String, String, Vec<u8>), String> {
+    let app = TestApp::spawn_with(
+        |args| {
+            args.relay = Some(relay);
+            args.relay_ca = ca;
+        },
+        None,
+    )
+    .await;
     let world = World::build_in(&app, ClientKind::Company);
+    // What the client's server received before is another call's.
+    let earlier = client_mx.count();
     let quote = app
         .app
         .notifier
@@ -199,34 +207,118 @@ async fn a_quote_sent_by_staff_reaches_the_clients_mail_server_through_postfix_w
         .unwrap();
     let subject = format!("devis {}", quote.number);
     let deadline = Instant::now() + Duration::from_secs(30);
-    let delivered = loop {
+    let outcome = loop {
         let found = client_mx
             .received
             .lock()
             .unwrap()
             .iter()
+            .skip(earlier)
             .find(|(_, data)| String::from_utf8_lossy(data).contains(&subject))
             .cloned();
-        if let Some(found) = found {
-            break found;
+        if let Some((rcpt, data)) = found {
+            break Ok((quote.number.to_string(), rcpt, data));
+        }
+        // Not accepted by the relay: its error, once the first attempt is over.
+        let tried = app
+            .app
+            .store()
+            .out_mails(10)
+            .unwrap()
+            .into_iter()
+            .find_map(|m| {
+                (m.subject.contains(&subject) && m.attempts > 0)
+                    .then(|| m.last_error.unwrap_or_default())
+                    .filter(|e| !e.is_empty())
+            });
+        if let Some(error) = tried {
+            break Err(error);
         }
         assert!(Instant::now() < deadline, "{}", postfix.log());
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
-    assert!(
-        delivered.0.contains("helene@client.test"),
-        "{}",
-        delivered.0
-    );
-    let parsed = mail_parser::MessageParser::default()
-        .parse(&delivered.1)
+    app.stop().await;
+    outcome
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_quote_sent_by_staff_reaches_the_clients_mail_server_through_postfix_with_its_pdf() {
+    // The client's own mail server, where Postfix delivers client.test.
+    let client_mx = Sink::start(&[]).await;
+    let to_client = format!("smtp:[127.0.0.1]:{}", client_mx.addr.port());
+    // Nothing comes in for the dossier domain in this test.
+    let Some(postfix) = Postfix::start("dossier.test", "smtp:[127.0.0.1]:9", &to_client, "") else {
+        return;
+    };
+    let relay = format!("smtp://127.0.0.1:{}", postfix.port);
+    let (number, rcpt, data) = quote_through(relay, None, &client_mx, &postfix)
+        .await
         .unwrap();
+    assert!(rcpt.contains("helene@client.test"), "{rcpt}");
+    let parsed = mail_parser::MessageParser::default().parse(&data).unwrap();
     use mail_parser::MimeHeaders;
     let pdf = parsed
         .attachments()
-        .find(|a| a.attachment_name() == Some(&format!("{}.pdf", quote.number)))
+        .find(|a| a.attachment_name() == Some(&format!("{number}.pdf")))
         .expect("the PDF went through Postfix");
     assert!(pdf.contents().starts_with(b"%PDF-"));
     assert!(parsed.body_text(0).unwrap().contains("Voici notre devis."));
-    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_relay_is_reached_over_starttls_and_tls_trusting_the_given_authority_only() {
+    let client_mx = Sink::start(&[]).await;
+    let to_client = format!("smtp:[127.0.0.1]:{}", client_mx.addr.port());
+    // Postfix answers STARTTLS on one port and TLS from the first byte on another, with a
+    // certificate for localhost that only `--relay-ca` makes trusted.
+    let keys = tempfile::tempdir().unwrap();
+    crate::peers::open_to_all(keys.path());
+    let key = rcgen::KeyPair::generate().unwrap();
+    let cert = rcgen::CertificateParams::new(vec!["localhost".to_string()])
+        .unwrap()
+        .self_signed(&key)
+        .unwrap();
+    let (cert_file, key_file) = (keys.path().join("cert.pem"), keys.path().join("key.pem"));
+    std::fs::write(&cert_file, cert.pem()).unwrap();
+    std::fs::write(&key_file, key.serialize_pem()).unwrap();
+    let (starttls, wrapper) = (crate::peers::free_port(), crate::peers::free_port());
+    let tls = format!(
+        "-o smtpd_tls_cert_file={} -o smtpd_tls_key_file={} -o smtpd_tls_loglevel=1",
+        cert_file.display(),
+        key_file.display()
+    );
+    let services = format!(
+        "127.0.0.1:{starttls} inet n - n - - smtpd {tls} -o smtpd_tls_security_level=encrypt\n\
+         127.0.0.1:{wrapper} inet n - n - - smtpd {tls} -o smtpd_tls_wrappermode=yes\n\
+         tlsmgr unix - - n 1000? 1 tlsmgr\n"
+    );
+    let Some(postfix) = Postfix::start("dossier.test", "smtp:[127.0.0.1]:9", &to_client, &services)
+    else {
+        return;
+    };
+    for relay in [
+        format!("smtp://localhost:{starttls}?tls=required"),
+        format!("smtps://localhost:{wrapper}"),
+    ] {
+        let refused = quote_through(relay.clone(), None, &client_mx, &postfix).await;
+        assert!(
+            refused
+                .as_ref()
+                .is_err_and(|e| e.to_lowercase().contains("certificate")),
+            "{relay}: a certificate no known authority signed is refused: {refused:?}"
+        );
+        let delivered = quote_through(relay.clone(), Some(cert_file.clone()), &client_mx, &postfix)
+            .await
+            .unwrap_or_else(|e| panic!("{relay}: {e}\n{}", postfix.log()));
+        assert!(delivered.1.contains("helene@client.test"), "{relay}");
+    }
+    assert!(
+        postfix
+            .log()
+            .matches("TLS connection established from localhost")
+            .count()
+            >= 2,
+        "{}",
+        postfix.log()
+    );
 }

@@ -132,7 +132,23 @@ async fn prepare_loop(
     let mut reminded: Option<std::time::Instant> = None;
     loop {
         crate::metrics::Metrics::beat(&beat);
-        // Reminders are looked for at start and then every hour; each is sent once.
+        let n = notifier.clone();
+        let prepared = tokio::task::spawn_blocking(move || n.prepare(chrono::Utc::now())).await;
+        let mut full = false;
+        match prepared {
+            Ok(Ok(groups)) => {
+                if groups > 0 {
+                    queued.notify_one();
+                }
+                full = groups >= prepare::GROUPS_PER_PASS;
+            }
+            Ok(Err(err)) => {
+                tracing::warn!(error = %err, "preparing notifications failed; they stay in the outbox")
+            }
+            Err(_) => {}
+        }
+        // Reminders are looked for after the first pass and then every hour; each is sent
+        // once.
         if reminded.is_none_or(|at| at.elapsed() >= REMINDER_EVERY) {
             reminded = Some(std::time::Instant::now());
             let n = notifier.clone();
@@ -148,21 +164,6 @@ async fn prepare_loop(
                 }
                 Err(_) => {}
             }
-        }
-        let n = notifier.clone();
-        let prepared = tokio::task::spawn_blocking(move || n.prepare(chrono::Utc::now())).await;
-        let mut full = false;
-        match prepared {
-            Ok(Ok(groups)) => {
-                if groups > 0 {
-                    queued.notify_one();
-                }
-                full = groups >= prepare::GROUPS_PER_PASS;
-            }
-            Ok(Err(err)) => {
-                tracing::warn!(error = %err, "preparing notifications failed; they stay in the outbox")
-            }
-            Err(_) => {}
         }
         if *shutdown.borrow() {
             return;

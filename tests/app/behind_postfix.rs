@@ -2,7 +2,8 @@
 //! relays the mail domain to Dossier over SMTP or LMTP; mail it is handed lands in the
 //! dossier, and mail for a closed dossier comes back to its sender as Postfix's bounce,
 //! carrying our sentence. Outward, Postfix is the relay a quote sent by staff goes
-//! through to the client's mail server, its PDF with it.
+//! through into the client's Dovecot mailbox, its PDF with it; over STARTTLS or TLS when
+//! the relay's authority is trusted, and not otherwise.
 
 use std::time::{Duration, Instant};
 
@@ -242,27 +243,56 @@ async fn quote_through(
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_quote_sent_by_staff_reaches_the_clients_mail_server_through_postfix_with_its_pdf() {
-    // The client's own mail server, where Postfix delivers client.test.
-    let client_mx = Sink::start(&[]).await;
-    let to_client = format!("smtp:[127.0.0.1]:{}", client_mx.addr.port());
-    // Nothing comes in for the dossier domain in this test.
-    let Some(postfix) = Postfix::start("dossier.test", "smtp:[127.0.0.1]:9", &to_client, "") else {
+async fn a_quote_sent_by_staff_lands_in_the_clients_dovecot_mailbox_through_postfix() {
+    let Some(dovecot) = crate::peers::Dovecot::start() else {
+        return;
+    };
+    // No SMTP server for client.test: what lands in Dovecot came through Postfix.
+    let nowhere = Sink::start(&[]).await;
+    let Some(postfix) = Postfix::start(
+        "dossier.test",
+        "smtp:[127.0.0.1]:9",
+        "dovecot:",
+        &dovecot.delivery_service(),
+    ) else {
         return;
     };
     let relay = format!("smtp://127.0.0.1:{}", postfix.port);
-    let (number, rcpt, data) = quote_through(relay, None, &client_mx, &postfix)
-        .await
+    let app = TestApp::spawn_with(|args| args.relay = Some(relay), None).await;
+    let world = World::build_in(&app, ClientKind::Company);
+    let quote = app
+        .app
+        .notifier
+        .send_document(
+            &world.staff,
+            world.dossier.id,
+            world.quote.id,
+            &[world.client.id],
+            "Voici notre devis.",
+            chrono::Utc::now(),
+        )
         .unwrap();
-    assert!(rcpt.contains("helene@client.test"), "{rcpt}");
-    let parsed = mail_parser::MessageParser::default().parse(&data).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let raw = loop {
+        if let Some(raw) = dovecot.messages("INBOX").await.into_iter().next() {
+            break raw;
+        }
+        assert!(Instant::now() < deadline, "{}", postfix.log());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let parsed = mail_parser::MessageParser::default()
+        .parse(raw.as_bytes())
+        .unwrap();
     use mail_parser::MimeHeaders;
-    let pdf = parsed
-        .attachments()
-        .find(|a| a.attachment_name() == Some(&format!("{number}.pdf")))
-        .expect("the PDF went through Postfix");
-    assert!(pdf.contents().starts_with(b"%PDF-"));
+    assert!(
+        parsed
+            .attachments()
+            .any(|a| a.attachment_name() == Some(&format!("{}.pdf", quote.number))),
+        "the PDF is in the mailbox"
+    );
     assert!(parsed.body_text(0).unwrap().contains("Voici notre devis."));
+    assert_eq!(nowhere.count(), 0);
+    app.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

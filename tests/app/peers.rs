@@ -178,6 +178,16 @@ impl Dovecot {
         panic!("dovecot does not answer on port {port}");
     }
 
+    /// A `master.cf` line for Postfix: a `dovecot` transport that hands each message to
+    /// Dovecot's delivery agent, into this server's inbox.
+    pub fn delivery_service(&self) -> String {
+        format!(
+            "dovecot unix - n n - - pipe flags=DRhu user=nobody argv=/usr/lib/dovecot/dovecot-lda -c {} -o log_path=/dev/stderr -d {}\n",
+            self.conf.display(),
+            self.user
+        )
+    }
+
     /// The `--imap` URL of the inbox.
     pub fn url(&self) -> String {
         match self.certificate {

@@ -22,7 +22,8 @@ use super::transport::SendError;
 /// (Postfix after 300 s), and one found closed costs a failed attempt.
 const IDLE: Duration = Duration::from_secs(30);
 
-/// How long connecting, and each command, may take.
+/// How long connecting (greeting, TLS, EHLO, login included), and then one e-mail, may
+/// take.
 const TIMEOUT: Duration = Duration::from_secs(60);
 
 /// How the session is protected.
@@ -125,23 +126,44 @@ impl Relay {
     /// if that one turns out closed before the relay said anything of the e-mail).
     pub async fn send(&self, envelope: &Envelope, raw: &[u8]) -> Result<(), SendError> {
         if let Some(mut conn) = self.take_idle() {
-            match conn.send(envelope, raw).await {
-                Ok(_) => {
+            match tokio::time::timeout(TIMEOUT, conn.send(envelope, raw)).await {
+                Ok(Ok(_)) => {
                     self.put_back(conn);
                     return Ok(());
                 }
                 // The relay answered: that is its word on this e-mail.
-                Err(e) if e.status().is_some() => {
+                Ok(Err(e)) if e.status().is_some() => {
                     self.put_back(conn);
                     return Err(refusal(e));
                 }
-                Err(_) => {}
+                Ok(Err(_)) => {}
+                Err(_) => return Err(self.silent()),
             }
         }
-        let mut conn = self.connect().await?;
-        let sent = conn.send(envelope, raw).await;
-        self.put_back(conn);
-        sent.map(drop).map_err(refusal)
+        let connected = tokio::time::timeout(TIMEOUT, self.connect()).await;
+        let mut conn = connected.map_err(|_| self.silent())??;
+        match tokio::time::timeout(TIMEOUT, conn.send(envelope, raw)).await {
+            Ok(sent) => {
+                self.put_back(conn);
+                sent.map(drop).map_err(refusal)
+            }
+            Err(_) => Err(self.silent()),
+        }
+    }
+
+    /// The relay kept silent longer than [`TIMEOUT`]: tried again later, on a new
+    /// connection (the silent one is dropped).
+    fn silent(&self) -> SendError {
+        SendError {
+            permanent: false,
+            refuses_recipient: false,
+            message: format!(
+                "the relay {}:{} did not answer within {} s",
+                self.host,
+                self.port,
+                TIMEOUT.as_secs()
+            ),
+        }
     }
 
     fn take_idle(&self) -> Option<AsyncSmtpConnection> {
@@ -180,9 +202,9 @@ impl Relay {
             Security::Wrapper(connector) => {
                 let name = rustls_pki_types::ServerName::try_from(self.host.clone())
                     .map_err(|e| failed(e.to_string()))?;
-                let tls = tokio::time::timeout(TIMEOUT, connector.connect(name, tcp))
+                let tls = connector
+                    .connect(name, tcp)
                     .await
-                    .map_err(|_| failed("no answer to TLS".into()))?
                     .map_err(|e| failed(format!("TLS: {e}")))?;
                 Box::new(Tls(tls))
             }

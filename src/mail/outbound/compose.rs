@@ -18,7 +18,7 @@ use crate::domain::{
 use crate::error::{Error, Result};
 use crate::mail::LOOP_HEADER;
 use crate::printing::Pdf;
-use crate::store::{BlobWriter, Store};
+use crate::store::{BlobWriter, Blobs, Part, Store};
 use crate::templates::email::{self, EmailView, ItemView};
 use crate::templates::format;
 
@@ -65,23 +65,36 @@ pub fn thread_root(dossier: &Dossier, domain: &str) -> String {
 }
 
 /// The e-mails of one pass, written as parts of one blob: one file and its fsyncs for
-/// them all.
-pub struct Pack(BlobWriter);
+/// them all. The file is made with the first e-mail, so a pass with none writes nothing.
+pub struct Pack {
+    blobs: Blobs,
+    writer: Option<BlobWriter>,
+}
 
 impl Pack {
     /// An empty pack in `store`'s blob folder.
-    pub fn new(store: &Store) -> Result<Pack> {
-        store.blobs().writer().map(Pack)
+    pub fn new(store: &Store) -> Pack {
+        Pack {
+            blobs: store.blobs().clone(),
+            writer: None,
+        }
     }
 
-    /// Makes the pack durable and names it in each of its `mails`; nothing is written
-    /// when they are none.
+    /// Writes `raw` as the pack's next part.
+    fn add(&mut self, raw: &[u8]) -> Result<Part> {
+        let writer = match &mut self.writer {
+            Some(writer) => writer,
+            None => self.writer.insert(self.blobs.writer()?),
+        };
+        writer.part(raw)
+    }
+
+    /// Makes the pack durable and names it in each of its `mails`.
     pub fn seal<'a>(self, mails: impl IntoIterator<Item = &'a mut OutMail>) -> Result<()> {
-        let mut mails = mails.into_iter().peekable();
-        if mails.peek().is_none() {
+        let Some(writer) = self.writer else {
             return Ok(());
-        }
-        let stored = self.0.finish()?;
+        };
+        let stored = writer.finish()?;
         for mail in mails {
             mail.raw_sha256 = stored.sha256.clone();
         }
@@ -207,7 +220,7 @@ impl Notifier {
             .multipart(body)
             .map_err(|e| Error::Storage(format!("building a notification: {e}")))?;
         let raw = self.signed(message.formatted())?;
-        let part = pack.0.part(&raw)?;
+        let part = pack.add(&raw)?;
         let mail = OutMail {
             id,
             created_at: now,

@@ -32,7 +32,7 @@ impl Notifier {
         let printed = &sending.printed;
         let pdf = Arc::new(crate::printing::pdf(printed, self.settings.printer())?);
         // The exact PDF sent is kept: the history names it by its SHA-256.
-        let mut pack = Pack::new(services.store())?;
+        let mut pack = Pack::new(services.store());
         let kept = services.store().blobs().put(&pdf.bytes)?;
         let mut mails = Vec::with_capacity(to.len());
         let mut bounces = Vec::with_capacity(to.len());

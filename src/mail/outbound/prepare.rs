@@ -35,7 +35,7 @@ impl Notifier {
         }
         // Every e-mail of the pass is written first and made durable at once; each
         // group's intents then give way to its e-mails in one transaction.
-        let mut pack = Pack::new(store)?;
+        let mut pack = Pack::new(store);
         let mut prepared = Vec::new();
         for ((dossier, author), group) in groups {
             if prepared.len() == GROUPS_PER_PASS {

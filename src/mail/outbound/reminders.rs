@@ -76,7 +76,7 @@ impl Notifier {
             .as_ref()
             .map(|i| i.seller.late_rate().to_string())
             .unwrap_or_else(|| seller.late_rate().to_string());
-        let mut pack = Pack::new(services.store())?;
+        let mut pack = Pack::new(services.store());
         let mut mails = Vec::with_capacity(to.len());
         let mut bounces = Vec::with_capacity(to.len());
         for recipient in &to {

@@ -26,24 +26,39 @@ impl Notifier {
     /// The outcomes are made durable as they come, those that came together in one
     /// transaction and one flush.
     pub async fn deliver_due(&self, now: DateTime<Utc>) -> Result<usize> {
+        // The due e-mails and their bytes, read off the async threads in one go (a batch
+        // holds at most BATCH messages in memory).
         let store = self.services.store().clone();
-        let due = tokio::task::spawn_blocking(move || store.due_mail(now, BATCH))
-            .await
-            .map_err(|e| Error::Storage(format!("queue task: {e}")))??;
+        let due = tokio::task::spawn_blocking(move || -> Result<Vec<_>> {
+            let due = store.due_mail(now, BATCH)?;
+            Ok(due
+                .into_iter()
+                .map(|mail| {
+                    let raw = store.out_raw(&mail);
+                    (mail, raw)
+                })
+                .collect())
+        })
+        .await
+        .map_err(|e| Error::Storage(format!("queue task: {e}")))??;
         // Each slot takes the next e-mail as soon as its own is done; meanwhile the
         // outcomes that came in are recorded together.
         let (outcomes, mut came) = tokio::sync::mpsc::unbounded_channel();
         let count = due.len();
-        let attempting = futures_util::stream::iter(due.into_iter().map(|mail| async move {
-            let after = self.attempt(&mail, now).await;
-            (mail, after)
-        }))
-        .buffer_unordered(AT_ONCE)
-        // The sender goes with the stream once it is done, which ends the recording.
-        .for_each(move |outcome| {
-            let _ = outcomes.send(outcome);
-            async {}
-        });
+        let attempting =
+            futures_util::stream::iter(due.into_iter().map(|(mail, raw)| async move {
+                let after = match raw {
+                    Ok(raw) => self.attempt(&mail, &raw, now).await,
+                    Err(err) => Err(err),
+                };
+                (mail, after)
+            }))
+            .buffer_unordered(AT_ONCE)
+            // The sender goes with the stream once it is done, which ends the recording.
+            .for_each(move |outcome| {
+                let _ = outcomes.send(outcome);
+                async {}
+            });
         let recording = async {
             let mut failed = None;
             while let Some(first) = came.recv().await {
@@ -92,8 +107,7 @@ impl Notifier {
         Ok(())
     }
 
-    async fn attempt(&self, mail: &OutMail, now: DateTime<Utc>) -> Result<OutMail> {
-        let raw = self.services.store().out_raw(mail)?;
+    async fn attempt(&self, mail: &OutMail, raw: &[u8], now: DateTime<Utc>) -> Result<OutMail> {
         let envelope = Envelope::new(
             mail.envelope_from.parse().ok(),
             vec![
@@ -106,7 +120,7 @@ impl Notifier {
         .map_err(|e| Error::Storage(format!("envelope: {e}")))?;
         let mut after = mail.clone();
         after.attempts += 1;
-        match self.transport.send(&envelope, &mail.message_id, &raw).await {
+        match self.transport.send(&envelope, &mail.message_id, raw).await {
             Ok(()) => {
                 after.state = OutState::Sent { at: now };
                 after.last_error = None;

@@ -370,20 +370,13 @@ impl Store {
 
     /// Runs `f` as one transaction over every tree; retried by sled on conflict.
     fn write<R>(&self, f: impl Fn(&Tx) -> TxResult<R>) -> Result<R> {
-        let _shared = self.inner.gate.read().unwrap_or_else(|p| p.into_inner());
-        let result = self.inner.trees[..].transaction(|trees| f(&Tx { trees, slots: None }));
-        match result {
-            Ok(value) => Ok(value),
-            Err(TransactionError::Abort(err)) => Err(err),
-            Err(TransactionError::Storage(err)) => Err(err.into()),
-        }
+        self.transact(&self.inner.trees, None, f)
     }
 
     /// [`Store::write`] over the named trees only: the hot paths (a notification's
     /// reply address, queuing and marking e-mails) pay for the few trees they touch, not
     /// for every tree of the store. Touching another tree aborts with an error.
     fn write_in<R>(&self, touched: &[Tree], f: impl Fn(&Tx) -> TxResult<R>) -> Result<R> {
-        let _shared = self.inner.gate.read().unwrap_or_else(|p| p.into_inner());
         let mut slots = [tx::ABSENT; Tree::ALL.len()];
         let mut trees = Vec::with_capacity(touched.len());
         for tree in touched {
@@ -392,13 +385,18 @@ impl Store {
                 trees.push(self.tree(*tree).clone());
             }
         }
-        let result = trees[..].transaction(|trees| {
-            f(&Tx {
-                trees,
-                slots: Some(&slots),
-            })
-        });
-        match result {
+        self.transact(&trees, Some(&slots), f)
+    }
+
+    /// One sled transaction over `trees`, placed by `slots` (in [`Tree`] order when none).
+    fn transact<R>(
+        &self,
+        trees: &[sled::Tree],
+        slots: Option<&[u8; Tree::ALL.len()]>,
+        f: impl Fn(&Tx) -> TxResult<R>,
+    ) -> Result<R> {
+        let _shared = self.inner.gate.read().unwrap_or_else(|p| p.into_inner());
+        match trees.transaction(|trees| f(&Tx { trees, slots })) {
             Ok(value) => Ok(value),
             Err(TransactionError::Abort(err)) => Err(err),
             Err(TransactionError::Storage(err)) => Err(err.into()),

@@ -12,15 +12,10 @@ use rustls_pki_types::pem::PemObject;
 pub fn client_config(ca_file: Option<&Path>, what: &str) -> Result<rustls::ClientConfig, String> {
     let mut roots = rustls::RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-    if let Some(path) = ca_file {
-        let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(path)
-            .and_then(|iter| iter.collect())
-            .map_err(|e| format!("cannot read the {what} CA file {}: {e}", path.display()))?;
-        for cert in certs {
-            roots
-                .add(cert)
-                .map_err(|e| format!("the {what} CA file {}: {e}", path.display()))?;
-        }
+    for cert in authorities(ca_file, what)? {
+        roots
+            .add(cert)
+            .map_err(|e| format!("the {what} CA file: {e}"))?;
     }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     Ok(rustls::ClientConfig::builder_with_provider(provider)
@@ -28,4 +23,23 @@ pub fn client_config(ca_file: Option<&Path>, what: &str) -> Result<rustls::Clien
         .map_err(|e| format!("TLS setup failed: {e}"))?
         .with_root_certificates(roots)
         .with_no_client_auth())
+}
+
+/// The certificates of the PEM file `ca_file` (none without one); `what` names the
+/// connection in the sentence when the file is unusable.
+pub fn authorities(
+    ca_file: Option<&Path>,
+    what: &str,
+) -> Result<Vec<CertificateDer<'static>>, String> {
+    let Some(path) = ca_file else {
+        return Ok(Vec::new());
+    };
+    let cannot = |e: String| format!("cannot read the {what} CA file {}: {e}", path.display());
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(path)
+        .and_then(|iter| iter.collect())
+        .map_err(|e| cannot(e.to_string()))?;
+    if certs.is_empty() {
+        return Err(cannot("there is no certificate in it".into()));
+    }
+    Ok(certs)
 }

@@ -68,8 +68,10 @@ impl Relay {
             .map(|(_, v)| v.into_owned());
         let starttls = |required| -> Result<Security, String> {
             let mut params = TlsParameters::builder(host.clone());
-            for pem in authorities(ca_file)? {
-                params = params.add_root_certificate(pem);
+            for der in crate::mail::tls::authorities(ca_file, "relay")? {
+                let cert =
+                    Certificate::from_der(der.to_vec()).map_err(|e| unusable(e.to_string()))?;
+                params = params.add_root_certificate(cert);
             }
             let params = params.build_rustls().map_err(|e| unusable(e.to_string()))?;
             Ok(Security::StartTls { params, required })
@@ -240,26 +242,6 @@ fn refusal(e: lettre::transport::smtp::Error) -> SendError {
             && super::transport::refuses_recipient(code.as_deref(), &message),
         message,
     }
-}
-
-/// The authorities of `ca_file`, for lettre's STARTTLS.
-fn authorities(ca_file: Option<&Path>) -> Result<Vec<Certificate>, String> {
-    use rustls_pki_types::CertificateDer;
-    use rustls_pki_types::pem::PemObject;
-    let Some(path) = ca_file else {
-        return Ok(Vec::new());
-    };
-    let cannot = |e: String| format!("cannot read the relay CA file {}: {e}", path.display());
-    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(path)
-        .and_then(|iter| iter.collect())
-        .map_err(|e| cannot(e.to_string()))?;
-    if certs.is_empty() {
-        return Err(cannot("no certificate in it".into()));
-    }
-    certs
-        .into_iter()
-        .map(|der| Certificate::from_der(der.to_vec()).map_err(|e| cannot(e.to_string())))
-        .collect()
 }
 
 /// The URL without its password, for messages.

@@ -153,7 +153,14 @@ impl Services {
         attendee: &User,
         reply: &crate::calendar::Reply,
     ) -> Result<Option<(crate::domain::Dossier, Event)>> {
-        for dossier in self.store.all_dossiers()?.iter() {
+        // Only where they have a role (a client or an intervenant has a few dossiers, not
+        // every one), and only open ones: an answer elsewhere is ignored anyway.
+        let open = self
+            .visible_dossiers(attendee)?
+            .into_iter()
+            .filter(|d| d.status == crate::domain::Status::Open);
+        for dossier in open {
+            let dossier = &dossier;
             let events = self.store.events_of(dossier.id)?;
             let Some(event) = events.iter().find(|e| e.uid == reply.uid) else {
                 continue;

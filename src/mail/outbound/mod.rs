@@ -132,20 +132,17 @@ async fn prepare_loop(
     let mut reminded: Option<std::time::Instant> = None;
     loop {
         crate::metrics::Metrics::beat(&beat);
-        let n = notifier.clone();
-        let prepared = tokio::task::spawn_blocking(move || n.prepare(chrono::Utc::now())).await;
-        let mut full = false;
-        match prepared {
-            Ok(Ok(groups)) => {
-                if groups > 0 {
-                    queued.notify_one();
-                }
-                full = groups >= prepare::GROUPS_PER_PASS;
-            }
-            Ok(Err(err)) => {
-                tracing::warn!(error = %err, "preparing notifications failed; they stay in the outbox")
-            }
-            Err(_) => {}
+        let (n, wake, alive) = (notifier.clone(), queued.clone(), beat.clone());
+        // Each pack queued wakes delivery, and shows a long backlog's pass alive.
+        let prepared = tokio::task::spawn_blocking(move || {
+            n.prepare_then(chrono::Utc::now(), &|| {
+                wake.notify_one();
+                crate::metrics::Metrics::beat(&alive);
+            })
+        })
+        .await;
+        if let Ok(Err(err)) = prepared {
+            tracing::warn!(error = %err, "preparing notifications failed; they stay in the outbox")
         }
         // Reminders are looked for after the first pass and then every hour; each is sent
         // once.
@@ -164,13 +161,6 @@ async fn prepare_loop(
                 }
                 Err(_) => {}
             }
-        }
-        if *shutdown.borrow() {
-            return;
-        }
-        // A full pass: more is probably waiting, go on at once.
-        if full {
-            continue;
         }
         tokio::select! {
             _ = tokio::time::sleep(REST) => {}

@@ -16,14 +16,19 @@ use crate::domain::{
 use crate::error::Result;
 use crate::policy::{self, Action};
 
-/// Groups prepared in one pass: their e-mails are held in memory until the pass queues
-/// them, and delivery starts on them, so a long backlog goes in several passes.
-pub const GROUPS_PER_PASS: usize = 100;
+/// Groups whose e-mails are written and queued together: they are held in memory until
+/// queued, and delivery may start on them while the next ones are written.
+pub const GROUPS_PER_PACK: usize = 100;
 
 impl Notifier {
-    /// Queues the e-mails of the groups of intents whose window has closed at `now`, at
-    /// most [`GROUPS_PER_PASS`] of them. Returns how many groups were prepared.
+    /// Queues the e-mails of every group of intents whose window has closed at `now`.
+    /// Returns how many groups were prepared.
     pub fn prepare(&self, now: DateTime<Utc>) -> Result<usize> {
+        self.prepare_then(now, &|| {})
+    }
+
+    /// [`Notifier::prepare`], calling `queued` each time e-mails were queued.
+    pub fn prepare_then(&self, now: DateTime<Utc>, queued: &dyn Fn()) -> Result<usize> {
         let store = self.services.store();
         let window = chrono::Duration::from_std(self.settings.window).unwrap_or_default();
         let mut groups: BTreeMap<(DossierId, UserId), Vec<Intent>> = BTreeMap::new();
@@ -33,22 +38,35 @@ impl Notifier {
                 .or_default()
                 .push(intent);
         }
-        // Every e-mail of the pass is written first and made durable at once; each
-        // group's intents then give way to its e-mails in one transaction.
+        // A group closes once its author has been quiet for the window, or at the latest
+        // ten windows after its first item, so a busy author still gets heard.
+        let closed: Vec<_> = groups
+            .into_iter()
+            .filter(|(_, group)| {
+                let (first, last) = (group[0].at, group[group.len() - 1].at);
+                last + window <= now || first + window * 10 <= now
+            })
+            .collect();
+        for chunk in closed.chunks(GROUPS_PER_PACK) {
+            self.prepare_pack(chunk, now)?;
+            queued();
+        }
+        Ok(closed.len())
+    }
+
+    /// The e-mails of `groups`, written in one pack made durable at once; each group's
+    /// intents then give way to its e-mails in one transaction.
+    fn prepare_pack(
+        &self,
+        groups: &[((DossierId, UserId), Vec<Intent>)],
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let store = self.services.store();
         let mut pack = Pack::new(store);
-        let mut prepared = Vec::new();
+        let mut prepared = Vec::with_capacity(groups.len());
         for ((dossier, author), group) in groups {
-            if prepared.len() == GROUPS_PER_PASS {
-                break;
-            }
-            // A group closes once its author has been quiet for the window, or at the
-            // latest ten windows after its first item, so a busy author still gets heard.
-            let (first, last) = (group[0].at, group[group.len() - 1].at);
-            if last + window > now && first + window * 10 > now {
-                continue;
-            }
             let ids: Vec<_> = group.iter().map(|i| i.id).collect();
-            let (mails, bounces) = self.prepare_group(dossier, author, &group, now, &mut pack)?;
+            let (mails, bounces) = self.prepare_group(*dossier, *author, group, now, &mut pack)?;
             prepared.push((ids, mails, bounces));
         }
         pack.seal(
@@ -56,7 +74,6 @@ impl Notifier {
                 .iter_mut()
                 .flat_map(|(_, mails, _)| mails.iter_mut()),
         )?;
-        let groups = prepared.len();
         for (ids, mails, bounces) in prepared {
             match store.enqueue_mail(&ids, &mails, &bounces) {
                 // Another pass took these intents meanwhile: nothing to do.
@@ -64,7 +81,7 @@ impl Notifier {
                 Err(err) => return Err(err),
             }
         }
-        Ok(groups)
+        Ok(())
     }
 
     /// The e-mails (and their bounce addresses) that tell `group` to everyone else who

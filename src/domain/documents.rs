@@ -300,3 +300,44 @@ pub struct DocumentDraft {
     /// What it says besides its lines.
     pub terms: Terms,
 }
+
+#[cfg(test)]
+impl Document {
+    /// A document for unit tests: number 2026-1 of its kind, dated 1 March 2026, one
+    /// line of `cents` (at `rate` hundredths of a percent) per pair, nothing issued yet.
+    pub fn sample(kind: DocKind, status: DocStatus, lines: &[(i64, u32)]) -> Document {
+        use super::money::{Cents, Quantity, VatRate};
+        Document {
+            id: DocumentId::from_raw(1),
+            dossier: DossierId::from_raw(1),
+            number: DocNumber {
+                kind,
+                year: 2026,
+                seq: 1,
+            },
+            title: "t".into(),
+            date: NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default(),
+            status,
+            lines: lines
+                .iter()
+                .map(|&(cents, rate)| Line {
+                    description: "x".into(),
+                    quantity: Quantity(1000),
+                    unit: String::new(),
+                    unit_price: Cents(cents),
+                    vat_rate: VatRate(rate),
+                })
+                .collect(),
+            source: None,
+            created_by: UserId::from_raw(1),
+            created_at: Utc::now(),
+            terms: Terms::default(),
+            deposit: None,
+            deducts: Vec::new(),
+            issued: None,
+            lifecycle: Vec::new(),
+            answer: None,
+            reminders: Default::default(),
+        }
+    }
+}

@@ -105,58 +105,28 @@ fn cancelled(invoice: &Document, related: &[Document]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{
-        Cents, DocNumber, DocumentId, DossierId, Issued, Line, Quantity, Terms, UserId, VatRate,
-    };
+    use crate::domain::{DocumentId, Issued, UserId};
 
     fn day(m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, m, d).unwrap()
     }
 
     fn doc(kind: DocKind, status: DocStatus, cents: i64) -> Document {
-        let now = chrono::Utc::now();
-        Document {
-            id: DocumentId::from_raw(cents as u64),
-            dossier: DossierId::from_raw(1),
-            number: DocNumber {
-                kind,
-                year: 2026,
-                seq: 1,
+        let mut doc = Document::sample(kind, status, &[(cents, 0)]);
+        doc.id = DocumentId::from_raw(cents as u64);
+        doc.terms.due = Some(day(3, 31));
+        doc.terms.valid_until = Some(day(3, 31));
+        doc.issued = (kind != DocKind::Quote).then(|| Issued {
+            at: doc.created_at,
+            by: UserId::from_raw(1),
+            seller: BusinessProfile::default(),
+            buyer: crate::domain::Buyer {
+                name: "c".into(),
+                company: true,
+                billing: Default::default(),
             },
-            title: "t".into(),
-            date: day(3, 1),
-            status,
-            lines: vec![Line {
-                description: "x".into(),
-                quantity: Quantity(1000),
-                unit: String::new(),
-                unit_price: Cents(cents),
-                vat_rate: VatRate(0),
-            }],
-            source: None,
-            created_by: UserId::from_raw(1),
-            created_at: now,
-            terms: Terms {
-                due: Some(day(3, 31)),
-                valid_until: Some(day(3, 31)),
-                ..Terms::default()
-            },
-            deposit: None,
-            deducts: Vec::new(),
-            issued: (kind != DocKind::Quote).then(|| Issued {
-                at: now,
-                by: UserId::from_raw(1),
-                seller: BusinessProfile::default(),
-                buyer: crate::domain::Buyer {
-                    name: "c".into(),
-                    company: true,
-                    billing: Default::default(),
-                },
-            }),
-            lifecycle: Vec::new(),
-            answer: None,
-            reminders: Reminders::default(),
-        }
+        });
+        doc
     }
 
     #[test]

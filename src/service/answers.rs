@@ -280,35 +280,11 @@ impl Services {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{DocNumber, Terms, UserId};
 
     fn quote(status: DocStatus, valid_until: Option<chrono::NaiveDate>) -> Document {
-        Document {
-            id: DocumentId::from_raw(1),
-            dossier: DossierId::from_raw(1),
-            number: DocNumber {
-                kind: DocKind::Quote,
-                year: 2026,
-                seq: 1,
-            },
-            title: "t".into(),
-            date: day(2026, 3, 1),
-            status,
-            lines: Vec::new(),
-            source: None,
-            created_by: UserId::from_raw(1),
-            created_at: Utc::now(),
-            terms: Terms {
-                valid_until,
-                ..Terms::default()
-            },
-            deposit: None,
-            deducts: Vec::new(),
-            issued: None,
-            lifecycle: Vec::new(),
-            answer: None,
-            reminders: Default::default(),
-        }
+        let mut quote = Document::sample(DocKind::Quote, status, &[]);
+        quote.terms.valid_until = valid_until;
+        quote
     }
 
     fn day(y: i32, m: u32, d: u32) -> chrono::NaiveDate {

@@ -809,38 +809,7 @@ mod tests {
     use super::*;
 
     fn doc(lines: Vec<(i64, u32)>) -> Document {
-        Document {
-            id: DocumentId::from_raw(1),
-            dossier: DossierId::from_raw(1),
-            number: DocNumber {
-                kind: DocKind::Quote,
-                year: 2026,
-                seq: 1,
-            },
-            title: "t".into(),
-            date: chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
-            status: DocStatus::Accepted,
-            lines: lines
-                .into_iter()
-                .map(|(cents, rate)| Line {
-                    description: "x".into(),
-                    quantity: Quantity(1000),
-                    unit: String::new(),
-                    unit_price: Cents(cents),
-                    vat_rate: VatRate(rate),
-                })
-                .collect(),
-            source: None,
-            created_by: crate::domain::UserId::from_raw(1),
-            created_at: now(),
-            terms: Terms::default(),
-            deposit: None,
-            deducts: Vec::new(),
-            issued: None,
-            lifecycle: Vec::new(),
-            answer: None,
-            reminders: Default::default(),
-        }
+        Document::sample(DocKind::Quote, DocStatus::Accepted, &lines)
     }
 
     #[test]

@@ -141,8 +141,14 @@ async fn prepare_loop(
             })
         })
         .await;
-        if let Ok(Err(err)) = prepared {
-            tracing::warn!(error = %err, "preparing notifications failed; they stay in the outbox")
+        match prepared {
+            Ok(Ok(_)) => {}
+            Ok(Err(err)) => {
+                tracing::warn!(error = %err, "preparing notifications failed; they stay in the outbox")
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "preparing notifications stopped short; they stay in the outbox")
+            }
         }
         // Reminders are looked for after the first pass and then every hour; each is sent
         // once.
@@ -159,7 +165,9 @@ async fn prepare_loop(
                 Ok(Err(err)) => {
                     tracing::warn!(error = %err, "sending reminders failed; they are tried again within the hour")
                 }
-                Err(_) => {}
+                Err(err) => {
+                    tracing::error!(error = %err, "looking for reminders stopped short; they are looked for again within the hour")
+                }
             }
         }
         tokio::select! {

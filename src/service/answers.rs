@@ -195,7 +195,8 @@ impl Services {
     }
 
     /// Records the answer `confirmation` once its code was typed, from `ip` with
-    /// `user_agent`, about the PDF whose SHA-256 is `pdf_sha256`: the proof on the quote,
+    /// `user_agent`, about the PDF `pdf` the client read (kept as a blob once the answer
+    /// is allowed, named by its SHA-256): the proof on the quote,
     /// its status, two history lines and a message telling the dossier, in one
     /// transaction; a quote is answered once.
     pub fn record_answer(
@@ -204,12 +205,14 @@ impl Services {
         confirmation: &Confirmation,
         ip: &str,
         user_agent: &str,
-        pdf_sha256: &str,
+        pdf: &[u8],
         now: DateTime<Utc>,
     ) -> Result<Document> {
         let (dossier, id) = (confirmation.dossier, confirmation.document);
         let doc = self.answerable(actor, dossier, id)?;
         unchanged(&doc, confirmation)?;
+        // The PDF the client read is kept, once the answer is allowed.
+        let pdf_sha256 = self.store.blobs().put(pdf)?.sha256;
         let answer = Answer {
             decision: confirmation.decision,
             by: actor.id,
@@ -219,7 +222,7 @@ impl Services {
             ip: ip.to_string(),
             user_agent: user_agent.chars().take(300).collect(),
             code_sent_to: confirmation.sent_to.clone(),
-            pdf_sha256: pdf_sha256.to_string(),
+            pdf_sha256,
         };
         let mut answered = doc.clone();
         answered.status = match answer.decision {

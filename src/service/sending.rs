@@ -102,21 +102,23 @@ impl Services {
         Ok(sending)
     }
 
-    /// Records that `actor` sent document `id` of `sending` to `to` as the PDF whose
-    /// SHA-256 is `pdf_sha256`, and queues `mails` (with their `bounces`) in the same
+    /// Records that `actor` sent document `id` of `sending` to `to` as the PDF `pdf`
+    /// (kept as a blob, named by its SHA-256 in the history), and queues `mails` (with their `bounces`) in the same
     /// transaction. A draft quote becomes sent.
     pub fn document_sent(
         &self,
         actor: &User,
         sending: &Sending,
         to: &[User],
-        pdf_sha256: &str,
+        pdf: &[u8],
         mails: &[OutMail],
         bounces: &[BounceTarget],
     ) -> Result<Document> {
         let printed = &sending.printed;
         let dossier = printed.dossier.id;
         self.authorize(actor, dossier, Action::EditDocuments)?;
+        // The exact PDF sent is kept: the history names it by its SHA-256.
+        let pdf_sha256 = self.store.blobs().put(pdf)?.sha256;
         let doc = &printed.document;
         let mut lines = Vec::new();
         if doc.status == DocStatus::Draft {
@@ -131,7 +133,7 @@ impl Services {
                 .iter()
                 .map(|u| format!("{} <{}>", u.name, u.primary_email()))
                 .collect(),
-            pdf_sha256: pdf_sha256.to_string(),
+            pdf_sha256,
         };
         lines.push(entry(actor, item_line(doc, sent)));
         self.store.send_document(

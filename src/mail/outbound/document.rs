@@ -31,9 +31,7 @@ impl Notifier {
         let sending = services.ready_to_send(actor, sending)?;
         let printed = &sending.printed;
         let pdf = Arc::new(crate::printing::pdf(printed, self.settings.printer())?);
-        // The exact PDF sent is kept: the history names it by its SHA-256.
         let mut pack = Pack::new(services.store());
-        let kept = services.store().blobs().put(&pdf.bytes)?;
         let mut mails = Vec::with_capacity(to.len());
         let mut bounces = Vec::with_capacity(to.len());
         for recipient in &to {
@@ -53,6 +51,6 @@ impl Notifier {
             bounces.push(bounce);
         }
         pack.seal(&mut mails)?;
-        services.document_sent(actor, &sending, &to, &kept.sha256, &mails, &bounces)
+        services.document_sent(actor, &sending, &to, &pdf.bytes, &mails, &bounces)
     }
 }

@@ -136,16 +136,11 @@ async fn an_unpaid_invoice_is_reminded_on_the_schedule_until_paid_or_turned_off(
     let paid = issued_invoice(&site, "Travaux payés");
     set_status(&site, &paid, DocStatus::Paid);
     let quiet = issued_invoice(&site, "Travaux sans relance");
-    let (status, _) = crate::web::post_form(
-        &staff,
-        &format!(
-            "{}/dossiers/{}/documents/{}/reminders",
-            site.base, w.dossier.number, quiet.id
-        ),
-        &csrf,
-        &[("off", "yes")],
-    )
-    .await;
+    let reminders_url = format!(
+        "{}/dossiers/{}/documents/{}/reminders",
+        site.base, w.dossier.number, quiet.id
+    );
+    let (status, _) = post_form(&staff, &reminders_url, &csrf, &[("off", "yes")]).await;
     assert_eq!(status, 303);
     let day = paid.terms.due.unwrap() + Days::new(7);
     assert_eq!(
@@ -153,16 +148,7 @@ async fn an_unpaid_invoice_is_reminded_on_the_schedule_until_paid_or_turned_off(
         0,
         "paid, or turned off"
     );
-    let (status, _) = crate::web::post_form(
-        &staff,
-        &format!(
-            "{}/dossiers/{}/documents/{}/reminders",
-            site.base, w.dossier.number, quiet.id
-        ),
-        &csrf,
-        &[("off", "no")],
-    )
-    .await;
+    let (status, _) = post_form(&staff, &reminders_url, &csrf, &[("off", "no")]).await;
     assert_eq!(status, 303);
     assert_eq!(notifier.send_reminders(day, now).unwrap(), 1, "on again");
     site.test.stop().await;

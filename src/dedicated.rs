@@ -3,6 +3,7 @@
 //! allocator arena, so memory grows with the number of threads that ever ran the work;
 //! a fixed set of long-lived threads keeps it to that set. Each thread may enter the
 //! server's runtime, so that work on it can wait for async I/O (`Handle::block_on`).
+//! Background threads run at a lower priority, so that catching up never slows mail or pages.
 
 use std::cell::Cell;
 use std::sync::mpsc;
@@ -27,9 +28,34 @@ pub struct Dedicated {
     jobs: Mutex<mpsc::Sender<Job>>,
 }
 
+/// Lowers the calling thread's priority (its nice value, per thread on Linux); threads it
+/// starts inherit it.
+fn give_way() {
+    if let Err(err) = rustix::process::setpriority_process(None, BACKGROUND_NICE) {
+        tracing::debug!(error = %err, "cannot lower a background thread's priority");
+    }
+}
+
+const BACKGROUND_NICE: i32 = 10;
+
 impl Dedicated {
     /// Starts `threads` threads named `name-N`, inside `runtime` if given.
     pub fn new(name: &str, threads: usize, runtime: Option<tokio::runtime::Handle>) -> Dedicated {
+        Dedicated::start(name, threads, runtime, false)
+    }
+
+    /// Starts `threads` threads named `name-N` for work that may wait: they, and the
+    /// threads they start, give way to the rest of the server when the cores are busy.
+    pub fn background(name: &str, threads: usize) -> Dedicated {
+        Dedicated::start(name, threads, None, true)
+    }
+
+    fn start(
+        name: &str,
+        threads: usize,
+        runtime: Option<tokio::runtime::Handle>,
+        background: bool,
+    ) -> Dedicated {
         let (jobs, queue) = mpsc::channel::<Job>();
         let queue = Arc::new(Mutex::new(queue));
         for n in 0..threads.max(1) {
@@ -39,6 +65,9 @@ impl Dedicated {
                 .spawn(move || {
                     let _inside = runtime.as_ref().map(|r| r.enter());
                     OWN.set(runtime.is_some());
+                    if background {
+                        give_way();
+                    }
                     loop {
                         let job = match queue.lock() {
                             Ok(queue) => queue.recv(),

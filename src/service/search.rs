@@ -230,8 +230,9 @@ impl Services {
 /// Keeps the search index in step with the store until `shutdown`: what changes is
 /// readable by search within about a second.
 pub async fn index_worker(services: Services, mut shutdown: tokio::sync::watch::Receiver<bool>) {
-    // One thread of its own: what indexing allocates stays in one arena.
-    let thread = crate::dedicated::Dedicated::new("search", 1, None);
+    // One thread of its own: what indexing allocates stays in one arena. Catching up
+    // (a restored backup, a thousand new dossiers) gives way to mail and pages.
+    let thread = crate::dedicated::Dedicated::background("search", 1);
     loop {
         let s = services.clone();
         // A full round means more are waiting: at once; otherwise a pause, so that a

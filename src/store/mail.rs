@@ -15,48 +15,72 @@ impl Store {
     /// The reply address of `user` on `dossier` and its mute token, made on first use;
     /// read without a transaction once both exist, since every notification asks.
     pub fn reply_address(&self, dossier: DossierId, user: UserId) -> Result<ReplyAddress> {
-        let index = keys::two(dossier.raw(), user.raw());
-        if let Some(token) = self.get::<Token>(Tree::ReplyIndex, &index)?
-            && let Some(found) = self.reply_by_token(&token)?
-            && found.mute.is_some()
-        {
+        if let Some(found) = self.made_reply_address(dossier, user)? {
             return Ok(found);
         }
-        let fresh = ReplyAddress {
-            token: Token::generate(),
-            dossier,
-            user,
-            created_at: Utc::now(),
-            revoked: false,
-            mute: Some(Token::generate()),
-        };
+        self.make_reply_addresses(&[(dossier, user)])?;
+        self.made_reply_address(dossier, user)?
+            .ok_or_else(|| Error::Storage("a reply address just made cannot be read".into()))
+    }
+
+    /// The reply address of `user` on `dossier` when it exists with its mute token.
+    fn made_reply_address(&self, dossier: DossierId, user: UserId) -> Result<Option<ReplyAddress>> {
+        let index = keys::two(dossier.raw(), user.raw());
+        match self.get::<Token>(Tree::ReplyIndex, &index)? {
+            Some(token) => Ok(self.reply_by_token(&token)?.filter(|r| r.mute.is_some())),
+            None => Ok(None),
+        }
+    }
+
+    /// Makes the reply addresses (and mute tokens) of `pairs` that do not exist yet, in
+    /// one transaction: a pass of notifications to new dossiers writes sled's log once.
+    pub fn make_reply_addresses(&self, pairs: &[(DossierId, UserId)]) -> Result<()> {
+        let mut missing = Vec::new();
+        for &(dossier, user) in pairs {
+            if self.made_reply_address(dossier, user)?.is_none() {
+                missing.push(ReplyAddress {
+                    token: Token::generate(),
+                    dossier,
+                    user,
+                    created_at: Utc::now(),
+                    revoked: false,
+                    mute: Some(Token::generate()),
+                });
+            }
+        }
+        if missing.is_empty() {
+            return Ok(());
+        }
         let touched = [Tree::ReplyIndex, Tree::ReplyTokens, Tree::MuteTokens];
         self.write_in(&touched, |tx| {
-            let existing = match tx.get::<Token>(Tree::ReplyIndex, &index)? {
-                Some(token) => {
-                    tx.get::<ReplyAddress>(Tree::ReplyTokens, token.as_str().as_bytes())?
+            for fresh in &missing {
+                let index = keys::two(fresh.dossier.raw(), fresh.user.raw());
+                let existing = match tx.get::<Token>(Tree::ReplyIndex, &index)? {
+                    Some(token) => {
+                        tx.get::<ReplyAddress>(Tree::ReplyTokens, token.as_str().as_bytes())?
+                    }
+                    None => None,
+                };
+                let address = match existing {
+                    Some(found) if found.mute.is_some() => continue,
+                    // An address made before mute tokens came with it gets its own now.
+                    Some(found) => ReplyAddress {
+                        mute: fresh.mute.clone(),
+                        ..found
+                    },
+                    None => fresh.clone(),
+                };
+                tx.put(Tree::ReplyIndex, &index, &address.token)?;
+                tx.put(
+                    Tree::ReplyTokens,
+                    address.token.as_str().as_bytes(),
+                    &address,
+                )?;
+                if let Some(mute) = &address.mute {
+                    tx.put(Tree::MuteTokens, mute.as_str().as_bytes(), &address.token)?;
                 }
-                None => None,
-            };
-            let address = match existing {
-                Some(found) if found.mute.is_some() => return Ok(found),
-                // An address made before mute tokens came with it gets its own now.
-                Some(found) => ReplyAddress {
-                    mute: fresh.mute.clone(),
-                    ..found
-                },
-                None => fresh.clone(),
-            };
-            tx.put(Tree::ReplyIndex, &index, &address.token)?;
-            tx.put(
-                Tree::ReplyTokens,
-                address.token.as_str().as_bytes(),
-                &address,
-            )?;
-            if let Some(mute) = &address.mute {
-                tx.put(Tree::MuteTokens, mute.as_str().as_bytes(), &address.token)?;
             }
-            Ok(address)
+            Ok(())
         })
     }
 

@@ -21,6 +21,7 @@ mod outbound;
 mod outbox;
 mod people;
 mod search_queue;
+pub use outbound::GroupMails;
 pub use search_queue::Queued;
 mod sessions;
 mod tx;

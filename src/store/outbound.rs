@@ -29,6 +29,45 @@ pub(super) fn put_mail(tx: &Tx, mail: &OutMail) -> TxResult<()> {
     }
 }
 
+/// One group of intents and the e-mails that tell it.
+pub struct GroupMails<'a> {
+    /// The intents the e-mails answer (none for an e-mail sent on purpose).
+    pub intents: &'a [IntentId],
+    /// The e-mails.
+    pub mails: &'a [OutMail],
+    /// Their bounce addresses.
+    pub bounces: &'a [BounceTarget],
+}
+
+/// The trees queuing e-mails writes.
+const QUEUE_TREES: [Tree; 5] = [
+    Tree::Outbox,
+    Tree::BounceTokens,
+    Tree::MailOut,
+    Tree::MailDue,
+    Tree::MailDead,
+];
+
+/// Queues `group` in `tx` in place of its intents; false (and nothing written) when an
+/// intent is gone.
+fn queue(tx: &Tx, group: &GroupMails) -> TxResult<bool> {
+    for intent in group.intents {
+        if !tx.contains(Tree::Outbox, &keys::one(intent.raw()))? {
+            return Ok(false);
+        }
+    }
+    for intent in group.intents {
+        tx.remove(Tree::Outbox, &keys::one(intent.raw()))?;
+    }
+    for bounce in group.bounces {
+        tx.put(Tree::BounceTokens, bounce.token.as_str().as_bytes(), bounce)?;
+    }
+    for mail in group.mails {
+        put_mail(tx, mail)?;
+    }
+    Ok(true)
+}
+
 impl Store {
     /// A person's preferences on a dossier (everything on when never set).
     pub fn prefs(&self, user: UserId, dossier: DossierId) -> Result<Prefs> {
@@ -58,28 +97,27 @@ impl Store {
         mails: &[OutMail],
         bounces: &[BounceTarget],
     ) -> Result<()> {
-        let touched = [
-            Tree::Outbox,
-            Tree::BounceTokens,
-            Tree::MailOut,
-            Tree::MailDue,
-            Tree::MailDead,
-        ];
-        self.write_in(&touched, |tx| {
-            for intent in intents {
-                let key = keys::one(intent.raw());
-                if !tx.contains(Tree::Outbox, &key)? {
-                    return abort(Error::Duplicate);
-                }
-                tx.remove(Tree::Outbox, &key)?;
+        let group = GroupMails {
+            intents,
+            mails,
+            bounces,
+        };
+        self.write_in(&QUEUE_TREES, |tx| match queue(tx, &group)? {
+            true => Ok(()),
+            false => abort(Error::Duplicate),
+        })
+    }
+
+    /// [`Store::enqueue_mail`] for the groups of a whole pass, in one transaction (one
+    /// write of sled's log for them all); a group whose intents another pass took
+    /// meanwhile is left out. Returns how many groups were queued.
+    pub fn enqueue_pass(&self, groups: &[GroupMails]) -> Result<usize> {
+        self.write_in(&QUEUE_TREES, |tx| {
+            let mut queued = 0;
+            for group in groups {
+                queued += usize::from(queue(tx, group)?);
             }
-            for bounce in bounces {
-                tx.put(Tree::BounceTokens, bounce.token.as_str().as_bytes(), bounce)?;
-            }
-            for mail in mails {
-                put_mail(tx, mail)?;
-            }
-            Ok(())
+            Ok(queued)
         })
     }
 

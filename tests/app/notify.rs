@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use chrono::Utc;
-use dossier::domain::{ClientKind, Door, EmailAddress, NewMessage, OutState, Prefs};
+use dossier::domain::{ClientKind, Door, EmailAddress, NewMessage, OurAddress, OutState, Prefs};
 use dossier::mail::outbound::transport::Transport;
 use dossier::mail::outbound::{Notifier, NotifySettings};
 use dossier::service::Services;
@@ -117,6 +117,69 @@ fn every_other_actor_who_may_see_it_is_told_but_never_the_author() {
         ["claire@atelier.test"],
         "only the staff follower: the author, the muted and the stopped are left out"
     );
+}
+
+#[test]
+fn a_backlog_prepared_by_two_passes_at_once_is_told_once_each() {
+    let world = World::build(ClientKind::Person);
+    let s = world.services();
+    let notifier = folder_notifier(&world, 0);
+    notifier.prepare(Utc::now()).unwrap();
+    let before = s.store().out_mails(10_000).unwrap().len();
+    // More groups than three packs: both passes, and the threads of each, share them.
+    let count = 3 * dossier::mail::outbound::prepare::GROUPS_PER_PACK + 17;
+    for n in 0..count {
+        let request = dossier::service::NewDossierRequest {
+            client: world.dossier.client,
+            title: format!("Chantier {n}"),
+            description: String::new(),
+        };
+        let d = s.create_dossier(&world.staff, request).unwrap();
+        let message = NewMessage {
+            text: format!("Devis du chantier {n}"),
+            ..NewMessage::default()
+        };
+        s.post_message(&world.staff, d.id, Door::Web, message)
+            .unwrap();
+    }
+    std::thread::scope(|scope| {
+        let passes = [
+            scope.spawn(|| notifier.prepare(Utc::now())),
+            scope.spawn(|| notifier.prepare(Utc::now())),
+        ];
+        for pass in passes {
+            pass.join().unwrap().unwrap();
+        }
+    });
+    assert!(s.store().pending_intents().unwrap().is_empty());
+    let mails = s.store().out_mails(10_000).unwrap();
+    let new = &mails[..mails.len() - before];
+    let told: BTreeSet<_> = new.iter().map(|m| (m.dossier, m.user)).collect();
+    assert_eq!(
+        new.len(),
+        count,
+        "one e-mail to the client for each new dossier"
+    );
+    assert_eq!(told.len(), count, "none told twice");
+    // Each dossier's e-mail carries that dossier's reply address, readable from the pack.
+    for mail in new.iter().step_by(97) {
+        let raw = s.store().out_raw(mail).unwrap();
+        let parsed = MessageParser::default().parse(&raw).unwrap();
+        let reply = parsed
+            .reply_to()
+            .unwrap()
+            .first()
+            .unwrap()
+            .address()
+            .unwrap();
+        let reply = EmailAddress::parse(reply).unwrap();
+        let Some(OurAddress::Reply(token)) = OurAddress::parse(&reply, "dossier.test") else {
+            panic!("{reply} is a reply address");
+        };
+        let address = s.store().reply_by_token(&token).unwrap();
+        let address = address.expect("the reply address is stored");
+        assert_eq!(Some(address.dossier), mail.dossier);
+    }
 }
 
 #[test]

@@ -10,11 +10,20 @@ use chrono::{DateTime, Utc};
 use super::Notifier;
 use super::compose::{Item, Notice, Pack};
 use crate::domain::{
-    Assignment, BounceTarget, Dossier, DossierId, Event, FileEntry, Intent, Message, NoticeKind,
-    OutMail, Subject, User, UserId,
+    Assignment, Dossier, DossierId, Event, FileEntry, Intent, Message, NoticeKind, Subject, User,
+    UserId,
 };
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::policy::{self, Action};
+use crate::store::GroupMails;
+
+/// What one group of intents tells, and to whom.
+struct Plan {
+    dossier: Dossier,
+    author: User,
+    /// One e-mail each: its reader and what it tells them.
+    letters: Vec<(User, Vec<Item>)>,
+}
 
 /// Groups whose e-mails are written and queued together: they are held in memory until
 /// queued, and delivery may start on them while the next ones are written.
@@ -28,7 +37,7 @@ impl Notifier {
     }
 
     /// [`Notifier::prepare`], calling `queued` each time e-mails were queued.
-    pub fn prepare_then(&self, now: DateTime<Utc>, queued: &dyn Fn()) -> Result<usize> {
+    pub fn prepare_then(&self, now: DateTime<Utc>, queued: &(dyn Fn() + Sync)) -> Result<usize> {
         let store = self.services.store();
         let window = chrono::Duration::from_std(self.settings.window).unwrap_or_default();
         let mut groups: BTreeMap<(DossierId, UserId), Vec<Intent>> = BTreeMap::new();
@@ -47,26 +56,73 @@ impl Notifier {
                 last + window <= now || first + window * 10 <= now
             })
             .collect();
-        for chunk in closed.chunks(GROUPS_PER_PACK) {
-            self.prepare_pack(chunk, now)?;
-            queued();
-        }
+        // Packs are written on as many threads as there are cores (composing is the
+        // work), each taking the next pack when its own is queued.
+        let packs: Vec<_> = closed.chunks(GROUPS_PER_PACK).collect();
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let work = || -> Result<()> {
+            use std::sync::atomic::Ordering;
+            while let Some(pack) = packs.get(next.fetch_add(1, Ordering::Relaxed)) {
+                self.prepare_pack(pack, now)?;
+                queued();
+            }
+            Ok(())
+        };
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        std::thread::scope(|scope| {
+            let helpers: Vec<_> = (1..threads.min(packs.len()))
+                .map(|_| scope.spawn(work))
+                .collect();
+            let mine = work();
+            helpers
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err(Error::Storage("preparing panicked".into())))
+                })
+                .chain([mine])
+                .collect::<Result<Vec<()>>>()
+        })?;
         Ok(closed.len())
     }
 
-    /// The e-mails of `groups`, written in one pack made durable at once; each group's
-    /// intents then give way to its e-mails in one transaction.
+    /// The e-mails of `groups`, written in one pack made durable at once, then queued in
+    /// place of their intents in one transaction (as are the reply addresses new
+    /// dossiers need before): a pass writes sled's log twice, not twice per e-mail.
     fn prepare_pack(
         &self,
         groups: &[((DossierId, UserId), Vec<Intent>)],
         now: DateTime<Utc>,
     ) -> Result<()> {
         let store = self.services.store();
-        let mut pack = Pack::new(store);
-        let mut prepared = Vec::with_capacity(groups.len());
+        let mut planned = Vec::with_capacity(groups.len());
         for ((dossier, author), group) in groups {
             let ids: Vec<_> = group.iter().map(|i| i.id).collect();
-            let (mails, bounces) = self.prepare_group(*dossier, *author, group, now, &mut pack)?;
+            planned.push((ids, self.plan_group(*dossier, *author, group)?));
+        }
+        let pairs: Vec<_> = planned
+            .iter()
+            .flat_map(|(_, plan)| plan.iter())
+            .flat_map(|plan| plan.letters.iter().map(|(to, _)| (plan.dossier.id, to.id)))
+            .collect();
+        store.make_reply_addresses(&pairs)?;
+        let mut pack = Pack::new(store);
+        let mut prepared = Vec::with_capacity(planned.len());
+        for (ids, plan) in planned {
+            let (mut mails, mut bounces) = (Vec::new(), Vec::new());
+            if let Some(plan) = plan {
+                for (recipient, items) in plan.letters {
+                    let notice = Notice {
+                        dossier: &plan.dossier,
+                        author: &plan.author,
+                        recipient: &recipient,
+                        items,
+                    };
+                    let (mail, bounce) = self.compose(&notice, now, &mut pack)?;
+                    mails.push(mail);
+                    bounces.push(bounce);
+                }
+            }
             prepared.push((ids, mails, bounces));
         }
         pack.seal(
@@ -74,29 +130,30 @@ impl Notifier {
                 .iter_mut()
                 .flat_map(|(_, mails, _)| mails.iter_mut()),
         )?;
-        for (ids, mails, bounces) in prepared {
-            match store.enqueue_mail(&ids, &mails, &bounces) {
-                // Another pass took these intents meanwhile: nothing to do.
-                Ok(()) | Err(crate::Error::Duplicate) => {}
-                Err(err) => return Err(err),
-            }
-        }
+        let groups: Vec<_> = prepared
+            .iter()
+            .map(|(intents, mails, bounces)| GroupMails {
+                intents,
+                mails,
+                bounces,
+            })
+            .collect();
+        // A group another pass took meanwhile is left out: nothing to do for it.
+        store.enqueue_pass(&groups)?;
         Ok(())
     }
 
-    /// The e-mails (and their bounce addresses) that tell `group` to everyone else who
-    /// may see it: none when its dossier or author is gone.
-    fn prepare_group(
+    /// Whom to tell what of `group`: everyone else who may see it and wants to hear
+    /// about it, each invitation apart; none when its dossier or author is gone.
+    fn plan_group(
         &self,
         dossier: DossierId,
         author: UserId,
         group: &[Intent],
-        now: DateTime<Utc>,
-        pack: &mut Pack,
-    ) -> Result<(Vec<OutMail>, Vec<BounceTarget>)> {
+    ) -> Result<Option<Plan>> {
         let store = self.services.store();
         let (Some(dossier), Some(author)) = (store.dossier(dossier)?, store.user(author)?) else {
-            return Ok((Vec::new(), Vec::new()));
+            return Ok(None);
         };
         let mut items = self.load_items(&dossier, group)?;
         // An event changed twice in the group is told once, as it is now.
@@ -107,8 +164,7 @@ impl Notifier {
             _ => true,
         });
         items.reverse();
-        let mut mails = Vec::new();
-        let mut bounces = Vec::new();
+        let mut letters = Vec::new();
         for recipient in self.actors(&dossier)? {
             if recipient.id == author.id {
                 continue;
@@ -137,18 +193,14 @@ impl Notifier {
                 .into_iter()
                 .chain(events.into_iter().map(|event| vec![event]));
             for items in parts {
-                let notice = Notice {
-                    dossier: &dossier,
-                    author: &author,
-                    recipient: &recipient,
-                    items,
-                };
-                let (mail, bounce) = self.compose(&notice, now, pack)?;
-                mails.push(mail);
-                bounces.push(bounce);
+                letters.push((recipient.clone(), items));
             }
         }
-        Ok((mails, bounces))
+        Ok(Some(Plan {
+            dossier,
+            author,
+            letters,
+        }))
     }
 
     fn load_items(&self, dossier: &Dossier, group: &[Intent]) -> Result<Vec<Item>> {

@@ -28,9 +28,13 @@ pub struct Dedicated {
     jobs: Mutex<mpsc::Sender<Job>>,
 }
 
-/// Lowers the calling thread's priority (its nice value, per thread on Linux); threads it
-/// starts inherit it.
+/// Lowers the calling thread's priority (its nice value, per thread on Linux) to
+/// [`BACKGROUND_NICE`] unless it is lower already; threads it starts inherit it.
 fn give_way() {
+    let now = rustix::process::getpriority_process(None).unwrap_or(0);
+    if now >= BACKGROUND_NICE {
+        return;
+    }
     if let Err(err) = rustix::process::setpriority_process(None, BACKGROUND_NICE) {
         tracing::debug!(error = %err, "cannot lower a background thread's priority");
     }
@@ -111,5 +115,26 @@ impl Dedicated {
             .send(job)
             .map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn background_threads_give_way_and_the_others_do_not() {
+        let nice = || Ok(rustix::process::getpriority_process(None).unwrap_or(-1));
+        let own = rustix::process::getpriority_process(None).unwrap();
+        let lowered = own.max(BACKGROUND_NICE);
+        let background = Dedicated::background("test-background", 1);
+        assert_eq!(background.run(nice).await.unwrap(), lowered);
+        // A thread the background one starts inherits its priority.
+        let inherited = background
+            .run(move || Ok(std::thread::spawn(nice).join().unwrap().unwrap()))
+            .await;
+        assert_eq!(inherited.unwrap(), lowered);
+        let ordinary = Dedicated::new("test-ordinary", 1, None);
+        assert_eq!(ordinary.run(nice).await.unwrap(), own);
     }
 }

@@ -41,6 +41,8 @@ async fn serve(mut config: Config, args: ServeArgs) -> Result<(), Failure> {
         )?),
         None => None,
     };
+    // Heard from here on: a signal while the store opens stops the server once started.
+    let shutdown = shutdown_signal()?;
     let http = bind(http_addr).await?;
     config.serve_on(local(&http)?);
     let app = App::open(config)?;
@@ -76,7 +78,7 @@ async fn serve(mut config: Config, args: ServeArgs) -> Result<(), Failure> {
         print!("{}", summary.describe(&app.config.data));
     }
     tracing::info!(data = %app.config.data.display(), "{line}");
-    app.serve(listeners, shutdown_signal()).await?;
+    app.serve(listeners, shutdown).await?;
     Ok(())
 }
 
@@ -94,21 +96,25 @@ fn local(listener: &TcpListener) -> Result<std::net::SocketAddr, Failure> {
     })
 }
 
-/// Completes on SIGINT or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
+/// Completes on SIGINT or SIGTERM. The handlers are in place when it returns, long
+/// before the listening line: a signal sent as soon as that line is read stops the
+/// server cleanly instead of killing it.
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>, Failure> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let handler = |kind| {
+        signal(kind).map_err(|e| Failure {
+            code: exit::UNAVAILABLE,
+            message: format!("cannot listen for signals: {e}"),
+        })
     };
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+    let (mut interrupt, mut terminate) = (
+        handler(SignalKind::interrupt())?,
+        handler(SignalKind::terminate())?,
+    );
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {},
+            _ = terminate.recv() => {},
         }
-    };
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
-    }
+    })
 }

@@ -5,11 +5,12 @@
 //! through into the client's Dovecot mailbox, its PDF with it; over STARTTLS or TLS when
 //! the relay's authority is trusted, and not otherwise.
 
-use std::time::{Duration, Instant};
+use std::future::ready;
+use std::time::Duration;
 
 use dossier::domain::{Addressing, ClientKind};
 
-use crate::helpers::World;
+use crate::helpers::{World, found_async};
 use crate::mail_support::{Sink, Smtp, TestApp, reply_text, verified};
 use crate::peers::Postfix;
 
@@ -54,23 +55,24 @@ async fn relayed_by_postfix(lmtp: bool) {
         assert!(done.starts_with("250"), "Postfix queued it: {done}");
     }
 
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let posted = app
-            .messages(world.dossier.id)
+    let posted = || {
+        app.messages(world.dossier.id)
             .iter()
-            .any(|m| m.text == "Transmis par Postfix.");
-        if posted && sender_mx.count() > 0 {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "posted: {posted}, bounces: {}\n{}",
-            sender_mx.count(),
-            postfix.log()
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+            .any(|m| m.text == "Transmis par Postfix.")
+    };
+    found_async(
+        Duration::from_secs(30),
+        || ready((posted() && sender_mx.count() > 0).then_some(())),
+        || {
+            let bounces = sender_mx.count();
+            format!(
+                "posted: {}, bounces: {bounces}\n{}",
+                posted(),
+                postfix.log()
+            )
+        },
+    )
+    .await;
     let (rcpt, bounce) = sender_mx.received.lock().unwrap()[0].clone();
     assert!(rcpt.contains("helene@client.test"), "{rcpt}");
     let parsed = mail_parser::MessageParser::default()
@@ -150,11 +152,13 @@ async fn postfix_pipes_the_domain_to_ingest_and_bounces_mail_for_a_closed_dossie
         let (_, done) = smtp.deliver("helene@client.test", &[to], &raw).await;
         assert!(done.starts_with("250"), "Postfix queued it: {done}");
     }
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while sender_mx.count() == 0 || postfix.log().matches("status=sent").count() == 0 {
-        assert!(Instant::now() < deadline, "{}", postfix.log());
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let delivered = || sender_mx.count() > 0 && postfix.log().contains("status=sent");
+    found_async(
+        Duration::from_secs(30),
+        || ready(delivered().then_some(())),
+        || postfix.log(),
+    )
+    .await;
     let (_, bounce) = sender_mx.received.lock().unwrap()[0].clone();
     let parsed = mail_parser::MessageParser::default()
         .parse(&bounce)
@@ -213,37 +217,30 @@ async fn quote_through(
     let earlier = client_mx.count();
     let number = send_quote(&app);
     let subject = format!("devis {number}");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let outcome = loop {
-        let found = client_mx
-            .received
-            .lock()
-            .unwrap()
+    let outcome = || {
+        let received = client_mx.received.lock().unwrap();
+        let found = received
             .iter()
             .skip(earlier)
-            .find(|(_, data)| String::from_utf8_lossy(data).contains(&subject))
-            .cloned();
+            .find(|(_, data)| String::from_utf8_lossy(data).contains(&subject));
         if let Some((rcpt, data)) = found {
-            break Ok((number, rcpt, data));
+            return Some(Ok((number.clone(), rcpt.clone(), data.clone())));
         }
         // Not accepted by the relay: its error, once the first attempt is over.
-        let tried = app
-            .app
-            .store()
-            .out_mails(10)
-            .unwrap()
-            .into_iter()
-            .find_map(|m| {
-                (m.subject.contains(&subject) && m.attempts > 0)
-                    .then(|| m.last_error.unwrap_or_default())
-                    .filter(|e| !e.is_empty())
-            });
-        if let Some(error) = tried {
-            break Err(error);
-        }
-        assert!(Instant::now() < deadline, "{}", postfix.log());
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        let mails = app.app.store().out_mails(10).unwrap();
+        mails.into_iter().find_map(|m| {
+            (m.subject.contains(&subject) && m.attempts > 0)
+                .then(|| m.last_error.unwrap_or_default())
+                .filter(|e| !e.is_empty())
+                .map(Err)
+        })
     };
+    let outcome = found_async(
+        Duration::from_secs(30),
+        || ready(outcome()),
+        || postfix.log(),
+    )
+    .await;
     app.stop().await;
     outcome
 }
@@ -264,14 +261,11 @@ async fn a_quote_sent_by_staff_lands_in_the_clients_dovecot_mailbox_through_post
     let relay = format!("smtp://127.0.0.1:{}", postfix.port);
     let app = TestApp::spawn_with(|args| args.relay = Some(relay), None).await;
     let number = send_quote(&app);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let raw = loop {
-        if let Some(raw) = dovecot.messages("INBOX").await.into_iter().next() {
-            break raw;
-        }
-        assert!(Instant::now() < deadline, "{}", postfix.log());
-        tokio::time::sleep(Duration::from_millis(50)).await;
+    let inbox = || {
+        let dovecot = &dovecot;
+        async move { dovecot.messages("INBOX").await.into_iter().next() }
     };
+    let raw = found_async(Duration::from_secs(30), inbox, || postfix.log()).await;
     let parsed = mail_parser::MessageParser::default()
         .parse(raw.as_bytes())
         .unwrap();

@@ -2,24 +2,22 @@
 //! folder free), and when `serve` starts for those older than a day. What a record names
 //! is never touched.
 
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use dossier::domain::ClientKind;
 
-use crate::helpers::{Server, World, run_dossier};
+use crate::helpers::{Server, World, eventually, found, run_dossier};
 
 /// Runs `dossier ARGS` once sled has let go of the folder (its flusher thread notices a
 /// dropped store a moment later).
 fn run_when_free(data: &std::path::Path, args: &[&str]) -> std::process::Output {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
+    let run = || {
         let out = run_dossier(data, args, "");
-        let busy = String::from_utf8_lossy(&out.stderr).contains("in use");
-        if !busy || Instant::now() > deadline {
-            return out;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+        (!String::from_utf8_lossy(&out.stderr).contains("in use")).then_some(out)
+    };
+    found(Duration::from_secs(10), run, || {
+        "the folder stayed in use".into()
+    })
 }
 
 /// A world whose store also holds `strays` contents that nothing names, closed.
@@ -81,14 +79,11 @@ fn serve_collects_leftovers_older_than_a_day_only() {
     // go of the folder when it exits) waits for it.
     assert!(run_when_free(dir.path(), &["check"]).status.success());
     let server = Server::start(dir.path(), &[]);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while exists(dir.path(), &strays[0]) {
-        assert!(
-            Instant::now() < deadline,
-            "the old leftover was not collected"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    eventually(
+        "the old leftover collected",
+        Duration::from_secs(10),
+        || !exists(dir.path(), &strays[0]),
+    );
     assert!(
         exists(dir.path(), &strays[1]),
         "a young one may be a write under way"

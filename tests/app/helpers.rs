@@ -331,13 +331,27 @@ pub fn run_dossier(data: &Path, args: &[&str], stdin: &str) -> std::process::Out
 /// Polls `done` until it holds, for at most `within`; panics naming `what` otherwise.
 /// Tests wait for what they expect, never for a fixed time.
 pub fn eventually(what: &str, within: Duration, mut done: impl FnMut() -> bool) {
+    found(
+        within,
+        || done().then_some(()),
+        || format!("{what} did not happen"),
+    );
+}
+
+/// Polls `probe` until it gives a value, for at most `within`, and returns it; panics
+/// with `why()` (what was seen meanwhile, a peer's log) otherwise.
+pub fn found<T>(
+    within: Duration,
+    mut probe: impl FnMut() -> Option<T>,
+    why: impl Fn() -> String,
+) -> T {
     let deadline = Instant::now() + within;
-    while !done() {
-        assert!(
-            Instant::now() < deadline,
-            "{what} did not happen within {within:?}"
-        );
-        std::thread::sleep(Duration::from_millis(10));
+    loop {
+        if let Some(value) = probe() {
+            return value;
+        }
+        assert!(Instant::now() < deadline, "within {within:?}: {}", why());
+        std::thread::sleep(POLL);
     }
 }
 
@@ -347,15 +361,49 @@ pub async fn eventually_async<F: std::future::Future<Output = bool>>(
     within: Duration,
     mut done: impl FnMut() -> F,
 ) {
+    let probe = || {
+        let done = done();
+        async move { done.await.then_some(()) }
+    };
+    found_async(within, probe, || format!("{what} did not happen")).await
+}
+
+/// [`found`] for async tests.
+pub async fn found_async<T, F: std::future::Future<Output = Option<T>>>(
+    within: Duration,
+    mut probe: impl FnMut() -> F,
+    why: impl Fn() -> String,
+) -> T {
     let deadline = Instant::now() + within;
-    while !done().await {
-        assert!(
-            Instant::now() < deadline,
-            "{what} did not happen within {within:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
+    loop {
+        if let Some(value) = probe().await {
+            return value;
+        }
+        assert!(Instant::now() < deadline, "within {within:?}: {}", why());
+        tokio::time::sleep(POLL).await;
     }
 }
+
+/// What `open` gives once sled has let go of the folder: it does when its flusher
+/// thread notices a dropped store, a moment later.
+pub fn once_free<T>(mut open: impl FnMut() -> dossier::Result<T>) -> T {
+    let mut last = String::new();
+    let opened = found(
+        Duration::from_secs(10),
+        || match open() {
+            Err(dossier::Error::Locked(why)) => {
+                last = why;
+                None
+            }
+            other => Some(other),
+        },
+        || "the folder stayed in use".into(),
+    );
+    opened.unwrap_or_else(|err| panic!("{err} (last: {last})"))
+}
+
+/// How often the helpers above look again.
+const POLL: Duration = Duration::from_millis(10);
 
 /// A running `dossier serve`, killed on drop.
 pub struct Server {
@@ -409,14 +457,10 @@ impl Server {
             .args(["-TERM", &pid])
             .status()
             .expect("kill runs");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            if let Some(status) = self.child.try_wait().expect("wait") {
-                return status;
-            }
-            assert!(Instant::now() < deadline, "server did not stop on SIGTERM");
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        let stopped = || self.child.try_wait().expect("wait");
+        found(Duration::from_secs(20), stopped, || {
+            "the server did not stop on SIGTERM".into()
+        })
     }
 }
 

@@ -2,11 +2,12 @@
 //! mailbox lands in its dossier, leaves the inbox only once stored here, mail for no
 //! dossier stays, and a server killed in the middle ingests nothing twice.
 
-use std::time::{Duration, Instant};
+use std::future::ready;
+use std::time::Duration;
 
 use dossier::domain::{Addressing, ClientKind, OurAddress};
 
-use crate::helpers::World;
+use crate::helpers::{World, eventually, eventually_async, found_async};
 use crate::mail_support::{TestApp, reply_text};
 use crate::peers::Dovecot;
 
@@ -65,25 +66,29 @@ async fn mail_in_the_mailbox_reaches_its_dossier_and_leaves_the_inbox_once_store
         )
         .await;
 
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let inbox = dovecot.messages("INBOX").await;
-        let posted = app
-            .messages(world.dossier.id)
-            .iter()
-            .any(|m| m.text.contains("Reçu par la boîte"));
-        let spooled = !app.app.pipeline.spool().pending().unwrap().is_empty();
-        let in_inbox = inbox.iter().any(|m| m.contains("imap-1@client.test"));
-        assert!(
-            in_inbox || posted || spooled,
-            "the message left the inbox before it was stored here"
-        );
-        if posted && !in_inbox {
-            break;
+    let stored = || {
+        let (dovecot, app, world) = (&dovecot, &app, &world);
+        async move {
+            let inbox = dovecot.messages("INBOX").await;
+            let posted = app
+                .messages(world.dossier.id)
+                .iter()
+                .any(|m| m.text.contains("Reçu par la boîte"));
+            let spooled = !app.app.pipeline.spool().pending().unwrap().is_empty();
+            let in_inbox = inbox.iter().any(|m| m.contains("imap-1@client.test"));
+            assert!(
+                in_inbox || posted || spooled,
+                "the message left the inbox before it was stored here"
+            );
+            posted && !in_inbox
         }
-        assert!(Instant::now() < deadline, "the message did not arrive");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    };
+    eventually_async(
+        "the message stored, then gone from the inbox",
+        Duration::from_secs(20),
+        stored,
+    )
+    .await;
     let message = app
         .messages(world.dossier.id)
         .into_iter()
@@ -145,26 +150,20 @@ fn a_server_killed_while_reading_the_mailbox_ingests_nothing_twice() {
     // Killed as soon as some of the mail is taken, then again on each next start.
     for _ in 0..3 {
         let mut server = crate::helpers::Server::start(dir.path(), &flags);
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while runtime.block_on(dovecot.messages("INBOX")).len() == COUNT {
-            assert!(
-                Instant::now() < deadline,
-                "nothing was taken from the inbox"
-            );
-            std::thread::sleep(Duration::from_millis(5));
-        }
+        let within = Duration::from_secs(20);
+        eventually("something taken from the inbox", within, || {
+            runtime.block_on(dovecot.messages("INBOX")).len() < COUNT
+        });
         server.child.kill().unwrap();
         server.child.wait().unwrap();
     }
     let server = crate::helpers::Server::start(dir.path(), &flags);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !runtime.block_on(dovecot.messages("INBOX")).is_empty() {
-        assert!(Instant::now() < deadline, "the inbox was not emptied");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    eventually("the inbox emptied", Duration::from_secs(30), || {
+        runtime.block_on(dovecot.messages("INBOX")).is_empty()
+    });
     // A clean stop processes nothing more: wait until the spool is empty.
     let spool = dir.path().join("mail/spool");
-    crate::helpers::eventually(
+    eventually(
         "processing every spooled message",
         Duration::from_secs(30),
         || std::fs::read_dir(&spool).is_ok_and(|mut d| d.next().is_none()),
@@ -211,11 +210,8 @@ async fn a_message_that_cannot_be_moved_stays_in_the_inbox_and_is_posted_once() 
             .and_then(|l| l.split_whitespace().last()?.parse::<u32>().ok())
             .unwrap_or(0)
     };
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while failures() < 3 {
-        assert!(Instant::now() < deadline, "the intake did not retry");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let retried = || ready(failures() >= 3);
+    eventually_async("the intake retrying", Duration::from_secs(20), retried).await;
     app.processed().await;
     let log = app.app.store().mail_log(100).unwrap();
     let created = log.iter().filter(|l| l.outcome.name() == "created").count();
@@ -259,20 +255,23 @@ async fn imaps_trusts_the_given_authority_and_nothing_else() {
     .await;
     let world = World::build_in(&app, ClientKind::Company);
     dovecot.append("INBOX", &world_mail(&app, &world)).await;
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !app
-        .messages(world.dossier.id)
-        .iter()
-        .any(|m| m.text == "Par une connexion chiffrée.")
-    {
-        assert!(
-            Instant::now() < deadline,
-            "the message did not arrive: {:?} {:?}",
+    let arrived = || {
+        let messages = app.messages(world.dossier.id);
+        ready(
+            messages
+                .iter()
+                .any(|m| m.text == "Par une connexion chiffrée.")
+                .then_some(()),
+        )
+    };
+    let seen = || {
+        let (log, spool) = (
             app.app.store().mail_log(5),
-            app.app.pipeline.spool().pending()
+            app.app.pipeline.spool().pending(),
         );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+        format!("the message did not arrive: {log:?} {spool:?}")
+    };
+    found_async(Duration::from_secs(20), arrived, seen).await;
     app.stop().await;
 }
 
@@ -300,15 +299,16 @@ async fn mail_for_a_closed_dossier_or_an_unknown_key_is_judged_stays_and_holds_n
             &delivered(&open, "after@client.test", "Toujours reçu."),
         )
         .await;
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !app
-        .messages(world.dossier.id)
-        .iter()
-        .any(|m| m.text == "Toujours reçu.")
-    {
-        assert!(Instant::now() < deadline, "the good message did not arrive");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let arrived = || {
+        let messages = app.messages(world.dossier.id);
+        ready(messages.iter().any(|m| m.text == "Toujours reçu."))
+    };
+    eventually_async(
+        "the good message arriving",
+        Duration::from_secs(20),
+        arrived,
+    )
+    .await;
     let refused: Vec<String> = app
         .app
         .store()

@@ -8,7 +8,7 @@ use dossier::service::Services;
 use dossier::store::Store;
 use serde_json::Value;
 
-use crate::helpers::{Server, World, run_dossier};
+use crate::helpers::{Server, World, found, once_free, run_dossier};
 use crate::mail_support::{Smtp, reply_text, verified};
 
 /// A world in its own folder, closed again so that another process may open it.
@@ -168,17 +168,7 @@ fn ingest_hands_the_message_to_a_running_server() {
 #[test]
 fn ingest_says_try_later_when_the_folder_is_busy_and_no_server_answers() {
     let f = folder();
-    // sled lets go of its folder when its flusher thread notices the drop: wait for it.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    let _store = loop {
-        match Store::open(f.dir.path()) {
-            Ok(store) => break store,
-            Err(dossier::Error::Locked(_)) if std::time::Instant::now() < deadline => {
-                std::thread::sleep(std::time::Duration::from_millis(20))
-            }
-            Err(err) => panic!("{err}"),
-        }
-    };
+    let _store = once_free(|| Store::open(f.dir.path()));
     let message = reply_text(
         "helene@client.test",
         &f.open,
@@ -288,16 +278,13 @@ fn every_acknowledged_message_survives_a_kill_9_exactly_once() {
     // A last start processes whatever the last kill left in the spool.
     let server = Server::start(data, &[]);
     let mut texts = Vec::new();
-    for _ in 0..200 {
-        std::thread::sleep(std::time::Duration::from_millis(50));
-        if std::fs::read_dir(data.join("mail/spool"))
-            .unwrap()
-            .next()
-            .is_none()
-        {
-            break;
-        }
-    }
+    let spooled = || {
+        let spool = std::fs::read_dir(data.join("mail/spool")).unwrap();
+        spool.flatten().map(|e| e.file_name()).collect::<Vec<_>>()
+    };
+    let empty = || spooled().is_empty().then_some(());
+    let left = || format!("left in the spool: {:?}", spooled());
+    found(std::time::Duration::from_secs(10), empty, left);
     assert!(server.terminate().success());
     for message in messages(data, f.dossier) {
         texts.push(message.text);
@@ -405,17 +392,7 @@ fn a_damaged_spool_entry_is_set_aside_and_does_not_hold_up_the_others() {
         dns: Some("127.0.0.1:9".parse().unwrap()),
         ..ConfigArgs::default()
     };
-    // sled lets go of the folder when its flusher thread notices the drop: wait for it.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    let app = loop {
-        match App::open(Config::load(&args).unwrap()) {
-            Ok(app) => break app,
-            Err(dossier::Error::Locked(_)) if std::time::Instant::now() < deadline => {
-                std::thread::sleep(std::time::Duration::from_millis(20))
-            }
-            Err(err) => panic!("{err}"),
-        }
-    };
+    let app = once_free(|| App::open(Config::load(&args).unwrap()));
     let spool = f.dir.path().join("mail/spool");
     std::fs::write(
         spool.join("00000000000000000001-damaged"),

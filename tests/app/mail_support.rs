@@ -120,14 +120,8 @@ impl TestApp {
 
     /// Waits until the spool is empty, at most `bound`.
     pub async fn processed_within(&self, bound: std::time::Duration) {
-        let deadline = std::time::Instant::now() + bound;
-        while std::time::Instant::now() < deadline {
-            if self.app.pipeline.spool().pending().unwrap().is_empty() {
-                return;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-        }
-        panic!("the spool was not processed within {bound:?}");
+        let empty = || std::future::ready(self.app.pipeline.spool().pending().unwrap().is_empty());
+        crate::helpers::eventually_async("the spool processed", bound, empty).await;
     }
 
     /// The newest mail log line.

@@ -12,7 +12,7 @@ use dossier::mail::outbound::{Notifier, NotifySettings};
 use dossier::service::Services;
 use mail_parser::{MessageParser, MimeHeaders};
 
-use crate::helpers::{World, event_draft};
+use crate::helpers::{World, event_draft, found_async};
 use crate::mail_support::{Sink, Smtp, TestApp};
 
 pub fn settings(window: u64) -> NotifySettings {
@@ -758,19 +758,17 @@ fn to_address(raw: &[u8]) -> String {
 }
 
 async fn wait_for_eml(dir: &std::path::Path, text: &str, to: &str) -> Vec<u8> {
-    for _ in 0..300 {
-        if let Some(raw) = emls(dir)
-            .into_iter()
-            .find(|raw| contains(raw, text) && to_address(raw) == to)
-        {
-            return raw;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!(
-        "no notification to {to} about «{text}» in {}",
-        dir.display()
-    );
+    let found = || {
+        let mut emls = emls(dir).into_iter();
+        std::future::ready(emls.find(|raw| contains(raw, text) && to_address(raw) == to))
+    };
+    let missing = || {
+        format!(
+            "no notification to {to} about «{text}» in {}",
+            dir.display()
+        )
+    };
+    found_async(Duration::from_secs(6), found, missing).await
 }
 
 #[test]

@@ -162,20 +162,15 @@ impl Dovecot {
             .status()
             .expect("dovecot runs");
         assert!(status.success(), "dovecot did not start");
-        for _ in 0..100 {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return Some(Dovecot {
-                    port,
-                    certificate,
-                    user,
-                    password,
-                    conf,
-                    _dir: dir,
-                });
-            }
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-        panic!("dovecot does not answer on port {port}");
+        answers(port, "dovecot");
+        Some(Dovecot {
+            port,
+            certificate,
+            user,
+            password,
+            conf,
+            _dir: dir,
+        })
     }
 
     /// A `master.cf` line for Postfix: a `dovecot` transport that hands each message to
@@ -374,18 +369,13 @@ impl Postfix {
             );
             let _ = std::fs::remove_file(&maillog);
         };
-        for _ in 0..100 {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return Some(Postfix {
-                    port,
-                    conf,
-                    maillog,
-                    _dir: dir,
-                });
-            }
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-        panic!("postfix does not answer on port {port}");
+        answers(port, "postfix");
+        Some(Postfix {
+            port,
+            conf,
+            maillog,
+            _dir: dir,
+        })
     }
 
     /// Postfix's log, for failure messages.
@@ -402,4 +392,12 @@ impl Drop for Postfix {
             .arg("stop")
             .status();
     }
+}
+
+/// Waits until a peer just started answers on `port`.
+fn answers(port: u16, peer: &str) {
+    let within = std::time::Duration::from_secs(5);
+    crate::helpers::eventually(&format!("{peer} answering on port {port}"), within, || {
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+    });
 }

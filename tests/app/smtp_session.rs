@@ -7,7 +7,7 @@ use std::time::Duration;
 use dossier::domain::{ClientKind, Message};
 use tokio::io::AsyncReadExt;
 
-use crate::helpers::World;
+use crate::helpers::{World, found_async};
 use crate::mail_support::{Smtp, TestApp};
 
 fn message(to: &str, id: &str, body: &str) -> String {
@@ -88,14 +88,13 @@ async fn a_stopping_server_answers_421_and_waits_for_its_sessions() {
     assert!(smtp.command("EHLO client.test").await.starts_with("250"));
     let stopping = tokio::spawn(test.stop());
     // The session hears the shutdown at its next command (or while it waits for one).
-    let mut reply = String::new();
-    for _ in 0..500 {
-        reply = smtp.command("NOOP").await;
-        if !reply.starts_with("250") {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    let smtp = tokio::sync::Mutex::new(smtp);
+    let refused = || async {
+        let reply = smtp.lock().await.command("NOOP").await;
+        (!reply.starts_with("250")).then_some(reply)
+    };
+    let still = || "NOOP still answered 250".to_string();
+    let reply = found_async(Duration::from_secs(5), refused, still).await;
     assert!(reply.starts_with("421 4.3.2"), "{reply}");
     tokio::time::timeout(Duration::from_secs(20), stopping)
         .await

@@ -6,13 +6,17 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-/// The configuration flags, shared by every command (clap reads flags, then `DOSSIER_*`).
-#[derive(Debug, Clone, Default, clap::Args)]
+/// Every setting, defined once: clap reads it from a flag or its `DOSSIER_*` variable,
+/// serde from the TOML file under the same kebab-case name; [`Config::load`] lays the
+/// flags over the file, then validates and fills in the defaults.
+#[derive(Debug, Clone, Default, clap::Args, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ConfigArgs {
     /// A TOML file with any of the settings below (flags and environment win over it).
     #[arg(long, global = true, env = "DOSSIER_CONFIG", value_name = "FILE")]
+    #[serde(skip)]
     pub config: Option<PathBuf>,
     /// The data folder (store, files, kept mail).
     #[arg(long, global = true, env = "DOSSIER_DATA", value_name = "DIR")]
@@ -231,53 +235,10 @@ pub struct ConfigArgs {
     /// A PEM file of certificate authorities trusted for `imaps://`, besides the usual ones.
     #[arg(long, global = true, env = "DOSSIER_IMAP_CA", value_name = "FILE")]
     pub imap_ca: Option<PathBuf>,
-}
-
-/// The same settings in a TOML file.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct FileConfig {
-    data: Option<PathBuf>,
-    http: Option<SocketAddr>,
-    mail_domain: Option<String>,
-    base_url: Option<String>,
-    business_name: Option<String>,
-    business_email: Option<String>,
-    timezone: Option<String>,
-    smtp: Option<SocketAddr>,
-    lmtp: Option<SocketAddr>,
-    max_message_bytes: Option<u64>,
-    smtp_idle_timeout: Option<u64>,
-    smtp_max_connections: Option<usize>,
-    smtp_max_per_peer: Option<usize>,
-    trusted_authserv_id: Option<Vec<String>>,
-    trusted_relay: Option<Vec<std::net::IpAddr>>,
-    trusted_proxy: Option<Vec<std::net::IpAddr>>,
-    trusted_arc_sealer: Option<Vec<String>>,
-    dns: Option<SocketAddr>,
-    unsafe_trust_from: Option<bool>,
-    tls_cert: Option<PathBuf>,
-    tls_key: Option<PathBuf>,
-    mail_rate_per_hour: Option<usize>,
-    notify_window: Option<u64>,
-    relay: Option<String>,
-    relay_ca: Option<PathBuf>,
-    dkim_key: Option<PathBuf>,
-    dkim_selector: Option<String>,
-    sendmail: Option<String>,
-    retry_first: Option<u64>,
-    retry_max: Option<u64>,
-    give_up: Option<u64>,
-    plus_mailbox: Option<String>,
-    imap: Option<String>,
-    imap_password_file: Option<PathBuf>,
-    imap_move_to: Option<String>,
-    imap_keep: Option<bool>,
-    imap_poll: Option<u64>,
-    imap_ca: Option<PathBuf>,
-    /// The business profile documents start from (`[business]`, see
+    /// The business profile documents start from (`[business]` in the file only, see
     /// [`crate::domain::BusinessProfile`]); the settings page's saved one wins.
-    business: Option<crate::domain::BusinessProfile>,
+    #[arg(skip)]
+    pub business: Option<crate::domain::BusinessProfile>,
 }
 
 /// The validated configuration.
@@ -456,18 +417,19 @@ pub struct ConfigError(pub String);
 impl Config {
     /// Builds the configuration from the layers, in order of precedence.
     pub fn load(args: &ConfigArgs) -> Result<Config, ConfigError> {
-        let file = match &args.config {
-            Some(path) => read_file(path)?,
-            None => FileConfig::default(),
+        let given = match &args.config {
+            Some(path) => args.laid_over(read_file(path)?)?,
+            None => args.clone(),
         };
-        let http = args
-            .http
-            .or(file.http)
-            .unwrap_or(([127, 0, 0, 1], 8080).into());
+        Config::validated(given)
+    }
+
+    /// The defaults filled in and every setting checked, once.
+    fn validated(args: ConfigArgs) -> Result<Config, ConfigError> {
+        let http = args.http.unwrap_or(([127, 0, 0, 1], 8080).into());
         let mail_domain = args
             .mail_domain
             .clone()
-            .or(file.mail_domain)
             .unwrap_or_else(|| "dossier.localhost".into())
             .trim()
             .to_ascii_lowercase();
@@ -476,7 +438,7 @@ impl Config {
                 "mail-domain «{mail_domain}» is not a domain name"
             )));
         }
-        let given = args.base_url.clone().or(file.base_url);
+        let given = args.base_url.clone();
         if given.is_none() && http.ip().is_unspecified() {
             return Err(ConfigError(format!(
                 "the web view listens on every interface ({http}): set base-url to the address people open (https://dossier.example.fr)"
@@ -492,15 +454,11 @@ impl Config {
         let zone = args
             .timezone
             .clone()
-            .or(file.timezone)
             .unwrap_or_else(|| "Europe/Paris".into());
         let timezone = zone
             .parse()
             .map_err(|_| ConfigError(format!("timezone «{zone}» is not a known time zone")))?;
-        let tls = match (
-            args.tls_cert.clone().or(file.tls_cert),
-            args.tls_key.clone().or(file.tls_key),
-        ) {
+        let tls = match (args.tls_cert.clone(), args.tls_key.clone()) {
             (Some(cert), Some(key)) => Some((cert, key)),
             (None, None) => None,
             _ => {
@@ -511,80 +469,47 @@ impl Config {
         };
         let mail = MailConfig {
             tls,
-            rate_per_hour: args
-                .mail_rate_per_hour
-                .or(file.mail_rate_per_hour)
-                .unwrap_or(60)
-                .max(1),
-            smtp: args
-                .smtp
-                .or(file.smtp)
-                .unwrap_or(([127, 0, 0, 1], 2525).into()),
-            lmtp: args.lmtp.or(file.lmtp),
-            max_message_bytes: args
-                .max_message_bytes
-                .or(file.max_message_bytes)
-                .unwrap_or(25 * 1024 * 1024),
+            rate_per_hour: args.mail_rate_per_hour.unwrap_or(60).max(1),
+            smtp: args.smtp.unwrap_or(([127, 0, 0, 1], 2525).into()),
+            lmtp: args.lmtp,
+            max_message_bytes: args.max_message_bytes.unwrap_or(25 * 1024 * 1024),
             idle_timeout: std::time::Duration::from_secs(
-                args.smtp_idle_timeout
-                    .or(file.smtp_idle_timeout)
-                    .unwrap_or(300)
-                    .max(1),
+                args.smtp_idle_timeout.unwrap_or(300).max(1),
             ),
-            max_connections: args
-                .smtp_max_connections
-                .or(file.smtp_max_connections)
-                .unwrap_or(200)
-                .max(1),
-            max_per_peer: args
-                .smtp_max_per_peer
-                .or(file.smtp_max_per_peer)
-                .unwrap_or(20)
-                .max(1),
-            trusted_authserv_id: list(&args.trusted_authserv_id, file.trusted_authserv_id),
-            trusted_relays: list(&args.trusted_relay, file.trusted_relay),
-            trusted_arc_sealers: list(&args.trusted_arc_sealer, file.trusted_arc_sealer),
-            dns: args.dns.or(file.dns),
-            unsafe_trust_from: args.unsafe_trust_from || file.unsafe_trust_from == Some(true),
+            max_connections: args.smtp_max_connections.unwrap_or(200).max(1),
+            max_per_peer: args.smtp_max_per_peer.unwrap_or(20).max(1),
+            trusted_authserv_id: args.trusted_authserv_id.clone(),
+            trusted_relays: args.trusted_relay.clone(),
+            trusted_arc_sealers: args.trusted_arc_sealer.clone(),
+            dns: args.dns,
+            unsafe_trust_from: args.unsafe_trust_from,
         };
-        let secs = |flag: Option<u64>, file: Option<u64>, default: u64| {
-            Duration::from_secs(flag.or(file).unwrap_or(default))
-        };
-        let data = args
-            .data
-            .clone()
-            .or(file.data.clone())
-            .unwrap_or_else(|| PathBuf::from("data"));
-        let transport = match (
-            args.relay.clone().or(file.relay),
-            args.sendmail.clone().or(file.sendmail),
-        ) {
+        let secs = |given: Option<u64>, default: u64| Duration::from_secs(given.unwrap_or(default));
+        let data = args.data.clone().unwrap_or_else(|| PathBuf::from("data"));
+        let transport = match (args.relay.clone(), args.sendmail.clone()) {
             (Some(_), Some(_)) => {
                 return Err(ConfigError(
                     "give a relay or a sendmail program, not both".into(),
                 ));
             }
-            (Some(url), None) => {
-                TransportConfig::Relay(url, args.relay_ca.clone().or(file.relay_ca))
-            }
+            (Some(url), None) => TransportConfig::Relay(url, args.relay_ca.clone()),
             (None, Some(path)) => TransportConfig::Sendmail(path),
             (None, None) => TransportConfig::Folder(data.join("outbox")),
         };
         let notify = NotifyConfig {
-            window: secs(args.notify_window, file.notify_window, 60),
+            window: secs(args.notify_window, 60),
             transport,
-            retry_first: secs(args.retry_first, file.retry_first, 60).max(Duration::from_secs(1)),
-            retry_max: secs(args.retry_max, file.retry_max, 3600).max(Duration::from_secs(1)),
-            give_up: secs(args.give_up, file.give_up, 5 * 24 * 3600),
-            dkim: args.dkim_key.clone().or(file.dkim_key).map(|key| {
-                let selector = args.dkim_selector.clone().or(file.dkim_selector);
+            retry_first: secs(args.retry_first, 60).max(Duration::from_secs(1)),
+            retry_max: secs(args.retry_max, 3600).max(Duration::from_secs(1)),
+            give_up: secs(args.give_up, 5 * 24 * 3600),
+            dkim: args.dkim_key.clone().map(|key| {
+                let selector = args.dkim_selector.clone();
                 (key, selector.unwrap_or_else(|| "dossier".into()))
             }),
         };
         let plus_mailbox = args
             .plus_mailbox
             .clone()
-            .or(file.plus_mailbox)
             .map(|local| local.trim().to_string());
         if let Some(local) = &plus_mailbox
             && crate::domain::EmailAddress::parse(&format!("{local}@{mail_domain}")).is_err()
@@ -593,10 +518,10 @@ impl Config {
                 "plus-mailbox «{local}» is not the local part of an address"
             )));
         }
-        let imap = match args.imap.clone().or(file.imap) {
+        let imap = match args.imap.clone() {
             None => None,
             Some(url) => {
-                let password = match args.imap_password_file.clone().or(file.imap_password_file) {
+                let password = match args.imap_password_file.clone() {
                     Some(path) => std::fs::read_to_string(&path)
                         .map_err(|e| {
                             ConfigError(format!(
@@ -614,28 +539,27 @@ impl Config {
                         )
                     })?,
                 };
-                let after = if args.imap_keep || file.imap_keep == Some(true) {
+                let after = if args.imap_keep {
                     ImapAfter::Keep
                 } else {
                     ImapAfter::Move(
                         args.imap_move_to
                             .clone()
-                            .or(file.imap_move_to)
                             .unwrap_or_else(|| "Dossier".into()),
                     )
                 };
-                let poll = secs(args.imap_poll, file.imap_poll, 60).max(Duration::from_secs(1));
-                let ca_file = args.imap_ca.clone().or(file.imap_ca);
+                let poll = secs(args.imap_poll, 60).max(Duration::from_secs(1));
+                let ca_file = args.imap_ca.clone();
                 Some(parse_imap_url(&url, password, after, poll, ca_file)?)
             }
         };
-        let business_email = match args.business_email.clone().or(file.business_email) {
+        let business_email = match args.business_email.clone() {
             Some(text) => Some(crate::domain::EmailAddress::parse(&text).map_err(|_| {
                 ConfigError(format!("business-email «{text}» is not an e-mail address"))
             })?),
             None => None,
         };
-        let business = match file.business {
+        let business = match args.business.clone() {
             Some(profile) => profile.checked().map_err(|refusal| {
                 let field = refusal.field().unwrap_or_default().replace('_', "-");
                 ConfigError(format!("[business] {field}: {refusal}"))
@@ -649,21 +573,16 @@ impl Config {
             imap,
             notify,
             mail,
-            data: args
-                .data
-                .clone()
-                .or(file.data)
-                .unwrap_or_else(|| PathBuf::from("data")),
+            data: args.data.clone().unwrap_or_else(|| PathBuf::from("data")),
             http,
             web: WebLimits::default(),
-            trusted_proxies: list(&args.trusted_proxy, file.trusted_proxy),
+            trusted_proxies: args.trusted_proxy.clone(),
             mail_domain,
             base_url: base_url.trim_end_matches('/').to_string(),
             base_url_given,
             business_name: args
                 .business_name
                 .clone()
-                .or(file.business_name)
                 .unwrap_or_else(|| "Dossier".into()),
             timezone,
         })
@@ -696,12 +615,32 @@ impl Config {
     }
 }
 
-/// A list setting: the flags' (or environment's) values when given, else the file's.
-fn list<T: Clone>(flags: &[T], file: Option<Vec<T>>) -> Vec<T> {
-    if flags.is_empty() {
-        file.unwrap_or_default()
-    } else {
-        flags.to_vec()
+impl ConfigArgs {
+    /// These settings laid over `file`'s: a flag or variable given wins, one not given
+    /// (no value, no list item, a switch left off) leaves the file's.
+    fn laid_over(&self, file: ConfigArgs) -> Result<ConfigArgs, ConfigError> {
+        let broken = |e: serde_json::Error| ConfigError(format!("settings: {e}"));
+        let (mut merged, given) = match (serde_json::to_value(file), serde_json::to_value(self)) {
+            (Ok(serde_json::Value::Object(file)), Ok(serde_json::Value::Object(given))) => {
+                (file, given)
+            }
+            (Err(e), _) | (_, Err(e)) => return Err(broken(e)),
+            _ => return Err(ConfigError("settings: not a table".into())),
+        };
+        for (name, value) in given {
+            let unset = match &value {
+                serde_json::Value::Null | serde_json::Value::Bool(false) => true,
+                serde_json::Value::Array(items) => items.is_empty(),
+                _ => false,
+            };
+            if !unset {
+                merged.insert(name, value);
+            }
+        }
+        let mut laid: ConfigArgs =
+            serde_json::from_value(serde_json::Value::Object(merged)).map_err(broken)?;
+        laid.config = self.config.clone();
+        Ok(laid)
     }
 }
 
@@ -715,39 +654,36 @@ fn parse_imap_url(
     ca_file: Option<PathBuf>,
 ) -> Result<ImapConfig, ConfigError> {
     let bad = |why: &str| ConfigError(format!("imap «{url}»: {why}"));
-    let (tls, rest) = if let Some(rest) = url.strip_prefix("imaps://") {
-        (true, rest)
-    } else if let Some(rest) = url.strip_prefix("imap://") {
-        (false, rest)
-    } else {
-        return Err(bad(
-            "it must start with imaps:// (or imap:// on this machine)",
-        ));
+    let parsed = url::Url::parse(url).map_err(|e| bad(&e.to_string()))?;
+    let tls = match parsed.scheme() {
+        "imaps" => true,
+        "imap" => false,
+        _ => {
+            return Err(bad(
+                "it must start with imaps:// (or imap:// on this machine)",
+            ));
+        }
     };
-    let (authority, folder) = rest.split_once('/').unwrap_or((rest, "INBOX"));
-    let (user, host_port) = authority
-        .rsplit_once('@')
-        .ok_or_else(|| bad("it must name the user: imaps://USER@HOST/FOLDER"))?;
     let decode = |text: &str| {
         percent_encoding::percent_decode_str(text)
             .decode_utf8()
             .map(|t| t.into_owned())
             .map_err(|_| bad("it is not valid UTF-8 once decoded"))
     };
-    let (host, port) = match host_port.rsplit_once(':') {
-        Some((host, port)) => (
-            host,
-            port.parse().map_err(|_| bad("the port is not a number"))?,
-        ),
-        None => (host_port, if tls { 993 } else { 143 }),
-    };
-    let (user, folder) = (decode(user)?, decode(folder)?);
-    if host.is_empty() || user.is_empty() {
-        return Err(bad("the host and the user must not be empty"));
+    let user = decode(parsed.username())?;
+    if user.is_empty() {
+        return Err(bad("it must name the user: imaps://USER@HOST/FOLDER"));
     }
+    let host = match parsed.host() {
+        Some(url::Host::Ipv6(ip)) => ip.to_string(),
+        Some(host) => host.to_string(),
+        None => return Err(bad("it must name the server: imaps://USER@HOST/FOLDER")),
+    };
+    let port = parsed.port().unwrap_or(if tls { 993 } else { 143 });
+    let folder = decode(parsed.path().trim_start_matches('/'))?;
     Ok(ImapConfig {
         tls,
-        host: host.trim_matches(['[', ']']).to_string(),
+        host,
         port,
         user,
         password,
@@ -762,7 +698,7 @@ fn parse_imap_url(
     })
 }
 
-fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
+fn read_file(path: &Path) -> Result<ConfigArgs, ConfigError> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         ConfigError(format!(
             "cannot read the configuration file {}: {e}",
@@ -819,5 +755,121 @@ mod tests {
             let err = parse(bad).unwrap_err();
             assert!(err.0.starts_with("imap «"), "{bad}: {}", err.0);
         }
+    }
+
+    #[test]
+    fn an_ipv6_server_may_come_without_a_port() {
+        let c = parse("imaps://dossiers@[2001:db8::1]/Dossiers").unwrap();
+        assert_eq!((c.host.as_str(), c.port), ("2001:db8::1", 993));
+        let c = parse("imap://dossiers@[::1]:1143").unwrap();
+        assert_eq!((c.host.as_str(), c.port), ("::1", 1143));
+    }
+
+    #[test]
+    fn flags_and_variables_win_over_the_file_and_the_file_over_the_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dossier.toml");
+        let file = "business-name = \"Du fichier\"\nsmtp-max-per-peer = 5\n\
+                    trusted-relay = [\"192.0.2.1\"]\nimap-keep = true\nnotify-window = 30\n\
+                    [business]\nlegal-name = \"Atelier Moreau SARL\"\n";
+        std::fs::write(&path, file).unwrap();
+        let args = ConfigArgs {
+            config: Some(path.clone()),
+            business_name: Some("Des options".into()),
+            notify_window: Some(0),
+            ..ConfigArgs::default()
+        };
+        let c = Config::load(&args).unwrap();
+        assert_eq!(c.business_name, "Des options", "a flag wins");
+        assert_eq!(c.notify.window, Duration::ZERO, "even a zero");
+        assert_eq!(c.mail.max_per_peer, 5, "the file's, where no flag is given");
+        assert_eq!(
+            c.mail.trusted_relays,
+            ["192.0.2.1".parse::<std::net::IpAddr>().unwrap()]
+        );
+        assert_eq!(c.business.legal_name, "Atelier Moreau SARL");
+        assert_eq!(
+            c.mail.max_connections, 200,
+            "the default, where neither says"
+        );
+        let flags = ConfigArgs {
+            trusted_relay: vec!["198.51.100.7".parse().unwrap()],
+            ..args
+        };
+        let c = Config::load(&flags).unwrap();
+        assert_eq!(
+            c.mail.trusted_relays,
+            ["198.51.100.7".parse::<std::net::IpAddr>().unwrap()]
+        );
+        std::fs::write(&path, "smtp-max-peer = 5\n").unwrap();
+        let err = Config::load(&flags).unwrap_err();
+        assert!(
+            err.0.contains("smtp-max-peer"),
+            "an unknown key is named: {}",
+            err.0
+        );
+    }
+
+    /// The flags' long names, each with its variable.
+    fn flags() -> Vec<(String, String)> {
+        use clap::Args;
+        let command = ConfigArgs::augment_args(clap::Command::new("dossier"));
+        command
+            .get_arguments()
+            .filter_map(|arg| {
+                let env = arg.get_env()?.to_string_lossy().into_owned();
+                Some((arg.get_long()?.to_string(), env))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_file_takes_every_flag_under_its_own_name() {
+        let keys = match serde_json::to_value(ConfigArgs::default()).unwrap() {
+            serde_json::Value::Object(keys) => keys.into_iter().map(|(k, _)| k).collect(),
+            _ => Vec::new(),
+        };
+        let mut keys: Vec<String> = keys.into_iter().filter(|k| k != "business").collect();
+        let mut names: Vec<String> = flags()
+            .into_iter()
+            .map(|(long, _)| long)
+            .filter(|long| long != "config")
+            .collect();
+        keys.sort();
+        names.sort();
+        assert_eq!(keys, names);
+    }
+
+    #[test]
+    fn the_readme_table_lists_every_flag_with_its_variable_and_nothing_else() {
+        let readme = include_str!("../README.md");
+        let rows: Vec<&str> = readme.lines().filter(|l| l.starts_with("| `--")).collect();
+        let mut listed: Vec<String> = rows
+            .iter()
+            .flat_map(|row| {
+                let first = row.split('|').nth(1).unwrap_or_default();
+                first
+                    .split('`')
+                    .filter_map(|part| part.strip_prefix("--"))
+                    .map(|flag| flag.split(' ').next().unwrap_or_default().to_string())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let mut defined = flags();
+        for (long, env) in &defined {
+            let row = rows.iter().find(|row| {
+                let first = row.split('|').nth(1).unwrap_or_default();
+                first.contains(&format!("`--{long} ")) || first.contains(&format!("`--{long}`"))
+            });
+            let row = row.unwrap_or_else(|| panic!("--{long} is not in the README's table"));
+            assert!(
+                row.contains(&format!("`{env}`")),
+                "--{long}: {env} is not in its row"
+            );
+        }
+        listed.sort();
+        defined.sort();
+        let defined: Vec<String> = defined.into_iter().map(|(long, _)| long).collect();
+        assert_eq!(listed, defined, "the README's flags are the flags");
     }
 }

@@ -5,6 +5,7 @@ mod behind_postfix;
 mod blob_gc;
 mod dkim_signing;
 mod dns;
+mod docs;
 mod faults;
 mod helpers;
 mod hostile_mail;

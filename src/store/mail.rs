@@ -125,12 +125,22 @@ impl Store {
         self.get(Tree::BounceTokens, token.as_str().as_bytes())
     }
 
-    /// Counts a bounce reported for `target`; three hard bounces stop mail to its
-    /// recipient. A hard one marks the e-mail it came back from as bounced, in the same
-    /// transaction.
-    pub fn record_bounce_for(&self, target: &BounceTarget, hard: bool) -> Result<AddressHealth> {
+    /// Counts a bounce reported for `target` with its log line and claims, in one
+    /// transaction: a report processed again after a crash finds its claim made and is
+    /// not counted twice. Three hard bounces stop mail to its recipient; a hard one marks
+    /// the e-mail it came back from as bounced.
+    pub fn log_bounce(
+        &self,
+        target: &BounceTarget,
+        hard: bool,
+        entry: &LogEntry,
+        claims: &[String],
+    ) -> Result<AddressHealth> {
         let now = Utc::now();
         self.write(|tx| {
+            for claim in claims {
+                super::items::claim(tx, claim.as_bytes())?;
+            }
             if hard && let Some(id) = target.mail {
                 let key = keys::one(id.raw());
                 if let Some(mut mail) = tx.get::<OutMail>(Tree::MailOut, &key)?
@@ -140,6 +150,7 @@ impl Store {
                     tx.put(Tree::MailOut, &key, &mail)?;
                 }
             }
+            tx.put(Tree::MailLog, &keys::one(entry.id.raw()), entry)?;
             count_bounce(tx, &target.recipient, hard, now)
         })
     }

@@ -481,3 +481,38 @@ fn a_restore_refuses_links_devices_and_strangers_anywhere_and_leaves_nothing() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+#[test]
+fn a_bounce_is_counted_with_its_claim_and_log_line_so_a_report_processed_again_counts_once() {
+    let world = World::build(ClientKind::Company);
+    let store = world.services().store();
+    let target = dossier::domain::BounceTarget {
+        token: dossier::domain::Token::generate(),
+        recipient: world.client.emails[0].clone(),
+        dossier: Some(world.dossier.id),
+        mail: None,
+    };
+    let line = dossier::domain::LogEntry {
+        id: store.new_id().unwrap(),
+        at: chrono::Utc::now(),
+        recipient: "b-token@dossier.test".into(),
+        sender: None,
+        from: None,
+        subject: "Undelivered Mail Returned to Sender".into(),
+        message_id: None,
+        raw_sha256: String::new(),
+        dossier: Some(world.dossier.id),
+        outcome: dossier::domain::Outcome::Bounce,
+        reasons: Vec::new(),
+        check: None,
+    };
+    let claim = ["spool/0001/0".to_string()];
+    let health = store.log_bounce(&target, true, &line, &claim).unwrap();
+    assert_eq!(health.hard_bounces, 1);
+    // The same report again (its spool entry was still there after a crash).
+    let again = store.log_bounce(&target, true, &line, &claim);
+    assert!(matches!(again, Err(Error::Duplicate)), "{again:?}");
+    let health = store.address_health(&world.client.emails[0]).unwrap();
+    assert_eq!(health.unwrap().hard_bounces, 1, "counted once");
+    assert_eq!(store.mail_log(10).unwrap().len(), 1, "logged once");
+}

@@ -60,6 +60,12 @@ impl Pipeline {
                 store.log_mail(&line, &[claim.to_string()])?;
                 Ok(line)
             }
+            Route::Bounce(target, hard, why) => {
+                reasons.push(why);
+                let line = entry(Outcome::Bounce, target.dossier, reasons)?;
+                store.log_bounce(&target, hard, &line, &[claim.to_string()])?;
+                Ok(line)
+            }
             Route::Hold(dossier, why) => {
                 reasons.push(why);
                 let held = HeldMail {

@@ -3,7 +3,8 @@
 //! authenticated senders is `Pipeline::trust`.
 
 use crate::domain::{
-    CheckedBy, Dossier, DossierId, Lang, OurAddress, Outcome, SenderCheck, Trust, User,
+    BounceTarget, CheckedBy, Dossier, DossierId, Lang, OurAddress, Outcome, SenderCheck, Trust,
+    User,
 };
 use crate::error::{Error, Result};
 use crate::mail::analysis::Analysis;
@@ -18,6 +19,9 @@ pub(super) enum Route {
     Create(User, crate::domain::ClientId, Trust),
     Hold(Option<DossierId>, String),
     Record(Outcome, Option<DossierId>, String),
+    /// A delivery report counted against the recipient of one of our e-mails (hard or
+    /// soft), written with its log line.
+    Bounce(BounceTarget, bool, String),
 }
 
 impl Pipeline {
@@ -282,13 +286,9 @@ impl Pipeline {
                 ));
             }
         };
-        store.record_bounce_for(&target, hard)?;
         let kind = if hard { "hard" } else { "soft" };
-        Ok(Route::Record(
-            Outcome::Bounce,
-            target.dossier,
-            format!("recorded against {recipient} ({kind})"),
-        ))
+        let why = format!("recorded against {recipient} ({kind})");
+        Ok(Route::Bounce(target, hard, why))
     }
 
     /// An answer to an invitation (iTIP REPLY): recorded on the event when it comes,

@@ -181,7 +181,7 @@ impl App {
             .handover
             .get()
             .cloned()
-            .ok_or_else(|| Error::Storage("no hand-over key".into()))?;
+            .ok_or_else(|| Error::storage("no hand-over key"))?;
         // Contents that nothing names and older than a day are leftovers: a post refused
         // after its file was kept, a crash before its record. Collected before any door
         // or worker runs, so that no write can race the collection.
@@ -289,6 +289,6 @@ impl App {
         let store = self.store().clone();
         tokio::task::spawn_blocking(move || store.flush())
             .await
-            .map_err(|e| Error::Storage(format!("flush task: {e}")))?
+            .map_err(|e| Error::Storage(crate::error::Cause::of("flush task", e)))?
     }
 }

@@ -105,10 +105,10 @@ impl Dedicated {
                 return;
             }
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))
-                .unwrap_or_else(|_| Err(Error::Storage("the work panicked".into())));
+                .unwrap_or_else(|_| Err(Error::storage("the work panicked")));
             let _ = done.send(outcome);
         });
-        let stopped = || Error::Storage("the worker threads stopped".into());
+        let stopped = || Error::storage("the worker threads stopped");
         self.jobs
             .lock()
             .map_err(|_| stopped())?

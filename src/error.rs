@@ -95,9 +95,59 @@ pub enum Error {
     /// A stored record can never be read (damaged on disk); retrying will not help.
     #[error("damaged record: {0}")]
     Damaged(String),
-    /// Storage failed (I/O, corruption): try again later.
+    /// Storage failed (I/O, corruption): try again later. Its cause is kept for the log.
     #[error("storage error: {0}")]
-    Storage(String),
+    Storage(#[source] Cause),
+}
+
+/// What failed in storage, in words, and the error it came from when there is one: the
+/// log shows both, and [`std::error::Error::source`] walks down to it.
+#[derive(Debug)]
+pub struct Cause {
+    what: String,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl Cause {
+    /// `what` failed because of `source`.
+    pub fn of(
+        what: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Cause {
+        Cause {
+            what: what.into(),
+            source: Some(Box::new(source)),
+        }
+    }
+}
+
+impl From<String> for Cause {
+    fn from(what: String) -> Cause {
+        Cause { what, source: None }
+    }
+}
+
+impl From<&str> for Cause {
+    fn from(what: &str) -> Cause {
+        Cause::from(what.to_string())
+    }
+}
+
+impl fmt::Display for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.source {
+            Some(source) => write!(f, "{}: {source}", self.what),
+            None => f.write_str(&self.what),
+        }
+    }
+}
+
+impl std::error::Error for Cause {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|s| s as &(dyn std::error::Error + 'static))
+    }
 }
 
 /// The crate's result type.
@@ -114,6 +164,12 @@ impl Error {
                 | Error::Invalid(_)
                 | Error::Conflict(_)
         )
+    }
+
+    /// A storage failure described in words (the cause, when there is an error value,
+    /// goes through [`Cause::of`]).
+    pub fn storage(what: impl Into<String>) -> Error {
+        Error::Storage(Cause::from(what.into()))
     }
 
     /// Bad input, said in French and in English.
@@ -134,7 +190,7 @@ impl Error {
         if err.raw_os_error() == Some(28) || err.kind() == std::io::ErrorKind::StorageFull {
             Error::DiskFull
         } else {
-            Error::Storage(format!("{context}: {err}"))
+            Error::Storage(Cause::of(context, err))
         }
     }
 }
@@ -153,13 +209,41 @@ impl From<sled::Error> for Error {
     fn from(err: sled::Error) -> Self {
         match err {
             sled::Error::Io(io) => Error::from_io("store", io),
-            other => Error::Storage(other.to_string()),
+            other => Error::Storage(Cause::of("store", other)),
         }
     }
 }
 
 impl From<serde_json::Error> for Error {
     fn from(err: serde_json::Error) -> Self {
-        Error::Storage(format!("stored value unreadable: {err}"))
+        Error::Storage(Cause::of("stored value unreadable", err))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::error::Error as _;
+
+    #[test]
+    fn a_storage_error_keeps_its_cause_for_the_log() {
+        let io = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "permission denied");
+        let err = Error::from_io("reading a blob", io);
+        assert_eq!(
+            err.to_string(),
+            "storage error: reading a blob: permission denied"
+        );
+        let cause = err.source().expect("the cause");
+        let io = cause.source().expect("the I/O error under it");
+        assert_eq!(io.to_string(), "permission denied");
+        let full = Error::from_io("writing", std::io::Error::from_raw_os_error(28));
+        assert!(matches!(full, Error::DiskFull));
+        assert!(
+            Error::storage("a sentence")
+                .source()
+                .unwrap()
+                .source()
+                .is_none()
+        );
     }
 }

@@ -424,7 +424,7 @@ const NS: &str = "urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#";
 /// `pdf` with the Factur-X properties added to its XMP metadata, as an incremental
 /// update (the bytes krilla wrote stay as they are; PDF/A allows the update).
 pub fn with_facturx_metadata(pdf: Vec<u8>) -> crate::Result<Vec<u8>> {
-    let broken = |what: &str| crate::Error::Storage(format!("the Factur-X metadata: {what}"));
+    let broken = |what: &str| crate::Error::storage(format!("the Factur-X metadata: {what}"));
     let previous = lopdf::Document::load_mem(&pdf).map_err(|e| broken(&e.to_string()))?;
     let metadata = previous
         .catalog()

@@ -31,7 +31,7 @@ pub fn hash(password: &str) -> Result<String> {
     hasher()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| Error::Storage(format!("password hashing failed: {e}")))
+        .map_err(|e| Error::storage(format!("password hashing failed: {e}")))
 }
 
 thread_local! {

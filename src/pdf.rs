@@ -50,7 +50,7 @@ struct Face {
 
 impl Face {
     fn load(data: &'static [u8]) -> Result<Face> {
-        let unreadable = || Error::Storage("the PDF font cannot be read".into());
+        let unreadable = || Error::storage("the PDF font cannot be read");
         let font = Font::new(data.into(), 0).ok_or_else(unreadable)?;
         let measured = skrifa::FontRef::new(data).map_err(|_| unreadable())?;
         Ok(Face { font, measured })
@@ -186,7 +186,7 @@ pub fn render(sheet: &Sheet, attachment: Option<Attachment>) -> Result<Vec<u8>> 
     let configuration = ConfigurationBuilder::new()
         .with_archival_validator(Archival::A3_B)
         .finish()
-        .map_err(|e| Error::Storage(format!("PDF configuration: {e:?}")))?;
+        .map_err(|e| Error::storage(format!("PDF configuration: {e:?}")))?;
     let mut document = Document::new_with(SerializeSettings {
         configuration,
         ..Default::default()
@@ -210,7 +210,7 @@ pub fn render(sheet: &Sheet, attachment: Option<Attachment>) -> Result<Vec<u8>> 
     );
     if let Some(file) = attachment {
         let mime = MimeType::new(file.mime)
-            .ok_or_else(|| Error::Storage("the attachment's type is not a MIME type".into()))?;
+            .ok_or_else(|| Error::storage("the attachment's type is not a MIME type"))?;
         document
             .embed_file(EmbeddedFile {
                 path: file.name,
@@ -222,12 +222,12 @@ pub fn render(sheet: &Sheet, attachment: Option<Attachment>) -> Result<Vec<u8>> 
                 compress: Some(true),
                 location: None,
             })
-            .ok_or_else(|| Error::Storage("the attachment was given twice".into()))?;
+            .ok_or_else(|| Error::storage("the attachment was given twice"))?;
     }
     draw(&mut document, sheet, &regular, &bold);
     document
         .finish()
-        .map_err(|e| Error::Storage(format!("the PDF cannot be written: {e:?}")))
+        .map_err(|e| Error::storage(format!("the PDF cannot be written: {e:?}")))
 }
 
 fn new_page(document: &mut Document) -> krilla::page::Page<'_> {

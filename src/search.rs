@@ -141,7 +141,7 @@ fn analyzer() -> TextAnalyzer {
 }
 
 fn failed(what: &str) -> impl Fn(tantivy::TantivyError) -> Error + '_ {
-    move |e| Error::Storage(format!("search index, {what}: {e}"))
+    move |e| Error::Storage(crate::error::Cause::of(format!("search index, {what}"), e))
 }
 
 impl Index {

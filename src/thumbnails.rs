@@ -82,7 +82,7 @@ pub fn preview(
     let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(Cursor::new(&mut bytes), 80);
     small
         .write_with_encoder(encoder)
-        .map_err(|e| Error::Storage(format!("encoding a preview: {e}")))?;
+        .map_err(|e| Error::Storage(crate::error::Cause::of("encoding a preview", e)))?;
     let io = |e| Error::from_io("keeping a preview", e);
     std::fs::create_dir_all(&folder).map_err(io)?;
     // Written aside then renamed: a reader never sees half a preview.

@@ -573,14 +573,14 @@ fn add_people(services: &Services) -> Result<[User; 7]> {
             .into_iter()
             .map(|h| {
                 h.join()
-                    .unwrap_or_else(|_| Err(Error::Storage("demo thread panicked".into())))
+                    .unwrap_or_else(|_| Err(Error::storage("demo thread panicked")))
             })
             .collect()
     });
     let users = made.into_iter().collect::<Result<Vec<User>>>()?;
     users
         .try_into()
-        .map_err(|_| Error::Storage("demo people missing".into()))
+        .map_err(|_| Error::storage("demo people missing"))
 }
 
 fn demo_user(person: &Person, user: &User, clients: &[&Client]) -> DemoUser {

@@ -201,7 +201,7 @@ impl Services {
         message: Option<MessageId>,
     ) -> Result<FileEntry> {
         if !self.store.blobs().exists(&new.blob.sha256) {
-            return Err(Error::Storage(format!(
+            return Err(Error::storage(format!(
                 "blob {} was not stored first",
                 new.blob.sha256
             )));

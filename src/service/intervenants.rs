@@ -49,7 +49,7 @@ impl Services {
         let mut views = Vec::new();
         for assignment in self.store.items::<Assignment>(visit.dossier.id)? {
             let user = self.store.user(assignment.user)?.ok_or_else(|| {
-                Error::Storage(format!("assignment names missing user {}", assignment.user))
+                Error::storage(format!("assignment names missing user {}", assignment.user))
             })?;
             let sees_label = visit.role == Role::Staff || user.id == actor.id;
             views.push(IntervenantView {

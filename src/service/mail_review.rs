@@ -52,6 +52,11 @@ impl Services {
     /// A kept message as received, named by its SHA-256 (staff).
     pub fn raw_mail(&self, actor: &User, sha256: &str) -> Result<std::fs::File> {
         staff_only(actor)?;
+        // The address names any content: one that is not stored is not found, while a
+        // stored one that cannot be read is a storage failure (503, logged).
+        if !self.store.blobs().exists(sha256) {
+            return Err(Error::NotFound);
+        }
         self.store.blobs().open_blob(sha256)
     }
 

@@ -114,7 +114,7 @@ impl Services {
         let client = self
             .store
             .client(dossier.client)?
-            .ok_or_else(|| Error::Storage(format!("dossier {} has no client", dossier.number)))?;
+            .ok_or_else(|| Error::storage(format!("dossier {} has no client", dossier.number)))?;
         let assigned = !actor.staff
             && !client.has_member(actor.id)
             && self.store.is_assigned(actor.id, dossier.id)?;

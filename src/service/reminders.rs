@@ -45,7 +45,7 @@ impl Services {
                     continue;
                 };
                 let client = self.store.client(dossier.client)?.ok_or_else(|| {
-                    Error::Storage(format!("dossier {} has no client", dossier.number))
+                    Error::storage(format!("dossier {} has no client", dossier.number))
                 })?;
                 due.push(DueReminder {
                     dossier: dossier.clone(),

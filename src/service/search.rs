@@ -68,7 +68,7 @@ impl Services {
         let index = self
             .store
             .search_index()
-            .ok_or_else(|| Error::Storage("the search index is not open".into()))?;
+            .ok_or_else(|| Error::storage("the search index is not open"))?;
         let visible = self.store.dossiers_visible_to(actor)?;
         let ids: Vec<DossierId> = visible.iter().map(|d| d.id).collect();
         let within = (!actor.staff).then_some(ids.as_slice());
@@ -154,7 +154,7 @@ impl Services {
         let index = self
             .store
             .search_index()
-            .ok_or_else(|| Error::Storage("the search index is not open".into()))?;
+            .ok_or_else(|| Error::storage("the search index is not open"))?;
         index.clear()?;
         self.store.queue_all_for_search()?;
         let mut total = 0;

@@ -93,7 +93,7 @@ impl Blobs {
             return Err(Error::NotFound);
         }
         File::open(self.path(sha256)).map_err(|e| match e.kind() {
-            io::ErrorKind::NotFound => Error::Storage(format!("blob {sha256} is missing")),
+            io::ErrorKind::NotFound => Error::storage(format!("blob {sha256} is missing")),
             _ => Error::from_io("reading a blob", e),
         })
     }
@@ -118,7 +118,7 @@ impl Blobs {
             .read_to_end(&mut bytes)
             .map_err(io_err("reading a blob"))?;
         if bytes.len() as u64 != part.len {
-            return Err(Error::Storage(format!(
+            return Err(Error::storage(format!(
                 "blob {sha256} is shorter than its parts"
             )));
         }

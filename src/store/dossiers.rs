@@ -177,7 +177,7 @@ impl Store {
         for id in ids {
             match self.dossier(DossierId::from_raw(id))? {
                 Some(d) => dossiers.push(d),
-                None => return Err(Error::Storage(format!("index names missing dossier {id}"))),
+                None => return Err(Error::storage(format!("index names missing dossier {id}"))),
             }
         }
         Ok(dossiers)

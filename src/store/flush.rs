@@ -53,7 +53,7 @@ impl GroupCommit {
         loop {
             if round.completed >= ticket {
                 return match &round.failed {
-                    Some(why) => Err(Error::Storage(why.clone())),
+                    Some(why) => Err(Error::storage(why.clone())),
                     None => Ok(()),
                 };
             }

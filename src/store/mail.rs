@@ -20,7 +20,7 @@ impl Store {
         }
         self.make_reply_addresses(&[(dossier, user)])?;
         self.made_reply_address(dossier, user)?
-            .ok_or_else(|| Error::Storage("a reply address just made cannot be read".into()))
+            .ok_or_else(|| Error::storage("a reply address just made cannot be read"))
     }
 
     /// The reply address of `user` on `dossier` when it exists with its mute token.

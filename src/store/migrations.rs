@@ -122,7 +122,7 @@ pub fn version(store: &Store) -> Result<u32> {
 pub fn run(store: &Store) -> Result<()> {
     let current = version(store)?;
     if current > latest() {
-        return Err(Error::Storage(format!(
+        return Err(Error::storage(format!(
             "the store has schema version {current}, newer than this program knows ({}); \
              run a newer dossier",
             latest()
@@ -181,7 +181,7 @@ mod tests {
             Ok(())
         });
         assert!(
-            matches!(&outside, Err(Error::Storage(why)) if why.contains("mail_dead")),
+            matches!(&outside, Err(Error::Storage(why)) if why.to_string().contains("mail_dead")),
             "{outside:?}"
         );
         assert_eq!(store.outbox_counts(), (0, 2), "nothing written");

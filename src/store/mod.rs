@@ -429,7 +429,7 @@ impl Store {
             .scan_prefix(keys::one(first))
             .map(|entry| {
                 let (key, _) = entry?;
-                keys::second(&key).ok_or_else(|| Error::Storage("short index key".into()))
+                keys::second(&key).ok_or_else(|| Error::storage("short index key"))
             })
             .collect()
     }

@@ -169,7 +169,7 @@ impl Store {
             .take(limit)
         {
             let (key, _) = entry?;
-            let id = keys::second(&key).ok_or_else(|| Error::Storage("short due key".into()))?;
+            let id = keys::second(&key).ok_or_else(|| Error::storage("short due key"))?;
             if let Some(mail) = self.get::<OutMail>(Tree::MailOut, &keys::one(id))? {
                 out.push(mail);
             }
@@ -185,7 +185,7 @@ impl Store {
         let secs = u64::from_be_bytes(
             key[..8]
                 .try_into()
-                .map_err(|_| Error::Storage("short due key".into()))?,
+                .map_err(|_| Error::storage("short due key"))?,
         );
         Ok(DateTime::from_timestamp(secs as i64, 0))
     }

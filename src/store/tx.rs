@@ -39,7 +39,7 @@ impl Tx<'_> {
         };
         match self.trees.get(usize::from(slot)) {
             Some(found) => Ok(found),
-            None => abort(Error::Storage(format!(
+            None => abort(Error::storage(format!(
                 "the tree {} is outside this transaction",
                 tree.name()
             ))),

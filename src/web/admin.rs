@@ -7,12 +7,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::downloads::Download;
-use super::errors::{blocking, page, page_for};
+use super::errors::{blocking, page_for};
 use super::forms::{NoFields, Posted};
 use super::session::Reader;
 use crate::app::App;
 use crate::domain::{FileName, HeldId, OutId, UserId};
-use crate::error::Error;
 use crate::service::Services;
 
 /// Which page of held messages to show (`?held=N`, from 0).
@@ -156,7 +155,6 @@ pub async fn raw(State(app): State<App>, reader: Reader, Path(sha): Path<String>
     .await;
     match found {
         Ok(download) => download.into_response(),
-        Err(Error::Storage(_)) => page(Error::NotFound),
         Err(err) => page_for(&reader, err),
     }
 }

@@ -84,5 +84,5 @@ pub async fn blocking<T: Send + 'static>(
 ) -> crate::Result<T> {
     tokio::task::spawn_blocking(work)
         .await
-        .map_err(|e| Error::Storage(format!("task: {e}")))?
+        .map_err(|e| Error::Storage(crate::error::Cause::of("task", e)))?
 }

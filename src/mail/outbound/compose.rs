@@ -55,7 +55,7 @@ fn header(name: &'static str, value: String) -> HeaderValue {
 fn mailbox(name: Option<String>, address: &str) -> Result<Mailbox> {
     let email = address
         .parse()
-        .map_err(|e| Error::Storage(format!("address {address}: {e}")))?;
+        .map_err(|e| Error::Storage(crate::error::Cause::of(format!("address {address}"), e)))?;
     Ok(Mailbox::new(name, email))
 }
 
@@ -156,7 +156,7 @@ impl Notifier {
                     let calendar = ContentType::parse(&format!(
                         "text/calendar; charset=utf-8; method={method}"
                     ))
-                    .map_err(|e| Error::Storage(format!("calendar type: {e}")))?;
+                    .map_err(|e| Error::Storage(crate::error::Cause::of("calendar type", e)))?;
                     attachments.push(Attachment::new("invite.ics".into()).body(
                         crate::calendar::invite(
                             event,
@@ -168,7 +168,7 @@ impl Notifier {
                 }
                 Item::Document(_, pdf, ..) => {
                     let pdf_type = ContentType::parse("application/pdf")
-                        .map_err(|e| Error::Storage(format!("PDF type: {e}")))?;
+                        .map_err(|e| Error::Storage(crate::error::Cause::of("PDF type", e)))?;
                     attachments.push(
                         Attachment::new(pdf.name.to_string()).body(pdf.bytes.clone(), pdf_type),
                     );
@@ -218,7 +218,7 @@ impl Notifier {
                 "List-Unsubscribe=One-Click".into(),
             ))
             .multipart(body)
-            .map_err(|e| Error::Storage(format!("building a notification: {e}")))?;
+            .map_err(|e| Error::Storage(crate::error::Cause::of("building a notification", e)))?;
         let raw = self.signed(message.formatted())?;
         let part = pack.add(&raw)?;
         let mail = OutMail {

@@ -40,7 +40,7 @@ impl Notifier {
                 .collect())
         })
         .await
-        .map_err(|e| Error::Storage(format!("queue task: {e}")))??;
+        .map_err(|e| Error::Storage(crate::error::Cause::of("queue task", e)))??;
         // Each slot takes the next e-mail as soon as its own is done; meanwhile the
         // outcomes that came in are recorded together.
         let (outcomes, mut came) = tokio::sync::mpsc::unbounded_channel();
@@ -92,7 +92,7 @@ impl Notifier {
             store.flush().map(|()| changes)
         })
         .await
-        .map_err(|e| Error::Storage(format!("queue task: {e}")))??;
+        .map_err(|e| Error::Storage(crate::error::Cause::of("queue task", e)))??;
         for (_, after) in &changes {
             let outcome = match after.state {
                 OutState::Sent { .. } => "sent",
@@ -114,10 +114,10 @@ impl Notifier {
                 mail.recipient
                     .as_str()
                     .parse()
-                    .map_err(|e| Error::Storage(format!("recipient: {e}")))?,
+                    .map_err(|e| Error::Storage(crate::error::Cause::of("recipient", e)))?,
             ],
         )
-        .map_err(|e| Error::Storage(format!("envelope: {e}")))?;
+        .map_err(|e| Error::Storage(crate::error::Cause::of("envelope", e)))?;
         let mut after = mail.clone();
         after.attempts += 1;
         match self.transport.send(&envelope, &mail.message_id, raw).await {

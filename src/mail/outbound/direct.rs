@@ -31,7 +31,7 @@ impl Notifier {
         let message_id = format!("{}@{}", uuid::Uuid::new_v4(), s.mail_domain);
         let address = |a: &str| {
             a.parse()
-                .map_err(|e| Error::Storage(format!("address {a}: {e}")))
+                .map_err(|e| Error::Storage(crate::error::Cause::of(format!("address {a}"), e)))
         };
         let html = maud::html! { p style="white-space: pre-wrap; font-family: system-ui, sans-serif;" { (text) } };
         let message = lettre::Message::builder()
@@ -59,7 +59,7 @@ impl Notifier {
                     .singlepart(SinglePart::plain(text.to_string()))
                     .singlepart(SinglePart::html(html.into_string())),
             )
-            .map_err(|e| Error::Storage(format!("building an e-mail: {e}")))?;
+            .map_err(|e| Error::Storage(crate::error::Cause::of("building an e-mail", e)))?;
         let stored = store.blobs().put(&self.signed(message.formatted())?)?;
         let mail = OutMail {
             id,

@@ -100,7 +100,8 @@ impl Signer {
 
     /// `raw` with its DKIM-Signature header first.
     pub fn sign(&self, raw: &[u8]) -> Result<Vec<u8>> {
-        let failed = |e: mail_auth::Error| Error::Storage(format!("DKIM signing: {e}"));
+        let failed =
+            |e: mail_auth::Error| Error::Storage(crate::error::Cause::of("DKIM signing", e));
         let header = match &self.key {
             Key::Ed25519(signer) => signer.sign(raw).map_err(failed)?.to_header(),
             Key::Rsa(signer) => signer.sign(raw).map_err(failed)?.to_header(),
@@ -115,7 +116,8 @@ impl Signer {
 /// TXT record to publish at `selector._domainkey.domain`.
 pub fn generate(ed25519: bool) -> Result<(String, String)> {
     use mail_auth::dkim::generate::DkimKeyPair;
-    let failed = |e: mail_auth::Error| Error::Storage(format!("making a DKIM key: {e}"));
+    let failed =
+        |e: mail_auth::Error| Error::Storage(crate::error::Cause::of("making a DKIM key", e));
     // RSA keys come as PKCS#1, Ed25519 ones as PKCS#8: each PEM says which.
     let (pair, kind, label) = if ed25519 {
         (

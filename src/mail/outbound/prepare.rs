@@ -78,7 +78,7 @@ impl Notifier {
                 .into_iter()
                 .map(|h| {
                     h.join()
-                        .unwrap_or_else(|_| Err(Error::Storage("preparing panicked".into())))
+                        .unwrap_or_else(|_| Err(Error::storage("preparing panicked")))
                 })
                 .chain([mine])
                 .collect::<Result<Vec<()>>>()

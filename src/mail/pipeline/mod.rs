@@ -132,7 +132,7 @@ impl Pipeline {
         };
         let failures = self.failed(id, true);
         if failures < MAX_ATTEMPTS {
-            return Err(Error::Storage(format!(
+            return Err(Error::storage(format!(
                 "attempt {failures} of {MAX_ATTEMPTS} failed: {why}"
             )));
         }

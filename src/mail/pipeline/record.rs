@@ -206,7 +206,7 @@ impl Pipeline {
         match posted {
             Ok(_) => logged
                 .into_inner()
-                .ok_or_else(|| Error::Storage("the posted message was not logged".into())),
+                .ok_or_else(|| Error::storage("the posted message was not logged")),
             Err(err @ (Error::Invalid(_) | Error::Forbidden | Error::NotFound)) => {
                 // Retrying would give the same answer: record it instead of looping.
                 reasons.push(format!("not posted: {err}"));

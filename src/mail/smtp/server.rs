@@ -72,7 +72,7 @@ impl SmtpShared {
         let intake = self.intake.clone();
         tokio::task::spawn_blocking(move || intake.commit(writer))
             .await
-            .map_err(|e| Error::Storage(format!("spool task: {e}")))?
+            .map_err(|e| Error::Storage(crate::error::Cause::of("spool task", e)))?
     }
 
     /// Takes a connection slot for `ip`; it is given back when the slot drops, however

@@ -109,6 +109,12 @@ async fn staff_review_held_mail_and_the_outbox_and_everyone_has_settings() {
     let raw_link = format!("{}/admin/raw/{}", site.base, held[0].raw_sha256);
     assert_eq!(staff.get(&raw_link).send().await.unwrap().status(), 200);
     assert_eq!(client.get(&raw_link).send().await.unwrap().status(), 404);
+    let unknown = format!("{}/admin/raw/{}", site.base, "0".repeat(64));
+    assert_eq!(
+        staff.get(&unknown).send().await.unwrap().status(),
+        404,
+        "no such content"
+    );
 
     // Settings: notifications per dossier and kind, language, password.
     let id = site.world.dossier.id.raw().to_string();

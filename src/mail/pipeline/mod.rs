@@ -247,7 +247,7 @@ impl Pipeline {
             self.services
                 .metrics()
                 .count("dossier_mail_outcomes_total", entry.outcome.name());
-            tracing::info!(recipient = %entry.recipient, outcome = entry.outcome.name(), reasons = ?entry.reasons, "mail processed");
+            tracing::info!(spool = id.as_str(), recipient = %entry.recipient, outcome = entry.outcome.name(), reasons = ?entry.reasons, "mail processed");
         }
         self.spool.remove(id)?;
         Ok(entries)

@@ -162,7 +162,10 @@ impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
                 }
             }
             match self.shared.finish(spooled).await {
-                Ok(id) => format!("250 2.0.0 Ok: queued as {}", id.as_str()),
+                Ok(id) => {
+                    tracing::info!(spool = id.as_str(), recipients = count, "message accepted");
+                    format!("250 2.0.0 Ok: queued as {}", id.as_str())
+                }
                 Err(Error::DiskFull) => {
                     "452 4.3.1 Insufficient system storage, try again later".into()
                 }

@@ -149,7 +149,9 @@ pub async fn serve(
         let shared = shared.clone();
         let mode = listener.mode;
         let shutdown = shutdown.clone();
-        sessions.spawn(async move {
+        // Every line a session logs names it and its peer: one line leads to the rest.
+        let span = tracing::info_span!("smtp", session = next_session(), %peer, ?mode);
+        let session = async move {
             use tokio::io::AsyncWriteExt;
             let Ok(_permit) = shared.connections.clone().try_acquire_owned() else {
                 let _ = stream
@@ -174,7 +176,8 @@ pub async fn serve(
             if let Err(err) = converse(stream, peer, &shared, shutdown).await {
                 tracing::debug!(error = %err, "SMTP session ended with an error");
             }
-        });
+        };
+        sessions.spawn(tracing::Instrument::instrument(session, span));
     }
     sessions.close();
     // A session hears the shutdown at its next read; one stuck writing to a peer that
@@ -227,4 +230,10 @@ async fn converse(
     };
     session::run(BufReader::new(secured), peer, shared.clone(), shutdown).await?;
     Ok(())
+}
+
+/// A number for each SMTP session since the server started, for the log.
+fn next_session() -> u64 {
+    static SESSIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    SESSIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }

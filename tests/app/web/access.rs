@@ -111,14 +111,7 @@ async fn detail_pages_and_downloads_follow_the_table() {
     let (client, _) = signed_in(&site, &site.world.client.emails[0]).await;
     let (intervenant, _) = signed_in(&site, &site.world.intervenant.emails[0]).await;
     let quote = at(format!("documents/{}", site.world.quote.id));
-    let printable = client
-        .get(&quote)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let printable = text_of(&client, &quote).await;
     // 2 × 50 € at 20 %: 100 € before tax, 20 € VAT, 120 € in all.
     assert!(
         printable.contains("100,00\u{a0}€")
@@ -132,14 +125,7 @@ async fn detail_pages_and_downloads_follow_the_table() {
         404,
         "no quote for an intervenant"
     );
-    let activities = intervenant
-        .get(at("activities".into()))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let activities = text_of(&intervenant, &at("activities".into())).await;
     assert!(
         activities.contains("1 h 30") && activities.contains("Pose"),
         "activities are detailed for every role"
@@ -148,14 +134,7 @@ async fn detail_pages_and_downloads_follow_the_table() {
         !activities.contains("Par commande") && !activities.contains(">Commande<"),
         "orders are documents: an intervenant sees none"
     );
-    let empty = intervenant
-        .get(at("activities?from=2030-01-01".into()))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let empty = text_of(&intervenant, &at("activities?from=2030-01-01".into())).await;
     assert!(
         empty.contains("Aucun temps enregistré sur cette période"),
         "a period with nothing"

@@ -40,14 +40,7 @@ async fn staff_review_held_mail_and_the_outbox_and_everyone_has_settings() {
         "staff only"
     );
     let (staff, csrf) = signed_in(&site, &site.world.staff.emails[0]).await;
-    let admin = staff
-        .get(format!("{}/admin/mail", site.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let admin = text_of(&staff, &format!("{}/admin/mail", site.base)).await;
     assert!(
         admin.contains("<blockquote class=\"held-text\">Je passe par là.</blockquote>"),
         "the held message's text, as it would be posted: {admin}"
@@ -91,17 +84,11 @@ async fn staff_review_held_mail_and_the_outbox_and_everyone_has_settings() {
             .text,
         "Je passe par là."
     );
-    let page = staff
-        .get(format!(
-            "{}/dossiers/{}",
-            site.base, site.world.dossier.number
-        ))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = text_of(
+        &staff,
+        &format!("{}/dossiers/{}", site.base, site.world.dossier.number),
+    )
+    .await;
     assert!(
         page.contains("approuvé par Claire Moreau"),
         "the approved message says who vouched for it"
@@ -181,14 +168,7 @@ async fn staff_review_held_mail_and_the_outbox_and_everyone_has_settings() {
     // Back to the page, which says it once: a reload posts nothing again.
     assert_eq!(ok.status(), 303);
     assert_eq!(ok.headers()["location"], "/settings?done=password");
-    let said = client
-        .get(format!("{}/settings?done=password", site.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let said = text_of(&client, &format!("{}/settings?done=password", site.base)).await;
     assert!(
         said.contains("Password changed."),
         "in the language she chose"

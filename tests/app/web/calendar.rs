@@ -6,27 +6,13 @@ use super::*;
 async fn the_calendar_shows_what_one_may_see_and_its_private_feed_can_be_reset() {
     let site = site().await;
     let (client, csrf) = signed_in(&site, &site.world.client.emails[0]).await;
-    let month = client
-        .get(format!("{}/calendar?month=2026-03", site.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let month = text_of(&client, &format!("{}/calendar?month=2026-03", site.base)).await;
     assert!(
         month.contains("mars 2026") && month.contains("Visite"),
         "the event is in March"
     );
     let (stranger, _) = signed_in(&site, &site.world.stranger.emails[0]).await;
-    let theirs = stranger
-        .get(format!("{}/calendar?month=2026-03", site.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let theirs = text_of(&stranger, &format!("{}/calendar?month=2026-03", site.base)).await;
     assert!(
         !theirs.contains("Visite"),
         "a stranger's calendar does not show it"
@@ -73,26 +59,16 @@ async fn the_calendar_shows_what_one_may_see_and_its_private_feed_can_be_reset()
         404,
         "the old address stops working"
     );
-    let month = client
-        .get(format!("{}/calendar?month=2026-03", site.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let month = text_of(&client, &format!("{}/calendar?month=2026-03", site.base)).await;
     assert_ne!(feed_at(&month), feed, "a new address");
-    let page = client
-        .get(format!(
+    let page = text_of(
+        &client,
+        &format!(
             "{}/dossiers/{}/events",
             site.base, site.world.dossier.number
-        ))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        ),
+    )
+    .await;
     let dossier_feed = page
         .split("<code>")
         .nth(2)
@@ -101,16 +77,7 @@ async fn the_calendar_shows_what_one_may_see_and_its_private_feed_can_be_reset()
         .next()
         .unwrap()
         .replace("http://127.0.0.1:8080", &site.base);
-    let only: icalendar::Calendar = anonymous
-        .get(&dossier_feed)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
-        .parse()
-        .unwrap();
+    let only: icalendar::Calendar = text_of(&anonymous, &dossier_feed).await.parse().unwrap();
     assert_eq!(
         only.components
             .iter()

@@ -59,14 +59,7 @@ async fn posting_a_message_with_a_file_needs_the_csrf_token_and_an_open_dossier(
         .await
         .unwrap();
     assert_eq!(posted.status(), 303);
-    let page = client
-        .get(format!("{}/dossiers/{number}", site.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = text_of(&client, &format!("{}/dossiers/{number}", site.base)).await;
     assert!(page.contains("Voici la photo du mur.") && page.contains("mur.png"));
     let message = site.test.messages(site.world.dossier.id).pop().unwrap();
     let file = site
@@ -104,14 +97,7 @@ async fn posting_a_message_with_a_file_needs_the_csrf_token_and_an_open_dossier(
         .unwrap();
     assert_eq!(closed.status(), 409);
     assert!(closed.text().await.unwrap().contains("clôturé"));
-    let page = client
-        .get(format!("{}/dossiers/{number}", site.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = text_of(&client, &format!("{}/dossiers/{number}", site.base)).await;
     assert!(
         !page.contains("name=\"text\""),
         "no post form on a closed dossier"
@@ -200,16 +186,7 @@ async fn a_long_discussion_shows_its_newest_messages_and_the_rest_on_demand() {
     let (browser, _) = signed_in(&site, &site.world.client.emails[0]).await;
     let get = |path: String| {
         let browser = browser.clone();
-        async move {
-            browser
-                .get(path)
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap()
-        }
+        async move { text_of(&browser, &path).await }
     };
     let page = get(format!("{}/dossiers/{}", site.base, d.number)).await;
     assert!(page.contains("Message numéro 59"));

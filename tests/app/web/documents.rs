@@ -566,7 +566,7 @@ async fn issued_invoices_and_credit_notes_are_factur_x_that_the_reference_librar
             site.base, w.dossier.number, doc.id
         );
         let client = client.clone();
-        async move { client.get(at).send().await.unwrap().text().await.unwrap() }
+        async move { text_of(&client, &at).await }
     };
     assert!(
         text(&deposit)

@@ -61,14 +61,7 @@ async fn forms_close_reopen_set_references_and_open_dossiers_by_role() {
             .status(),
         303
     );
-    let page = client
-        .get(format!("{}/dossiers/{number}", site.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = text_of(&client, &format!("{}/dossiers/{number}", site.base)).await;
     assert!(page.contains("BC-118"));
     let history = text_of(&staff, &at("history")).await;
     assert!(
@@ -76,14 +69,7 @@ async fn forms_close_reopen_set_references_and_open_dossiers_by_role() {
         "closing and reopening are in the history"
     );
 
-    let form = client
-        .get(format!("{}/dossiers/new", site.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let form = text_of(&client, &format!("{}/dossiers/new", site.base)).await;
     assert!(
         form.contains("SCI Les Tilleuls") && !form.contains("Autre SARL"),
         "only her own company"

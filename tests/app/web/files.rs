@@ -98,17 +98,11 @@ async fn a_file_shows_inline_only_when_its_bytes_are_what_it_claims() {
             .all(|f| !f.blob.name.as_str().contains('\u{202E}')),
         "no stored name keeps it"
     );
-    let page = client
-        .get(format!(
-            "{}/dossiers/{}",
-            site.base, site.world.dossier.number
-        ))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = text_of(
+        &client,
+        &format!("{}/dossiers/{}", site.base, site.world.dossier.number),
+    )
+    .await;
     assert!(page.contains("reportgnp.exe") && !page.contains('\u{202E}'));
     site.test.stop().await;
 }
@@ -148,14 +142,7 @@ async fn the_original_email_is_for_staff_and_its_author_only() {
     ] {
         let (browser, _) = signed_in(&site, &who.emails[0]).await;
         let answer = browser.get(&original).send().await.unwrap();
-        let page = browser
-            .get(format!("{}/dossiers/{number}", site.base))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = text_of(&browser, &format!("{}/dossiers/{number}", site.base)).await;
         assert!(
             page.contains("Bonjour"),
             "{}: the text is for everyone",

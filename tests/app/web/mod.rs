@@ -78,14 +78,7 @@ pub fn csrf_in(html: &str) -> String {
 /// Signs in and returns the browser and the session's CSRF token.
 pub async fn signed_in(site: &Site, email: &EmailAddress) -> (reqwest::Client, String) {
     let browser = browser();
-    let form = browser
-        .get(format!("{}/login", site.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let form = text_of(&browser, &format!("{}/login", site.base)).await;
     let response = browser
         .post(format!("{}/login", site.base))
         .form(&[
@@ -97,14 +90,7 @@ pub async fn signed_in(site: &Site, email: &EmailAddress) -> (reqwest::Client, S
         .await
         .unwrap();
     assert_eq!(response.status(), 303, "{email} signs in");
-    let page = browser
-        .get(format!("{}/dossiers", site.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = text_of(&browser, &format!("{}/dossiers", site.base)).await;
     (browser, csrf_in(&page))
 }
 

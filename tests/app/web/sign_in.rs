@@ -62,14 +62,7 @@ async fn signing_in_sets_a_safe_cookie_and_shows_only_ones_dossiers() {
         cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"),
         "{cookie}"
     );
-    let list = browser
-        .get(format!("{}/dossiers", site.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let list = text_of(&browser, &format!("{}/dossiers", site.base)).await;
     assert!(
         list.contains(&site.world.dossier.number.to_string()),
         "her dossier is listed"
@@ -90,14 +83,7 @@ async fn signing_in_sets_a_safe_cookie_and_shows_only_ones_dossiers() {
 async fn failed_sign_ins_are_limited_and_sign_out_ends_the_session() {
     let site = site().await;
     let tries = browser();
-    let form = tries
-        .get(format!("{}/login", site.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let form = text_of(&tries, &format!("{}/login", site.base)).await;
     let csrf = csrf_in(&form);
     let attempt = |password: &'static str| {
         let (tries, base, csrf) = (tries.clone(), site.base.clone(), csrf.clone());
@@ -159,14 +145,7 @@ async fn failed_sign_ins_are_limited_and_sign_out_ends_the_session() {
 async fn a_sign_in_link_works_once_within_its_time_and_tells_nothing_to_strangers() {
     let site = site().await;
     let browser = browser();
-    let form = browser
-        .get(format!("{}/login", site.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let form = text_of(&browser, &format!("{}/login", site.base)).await;
     let csrf = csrf_in(&form);
     let known = browser
         .post(format!("{}/login/link", site.base))
@@ -227,14 +206,7 @@ async fn a_sign_in_link_works_once_within_its_time_and_tells_nothing_to_stranger
         303,
         "the refused posts left the link usable"
     );
-    let list = browser
-        .get(format!("{}/dossiers", site.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let list = text_of(&browser, &format!("{}/dossiers", site.base)).await;
     assert!(
         list.contains(&site.world.dossier.number.to_string()),
         "signed in as the client"
@@ -329,17 +301,11 @@ async fn a_reader_who_chose_english_reads_english() {
         .set_language(&site.world.client, dossier::domain::Lang::En)
         .unwrap();
     let (client, _) = signed_in(&site, &site.world.client.emails[0]).await;
-    let page = client
-        .get(format!(
-            "{}/dossiers/{}",
-            site.base, site.world.dossier.number
-        ))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = text_of(
+        &client,
+        &format!("{}/dossiers/{}", site.base, site.world.dossier.number),
+    )
+    .await;
     assert!(
         page.contains("<html lang=\"en\">"),
         "the page says its language"
@@ -349,17 +315,14 @@ async fn a_reader_who_chose_english_reads_english() {
             && page.contains("Sign out")
             && !page.contains("Devis &amp; factures")
     );
-    let quote = client
-        .get(format!(
+    let quote = text_of(
+        &client,
+        &format!(
             "{}/dossiers/{}/documents/{}",
             site.base, site.world.dossier.number, site.world.quote.id
-        ))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        ),
+    )
+    .await;
     // The page speaks English; the document itself is a French commercial document.
     assert!(
         quote.contains("← Quotes &amp; invoices"),
@@ -371,14 +334,7 @@ async fn a_reader_who_chose_english_reads_english() {
             && quote.contains("Total TTC"),
         "the document in French, and saying so"
     );
-    let calendar = client
-        .get(format!("{}/calendar?month=2026-03", site.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let calendar = text_of(&client, &format!("{}/calendar?month=2026-03", site.base)).await;
     assert!(calendar.contains("March 2026") && calendar.contains("Subscribe"));
     let english_form = browser()
         .get(format!("{}/login", site.base))
@@ -394,17 +350,11 @@ async fn a_reader_who_chose_english_reads_english() {
         "the sign-in page follows the browser"
     );
     let (staff, _) = signed_in(&site, &site.world.staff.emails[0]).await;
-    let french = staff
-        .get(format!(
-            "{}/dossiers/{}",
-            site.base, site.world.dossier.number
-        ))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let french = text_of(
+        &staff,
+        &format!("{}/dossiers/{}", site.base, site.world.dossier.number),
+    )
+    .await;
     assert!(
         french.contains("<html lang=\"fr\">") && french.contains("Devis &amp; factures"),
         "French by default"
@@ -425,14 +375,7 @@ async fn signing_in_leads_back_to_the_page_asked_for_and_an_ended_session_says_s
         .unwrap();
     assert_eq!(asked.status(), 303);
     assert_eq!(asked.headers()["location"], "/login");
-    let form = visitor
-        .get(format!("{}/login", site.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let form = text_of(&visitor, &format!("{}/login", site.base)).await;
     let signed = visitor
         .post(format!("{}/login", site.base))
         .form(&[
@@ -468,14 +411,7 @@ async fn signing_in_leads_back_to_the_page_asked_for_and_an_ended_session_says_s
         .await
         .unwrap();
     assert_eq!(ended.headers()["location"], "/login?ended=1");
-    let notice = visitor
-        .get(format!("{}/login?ended=1", site.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let notice = text_of(&visitor, &format!("{}/login?ended=1", site.base)).await;
     assert!(notice.contains("Votre session a pris fin"), "{notice}");
     site.test.stop().await;
 }

@@ -9,14 +9,7 @@ use super::*;
 /// A browser on the sign-in page, and the page's token.
 async fn at_login(site: &Site) -> (reqwest::Client, String) {
     let browser = browser();
-    let form = browser
-        .get(format!("{}/login", site.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let form = text_of(&browser, &format!("{}/login", site.base)).await;
     (browser, csrf_in(&form))
 }
 

@@ -43,7 +43,27 @@ pub struct PersonRequest {
 
 impl Services {
     /// Adds a person to the directory.
-    pub fn add_user(&self, _op: &Operator, request: PersonRequest) -> Result<User> {
+    pub fn add_user(&self, op: &Operator, request: PersonRequest) -> Result<User> {
+        self.add_user_to(op, request, None)
+    }
+
+    /// Adds a person to the directory as a member of the company `client` if one is
+    /// given: both or neither (a refused membership leaves no person behind).
+    pub fn add_user_to(
+        &self,
+        _op: &Operator,
+        request: PersonRequest,
+        client: Option<ClientId>,
+    ) -> Result<User> {
+        if request.staff && client.is_some() {
+            return Err(Error::Invalid(
+                Refusal::new(
+                    "Un membre de l'équipe ne peut pas être membre d'un client.",
+                    "A staff member cannot be a client's member.",
+                )
+                .on("client"),
+            ));
+        }
         let name = NAME.label(&request.name, 200)?;
         if let Some(existing) = request
             .emails
@@ -72,13 +92,14 @@ impl Services {
             .as_deref()
             .map(password::hash)
             .transpose()?;
-        self.store.insert_user(NewUser {
+        let new = NewUser {
             name,
             emails: request.emails,
             lang: request.lang,
             staff: request.staff,
             password_hash,
-        })
+        };
+        self.store.insert_user_in(new, client)
     }
 
     /// The person who owns `email`.
@@ -126,13 +147,8 @@ impl Services {
     ) -> Result<User> {
         let user = self.user_by_email(op, owner)?;
         let phc = password::hash(new_password)?;
-        let user = self.store.update_user(user.id, |u| {
-            u.password_hash = Some(phc.clone());
-            Ok(())
-        })?;
         // A password set for someone signs them out everywhere.
-        self.store.end_other_sessions(user.id, "")?;
-        Ok(user)
+        self.store.set_password_hash(user.id, &phc, "")
     }
 
     /// Adds a company client (members come after).
@@ -286,12 +302,7 @@ impl Services {
             ));
         }
         let phc = password::hash(new_password)?;
-        let user = self.store.update_user(actor.id, |u| {
-            u.password_hash = Some(phc.clone());
-            Ok(())
-        })?;
         // Whoever knew the old password is signed out everywhere else.
-        self.store.end_other_sessions(actor.id, session)?;
-        Ok(user)
+        self.store.set_password_hash(actor.id, &phc, session)
     }
 }

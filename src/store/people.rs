@@ -28,9 +28,42 @@ fn claim_address(tx: &Tx, email: &EmailAddress, user: UserId) -> TxResult<()> {
     tx.put(Tree::UserEmails, email.as_str().as_bytes(), &user)
 }
 
+/// Adds `user` to the company `client` in `tx`.
+fn add_member_in(tx: &Tx, client: ClientId, user: UserId) -> TxResult<Client> {
+    let key = keys::one(client.raw());
+    let Some(mut row) = tx.get::<Client>(Tree::Clients, &key)? else {
+        return abort(Error::NotFound);
+    };
+    if row.kind == ClientKind::Person {
+        return abort(Error::invalid(
+            "Un client particulier est une seule personne : créez une société pour ajouter des membres.",
+            "A private client is one person; make a company to add members.",
+        ));
+    }
+    if !tx.contains(Tree::Users, &keys::one(user.raw()))? {
+        return abort(Error::NotFound);
+    }
+    if row.has_member(user) {
+        return abort(Error::Conflict(crate::error::Refusal::new(
+            "Cette personne est déjà membre de ce client.",
+            "This person is already a member of this client.",
+        )));
+    }
+    row.members.push(user);
+    tx.mark(Tree::ClientMembers, &keys::two(user.raw(), client.raw()))?;
+    tx.put(Tree::Clients, &key, &row)?;
+    Ok(row)
+}
+
 impl Store {
     /// Records a new user; every address must be free.
     pub fn insert_user(&self, new: NewUser) -> Result<User> {
+        self.insert_user_in(new, None)
+    }
+
+    /// Records a new user, a member of the company `client` if one is given, in one
+    /// transaction: a refused membership leaves no person behind.
+    pub fn insert_user_in(&self, new: NewUser, client: Option<ClientId>) -> Result<User> {
         if new.emails.is_empty() {
             return Err(Error::invalid(
                 "Une personne a au moins une adresse e-mail.",
@@ -60,7 +93,11 @@ impl Store {
                 claim_address(tx, email, user.id)?;
             }
             tx.people_changed()?;
-            tx.put(Tree::Users, &keys::one(user.id.raw()), &user)
+            tx.put(Tree::Users, &keys::one(user.id.raw()), &user)?;
+            if let Some(client) = client {
+                add_member_in(tx, client, user.id)?;
+            }
+            Ok(())
         })?;
         Ok(user)
     }
@@ -186,31 +223,7 @@ impl Store {
 
     /// Adds `user` to a company client.
     pub fn add_member(&self, client: ClientId, user: UserId) -> Result<Client> {
-        self.write(|tx| {
-            let key = keys::one(client.raw());
-            let Some(mut row) = tx.get::<Client>(Tree::Clients, &key)? else {
-                return abort(Error::NotFound);
-            };
-            if row.kind == ClientKind::Person {
-                return abort(Error::invalid(
-                    "Un client particulier est une seule personne : créez une société pour ajouter des membres.",
-                    "A private client is one person; make a company to add members.",
-                ));
-            }
-            if !tx.contains(Tree::Users, &keys::one(user.raw()))? {
-                return abort(Error::NotFound);
-            }
-            if row.has_member(user) {
-                return abort(Error::Conflict(crate::error::Refusal::new(
-                    "Cette personne est déjà membre de ce client.",
-                    "This person is already a member of this client.",
-                )));
-            }
-            row.members.push(user);
-            tx.mark(Tree::ClientMembers, &keys::two(user.raw(), client.raw()))?;
-            tx.put(Tree::Clients, &key, &row)?;
-            Ok(row)
-        })
+        self.write(|tx| add_member_in(tx, client, user))
     }
 
     /// Replaces a client's billing details.

@@ -5,9 +5,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{Store, Tree};
-use crate::domain::UserId;
-use crate::error::Result;
+use super::tx::abort;
+use super::{Store, Tree, keys};
+use crate::domain::{User, UserId};
+use crate::error::{Error, Result};
 
 /// A signed-in browser.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,6 +53,38 @@ impl Store {
     /// Ends every session of `user` but the one with id `keep` (a changed password);
     /// returns how many ended.
     pub fn end_other_sessions(&self, user: UserId, keep: &str) -> Result<usize> {
+        let others = self.other_sessions(user, keep)?;
+        self.write(|tx| {
+            for k in &others {
+                tx.remove(Tree::Sessions, k)?;
+            }
+            Ok(())
+        })?;
+        Ok(others.len())
+    }
+
+    /// Sets `user`'s password hash and ends their sessions but `keep` (none when it is
+    /// empty), in one transaction: a crash never leaves the new password with the old
+    /// sessions still open.
+    pub fn set_password_hash(&self, user: UserId, phc: &str, keep: &str) -> Result<User> {
+        let others = self.other_sessions(user, keep)?;
+        self.write(|tx| {
+            let key = keys::one(user.raw());
+            let Some(mut found) = tx.get::<User>(Tree::Users, &key)? else {
+                return abort(Error::NotFound);
+            };
+            found.password_hash = Some(phc.to_string());
+            tx.put(Tree::Users, &key, &found)?;
+            tx.people_changed()?;
+            for k in &others {
+                tx.remove(Tree::Sessions, k)?;
+            }
+            Ok(found)
+        })
+    }
+
+    /// The keys of `user`'s sessions but `keep`.
+    fn other_sessions(&self, user: UserId, keep: &str) -> Result<Vec<Vec<u8>>> {
         let kept = key(keep);
         let mut others = Vec::new();
         for entry in self.tree(Tree::Sessions).iter() {
@@ -61,13 +94,7 @@ impl Store {
                 others.push(k.to_vec());
             }
         }
-        self.write(|tx| {
-            for k in &others {
-                tx.remove(Tree::Sessions, k)?;
-            }
-            Ok(())
-        })?;
-        Ok(others.len())
+        Ok(others)
     }
 }
 

@@ -58,10 +58,8 @@ pub async fn add(State(app): State<App>, Posted { reader, form }: Posted<Fields>
             staff: f.contains_key("staff"),
             password: None,
         };
-        let user = services.add_user(&op2, request)?;
-        if let Ok(id) = field(&f, "client").parse::<u64>() {
-            services.add_member(&op2, ClientId::from_raw(id), &email)?;
-        }
+        let client = field(&f, "client").parse().ok().map(ClientId::from_raw);
+        let user = services.add_user_to(&op2, request, client)?;
         if f.contains_key("invite") {
             notifier.send_login_link(&user, 7 * 24 * 60, Some(&inviter))?;
         }

@@ -237,6 +237,36 @@ async fn staff_add_people_and_clients_and_invite_them() {
             .unwrap()
             .contains("déjà celle de Julie Martin")
     );
+    // A membership refused (staff cannot belong to a client) leaves no person behind:
+    // the form comes back with what was typed, and the address is still free.
+    let members = site.world.dossier.client.raw().to_string();
+    let person = |staff_box: bool| {
+        let mut form = vec![
+            ("csrf", csrf.clone()),
+            ("name", "Marc Dupont".to_string()),
+            ("email", "marc@client.test".to_string()),
+            ("client", members.clone()),
+        ];
+        if staff_box {
+            form.push(("staff", "on".into()));
+        }
+        staff
+            .post(format!("{}/admin/people", site.base))
+            .form(&form)
+            .send()
+    };
+    let refused = person(true).await.unwrap();
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("ne peut pas être membre d") && page.contains("marc@client.test"));
+    let marc = EmailAddress::parse("marc@client.test").unwrap();
+    let store = site.world.services().store();
+    assert!(
+        store.user_by_email(&marc).unwrap().is_none(),
+        "no one was added"
+    );
+    assert_eq!(person(false).await.unwrap().status(), 303);
+    assert!(store.user_by_email(&marc).unwrap().is_some());
     let company = staff
         .post(format!("{}/admin/clients", site.base))
         .form(&[("csrf", csrf.as_str()), ("name", "Boulangerie Durand")])

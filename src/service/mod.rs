@@ -20,6 +20,7 @@ pub use discussion::message_text;
 pub use expenses::expense_description;
 pub use mail_review::HELD_PAGE;
 mod notifications;
+mod operations;
 mod reminders;
 mod search;
 mod sections;
@@ -41,6 +42,7 @@ pub use dossiers::{DossierView, NewDossierRequest};
 pub use home::{Home, HomeDossier, UNPAID_DAYS, UNREAD_CAP};
 pub use intervenants::IntervenantView;
 pub use journal::JournalLine;
+pub use operations::Gauges;
 pub use reminders::DueReminder;
 pub use search::{Found, FoundHit, index_worker};
 pub use sections::{

@@ -73,23 +73,19 @@ pub async fn metrics(State(app): State<App>, headers: HeaderMap) -> Response {
     if !allowed(&app, &headers, Door::Metrics).await {
         return refused();
     }
-    let store = app.store().clone();
-    let gauges =
-        tokio::task::spawn_blocking(move || -> crate::Result<(usize, usize, usize, u64)> {
-            let (pending, dead) = store.outbox_counts();
-            Ok((pending, dead, store.held_count(), store.size_on_disk()))
-        })
-        .await;
-    match gauges {
-        Ok(Ok((pending, dead, held, bytes))) => {
-            let text = app.services.metrics().render(pending, dead, held, bytes);
+    let services = app.services.clone();
+    match tokio::task::spawn_blocking(move || services.gauges()).await {
+        Ok(g) => {
+            let text = app
+                .services
+                .metrics()
+                .render(g.pending, g.dead, g.held, g.bytes);
             ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
         }
-        _ => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            templates::pages::unavailable(),
-        )
-            .into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "reading the gauges stopped short");
+            unavailable()
+        }
     }
 }
 
@@ -98,21 +94,8 @@ pub async fn backup(State(app): State<App>, headers: HeaderMap) -> Response {
     if !allowed(&app, &headers, Door::Backup).await {
         return refused();
     }
-    let store = app.store().clone();
-    // The archive is made on disk, then streamed: an open file outlives its name, so it
-    // is removed at once and never left behind.
-    let made = tokio::task::spawn_blocking(move || -> crate::Result<(std::fs::File, u64)> {
-        let path = store
-            .root()
-            .join(format!("backup-{}.tar", uuid::Uuid::new_v4()));
-        let size = store.backup(&path)?;
-        let file =
-            std::fs::File::open(&path).map_err(|e| crate::Error::from_io("reading the backup", e));
-        let _ = std::fs::remove_file(&path);
-        Ok((file?, size))
-    })
-    .await;
-    match made {
+    let services = app.services.clone();
+    match tokio::task::spawn_blocking(move || services.backup_archive()).await {
         Ok(Ok((file, size))) => {
             let stream = tokio_util::io::ReaderStream::new(tokio::fs::File::from_std(file));
             (
@@ -129,10 +112,17 @@ pub async fn backup(State(app): State<App>, headers: HeaderMap) -> Response {
                 .into_response()
         }
         Ok(Err(err)) => errors::page(err),
-        Err(_) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            templates::pages::unavailable(),
-        )
-            .into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "making a backup stopped short");
+            unavailable()
+        }
     }
+}
+
+fn unavailable() -> Response {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        templates::pages::unavailable(),
+    )
+        .into_response()
 }

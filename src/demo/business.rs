@@ -1,18 +1,18 @@
 //! The demo business: Atelier Moreau, a renovation contractor in Lyon, with a company
-//! client, a private client, two intervenants and three dossiers (one closed).
+//! client, a private client, two intervenants and three dossiers (one closed), each told
+//! in a file of its own (`kitchen.rs`, `wiring.rs`, `facade.rs`) with the helpers here.
 
 use chrono::{Days, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 
 use super::{DemoDossier, DemoSummary, DemoUser};
 use crate::app::App;
 use crate::domain::{
-    ActivityDraft, Billing, BlobRef, BusinessProfile, Cents, Client, DocKind, DocStatus, Document,
-    DocumentDraft, Door, Dossier, EmailAddress, EventDraft, EventTime, ExpenseCategory,
-    ExpenseDraft, FileName, Insurance, Lang, Line, NewFile, NewMessage, PostalAddress, Quantity,
-    Share, Terms, User, VatRate,
+    Billing, BlobRef, BusinessProfile, Cents, Client, DocKind, DocStatus, Document, DocumentDraft,
+    Door, Dossier, EmailAddress, EventTime, FileName, Insurance, Lang, Line, NewFile, NewMessage,
+    PostalAddress, Quantity, Terms, User, VatRate,
 };
 use crate::error::{Error, Result};
-use crate::service::{NewDossierRequest, Operator, PersonRequest, Services};
+use crate::service::{Operator, PersonRequest, Services};
 
 struct Person {
     name: &'static str,
@@ -99,7 +99,37 @@ const FILES: [(&str, &str, &[u8]); 6] = [
     ),
 ];
 
-fn blob(services: &Services, name: &str) -> Result<BlobRef> {
+/// The demo's people and the day it is built, as each dossier's story needs them.
+#[derive(Clone, Copy)]
+pub(super) struct Cast<'a> {
+    pub services: &'a Services,
+    pub claire: &'a User,
+    pub julien: &'a User,
+    pub helene: &'a User,
+    pub marc: &'a User,
+    pub paul: &'a User,
+    pub thomas: &'a User,
+    pub nadia: &'a User,
+    pub today: NaiveDate,
+}
+
+impl Cast<'_> {
+    /// `days` before the day the demo is built.
+    pub fn ago(&self, days: u64) -> NaiveDate {
+        self.today
+            .checked_sub_days(Days::new(days))
+            .unwrap_or(self.today)
+    }
+
+    /// `days` after the day the demo is built.
+    pub fn ahead(&self, days: u64) -> NaiveDate {
+        self.today
+            .checked_add_days(Days::new(days))
+            .unwrap_or(self.today)
+    }
+}
+
+pub(super) fn blob(services: &Services, name: &str) -> Result<BlobRef> {
     let (_, content_type, bytes) = FILES.iter().find(|f| f.0 == name).ok_or(Error::NotFound)?;
     let stored = services.store().blobs().put(bytes)?;
     Ok(BlobRef {
@@ -110,7 +140,7 @@ fn blob(services: &Services, name: &str) -> Result<BlobRef> {
     })
 }
 
-fn line(description: &str, quantity: i64, unit_cents: i64, vat_bp: u32) -> Line {
+pub(super) fn line(description: &str, quantity: i64, unit_cents: i64, vat_bp: u32) -> Line {
     Line {
         description: description.into(),
         quantity: Quantity(quantity * 1000),
@@ -120,7 +150,7 @@ fn line(description: &str, quantity: i64, unit_cents: i64, vat_bp: u32) -> Line 
     }
 }
 
-fn say(
+pub(super) fn say(
     services: &Services,
     author: &User,
     dossier: &Dossier,
@@ -145,7 +175,7 @@ fn say(
     Ok(())
 }
 
-fn at(day: NaiveDate, hour: u32, minutes: i64) -> EventTime {
+pub(super) fn at(day: NaiveDate, hour: u32, minutes: i64) -> EventTime {
     let zone = chrono_tz::Europe::Paris;
     let start = zone
         .from_local_datetime(&day.and_time(NaiveTime::from_hms_opt(hour, 0, 0).unwrap_or_default()))
@@ -158,7 +188,7 @@ fn at(day: NaiveDate, hour: u32, minutes: i64) -> EventTime {
     }
 }
 
-fn document(
+pub(super) fn document(
     services: &Services,
     staff: &User,
     dossier: &Dossier,
@@ -254,274 +284,21 @@ pub fn build(app: &App) -> Result<DemoSummary> {
             ..Default::default()
         },
     )?;
-    let today = Utc::now().date_naive();
-    let ago = |days: u64| today.checked_sub_days(Days::new(days)).unwrap_or(today);
-    let ahead = |days: u64| today.checked_add_days(Days::new(days)).unwrap_or(today);
 
-    // 1. The kitchen: a full, lively dossier.
-    let kitchen = services.create_dossier(claire, NewDossierRequest { client: tilleuls.id, title: "Rénovation de la cuisine — 12 rue des Tilleuls".into(), description: "Dépose de l'ancienne cuisine, reprise de l'électricité, pose d'une cuisine équipée et d'un îlot central.".into() })?;
-    services.assign_intervenant(claire, kitchen.id, thomas.id, "Sous-traitant électricité")?;
-    services.assign_intervenant(claire, kitchen.id, nadia.id, "Architecte")?;
-    services.set_own_reference(helene, kitchen.id, "BC-2026-118")?;
-    services.set_own_reference(thomas, kitchen.id, "Chantier FAB-0412")?;
-    let lines = vec![
-        line("Dépose de la cuisine existante", 1, 85_000, 2000),
-        line("Reprise du réseau électrique", 1, 142_000, 2000),
-        line("Fourniture et pose de faïence (m²)", 14, 6_800, 1000),
-        line("Pose de la cuisine équipée", 1, 210_000, 1000),
-    ];
-    let quote = document(
+    let cast = Cast {
         services,
         claire,
-        &kitchen,
-        DocKind::Quote,
-        ("Rénovation cuisine", ago(30), DocStatus::Accepted),
-        lines.clone(),
-        None,
-    )?;
-    let order = document(
-        services,
-        claire,
-        &kitchen,
-        DocKind::Order,
-        ("Rénovation cuisine", ago(21), DocStatus::Open),
-        lines.clone(),
-        Some(&quote),
-    )?;
-    // A deposit of 30 %, issued; the final invoice deducts it; a credit note takes back
-    // a line of the final invoice that was not done.
-    let deposit = services.create_deposit(claire, kitchen.id, order.id, Share::Percent(3000))?;
-    services.issue_document(claire, kitchen.id, deposit.id)?;
-    let last = services.create_final(claire, kitchen.id, order.id)?;
-    let last = services.issue_document(claire, kitchen.id, last.id)?;
-    let credit = services.create_document(
-        claire,
-        kitchen.id,
-        DocKind::CreditNote,
-        DocumentDraft {
-            title: String::new(),
-            date: today,
-            status: DocStatus::Draft,
-            lines: vec![line(
-                "Dépose de la cuisine existante, faite par le client",
-                1,
-                85_000,
-                2000,
-            )],
-            terms: Default::default(),
-        },
-        Some(last.id),
-    )?;
-    services.issue_document(claire, kitchen.id, credit.id)?;
-    services.add_event(
-        claire,
-        kitchen.id,
-        EventDraft {
-            title: "Visite de chantier".into(),
-            time: at(ago(14), 9, 90),
-            place: "12 rue des Tilleuls, 69006 Lyon".into(),
-            description: "État des lieux avant dépose.".into(),
-            attendees: vec![claire.id, helene.id, nadia.id],
-        },
-    )?;
-    services.add_event(
         julien,
-        kitchen.id,
-        EventDraft {
-            title: "Pose de la cuisine".into(),
-            time: EventTime::AllDay {
-                first: ahead(7),
-                last: ahead(9),
-            },
-            place: "12 rue des Tilleuls, 69006 Lyon".into(),
-            description: "Accès par la cour ; prévoir le monte-charge.".into(),
-            attendees: vec![julien.id, thomas.id],
-        },
-    )?;
-    services.add_event(
-        claire,
-        kitchen.id,
-        EventDraft {
-            title: "Réception des travaux".into(),
-            time: at(ahead(12), 14, 60),
-            place: "Sur place".into(),
-            description: String::new(),
-            attendees: vec![claire.id, helene.id, marc.id],
-        },
-    )?;
-    let toll = blob(services, "ticket-peage.pdf")?;
-    services.add_expense(
-        julien,
-        kitchen.id,
-        ExpenseDraft {
-            date: ago(14),
-            category: ExpenseCategory::Travel,
-            description: "Péage Villefranche – Lyon Nord".into(),
-            amount: Cents(800),
-            vat: Cents(160),
-            billed_to_client: true,
-        },
-        Some(toll),
-    )?;
-    let tiles = blob(services, "facture-carrelage.pdf")?;
-    services.add_expense(
-        julien,
-        kitchen.id,
-        ExpenseDraft {
-            date: ago(10),
-            category: ExpenseCategory::Purchase,
-            description: "Faïence blanche 10x20, 14 m²".into(),
-            amount: Cents(41_200),
-            vat: Cents(8_240),
-            billed_to_client: false,
-        },
-        Some(tiles),
-    )?;
-    for (who, days, minutes, what) in [
-        (julien, 14, 90, "Visite et métré"),
-        (julien, 6, 420, "Dépose de la cuisine existante"),
-        (claire, 5, 60, "Commande des fournitures"),
-    ] {
-        services.record_activity(
-            claire,
-            kitchen.id,
-            ActivityDraft {
-                user: who.id,
-                date: ago(days),
-                minutes,
-                description: what.into(),
-                order: Some(order.id),
-            },
-        )?;
-    }
-    say(
-        services,
-        claire,
-        &kitchen,
-        "Bonjour à tous,\n\nVoici le compte rendu de la visite et le plan validé. La dépose commence lundi.",
-        &["compte-rendu-visite.txt", "plan-cuisine.pdf"],
-    )?;
-    say(
-        services,
         helene,
-        &kitchen,
-        "Merci Claire. Pouvez-vous confirmer que l'eau sera coupée seulement le mardi matin ?",
-        &[],
-    )?;
-    say(
-        services,
-        thomas,
-        &kitchen,
-        "Le nouveau tableau arrive jeudi, je passe le poser vendredi.",
-        &[],
-    )?;
-    say(
-        services,
-        julien,
-        &kitchen,
-        "Confirmé : coupure d'eau mardi de 8 h à 11 h.",
-        &[],
-    )?;
-
-    // 2. Paul Rousseau's electrical work: a private client, a quote waiting for an answer.
-    let wiring = services.create_dossier(
-        julien,
-        NewDossierRequest {
-            client: rousseau.id,
-            title: "Mise aux normes électriques".into(),
-            description:
-                "Remplacement du tableau et mise à la terre, maison individuelle à Écully.".into(),
-        },
-    )?;
-    services.assign_intervenant(julien, wiring.id, thomas.id, "Électricien")?;
-    document(
-        services,
-        julien,
-        &wiring,
-        DocKind::Quote,
-        ("Mise aux normes NF C 15-100", ago(3), DocStatus::Sent),
-        vec![
-            line("Tableau électrique 3 rangées", 1, 68_000, 1000),
-            line("Mise à la terre", 1, 32_000, 1000),
-            line("Main d'œuvre (heures)", 12, 5_500, 1000),
-        ],
-        None,
-    )?;
-    services.add_event(
-        julien,
-        wiring.id,
-        EventDraft {
-            title: "Diagnostic électrique".into(),
-            time: at(ahead(2), 10, 120),
-            place: "4 chemin des Vignes, 69130 Écully".into(),
-            description: "Prévoir l'accès au compteur.".into(),
-            attendees: vec![julien.id, paul.id, thomas.id],
-        },
-    )?;
-    say(
-        services,
-        paul,
-        &wiring,
-        "Bonjour, le devis me convient mais pouvez-vous commencer après le 15 ?",
-        &[],
-    )?;
-
-    // 3. The façade: finished, invoiced, paid and closed.
-    let facade = services.create_dossier(
-        claire,
-        NewDossierRequest {
-            client: tilleuls.id,
-            title: "Ravalement de façade — 12 rue des Tilleuls".into(),
-            description: "Nettoyage, reprise des fissures et peinture de la façade sur rue.".into(),
-        },
-    )?;
-    let lines = vec![
-        line("Échafaudage (semaines)", 3, 95_000, 2000),
-        line("Ravalement et peinture (m²)", 120, 4_200, 2000),
-    ];
-    let quote = document(
-        services,
-        claire,
-        &facade,
-        DocKind::Quote,
-        ("Ravalement", ago(120), DocStatus::Accepted),
-        lines.clone(),
-        None,
-    )?;
-    let order = document(
-        services,
-        claire,
-        &facade,
-        DocKind::Order,
-        ("Ravalement", ago(110), DocStatus::Done),
-        lines.clone(),
-        Some(&quote),
-    )?;
-    document(
-        services,
-        claire,
-        &facade,
-        DocKind::Invoice,
-        ("Ravalement — solde", ago(60), DocStatus::Paid),
-        lines,
-        Some(&order),
-    )?;
-    say(
-        services,
-        claire,
-        &facade,
-        "Les travaux sont terminés ; voici la photo de la façade avant reprise pour vos archives.",
-        &["facade-avant-travaux.png"],
-    )?;
-    say(
-        services,
         marc,
-        &facade,
-        "Parfait, merci pour le suivi. Facture réglée ce jour.",
-        &[],
-    )?;
-    let facade = services.close_dossier(claire, facade.id)?;
-
+        paul,
+        thomas,
+        nadia,
+        today: Utc::now().date_naive(),
+    };
+    let kitchen = super::kitchen::build(&cast, &tilleuls)?;
+    let wiring = super::wiring::build(&cast, &rousseau)?;
+    let facade = super::facade::build(&cast, &tilleuls)?;
     let kitchen = services.find_dossier(claire, kitchen.number)?;
     let wiring = services.find_dossier(claire, wiring.number)?;
     let clients = [&tilleuls, &rousseau];

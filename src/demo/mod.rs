@@ -3,6 +3,9 @@
 //! On a folder that already has people it changes nothing.
 
 mod business;
+mod facade;
+mod kitchen;
+mod wiring;
 
 use std::path::Path;
 

@@ -211,6 +211,39 @@ pub(super) fn document(
     services.create_document(staff, dossier.id, kind, draft, source.map(|s| s.id))
 }
 
+/// An accepted quote of `lines`, titled `title` and dated `quoted`, and the order made
+/// from it on `ordered`, in `status`: the order, which the rest of the story builds on.
+pub(super) fn ordered_quote(
+    services: &Services,
+    staff: &User,
+    dossier: &Dossier,
+    title: &str,
+    (quoted, ordered, status): (NaiveDate, NaiveDate, DocStatus),
+    lines: &[Line],
+) -> Result<Document> {
+    let quote = (title, quoted, DocStatus::Accepted);
+    let quote = document(
+        services,
+        staff,
+        dossier,
+        DocKind::Quote,
+        quote,
+        lines.to_vec(),
+        None,
+    )?;
+    let order = (title, ordered, status);
+    let lines = lines.to_vec();
+    document(
+        services,
+        staff,
+        dossier,
+        DocKind::Order,
+        order,
+        lines,
+        Some(&quote),
+    )
+}
+
 fn address(line1: &str, postcode: &str, city: &str) -> PostalAddress {
     PostalAddress {
         line1: line1.into(),

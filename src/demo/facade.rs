@@ -1,6 +1,6 @@
 //! The façade of SCI Les Tilleuls: finished, invoiced, paid and closed.
 
-use super::business::{Cast, document, line, say};
+use super::business::{Cast, document, line, ordered_quote, say};
 use crate::domain::{Client, DocKind, DocStatus, Dossier};
 use crate::error::Result;
 use crate::service::NewDossierRequest;
@@ -25,24 +25,8 @@ pub(super) fn build(cast: &Cast, tilleuls: &Client) -> Result<Dossier> {
         line("Échafaudage (semaines)", 3, 95_000, 2000),
         line("Ravalement et peinture (m²)", 120, 4_200, 2000),
     ];
-    let quote = document(
-        services,
-        claire,
-        &facade,
-        DocKind::Quote,
-        ("Ravalement", cast.ago(120), DocStatus::Accepted),
-        lines.clone(),
-        None,
-    )?;
-    let order = document(
-        services,
-        claire,
-        &facade,
-        DocKind::Order,
-        ("Ravalement", cast.ago(110), DocStatus::Done),
-        lines.clone(),
-        Some(&quote),
-    )?;
+    let days = (cast.ago(120), cast.ago(110), DocStatus::Done);
+    let order = ordered_quote(services, claire, &facade, "Ravalement", days, &lines)?;
     document(
         services,
         claire,

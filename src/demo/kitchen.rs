@@ -2,7 +2,7 @@
 //! chain of documents (quote, order, deposit, final invoice, credit note), events,
 //! expenses, activities, files and a discussion.
 
-use super::business::{Cast, at, blob, document, line, say};
+use super::business::{Cast, at, blob, line, ordered_quote, say};
 use crate::domain::{
     ActivityDraft, Cents, Client, DocKind, DocStatus, DocumentDraft, Dossier, EventDraft,
     EventTime, ExpenseCategory, ExpenseDraft, Share,
@@ -33,23 +33,14 @@ pub(super) fn build(cast: &Cast, tilleuls: &Client) -> Result<Dossier> {
         line("Fourniture et pose de faïence (m²)", 14, 6_800, 1000),
         line("Pose de la cuisine équipée", 1, 210_000, 1000),
     ];
-    let quote = document(
+    let days = (cast.ago(30), cast.ago(21), DocStatus::Open);
+    let order = ordered_quote(
         services,
         claire,
         &kitchen,
-        DocKind::Quote,
-        ("Rénovation cuisine", cast.ago(30), DocStatus::Accepted),
-        lines.clone(),
-        None,
-    )?;
-    let order = document(
-        services,
-        claire,
-        &kitchen,
-        DocKind::Order,
-        ("Rénovation cuisine", cast.ago(21), DocStatus::Open),
-        lines.clone(),
-        Some(&quote),
+        "Rénovation cuisine",
+        days,
+        &lines,
     )?;
     // A deposit of 30 %, issued; the final invoice deducts it; a credit note takes back
     // a line of the final invoice that was not done.

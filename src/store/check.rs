@@ -130,8 +130,21 @@ impl Store {
     /// Checks every blob reference of the store.
     pub fn check(&self) -> Result<Report> {
         let mut report = Report::default();
+        // A blob many records name (a pass's pack of e-mails) is read and hashed once.
+        let mut found: std::collections::HashMap<String, Option<String>> = Default::default();
         for (what, sha256) in self.references(true)? {
-            self.check_blob(&mut report, &what, &sha256)?;
+            report.checked += 1;
+            let problem = match found.get(&sha256) {
+                Some(problem) => problem.clone(),
+                None => {
+                    let problem = self.blob_problem(&sha256)?;
+                    found.insert(sha256, problem.clone());
+                    problem
+                }
+            };
+            if let Some(problem) = problem {
+                report.problems.push(Problem(format!("{what}: {problem}")));
+            }
         }
         Ok(report)
     }
@@ -156,17 +169,14 @@ impl Store {
         Ok(collected)
     }
 
-    fn check_blob(&self, report: &mut Report, what: &str, sha256: &str) -> Result<()> {
-        report.checked += 1;
+    /// What is wrong with the blob `sha256`: missing, or holding other bytes; none when
+    /// it is whole.
+    fn blob_problem(&self, sha256: &str) -> Result<Option<String>> {
         let path = self.blobs().path(sha256);
         let mut file = match std::fs::File::open(&path) {
             Ok(file) => file,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                report.problems.push(Problem(format!(
-                    "{what}: its content is missing ({})",
-                    path.display()
-                )));
-                return Ok(());
+                return Ok(Some(format!("its content is missing ({})", path.display())));
             }
             Err(e) => return Err(Error::from_io("reading a blob", e)),
         };
@@ -182,12 +192,11 @@ impl Store {
             hasher.update(&buffer[..n]);
         }
         let actual = hex::encode(hasher.finalize());
-        if actual != sha256 {
-            report.problems.push(Problem(format!(
-                "{what}: its content is corrupted ({} holds {actual})",
+        Ok((actual != sha256).then(|| {
+            format!(
+                "its content is corrupted ({} holds {actual})",
                 path.display()
-            )));
-        }
-        Ok(())
+            )
+        }))
     }
 }

@@ -251,7 +251,19 @@ fn redacted(url: &str) -> String {
             let _ = parsed.set_password(Some("…"));
             parsed.to_string()
         }
-        _ => url.to_string(),
+        Ok(_) => url.to_string(),
+        // Unreadable: whatever stands between the scheme and the last `@` of the
+        // authority may be a password, and is left out.
+        Err(_) => match url.split_once("://") {
+            Some((scheme, rest)) => {
+                let authority = rest.split('/').next().unwrap_or(rest);
+                match authority.rfind('@') {
+                    Some(at) => format!("{scheme}://…{}", &rest[at..]),
+                    None => url.to_string(),
+                }
+            }
+            None => url.to_string(),
+        },
     }
 }
 
@@ -321,6 +333,11 @@ mod tests {
         assert!(refused.contains("smtps://"), "{refused}");
         assert!(Relay::from_url("smtp://mail.example?tls=maybe", None, 1).is_err());
         assert!(Relay::from_url("not a url", None, 1).is_err());
+        // A URL that cannot be read hides its password all the same.
+        let unreadable = Relay::from_url("smtp://user:secret@mail.example:port", None, 1);
+        let unreadable = unreadable.err().unwrap();
+        assert!(!unreadable.contains("secret"), "{unreadable}");
+        assert!(unreadable.contains("@mail.example:port"), "{unreadable}");
     }
 
     #[test]

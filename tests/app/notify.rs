@@ -119,15 +119,9 @@ fn every_other_actor_who_may_see_it_is_told_but_never_the_author() {
     );
 }
 
-#[test]
-fn a_backlog_prepared_by_two_passes_at_once_is_told_once_each() {
-    let world = World::build(ClientKind::Person);
+/// `count` new dossiers of the world's client, each with a message from staff to tell.
+fn new_dossiers_told(world: &World, count: usize) {
     let s = world.services();
-    let notifier = folder_notifier(&world, 0);
-    notifier.prepare(Utc::now()).unwrap();
-    let before = s.store().out_mails(10_000).unwrap().len();
-    // More groups than three packs: both passes, and the threads of each, share them.
-    let count = 3 * dossier::mail::outbound::prepare::GROUPS_PER_PACK + 17;
     for n in 0..count {
         let request = dossier::service::NewDossierRequest {
             client: world.dossier.client,
@@ -142,6 +136,46 @@ fn a_backlog_prepared_by_two_passes_at_once_is_told_once_each() {
         s.post_message(&world.staff, d.id, Door::Web, message)
             .unwrap();
     }
+}
+
+#[test]
+fn a_pass_asked_to_stop_ends_after_the_packs_under_way_and_leaves_the_rest() {
+    let world = World::build(ClientKind::Person);
+    let s = world.services();
+    let notifier = folder_notifier(&world, 0);
+    notifier.prepare(Utc::now()).unwrap();
+    let packs = 5;
+    new_dossiers_told(
+        &world,
+        packs * dossier::mail::outbound::prepare::GROUPS_PER_PACK,
+    );
+    let before = s.store().pending_intents().unwrap().len();
+    notifier.prepare_then(Utc::now(), &|| false).unwrap();
+    let left = s.store().pending_intents().unwrap().len();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(packs);
+    let per_pack = dossier::mail::outbound::prepare::GROUPS_PER_PACK;
+    assert!(left > 0, "the pass stopped: {before} intents, {left} left");
+    assert!(
+        left >= before - threads * per_pack,
+        "at most one pack a thread"
+    );
+    // The next start takes the rest.
+    notifier.prepare(Utc::now()).unwrap();
+    assert!(s.store().pending_intents().unwrap().is_empty());
+}
+
+#[test]
+fn a_backlog_prepared_by_two_passes_at_once_is_told_once_each() {
+    let world = World::build(ClientKind::Person);
+    let s = world.services();
+    let notifier = folder_notifier(&world, 0);
+    notifier.prepare(Utc::now()).unwrap();
+    let before = s.store().out_mails(10_000).unwrap().len();
+    // More groups than three packs: both passes, and the threads of each, share them.
+    let count = 3 * dossier::mail::outbound::prepare::GROUPS_PER_PACK + 17;
+    new_dossiers_told(&world, count);
     std::thread::scope(|scope| {
         let passes = [
             scope.spawn(|| notifier.prepare(Utc::now())),

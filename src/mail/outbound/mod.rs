@@ -133,11 +133,14 @@ async fn prepare_loop(
     loop {
         crate::metrics::Metrics::beat(&beat);
         let (n, wake, alive) = (notifier.clone(), queued.clone(), beat.clone());
-        // Each pack queued wakes delivery, and shows a long backlog's pass alive.
+        let stop = shutdown.clone();
+        // Each pack queued wakes delivery and shows a long backlog's pass alive; a
+        // stopping server ends the pass there (the rest stays for the next start).
         let prepared = tokio::task::spawn_blocking(move || {
             n.prepare_then(chrono::Utc::now(), &|| {
                 wake.notify_one();
                 crate::metrics::Metrics::beat(&alive);
+                !*stop.borrow()
             })
         })
         .await;
@@ -152,6 +155,9 @@ async fn prepare_loop(
         }
         // Reminders are looked for after the first pass and then every hour; each is sent
         // once.
+        if *shutdown.borrow() {
+            return;
+        }
         if reminded.is_none_or(|at| at.elapsed() >= REMINDER_EVERY) {
             reminded = Some(std::time::Instant::now());
             let n = notifier.clone();

@@ -33,11 +33,16 @@ impl Notifier {
     /// Queues the e-mails of every group of intents whose window has closed at `now`.
     /// Returns how many groups were prepared.
     pub fn prepare(&self, now: DateTime<Utc>) -> Result<usize> {
-        self.prepare_then(now, &|| {})
+        self.prepare_then(now, &|| true)
     }
 
-    /// [`Notifier::prepare`], calling `queued` each time e-mails were queued.
-    pub fn prepare_then(&self, now: DateTime<Utc>, queued: &(dyn Fn() + Sync)) -> Result<usize> {
+    /// [`Notifier::prepare`], calling `queued` each time a pack of e-mails was queued;
+    /// the pass stops after that pack when it answers false (the server is stopping).
+    pub fn prepare_then(
+        &self,
+        now: DateTime<Utc>,
+        queued: &(dyn Fn() -> bool + Sync),
+    ) -> Result<usize> {
         let store = self.services.store();
         let window = chrono::Duration::from_std(self.settings.window).unwrap_or_default();
         let mut groups: BTreeMap<(DossierId, UserId), Vec<Intent>> = BTreeMap::new();
@@ -64,7 +69,10 @@ impl Notifier {
             use std::sync::atomic::Ordering;
             while let Some(pack) = packs.get(next.fetch_add(1, Ordering::Relaxed)) {
                 self.prepare_pack(pack, now)?;
-                queued();
+                if !queued() {
+                    // The others stop after their own pack too.
+                    next.store(packs.len(), Ordering::Relaxed);
+                }
             }
             Ok(())
         };

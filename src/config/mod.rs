@@ -296,7 +296,7 @@ impl Config {
             imap,
             notify,
             mail,
-            data: args.data.clone().unwrap_or_else(|| PathBuf::from("data")),
+            data,
             http,
             web: WebLimits::default(),
             trusted_proxies: args.trusted_proxy.clone(),

@@ -9,7 +9,6 @@ use axum::response::{IntoResponse, Response};
 
 use super::{errors, session};
 use crate::app::App;
-use crate::templates;
 
 /// Which endpoint a credential is offered to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,7 +73,7 @@ pub async fn metrics(State(app): State<App>, headers: HeaderMap) -> Response {
         return refused();
     }
     let services = app.services.clone();
-    match tokio::task::spawn_blocking(move || services.gauges()).await {
+    match errors::blocking(move || Ok(services.gauges())).await {
         Ok(g) => {
             let text = app
                 .services
@@ -82,10 +81,7 @@ pub async fn metrics(State(app): State<App>, headers: HeaderMap) -> Response {
                 .render(g.pending, g.dead, g.held, g.bytes);
             ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
         }
-        Err(err) => {
-            tracing::error!(error = %err, "reading the gauges stopped short");
-            unavailable()
-        }
+        Err(err) => errors::page(err),
     }
 }
 
@@ -95,8 +91,8 @@ pub async fn backup(State(app): State<App>, headers: HeaderMap) -> Response {
         return refused();
     }
     let services = app.services.clone();
-    match tokio::task::spawn_blocking(move || services.backup_archive()).await {
-        Ok(Ok((file, size))) => {
+    match errors::blocking(move || services.backup_archive()).await {
+        Ok((file, size)) => {
             let stream = tokio_util::io::ReaderStream::new(tokio::fs::File::from_std(file));
             (
                 [
@@ -111,18 +107,6 @@ pub async fn backup(State(app): State<App>, headers: HeaderMap) -> Response {
             )
                 .into_response()
         }
-        Ok(Err(err)) => errors::page(err),
-        Err(err) => {
-            tracing::error!(error = %err, "making a backup stopped short");
-            unavailable()
-        }
+        Err(err) => errors::page(err),
     }
-}
-
-fn unavailable() -> Response {
-    (
-        StatusCode::SERVICE_UNAVAILABLE,
-        templates::pages::unavailable(),
-    )
-        .into_response()
 }

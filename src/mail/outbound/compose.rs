@@ -126,7 +126,12 @@ impl Notifier {
         let envelope_from = s.address(&OurAddress::Bounce(bounce.token.clone()));
         let message_id = format!("{}@{}", uuid::Uuid::new_v4(), s.mail_domain);
         let dossier_url = format!("{}/dossiers/{}", s.base_url, dossier.number);
-        let mute = reply.mute.as_ref().ok_or(Error::NotFound)?;
+        let mute = reply.mute.as_ref().ok_or_else(|| {
+            Error::storage(format!(
+                "the reply address {} has no mute token",
+                reply.token
+            ))
+        })?;
         let mute_url = format!("{}/mute/{}", s.base_url, mute);
         let view = EmailView {
             lang: recipient.lang,

@@ -168,7 +168,7 @@ fn ingest_hands_the_message_to_a_running_server() {
 #[test]
 fn ingest_says_try_later_when_the_folder_is_busy_and_no_server_answers() {
     let f = folder();
-    let _store = once_free(|| Store::open(f.dir.path()));
+    let _store = Store::reopen(f.dir.path(), std::time::Duration::from_secs(10)).unwrap();
     let message = reply_text(
         "helene@client.test",
         &f.open,

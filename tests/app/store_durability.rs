@@ -46,7 +46,8 @@ fn everything_flushed_is_there_after_reopening() {
     let dir = world.dir.take().expect("a store of its own");
     drop(world);
 
-    let store = Store::open(dir.path()).expect("the store reopens");
+    let store =
+        Store::reopen(dir.path(), std::time::Duration::from_secs(10)).expect("the store reopens");
     let s = Services::new(store, "dossier.test");
     let after = s
         .dossier_view(&before_staff(&s), before.dossier.id)

@@ -2,6 +2,7 @@
 //! auto-reply, bounce, loop), its sender, the kept and elided text, its attachments and
 //! the reasons behind each decision. `dossier inspect` prints exactly this.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use mail_parser::{
@@ -11,7 +12,8 @@ use regex::Regex;
 use serde::Serialize;
 
 use super::classify::{self, Class};
-use super::trim::{Trimmed, trim};
+use super::reply::structure::{self, Hint};
+use super::reply::{Cut, Trimmed, trim};
 use crate::domain::{EmailAddress, FileName};
 
 /// "Fwd:", "TR :", "WG:" subjects.
@@ -102,6 +104,8 @@ pub struct Analysis {
     pub text: String,
     /// The cut part.
     pub elided: String,
+    /// What was cut, where, and by which rule.
+    pub cuts: Vec<Cut>,
     /// Attachments.
     pub attachments: Vec<Attachment>,
     /// Why it was classified, trimmed and bounded as it was.
@@ -131,6 +135,7 @@ impl Analysis {
             message_id: None,
             text: String::new(),
             elided: String::new(),
+            cuts: Vec::new(),
             attachments: Vec::new(),
             reasons: vec![reason],
             bounced: Vec::new(),
@@ -208,7 +213,7 @@ fn build(raw: &[u8], message: &Message, context: &Context) -> Analysis {
     let from = message.from().and_then(|a| a.first());
     let (class, class_reasons) = classify::classify(message, context.null_sender);
     reasons.extend(class_reasons);
-    let body = body_text(message, &mut reasons);
+    let (body, hints) = body_text(message, &mut reasons);
     let subject = message.subject().unwrap_or("").trim();
     let forwarded = FORWARD_SUBJECT.is_match(subject);
     if forwarded {
@@ -217,24 +222,29 @@ fn build(raw: &[u8], message: &Message, context: &Context) -> Analysis {
     let Trimmed {
         mut kept,
         mut elided,
+        cuts,
     } = if body.len() > MAX_TRIMMED_BYTES {
         reasons.push("the text is too long to look for quotes: it is kept whole".into());
         Trimmed {
             kept: body.trim().to_string(),
-            elided: String::new(),
+            ..Trimmed::default()
         }
     } else {
-        trim(&body, forwarded)
+        trim(&body, &hints, forwarded)
     };
     if cap(&mut kept, MAX_TEXT_CHARS) | cap(&mut elided, MAX_TEXT_CHARS) {
         reasons.push(format!(
             "the text was cut at {MAX_TEXT_CHARS} characters; the original message keeps all of it"
         ));
     }
-    if !elided.is_empty() {
+    for cut in &cuts {
         reasons.push(format!(
-            "cut {} lines of quoted history or signature",
-            elided.lines().count()
+            "cut {} line{} from line {} ({}): {}",
+            cut.lines,
+            if cut.lines == 1 { "" } else { "s" },
+            cut.line,
+            cut.rule.describe(),
+            cut.first
         ));
     }
     let attachments = attachments(raw, message, &mut reasons);
@@ -247,6 +257,7 @@ fn build(raw: &[u8], message: &Message, context: &Context) -> Analysis {
         message_id: message.message_id().map(str::to_string),
         text: kept,
         elided,
+        cuts,
         attachments,
         reasons,
         bounced: if class == Class::Bounce {
@@ -282,34 +293,67 @@ pub(crate) fn references(message: &Message) -> Vec<String> {
     ids
 }
 
-/// The body as text: text/plain parts when they say something, else the HTML converted.
-fn body_text(message: &Message, reasons: &mut Vec<String>) -> String {
-    let texts: Vec<&str> = message
+/// A text part whose declared charset is not UTF-8 but whose bytes are UTF-8 (some
+/// programs label UTF-8 as Big5 or Latin-1): read as UTF-8. Real text in a legacy
+/// charset is almost never valid UTF-8 once it holds a non-ASCII byte.
+fn mislabelled_utf8(raw: &[u8], part: &MessagePart) -> Option<String> {
+    let charset = part
+        .content_type()?
+        .attribute("charset")?
+        .to_ascii_lowercase();
+    if matches!(charset.as_str(), "utf-8" | "utf8" | "us-ascii" | "ascii") {
+        return None;
+    }
+    let bytes = decoded(raw, part)?;
+    if bytes.is_ascii() {
+        return None;
+    }
+    String::from_utf8(bytes).ok()
+}
+
+/// The body as text, and the marks the HTML part gives it: text/plain parts when
+/// they say something (marked where the HTML shows the reply structure), else the HTML
+/// laid out with its marks.
+fn body_text(message: &Message, reasons: &mut Vec<String>) -> (String, Vec<Hint>) {
+    let texts: Vec<Cow<str>> = message
         .text_body
         .iter()
-        .filter_map(|id| match &message.parts.get(*id as usize)?.body {
-            PartType::Text(text) => Some(text.as_ref()),
-            _ => None,
+        .filter_map(|id| {
+            let part = message.parts.get(*id as usize)?;
+            match &part.body {
+                PartType::Text(text) => Some(
+                    mislabelled_utf8(message.raw_message(), part)
+                        .map_or(Cow::Borrowed(text.as_ref()), Cow::Owned),
+                ),
+                _ => None,
+            }
         })
         .collect();
-    if texts.iter().any(|t| !t.trim().is_empty()) {
-        return texts.join("\n\n");
-    }
+    let has_text = texts.iter().any(|t| !t.trim().is_empty());
     let mut stripped = false;
     // What html2text may lay out for one message, all its HTML parts together.
     let mut layout_budget = MAX_LAID_OUT_PER_MESSAGE;
-    let htmls: Vec<String> = message
+    let htmls: Vec<super::html::Converted> = message
         .html_body
         .iter()
         .filter_map(|id| match &message.parts.get(*id as usize)?.body {
-            PartType::Html(html) => {
+            // With a text part, the HTML is only read for its structure.
+            PartType::Html(html) if !has_text || structure::may_have(html) => {
                 let converted = super::html::convert_within(html, &mut layout_budget);
                 stripped |= !converted.laid_out;
-                Some(converted.text)
+                Some(converted)
             }
             _ => None,
         })
         .collect();
+    if has_text {
+        let hints = htmls
+            .iter()
+            .filter(|c| c.marked)
+            .flat_map(|c| structure::hints(&c.text))
+            .collect();
+        return (texts.join("\n\n"), hints);
+    }
     if stripped {
         reasons.push(
             "an HTML part is too large (or the HTML of the message too much) or nested too deep to lay out: only its tags were dropped"
@@ -318,7 +362,8 @@ fn body_text(message: &Message, reasons: &mut Vec<String>) -> String {
     }
     if !htmls.is_empty() {
         reasons.push("no text/plain part: the HTML part was converted to text".into());
-        return htmls.join("\n\n");
+        let texts: Vec<String> = htmls.into_iter().map(|c| c.text).collect();
+        return (texts.join("\n\n"), Vec::new());
     }
     if message.parts.len() == 1 {
         // A multipart without any boundary in its body: read the body as text.
@@ -327,9 +372,9 @@ fn body_text(message: &Message, reasons: &mut Vec<String>) -> String {
             .get(message.parts[0].offset_body as usize..)
             .unwrap_or(&[]);
         reasons.push("the body has no MIME part: it was read as plain text".into());
-        return String::from_utf8_lossy(body).into_owned();
+        return (String::from_utf8_lossy(body).into_owned(), Vec::new());
     }
-    String::new()
+    (String::new(), Vec::new())
 }
 
 fn attachments(raw: &[u8], message: &Message, reasons: &mut Vec<String>) -> Vec<Attachment> {

@@ -2,6 +2,7 @@
 //! trimmer treats HTML and text replies alike. html2text's layout grows with the square
 //! of the nesting, so a body too large, or nested too deep once parsed (a mail bomb of
 //! lists in lists), has its tags dropped instead: its words are kept, in bounded time.
+//! Before the layout, the reply structure the HTML shows is marked in the tree.
 
 /// HTML larger than this is not laid out, only stripped of its tags.
 const MAX_LAID_OUT_BYTES: usize = 256 * 1024;
@@ -15,6 +16,9 @@ pub struct Converted {
     pub text: String,
     /// False when the HTML was too large or too deep and only its tags were dropped.
     pub laid_out: bool,
+    /// True when the text carries marker lines of the reply structure (see
+    /// [`crate::mail::reply::structure`]).
+    pub marked: bool,
 }
 
 /// Converts an HTML part within what is left of a message's layout `budget` (bytes):
@@ -24,6 +28,7 @@ pub fn convert_within(html: &str, budget: &mut usize) -> Converted {
         return Converted {
             text: stripped(html),
             laid_out: false,
+            marked: false,
         };
     }
     *budget -= html.len();
@@ -35,12 +40,14 @@ pub fn convert(html: &str) -> Converted {
     let stripped_only = |html: &str| Converted {
         text: stripped(html),
         laid_out: false,
+        marked: false,
     };
     // The parser itself spends time with the depth at each tag: a quick estimate first.
     if html.len() > MAX_LAID_OUT_BYTES || estimated_depth(html) > MAX_DEPTH {
         return stripped_only(html);
     }
-    let config = html2text::config::plain().link_footnotes(false);
+    // Links and emphasis as their words only: the text is what the sender wrote.
+    let config = html2text::config::plain_no_decorate().link_footnotes(false);
     // The depth is measured on the tree the parser built (stray end tags and implied
     // ones counted as the layout will see them), then the same tree is laid out.
     let Ok(dom) = config.parse_html(html.as_bytes()) else {
@@ -49,6 +56,7 @@ pub fn convert(html: &str) -> Converted {
     if depth(&dom.document) > MAX_DEPTH {
         return stripped_only(html);
     }
+    let marked = crate::mail::reply::structure::mark(&dom.document);
     let text = config
         .dom_to_render_tree(&dom)
         .and_then(|tree| config.render_to_string(tree, 10_000))
@@ -60,6 +68,7 @@ pub fn convert(html: &str) -> Converted {
             .collect::<Vec<_>>()
             .join("\n"),
         laid_out: true,
+        marked,
     }
 }
 

@@ -10,11 +10,11 @@ pub mod imap;
 pub mod intake;
 pub mod outbound;
 pub mod pipeline;
+pub mod reply;
 pub mod rfc2231;
 pub mod smtp;
 pub mod spool;
 pub mod tls;
-pub mod trim;
 pub mod worker;
 
 /// The header our notifications carry; mail that has it is never posted.

@@ -19,6 +19,7 @@ mod mail_support;
 mod notify;
 mod peers;
 mod policy_table;
+mod reply_corpus;
 mod search_index;
 mod sender_auth;
 mod serve;

@@ -1,0 +1,141 @@
+//! The words of the mail programs: quote headers, header blocks, separators, mobile
+//! footers, sign-offs and contact data, in the European languages clients write in.
+//! Only patterns live here; the decisions are in `quotes` and `signature`.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+fn re(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("valid pattern")
+}
+
+/// Words that open an "On … wrote:" header.
+const LEADS: &str = r"on|at|le|am|el|il|op|em|w dniu|в|den|d\.|på|dne|il giorno|no dia|dnia|v|kello|on \w+|el dia|el día|op \w+|στις|la|pe|dana|dňa|\d{1,2}\.?";
+/// The verbs of those headers.
+const VERBS: &str = r"wrote|writes|a écrit|a ecrit|écrit|ecrit|schrieb|hat geschrieben|escribió|escribio|ha escrit|ha scritto|scrisse|schreef|heeft geschreven|escreveu|napisał|napisała|napisal|pisze|написал|написала|пишет|skrev|skrev følgende|kirjoitti|napsal|napsala|napísal|írta|a scris|έγραψε|yazdı|je napisao|je napisala|wrote the following";
+
+/// "On Mon, … wrote:" in the languages our users and their contacts write in.
+pub static WROTE: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)^\s*[>\s]*[-_=*~]*\s*({LEADS})\b.{{0,400}}\b({VERBS})(\s*:?\s*[-_=*~]*\s*$|\b.{{0,80}}:\s*$)"
+    ))
+});
+/// The first words of such a header, and the weekdays and dates headers start with.
+pub static HEADER_LEAD: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)^\s*[>\s]*(({LEADS})\s|\d{{1,4}}[-/.\s]|(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)\b|(lun|mar|mer|jeu|ven|sam|dim|mo|di|mi|do|fr|sa|so|lu|gio|mié|jue|vie|sáb|seg|ter|qua|qui|sex)\.)"
+    ))
+});
+/// "Name <a@b> wrote:" with no date, and "2025-11-03 14:30 GMT+01:00 Name <a@b>:".
+pub static DATED_HEADER: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)^\s*(\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}|\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}).{{0,200}}<[^>\s]+@[^>\s]+>\s*\)?\s*:?\s*$|^\s*.{{0,200}}<[^>\s]+@[^>\s]+>\s*\)?\s+({VERBS})(\s*:?\s*$|\b.{{0,80}}:\s*$)"
+    ))
+});
+/// The verb of an "On … wrote:" header alone at the end of its line.
+pub static VERB_ENDS: LazyLock<Regex> = LazyLock::new(|| re(&format!(r"(?i)\b({VERBS})\s*:\s*$")));
+/// "-----Original Message-----", "----- Mail original -----" and their translations.
+pub static ORIGINAL: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^\s*>?\s*[-_=*~]{2,}\s*(original message|original|message d'origine|message d’origine|message original|mail original|mail d'origine|mail d’origine|courriel original|courriel d'origine|mensaje original|ursprüngliche nachricht|original-nachricht|ursprüngliche e-mail|oorspronkelijk bericht|origineel bericht|messaggio originale|messaggio originario|mensagem original|исходное сообщение|wiadomość oryginalna|oryginalna wiadomość|ursprungligt meddelande|originalmeddelelse|opprinnelig melding|původní zpráva|alkuperäinen viesti|eredeti üzenet|mesaj original|αρχικό μήνυμα|missatge original)\s*[-_=*~]{2,}\s*$",
+    )
+});
+/// The From line of a header block ("From: …", "De : …", "**From:** …").
+pub static HEADER_FROM: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^\s*>?\s*\**\s*(from|de|de la|von|van|od|от|da|från|fra|lähettäjä|feladó|από|kimden|expéditeur|remitente|mittente|afzender|remetente|nadawca)\s*\**\s*:\s*\**.+",
+    )
+});
+/// The other fields of such a block.
+pub static HEADER_FIELD: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^\s*>?\s*\**\s*(sent|envoyé|envoye|date|gesendet|datum|to|à|a|an|aan|para|cc|cci|bcc|copie à|subject|objet|betreff|onderwerp|asunto|oggetto|assunto|temat|тема|отправлено|кому|wysłano|do|enviado|enviada|inviato|verzonden|skickat|sendt|till|til|ämne|emne|odesláno|komu|předmět|lähetetty|vastaanottaja|aihe|elküldve|címzett|tárgy|trimis|către|subiect|στάλθηκε|προς|θέμα|gönderildi|kime|konu|data|fecha|envoyé le|sent on|reply to|répondre à|antwort an)\s*\**\s*:",
+    )
+});
+/// Orange's and SFR's "> Message du 03/11/25 14:30" above their header block.
+pub static MESSAGE_OF: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)^\s*>?\s*(message du|message of)\s+\d{1,2}/\d{1,2}/\d{2,4}\s+\d{1,2}:\d{2}\s*$")
+});
+/// A short paragraph ending with a colon that names an address or a time: the
+/// "<date> <name> <address> wrote:" of every language we cannot list.
+pub static GENERIC_HEADER: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)^.{0,300}(@|\b\d{1,2}[:.h]\d{2}\b|\b(19|20)\d{2}\b).{0,300}:\s*$"));
+/// The marker of a forwarded message: what follows it is the content, not history.
+pub static FORWARD_MARKER: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^\s*([-_=*~]{2,}\s*(forwarded message|message transféré|message transfere|mail transféré|weitergeleitete nachricht|mensaje reenviado|doorgestuurd bericht|messaggio inoltrato|mensagem encaminhada|wiadomość przekazana|vidarebefordrat meddelande|videresendt meddelelse|videresendt melding|přeposlaná zpráva|välitetty viesti)\s*[-_=*~]{2,}|begin forwarded message:|début du message réexpédié\s*:|début du message transféré\s*:|anfang der weitergeleiteten nachricht:|inicio del mensaje reenviado:)\s*$",
+    )
+});
+/// A line of dashes or underscores some signatures start with.
+pub static RULE_LINE: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*([-_=~*]\s?){4,}\s*$"));
+/// A separator line Outlook and webmails put above their header block.
+pub static SEPARATOR: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*>?\s*(_{8,}|-{8,}|={8,})\s*$"));
+/// "Please reply above this line" markers of notification systems.
+pub static ABOVE_THIS_LINE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)(reply above this line|répondez au-dessus de cette ligne)"));
+/// "My answers are below / in blue / in the text": the sender answered inside the quote.
+pub static ANSWERS_BELOW: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)(réponses?|répond|commentaires?|remarques?)\s.{0,40}(ci-dessous|ci-après|en dessous|plus bas|dans le texte|dans ton message|dans votre message|en bleu|en rouge|en vert|en gras|entre les lignes)|(voir|cf\.?)\s+(ci-dessous|plus bas|dans le texte|en bleu|en rouge)|\b(answers?|replies|comments?|responses?)\s.{0,30}(below|inline|in line|in blue|in red|in the text|between the lines)|\bsee (below|inline|my comments)|antworten?\s.{0,30}(unten|im text|in blau|in rot)|(siehe|vgl\.) unten|respuestas?\s.{0,30}(abajo|debajo|en azul|en rojo|en el texto)|rispost[ae]\s.{0,30}(sotto|in blu|in rosso|nel testo)|antwoorden?\s.{0,30}(hieronder|in het blauw|in het rood|in de tekst)|respostas?\s.{0,30}(abaixo|em azul|em vermelho|no texto)|odpowiedzi\s.{0,30}(poniżej|na niebiesko|w tekście)|svar(en)?\s.{0,30}(nedan|nedenfor|i blått|med blått|med blåt|i teksten|i texten)|odpovědi\s.{0,30}(níže|modře|v textu)|vastaukset\s.{0,30}(alla|sinisellä|tekstissä)",
+    )
+});
+/// Tracking marks some webmail extensions append to every message.
+pub const TRACKING_MARKS: [&str; 1] = ["\u{1427}"];
+
+/// The verbs of mobile and app footers: "Sent from", "Envoyé de", "Von … gesendet"…
+const SENT: &str = r"sent from|sent with|sent via|sent using|sent on|envoyé de|envoyé depuis|envoyé avec|envoyé à partir de|envoyé via|envoye de|envoye depuis|envoye avec|expédié de|expédié depuis|von meinem|gesendet von|gesendet mit|mit .{1,30} gesendet|enviado desde|enviado con|enviado do|enviado de|enviado a partir|inviato da|inviato con|inviato dal|verzonden vanaf|verzonden met|verstuurd vanaf|verstuurd met|wysłane z|wysłano z|wysłane za pomocą|skickat från|skickat med|sendt fra|sendt med|odesláno z|odesláno pomocí|lähetetty|küldve|trimis de pe|trimis cu|στάλθηκε από|enviat des de|enviat amb";
+/// Mobile and webmail footers, alone on their line or followed by their link.
+pub static DEVICE_FOOTER: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)^\s*(\[\s*)?(({SENT})\b.{{0,60}}|get outlook for .{{1,20}}|obtenir outlook pour .{{1,20}}|obtenez outlook pour .{{1,20}}|télécharger outlook pour .{{1,20}}|outlook für .{{1,20}} herunterladen|outlook für .{{1,20}} beziehen|obtener outlook para .{{1,20}}|scarica outlook per .{{1,20}}|outlook voor .{{1,20}} downloaden|baixe o outlook para .{{1,20}}|obter o outlook para .{{1,20}}|pobierz outlook dla .{{1,20}}|skaffa outlook för .{{1,20}}|hent outlook til .{{1,20}}|hent outlook for .{{1,20}}|stáhněte si outlook pro .{{1,20}}|hanki outlook .{{1,20}}|sent from mail for windows.*|courrier pour windows.*)(\]\s*\(\s*https?://[^)\s]+\s*\))?\s*(<\s*https?://[^>\s]+\s*>|\(\s*https?://[^)\s]+\s*\)|\s+https?://\S+)?\s*[.!]?\s*$"
+    ))
+});
+/// A link alone on its line: the target of a footer written on the line above.
+pub static LINK_LINE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)^\s*[<(\[]?\s*https?://\S+\s*[>)\]]?\s*$"));
+
+/// Sign-off formulas that open a signature block.
+pub static SIGN_OFF: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^\s*(cordialement|bien cordialement|très cordialement|tres cordialement|cdlt|cdt|bien à vous|bien a vous|bien à toi|sincères salutations|salutations distinguées|salutations|meilleures salutations|sincèrement|amicalement|bien amicalement|respectueusement|best regards|kind regards|warm regards|warmest regards|regards|best wishes|many thanks and best regards|sincerely|yours sincerely|yours faithfully|all the best|cheers|best|mit freundlichen grüßen|mit freundlichen grüssen|freundliche grüße|freundliche grüsse|viele grüße|viele grüsse|beste grüße|beste grüsse|liebe grüße|herzliche grüße|mfg|lg|gruß|grüße|saludos|un saludo|saludos cordiales|atentamente|cordiali saluti|distinti saluti|saluti|un saluto|cordialmente|met vriendelijke groet|met vriendelijke groeten|vriendelijke groet|groeten|hartelijke groet|atenciosamente|cumprimentos|melhores cumprimentos|abraços|abraço|pozdrawiam|z poważaniem|pozdrowienia|med vänliga hälsningar|vänliga hälsningar|mvh|hälsningar|med venlig hilsen|venlig hilsen|med vennlig hilsen|vennlig hilsen|hilsen|s pozdravem|s přátelským pozdravem|ystävällisin terveisin|terveisin|üdvözlettel|tisztelettel|cu stimă|cu stima|cu respect|με εκτίμηση|salutacions|cordialment|atentament)\s*[,.!]?\s*$",
+    )
+});
+
+/// A phone number as people write them ("06 12 34 56 78", "+33 (0)1 23 45 67 89").
+pub static PHONE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)(^|[\s:.|/])(\+|00)?\d[\d\s().\-/]{7,18}\d\b|\b(tél|tel|tél\.|tel\.|phone|mobile|mob|port|portable|fax|gsm|handy|telefon|teléfono|telefono|tlf|puh)\s*\.?\s*[:.]",
+    )
+});
+/// An e-mail address, a web address, a logo reference.
+pub static CONTACT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)[^\s@<>]+@[^\s@<>]+\.[a-z]{2,}|\bwww\.[^\s]+|https?://\S+|^\s*(skype|linkedin|e-mail|email|mail|courriel|web|site|internet)\s*:|\[cid:[^\]]+\]|\[(logo|image|signature)[^\]]*\]|\[https?://[^\]]+\]",
+    )
+});
+/// A postal code and a city ("75002 Paris", "D-10115 Berlin", "1000 Bruxelles").
+pub static POSTAL: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(^|[\s,–-])([A-Z]{1,2}-)?\d{4,5}\s+\p{Lu}[\p{L}'’ -]{1,40}$|\b\d{1,4}(bis|ter)?,?\s+(rue|avenue|av\.|boulevard|bd|chemin|route|allée|place|impasse|quai|straße|strasse|str\.|weg|platz|calle|via|viale|piazza|straat|laan|rua|ulica|ul\.|gatan|vej|vei)\b",
+    )
+});
+/// A legal form or a job title, the other lines of a company signature.
+pub static COMPANY: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(sarl|sas|sasu|eurl|sa|sci|snc|scop|ei|eirl|gmbh|ag|kg|ug|ltd|llc|inc|plc|s\.?l\.?|s\.?a\.?|s\.?p\.?a\.?|s\.?r\.?l\.?|b\.?v\.?|n\.?v\.?|ab|as|a/s|oy|sp\. z o\.o\.|s\.r\.o\.|gérante?|directeur|directrice|responsable|chargée? d'affaires|conducteur de travaux|architecte|ingénieure?|assistante?|comptable|président|présidente|fondateur|fondatrice|manager|director|engineer|architect|geschäftsführer|geschäftsführerin|inhaber|inhaberin|projektleiter|gerente|direttore|architetto|directeur général|ceo|cto|cfo|sales|ventes|commercial|commerciale)\b",
+    )
+});
+
+/// Lines of Dossier's own notification, seen again when a reply quotes it.
+pub static OUR_LINES: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^\s*(répondez à cet e-mail pour écrire dans le dossier|reply to this e-mail to write in the dossier|ouvrir le dossier\s*:|open the dossier\s*:|ne plus recevoir d'e-mails pour ce dossier|ne plus recevoir d’e-mails pour ce dossier|stop e-mails about this dossier)",
+    )
+});
+/// The first line of our notification: "Business — 2026-0042 Title".
+pub static OUR_TITLE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^\s*\S.{0,120}\s—\s\d{4}-\d{4}\b.*$"));
+/// "Claire Moreau a écrit :" with nothing else: the author line of our notification.
+pub static OUR_AUTHOR: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)^\s*[^\s:<>@].{0,80}\s(a écrit|wrote)\s:\s*$"));

@@ -1,0 +1,369 @@
+//! The quoted previous message: where its header starts (never on a line of the
+//! sender's own), and what of it goes: all of it under a top-posted reply, the quote
+//! above a bottom-posted one, only the header and the unanswered rest around answers
+//! written between the quoted lines or inside an Outlook quote.
+
+use super::patterns::{
+    ABOVE_THIS_LINE, ANSWERS_BELOW, DATED_HEADER, GENERIC_HEADER, HEADER_FIELD, HEADER_FROM,
+    HEADER_LEAD, MESSAGE_OF, ORIGINAL, OUR_AUTHOR, OUR_LINES, OUR_TITLE, SEPARATOR, VERB_ENDS,
+    WROTE,
+};
+use super::structure::Mark;
+use super::{Lines, Rule, is_blank, is_quoted, signature};
+
+/// A forward marker and the header block under it are cut; the message stays.
+pub(super) fn elide_forward_header(lines: &mut Lines, marker: usize) {
+    lines.cut(marker..marker + 1, Rule::ForwardHeader);
+    let mut i = marker + 1;
+    // A field's value may go on over the next line, up to the next field.
+    let text = lines.text.clone();
+    let continued = |i: usize| !is_blank(text[i]) && text.get(i + 1).is_some_and(|l| is_field(l));
+    while i < text.len() && (is_field(text[i]) || (i > marker + 1 && continued(i))) {
+        lines.cut(i..i + 1, Rule::ForwardHeader);
+        i += 1;
+    }
+}
+
+fn is_field(line: &str) -> bool {
+    HEADER_FROM.is_match(line) || HEADER_FIELD.is_match(line)
+}
+
+/// A line with its quote marks and emphasis stars taken off.
+fn bare(line: &str) -> &str {
+    line.trim_start_matches(|c: char| c == '>' || c.is_whitespace())
+}
+
+/// The quote header starting at line `i`: how many lines it spans (Gmail and others
+/// wrap long headers) and which rule it is.
+fn header_at(lines: &Lines, i: usize) -> Option<(usize, Rule)> {
+    if lines.marks[i] == Some(Mark::Quote) {
+        return Some((1, Rule::HtmlQuote));
+    }
+    let line = lines.text[i];
+    if ORIGINAL.is_match(line) {
+        return Some((1, Rule::OriginalMessage));
+    }
+    if ABOVE_THIS_LINE.is_match(line) {
+        return Some((1, Rule::AboveThisLine));
+    }
+    if MESSAGE_OF.is_match(line) && lines.text.get(i + 1).is_some_and(|l| is_field(l)) {
+        return Some((1, Rule::HeaderBlock));
+    }
+    for span in 1..=3 {
+        // A wrapped header is one paragraph: its lines are consecutive and not blank.
+        if i + span > lines.len() || is_blank(lines.text[i + span - 1]) {
+            break;
+        }
+        let joined = lines.text[i..i + span]
+            .iter()
+            .map(|l| bare(l).trim())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if joined.len() > 500 {
+            break;
+        }
+        if WROTE.is_match(&joined) || DATED_HEADER.is_match(&joined) {
+            return Some((span, Rule::QuoteHeader));
+        }
+        // The shape alone is weak evidence: the paragraph must start with a date or a
+        // header's first word and be followed by quoted lines.
+        if starts_like_header(line)
+            && GENERIC_HEADER.is_match(&joined)
+            && followed_by_quote_or_end(lines, i + span)
+        {
+            return Some((span, Rule::QuoteHeader));
+        }
+    }
+    if let Some(span) = broken_header_at(lines, i) {
+        return Some((span, Rule::QuoteHeader));
+    }
+    header_block_at(lines, i).map(|_| (1, Rule::HeaderBlock))
+}
+
+/// An "On … wrote:" header some programs break over blank lines ("On …, Name\n\n<\n
+/// mailto:…>\n> wrote:"): its first line leads, a later one ends with the verb.
+fn broken_header_at(lines: &Lines, i: usize) -> Option<usize> {
+    if !HEADER_LEAD.is_match(lines.text[i]) {
+        return None;
+    }
+    let last = (i + 1..lines.len().min(i + 6)).find(|&k| VERB_ENDS.is_match(lines.text[k]))?;
+    let joined = lines.text[i..=last]
+        .iter()
+        .map(|l| bare(l).trim())
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    (joined.len() <= 500 && WROTE.is_match(&joined)).then_some(last + 1 - i)
+}
+
+/// Whether a line can open a header known only by its shape: a header's first word,
+/// a date, or a lower-case word (weekdays in many languages).
+fn starts_like_header(line: &str) -> bool {
+    HEADER_LEAD.is_match(line)
+        || bare(line)
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_numeric() || c.is_lowercase())
+}
+
+/// The first quote header from `from` on. A header found over several lines starts
+/// on a later line when that line starts a header itself, or when the first does not
+/// look like the start of one: the line above a header is the sender's ("OK pour
+/// jeudi." glued to "Le … a écrit :"). A header inside a quote takes the whole quote.
+fn next_header(lines: &Lines, from: usize) -> Option<(usize, usize, Rule)> {
+    let (start, span, rule) = (from..lines.len()).find_map(|i| {
+        let (span, rule) = header_at(lines, i)?;
+        let end = i + span;
+        let first_leads = HEADER_LEAD.is_match(lines.text[i]);
+        let later = (i + 1..end).find_map(|j| {
+            header_at(lines, j)
+                .filter(|(s, _)| j + s == end)
+                .filter(|_| !first_leads || HEADER_LEAD.is_match(lines.text[j]))
+                .map(|(s, r)| (j, s, r))
+        });
+        Some(later.unwrap_or((i, span, rule)))
+    })?;
+    let mut first = start;
+    while is_quoted(lines.text[start]) && first > from && is_quoted(lines.text[first - 1]) {
+        first -= 1;
+    }
+    Some((first, span + start - first, rule))
+}
+
+/// Whether only blank lines separate `start` from a `>` line or the end.
+fn followed_by_quote_or_end(lines: &Lines, start: usize) -> bool {
+    lines
+        .next_text(start)
+        .is_none_or(|j| is_quoted(lines.text[j]))
+}
+
+/// A block of header fields ("From:", "Sent:", "To:", "Subject:"…), at least three
+/// of them with a From among them, as Outlook and webmails write above the quoted
+/// message; its length in lines, from its separator if it has one.
+fn header_block_at(lines: &Lines, i: usize) -> Option<usize> {
+    let first = if SEPARATOR.is_match(lines.text[i]) {
+        i + 1
+    } else {
+        i
+    };
+    if first >= lines.len() || !is_field(lines.text[first]) {
+        return None;
+    }
+    let block: Vec<&str> = lines.text[first..]
+        .iter()
+        .take(10)
+        .take_while(|l| !is_blank(l))
+        .copied()
+        .collect();
+    let fields = block.iter().filter(|l| is_field(l)).count();
+    let from = block.iter().any(|l| HEADER_FROM.is_match(l));
+    (fields >= 3 && from).then_some(first - i + block.len())
+}
+
+/// The end of a header that starts at `start` with `span` lines: the field block, the
+/// "On … wrote:" line and the separator that come with it.
+fn header_end(lines: &Lines, start: usize, span: usize) -> usize {
+    let mut end = start + span;
+    loop {
+        let Some(next) = lines.next_text(end) else {
+            return end;
+        };
+        if next > end + 1 {
+            return end;
+        }
+        let line = lines.text[next];
+        if let Some(block) = header_block_at(lines, next) {
+            end = next + block;
+        } else if is_field(line)
+            || SEPARATOR.is_match(line)
+            || MESSAGE_OF.is_match(line)
+            || (end - start < 12 && WROTE.is_match(bare(line)))
+        {
+            end = next + 1;
+        } else {
+            return end;
+        }
+    }
+}
+
+pub(super) fn cut_quotes(lines: &mut Lines) {
+    let mut from = 0;
+    while let Some((start, span, rule)) = next_header(lines, from) {
+        let end = header_end(lines, start, span);
+        let above = has_text(lines, 0, start);
+        if !above && !followed_by_quote_or_end(lines, end) {
+            // A header with nothing above it introduces what follows (a message pasted
+            // in, a reply written inside a quote): only the header goes.
+            lines.cut(start..end, rule);
+            from = end;
+            continue;
+        }
+        // Under a top-posted reply a quote can hold lines that lost their `>` in
+        // wrapping: answers between quotes need two of them there.
+        if interleaved(lines, end, if above { 2 } else { 1 }) {
+            // Answers written between the quoted lines: the quotes give them meaning.
+            lines.cut(start..end, rule);
+            cut_ours(lines, end);
+            cut_after_last_answer(lines, end);
+            return;
+        }
+        if above && answers_announced(lines, start) && !starts_quoted(lines, end) {
+            // Answers written inside an Outlook quote, announced above it.
+            lines.cut(start..end, rule);
+            cut_ours(lines, end);
+            return;
+        }
+        let quote_end = quote_block_end(lines, end);
+        let answered = quote_end < lines.len()
+            && (end..quote_end).any(|j| is_quoted(lines.text[j]))
+            && lines
+                .next_text(quote_end)
+                .is_some_and(|j| !signature::starts_signature(lines.text[j]));
+        if answered && above {
+            // Text above the quote and an answer under it: the quote is part of what
+            // the sender says, as between the quoted lines.
+            lines.cut(start..end, rule);
+            cut_ours(lines, end);
+            cut_after_last_answer(lines, end);
+            return;
+        }
+        if answered {
+            // Bottom-posting: the quote comes first, the answer after it.
+            lines.cut(start..quote_end, Rule::QuoteAbove);
+            from = quote_end;
+            continue;
+        }
+        let n = lines.len();
+        lines.cut(start..n, rule);
+        return;
+    }
+    cut_trailing_quote(lines);
+}
+
+/// Whether the sender says, above line `start`, that the answers are below.
+fn answers_announced(lines: &Lines, start: usize) -> bool {
+    (0..start).any(|i| lines.kept(i) && ANSWERS_BELOW.is_match(lines.text[i]))
+}
+
+/// Whether the text after `start` begins with a `>` line.
+fn starts_quoted(lines: &Lines, start: usize) -> bool {
+    lines
+        .next_text(start)
+        .is_some_and(|j| is_quoted(lines.text[j]))
+}
+
+/// Cuts the lines of our own notification from `start` on: its title and author
+/// lines, its links, and its footer from the `-- ` delimiter to the end of the quote.
+fn cut_ours(lines: &mut Lines, start: usize) {
+    let mut i = start;
+    while i < lines.len() {
+        let line = bare(lines.text[i]);
+        let delimiter = line.trim_end() == "--";
+        if delimiter
+            && lines.text[i + 1..]
+                .iter()
+                .any(|l| OUR_LINES.is_match(bare(l)))
+        {
+            // Our footer: the delimiter, its lines, up to the end of the quote.
+            let quoted = is_quoted(lines.text[i]);
+            let mut end = i + 1;
+            while end < lines.len()
+                && (OUR_LINES.is_match(bare(lines.text[end]))
+                    || (quoted && is_quoted(lines.text[end]) && bare(lines.text[end]).is_empty())
+                    || (!quoted && is_blank(lines.text[end])))
+            {
+                end += 1;
+            }
+            lines.cut(i..end, Rule::OurNotification);
+            i = end;
+            continue;
+        }
+        let link = line.trim().starts_with("<http") && line.trim().ends_with('>');
+        if OUR_LINES.is_match(line) || OUR_TITLE.is_match(line) || OUR_AUTHOR.is_match(line) || link
+        {
+            lines.cut(i..i + 1, Rule::OurNotification);
+        }
+        i += 1;
+    }
+}
+
+/// The end of the `>` block starting at (or just after blank lines at) `start`.
+fn quote_block_end(lines: &Lines, start: usize) -> usize {
+    let mut end = start;
+    while end < lines.len()
+        && (is_quoted(lines.text[end]) || is_blank(lines.text[end]) || lines.hidden[end])
+    {
+        end += 1;
+    }
+    end
+}
+
+/// Whether lines `from..to` hold text of the sender's (kept, not blank, not quoted).
+fn has_text(lines: &Lines, from: usize, to: usize) -> bool {
+    (from..to).any(|i| lines.kept(i) && !is_blank(lines.text[i]) && !is_quoted(lines.text[i]))
+}
+
+/// Whether `>` blocks alternate with the sender's text after `start`: at least two
+/// blocks, and at least `answers` of them followed by an answer.
+fn interleaved(lines: &Lines, start: usize, answers: usize) -> bool {
+    let mut blocks = 0;
+    let mut answered = 0;
+    let mut in_quote = false;
+    for i in start..lines.len() {
+        let line = lines.text[i];
+        if lines.hidden[i] || is_blank(line) {
+            continue;
+        }
+        if is_quoted(line) {
+            if !in_quote {
+                blocks += 1;
+                in_quote = true;
+            }
+        } else if lines.kept(i) {
+            if in_quote {
+                answered += 1;
+            }
+            in_quote = false;
+        }
+    }
+    blocks >= 2 && answered >= answers
+}
+
+/// Around answers, the quoted lines after the last answer are history.
+fn cut_after_last_answer(lines: &mut Lines, start: usize) {
+    let last_answer = (start..lines.len())
+        .rev()
+        .find(|&i| lines.kept(i) && !is_blank(lines.text[i]) && !is_quoted(lines.text[i]));
+    if let Some(last) = last_answer {
+        let n = lines.len();
+        let rest = (last + 1..n).any(|i| is_quoted(lines.text[i]));
+        if rest {
+            lines.cut(last + 1..n, Rule::QuotedLines);
+        }
+    }
+}
+
+/// With no header, a `>` block that runs to the end of the text is history, and so
+/// are the quoted lines after the last answer written between quotes. A message that
+/// is nothing but a quote is kept: cutting it all would lose what was sent.
+fn cut_trailing_quote(lines: &mut Lines) {
+    let first_quote = (0..lines.len()).find(|&i| is_quoted(lines.text[i]));
+    let above = first_quote.is_some_and(|f| has_text(lines, 0, f));
+    if interleaved(lines, 0, if above { 2 } else { 1 }) {
+        cut_ours(lines, 0);
+        cut_after_last_answer(lines, 0);
+        return;
+    }
+    let mut start = lines.len();
+    for i in (0..lines.len()).rev() {
+        if is_quoted(lines.text[i]) || is_blank(lines.text[i]) || !lines.kept(i) {
+            start = i;
+        } else {
+            break;
+        }
+    }
+    let n = lines.len();
+    if start < n && (start..n).any(|i| is_quoted(lines.text[i])) && has_text(lines, 0, start) {
+        lines.cut(start..n, Rule::QuotedLines);
+    }
+}

@@ -293,6 +293,17 @@ pub(crate) fn references(message: &Message) -> Vec<String> {
     ids
 }
 
+/// For a `format=flowed` part, whether it says `delsp=yes`.
+fn flowed(part: &MessagePart) -> Option<bool> {
+    let content_type = part.content_type()?;
+    let format = content_type.attribute("format")?;
+    format.eq_ignore_ascii_case("flowed").then(|| {
+        content_type
+            .attribute("delsp")
+            .is_some_and(|d| d.eq_ignore_ascii_case("yes"))
+    })
+}
+
 /// A text part whose declared charset is not UTF-8 but whose bytes are UTF-8 (some
 /// programs label UTF-8 as Big5 or Latin-1): read as UTF-8. Real text in a legacy
 /// charset is almost never valid UTF-8 once it holds a non-ASCII byte.
@@ -321,10 +332,14 @@ fn body_text(message: &Message, reasons: &mut Vec<String>) -> (String, Vec<Hint>
         .filter_map(|id| {
             let part = message.parts.get(*id as usize)?;
             match &part.body {
-                PartType::Text(text) => Some(
-                    mislabelled_utf8(message.raw_message(), part)
-                        .map_or(Cow::Borrowed(text.as_ref()), Cow::Owned),
-                ),
+                PartType::Text(text) => {
+                    let text = mislabelled_utf8(message.raw_message(), part)
+                        .map_or(Cow::Borrowed(text.as_ref()), Cow::Owned);
+                    Some(match flowed(part) {
+                        Some(delsp) => Cow::Owned(super::flowed::unflow(&text, delsp)),
+                        None => text,
+                    })
+                }
                 _ => None,
             }
         })

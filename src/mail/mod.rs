@@ -5,6 +5,7 @@
 pub mod analysis;
 pub mod auth;
 pub mod classify;
+pub mod flowed;
 pub mod html;
 pub mod imap;
 pub mod intake;

@@ -151,11 +151,22 @@ impl<'a> Lines<'a> {
 
     fn finish(self) -> Trimmed {
         let pick = |wanted: bool| -> String {
-            let chosen: Vec<&str> = (0..self.len())
-                .filter(|&i| !self.hidden[i] && self.cut[i].is_none() == wanted)
-                .map(|i| self.text[i])
-                .collect();
-            chosen.join("\n").trim_matches('\n').trim_end().to_string()
+            let mut chosen: Vec<&str> = Vec::new();
+            for i in (0..self.len()).filter(|&i| !self.hidden[i] && self.cut[i].is_none() == wanted)
+            {
+                let line = self.text[i];
+                // Where cut lines leave blank lines together, one is enough.
+                if !(is_blank(line) && chosen.last().is_none_or(|l| is_blank(l))) {
+                    chosen.push(line);
+                }
+            }
+            // A bare `>` left at either end by a cut says nothing.
+            let bare = |l: &&str| is_blank(l) || l.trim() == ">";
+            while chosen.last().is_some_and(bare) {
+                chosen.pop();
+            }
+            let first = chosen.iter().position(|l| !bare(l)).unwrap_or(chosen.len());
+            chosen[first..].join("\n").trim_end().to_string()
         };
         let mut cuts: Vec<Cut> = Vec::new();
         for i in 0..self.len() {

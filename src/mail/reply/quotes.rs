@@ -36,18 +36,24 @@ fn bare(line: &str) -> &str {
 /// The quote header starting at line `i`: how many lines it spans (Gmail and others
 /// wrap long headers) and which rule it is.
 fn header_at(lines: &Lines, i: usize) -> Option<(usize, Rule)> {
+    header_found(lines, i).map(|(span, rule, _)| (span, rule))
+}
+
+/// [`header_at`], and whether the header is known only by its shape (a paragraph
+/// ending with a colon after a date), which is weak evidence.
+fn header_found(lines: &Lines, i: usize) -> Option<(usize, Rule, bool)> {
     if lines.marks[i] == Some(Mark::Quote) {
-        return Some((1, Rule::HtmlQuote));
+        return Some((1, Rule::HtmlQuote, false));
     }
     let line = lines.text[i];
     if ORIGINAL.is_match(line) {
-        return Some((1, Rule::OriginalMessage));
+        return Some((1, Rule::OriginalMessage, false));
     }
     if ABOVE_THIS_LINE.is_match(line) {
-        return Some((1, Rule::AboveThisLine));
+        return Some((1, Rule::AboveThisLine, false));
     }
     if MESSAGE_OF.is_match(line) && lines.text.get(i + 1).is_some_and(|l| is_field(l)) {
-        return Some((1, Rule::HeaderBlock));
+        return Some((1, Rule::HeaderBlock, false));
     }
     for span in 1..=3 {
         // A wrapped header is one paragraph: its lines are consecutive and not blank.
@@ -63,7 +69,7 @@ fn header_at(lines: &Lines, i: usize) -> Option<(usize, Rule)> {
             break;
         }
         if WROTE.is_match(&joined) || DATED_HEADER.is_match(&joined) {
-            return Some((span, Rule::QuoteHeader));
+            return Some((span, Rule::QuoteHeader, false));
         }
         // The shape alone is weak evidence: the paragraph must start with a date or a
         // header's first word and be followed by quoted lines.
@@ -71,13 +77,13 @@ fn header_at(lines: &Lines, i: usize) -> Option<(usize, Rule)> {
             && GENERIC_HEADER.is_match(&joined)
             && followed_by_quote_or_end(lines, i + span)
         {
-            return Some((span, Rule::QuoteHeader));
+            return Some((span, Rule::QuoteHeader, true));
         }
     }
     if let Some(span) = broken_header_at(lines, i) {
-        return Some((span, Rule::QuoteHeader));
+        return Some((span, Rule::QuoteHeader, false));
     }
-    header_block_at(lines, i).map(|_| (1, Rule::HeaderBlock))
+    header_block_at(lines, i).map(|_| (1, Rule::HeaderBlock, false))
 }
 
 /// An "On … wrote:" header some programs break over blank lines ("On …, Name\n\n<\n
@@ -116,10 +122,10 @@ fn next_header(lines: &Lines, from: usize) -> Option<(usize, usize, Rule)> {
         let end = i + span;
         let first_leads = HEADER_LEAD.is_match(lines.text[i]);
         let later = (i + 1..end).find_map(|j| {
-            header_at(lines, j)
-                .filter(|(s, _)| j + s == end)
+            header_found(lines, j)
+                .filter(|(s, _, by_shape)| j + s == end && !by_shape)
                 .filter(|_| !first_leads || HEADER_LEAD.is_match(lines.text[j]))
-                .map(|(s, r)| (j, s, r))
+                .map(|(s, r, _)| (j, s, r))
         });
         Some(later.unwrap_or((i, span, rule)))
     })?;

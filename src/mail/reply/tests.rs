@@ -62,7 +62,7 @@ fn bottom_posted_and_inline_replies_keep_the_answer() {
 #[test]
 fn a_forward_keeps_the_forwarded_message() {
     let text = "Pour info.\n\n---------- Forwarded message ----------\nFrom: Fournisseur <f@x.test>\nDate: lun. 3 nov.\nSubject: Livraison\nTo: Claire <c@a.test>\n\nLivraison jeudi.";
-    assert_eq!(kept(text), "Pour info.\n\n\nLivraison jeudi.");
+    assert_eq!(kept(text), "Pour info.\n\nLivraison jeudi.");
     let outlook = "Voir ci-dessous.\n\nFrom: Fournisseur\nSent: Monday\nTo: Claire\nSubject: Livraison\n\nLivraison jeudi.";
     assert_eq!(
         plain(outlook, true).kept,
@@ -87,5 +87,162 @@ fn text_without_history_is_kept_whole() {
             elided: String::new(),
             cuts: Vec::new(),
         }
+    );
+}
+
+fn rules(text: &str) -> Vec<Rule> {
+    plain(text, false).cuts.iter().map(|c| c.rule).collect()
+}
+
+const GMAIL_FR: &str = "Le lun. 3 nov. 2025 à 14:30, Claire Moreau <claire@atelier.test> a écrit :";
+
+#[test]
+fn the_line_above_a_quote_header_is_the_senders() {
+    for reply in ["OK pour jeudi.", "Le devis me va.", "ok merci"] {
+        let text = format!("{reply}\n{GMAIL_FR}\n> Pouvez-vous confirmer ?");
+        assert_eq!(kept(&text), reply, "{text}");
+    }
+    let wrapped = "Oui.\n\nLe lun. 3 nov. 2025 à 14:30, Claire Moreau <\nclaire@atelier.test> a écrit :\n> Question ?";
+    assert_eq!(kept(wrapped), "Oui.");
+    let decorated =
+        "Oui.\n\n---- On Tue, 22 Dec 2015 14:17:36 +0530 Sam <sam@x.test> wrote ----\n\nQuestion?";
+    assert_eq!(kept(decorated), "Oui.");
+}
+
+/// Our notification as a mail program quotes it, `prefix` before each line.
+fn our_notification(prefix: &str) -> String {
+    [
+        "Atelier Moreau — 2026-0042 Rénovation salle de bain",
+        "",
+        "Claire Moreau a écrit :",
+        "",
+        "Pouvez-vous confirmer la date du 12 ?",
+        "Et le carrelage ?",
+        "<https://dossier.test/dossiers/x/messages/y>",
+        "",
+        "-- ",
+        "Répondez à cet e-mail pour écrire dans le dossier ; vos pièces jointes y seront ajoutées.",
+        "Ouvrir le dossier : https://dossier.test/dossiers/x",
+        "Ne plus recevoir d'e-mails pour ce dossier : https://dossier.test/mute/z",
+    ]
+    .iter()
+    .map(|l| format!("{prefix}{l}").trim_end().to_string())
+    .collect::<Vec<_>>()
+    .join("\n")
+}
+
+#[test]
+fn answers_between_the_quoted_lines_of_our_notification_keep_the_questions_only() {
+    let quoted = our_notification("> ").replace(
+        "> Et le carrelage ?",
+        "Oui, le 12 me convient.\n> Et le carrelage ?\nPlutôt le beige.",
+    );
+    let text = format!("{GMAIL_FR}\n{quoted}");
+    let t = plain(&text, false);
+    assert_eq!(
+        t.kept,
+        "> Pouvez-vous confirmer la date du 12 ?\nOui, le 12 me convient.\n> Et le carrelage ?\nPlutôt le beige."
+    );
+    assert!(t.cuts.iter().any(|c| c.rule == Rule::OurNotification));
+    assert!(t.elided.contains("Ne plus recevoir"));
+}
+
+#[test]
+fn answers_inside_an_outlook_quote_are_kept_when_the_sender_says_so() {
+    let notification = our_notification("")
+        .replace("date du 12 ?", "date du 12 ? Oui, le 12.")
+        .replace("Et le carrelage ?", "Et le carrelage ? Le beige.");
+    let text = format!(
+        "Bonjour Claire,\n\nMes réponses ci-dessous en bleu.\n\nHélène\n\nDe : Atelier Moreau <dossier+r7k2@atelier.test>\nEnvoyé : lundi 3 novembre 2025 14:30\nÀ : Hélène Garnier <helene@example.test>\nObjet : [2026-0042] Rénovation salle de bain\n\n{notification}"
+    );
+    assert_eq!(
+        kept(&text),
+        "Bonjour Claire,\n\nMes réponses ci-dessous en bleu.\n\nHélène\n\nPouvez-vous confirmer la date du 12 ? Oui, le 12.\nEt le carrelage ? Le beige."
+    );
+    let silent = text.replace("Mes réponses ci-dessous en bleu.", "Merci.");
+    assert_eq!(kept(&silent), "Bonjour Claire,\n\nMerci.\n\nHélène");
+}
+
+#[test]
+fn header_blocks_of_webmails_and_other_languages_cut_the_history() {
+    let cases = [
+        "----- Mail original -----\nDe: \"Claire Moreau\" <claire@atelier.test>\nÀ: \"Paul\" <paul@free.test>\nEnvoyé: Lundi 3 Novembre 2025 14:30:00\nObjet: Devis\n\nPouvez-vous valider ?",
+        "> Message du 03/11/25 14:30\n> De : \"Claire Moreau\" <claire@atelier.test>\n> A : helene@orange.test\n> Copie à :\n> Objet : Devis\n>\n> Pouvez-vous valider ?",
+        "Von: Claire Moreau <claire@atelier.test>\nGesendet: Montag, 3. November 2025 14:30\nAn: Hans Weber\nBetreff: Angebot\n\nKönnen Sie bestätigen?",
+        "Från: Claire Moreau <claire@atelier.test>\nSkickat: den 3 november 2025 14:30\nTill: Erik\nÄmne: Offert\n\nKan du bekräfta?",
+        "-----Ursprüngliche Nachricht-----\nVon: Claire\nGesendet: Montag\nAn: Hans\nBetreff: Angebot\n\nKönnen Sie bestätigen?",
+        "Am 03.11.2025 um 14:30 schrieb Claire Moreau <claire@atelier.test>:\n> Können Sie bestätigen?",
+        "Claire Moreau <claire@atelier.test> schrieb am Mo., 3. Nov. 2025 um\n14:30 Uhr:\n> Können Sie bestätigen?",
+        "Il giorno lun 3 nov 2025 alle ore 14:30 Claire Moreau <claire@atelier.test> ha scritto:\n> Può confermare?",
+        "El lun, 3 nov 2025 a las 14:30, Claire Moreau (<claire@atelier.test>) escribió:\n> ¿Puede confirmar?",
+    ];
+    for history in cases {
+        let text = format!("Réponse.\n\n{history}");
+        let t = plain(&text, false);
+        assert_eq!(t.kept, "Réponse.", "{text}");
+        assert!(!t.cuts.is_empty());
+    }
+}
+
+#[test]
+fn mobile_footers_go_with_their_links_in_every_language() {
+    for footer in [
+        "Obtenir Outlook pour Android<https://aka.ms/AAb9ysg>",
+        "Get Outlook for iOS\n<https://aka.ms/o0ukef>",
+        "[Outlook pour iOS](https://aka.ms/o0ukef)",
+        "Envoyé depuis mon smartphone Samsung Galaxy.",
+        "Envoyé de mon appareil Huawei",
+        "Envoyé depuis Yahoo Mail pour Android",
+        "Von meinem iPhone gesendet",
+        "Inviato da iPhone",
+        "Enviado desde mi iPhone",
+        "Verzonden vanaf mijn iPhone",
+        "Wysłane z iPhone'a",
+        "Skickat från min iPhone",
+        "Odesláno z iPhonu",
+    ] {
+        let text = format!("C'est noté.\n\n{footer}");
+        assert_eq!(kept(&text), "C'est noté.", "{footer}");
+        assert_eq!(rules(&text), [Rule::DeviceFooter], "{footer}");
+    }
+}
+
+#[test]
+fn a_company_signature_is_cut_by_its_shape_and_an_address_in_the_text_is_not() {
+    let signed = "C'est noté, merci.\n\nHélène Garnier\nGérante\nSCI Les Tilleuls\n12 rue des Lilas, 69003 Lyon\nTél. 04 78 12 34 56\nwww.sci-tilleuls.example\n[cid:image001.png@01DA1234.56789AB0]";
+    assert_eq!(kept(signed), "C'est noté, merci.");
+    assert_eq!(rules(signed), [Rule::SignatureBlock]);
+    let address = "Voici l'adresse du chantier :\nSCI Les Tilleuls\n12 rue des Lilas\n69003 Lyon\nTél. 04 78 12 34 56";
+    assert_eq!(kept(address), address);
+    assert_eq!(kept("Merci,\nHélène"), "Merci,\nHélène");
+    let long_sign_off = "Parfait.\n\nBien cordialement,\n\nPaul Rousseau\nConducteur de travaux\nRousseau Électricité SARL\n3 avenue Jean Jaurès\n69007 Lyon\n06 12 34 56 78\npaul@rousseau.example\nwww.rousseau.example";
+    assert_eq!(kept(long_sign_off), "Parfait.");
+}
+
+#[test]
+fn html_structure_marks_the_quote_the_text_does_not_show() {
+    let html = "<div>OK pour moi.</div><div id=\"appendonsend\"></div><hr><div id=\"divRplyFwdMsg\"><b>De :</b> Claire<br><b>Envoyé :</b> lundi<br><b>Objet :</b> Devis</div><div>Pouvez-vous valider ?</div>";
+    let converted = crate::mail::html::convert(html);
+    assert!(converted.marked);
+    let t = plain(&converted.text, false);
+    assert_eq!(t.kept, "OK pour moi.");
+    assert_eq!(t.cuts[0].rule, Rule::HtmlQuote);
+    assert!(!t.elided.contains('\u{E000}'), "marks are never shown");
+}
+
+#[test]
+fn the_html_signature_is_cut_from_the_text_part_too() {
+    let html = "<div dir=\"ltr\">Merci pour le devis.<br clear=\"all\"><div><br></div><span class=\"gmail_signature_prefix\">-- </span><br><div dir=\"ltr\" class=\"gmail_signature\" data-smartmail=\"gmail_signature\">Hélène Garnier<br>SCI Les Tilleuls</div></div>";
+    let converted = crate::mail::html::convert(html);
+    let hints = structure::hints(&converted.text);
+    assert_eq!(hints.len(), 1, "{hints:?}");
+    let text = "Merci pour le devis.\n\nHélène Garnier\nSCI Les Tilleuls";
+    let t = trim(text, &hints, false);
+    assert_eq!(t.kept, "Merci pour le devis.");
+    assert_eq!(t.cuts[0].rule, Rule::HtmlSignature);
+    assert_eq!(
+        plain(text, false).kept,
+        text,
+        "without the HTML, no rule cuts it"
     );
 }

@@ -104,6 +104,9 @@ pub(crate) struct Lines<'a> {
     marks: Vec<Option<structure::Mark>>,
     /// Marker lines, in neither part.
     hidden: Vec<bool>,
+    /// Where the sender's own text ends and content that is not theirs begins (a
+    /// forwarded message, a quote answered inside): signatures are looked for above.
+    signature_until: usize,
 }
 
 impl<'a> Lines<'a> {
@@ -124,6 +127,7 @@ impl<'a> Lines<'a> {
             cut: vec![None; n],
             marks,
             hidden,
+            signature_until: n,
         }
     }
 
@@ -160,12 +164,18 @@ impl<'a> Lines<'a> {
                     chosen.push(line);
                 }
             }
-            // A bare `>` left at either end by a cut says nothing.
-            let bare = |l: &&str| is_blank(l) || l.trim() == ">";
-            while chosen.last().is_some_and(bare) {
+            // A bare `>` left by a cut at either end of a quoted run says nothing.
+            if wanted {
+                chosen = without_bare_quote_ends(chosen);
+            }
+            let blank = |l: &&str| is_blank(l);
+            while chosen.last().is_some_and(blank) {
                 chosen.pop();
             }
-            let first = chosen.iter().position(|l| !bare(l)).unwrap_or(chosen.len());
+            let first = chosen
+                .iter()
+                .position(|l| !blank(l))
+                .unwrap_or(chosen.len());
             chosen[first..].join("\n").trim_end().to_string()
         };
         let mut cuts: Vec<Cut> = Vec::new();
@@ -199,6 +209,30 @@ impl<'a> Lines<'a> {
     }
 }
 
+/// Lines without the bare `>` at the start or the end of each quoted run.
+fn without_bare_quote_ends(lines: Vec<&str>) -> Vec<&str> {
+    let bare = |l: &str| l.trim() == ">";
+    let text = |l: &str| is_quoted(l) && !bare(l);
+    let mut out: Vec<&str> = Vec::with_capacity(lines.len());
+    for line in lines {
+        // At the start of a run: nothing quoted with words just above.
+        if bare(line) && !out.last().is_some_and(|l| text(l) || bare(l)) {
+            continue;
+        }
+        out.push(line);
+    }
+    // At the end of a run: nothing quoted with words just below.
+    let mut kept: Vec<&str> = Vec::with_capacity(out.len());
+    for line in out.into_iter().rev() {
+        if bare(line) && !kept.last().is_some_and(|l| text(l) || bare(l)) {
+            continue;
+        }
+        kept.push(line);
+    }
+    kept.reverse();
+    kept
+}
+
 fn shortened(line: &str) -> String {
     match line.char_indices().nth(80) {
         Some((at, _)) => format!("{}…", &line[..at]),
@@ -227,10 +261,13 @@ pub fn trim(text: &str, hints: &[structure::Hint], forwarded: bool) -> Trimmed {
             lines.cut(i..i + 1, Rule::TrackingMark);
         }
     }
-    let marker = (0..lines.len()).find(|&i| patterns::FORWARD_MARKER.is_match(lines.text[i]));
+    let marker = (0..lines.len()).find(|&i| {
+        let line = lines.text[i].trim_start();
+        patterns::FORWARD_MARKER.is_match(line.strip_prefix('>').unwrap_or(line))
+    });
     match marker {
         Some(marker) => quotes::elide_forward_header(&mut lines, marker),
-        None if forwarded => {}
+        None if forwarded => quotes::elide_forwarded_block(&mut lines),
         None => quotes::cut_quotes(&mut lines),
     }
     signature::cut_signature(&mut lines);

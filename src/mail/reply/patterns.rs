@@ -35,10 +35,13 @@ pub static DATED_HEADER: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// The verb of an "On … wrote:" header alone at the end of its line.
 pub static VERB_ENDS: LazyLock<Regex> = LazyLock::new(|| re(&format!(r"(?i)\b({VERBS})\s*:\s*$")));
+/// What proves a header: an address, a year, a day and month in figures.
+pub static DATED: LazyLock<Regex> =
+    LazyLock::new(|| re(r"@|\b(19|20)\d{2}\b|\b\d{1,2}[./-]\d{1,2}\b"));
 /// "-----Original Message-----", "----- Mail original -----" and their translations.
 pub static ORIGINAL: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^\s*>?\s*[-_=*~]{2,}\s*(original message|original|message d'origine|message d’origine|message original|mail original|mail d'origine|mail d’origine|courriel original|courriel d'origine|mensaje original|ursprüngliche nachricht|original-nachricht|ursprüngliche e-mail|oorspronkelijk bericht|origineel bericht|messaggio originale|messaggio originario|mensagem original|исходное сообщение|wiadomość oryginalna|oryginalna wiadomość|ursprungligt meddelande|originalmeddelelse|opprinnelig melding|původní zpráva|alkuperäinen viesti|eredeti üzenet|mesaj original|αρχικό μήνυμα|missatge original)\s*[-_=*~]{2,}\s*$",
+        r"(?i)^\s*>?\s*[-_=*~]{2,}\s*(original message|original|message d'origine|message d’origine|message original|mail original|mail d'origine|mail d’origine|courriel original|courriel d'origine|mensaje original|ursprüngliche nachricht|original-nachricht|ursprüngliche e-mail|oorspronkelijk bericht|origineel bericht|messaggio originale|messaggio originario|mensagem original|исходное сообщение|wiadomość oryginalna|oryginalna wiadomość|ursprungligt meddelande|originalmeddelelse|opprinnelig melding|původní zpráva|původní e-mail|alkuperäinen viesti|eredeti üzenet|mesaj original|αρχικό μήνυμα|missatge original)\s*[-_=*~]{2,}\s*$",
     )
 });
 /// The From line of a header block ("From: …", "De : …", "**From:** …").
@@ -50,7 +53,7 @@ pub static HEADER_FROM: LazyLock<Regex> = LazyLock::new(|| {
 /// The other fields of such a block.
 pub static HEADER_FIELD: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^\s*>?\s*\**\s*(sent|envoyé|envoye|date|gesendet|datum|to|à|a|an|aan|para|cc|cci|bcc|copie à|subject|objet|betreff|onderwerp|asunto|oggetto|assunto|temat|тема|отправлено|кому|wysłano|do|enviado|enviada|inviato|verzonden|skickat|sendt|till|til|ämne|emne|odesláno|komu|předmět|lähetetty|vastaanottaja|aihe|elküldve|címzett|tárgy|trimis|către|subiect|στάλθηκε|προς|θέμα|gönderildi|kime|konu|data|fecha|envoyé le|sent on|reply to|répondre à|antwort an)\s*\**\s*:",
+        r"(?i)^\s*>?\s*\**\s*(sent|envoyé|envoye|date|sujet|pour|gesendet|datum|to|à|a|an|aan|para|cc|cci|bcc|copie à|subject|objet|betreff|onderwerp|asunto|oggetto|assunto|temat|тема|отправлено|кому|wysłano|do|enviado|enviada|inviato|verzonden|skickat|sendt|till|til|ämne|emne|odesláno|komu|předmět|lähetetty|vastaanottaja|aihe|elküldve|címzett|tárgy|trimis|către|subiect|στάλθηκε|προς|θέμα|gönderildi|kime|konu|data|fecha|envoyé le|sent on|reply to|répondre à|antwort an)(\s+(el|le|am|on|den|dne|il|em))?\s*\**\s*:",
     )
 });
 /// Orange's and SFR's "> Message du 03/11/25 14:30" above their header block.
@@ -74,11 +77,15 @@ pub static SEPARATOR: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*>?\s*(_{8,}|-{
 /// "Please reply above this line" markers of notification systems.
 pub static ABOVE_THIS_LINE: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)(reply above this line|répondez au-dessus de cette ligne)"));
+/// Words that name answers: "réponses", "je réponds", "answers", "Antworten"…
+const ANSWER_WORDS: &str = r"réponses?|répond[su]?|je réponds|commentaires?|remarques?|answers?|answered|replies|replied|comments?|responses?|antworten?|antworte|kommentare|respuestas?|contesto|respondo|comentarios|rispost[ae]|rispondo|commenti|antwoorden?|antwoord|reacties|respostas?|comentários|odpowiedzi|odpowiadam|komentarze|svar(en)?|svarar|svarer|kommentarer|odpovědi|odpovídám|vastaukset|vastaan|válaszok|válaszolok|răspunsuri|απαντήσεις|respostes";
+/// Where the answers are: below, in the text, in a colour.
+const ANSWER_PLACES: &str = r"ci-dessous|ci-après|en dessous|plus bas|dans le texte|dans ton message|dans votre message|en bleu|en rouge|en vert|en gras|entre les lignes|below|inline|in line|in blue|in red|in green|in bold|in the text|between the lines|unten|im text|in blau|in rot|abajo|debajo|en azul|en rojo|en el texto|sotto|in blu|in rosso|nel testo|hieronder|in het blauw|in het rood|in de tekst|abaixo|em azul|em vermelho|no texto|poniżej|na niebiesko|na czerwono|w tekście|nedan|nedenfor|i blått|med blått|med blåt|i teksten|i texten|níže|modře|červeně|v textu|alla|sinisellä|tekstissä|lent|kékkel|mai jos|cu albastru|παρακάτω|a sota|en blau";
 /// "My answers are below / in blue / in the text": the sender answered inside the quote.
 pub static ANSWERS_BELOW: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)(réponses?|répond|commentaires?|remarques?)\s.{0,40}(ci-dessous|ci-après|en dessous|plus bas|dans le texte|dans ton message|dans votre message|en bleu|en rouge|en vert|en gras|entre les lignes)|(voir|cf\.?)\s+(ci-dessous|plus bas|dans le texte|en bleu|en rouge)|\b(answers?|replies|comments?|responses?)\s.{0,30}(below|inline|in line|in blue|in red|in the text|between the lines)|\bsee (below|inline|my comments)|antworten?\s.{0,30}(unten|im text|in blau|in rot)|(siehe|vgl\.) unten|respuestas?\s.{0,30}(abajo|debajo|en azul|en rojo|en el texto)|rispost[ae]\s.{0,30}(sotto|in blu|in rosso|nel testo)|antwoorden?\s.{0,30}(hieronder|in het blauw|in het rood|in de tekst)|respostas?\s.{0,30}(abaixo|em azul|em vermelho|no texto)|odpowiedzi\s.{0,30}(poniżej|na niebiesko|w tekście)|svar(en)?\s.{0,30}(nedan|nedenfor|i blått|med blått|med blåt|i teksten|i texten)|odpovědi\s.{0,30}(níže|modře|v textu)|vastaukset\s.{0,30}(alla|sinisellä|tekstissä)",
-    )
+    re(&format!(
+        r"(?i)\b({ANSWER_WORDS})\b.{{0,40}}\b({ANSWER_PLACES})\b|\b(voir|cf\.?|see|siehe|ver|vedi|zie|veja|zobacz|se|viz|katso)\s+({ANSWER_PLACES})\b"
+    ))
 });
 /// Tracking marks some webmail extensions append to every message.
 pub const TRACKING_MARKS: [&str; 1] = ["\u{1427}"];
@@ -98,14 +105,14 @@ pub static LINK_LINE: LazyLock<Regex> =
 /// Sign-off formulas that open a signature block.
 pub static SIGN_OFF: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^\s*(cordialement|bien cordialement|très cordialement|tres cordialement|cdlt|cdt|bien à vous|bien a vous|bien à toi|sincères salutations|salutations distinguées|salutations|meilleures salutations|sincèrement|amicalement|bien amicalement|respectueusement|best regards|kind regards|warm regards|warmest regards|regards|best wishes|many thanks and best regards|sincerely|yours sincerely|yours faithfully|all the best|cheers|best|mit freundlichen grüßen|mit freundlichen grüssen|freundliche grüße|freundliche grüsse|viele grüße|viele grüsse|beste grüße|beste grüsse|liebe grüße|herzliche grüße|mfg|lg|gruß|grüße|saludos|un saludo|saludos cordiales|atentamente|cordiali saluti|distinti saluti|saluti|un saluto|cordialmente|met vriendelijke groet|met vriendelijke groeten|vriendelijke groet|groeten|hartelijke groet|atenciosamente|cumprimentos|melhores cumprimentos|abraços|abraço|pozdrawiam|z poważaniem|pozdrowienia|med vänliga hälsningar|vänliga hälsningar|mvh|hälsningar|med venlig hilsen|venlig hilsen|med vennlig hilsen|vennlig hilsen|hilsen|s pozdravem|s přátelským pozdravem|ystävällisin terveisin|terveisin|üdvözlettel|tisztelettel|cu stimă|cu stima|cu respect|με εκτίμηση|salutacions|cordialment|atentament)\s*[,.!]?\s*$",
+        r"(?i)^\s*(cordialement|bien cordialement|très cordialement|tres cordialement|cdlt|cdt|bien à vous|bien a vous|bien à toi|sincères salutations|salutations distinguées|salutations|meilleures salutations|sincèrement|amicalement|bien amicalement|respectueusement|best regards|kind regards|warm regards|warmest regards|regards|best wishes|many thanks and best regards|sincerely|yours sincerely|yours faithfully|all the best|cheers|best|mit freundlichen grüßen|mit freundlichen grüssen|freundliche grüße|freundliche grüsse|viele grüße|viele grüsse|beste grüße|beste grüsse|liebe grüße|herzliche grüße|mfg|lg|gruß|grüße|saludos|un saludo|saludos cordiales|atentamente|cordiali saluti|distinti saluti|saluti|un saluto|un caro saluto|cari saluti|un abbraccio|cordialmente|met vriendelijke groet|met vriendelijke groeten|vriendelijke groet|groeten|groetjes|hartelijke groet|hartelijke groeten|atenciosamente|cumprimentos|melhores cumprimentos|com os melhores cumprimentos|com os meus cumprimentos|abraços|abraço|pozdrawiam|z poważaniem|pozdrowienia|med vänliga hälsningar|vänliga hälsningar|mvh|hälsningar|med venlig hilsen|venlig hilsen|med vennlig hilsen|vennlig hilsen|hilsen|s pozdravem|s přátelským pozdravem|ystävällisin terveisin|terveisin|üdvözlettel|tisztelettel|cu stimă|cu stima|cu respect|με εκτίμηση|salutacions|cordialment|atentament)\s*[,.!:]?\s*$",
     )
 });
 
 /// A phone number as people write them ("06 12 34 56 78", "+33 (0)1 23 45 67 89").
 pub static PHONE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)(^|[\s:.|/])(\+|00)?\d[\d\s().\-/]{7,18}\d\b|\b(tél|tel|tél\.|tel\.|phone|mobile|mob|port|portable|fax|gsm|handy|telefon|teléfono|telefono|tlf|puh)\s*\.?\s*[:.]",
+        r"(?i)(^|[\s:.|/(])(\+|00)?\(?\d[\d\s().\-/]{7,18}\d\b|\b(tél|tel|tél\.|tel\.|phone|mobile|mob|port|portable|fax|gsm|handy|telefon|teléfono|telefono|tlf|puh)\s*\.?\s*[:.]",
     )
 });
 /// An e-mail address, a web address, a logo reference.
@@ -117,20 +124,34 @@ pub static CONTACT: LazyLock<Regex> = LazyLock::new(|| {
 /// A postal code and a city ("75002 Paris", "D-10115 Berlin", "1000 Bruxelles").
 pub static POSTAL: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(^|[\s,–-])([A-Z]{1,2}-)?\d{4,5}\s+\p{Lu}[\p{L}'’ -]{1,40}$|\b\d{1,4}(bis|ter)?,?\s+(rue|avenue|av\.|boulevard|bd|chemin|route|allée|place|impasse|quai|straße|strasse|str\.|weg|platz|calle|via|viale|piazza|straat|laan|rua|ulica|ul\.|gatan|vej|vei)\b",
+        r"(^|[\s,–-])([A-Z]{1,2}-)?\d{4,5}\s+\p{Lu}[\p{L}'’ -]{1,40}$|\b\d{1,4}(bis|ter)?,?\s+(?i:rue|avenue|av\.|boulevard|bd|chemin|route|allée|place|impasse|quai|straße|strasse|str\.|weg|platz|calle|via|viale|piazza|straat|laan|rua|ulica|ul\.|gatan|vej|vei)\b|\b\d{1,5}\s+(\p{Lu}\w*\s+){1,3}(?i:street|st\.|road|rd\.|avenue|ave\.|lane|drive|way|gasse|gata|gade)\b|(?i:\p{L}*(straße|strasse|str\.|weg|platz|gasse|allee|ring|damm|straat|laan|gracht|plein|gatan|vägen|vej|gade|veien|gata|ulice|utca)|via|viale|piazza|corso|calle|avenida|rua|plaza|ulica|ul\.)[\p{L}' ]{0,30},?\s+\d{1,4}\s*[a-z]?\s*$|,\s*[A-Z]{2}\s+\d{5}(-\d{4})?\s*$|\b[A-Z]{1,2}\d[A-Z\d]?\s+\d[A-Z]{2}\s*$",
     )
 });
-/// A legal form or a job title, the other lines of a company signature.
+/// A legal form (as companies write it, in capitals) or a job title: the other lines
+/// of a company signature.
 pub static COMPANY: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(sarl|sas|sasu|eurl|sa|sci|snc|scop|ei|eirl|gmbh|ag|kg|ug|ltd|llc|inc|plc|s\.?l\.?|s\.?a\.?|s\.?p\.?a\.?|s\.?r\.?l\.?|b\.?v\.?|n\.?v\.?|ab|as|a/s|oy|sp\. z o\.o\.|s\.r\.o\.|gérante?|directeur|directrice|responsable|chargée? d'affaires|conducteur de travaux|architecte|ingénieure?|assistante?|comptable|président|présidente|fondateur|fondatrice|manager|director|engineer|architect|geschäftsführer|geschäftsführerin|inhaber|inhaberin|projektleiter|gerente|direttore|architetto|directeur général|ceo|cto|cfo|sales|ventes|commercial|commerciale)\b",
+        r"\b(SARL|SAS|SASU|EURL|SA|SCI|SNC|SCOP|EIRL|GmbH|AG|KG|UG|Ltd|LLC|Inc|PLC|S\.L\.|S\.A\.|S\.p\.A\.|SpA|S\.r\.l\.|Srl|B\.V\.|BV|N\.V\.|NV|AB|AS|A/S|Oy|Sp\. z o\.o\.|s\.r\.o\.)\b|(?i)\b(gérante?|directeur|directrice|responsable|chargée? d'affaires|conducteur de travaux|conductrice de travaux|architecte|ingénieure?|assistante?|comptable|président|présidente|fondateur|fondatrice|manager|director|engineer|architect|principal|geschäftsführer|geschäftsführerin|inhaber|inhaberin|projektleiter|gerente|direttore|architetto|directeur général|ceo|cto|cfo)\b",
     )
 });
 
+/// The confidentiality notice some companies put under their signature.
+pub static DISCLAIMER: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)(confidenti|riservat|vertraulich|vertrouwelijk|confidencial|poufn|důvěrn|luottamuksellin|fortrolig|konfidentiell|ce message et (ses|toutes ses) pièces jointes|this (e-?mail|message) and any attachments|diese e-mail|questo messaggio|este mensaje|dit bericht|esta mensagem|imprim|print this e-?mail|environnement|environment)",
+    )
+});
 /// Lines of Dossier's own notification, seen again when a reply quotes it.
 pub static OUR_LINES: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^\s*(répondez à cet e-mail pour écrire dans le dossier|reply to this e-mail to write in the dossier|ouvrir le dossier\s*:|open the dossier\s*:|ne plus recevoir d'e-mails pour ce dossier|ne plus recevoir d’e-mails pour ce dossier|stop e-mails about this dossier)",
+        r"(?i)^\s*(répondez à cet e-mail pour écrire dans le dossier|reply to this e-mail to write in the dossier|ouvrir le dossier\b|open the dossier\b|ne plus recevoir d'e-mails pour ce dossier|ne plus recevoir d’e-mails pour ce dossier|stop e-mails about this dossier)",
+    )
+});
+/// A link of ours alone on its line (to a dossier, a message, the mute page), as the
+/// programs write links: `<url>`, `url<url>`, `[ url | url ]`.
+pub static OUR_LINK: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^\s*(open the dossier|ouvrir le dossier)?\s*[<\[(]?\s*https?://\S+/(dossiers|mute)/\S*\s*$",
     )
 });
 /// The first line of our notification: "Business — 2026-0042 Title".

@@ -4,23 +4,59 @@
 //! written between the quoted lines or inside an Outlook quote.
 
 use super::patterns::{
-    ABOVE_THIS_LINE, ANSWERS_BELOW, DATED_HEADER, GENERIC_HEADER, HEADER_FIELD, HEADER_FROM,
-    HEADER_LEAD, MESSAGE_OF, ORIGINAL, OUR_AUTHOR, OUR_LINES, OUR_TITLE, SEPARATOR, VERB_ENDS,
-    WROTE,
+    ABOVE_THIS_LINE, ANSWERS_BELOW, DATED, DATED_HEADER, GENERIC_HEADER, HEADER_FIELD, HEADER_FROM,
+    HEADER_LEAD, MESSAGE_OF, ORIGINAL, OUR_AUTHOR, OUR_LINES, OUR_LINK, OUR_TITLE, SEPARATOR,
+    VERB_ENDS, WROTE,
 };
 use super::structure::Mark;
 use super::{Lines, Rule, is_blank, is_quoted, signature};
 
-/// A forward marker and the header block under it are cut; the message stays.
+/// A forward marker and the header block under it are cut; the message stays, and
+/// its own signature is content.
 pub(super) fn elide_forward_header(lines: &mut Lines, marker: usize) {
+    lines.signature_until = marker;
+    if is_quoted(lines.text[marker]) {
+        // Apple Mail quotes what it forwards: the forwarded message is content.
+        for i in marker..lines.len() {
+            let Some(inner) = lines.text[i].trim_start().strip_prefix('>') else {
+                break;
+            };
+            lines.text[i] = inner.strip_prefix(' ').unwrap_or(inner);
+        }
+    }
     lines.cut(marker..marker + 1, Rule::ForwardHeader);
     let mut i = marker + 1;
+    // Blank lines between the marker and its fields go with them.
+    while i < lines.len()
+        && is_blank(lines.text[i])
+        && lines.text[i + 1..]
+            .first()
+            .is_some_and(|l| is_field(l) || is_blank(l))
+    {
+        lines.cut(i..i + 1, Rule::ForwardHeader);
+        i += 1;
+    }
     // A field's value may go on over the next line, up to the next field.
     let text = lines.text.clone();
     let continued = |i: usize| !is_blank(text[i]) && text.get(i + 1).is_some_and(|l| is_field(l));
     while i < text.len() && (is_field(text[i]) || (i > marker + 1 && continued(i))) {
         lines.cut(i..i + 1, Rule::ForwardHeader);
         i += 1;
+    }
+}
+
+/// A forward without marker (its subject says it is one): the first header block or
+/// "Original Message" separator is the forward's header.
+pub(super) fn elide_forwarded_block(lines: &mut Lines) {
+    let found = (0..lines.len()).find_map(|i| {
+        if ORIGINAL.is_match(lines.text[i]) {
+            return Some((i, 1 + header_block_at(lines, i + 1).unwrap_or(0)));
+        }
+        header_block_at(lines, i).map(|block| (i, block))
+    });
+    if let Some((start, span)) = found {
+        lines.signature_until = start;
+        lines.cut(start..start + span, Rule::ForwardHeader);
     }
 }
 
@@ -68,7 +104,11 @@ fn header_found(lines: &Lines, i: usize) -> Option<(usize, Rule, bool)> {
         if joined.len() > 500 {
             break;
         }
-        if WROTE.is_match(&joined) || DATED_HEADER.is_match(&joined) {
+        // A sentence can read like a header ("Am Dienstag schrieb mir der
+        // Schornsteinfeger:"): without quoted lines under it, a header must name an
+        // address or a date.
+        let proven = followed_by_quote_or_end(lines, i + span) || DATED.is_match(&joined);
+        if (WROTE.is_match(&joined) || DATED_HEADER.is_match(&joined)) && proven {
             return Some((span, Rule::QuoteHeader, false));
         }
         // The shape alone is weak evidence: the paragraph must start with a date or a
@@ -123,9 +163,9 @@ fn next_header(lines: &Lines, from: usize) -> Option<(usize, usize, Rule)> {
         let first_leads = HEADER_LEAD.is_match(lines.text[i]);
         let later = (i + 1..end).find_map(|j| {
             header_found(lines, j)
-                .filter(|(s, _, by_shape)| j + s == end && !by_shape)
+                .filter(|(s, _, by_shape)| j + s <= end && !by_shape)
                 .filter(|_| !first_leads || HEADER_LEAD.is_match(lines.text[j]))
-                .map(|(s, r, _)| (j, s, r))
+                .map(|(_, r, _)| (j, end - j, r))
         });
         Some(later.unwrap_or((i, span, rule)))
     })?;
@@ -158,12 +198,14 @@ fn header_block_at(lines: &Lines, i: usize) -> Option<usize> {
     let block: Vec<&str> = lines.text[first..]
         .iter()
         .take(10)
-        .take_while(|l| !is_blank(l))
+        .take_while(|l| !bare(l).trim().is_empty())
         .copied()
         .collect();
     let fields = block.iter().filter(|l| is_field(l)).count();
     let from = block.iter().any(|l| HEADER_FROM.is_match(l));
-    (fields >= 3 && from).then_some(first - i + block.len())
+    // The block ends with its last field (a wrapped value may sit between two).
+    let last = block.iter().rposition(|l| is_field(l))?;
+    (fields >= 3 && from).then_some(first - i + last + 1)
 }
 
 /// The end of a header that starts at `start` with `span` lines: the field block, the
@@ -214,9 +256,11 @@ pub(super) fn cut_quotes(lines: &mut Lines) {
             return;
         }
         if above && answers_announced(lines, start) && !starts_quoted(lines, end) {
-            // Answers written inside an Outlook quote, announced above it.
+            // Answers written inside an Outlook quote, announced above it: the quoted
+            // message's own sign-off is not the sender's.
             lines.cut(start..end, rule);
             cut_ours(lines, end);
+            lines.signature_until = start;
             return;
         }
         let quote_end = quote_block_end(lines, end);
@@ -264,7 +308,7 @@ fn cut_ours(lines: &mut Lines, start: usize) {
     let mut i = start;
     while i < lines.len() {
         let line = bare(lines.text[i]);
-        let delimiter = line.trim_end() == "--";
+        let delimiter = line.trim_end() == "--" || SEPARATOR.is_match(line);
         if delimiter
             && lines.text[i + 1..]
                 .iter()
@@ -284,7 +328,7 @@ fn cut_ours(lines: &mut Lines, start: usize) {
             i = end;
             continue;
         }
-        let link = line.trim().starts_with("<http") && line.trim().ends_with('>');
+        let link = OUR_LINK.is_match(line);
         if OUR_LINES.is_match(line) || OUR_TITLE.is_match(line) || OUR_AUTHOR.is_match(line) || link
         {
             lines.cut(i..i + 1, Rule::OurNotification);

@@ -3,7 +3,7 @@
 //! the footers mobile apps add. Only the kept lines are read: quotes are already cut.
 
 use super::patterns::{
-    COMPANY, CONTACT, DEVICE_FOOTER, LINK_LINE, PHONE, POSTAL, RULE_LINE, SIGN_OFF,
+    COMPANY, CONTACT, DEVICE_FOOTER, DISCLAIMER, LINK_LINE, PHONE, POSTAL, RULE_LINE, SIGN_OFF,
 };
 use super::structure::Mark;
 use super::{Lines, Rule, is_blank, is_quoted};
@@ -12,12 +12,16 @@ use super::{Lines, Rule, is_blank, is_quoted};
 const SHORT_SIGNATURE: usize = 6;
 /// Longest line a signature block holds.
 const SIGNATURE_LINE: usize = 72;
+/// Most words on a title or company line of a signature.
+const SIGNATURE_WORDS: usize = 8;
 /// Most lines a signature under a rule line has.
 const RULED_SIGNATURE: usize = 15;
 
 pub(super) fn cut_signature(lines: &mut Lines) {
     cut_marked(lines);
-    let kept: Vec<usize> = (0..lines.len()).filter(|&i| lines.kept(i)).collect();
+    let kept: Vec<usize> = (0..lines.signature_until)
+        .filter(|&i| lines.kept(i))
+        .collect();
     // Suffix facts, computed once so that the scan stays linear on long messages:
     // how many non-blank lines follow, whether only blanks and footers follow, and
     // whether only signature-like lines follow.
@@ -32,8 +36,10 @@ pub(super) fn cut_signature(lines: &mut Lines) {
         nonblank_after[n] = nonblank_after[n + 1] + usize::from(!blank);
         only_footers_after[n] = only_footers_after[n + 1]
             && (blank || DEVICE_FOOTER.is_match(line) || LINK_LINE.is_match(line));
-        only_signature_after[n] = only_signature_after[n + 1] && (blank || signature_like(line));
-        short_after[n] = short_after[n + 1] && line.trim().chars().count() <= SIGNATURE_LINE;
+        only_signature_after[n] = only_signature_after[n + 1]
+            && (blank || signature_like(line) || DISCLAIMER.is_match(line));
+        short_after[n] = short_after[n + 1]
+            && (line.trim().chars().count() <= SIGNATURE_LINE || DISCLAIMER.is_match(line));
         contacts_after[n] = contacts_after[n + 1] + usize::from(contact_data(line));
     }
     let mut text_before = false;
@@ -48,13 +54,22 @@ pub(super) fn cut_signature(lines: &mut Lines) {
             && nonblank_after[n + 1] <= RULED_SIGNATURE
             && short_after[n + 1]
             && contacts_after[n + 1] >= 2;
+        if DEVICE_FOOTER.is_match(line) && quote_follows(lines, i) {
+            // "Envoyé de mon iPhone" above answers written between the quoted lines.
+            lines.cut(i..i + 1, Rule::DeviceFooter);
+            continue;
+        }
         let rule = if line.trim_end() == "--" || line.trim() == "—" || ruled_signature {
             Some(Rule::Delimiter)
         } else if DEVICE_FOOTER.is_match(line) && only_footers_after[n + 1] {
             Some(Rule::DeviceFooter)
         } else if SIGN_OFF.is_match(line)
             && text_before
-            && (nonblank_after[n + 1] <= SHORT_SIGNATURE || only_signature_after[n + 1])
+            && (nonblank_after[n + 1] <= SHORT_SIGNATURE
+                || only_signature_after[n + 1]
+                || (nonblank_after[n + 1] <= RULED_SIGNATURE
+                    && short_after[n + 1]
+                    && contacts_after[n + 1] >= 2))
         {
             Some(Rule::SignOff)
         } else {
@@ -69,6 +84,13 @@ pub(super) fn cut_signature(lines: &mut Lines) {
         text_before |= !is_blank(line);
     }
     cut_contact_block(lines);
+}
+
+/// Whether the next line with words after `i` is quoted.
+fn quote_follows(lines: &Lines, i: usize) -> bool {
+    (i + 1..lines.len())
+        .find(|&j| !is_blank(lines.text[j]) && !lines.hidden[j])
+        .is_some_and(|j| is_quoted(lines.text[j]))
 }
 
 /// Whether a line opens a signature or a footer rather than an answer.
@@ -170,7 +192,10 @@ fn signature_like(line: &str) -> bool {
         && !line.ends_with('?')
         && !line.ends_with(':')
         && !is_quoted(line)
-        && (contact_data(line) || name_like(line) || COMPANY.is_match(line) || line.contains(" | "))
+        && (contact_data(line)
+            || name_like(line)
+            || (line.split_whitespace().count() <= SIGNATURE_WORDS
+                && (COMPANY.is_match(line) || line.contains(" | "))))
 }
 
 /// A block of name and contact data closing the new text, without `-- ` or sign-off:
@@ -178,7 +203,7 @@ fn signature_like(line: &str) -> bool {
 /// company or a logo, and when the line above it does not introduce it ("Adresse du
 /// chantier :") but ends a sentence or a paragraph.
 fn cut_contact_block(lines: &mut Lines) {
-    let kept: Vec<usize> = (0..lines.len())
+    let kept: Vec<usize> = (0..lines.signature_until)
         .filter(|&i| lines.kept(i) && !is_blank(lines.text[i]))
         .collect();
     let mut start = kept.len();
@@ -199,13 +224,11 @@ fn cut_contact_block(lines: &mut Lines) {
     let separated = block[0] > kept[start - 1] + 1
         || above.ends_with([',', '!', '.'])
         || CLOSINGS.contains(&above.trim().to_lowercase().as_str());
-    if contacts >= 2 && opens && separated && !above.ends_with(':') {
-        let n = lines.len();
-        let from = block[0];
-        let to = (from..n)
-            .rev()
-            .find(|&i| lines.kept(i))
-            .map_or(n, |i| i + 1);
-        lines.cut(from..to, Rule::SignatureBlock);
+    // A name over a phone number is a signature too; other blocks need two lines of
+    // contact data.
+    let enough = contacts >= 2 || (contacts == 1 && block.len() >= 2 && name_like(top));
+    if enough && opens && separated && !above.ends_with(':') {
+        let last = block[block.len() - 1];
+        lines.cut(block[0]..last + 1, Rule::SignatureBlock);
     }
 }

@@ -63,12 +63,13 @@ fn bottom_posted_and_inline_replies_keep_the_answer() {
 fn a_forward_keeps_the_forwarded_message() {
     let text = "Pour info.\n\n---------- Forwarded message ----------\nFrom: Fournisseur <f@x.test>\nDate: lun. 3 nov.\nSubject: Livraison\nTo: Claire <c@a.test>\n\nLivraison jeudi.";
     assert_eq!(kept(text), "Pour info.\n\nLivraison jeudi.");
-    let outlook = "Voir ci-dessous.\n\nFrom: Fournisseur\nSent: Monday\nTo: Claire\nSubject: Livraison\n\nLivraison jeudi.";
+    let outlook = "Voir ci-dessous.\n\nFrom: Fournisseur\nSent: Monday\nTo: Claire\nSubject: Livraison\n\nLivraison jeudi.\n\nCordialement,\nLe fournisseur";
+    let t = plain(outlook, true);
     assert_eq!(
-        plain(outlook, true).kept,
-        outlook,
-        "a forward without marker keeps its block"
+        t.kept, "Voir ci-dessous.\n\nLivraison jeudi.\n\nCordialement,\nLe fournisseur",
+        "a forward without marker loses its header block only, and keeps its sign-off"
     );
+    assert_eq!(t.cuts[0].rule, Rule::ForwardHeader);
 }
 
 #[test]
@@ -245,4 +246,15 @@ fn the_html_signature_is_cut_from_the_text_part_too() {
         text,
         "without the HTML, no rule cuts it"
     );
+}
+
+#[test]
+fn signatures_in_english_and_german_shapes_are_cut() {
+    let us = "Hi Claire,\n\nThat works, with the pergola in cedar as quoted.\n\nJennifer Walsh\nPrincipal | Walsh Design Studio\n88 Beacon Street, Suite 4\nBoston, MA 02108\n(617) 555-0142\nwww.walshdesignstudio.com<http://www.walshdesignstudio.com/>";
+    assert_eq!(
+        kept(us),
+        "Hi Claire,\n\nThat works, with the pergola in cedar as quoted."
+    );
+    let de = "Passt so.\n\nHans Becker\nBecker Immobilien GmbH\nHauptstraße 12\nD-10115 Berlin\nTel. +49 30 1234567";
+    assert_eq!(kept(de), "Passt so.");
 }

@@ -393,11 +393,14 @@ fn body_text(message: &Message, reasons: &mut Vec<String>) -> (String, Vec<Hint>
 }
 
 fn attachments(raw: &[u8], message: &Message, reasons: &mut Vec<String>) -> Vec<Attachment> {
+    // What the bodies show through `cid:`: the HTML's images, and the `[cid:…]` a
+    // text part writes in their place (a signature logo).
     let html: String = message
         .html_body
         .iter()
+        .chain(&message.text_body)
         .filter_map(|id| match &message.parts.get(*id as usize)?.body {
-            PartType::Html(html) => Some(html.to_lowercase()),
+            PartType::Html(text) | PartType::Text(text) => Some(text.to_lowercase()),
             _ => None,
         })
         .collect();

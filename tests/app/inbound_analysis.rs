@@ -101,6 +101,20 @@ fn attachments_keep_their_names_bytes_and_digests() {
     );
 }
 
+#[test]
+fn a_signature_logo_a_text_part_names_by_cid_is_not_a_file() {
+    let raw = b"From: Paul <paul@client.test>\r\nSubject: Re: devis\r\nMIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"r\"\r\n\r\n--r\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nD'accord.\r\n\r\nPaul Rousseau\r\n[cid:image001.png@01DA1234.56789AB0]\r\nwww.rousseau.example\r\n--r\r\nContent-Type: image/png; name=\"image001.png\"\r\nContent-ID: <image001.png@01DA1234.56789AB0>\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--r\r\nContent-Type: application/pdf; name=\"plan.pdf\"\r\nContent-Disposition: attachment; filename=\"plan.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0=\r\n--r--\r\n";
+    let analysis = analyze(raw, &Context::default());
+    let files: Vec<&str> = analysis
+        .attachments
+        .iter()
+        .filter(|a| !a.inline)
+        .map(|a| a.name.as_str())
+        .collect();
+    assert_eq!(files, ["plan.pdf"]);
+    assert_eq!(analysis.text, "D'accord.");
+}
+
 fn sha256(bytes: &[u8]) -> String {
     use sha2::Digest;
     hex::encode(sha2::Sha256::digest(bytes))

@@ -185,3 +185,47 @@ fn no_reply_in_the_corpus_loses_a_word_its_sender_wrote() {
     }
     assert!(lost.is_empty(), "words cut: {lost:#?}");
 }
+
+#[test]
+fn inspect_names_the_rule_behind_each_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let reply = std::fs::read_to_string(format!(
+        "{CORPUS}/written/fr/outlook-windows-logo-signature.eml"
+    ))
+    .unwrap();
+    let out = crate::helpers::run_dossier(dir.path(), &["inspect", "-"], &reply);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules: Vec<&str> = json["cuts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["rule"].as_str().unwrap())
+        .collect();
+    assert!(
+        rules.contains(&"signature-block") || rules.contains(&"sign-off"),
+        "{rules:?}"
+    );
+    assert!(
+        rules
+            .iter()
+            .any(|r| ["html-quote", "header-block"].contains(r)),
+        "{rules:?}"
+    );
+    let reasons: Vec<&str> = json["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.contains("quoted message") && r.contains("from line")),
+        "{reasons:?}"
+    );
+}

@@ -166,6 +166,11 @@ fn name_like(line: &str) -> bool {
     if words.is_empty() || words.len() > 4 || CLOSINGS.contains(&line.to_lowercase().as_str()) {
         return false;
     }
+    // A sentence ends with a stop; a name only with an initial ("Paul R.").
+    let last = words[words.len() - 1];
+    if last.ends_with(['.', ',', '!', '?', ';', ':']) && last.chars().count() != 2 {
+        return false;
+    }
     let particle = |w: &str| {
         matches!(
             w,

@@ -444,6 +444,13 @@ fn attachments(raw: &[u8], message: &Message, reasons: &mut Vec<String>) -> Vec<
                 FileName::sanitize(&format!("attachment.{}", extension_for(&content_type)))
             }
         };
+        if content_type == "application/ms-tnef"
+            || name.as_str().eq_ignore_ascii_case("winmail.dat")
+        {
+            reasons.push(format!(
+                "{name} is Outlook's TNEF wrapping: kept as sent (no TNEF reader is trusted here; the sender can send the files again without Outlook's rich text)"
+            ));
+        }
         out.push(Attachment {
             name,
             size: bytes.len() as u64,

@@ -115,6 +115,23 @@ fn a_signature_logo_a_text_part_names_by_cid_is_not_a_file() {
     assert_eq!(analysis.text, "D'accord.");
 }
 
+#[test]
+fn an_outlook_winmail_dat_is_kept_as_sent_and_says_why() {
+    let raw = b"From: Paul <paul@client.test>\r\nSubject: Re: devis\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"m\"\r\n\r\n--m\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nCi-joint le plan.\r\n--m\r\nContent-Type: application/ms-tnef; name=\"winmail.dat\"\r\nContent-Disposition: attachment; filename=\"winmail.dat\"\r\nContent-Transfer-Encoding: base64\r\n\r\neJ8+IgEA\r\n--m--\r\n";
+    let analysis = analyze(raw, &Context::default());
+    assert_eq!(analysis.attachments.len(), 1);
+    assert_eq!(analysis.attachments[0].name.as_str(), "winmail.dat");
+    assert_eq!(
+        analysis.attachments[0].bytes,
+        [0x78, 0x9f, 0x3e, 0x22, 0x01, 0x00]
+    );
+    assert!(
+        analysis.reasons.iter().any(|r| r.contains("TNEF")),
+        "{:?}",
+        analysis.reasons
+    );
+}
+
 fn sha256(bytes: &[u8]) -> String {
     use sha2::Digest;
     hex::encode(sha2::Sha256::digest(bytes))

@@ -13,15 +13,28 @@ use dossier::mail::analysis::{Context, analyze};
 
 const RUNS: usize = 5;
 
+/// The `.eml` files of the corpus: other projects' fixtures and the replies written
+/// as each mail program writes them.
 fn corpus() -> Vec<Vec<u8>> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
-    let manifest = std::fs::read_to_string(dir.join("manifest.tsv")).expect("the corpus");
-    manifest
-        .lines()
-        .skip(1)
-        .filter_map(|row| row.split('\t').next())
-        .filter(|file| file.ends_with(".eml"))
-        .filter_map(|file| std::fs::read(dir.join(file)).ok())
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let written = root.join("written");
+    let manifests = [
+        (root.clone(), root.join("manifest.tsv")),
+        (written.clone(), written.join("manifest-fr.tsv")),
+        (written.clone(), written.join("manifest-intl.tsv")),
+    ];
+    manifests
+        .iter()
+        .flat_map(|(dir, manifest)| {
+            let manifest = std::fs::read_to_string(manifest).expect("the corpus");
+            manifest
+                .lines()
+                .skip(1)
+                .filter_map(|row| row.split('\t').next())
+                .filter(|file| file.ends_with(".eml"))
+                .filter_map(|file| std::fs::read(dir.join(file)).ok())
+                .collect::<Vec<_>>()
+        })
         .collect()
 }
 

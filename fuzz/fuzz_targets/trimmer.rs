@@ -2,7 +2,7 @@
 //! never invents text out of nothing.
 #![no_main]
 
-use dossier::mail::trim::trim;
+use dossier::mail::reply::trim;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -10,6 +10,6 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let text = String::from_utf8_lossy(rest);
-    let trimmed = trim(&text, flag & 1 == 1);
+    let trimmed = trim(&text, &[], flag & 1 == 1);
     assert!(trimmed.kept.len() <= text.len() + 16);
 });

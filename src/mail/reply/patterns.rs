@@ -6,6 +6,12 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+/// Where a word starts and ends. Unicode `\b` sends the regex engine to its slow
+/// paths on non-ASCII text; these consume the neighbouring character instead (every
+/// pattern here is only asked whether it matches).
+const WB: &str = r"(?:^|[^\p{L}\p{N}_])";
+const WE: &str = r"(?:$|[^\p{L}\p{N}_])";
+
 fn re(pattern: &str) -> Regex {
     Regex::new(pattern).expect("valid pattern")
 }
@@ -18,26 +24,27 @@ const VERBS: &str = r"wrote|writes|a écrit|a ecrit|écrit|ecrit|schrieb|hat ges
 /// "On Mon, … wrote:" in the languages our users and their contacts write in.
 pub static WROTE: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
-        r"(?i)^\s*[>\s]*[-_=*~]*\s*({LEADS})\b.{{0,400}}\b({VERBS})(\s*:?\s*[-_=*~]*\s*$|\b.{{0,80}}:\s*$)"
+        r"(?i)^\s*[>\s]*[-_=*~]*\s*({LEADS})[^\p{{L}}\p{{N}}_](.*[^\p{{L}}\p{{N}}_])?({VERBS})(\s*:?\s*[-_=*~]*\s*$|{WE}.*:\s*$)"
     ))
 });
 /// The first words of such a header, and the weekdays and dates headers start with.
 pub static HEADER_LEAD: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
-        r"(?i)^\s*[>\s]*(({LEADS})\s|\d{{1,4}}[-/.\s]|(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)\b|(lun|mar|mer|jeu|ven|sam|dim|mo|di|mi|do|fr|sa|so|lu|gio|mié|jue|vie|sáb|seg|ter|qua|qui|sex)\.)"
+        r"(?i)^\s*[>\s]*(({LEADS})\s|\d{{1,4}}[-/.\s]|(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag){WE}|(lun|mar|mer|jeu|ven|sam|dim|mo|di|mi|do|fr|sa|so|lu|gio|mié|jue|vie|sáb|seg|ter|qua|qui|sex)\.)"
     ))
 });
 /// "Name <a@b> wrote:" with no date, and "2025-11-03 14:30 GMT+01:00 Name <a@b>:".
 pub static DATED_HEADER: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
-        r"(?i)^\s*(\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}|\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}).{{0,200}}<[^>\s]+@[^>\s]+>\s*\)?\s*:?\s*$|^\s*.{{0,200}}<[^>\s]+@[^>\s]+>\s*\)?\s+({VERBS})(\s*:?\s*$|\b.{{0,80}}:\s*$)"
+        r"(?i)^\s*(\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}|\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}).*<[^>\s]+@[^>\s]+>\s*\)?\s*:?\s*$|^\s*.*<[^>\s]+@[^>\s]+>\s*\)?\s+({VERBS})(\s*:?\s*$|{WE}.*:\s*$)"
     ))
 });
 /// The verb of an "On … wrote:" header alone at the end of its line.
-pub static VERB_ENDS: LazyLock<Regex> = LazyLock::new(|| re(&format!(r"(?i)\b({VERBS})\s*:\s*$")));
+pub static VERB_ENDS: LazyLock<Regex> =
+    LazyLock::new(|| re(&format!(r"(?i){WB}({VERBS})\s*:\s*$")));
 /// What proves a header: an address, a year, a day and month in figures.
 pub static DATED: LazyLock<Regex> =
-    LazyLock::new(|| re(r"@|\b(19|20)\d{2}\b|\b\d{1,2}[./-]\d{1,2}\b"));
+    LazyLock::new(|| re(r"@|(?-u:\b)(19|20)\d{2}(?-u:\b)|(?-u:\b)\d{1,2}[./-]\d{1,2}(?-u:\b)"));
 /// "-----Original Message-----", "----- Mail original -----" and their translations.
 pub static ORIGINAL: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -62,8 +69,9 @@ pub static MESSAGE_OF: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// A short paragraph ending with a colon that names an address or a time: the
 /// "<date> <name> <address> wrote:" of every language we cannot list.
-pub static GENERIC_HEADER: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)^.{0,300}(@|\b\d{1,2}[:.h]\d{2}\b|\b(19|20)\d{2}\b).{0,300}:\s*$"));
+pub static GENERIC_HEADER: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)^.*(@|(?-u:\b)\d{1,2}[:.h]\d{2}(?-u:\b)|(?-u:\b)(19|20)\d{2}(?-u:\b)).*:\s*$")
+});
 /// The marker of a forwarded message: what follows it is the content, not history.
 pub static FORWARD_MARKER: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -84,7 +92,7 @@ const ANSWER_PLACES: &str = r"ci-dessous|ci-après|en dessous|plus bas|dans le t
 /// "My answers are below / in blue / in the text": the sender answered inside the quote.
 pub static ANSWERS_BELOW: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
-        r"(?i)\b({ANSWER_WORDS})\b.{{0,40}}\b({ANSWER_PLACES})\b|\b(voir|cf\.?|see|siehe|ver|vedi|zie|veja|zobacz|se|viz|katso)\s+({ANSWER_PLACES})\b"
+        r"(?i){WB}({ANSWER_WORDS})[^\p{{L}}\p{{N}}_](.{{0,40}}[^\p{{L}}\p{{N}}_])?({ANSWER_PLACES}){WE}|{WB}(voir|cf\.?|see|siehe|ver|vedi|zie|veja|zobacz|se|viz|katso)\s+({ANSWER_PLACES}){WE}"
     ))
 });
 /// Tracking marks some webmail extensions append to every message.
@@ -95,7 +103,7 @@ const SENT: &str = r"sent from|sent with|sent via|sent using|sent on|envoyé de|
 /// Mobile and webmail footers, alone on their line or followed by their link.
 pub static DEVICE_FOOTER: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
-        r"(?i)^\s*(\[\s*)?(({SENT})\b.{{0,60}}|get outlook for .{{1,20}}|obtenir outlook pour .{{1,20}}|obtenez outlook pour .{{1,20}}|télécharger outlook pour .{{1,20}}|outlook für .{{1,20}} herunterladen|outlook für .{{1,20}} beziehen|obtener outlook para .{{1,20}}|scarica outlook per .{{1,20}}|outlook voor .{{1,20}} downloaden|baixe o outlook para .{{1,20}}|obter o outlook para .{{1,20}}|pobierz outlook dla .{{1,20}}|skaffa outlook för .{{1,20}}|hent outlook til .{{1,20}}|hent outlook for .{{1,20}}|stáhněte si outlook pro .{{1,20}}|hanki outlook .{{1,20}}|sent from mail for windows.*|courrier pour windows.*|((get|obtenir|obtenez|télécharger)\s+)?\[outlook (for|pour|für|para|per|voor|dla|för|til|pro) [^\]]{{1,20}}\])(\]\s*\(\s*https?://[^)\s]+\s*\))?\s*(<\s*https?://[^>\s]+\s*>|\(\s*https?://[^)\s]+\s*\)|\s+https?://\S+)?\s*[.!]?\s*$"
+        r"(?i)^\s*(\[\s*)?(({SENT}){WE}.{{0,60}}|get outlook for .{{1,20}}|obtenir outlook pour .{{1,20}}|obtenez outlook pour .{{1,20}}|télécharger outlook pour .{{1,20}}|outlook für .{{1,20}} herunterladen|outlook für .{{1,20}} beziehen|obtener outlook para .{{1,20}}|scarica outlook per .{{1,20}}|outlook voor .{{1,20}} downloaden|baixe o outlook para .{{1,20}}|obter o outlook para .{{1,20}}|pobierz outlook dla .{{1,20}}|skaffa outlook för .{{1,20}}|hent outlook til .{{1,20}}|hent outlook for .{{1,20}}|stáhněte si outlook pro .{{1,20}}|hanki outlook .{{1,20}}|sent from mail for windows.*|courrier pour windows.*|((get|obtenir|obtenez|télécharger)\s+)?\[outlook (for|pour|für|para|per|voor|dla|för|til|pro) [^\]]{{1,20}}\])(\]\s*\(\s*https?://[^)\s]+\s*\))?\s*(<\s*https?://[^>\s]+\s*>|\(\s*https?://[^)\s]+\s*\)|\s+https?://\S+)?\s*[.!]?\s*$"
     ))
 });
 /// A link alone on its line: the target of a footer written on the line above.
@@ -112,27 +120,27 @@ pub static SIGN_OFF: LazyLock<Regex> = LazyLock::new(|| {
 /// A phone number as people write them ("06 12 34 56 78", "+33 (0)1 23 45 67 89").
 pub static PHONE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)(^|[\s:.|/(])(\+|00)?\(?\d[\d\s().\-/]{7,18}\d\b|\b(tél|tel|tél\.|tel\.|phone|mobile|mob|port|portable|fax|gsm|handy|telefon|teléfono|telefono|tlf|puh)\s*\.?\s*[:.]",
+        r"(?i)(^|[\s:.|/(])(\+|00)?\(?\d[\d\s().\-/]{7,18}\d(?-u:\b)|(?-u:\b)(tél|tel|tél\.|tel\.|phone|mobile|mob|port|portable|fax|gsm|handy|telefon|teléfono|telefono|tlf|puh)\s*\.?\s*[:.]",
     )
 });
 /// An e-mail address, a web address, a logo reference.
 pub static CONTACT: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)[^\s@<>]+@[^\s@<>]+\.[a-z]{2,}|\bwww\.[^\s]+|https?://\S+|^\s*(skype|linkedin|e-mail|email|mail|courriel|web|site|internet)\s*:|\[cid:[^\]]+\]|\[(logo|image|signature)[^\]]*\]|\[https?://[^\]]+\]",
+        r"(?i)[^\s@<>]+@[^\s@<>]+\.[a-z]{2,}|(?-u:\b)www\.[^\s]+|https?://\S+|^\s*(skype|linkedin|e-mail|email|mail|courriel|web|site|internet)\s*:|\[cid:[^\]]+\]|\[(logo|image|signature)[^\]]*\]|\[https?://[^\]]+\]",
     )
 });
 /// A postal code and a city ("75002 Paris", "D-10115 Berlin", "1000 Bruxelles").
 pub static POSTAL: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(^|[\s,–-])([A-Z]{1,2}-)?\d{4,5}\s+\p{Lu}[\p{L}'’ -]{1,40}$|\b\d{1,4}(bis|ter)?,?\s+(?i:rue|avenue|av\.|boulevard|bd|chemin|route|allée|place|impasse|quai|straße|strasse|str\.|weg|platz|calle|via|viale|piazza|straat|laan|rua|ulica|ul\.|gatan|vej|vei)\b|\b\d{1,5}\s+(\p{Lu}\w*\s+){1,3}(?i:street|st\.|road|rd\.|avenue|ave\.|lane|drive|way|gasse|gata|gade)\b|(?i:\p{L}*(straße|strasse|str\.|weg|platz|gasse|allee|ring|damm|straat|laan|gracht|plein|gatan|vägen|vej|gade|veien|gata|ulice|utca)|via|viale|piazza|corso|calle|avenida|rua|plaza|ulica|ul\.)[\p{L}' ]{0,30},?\s+\d{1,4}\s*[a-z]?\s*$|,\s*[A-Z]{2}\s+\d{5}(-\d{4})?\s*$|\b[A-Z]{1,2}\d[A-Z\d]?\s+\d[A-Z]{2}\s*$",
-    )
+    re(&format!(
+        r"(^|[\s,–-])([A-Z]{{1,2}}-)?\d{{4,5}}\s+\p{{Lu}}[\p{{L}}'’ -]{{1,40}}$|(?-u:\b)\d{{1,4}}(bis|ter)?,?\s+(?i:rue|avenue|av\.|boulevard|bd|chemin|route|allée|place|impasse|quai|straße|strasse|str\.|weg|platz|calle|via|viale|piazza|straat|laan|rua|ulica|ul\.|gatan|vej|vei){WE}|(?-u:\b)\d{{1,5}}\s+(\p{{Lu}}\w*\s+){{1,3}}(?i:street|st\.|road|rd\.|avenue|ave\.|lane|drive|way|gasse|gata|gade){WE}|(?i:\p{{L}}*(straße|strasse|str\.|weg|platz|gasse|allee|ring|damm|straat|laan|gracht|plein|gatan|vägen|vej|gade|veien|gata|ulice|utca)|via|viale|piazza|corso|calle|avenida|rua|plaza|ulica|ul\.)[\p{{L}}' ]{{0,30}},?\s+\d{{1,4}}\s*[a-z]?\s*$|,\s*[A-Z]{{2}}\s+\d{{5}}(-\d{{4}})?\s*$|(?-u:\b)[A-Z]{{1,2}}\d[A-Z\d]?\s+\d[A-Z]{{2}}\s*$"
+    ))
 });
 /// A legal form (as companies write it, in capitals) or a job title: the other lines
 /// of a company signature.
 pub static COMPANY: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"\b(SARL|SAS|SASU|EURL|SA|SCI|SNC|SCOP|EIRL|GmbH|AG|KG|UG|Ltd|LLC|Inc|PLC|S\.L\.|S\.A\.|S\.p\.A\.|SpA|S\.r\.l\.|Srl|B\.V\.|BV|N\.V\.|NV|AB|AS|A/S|Oy|Sp\. z o\.o\.|s\.r\.o\.)\b|(?i)\b(gérante?|directeur|directrice|responsable|chargée? d'affaires|conducteur de travaux|conductrice de travaux|architecte|ingénieure?|assistante?|comptable|président|présidente|fondateur|fondatrice|manager|director|engineer|architect|principal|geschäftsführer|geschäftsführerin|inhaber|inhaberin|projektleiter|gerente|direttore|architetto|directeur général|ceo|cto|cfo)\b",
-    )
+    re(&format!(
+        r"(?-u:\b)(SARL|SAS|SASU|EURL|SA|SCI|SNC|SCOP|EIRL|GmbH|AG|KG|UG|Ltd|LLC|Inc|PLC|S\.L\.|S\.A\.|S\.p\.A\.|SpA|S\.r\.l\.|Srl|B\.V\.|BV|N\.V\.|NV|AB|AS|A/S|Oy|Sp\. z o\.o\.|s\.r\.o\.)(?-u:\b)|(?i){WB}(gérante?|directeur|directrice|responsable|chargée? d'affaires|conducteur de travaux|conductrice de travaux|architecte|ingénieure?|assistante?|comptable|président|présidente|fondateur|fondatrice|manager|director|engineer|architect|principal|geschäftsführer|geschäftsführerin|inhaber|inhaberin|projektleiter|gerente|direttore|architetto|directeur général|ceo|cto|cfo){WE}"
+    ))
 });
 
 /// The confidentiality notice some companies put under their signature.
@@ -144,7 +152,7 @@ pub static DISCLAIMER: LazyLock<Regex> = LazyLock::new(|| {
 /// Lines of Dossier's own notification, seen again when a reply quotes it.
 pub static OUR_LINES: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^\s*(répondez à cet e-mail pour écrire dans le dossier|reply to this e-mail to write in the dossier|ouvrir le dossier\b|open the dossier\b|ne plus recevoir d'e-mails pour ce dossier|ne plus recevoir d’e-mails pour ce dossier|stop e-mails about this dossier)",
+        r"(?i)^\s*(répondez à cet e-mail pour écrire dans le dossier|reply to this e-mail to write in the dossier|ouvrir le dossier(?-u:\b)|open the dossier(?-u:\b)|ne plus recevoir d'e-mails pour ce dossier|ne plus recevoir d’e-mails pour ce dossier|stop e-mails about this dossier)",
     )
 });
 /// A link of ours alone on its line (to a dossier, a message, the mute page), as the
@@ -156,7 +164,7 @@ pub static OUR_LINK: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// The first line of our notification: "Business — 2026-0042 Title".
 pub static OUR_TITLE: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^\s*\S.{0,120}\s—\s\d{4}-\d{4}\b.*$"));
+    LazyLock::new(|| re(r"^\s*\S.*\s—\s\d{4}-\d{4}(?-u:\b).*$"));
 /// "Claire Moreau a écrit :" with nothing else: the author line of our notification.
 pub static OUR_AUTHOR: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)^\s*[^\s:<>@].{0,80}\s(a écrit|wrote)\s:\s*$"));
+    LazyLock::new(|| re(r"(?i)^\s*[^\s:<>@].*\s(a écrit|wrote)\s:\s*$"));

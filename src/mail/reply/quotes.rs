@@ -236,9 +236,12 @@ fn header_end(lines: &Lines, start: usize, span: usize) -> usize {
 
 pub(super) fn cut_quotes(lines: &mut Lines) {
     let mut from = 0;
+    // Whether the sender wrote text above `from`, kept as the scan goes (linear).
+    let mut text_before = false;
     while let Some((start, span, rule)) = next_header(lines, from) {
         let end = header_end(lines, start, span);
-        let above = has_text(lines, 0, start);
+        let above = text_before || has_text(lines, from, start);
+        text_before = above;
         if !above && !followed_by_quote_or_end(lines, end) {
             // A header with nothing above it introduces what follows (a message pasted
             // in, a reply written inside a quote): only the header goes.
@@ -309,11 +312,12 @@ fn cut_ours(lines: &mut Lines, start: usize) {
     while i < lines.len() {
         let line = bare(lines.text[i]);
         let delimiter = line.trim_end() == "--" || SEPARATOR.is_match(line);
-        if delimiter
-            && lines.text[i + 1..]
-                .iter()
-                .any(|l| OUR_LINES.is_match(bare(l)))
-        {
+        let footer_follows = lines.text[i + 1..]
+            .iter()
+            .take(3)
+            .find(|l| !bare(l).trim().is_empty())
+            .is_some_and(|l| OUR_LINES.is_match(bare(l)));
+        if delimiter && footer_follows {
             // Our footer: the delimiter, its lines, up to the end of the quote.
             let quoted = is_quoted(lines.text[i]);
             let mut end = i + 1;

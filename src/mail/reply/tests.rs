@@ -258,3 +258,19 @@ fn signatures_in_english_and_german_shapes_are_cut() {
     let de = "Passt so.\n\nHans Becker\nBecker Immobilien GmbH\nHauptstraße 12\nD-10115 Berlin\nTel. +49 30 1234567";
     assert_eq!(kept(de), "Passt so.");
 }
+
+#[test]
+fn hostile_texts_are_trimmed_in_one_pass() {
+    // Each would take minutes if a rule looked at the whole text again at every line.
+    let headers = "On Mon, Nov 3, 2025 at 2:30 PM Claire <c@a.test> wrote:\n\n".repeat(8_000);
+    let delimiters = format!("Oui.\n\n{}", "> -- \n".repeat(16_000));
+    let quotes = format!("Oui.\n{}", "> q\nanswer\n".repeat(8_000));
+    let signatures = format!(
+        "Oui.\n\n{}",
+        "Paul Rousseau\n06 12 34 56 78\n".repeat(8_000)
+    );
+    for text in [headers, delimiters, quotes, signatures] {
+        let t = plain(&text, false);
+        assert!(t.kept.len() + t.elided.len() <= text.len());
+    }
+}

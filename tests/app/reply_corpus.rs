@@ -1,7 +1,8 @@
 //! The trimmer on the corpus: real replies from other projects' fixtures (with our own
-//! expectation where their convention differs, `ours.tsv`) and the replies written for
-//! Dossier as each mail program writes them (`written/`). Two promises: the share kept
-//! exactly, and no reply that loses a word its sender wrote.
+//! expectation where their convention differs, `ours.tsv`), the replies written for
+//! Dossier as each mail program writes them (`written/`), and a set first measured blind
+//! (`heldout/`). Two promises: the share kept exactly, and no reply that loses a word
+//! its sender wrote.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -43,7 +44,7 @@ fn manifest(dir: &Path, name: &str, ours: &[(String, String)]) -> Vec<Case> {
         .collect()
 }
 
-/// Every case: the fixtures of other projects, then the written ones.
+/// Every case: the fixtures of other projects, the written ones, the held-out ones.
 fn cases() -> Option<Vec<Case>> {
     let dir = PathBuf::from(CORPUS);
     if !dir.join("manifest.tsv").is_file() {
@@ -70,6 +71,7 @@ fn cases() -> Option<Vec<Case>> {
     for name in names {
         all.extend(manifest(&written, &name, &[]));
     }
+    all.extend(manifest(&dir.join("heldout"), "manifest.tsv", &[]));
     Some(all)
 }
 

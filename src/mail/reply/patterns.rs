@@ -117,6 +117,15 @@ pub static SIGN_OFF: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// The long French formulas ("Je vous prie d'agréer, Madame, l'expression de mes
+/// salutations distinguées.") and their kin.
+pub static FORMAL_SIGN_OFF: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^\s*([^,]{0,60},\s*)?(je vous prie|nous vous prions|veuillez|recevez|agréez|je vous adresse|please accept|wir verbleiben|la saludamos)\s.{0,160}(salutations|sentiments|considération|respect|hommages|regards|grüßen)\s*.{0,30}[.!]?\s*$",
+    )
+});
+/// A link written after its text, as Outlook and Windows Mail do: `<https://…>`.
+pub static INLINE_LINK: LazyLock<Regex> = LazyLock::new(|| re(r"<https?://[^>\s]*>"));
 /// A phone number as people write them ("06 12 34 56 78", "+33 (0)1 23 45 67 89").
 pub static PHONE: LazyLock<Regex> = LazyLock::new(|| {
     re(

@@ -3,7 +3,8 @@
 //! the footers mobile apps add. Only the kept lines are read: quotes are already cut.
 
 use super::patterns::{
-    COMPANY, CONTACT, DEVICE_FOOTER, DISCLAIMER, LINK_LINE, PHONE, POSTAL, RULE_LINE, SIGN_OFF,
+    COMPANY, CONTACT, DEVICE_FOOTER, DISCLAIMER, FORMAL_SIGN_OFF, INLINE_LINK, LINK_LINE, PHONE,
+    POSTAL, RULE_LINE, SIGN_OFF,
 };
 use super::structure::Mark;
 use super::{Lines, Rule, is_blank, is_quoted};
@@ -17,31 +18,54 @@ const SIGNATURE_WORDS: usize = 8;
 /// Most lines a signature under a rule line has.
 const RULED_SIGNATURE: usize = 15;
 
+/// What follows each kept line, computed once for all (the scan stays linear on long
+/// messages) and only when a line may open a signature.
+struct After {
+    /// Whether only blanks, footers and links follow.
+    only_footers: Vec<bool>,
+    /// Whether only signature-like lines (and notices) follow.
+    only_signature: Vec<bool>,
+    /// Whether every line that follows is short.
+    short: Vec<bool>,
+    /// How many lines of contact data follow.
+    contacts: Vec<usize>,
+}
+
+impl After {
+    fn of(lines: &Lines, kept: &[usize]) -> After {
+        let n = kept.len();
+        let mut after = After {
+            only_footers: vec![true; n + 1],
+            only_signature: vec![true; n + 1],
+            short: vec![true; n + 1],
+            contacts: vec![0; n + 1],
+        };
+        for k in (0..n).rev() {
+            let line = lines.text[kept[k]];
+            let blank = is_blank(line);
+            let notice = !blank && DISCLAIMER.is_match(line);
+            after.only_footers[k] =
+                after.only_footers[k + 1] && (blank || footer(line) || LINK_LINE.is_match(line));
+            after.only_signature[k] =
+                after.only_signature[k + 1] && (blank || notice || signature_like(line));
+            after.short[k] =
+                after.short[k + 1] && (line.trim().chars().count() <= SIGNATURE_LINE || notice);
+            after.contacts[k] = after.contacts[k + 1] + usize::from(contact_data(line));
+        }
+        after
+    }
+}
+
 pub(super) fn cut_signature(lines: &mut Lines) {
     cut_marked(lines);
     let kept: Vec<usize> = (0..lines.signature_until)
         .filter(|&i| lines.kept(i))
         .collect();
-    // Suffix facts, computed once so that the scan stays linear on long messages:
-    // how many non-blank lines follow, whether only blanks and footers follow, and
-    // whether only signature-like lines follow.
     let mut nonblank_after = vec![0usize; kept.len() + 1];
-    let mut only_footers_after = vec![true; kept.len() + 1];
-    let mut only_signature_after = vec![true; kept.len() + 1];
-    let mut short_after = vec![true; kept.len() + 1];
-    let mut contacts_after = vec![0usize; kept.len() + 1];
     for n in (0..kept.len()).rev() {
-        let line = lines.text[kept[n]];
-        let blank = is_blank(line);
-        nonblank_after[n] = nonblank_after[n + 1] + usize::from(!blank);
-        only_footers_after[n] = only_footers_after[n + 1]
-            && (blank || DEVICE_FOOTER.is_match(line) || LINK_LINE.is_match(line));
-        only_signature_after[n] = only_signature_after[n + 1]
-            && (blank || signature_like(line) || DISCLAIMER.is_match(line));
-        short_after[n] = short_after[n + 1]
-            && (line.trim().chars().count() <= SIGNATURE_LINE || DISCLAIMER.is_match(line));
-        contacts_after[n] = contacts_after[n + 1] + usize::from(contact_data(line));
+        nonblank_after[n] = nonblank_after[n + 1] + usize::from(!is_blank(lines.text[kept[n]]));
     }
+    let mut after: Option<After> = None;
     let mut text_before = false;
     for (n, &i) in kept.iter().enumerate() {
         let line = lines.text[i];
@@ -49,27 +73,40 @@ pub(super) fn cut_signature(lines: &mut Lines) {
             text_before = true;
             continue;
         }
-        let ruled_signature = RULE_LINE.is_match(line)
-            && text_before
-            && nonblank_after[n + 1] <= RULED_SIGNATURE
-            && short_after[n + 1]
-            && contacts_after[n + 1] >= 2;
-        if DEVICE_FOOTER.is_match(line) && quote_follows(lines, i) {
+        // Only short lines can open a signature or be a footer.
+        if line.len() > 400 {
+            text_before = true;
+            continue;
+        }
+        let is_footer = footer(line);
+        if is_footer && quote_follows(lines, i) {
             // "Envoyé de mon iPhone" above answers written between the quoted lines.
             lines.cut(i..i + 1, Rule::DeviceFooter);
             continue;
         }
-        let rule = if line.trim_end() == "--" || line.trim() == "—" || ruled_signature {
+        let ruled = RULE_LINE.is_match(line);
+        let signs_off = sign_off(line);
+        let rest = if is_footer || ruled || signs_off {
+            Some(&*after.get_or_insert_with(|| After::of(lines, &kept)))
+        } else {
+            None
+        };
+        let contact_rest = |rest: &After| {
+            nonblank_after[n + 1] <= RULED_SIGNATURE
+                && rest.short[n + 1]
+                && rest.contacts[n + 1] >= 2
+        };
+        let rule = if line.trim_end() == "--"
+            || line.trim() == "—"
+            || (ruled && text_before && rest.is_some_and(contact_rest))
+        {
             Some(Rule::Delimiter)
-        } else if DEVICE_FOOTER.is_match(line) && only_footers_after[n + 1] {
+        } else if is_footer && rest.is_some_and(|r| r.only_footers[n + 1]) {
             Some(Rule::DeviceFooter)
-        } else if SIGN_OFF.is_match(line)
+        } else if signs_off
             && text_before
             && (nonblank_after[n + 1] <= SHORT_SIGNATURE
-                || only_signature_after[n + 1]
-                || (nonblank_after[n + 1] <= RULED_SIGNATURE
-                    && short_after[n + 1]
-                    && contacts_after[n + 1] >= 2))
+                || rest.is_some_and(|r| r.only_signature[n + 1] || contact_rest(r)))
         {
             Some(Rule::SignOff)
         } else {
@@ -86,6 +123,20 @@ pub(super) fn cut_signature(lines: &mut Lines) {
     cut_contact_block(lines);
 }
 
+/// A mobile or app footer, its links taken out first ("Envoyé à partir de
+/// Courrier<https://…> pour Windows").
+fn footer(line: &str) -> bool {
+    if !line.contains("http") {
+        return DEVICE_FOOTER.is_match(line);
+    }
+    DEVICE_FOOTER.is_match(line) || DEVICE_FOOTER.is_match(&INLINE_LINK.replace_all(line, ""))
+}
+
+/// A sign-off formula, short ("Cordialement") or long ("Je vous prie d'agréer…").
+fn sign_off(line: &str) -> bool {
+    SIGN_OFF.is_match(line) || FORMAL_SIGN_OFF.is_match(line)
+}
+
 /// Whether the next line with words after `i` is quoted.
 fn quote_follows(lines: &Lines, i: usize) -> bool {
     (i + 1..lines.len())
@@ -96,8 +147,8 @@ fn quote_follows(lines: &Lines, i: usize) -> bool {
 /// Whether a line opens a signature or a footer rather than an answer.
 pub(super) fn starts_signature(line: &str) -> bool {
     line.trim_end() == "--"
-        || SIGN_OFF.is_match(line)
-        || DEVICE_FOOTER.is_match(line)
+        || sign_off(line)
+        || footer(line)
         || RULE_LINE.is_match(line)
         || contact_data(line)
 }
@@ -186,8 +237,13 @@ fn name_like(line: &str) -> bool {
 }
 
 /// Whether a line holds contact data: a phone number, an address, a website, a logo.
+/// Cheap tests first: most lines of a message have none of what the patterns need.
 fn contact_data(line: &str) -> bool {
-    PHONE.is_match(line) || CONTACT.is_match(line) || POSTAL.is_match(line)
+    let digits = line.bytes().filter(u8::is_ascii_digit).count();
+    let marks = line.contains(['@', ':', '[', '.']);
+    (digits >= 6 && PHONE.is_match(line))
+        || (marks && CONTACT.is_match(line))
+        || (digits >= 1 && POSTAL.is_match(line))
 }
 
 /// A line that can belong to a signature block.

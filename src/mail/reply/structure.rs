@@ -234,25 +234,16 @@ pub(super) fn apply(lines: &mut Lines, hints: &[Hint]) {
     }
 }
 
-/// Whether an HTML part may show a reply structure: a quick look for the names the
-/// programs use, so that HTML beside a text part is parsed only when it can help.
-pub fn may_have(html: &str) -> bool {
-    const NAMES: [&str; 14] = [
-        "gmail_quote",
+/// Whether an HTML part may mark a signature: a quick look for the names the programs
+/// give their signature containers, so that HTML beside a text part is parsed only
+/// when it can tell more than the text.
+pub fn shows_signature(html: &str) -> bool {
+    const NAMES: [&str; 4] = [
         "gmail_signature",
-        "moz-cite-prefix",
         "moz-signature",
-        "yahoo_quoted",
-        "divrplyfwdmsg",
-        "appendonsend",
-        "stopspelling",
-        "zwchr",
-        "__headers__",
-        "border-top:solid",
-        "signature",
-        "outlookmessageheader",
-        "mail-editor-reference",
+        "id=\"signature\"",
+        "ms-outlook-mobile-signature",
     ];
     let lower = html.to_ascii_lowercase();
-    NAMES.iter().any(|name| lower.contains(name)) || lower.contains("olk_src_body_section")
+    NAMES.iter().any(|name| lower.contains(name))
 }

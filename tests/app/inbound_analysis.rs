@@ -20,21 +20,6 @@ fn corpus_dir() -> Option<std::path::PathBuf> {
     None
 }
 
-/// Wraps a body-only fixture into a message, as it would arrive.
-fn as_message(path: &str, bytes: Vec<u8>) -> Vec<u8> {
-    if path.ends_with(".eml") {
-        return bytes;
-    }
-    let kind = if path.ends_with(".html") {
-        "text/html"
-    } else {
-        "text/plain"
-    };
-    let mut out = format!("From: someone@example.test\r\nSubject: Re: test\r\nContent-Type: {kind}; charset=utf-8\r\n\r\n").into_bytes();
-    out.extend(bytes);
-    out
-}
-
 #[test]
 fn the_corpus_classes_bounces_and_auto_replies() {
     let Some(dir) = corpus_dir() else { return };
@@ -42,7 +27,8 @@ fn the_corpus_classes_bounces_and_auto_replies() {
     for row in manifest.lines().skip(1) {
         let columns: Vec<&str> = row.split('\t').collect();
         let (file, kind) = (columns[0], columns[1]);
-        let raw = as_message(file, std::fs::read(dir.join(file)).unwrap());
+        let path = dir.join(file);
+        let raw = crate::reply_corpus::as_message(&path, std::fs::read(&path).unwrap());
         let class = analyze(&raw, &Context::default()).class;
         match kind {
             "bounce" => assert_eq!(class, Class::Bounce, "{file}"),

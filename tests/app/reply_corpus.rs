@@ -1,8 +1,8 @@
 //! The trimmer on the corpus: real replies from other projects' fixtures (with our own
 //! expectation where their convention differs, `ours.tsv`), the replies written for
-//! Dossier as each mail program writes them (`written/`), and a set first measured blind
-//! (`heldout/`). Two promises: the share kept exactly, and no reply that loses a word
-//! its sender wrote.
+//! Dossier as each mail program writes them (`written/`), and two sets first measured
+//! blind (`heldout/`, `heldout2/`). Two promises: the share kept exactly, and no reply
+//! that loses a word its sender wrote.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -71,12 +71,14 @@ fn cases() -> Option<Vec<Case>> {
     for name in names {
         all.extend(manifest(&written, &name, &[]));
     }
-    all.extend(manifest(&dir.join("heldout"), "manifest.tsv", &[]));
+    for held_out in ["heldout", "heldout2"] {
+        all.extend(manifest(&dir.join(held_out), "manifest.tsv", &[]));
+    }
     Some(all)
 }
 
 /// Wraps a body-only fixture into a message, as it would arrive.
-fn as_message(path: &Path, bytes: Vec<u8>) -> Vec<u8> {
+pub fn as_message(path: &Path, bytes: Vec<u8>) -> Vec<u8> {
     let name = path.to_string_lossy();
     if name.ends_with(".eml") {
         return bytes;

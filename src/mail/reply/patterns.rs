@@ -129,7 +129,7 @@ pub static INLINE_LINK: LazyLock<Regex> = LazyLock::new(|| re(r"<https?://[^>\s]
 /// A phone number as people write them ("06 12 34 56 78", "+33 (0)1 23 45 67 89").
 pub static PHONE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)(^|[\s:.|/(])(\+|00)?\(?\d[\d\s().\-/]{7,18}\d(?-u:\b)|(?-u:\b)(tél|tel|tél\.|tel\.|phone|mobile|mob|port|portable|fax|gsm|handy|telefon|teléfono|telefono|tlf|puh)\s*\.?\s*[:.]",
+        r"(?i)(^|[\s:.|/(])(\+|00)?\(?[0-9][0-9 \t\x{A0}\x{202F}().\-/]{7,18}[0-9](?-u:\b)|(?-u:\b)(tél|tel|tél\.|tel\.|phone|mobile|mob|port|portable|fax|gsm|handy|telefon|teléfono|telefono|tlf|puh)\s*\.?\s*[:.]",
     )
 });
 /// An e-mail address, a web address, a logo reference.
@@ -141,7 +141,7 @@ pub static CONTACT: LazyLock<Regex> = LazyLock::new(|| {
 /// A postal code and a city ("75002 Paris", "D-10115 Berlin", "1000 Bruxelles").
 pub static POSTAL: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
-        r"(^|[\s,–-])([A-Z]{{1,2}}-)?\d{{4,5}}\s+\p{{Lu}}[\p{{L}}'’ -]{{1,40}}$|(?-u:\b)\d{{1,4}}(bis|ter)?,?\s+(?i:rue|avenue|av\.|boulevard|bd|chemin|route|allée|place|impasse|quai|straße|strasse|str\.|weg|platz|calle|via|viale|piazza|straat|laan|rua|ulica|ul\.|gatan|vej|vei){WE}|(?-u:\b)\d{{1,5}}\s+(\p{{Lu}}\w*\s+){{1,3}}(?i:street|st\.|road|rd\.|avenue|ave\.|lane|drive|way|gasse|gata|gade){WE}|(?i:\p{{L}}*(straße|strasse|str\.|weg|platz|gasse|allee|ring|damm|straat|laan|gracht|plein|gatan|vägen|vej|gade|veien|gata|ulice|utca)|via|viale|piazza|corso|calle|avenida|rua|plaza|ulica|ul\.)[\p{{L}}' ]{{0,30}},?\s+\d{{1,4}}\s*[a-z]?\s*$|,\s*[A-Z]{{2}}\s+\d{{5}}(-\d{{4}})?\s*$|(?-u:\b)[A-Z]{{1,2}}\d[A-Z\d]?\s+\d[A-Z]{{2}}\s*$"
+        r"(^|[\s,–-])([A-Z]{{1,2}}-)?[0-9]{{4,5}}\s+\p{{Lu}}[\p{{L}}'’ -]+$|(?-u:\b)\d{{1,4}}(bis|ter)?,?\s+(?i:rue|avenue|av\.|boulevard|bd|chemin|route|allée|place|impasse|quai|straße|strasse|str\.|weg|platz|calle|via|viale|piazza|straat|laan|rua|ulica|ul\.|gatan|vej|vei){WE}|(?-u:\b)\d{{1,5}}\s+(\p{{Lu}}\w*\s+){{1,3}}(?i:street|st\.|road|rd\.|avenue|ave\.|lane|drive|way|gasse|gata|gade){WE}|(?i:\p{{L}}*(straße|strasse|str\.|weg|platz|gasse|allee|ring|damm|straat|laan|gracht|plein|gatan|vägen|vej|gade|veien|gata|ulice|utca)|via|viale|piazza|corso|calle|avenida|rua|plaza|ulica|ul\.)[\p{{L}}' ]{{0,30}},?\s+\d{{1,4}}\s*[a-z]?\s*$|,\s*[A-Z]{{2}}\s+\d{{5}}(-\d{{4}})?\s*$|(?-u:\b)[A-Z]{{1,2}}\d[A-Z\d]?\s+\d[A-Z]{{2}}\s*$"
     ))
 });
 /// A legal form (as companies write it, in capitals) or a job title: the other lines

@@ -107,8 +107,9 @@ fn header_found(lines: &Lines, i: usize) -> Option<(usize, Rule, bool)> {
         // A sentence can read like a header ("Am Dienstag schrieb mir der
         // Schornsteinfeger:"): without quoted lines under it, a header must name an
         // address or a date.
-        let proven = followed_by_quote_or_end(lines, i + span) || DATED.is_match(&joined);
-        if (WROTE.is_match(&joined) || DATED_HEADER.is_match(&joined)) && proven {
+        if (WROTE.is_match(&joined) || DATED_HEADER.is_match(&joined))
+            && (followed_by_quote_or_end(lines, i + span) || DATED.is_match(&joined))
+        {
             return Some((span, Rule::QuoteHeader, false));
         }
         // The shape alone is weak evidence: the paragraph must start with a date or a

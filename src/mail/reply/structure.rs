@@ -136,9 +136,10 @@ fn marker(mark: Mark) -> Handle {
     paragraph
 }
 
-/// Puts a marker line before the first quoted message and around each signature the
-/// structure shows; true if it found any. Walks without recursion (the tree may be
-/// deep) and does not look inside what it marked.
+/// Puts a marker line before the first quoted message and around the first signature
+/// the structure shows (the trimmer uses no other, and a hostile part may hold
+/// thousands); true if it found any. Walks without recursion (the tree may be deep)
+/// and does not look inside what it marked.
 pub fn mark(document: &Handle) -> bool {
     let mut found = Vec::new();
     // Each open element and the index of its next child: a walk in document order.
@@ -153,6 +154,7 @@ pub fn mark(document: &Handle) -> bool {
             _ => None,
         };
         match mark {
+            Some(Mark::Signature) if found.iter().any(|(_, _, m)| *m == Mark::Signature) => {}
             Some(mark) => {
                 found.push((node, next, mark));
                 // After the quoted message starts, all is history.

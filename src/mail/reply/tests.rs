@@ -274,3 +274,16 @@ fn hostile_texts_are_trimmed_in_one_pass() {
         assert!(t.kept.len() + t.elided.len() <= text.len());
     }
 }
+
+#[test]
+fn a_part_full_of_signature_containers_gives_one_hint() {
+    use structure::Mark;
+    let html = format!(
+        "<div>Oui.</div>{}",
+        "<div class=\"gmail_signature\">Paul Rousseau</div>".repeat(5_000)
+    );
+    let converted = crate::mail::html::convert(&html);
+    let hints = structure::hints(&converted.text);
+    assert_eq!(hints.len(), 1);
+    assert_eq!(hints[0].mark, Mark::Signature);
+}

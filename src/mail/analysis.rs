@@ -12,7 +12,7 @@ use regex::Regex;
 use serde::Serialize;
 
 use super::classify::{self, Class};
-use super::reply::structure::{self, Hint};
+use super::reply::structure::{self, Beside, Hint};
 use super::reply::{Cut, Trimmed, trim};
 use crate::domain::{EmailAddress, FileName};
 
@@ -348,29 +348,37 @@ fn body_text(message: &Message, reasons: &mut Vec<String>) -> (String, Vec<Hint>
     let mut stripped = false;
     // What html2text may lay out for one message, all its HTML parts together.
     let mut layout_budget = MAX_LAID_OUT_PER_MESSAGE;
-    let htmls: Vec<super::html::Converted> = message
-        .html_body
-        .iter()
-        .filter_map(|id| match &message.parts.get(*id as usize)?.body {
-            // With a text part, the HTML is only read for the signature it marks: the
-            // text rules find the quotes as well as the HTML would (measured on the
-            // corpus), and laying out HTML costs more than all the rest of the analysis.
-            PartType::Html(html) if !has_text || structure::shows_signature(html) => {
-                let converted = super::html::convert_within(html, &mut layout_budget);
-                stripped |= !converted.laid_out;
-                Some(converted)
-            }
-            _ => None,
-        })
-        .collect();
-    if has_text {
-        let hints = htmls
+    let mut convert = |html: &str| {
+        let converted = super::html::convert_within(html, &mut layout_budget);
+        stripped |= !converted.laid_out;
+        converted
+    };
+    let htmls =
+        message
+            .html_body
             .iter()
-            .filter(|c| c.marked)
-            .flat_map(|c| structure::hints(&c.text))
+            .filter_map(|id| match &message.parts.get(*id as usize)?.body {
+                PartType::Html(html) => Some(html.as_ref()),
+                _ => None,
+            });
+    if has_text {
+        // Beside a text part, the HTML is read only for the signature it marks.
+        let hints = htmls
+            .flat_map(|html| match structure::beside_text(html) {
+                Beside::Nothing => Vec::new(),
+                Beside::Hint(hint) => vec![hint],
+                Beside::Parse => {
+                    let converted = convert(html);
+                    match converted.marked {
+                        true => structure::hints(&converted.text),
+                        false => Vec::new(),
+                    }
+                }
+            })
             .collect();
         return (texts.join("\n\n"), hints);
     }
+    let htmls: Vec<super::html::Converted> = htmls.map(convert).collect();
     if stripped {
         reasons.push(
             "an HTML part is too large (or the HTML of the message too much) or nested too deep to lay out: only its tags were dropped"
@@ -397,15 +405,19 @@ fn body_text(message: &Message, reasons: &mut Vec<String>) -> (String, Vec<Hint>
 fn attachments(raw: &[u8], message: &Message, reasons: &mut Vec<String>) -> Vec<Attachment> {
     // What the bodies show through `cid:`: the HTML's images, and the `[cid:…]` a
     // text part writes in their place (a signature logo).
-    let html: String = message
-        .html_body
-        .iter()
-        .chain(&message.text_body)
-        .filter_map(|id| match &message.parts.get(*id as usize)?.body {
-            PartType::Html(text) | PartType::Text(text) => Some(text.to_lowercase()),
-            _ => None,
-        })
-        .collect();
+    // Gathered only when a part has a Content-ID to look for (most mail has none).
+    let shown = std::cell::OnceCell::new();
+    let bodies = || -> String {
+        message
+            .html_body
+            .iter()
+            .chain(&message.text_body)
+            .filter_map(|id| match &message.parts.get(*id as usize)?.body {
+                PartType::Html(text) | PartType::Text(text) => Some(text.to_ascii_lowercase()),
+                _ => None,
+            })
+            .collect()
+    };
     let mut out = Vec::new();
     for id in &message.attachments {
         let Some(part) = message.parts.get(*id as usize) else {
@@ -422,8 +434,8 @@ fn attachments(raw: &[u8], message: &Message, reasons: &mut Vec<String>) -> Vec<
         }
         let cid = part
             .content_id()
-            .map(|c| c.trim_matches(['<', '>']).to_lowercase());
-        let inline = cid.is_some_and(|c| html.contains(&format!("cid:{c}")));
+            .map(|c| c.trim_matches(['<', '>']).to_ascii_lowercase());
+        let inline = cid.is_some_and(|c| shown.get_or_init(bodies).contains(&format!("cid:{c}")));
         // A name in continuations is joined here, decoded once in its own charset.
         let header = raw
             .get(part.offset_header as usize..part.offset_body as usize)

@@ -164,7 +164,7 @@ fn tag_name(tag: &str) -> String {
 
 /// The text of `html` with its tags dropped: block ends become line breaks, the usual
 /// entities are read, scripts and styles are left out.
-fn stripped(html: &str) -> String {
+pub(crate) fn stripped(html: &str) -> String {
     let mut out = String::with_capacity(html.len() / 2);
     let mut rest = html;
     let mut skipping: Option<&str> = None;

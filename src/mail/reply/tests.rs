@@ -237,6 +237,11 @@ fn the_html_signature_is_cut_from_the_text_part_too() {
     let converted = crate::mail::html::convert(html);
     let hints = structure::hints(&converted.text);
     assert_eq!(hints.len(), 1, "{hints:?}");
+    assert_eq!(
+        structure::beside_text(html),
+        structure::Beside::Hint(hints[0].clone()),
+        "read from the source, the same hint as laid out"
+    );
     let text = "Merci pour le devis.\n\nHélène Garnier\nSCI Les Tilleuls";
     let t = trim(text, &hints, false);
     assert_eq!(t.kept, "Merci pour le devis.");
@@ -286,4 +291,15 @@ fn a_part_full_of_signature_containers_gives_one_hint() {
     let hints = structure::hints(&converted.text);
     assert_eq!(hints.len(), 1);
     assert_eq!(hints[0].mark, Mark::Signature);
+}
+
+#[test]
+fn html_beside_text_is_parsed_when_a_quote_comes_before_the_signature() {
+    use structure::{Beside, beside_text};
+    assert_eq!(beside_text("<div>Oui.</div>"), Beside::Nothing);
+    let quoted =
+        "<div>Oui.</div><blockquote><div class=\"gmail_signature\">Claire</div></blockquote>";
+    assert_eq!(beside_text(quoted), Beside::Parse);
+    let in_text = "<div>Write gmail_signature in the class.</div>";
+    assert_eq!(beside_text(in_text), Beside::Parse);
 }

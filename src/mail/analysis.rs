@@ -418,6 +418,23 @@ fn attachments(raw: &[u8], message: &Message, reasons: &mut Vec<String>) -> Vec<
             })
             .collect()
     };
+    // The parts of a multipart/related are the HTML's own resources (logos, pasted
+    // images); an image the HTML shows from a multipart/mixed was attached by the
+    // sender and placed in the text (as Apple Mail does): a file like any other.
+    let related: Vec<u32> = message
+        .parts
+        .iter()
+        .filter(|p| {
+            p.content_type().is_some_and(|t| {
+                t.subtype()
+                    .is_some_and(|s| s.eq_ignore_ascii_case("related"))
+            })
+        })
+        .flat_map(|p| match &p.body {
+            PartType::Multipart(children) => children.clone(),
+            _ => Vec::new(),
+        })
+        .collect();
     let mut out = Vec::new();
     for id in &message.attachments {
         let Some(part) = message.parts.get(*id as usize) else {
@@ -435,7 +452,8 @@ fn attachments(raw: &[u8], message: &Message, reasons: &mut Vec<String>) -> Vec<
         let cid = part
             .content_id()
             .map(|c| c.trim_matches(['<', '>']).to_ascii_lowercase());
-        let inline = cid.is_some_and(|c| shown.get_or_init(bodies).contains(&format!("cid:{c}")));
+        let inline = related.contains(id)
+            && cid.is_some_and(|c| shown.get_or_init(bodies).contains(&format!("cid:{c}")));
         // A name in continuations is joined here, decoded once in its own charset.
         let header = raw
             .get(part.offset_header as usize..part.offset_body as usize)

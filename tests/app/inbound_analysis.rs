@@ -102,6 +102,20 @@ fn a_signature_logo_a_text_part_names_by_cid_is_not_a_file() {
 }
 
 #[test]
+fn a_photo_apple_mail_places_in_the_text_is_a_file() {
+    // Apple Mail shows an attachment where it was put: multipart/mixed, HTML around it.
+    let raw = b"From: Paul <paul@client.test>\r\nSubject: Re: tableau\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=\"a\"\r\n\r\n--a\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nVoici la photo.\r\n--a\r\nContent-Type: multipart/mixed; boundary=\"m\"\r\n\r\n--m\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<div>Voici la photo.</div><div><img src=\"cid:0333D4B9-973B\"></div>\r\n--m\r\nContent-Type: image/jpeg; name=IMG_4187.jpeg\r\nContent-Disposition: inline; filename=IMG_4187.jpeg\r\nContent-Id: <0333D4B9-973B>\r\nContent-Transfer-Encoding: base64\r\n\r\n/9j/4AAQ\r\n--m\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<div></div>\r\n--m--\r\n--a--\r\n";
+    let analysis = analyze(raw, &Context::default());
+    let files: Vec<&str> = analysis
+        .attachments
+        .iter()
+        .filter(|a| !a.inline)
+        .map(|a| a.name.as_str())
+        .collect();
+    assert_eq!(files, ["IMG_4187.jpeg"]);
+}
+
+#[test]
 fn an_outlook_winmail_dat_is_kept_as_sent_and_says_why() {
     let raw = b"From: Paul <paul@client.test>\r\nSubject: Re: devis\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"m\"\r\n\r\n--m\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nCi-joint le plan.\r\n--m\r\nContent-Type: application/ms-tnef; name=\"winmail.dat\"\r\nContent-Disposition: attachment; filename=\"winmail.dat\"\r\nContent-Transfer-Encoding: base64\r\n\r\neJ8+IgEA\r\n--m--\r\n";
     let analysis = analyze(raw, &Context::default());

@@ -73,9 +73,10 @@ pub static GENERIC_HEADER: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?i)^.*(@|(?-u:\b)\d{1,2}[:.h]\d{2}(?-u:\b)|(?-u:\b)(19|20)\d{2}(?-u:\b)).*:\s*$")
 });
 /// The marker of a forwarded message: what follows it is the content, not history.
+/// Yahoo's text part runs the forward's fields on after the marker, on its line.
 pub static FORWARD_MARKER: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^\s*([-_=*~]{2,}\s*(forwarded message|message transféré|message transfere|mail transféré|weitergeleitete nachricht|mensaje reenviado|doorgestuurd bericht|messaggio inoltrato|mensagem encaminhada|wiadomość przekazana|vidarebefordrat meddelande|videresendt meddelelse|videresendt melding|přeposlaná zpráva|välitetty viesti)\s*[-_=*~]{2,}|begin forwarded message:|début du message réexpédié\s*:|début du message transféré\s*:|anfang der weitergeleiteten nachricht:|inicio del mensaje reenviado:)\s*$",
+        r"(?i)^\s*([-_=*~]{2,}\s*(forwarded message|message transféré|message transfere|mail transféré|weitergeleitete nachricht|mensaje reenviado|doorgestuurd bericht|messaggio inoltrato|mensagem encaminhada|wiadomość przekazana|vidarebefordrat meddelande|videresendt meddelelse|videresendt melding|přeposlaná zpráva|välitetty viesti)\s*[-_=*~]{2,}(\s+(de|from|von|van|da|od|från|fra)\s*:.*)?|begin forwarded message:|début du message réexpédié\s*:|début du message transféré\s*:|anfang der weitergeleiteten nachricht:|inicio del mensaje reenviado:)\s*$",
     )
 });
 /// A line of dashes or underscores some signatures start with.
@@ -103,12 +104,13 @@ const SENT: &str = r"sent from|sent with|sent via|sent using|sent on|envoyé de|
 /// Mobile and webmail footers, alone on their line or followed by their link.
 pub static DEVICE_FOOTER: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
-        r"(?i)^\s*(\[\s*)?(({SENT}){WE}.{{0,60}}|get outlook for .{{1,20}}|obtenir outlook pour .{{1,20}}|obtenez outlook pour .{{1,20}}|télécharger outlook pour .{{1,20}}|outlook für .{{1,20}} herunterladen|outlook für .{{1,20}} beziehen|obtener outlook para .{{1,20}}|scarica outlook per .{{1,20}}|outlook voor .{{1,20}} downloaden|baixe o outlook para .{{1,20}}|obter o outlook para .{{1,20}}|pobierz outlook dla .{{1,20}}|skaffa outlook för .{{1,20}}|hent outlook til .{{1,20}}|hent outlook for .{{1,20}}|stáhněte si outlook pro .{{1,20}}|hanki outlook .{{1,20}}|sent from mail for windows.*|courrier pour windows.*|((get|obtenir|obtenez|télécharger)\s+)?\[outlook (for|pour|für|para|per|voor|dla|för|til|pro) [^\]]{{1,20}}\])(\]\s*\(\s*https?://[^)\s]+\s*\))?\s*(<\s*https?://[^>\s]+\s*>|\(\s*https?://[^)\s]+\s*\)|\s+https?://\S+)?\s*[.!]?\s*$"
+        r"(?i)^\s*(\[\s*)?(({SENT}){WE}.{{0,60}}|get outlook for .{{1,20}}|obtenir outlook pour .{{1,20}}|obtenez outlook pour .{{1,20}}|télécharger outlook pour .{{1,20}}|outlook für .{{1,20}} herunterladen|outlook für .{{1,20}} beziehen|obtener outlook para .{{1,20}}|scarica outlook per .{{1,20}}|outlook voor .{{1,20}} downloaden|baixe o outlook para .{{1,20}}|obter o outlook para .{{1,20}}|pobierz outlook dla .{{1,20}}|skaffa outlook för .{{1,20}}|hent outlook til .{{1,20}}|hent outlook for .{{1,20}}|stáhněte si outlook pro .{{1,20}}|hanki outlook .{{1,20}}|sent from mail for windows.*|(garanti sans virus|virus-free|virenfrei|libre de virus|privo di virus|virusvrij|livre de vírus|wolne od wirusów|virusfri|bez virů)\s*\.?\s*(www\.[a-z0-9.-]+)?|courrier pour windows.*|((get|obtenir|obtenez|télécharger)\s+)?\[outlook (for|pour|für|para|per|voor|dla|för|til|pro) [^\]]{{1,20}}\])(\]\s*\(\s*https?://[^)\s]+\s*\))?\s*(<\s*https?://[^>\s]+\s*>|\(\s*https?://[^)\s]+\s*\)|\s+https?://\S+)?\s*[.!]?\s*$"
     ))
 });
-/// A link alone on its line: the target of a footer written on the line above.
+/// A link alone on its line: the target of a footer written on the line above (or
+/// the anchor an antivirus footer leaves, `<#DAB4FAD8-…>`).
 pub static LINK_LINE: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)^\s*[<(\[]?\s*https?://\S+\s*[>)\]]?\s*$"));
+    LazyLock::new(|| re(r"(?i)^\s*([<(\[]?\s*https?://\S+\s*[>)\]]?|<#[0-9a-f-]{8,}>)\s*$"));
 
 /// Sign-off formulas that open a signature block.
 pub static SIGN_OFF: LazyLock<Regex> = LazyLock::new(|| {

@@ -239,10 +239,13 @@ pub(super) fn cut_quotes(lines: &mut Lines) {
     let mut from = 0;
     // Whether the sender wrote text above `from`, kept as the scan goes (linear).
     let mut text_before = false;
+    let mut words_before = false;
     while let Some((start, span, rule)) = next_header(lines, from) {
         let end = header_end(lines, start, span);
         let above = text_before || has_text(lines, from, start);
         text_before = above;
+        let wrote_above = words_before || (above && has_words(lines, from, start));
+        words_before = wrote_above;
         if !above && !followed_by_quote_or_end(lines, end) {
             // A header with nothing above it introduces what follows (a message pasted
             // in, a reply written inside a quote): only the header goes.
@@ -273,7 +276,7 @@ pub(super) fn cut_quotes(lines: &mut Lines) {
             && lines
                 .next_text(quote_end)
                 .is_some_and(|j| !signature::starts_signature(lines.text[j]));
-        if answered && above {
+        if answered && wrote_above {
             // Text above the quote and an answer under it: the quote is part of what
             // the sender says, as between the quoted lines.
             lines.cut(start..end, rule);
@@ -356,6 +359,15 @@ fn quote_block_end(lines: &Lines, start: usize) -> usize {
 /// Whether lines `from..to` hold text of the sender's (kept, not blank, not quoted).
 fn has_text(lines: &Lines, from: usize, to: usize) -> bool {
     (from..to).any(|i| lines.kept(i) && !is_blank(lines.text[i]) && !is_quoted(lines.text[i]))
+}
+
+/// Whether lines `from..to` hold more of the sender's than the "Envoyé de mon iPhone"
+/// a phone writes above a bottom-posted answer.
+fn has_words(lines: &Lines, from: usize, to: usize) -> bool {
+    (from..to).any(|i| {
+        let line = lines.text[i];
+        lines.kept(i) && !is_blank(line) && !is_quoted(line) && !signature::footer(line)
+    })
 }
 
 /// Whether `>` blocks alternate with the sender's text after `start`: at least two

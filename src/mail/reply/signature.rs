@@ -113,7 +113,16 @@ pub(super) fn cut_signature(lines: &mut Lines) {
             None
         };
         if let Some(rule) = rule {
-            for &j in &kept[n..] {
+            // The link a footer's logo carries, on the line just above it, goes with it.
+            let mut from = n;
+            while rule == Rule::DeviceFooter
+                && from > 0
+                && kept[from - 1] + 1 == kept[from]
+                && LINK_LINE.is_match(lines.text[kept[from - 1]])
+            {
+                from -= 1;
+            }
+            for &j in &kept[from..] {
                 lines.cut(j..j + 1, rule);
             }
             break;
@@ -125,7 +134,7 @@ pub(super) fn cut_signature(lines: &mut Lines) {
 
 /// A mobile or app footer, its links taken out first ("Envoyé à partir de
 /// Courrier<https://…> pour Windows").
-fn footer(line: &str) -> bool {
+pub(super) fn footer(line: &str) -> bool {
     if !line.contains("http") {
         return DEVICE_FOOTER.is_match(line);
     }

@@ -52,6 +52,12 @@ fn signatures_and_device_footers_are_cut() {
 fn bottom_posted_and_inline_replies_keep_the_answer() {
     let bottom = "On Mon, Nov 3, 2025, Claire wrote:\n> Can you confirm?\n\nYes, confirmed.";
     assert_eq!(kept(bottom), "Yes, confirmed.");
+    let phone = "\n\nEnvoyé de mon iPhone\n\n> Le 21 févr. 2026 à 10:05, Claire a écrit :\n>\n> La bâche tient-elle ?\n\nElle a tenu.\nBon week-end";
+    assert_eq!(
+        kept(phone),
+        "Elle a tenu.\nBon week-end",
+        "a phone writes its footer above a bottom-posted answer"
+    );
     let inline = "On Mon, Claire wrote:\n> First question?\nFirst answer.\n> Second question?\nSecond answer.";
     assert_eq!(
         kept(inline),
@@ -70,6 +76,12 @@ fn a_forward_keeps_the_forwarded_message() {
         "a forward without marker loses its header block only, and keeps its sign-off"
     );
     assert_eq!(t.cuts[0].rule, Rule::ForwardHeader);
+    let yahoo = "Pour info.\nJosiane\n\n   ----- Message transféré ----- De : Magasin <m@x.test>À : Josiane <j@y.test>Envoyé : mercredi 18 février 2026 à 17:42:05 UTC+1Objet : Livraison\n\nLivraison jeudi.\n\nCordialement,\nLe magasin";
+    assert_eq!(
+        kept(yahoo),
+        "Pour info.\nJosiane\n\nLivraison jeudi.\n\nCordialement,\nLe magasin",
+        "Yahoo runs the forward's fields on after its marker"
+    );
 }
 
 #[test]
@@ -201,6 +213,8 @@ fn mobile_footers_go_with_their_links_in_every_language() {
         "Wysłane z iPhone'a",
         "Skickat från min iPhone",
         "Odesláno z iPhonu",
+        "<https://www.avast.com/sig-email>\nGaranti sans virus. www.avast.com\n<https://www.avast.com/sig-email>\n<#DAB4FAD8-2DD7-40BB-A1B8-4E2AA1F9FDF2>",
+        "Virus-free. www.avg.com",
     ] {
         let text = format!("C'est noté.\n\n{footer}");
         assert_eq!(kept(&text), "C'est noté.", "{footer}");

@@ -6,9 +6,11 @@
 
 use std::cell::RefCell;
 use std::ops::Deref;
+use std::sync::LazyLock;
 
 use html2text::{Element, Handle};
 use html5ever::{Attribute, LocalName, QualName, ns};
+use regex::Regex;
 
 use super::Lines;
 
@@ -247,23 +249,21 @@ pub enum Beside {
     Parse,
 }
 
-/// Names the programs give their quote containers, as they stand in the HTML source.
-const QUOTE_NAMES: [&str; 14] = [
-    "gmail_quote",
-    "moz-cite-prefix",
-    "yahoo_quoted",
-    "outlookmessageheader",
-    "divrplyfwdmsg",
-    "appendonsend",
-    "stopspelling",
-    "zwchr",
-    "mail-editor-reference-message-container",
-    "olk_src_body_section",
-    "__divider__",
-    "__headers__",
-    "border-top",
-    "blockquote",
-];
+/// How much HTML after a signature's tag is read for its first line.
+const SIGNATURE_WINDOW: usize = 4096;
+/// The names the programs give their signature containers, as they stand in the HTML
+/// source.
+static SIGNATURE_NAMES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)gmail_signature|moz-signature|id="signature"|ms-outlook-mobile-signature"#)
+        .expect("valid pattern")
+});
+/// The names of their quote containers.
+static QUOTE_NAMES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        "(?i)gmail_quote|moz-cite-prefix|yahoo_quoted|outlookmessageheader|divrplyfwdmsg|appendonsend|stopspelling|zwchr|mail-editor-reference-message-container|olk_src_body_section|__divider__|__headers__|border-top|blockquote",
+    )
+    .expect("valid pattern")
+});
 
 /// Reads an HTML part beside a text part for its signature, without parsing it when
 /// the source is plain enough: the first signature container opens a tag, no quote
@@ -272,27 +272,29 @@ const QUOTE_NAMES: [&str; 14] = [
 /// the analysis, and beside a text part only the signature is needed (the text rules
 /// find the quotes as well as the HTML would, measured on the corpus).
 pub fn beside_text(html: &str) -> Beside {
-    const NAMES: [&str; 4] = [
-        "gmail_signature",
-        "moz-signature",
-        "id=\"signature\"",
-        "ms-outlook-mobile-signature",
-    ];
-    // ASCII lower case keeps every byte where it was.
-    let lower = html.to_ascii_lowercase();
-    let Some(at) = NAMES.iter().filter_map(|name| lower.find(name)).min() else {
+    let Some(at) = SIGNATURE_NAMES.find(html).map(|m| m.start()) else {
         return Beside::Nothing;
     };
-    let before = &lower[..at];
+    let before = &html[..at];
     let Some(open) = before.rfind('<') else {
         return Beside::Parse;
     };
     let in_tag = !before[open..].contains('>');
-    if !in_tag || QUOTE_NAMES.iter().any(|name| before.contains(name)) {
+    if !in_tag || QUOTE_NAMES.is_match(before) {
         return Beside::Parse;
     }
-    let text = crate::mail::html::stripped(&html[open..]);
-    let first = text
+    // The signature's first words are near its tag: the history after it is not read.
+    let mut end = html.len().min(open + SIGNATURE_WINDOW);
+    while !html.is_char_boundary(end) {
+        end -= 1;
+    }
+    let text = crate::mail::html::stripped(&html[open..end]);
+    // A line the window cuts through is not read.
+    let whole = match end < html.len() {
+        true => text.rsplit_once('\n').map_or("", |(lines, _)| lines),
+        false => &text,
+    };
+    let first = whole
         .lines()
         .find(|line| comparable(line).chars().count() >= 4);
     match first {
@@ -300,6 +302,7 @@ pub fn beside_text(html: &str) -> Beside {
             mark: Mark::Signature,
             line: line.to_string(),
         }),
+        None if end < html.len() => Beside::Parse,
         None => Beside::Nothing,
     }
 }

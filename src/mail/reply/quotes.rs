@@ -104,6 +104,9 @@ fn header_found(lines: &Lines, i: usize) -> Option<(usize, Rule, bool)> {
         if joined.len() > 500 {
             break;
         }
+        if !ends_like_header(&joined) {
+            continue;
+        }
         // A sentence can read like a header ("Am Dienstag schrieb mir der
         // Schornsteinfeger:"): without quoted lines under it, a header must name an
         // address or a date.
@@ -125,6 +128,17 @@ fn header_found(lines: &Lines, i: usize) -> Option<(usize, Rule, bool)> {
         return Some((span, Rule::QuoteHeader, false));
     }
     header_block_at(lines, i).map(|_| (1, Rule::HeaderBlock, false))
+}
+
+/// Whether a paragraph ends as every header pattern needs: with a colon, a verb (a
+/// letter, decorations aside) or an address's `>` (a quick look before the patterns).
+fn ends_like_header(joined: &str) -> bool {
+    let end = joined
+        .trim_end()
+        .trim_end_matches(|c: char| c.is_whitespace() || "-_=*~:".contains(c));
+    joined.trim_end().ends_with(':')
+        || end.ends_with(['>', ')'])
+        || end.ends_with(char::is_alphabetic)
 }
 
 /// An "On … wrote:" header some programs break over blank lines ("On …, Name\n\n<\n

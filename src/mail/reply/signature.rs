@@ -256,6 +256,17 @@ fn contact_data(line: &str) -> bool {
 }
 
 /// A line that can belong to a signature block.
+/// A job title as signatures write it: a few words, capitalised, no digits, no stop.
+fn title_like(line: &str) -> bool {
+    let line = line.trim();
+    let words = line.split_whitespace().count();
+    (1..=5).contains(&words)
+        && line.chars().count() <= 40
+        && line.chars().next().is_some_and(char::is_uppercase)
+        && !line.chars().any(|c| c.is_ascii_digit())
+        && !line.ends_with(['.', ',', '!', '?', ';', ':'])
+}
+
 fn signature_like(line: &str) -> bool {
     let line = line.trim();
     line.chars().count() <= SIGNATURE_LINE
@@ -276,14 +287,28 @@ fn cut_contact_block(lines: &mut Lines) {
     let kept: Vec<usize> = (0..lines.signature_until)
         .filter(|&i| lines.kept(i) && !is_blank(lines.text[i]))
         .collect();
-    let mut start = kept.len();
-    while start > 0 && signature_like(lines.text[kept[start - 1]]) {
+    // A confidentiality notice under the block goes with it.
+    let mut end = kept.len();
+    while end > 0 && DISCLAIMER.is_match(lines.text[kept[end - 1]]) {
+        end -= 1;
+    }
+    let mut start = end;
+    while start > 0 {
+        let line = lines.text[kept[start - 1]];
+        // A title under the name ("Gestionnaire de copropriété") is of the block too.
+        let title = start > 1
+            && kept[start - 2] + 1 == kept[start - 1]
+            && title_like(line)
+            && name_like(lines.text[kept[start - 2]]);
+        if !(title || signature_like(line)) {
+            break;
+        }
         start -= 1;
     }
-    if start == kept.len() || start == 0 {
+    if start == end || start == 0 {
         return;
     }
-    let block = &kept[start..];
+    let block = &kept[start..end];
     let contacts = block
         .iter()
         .filter(|&&i| contact_data(lines.text[i]))
@@ -298,7 +323,7 @@ fn cut_contact_block(lines: &mut Lines) {
     // contact data.
     let enough = contacts >= 2 || (contacts == 1 && block.len() >= 2 && name_like(top));
     if enough && opens && separated && !above.ends_with(':') {
-        let last = block[block.len() - 1];
+        let last = kept[kept.len() - 1];
         lines.cut(block[0]..last + 1, Rule::SignatureBlock);
     }
 }

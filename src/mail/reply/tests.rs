@@ -227,6 +227,12 @@ fn a_company_signature_is_cut_by_its_shape_and_an_address_in_the_text_is_not() {
     let signed = "C'est noté, merci.\n\nHélène Garnier\nGérante\nSCI Les Tilleuls\n12 rue des Lilas, 69003 Lyon\nTél. 04 78 12 34 56\nwww.sci-tilleuls.example\n[cid:image001.png@01DA1234.56789AB0]";
     assert_eq!(kept(signed), "C'est noté, merci.");
     assert_eq!(rules(signed), [Rule::SignatureBlock]);
+    let titled = "Les travaux pourront commencer le 9.\n\nAurélie Dumas\nGestionnaire de copropriété\nCabinet Lemoine Immobilier\n27 boulevard Foch – 49100 Angers\nTél. : 02 41 88 40 12\n\nCe message et les éventuelles pièces jointes sont confidentiels et destinés exclusivement à leurs destinataires.";
+    assert_eq!(
+        kept(titled),
+        "Les travaux pourront commencer le 9.",
+        "a title under the name and a notice under the block go with it"
+    );
     let address = "Voici l'adresse du chantier :\nSCI Les Tilleuls\n12 rue des Lilas\n69003 Lyon\nTél. 04 78 12 34 56";
     assert_eq!(kept(address), address);
     assert_eq!(kept("Merci,\nHélène"), "Merci,\nHélène");

@@ -247,7 +247,7 @@ fn build(raw: &[u8], message: &Message, context: &Context) -> Analysis {
             cut.first
         ));
     }
-    let attachments = attachments(raw, message, &mut reasons);
+    let attachments = attachments(raw, message, &mut kept, &mut reasons);
     Analysis {
         class,
         from: from.and_then(|a| a.address()).map(|a| a.to_lowercase()),
@@ -402,7 +402,16 @@ fn body_text(message: &Message, reasons: &mut Vec<String>) -> (String, Vec<Hint>
     (String::new(), Vec::new())
 }
 
-fn attachments(raw: &[u8], message: &Message, reasons: &mut Vec<String>) -> Vec<Attachment> {
+/// The attachments, decoded. An image the HTML shows is the sender's file when the
+/// text part's placeholder for it (`[image: name]`, `[cid:…]`) stands in the kept
+/// text (a pasted photo), and the placeholder goes; shown elsewhere (a signature
+/// logo) it stays with its message.
+fn attachments(
+    raw: &[u8],
+    message: &Message,
+    kept: &mut String,
+    reasons: &mut Vec<String>,
+) -> Vec<Attachment> {
     // What the bodies show through `cid:`: the HTML's images, and the `[cid:…]` a
     // text part writes in their place (a signature logo).
     // Gathered only when a part has a Content-ID to look for (most mail has none).
@@ -452,8 +461,10 @@ fn attachments(raw: &[u8], message: &Message, reasons: &mut Vec<String>) -> Vec<
         let cid = part
             .content_id()
             .map(|c| c.trim_matches(['<', '>']).to_ascii_lowercase());
-        let inline = related.contains(id)
-            && cid.is_some_and(|c| shown.get_or_init(bodies).contains(&format!("cid:{c}")));
+        let shown_by_cid = related.contains(id)
+            && cid
+                .as_ref()
+                .is_some_and(|c| shown.get_or_init(bodies).contains(&format!("cid:{c}")));
         // A name in continuations is joined here, decoded once in its own charset.
         let header = raw
             .get(part.offset_header as usize..part.offset_body as usize)
@@ -476,6 +487,15 @@ fn attachments(raw: &[u8], message: &Message, reasons: &mut Vec<String>) -> Vec<
                 FileName::sanitize(&format!("attachment.{}", extension_for(&content_type)))
             }
         };
+        let placed = shown_by_cid
+            && drop_placeholder(
+                kept,
+                &[
+                    format!("[cid:{}]", cid.as_deref().unwrap_or_default()),
+                    format!("[image: {name}]"),
+                ],
+            );
+        let inline = shown_by_cid && !placed;
         if content_type == "application/ms-tnef"
             || name.as_str().eq_ignore_ascii_case("winmail.dat")
         {
@@ -492,6 +512,25 @@ fn attachments(raw: &[u8], message: &Message, reasons: &mut Vec<String>) -> Vec<
         });
     }
     out
+}
+
+/// Takes out of `kept` the first line that is one of `placeholders` (ASCII case
+/// aside), with a blank line around it; whether there was one.
+fn drop_placeholder(kept: &mut String, placeholders: &[String]) -> bool {
+    let lines: Vec<&str> = kept.lines().collect();
+    let Some(at) = lines.iter().position(|l| {
+        placeholders
+            .iter()
+            .any(|p| l.trim().eq_ignore_ascii_case(p))
+    }) else {
+        return false;
+    };
+    let blank = |i: usize| lines.get(i).is_some_and(|l| l.trim().is_empty());
+    let end = at + 1 + usize::from(at > 0 && blank(at - 1) && blank(at + 1));
+    let mut rest = lines[..at].to_vec();
+    rest.extend(&lines[end..]);
+    *kept = rest.join("\n").trim().to_string();
+    true
 }
 
 /// The declared type, or one guessed from the name when the sender declared none

@@ -116,6 +116,29 @@ fn a_photo_apple_mail_places_in_the_text_is_a_file() {
 }
 
 #[test]
+fn a_picture_pasted_in_the_text_is_a_file_and_its_placeholder_goes() {
+    // Outlook: a photo pasted between paragraphs and a logo in the signature, both in
+    // multipart/related, both written as `[cid:…]` in the text part.
+    let raw = b"From: Nathalie <n@client.test>\r\nSubject: RE: tableau\r\nMIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"r\"\r\n\r\n--r\r\nContent-Type: multipart/alternative; boundary=\"a\"\r\n\r\n--a\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nVoici une photo :\r\n\r\n[cid:image002.jpg@01DC]\r\n\r\nLe disjoncteur du haut.\r\n\r\nNathalie Girard\r\nGirard & Associes\r\nT. 04 78 42 90 10\r\n[cid:image001.png@01DC]\r\n--a\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Voici une photo :</p><p><img src=\"cid:image002.jpg@01DC\"></p><p>Le disjoncteur du haut.</p><p>Nathalie Girard<br>T. 04 78 42 90 10<br><img src=\"cid:image001.png@01DC\"></p>\r\n--a--\r\n--r\r\nContent-Type: image/jpeg; name=\"image002.jpg\"\r\nContent-ID: <image002.jpg@01DC>\r\nContent-Transfer-Encoding: base64\r\n\r\n/9j/4AAQ\r\n--r\r\nContent-Type: image/png; name=\"image001.png\"\r\nContent-ID: <image001.png@01DC>\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--r--\r\n";
+    let analysis = analyze(raw, &Context::default());
+    let files: Vec<&str> = analysis
+        .attachments
+        .iter()
+        .filter(|a| !a.inline)
+        .map(|a| a.name.as_str())
+        .collect();
+    assert_eq!(
+        files,
+        ["image002.jpg"],
+        "the photo is a file, the logo is not"
+    );
+    assert_eq!(
+        analysis.text,
+        "Voici une photo :\n\nLe disjoncteur du haut."
+    );
+}
+
+#[test]
 fn an_outlook_winmail_dat_is_kept_as_sent_and_says_why() {
     let raw = b"From: Paul <paul@client.test>\r\nSubject: Re: devis\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"m\"\r\n\r\n--m\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nCi-joint le plan.\r\n--m\r\nContent-Type: application/ms-tnef; name=\"winmail.dat\"\r\nContent-Disposition: attachment; filename=\"winmail.dat\"\r\nContent-Transfer-Encoding: base64\r\n\r\neJ8+IgEA\r\n--m--\r\n";
     let analysis = analyze(raw, &Context::default());

@@ -240,8 +240,19 @@ fn shortened(line: &str) -> String {
     }
 }
 
+/// A quoted line: `>`, or Supercite's initials before it (`C> …`, `JD> …`).
 pub(crate) fn is_quoted(line: &str) -> bool {
-    line.trim_start().starts_with('>')
+    let line = line.trim_start();
+    if line.starts_with('>') {
+        return true;
+    }
+    let initials = line.bytes().take_while(u8::is_ascii_uppercase).count();
+    (1..=3).contains(&initials)
+        && line[initials..].starts_with('>')
+        && line[initials + 1..]
+            .chars()
+            .next()
+            .is_none_or(|c| c == ' ' || c == '>')
 }
 
 pub(crate) fn is_blank(line: &str) -> bool {
@@ -253,7 +264,12 @@ pub(crate) fn is_blank(line: &str) -> bool {
 /// `hints` are what the HTML part of the same message marks (see
 /// [`structure::hints`]); a text that carries its own marks needs none.
 pub fn trim(text: &str, hints: &[structure::Hint], forwarded: bool) -> Trimmed {
-    let normalized = text.replace("\r\n", "\n").replace('\r', "\n");
+    // A byte-order mark inside the text (iOS writes one before a quoted body) is no
+    // character of the sender's.
+    let normalized = text
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('\u{feff}', "");
     let mut lines = Lines::new(&normalized);
     structure::apply(&mut lines, hints);
     for i in 0..lines.len() {

@@ -115,7 +115,7 @@ pub static LINK_LINE: LazyLock<Regex> =
 /// Sign-off formulas that open a signature block.
 pub static SIGN_OFF: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^\s*(cordialement|bien cordialement|très cordialement|tres cordialement|cdlt|cdt|bien à vous|bien a vous|bien à toi|sincères salutations|salutations distinguées|salutations|meilleures salutations|sincèrement|amicalement|bien amicalement|respectueusement|best regards|kind regards|warm regards|warmest regards|regards|best wishes|many thanks and best regards|sincerely|yours sincerely|yours faithfully|all the best|cheers|best|mit freundlichen grüßen|mit freundlichen grüssen|freundliche grüße|freundliche grüsse|viele grüße|viele grüsse|beste grüße|beste grüsse|liebe grüße|herzliche grüße|mfg|lg|gruß|grüße|saludos|un saludo|saludos cordiales|atentamente|cordiali saluti|distinti saluti|saluti|un saluto|un caro saluto|cari saluti|un abbraccio|cordialmente|met vriendelijke groet|met vriendelijke groeten|vriendelijke groet|groeten|groetjes|hartelijke groet|hartelijke groeten|atenciosamente|cumprimentos|melhores cumprimentos|com os melhores cumprimentos|com os meus cumprimentos|abraços|abraço|pozdrawiam|z poważaniem|pozdrowienia|med vänliga hälsningar|vänliga hälsningar|mvh|hälsningar|med venlig hilsen|venlig hilsen|med vennlig hilsen|vennlig hilsen|hilsen|s pozdravem|s přátelským pozdravem|ystävällisin terveisin|terveisin|üdvözlettel|tisztelettel|cu stimă|cu stima|cu respect|με εκτίμηση|salutacions|cordialment|atentament)\s*[,.!:]?\s*$",
+        r"(?i)^\s*(cordialement|bien cordialement|très cordialement|tres cordialement|cdlt|cdt|bien à vous|bien a vous|bien à toi|sincères salutations|salutations distinguées|salutations|meilleures salutations|sincèrement|amicalement|bien amicalement|respectueusement|best regards|kind regards|warm regards|warmest regards|regards|best wishes|many thanks and best regards|sincerely|yours sincerely|yours faithfully|all the best|cheers|best|mit freundlichen grüßen|mit freundlichen grüssen|freundliche grüße|freundliche grüsse|viele grüße|viele grüsse|beste grüße|beste grüsse|liebe grüße|herzliche grüße|mfg|lg|gruß|grüße|saludos|un saludo|saludos cordiales|un cordial saludo|reciba un cordial saludo|un saludo cordial|atentamente|cordiali saluti|distinti saluti|saluti|un saluto|un caro saluto|cari saluti|un abbraccio|cordialmente|met vriendelijke groet|met vriendelijke groeten|vriendelijke groet|groeten|groetjes|hartelijke groet|hartelijke groeten|atenciosamente|cumprimentos|melhores cumprimentos|com os melhores cumprimentos|com os meus cumprimentos|abraços|abraço|pozdrawiam|z poważaniem|pozdrowienia|med vänliga hälsningar|vänliga hälsningar|mvh|hälsningar|med venlig hilsen|venlig hilsen|med vennlig hilsen|vennlig hilsen|hilsen|s pozdravem|s přátelským pozdravem|ystävällisin terveisin|terveisin|üdvözlettel|tisztelettel|cu stimă|cu stima|cu respect|με εκτίμηση|salutacions|cordialment|atentament)\s*[,.!:]?\s*$",
     )
 });
 
@@ -134,10 +134,11 @@ pub static PHONE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)(^|[\s:.|/(])(\+|00)?\(?[0-9][0-9 \t\x{A0}\x{202F}().\-/]{7,18}[0-9](?-u:\b)|(?-u:\b)(tél|tel|tél\.|tel\.|phone|mobile|mob|port|portable|fax|gsm|handy|telefon|teléfono|telefono|tlf|puh)\s*\.?\s*[:.]",
     )
 });
-/// An e-mail address, a web address, a logo reference.
+/// An e-mail address, a web address (or a bare domain alone on its line), a logo
+/// reference.
 pub static CONTACT: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)[^\s@<>]+@[^\s@<>]+\.[a-z]{2,}|(?-u:\b)www\.[^\s]+|https?://\S+|^\s*(skype|linkedin|e-mail|email|mail|courriel|web|site|internet)\s*:|\[cid:[^\]]+\]|\[(logo|image|signature)[^\]]*\]|\[https?://[^\]]+\]",
+        r"(?i)[^\s@<>]+@[^\s@<>]+\.[a-z]{2,}|(?-u:\b)www\.[^\s]+|https?://\S+|^\s*(skype|linkedin|e-mail|email|mail|courriel|web|site|internet)\s*:|\[cid:[^\]]+\]|\[(logo|image|signature)[^\]]*\]|\[https?://[^\]]+\]|^\s*[a-z0-9][a-z0-9.-]*\.(fr|com|net|org|eu|be|ch|lu|de|at|es|it|nl|pt|pl|se|dk|no|fi|cz|uk|io|co|info|biz)/?\s*$",
     )
 });
 /// A postal code and a city ("75002 Paris", "D-10115 Berlin", "1000 Bruxelles").

@@ -15,9 +15,16 @@ use super::{Lines, Rule, is_blank, is_quoted, signature};
 /// its own signature is content.
 pub(super) fn elide_forward_header(lines: &mut Lines, marker: usize) {
     lines.signature_until = marker;
-    if is_quoted(lines.text[marker]) {
-        // Apple Mail quotes what it forwards: the forwarded message is content.
-        for i in marker..lines.len() {
+    // Apple Mail quotes what it forwards, the marker too on a Mac, under it on an
+    // iPhone: the forwarded message is content.
+    let first = match is_quoted(lines.text[marker]) {
+        true => Some(marker),
+        false => (marker + 1..lines.len())
+            .find(|&i| !is_blank(lines.text[i]))
+            .filter(|&i| is_quoted(lines.text[i])),
+    };
+    if let Some(first) = first {
+        for i in first..lines.len() {
             let Some(inner) = lines.text[i].trim_start().strip_prefix('>') else {
                 break;
             };
@@ -412,14 +419,20 @@ fn interleaved(lines: &Lines, start: usize, answers: usize) -> bool {
 
 /// Around answers, the quoted lines after the last answer are history.
 fn cut_after_last_answer(lines: &mut Lines, start: usize) {
-    let last_answer = (start..lines.len())
+    // The sender's signature under the answers is not an answer: the quoted
+    // lines above it go, the signature is left to its own rule.
+    let n = lines.len();
+    let end = (start..n)
+        .rev()
+        .find(|&i| lines.kept(i) && signature::delimits(lines, i))
+        .unwrap_or(n);
+    let last_answer = (start..end)
         .rev()
         .find(|&i| lines.kept(i) && !is_blank(lines.text[i]) && !is_quoted(lines.text[i]));
     if let Some(last) = last_answer {
-        let n = lines.len();
-        let rest = (last + 1..n).any(|i| is_quoted(lines.text[i]));
+        let rest = (last + 1..end).any(|i| is_quoted(lines.text[i]));
         if rest {
-            lines.cut(last + 1..n, Rule::QuotedLines);
+            lines.cut(last + 1..end, Rule::QuotedLines);
         }
     }
 }

@@ -99,6 +99,7 @@ pub(super) fn cut_signature(lines: &mut Lines) {
         let rule = if line.trim_end() == "--"
             || line.trim() == "—"
             || (ruled && text_before && rest.is_some_and(contact_rest))
+            || (ruled && text_before && short_ending(lines, i))
         {
             Some(Rule::Delimiter)
         } else if is_footer && rest.is_some_and(|r| r.only_footers[n + 1]) {
@@ -130,6 +131,32 @@ pub(super) fn cut_signature(lines: &mut Lines) {
         text_before |= !is_blank(line);
     }
     cut_contact_block(lines);
+}
+
+/// Most lines a signature under a rule line has without contact data, at the very end.
+const SHORT_RULED: usize = 2;
+
+/// Whether line `i` is a rule with a short signature under it to the end of the text:
+/// one or two short lines, not quoted.
+fn short_ending(lines: &Lines, i: usize) -> bool {
+    // Never more than one line past the bound is read: the scan stays linear.
+    let under: Vec<&str> = lines.text[i + 1..]
+        .iter()
+        .copied()
+        .filter(|l| !is_blank(l))
+        .take(SHORT_RULED + 1)
+        .collect();
+    (1..=SHORT_RULED).contains(&under.len())
+        && under
+            .iter()
+            .all(|l| !is_quoted(l) && l.trim().chars().count() <= 40)
+}
+
+/// Whether line `i` opens the sender's signature: `-- `, or a rule over a short
+/// ending.
+pub(super) fn delimits(lines: &Lines, i: usize) -> bool {
+    let line = lines.text[i];
+    line.trim_end() == "--" || (RULE_LINE.is_match(line) && short_ending(lines, i))
 }
 
 /// A mobile or app footer, its links taken out first ("Envoyé à partir de
@@ -294,16 +321,28 @@ fn cut_contact_block(lines: &mut Lines) {
     }
     let mut start = end;
     while start > 0 {
-        let line = lines.text[kept[start - 1]];
-        // A title under the name ("Gestionnaire de copropriété") is of the block too.
-        let title = start > 1
-            && kept[start - 2] + 1 == kept[start - 1]
-            && title_like(line)
-            && name_like(lines.text[kept[start - 2]]);
-        if !(title || signature_like(line)) {
+        if signature_like(lines.text[kept[start - 1]]) {
+            start -= 1;
+            continue;
+        }
+        // Titles and a firm under the name ("Responsable des services généraux",
+        // "Girard & Associés – Avocats"): up to three lines, right under it.
+        let mut top = start;
+        let mut named = false;
+        while !named
+            && top > 0
+            && start - top < 3
+            && title_like(lines.text[kept[top - 1]])
+            && (top == start || kept[top - 1] + 1 == kept[top])
+        {
+            top -= 1;
+            named =
+                top > 0 && kept[top - 1] + 1 == kept[top] && name_like(lines.text[kept[top - 1]]);
+        }
+        if !named {
             break;
         }
-        start -= 1;
+        start = top;
     }
     if start == end || start == 0 {
         return;

@@ -79,12 +79,14 @@ fn element_mark(name: &str, attrs: &[Attribute]) -> Option<Mark> {
     if has_class("gmail_signature")
         || attr("data-smartmail").as_deref() == Some("gmail_signature")
         || has_class("moz-signature")
+        || has_class("protonmail_signature_block")
         || matches!(id, "signature" | "ms-outlook-mobile-signature")
     {
         return Some(Mark::Signature);
     }
     let quote = (name == "div" && (has_class("gmail_quote") || has_class("gmail_quote_container")))
         || has_class("moz-cite-prefix")
+        || has_class("protonmail_quote")
         || has_class("yahoo_quoted")
         || id.starts_with("yahoo_quoted")
         || has_class("outlookmessageheader")
@@ -254,13 +256,13 @@ const SIGNATURE_WINDOW: usize = 4096;
 /// The names the programs give their signature containers, as they stand in the HTML
 /// source.
 static SIGNATURE_NAMES: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)gmail_signature|moz-signature|id="signature"|ms-outlook-mobile-signature"#)
+    Regex::new(r#"(?i)gmail_signature|moz-signature|protonmail_signature_block|id="signature"|ms-outlook-mobile-signature"#)
         .expect("valid pattern")
 });
 /// The names of their quote containers.
 static QUOTE_NAMES: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        "(?i)gmail_quote|moz-cite-prefix|yahoo_quoted|outlookmessageheader|divrplyfwdmsg|appendonsend|stopspelling|zwchr|mail-editor-reference-message-container|olk_src_body_section|__divider__|__headers__|border-top|blockquote",
+        "(?i)gmail_quote|moz-cite-prefix|protonmail_quote|yahoo_quoted|outlookmessageheader|divrplyfwdmsg|appendonsend|stopspelling|zwchr|mail-editor-reference-message-container|olk_src_body_section|__divider__|__headers__|border-top|blockquote",
     )
     .expect("valid pattern")
 });

@@ -66,6 +66,12 @@ fn bottom_posted_and_inline_replies_keep_the_answer() {
 }
 
 #[test]
+fn supercite_quotes_and_a_short_ruled_signature_are_cut_around_answers() {
+    let text = "Avant.\nOn Tue, Some One wrote:\n> Hello\n\nAnswer.\n\nC> Another part.\nC>\n\n______\nMy signature.";
+    assert_eq!(kept(text), "Avant.\n> Hello\n\nAnswer.");
+}
+
+#[test]
 fn a_forward_keeps_the_forwarded_message() {
     let text = "Pour info.\n\n---------- Forwarded message ----------\nFrom: Fournisseur <f@x.test>\nDate: lun. 3 nov.\nSubject: Livraison\nTo: Claire <c@a.test>\n\nLivraison jeudi.";
     assert_eq!(kept(text), "Pour info.\n\nLivraison jeudi.");
@@ -81,6 +87,12 @@ fn a_forward_keeps_the_forwarded_message() {
         kept(yahoo),
         "Pour info.\nJosiane\n\nLivraison jeudi.\n\nCordialement,\nLe magasin",
         "Yahoo runs the forward's fields on after its marker"
+    );
+    let iphone = "Je transfère.\n\nDébut du message transféré :\n\n> De: Assureur <a@x.test>\n> Date: 12 mars 2026\n> Objet: Expertise\n>\n> \u{feff}Madame,\n> Rendez-vous lundi.";
+    assert_eq!(
+        kept(iphone),
+        "Je transfère.\n\nMadame,\nRendez-vous lundi.",
+        "an iPhone quotes what it forwards under the marker"
     );
 }
 
@@ -280,6 +292,8 @@ fn signatures_in_english_and_german_shapes_are_cut() {
         kept(us),
         "Hi Claire,\n\nThat works, with the pergola in cedar as quoted."
     );
+    let es = "Le confirmo la entrega.\n\nUn cordial saludo,\n\nJavier Ortega\nPiedras Ortega S.L.";
+    assert_eq!(kept(es), "Le confirmo la entrega.");
     let de = "Passt so.\n\nHans Becker\nBecker Immobilien GmbH\nHauptstraße 12\nD-10115 Berlin\nTel. +49 30 1234567";
     assert_eq!(kept(de), "Passt so.");
 }
@@ -294,7 +308,8 @@ fn hostile_texts_are_trimmed_in_one_pass() {
         "Oui.\n\n{}",
         "Paul Rousseau\n06 12 34 56 78\n".repeat(8_000)
     );
-    for text in [headers, delimiters, quotes, signatures] {
+    let rules = format!("Oui.\n{}", "> q\nanswer\n______\n".repeat(8_000));
+    for text in [headers, delimiters, quotes, signatures, rules] {
         let t = plain(&text, false);
         assert!(t.kept.len() + t.elided.len() <= text.len());
     }

@@ -29,6 +29,10 @@ const MAX_TEXT_CHARS: usize = 100_000;
 
 /// Cuts `text` to `max` characters; true if it was longer.
 fn cap(text: &mut String, max: usize) -> bool {
+    // No more bytes than the bound: no more characters either.
+    if text.len() <= max {
+        return false;
+    }
     match text.char_indices().nth(max) {
         Some((at, _)) => {
             text.truncate(at);

@@ -37,11 +37,16 @@ static BOUNCE_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid pattern")
 });
 
+/// The raw value of the first header `name`: only its own bytes are read as UTF-8.
 fn header<'a>(message: &'a Message, name: &str) -> Option<&'a str> {
-    message
-        .headers_raw()
-        .find(|(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.trim())
+    let header = message
+        .headers()
+        .iter()
+        .find(|h| h.name.as_str().eq_ignore_ascii_case(name))?;
+    let raw = message
+        .raw_message()
+        .get(header.offset_start as usize..header.offset_end as usize)?;
+    std::str::from_utf8(raw).ok().map(str::trim)
 }
 
 fn is_daemon(address: &str) -> bool {

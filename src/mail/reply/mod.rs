@@ -266,10 +266,14 @@ pub(crate) fn is_blank(line: &str) -> bool {
 pub fn trim(text: &str, hints: &[structure::Hint], forwarded: bool) -> Trimmed {
     // A byte-order mark inside the text (iOS writes one before a quoted body) is no
     // character of the sender's.
-    let normalized = text
-        .replace("\r\n", "\n")
-        .replace('\r', "\n")
-        .replace('\u{feff}', "");
+    let normalized: std::borrow::Cow<str> = match text.contains(['\r', '\u{feff}']) {
+        true => text
+            .replace("\r\n", "\n")
+            .replace('\r', "\n")
+            .replace('\u{feff}', "")
+            .into(),
+        false => text.into(),
+    };
     let mut lines = Lines::new(&normalized);
     structure::apply(&mut lines, hints);
     for i in 0..lines.len() {

@@ -3,6 +3,7 @@
 //! LMTP session, the IMAP intake. Nothing here sends mail.
 
 pub mod analysis;
+pub mod attachments;
 pub mod auth;
 pub mod classify;
 pub mod flowed;

@@ -4,6 +4,7 @@
 //! and never cuts a line above a quote header. What is cut is returned with the rule
 //! that cut it, never thrown away. Pure text in, text out.
 
+mod forward;
 mod patterns;
 mod quotes;
 mod signature;
@@ -286,8 +287,8 @@ pub fn trim(text: &str, hints: &[structure::Hint], forwarded: bool) -> Trimmed {
         patterns::FORWARD_MARKER.is_match(line.strip_prefix('>').unwrap_or(line))
     });
     match marker {
-        Some(marker) => quotes::elide_forward_header(&mut lines, marker),
-        None if forwarded => quotes::elide_forwarded_block(&mut lines),
+        Some(marker) => forward::elide_forward_header(&mut lines, marker),
+        None if forwarded => forward::elide_forwarded_block(&mut lines),
         None => quotes::cut_quotes(&mut lines),
     }
     signature::cut_signature(&mut lines);

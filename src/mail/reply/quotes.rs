@@ -11,63 +11,7 @@ use super::patterns::{
 use super::structure::Mark;
 use super::{Lines, Rule, is_blank, is_quoted, signature};
 
-/// A forward marker and the header block under it are cut; the message stays, and
-/// its own signature is content.
-pub(super) fn elide_forward_header(lines: &mut Lines, marker: usize) {
-    lines.signature_until = marker;
-    // Apple Mail quotes what it forwards, the marker too on a Mac, under it on an
-    // iPhone: the forwarded message is content.
-    let first = match is_quoted(lines.text[marker]) {
-        true => Some(marker),
-        false => (marker + 1..lines.len())
-            .find(|&i| !is_blank(lines.text[i]))
-            .filter(|&i| is_quoted(lines.text[i])),
-    };
-    if let Some(first) = first {
-        for i in first..lines.len() {
-            let Some(inner) = lines.text[i].trim_start().strip_prefix('>') else {
-                break;
-            };
-            lines.text[i] = inner.strip_prefix(' ').unwrap_or(inner);
-        }
-    }
-    lines.cut(marker..marker + 1, Rule::ForwardHeader);
-    let mut i = marker + 1;
-    // Blank lines between the marker and its fields go with them.
-    while i < lines.len()
-        && is_blank(lines.text[i])
-        && lines.text[i + 1..]
-            .first()
-            .is_some_and(|l| is_field(l) || is_blank(l))
-    {
-        lines.cut(i..i + 1, Rule::ForwardHeader);
-        i += 1;
-    }
-    // A field's value may go on over the next line, up to the next field.
-    let text = lines.text.clone();
-    let continued = |i: usize| !is_blank(text[i]) && text.get(i + 1).is_some_and(|l| is_field(l));
-    while i < text.len() && (is_field(text[i]) || (i > marker + 1 && continued(i))) {
-        lines.cut(i..i + 1, Rule::ForwardHeader);
-        i += 1;
-    }
-}
-
-/// A forward without marker (its subject says it is one): the first header block or
-/// "Original Message" separator is the forward's header.
-pub(super) fn elide_forwarded_block(lines: &mut Lines) {
-    let found = (0..lines.len()).find_map(|i| {
-        if ORIGINAL.is_match(lines.text[i]) {
-            return Some((i, 1 + header_block_at(lines, i + 1).unwrap_or(0)));
-        }
-        header_block_at(lines, i).map(|block| (i, block))
-    });
-    if let Some((start, span)) = found {
-        lines.signature_until = start;
-        lines.cut(start..start + span, Rule::ForwardHeader);
-    }
-}
-
-fn is_field(line: &str) -> bool {
+pub(super) fn is_field(line: &str) -> bool {
     HEADER_FROM.is_match(line) || HEADER_FIELD.is_match(line)
 }
 
@@ -208,7 +152,7 @@ fn followed_by_quote_or_end(lines: &Lines, start: usize) -> bool {
 /// A block of header fields ("From:", "Sent:", "To:", "Subject:"…), at least three
 /// of them with a From among them, as Outlook and webmails write above the quoted
 /// message; its length in lines, from its separator if it has one.
-fn header_block_at(lines: &Lines, i: usize) -> Option<usize> {
+pub(super) fn header_block_at(lines: &Lines, i: usize) -> Option<usize> {
     let first = if SEPARATOR.is_match(lines.text[i]) {
         i + 1
     } else {

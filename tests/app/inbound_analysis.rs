@@ -87,16 +87,21 @@ fn attachments_keep_their_names_bytes_and_digests() {
     );
 }
 
-#[test]
-fn a_signature_logo_a_text_part_names_by_cid_is_not_a_file() {
-    let raw = b"From: Paul <paul@client.test>\r\nSubject: Re: devis\r\nMIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"r\"\r\n\r\n--r\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nD'accord.\r\n\r\nPaul Rousseau\r\n[cid:image001.png@01DA1234.56789AB0]\r\nwww.rousseau.example\r\n--r\r\nContent-Type: image/png; name=\"image001.png\"\r\nContent-ID: <image001.png@01DA1234.56789AB0>\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--r\r\nContent-Type: application/pdf; name=\"plan.pdf\"\r\nContent-Disposition: attachment; filename=\"plan.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0=\r\n--r--\r\n";
-    let analysis = analyze(raw, &Context::default());
-    let files: Vec<&str> = analysis
+/// The names of the attachments that become the dossier's files.
+fn files(analysis: &dossier::mail::analysis::Analysis) -> Vec<&str> {
+    analysis
         .attachments
         .iter()
         .filter(|a| !a.inline)
         .map(|a| a.name.as_str())
-        .collect();
+        .collect()
+}
+
+#[test]
+fn a_signature_logo_a_text_part_names_by_cid_is_not_a_file() {
+    let raw = b"From: Paul <paul@client.test>\r\nSubject: Re: devis\r\nMIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"r\"\r\n\r\n--r\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nD'accord.\r\n\r\nPaul Rousseau\r\n[cid:image001.png@01DA1234.56789AB0]\r\nwww.rousseau.example\r\n--r\r\nContent-Type: image/png; name=\"image001.png\"\r\nContent-ID: <image001.png@01DA1234.56789AB0>\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--r\r\nContent-Type: application/pdf; name=\"plan.pdf\"\r\nContent-Disposition: attachment; filename=\"plan.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0=\r\n--r--\r\n";
+    let analysis = analyze(raw, &Context::default());
+    let files = files(&analysis);
     assert_eq!(files, ["plan.pdf"]);
     assert_eq!(analysis.text, "D'accord.");
 }
@@ -106,12 +111,7 @@ fn a_photo_apple_mail_places_in_the_text_is_a_file() {
     // Apple Mail shows an attachment where it was put: multipart/mixed, HTML around it.
     let raw = b"From: Paul <paul@client.test>\r\nSubject: Re: tableau\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=\"a\"\r\n\r\n--a\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nVoici la photo.\r\n--a\r\nContent-Type: multipart/mixed; boundary=\"m\"\r\n\r\n--m\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<div>Voici la photo.</div><div><img src=\"cid:0333D4B9-973B\"></div>\r\n--m\r\nContent-Type: image/jpeg; name=IMG_4187.jpeg\r\nContent-Disposition: inline; filename=IMG_4187.jpeg\r\nContent-Id: <0333D4B9-973B>\r\nContent-Transfer-Encoding: base64\r\n\r\n/9j/4AAQ\r\n--m\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<div></div>\r\n--m--\r\n--a--\r\n";
     let analysis = analyze(raw, &Context::default());
-    let files: Vec<&str> = analysis
-        .attachments
-        .iter()
-        .filter(|a| !a.inline)
-        .map(|a| a.name.as_str())
-        .collect();
+    let files = files(&analysis);
     assert_eq!(files, ["IMG_4187.jpeg"]);
 }
 
@@ -121,12 +121,7 @@ fn a_picture_pasted_in_the_text_is_a_file_and_its_placeholder_goes() {
     // multipart/related, both written as `[cid:…]` in the text part.
     let raw = b"From: Nathalie <n@client.test>\r\nSubject: RE: tableau\r\nMIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"r\"\r\n\r\n--r\r\nContent-Type: multipart/alternative; boundary=\"a\"\r\n\r\n--a\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nVoici une photo :\r\n\r\n[cid:image002.jpg@01DC]\r\n\r\nLe disjoncteur du haut.\r\n\r\nNathalie Girard\r\nGirard & Associes\r\nT. 04 78 42 90 10\r\n[cid:image001.png@01DC]\r\n--a\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Voici une photo :</p><p><img src=\"cid:image002.jpg@01DC\"></p><p>Le disjoncteur du haut.</p><p>Nathalie Girard<br>T. 04 78 42 90 10<br><img src=\"cid:image001.png@01DC\"></p>\r\n--a--\r\n--r\r\nContent-Type: image/jpeg; name=\"image002.jpg\"\r\nContent-ID: <image002.jpg@01DC>\r\nContent-Transfer-Encoding: base64\r\n\r\n/9j/4AAQ\r\n--r\r\nContent-Type: image/png; name=\"image001.png\"\r\nContent-ID: <image001.png@01DC>\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--r--\r\n";
     let analysis = analyze(raw, &Context::default());
-    let files: Vec<&str> = analysis
-        .attachments
-        .iter()
-        .filter(|a| !a.inline)
-        .map(|a| a.name.as_str())
-        .collect();
+    let files = files(&analysis);
     assert_eq!(
         files,
         ["image002.jpg"],

@@ -16,8 +16,10 @@ use super::reply::{Cut, Trimmed, trim};
 use crate::domain::EmailAddress;
 
 /// "Fwd:", "TR :", "WG:" subjects.
-static FORWARD_SUBJECT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^\s*(fwd?|tr|wg|rv|enc)\s*:").expect("valid pattern"));
+static FORWARD_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(fwd?|tr|wg|rv|enc|pd|i|doorst|vb|vl|fw|továbbítás|προώθ)\s*:")
+        .expect("valid pattern")
+});
 
 /// Bodies longer than this are not trimmed (the trimmer reads line by line).
 const MAX_TRIMMED_BYTES: usize = 512 * 1024;

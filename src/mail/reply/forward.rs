@@ -49,8 +49,10 @@ pub(super) fn elide_forward_header(lines: &mut Lines, marker: usize) {
 
 /// A forward without marker (its subject says it is one): the first header block or
 /// "Original Message" separator is the forward's header.
-pub(super) fn elide_forwarded_block(lines: &mut Lines) {
-    let found = (0..lines.len()).find_map(|i| {
+/// Only lines above `until` are looked at (a forward of a forward: the outer header
+/// block without marker, above the inner marker).
+pub(super) fn elide_forwarded_block(lines: &mut Lines, until: usize) {
+    let found = (0..until).find_map(|i| {
         if ORIGINAL.is_match(lines.text[i]) {
             return Some((i, 1 + header_block_at(lines, i + 1).unwrap_or(0)));
         }

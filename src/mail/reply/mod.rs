@@ -265,16 +265,17 @@ pub(crate) fn is_blank(line: &str) -> bool {
 /// `hints` are what the HTML part of the same message marks (see
 /// [`structure::hints`]); a text that carries its own marks needs none.
 pub fn trim(text: &str, hints: &[structure::Hint], forwarded: bool) -> Trimmed {
-    // A byte-order mark inside the text (iOS writes one before a quoted body) is no
-    // character of the sender's.
-    let normalized: std::borrow::Cow<str> = match text.contains(['\r', '\u{feff}']) {
-        true => text
-            .replace("\r\n", "\n")
-            .replace('\r', "\n")
-            .replace('\u{feff}', "")
-            .into(),
-        false => text.into(),
-    };
+    // A byte-order mark inside the text (iOS writes one before a quoted body) and the
+    // invisible marks apps put around their footers are no characters of the sender's.
+    let normalized: std::borrow::Cow<str> =
+        match text.contains(['\r', '\u{feff}', '\u{200b}', '\u{2063}']) {
+            true => text
+                .replace("\r\n", "\n")
+                .replace('\r', "\n")
+                .replace(['\u{feff}', '\u{200b}', '\u{2063}'], "")
+                .into(),
+            false => text.into(),
+        };
     let mut lines = Lines::new(&normalized);
     structure::apply(&mut lines, hints);
     for i in 0..lines.len() {
@@ -287,8 +288,16 @@ pub fn trim(text: &str, hints: &[structure::Hint], forwarded: bool) -> Trimmed {
         patterns::FORWARD_MARKER.is_match(line.strip_prefix('>').unwrap_or(line))
     });
     match marker {
-        Some(marker) => forward::elide_forward_header(&mut lines, marker),
-        None if forwarded => forward::elide_forwarded_block(&mut lines),
+        Some(marker) => {
+            forward::elide_forward_header(&mut lines, marker);
+            if forwarded {
+                forward::elide_forwarded_block(&mut lines, marker);
+            }
+        }
+        None if forwarded => {
+            let end = lines.len();
+            forward::elide_forwarded_block(&mut lines, end);
+        }
         None => quotes::cut_quotes(&mut lines),
     }
     signature::cut_signature(&mut lines);

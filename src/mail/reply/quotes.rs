@@ -5,8 +5,8 @@
 
 use super::patterns::{
     ABOVE_THIS_LINE, ANSWERS_BELOW, DATED, DATED_HEADER, GENERIC_HEADER, HEADER_FIELD, HEADER_FROM,
-    HEADER_LEAD, MESSAGE_OF, ORIGINAL, OUR_AUTHOR, OUR_LINES, OUR_LINK, OUR_TITLE, SEPARATOR,
-    VERB_ENDS, WROTE,
+    HEADER_LEAD, LINK_LINE, MESSAGE_OF, ORIGINAL, OUR_AUTHOR, OUR_LINES, OUR_LINK, OUR_TITLE,
+    SEPARATOR, VERB_ENDS, WROTE,
 };
 use super::structure::Mark;
 use super::{Lines, Rule, is_blank, is_quoted, signature};
@@ -127,7 +127,7 @@ fn next_header(lines: &Lines, from: usize) -> Option<(usize, usize, Rule)> {
         let (span, rule) = header_at(lines, i)?;
         let end = i + span;
         let first_leads = HEADER_LEAD.is_match(lines.text[i]);
-        let later = (i + 1..end).find_map(|j| {
+        let later = (i + 1..end).rev().find_map(|j| {
             header_found(lines, j)
                 .filter(|(s, _, by_shape)| j + s <= end && !by_shape)
                 .filter(|_| !first_leads || HEADER_LEAD.is_match(lines.text[j]))
@@ -314,11 +314,32 @@ fn cut_ours(lines: &mut Lines, start: usize) {
 fn quote_block_end(lines: &Lines, start: usize) -> usize {
     let mut end = start;
     while end < lines.len()
-        && (is_quoted(lines.text[end]) || is_blank(lines.text[end]) || lines.hidden[end])
+        && (is_quoted(lines.text[end])
+            || is_blank(lines.text[end])
+            || lines.hidden[end]
+            || continues_quote(lines, end))
     {
         end += 1;
     }
     end
+}
+
+/// Whether line `i` is a quoted line's end that lost its `>` in wrapping: right under
+/// a quoted line that stops mid-sentence, it starts in lower case (or is the link a
+/// quoted "Ouvrir le dossier :" announced).
+fn continues_quote(lines: &Lines, i: usize) -> bool {
+    let line = lines.text[i];
+    if i == 0 || is_quoted(line) || !is_quoted(lines.text[i - 1]) {
+        return false;
+    }
+    let above = lines.text[i - 1].trim_end();
+    let lower = line
+        .trim_start()
+        .chars()
+        .next()
+        .is_some_and(char::is_lowercase);
+    (lower && !above.ends_with(['.', '!', '?', ':', ';', ')', '>']))
+        || (above.ends_with(':') && LINK_LINE.is_match(line))
 }
 
 /// Whether lines `from..to` hold text of the sender's (kept, not blank, not quoted).
@@ -346,7 +367,7 @@ fn interleaved(lines: &Lines, start: usize, answers: usize) -> bool {
         if lines.hidden[i] || is_blank(line) {
             continue;
         }
-        if is_quoted(line) {
+        if is_quoted(line) || (in_quote && continues_quote(lines, i)) {
             if !in_quote {
                 blocks += 1;
                 in_quote = true;

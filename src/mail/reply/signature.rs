@@ -48,8 +48,7 @@ impl After {
                 after.only_footers[k + 1] && (blank || footer(line) || LINK_LINE.is_match(line));
             after.only_signature[k] =
                 after.only_signature[k + 1] && (blank || notice || signature_like(line));
-            after.short[k] =
-                after.short[k + 1] && (line.trim().chars().count() <= SIGNATURE_LINE || notice);
+            after.short[k] = after.short[k + 1] && (shown_len(line) <= SIGNATURE_LINE || notice);
             after.contacts[k] = after.contacts[k + 1] + usize::from(contact_data(line));
         }
         after
@@ -283,6 +282,16 @@ fn contact_data(line: &str) -> bool {
 }
 
 /// A line that can belong to a signature block.
+/// The length of a line as its reader sees it: the `<https://…>` Outlook writes after
+/// a link's text is not shown.
+fn shown_len(line: &str) -> usize {
+    let line = line.trim();
+    match line.contains("<http") {
+        true => INLINE_LINK.replace_all(line, "").chars().count(),
+        false => line.chars().count(),
+    }
+}
+
 /// A job title as signatures write it: a few words, capitalised, no digits, no stop.
 fn title_like(line: &str) -> bool {
     let line = line.trim();
@@ -296,7 +305,7 @@ fn title_like(line: &str) -> bool {
 
 fn signature_like(line: &str) -> bool {
     let line = line.trim();
-    line.chars().count() <= SIGNATURE_LINE
+    shown_len(line) <= SIGNATURE_LINE
         && !line.ends_with('?')
         && !line.ends_with(':')
         && !is_quoted(line)

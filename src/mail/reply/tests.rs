@@ -66,6 +66,18 @@ fn bottom_posted_and_inline_replies_keep_the_answer() {
 }
 
 #[test]
+fn quoted_lines_that_lost_their_mark_in_wrapping_are_not_answers() {
+    let text = "Je confirme.\n\nGérard\n\n------ Message d'origine ------\nDe \"Claire\" <c@x.test>\n\n>Suite à la visite, la reprise de la descente d'eaux\npluviales n'est pas dans notre lot.\n>Cordialement,\n>Ouvrir le dossier :\nhttps://dossier.example/dossiers/2026-0052";
+    assert_eq!(kept(text), "Je confirme.\n\nGérard");
+}
+
+#[test]
+fn a_phone_line_above_a_glued_quote_header_is_the_senders() {
+    let text = "On part sur le chêne.\n\nThomas Girard\n06 98 14 25 37\nLe 9 mars 2026 à 14:02 +0100, Julien <n@l.test>, a écrit :\n> Bonjour";
+    assert_eq!(kept(text), "On part sur le chêne.");
+}
+
+#[test]
 fn supercite_quotes_and_a_short_ruled_signature_are_cut_around_answers() {
     let text = "Avant.\nOn Tue, Some One wrote:\n> Hello\n\nAnswer.\n\nC> Another part.\nC>\n\n______\nMy signature.";
     assert_eq!(kept(text), "Avant.\n> Hello\n\nAnswer.");
@@ -93,6 +105,12 @@ fn a_forward_keeps_the_forwarded_message() {
         kept(iphone),
         "Je transfère.\n\nMadame,\nRendez-vous lundi.",
         "an iPhone quotes what it forwards under the marker"
+    );
+    let twice = "Pour le dossier.\n\nMarc\n\nDe : Sophie <s@x.test>\nDate : mardi 10 mars 2026\nÀ : Marc <m@x.test>\nObjet : TR: Devis\n\nVoici le devis.\nSophie\n\n---------- Forwarded message ---------\nFrom: Couvreur <c@x.test>\nDate: Tue, Mar 10, 2026\nSubject: Devis\nTo: Sophie <s@x.test>\n\nMadame, voici le devis.";
+    assert_eq!(
+        plain(twice, true).kept,
+        "Pour le dossier.\n\nMarc\n\nVoici le devis.\nSophie\n\nMadame, voici le devis.",
+        "a forward of a forward loses both header blocks"
     );
 }
 
@@ -227,6 +245,7 @@ fn mobile_footers_go_with_their_links_in_every_language() {
         "Odesláno z iPhonu",
         "<https://www.avast.com/sig-email>\nGaranti sans virus. www.avast.com\n<https://www.avast.com/sig-email>\n<#DAB4FAD8-2DD7-40BB-A1B8-4E2AA1F9FDF2>",
         "Virus-free. www.avg.com",
+        "\u{2063}Obtenir BlueMail pour Android \u{200b}",
     ] {
         let text = format!("C'est noté.\n\n{footer}");
         assert_eq!(kept(&text), "C'est noté.", "{footer}");
@@ -291,6 +310,16 @@ fn signatures_in_english_and_german_shapes_are_cut() {
     assert_eq!(
         kept(us),
         "Hi Claire,\n\nThat works, with the pergola in cedar as quoted."
+    );
+    for sign_off in ["Liebe Grüße aus Graz", "Un abrazo,", "Φιλικά,"] {
+        let text = format!("Passt so.\n\n{sign_off}\nStefan");
+        assert_eq!(kept(&text), "Passt so.", "{sign_off}");
+    }
+    let linked = "Stuur maar door.\n\nMet vriendelijke groeten,\n\nPieter Janssens\nZaakvoerder\n\nJanssens Vastgoed BV\nKoningin Astridlaan 112 | 8200 Brugge\nT +32 50 12 34 56 | www.janssens-vastgoed.be<http://www.janssens-vastgoed.be/>\nBTW BE 0456.789.123\nDit bericht is vertrouwelijk.";
+    assert_eq!(
+        kept(linked),
+        "Stuur maar door.",
+        "a link's target is not counted in a line's length"
     );
     let es = "Le confirmo la entrega.\n\nUn cordial saludo,\n\nJavier Ortega\nPiedras Ortega S.L.";
     assert_eq!(kept(es), "Le confirmo la entrega.");

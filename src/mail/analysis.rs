@@ -5,7 +5,9 @@
 use std::borrow::Cow;
 use std::sync::LazyLock;
 
-use mail_parser::{HeaderValue, Message, MessageParser, MessagePart, MimeHeaders, PartType};
+use mail_parser::{
+    HeaderName, HeaderValue, Message, MessageParser, MessagePart, MimeHeaders, PartType,
+};
 use regex::Regex;
 use serde::Serialize;
 
@@ -19,6 +21,16 @@ use crate::domain::EmailAddress;
 static FORWARD_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*(fwd?|tr|wg|rv|enc|pd|i|doorst|vb|vl|fw|továbbítás|προώθ)\s*:")
         .expect("valid pattern")
+});
+
+/// The parser of the analysis: the MIME headers, the message ids, the sender and the
+/// subject are parsed; the rest (Received, To, dates…) is kept raw, unread.
+static PARSER: LazyLock<MessageParser> = LazyLock::new(|| {
+    MessageParser::new()
+        .with_mime_headers()
+        .with_message_ids()
+        .header_address(HeaderName::From)
+        .header_text(HeaderName::Subject)
 });
 
 /// Bodies longer than this are not trimmed (the trimmer reads line by line).
@@ -159,7 +171,7 @@ pub fn analyze(raw: &[u8], context: &Context) -> Analysis {
         .position(|b| !matches!(b, b'\r' | b'\n'))
         .unwrap_or(raw.len());
     let raw = &raw[start..];
-    let Some(message) = MessageParser::default().parse(raw) else {
+    let Some(message) = PARSER.parse(raw) else {
         return Analysis::malformed("the message cannot be parsed as e-mail".into());
     };
     if message.headers().is_empty() {

@@ -153,7 +153,7 @@ fn followed_by_quote_or_end(lines: &Lines, start: usize) -> bool {
 /// of them with a From among them, as Outlook and webmails write above the quoted
 /// message; its length in lines, from its separator if it has one.
 pub(super) fn header_block_at(lines: &Lines, i: usize) -> Option<usize> {
-    let first = if SEPARATOR.is_match(lines.text[i]) {
+    let first = if SEPARATOR.is_match(lines.text.get(i)?) {
         i + 1
     } else {
         i
@@ -205,6 +205,7 @@ pub(super) fn cut_quotes(lines: &mut Lines) {
     // Whether the sender wrote text above `from`, kept as the scan goes (linear).
     let mut text_before = false;
     let mut words_before = false;
+    let mut bottom_posts = 0;
     while let Some((start, span, rule)) = next_header(lines, from) {
         let end = header_end(lines, start, span);
         let above = text_before || has_text(lines, from, start);
@@ -250,9 +251,14 @@ pub(super) fn cut_quotes(lines: &mut Lines) {
             return;
         }
         if answered {
-            // Bottom-posting: the quote comes first, the answer after it.
+            // Bottom-posting: the quote comes first, the answer after it. A text of
+            // hundreds of such quotes is hostile: past the bound, the rest is kept.
             lines.cut(start..quote_end, Rule::QuoteAbove);
             from = quote_end;
+            bottom_posts += 1;
+            if bottom_posts > MAX_BOTTOM_POSTS {
+                return;
+            }
             continue;
         }
         let n = lines.len();
@@ -324,9 +330,15 @@ fn quote_block_end(lines: &Lines, start: usize) -> usize {
     end
 }
 
+/// Most quotes answered one after the other that a text is read for.
+const MAX_BOTTOM_POSTS: usize = 64;
+/// Shortest quoted line a mail program wraps.
+const WRAPPED: usize = 60;
+
 /// Whether line `i` is a quoted line's end that lost its `>` in wrapping: right under
-/// a quoted line that stops mid-sentence, it starts in lower case (or is the link a
-/// quoted "Ouvrir le dossier :" announced).
+/// a long quoted line that stops mid-sentence, it starts in lower case (or is the link
+/// a quoted "Ouvrir le dossier :" announced). A short quoted line ("> - Votre avis
+/// d'imposition") is a question its answer ("ci-joint") may follow.
 fn continues_quote(lines: &Lines, i: usize) -> bool {
     let line = lines.text[i];
     if i == 0 || is_quoted(line) || !is_quoted(lines.text[i - 1]) {
@@ -338,7 +350,9 @@ fn continues_quote(lines: &Lines, i: usize) -> bool {
         .chars()
         .next()
         .is_some_and(char::is_lowercase);
-    (lower && !above.ends_with(['.', '!', '?', ':', ';', ')', '>']))
+    (lower
+        && above.chars().count() >= WRAPPED
+        && !above.ends_with(['.', '!', '?', ':', ';', ')', '>']))
         || (above.ends_with(':') && LINK_LINE.is_match(line))
 }
 

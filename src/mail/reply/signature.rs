@@ -98,7 +98,7 @@ pub(super) fn cut_signature(lines: &mut Lines) {
         let rule = if line.trim_end() == "--"
             || line.trim() == "—"
             || (ruled && text_before && rest.is_some_and(contact_rest))
-            || (ruled && text_before && short_ending(lines, i))
+            || (ruled && text_before && delimits(lines, i))
         {
             Some(Rule::Delimiter)
         } else if is_footer && rest.is_some_and(|r| r.only_footers[n + 1]) {
@@ -115,7 +115,12 @@ pub(super) fn cut_signature(lines: &mut Lines) {
         if let Some(rule) = rule {
             // The link a footer's logo carries, on the line just above it, goes with it.
             let mut from = n;
+            // Only when a link follows the footer too (Avast: link, footer, link).
+            let linked = kept
+                .get(n + 1)
+                .is_some_and(|&j| LINK_LINE.is_match(lines.text[j]));
             while rule == Rule::DeviceFooter
+                && linked
                 && from > 0
                 && kept[from - 1] + 1 == kept[from]
                 && LINK_LINE.is_match(lines.text[kept[from - 1]])
@@ -146,16 +151,22 @@ fn short_ending(lines: &Lines, i: usize) -> bool {
         .take(SHORT_RULED + 1)
         .collect();
     (1..=SHORT_RULED).contains(&under.len())
-        && under
-            .iter()
-            .all(|l| !is_quoted(l) && l.trim().chars().count() <= 40)
+        && under.iter().all(|l| {
+            let l = l.trim();
+            !is_quoted(l) && l.chars().count() <= 40 && !l.to_ascii_lowercase().starts_with("ps")
+        })
 }
 
 /// Whether line `i` opens the sender's signature: `-- `, or a rule over a short
 /// ending.
 pub(super) fn delimits(lines: &Lines, i: usize) -> bool {
     let line = lines.text[i];
-    line.trim_end() == "--" || (RULE_LINE.is_match(line) && short_ending(lines, i))
+    // A rule under a line of text introduces what follows ("Mes disponibilités :").
+    line.trim_end() == "--"
+        || (RULE_LINE.is_match(line)
+            && i > 0
+            && is_blank(lines.text[i - 1])
+            && short_ending(lines, i))
 }
 
 /// A mobile or app footer, its links taken out first ("Envoyé à partir de
@@ -292,9 +303,39 @@ fn shown_len(line: &str) -> usize {
     }
 }
 
-/// A job title as signatures write it: a few words, capitalised, no digits, no stop.
+/// Whether a line opens with a greeting or thanks ("Merci Sophie"), not a name.
+fn greets(line: &str) -> bool {
+    let first = line.split_whitespace().next().unwrap_or("").to_lowercase();
+    matches!(
+        first.as_str(),
+        "merci" | "bonjour" | "bonsoir" | "salut" | "cher" | "chère" | "hello" | "hi" | "dear"
+    )
+}
+
+/// A job title as signatures write it: a few words, capitalised, no digits, no stop,
+/// not a sentence opening with a pronoun ("Je signe demain").
 fn title_like(line: &str) -> bool {
     let line = line.trim();
+    let first = line.split_whitespace().next().unwrap_or("").to_lowercase();
+    let pronoun = matches!(
+        first.as_str(),
+        "je" | "nous"
+            | "on"
+            | "il"
+            | "elle"
+            | "ils"
+            | "vous"
+            | "tu"
+            | "i"
+            | "we"
+            | "you"
+            | "ich"
+            | "wir"
+    ) || first.starts_with("j'")
+        || first.starts_with("j’");
+    if pronoun {
+        return false;
+    }
     let words = line.split_whitespace().count();
     (1..=5).contains(&words)
         && line.chars().count() <= 40
@@ -328,6 +369,10 @@ fn cut_contact_block(lines: &mut Lines) {
     while end > 0 && DISCLAIMER.is_match(lines.text[kept[end - 1]]) {
         end -= 1;
     }
+    // Only as a paragraph of its own, under a blank line.
+    if end < kept.len() && (end == 0 || kept[end] == kept[end - 1] + 1) {
+        end = kept.len();
+    }
     let mut start = end;
     while start > 0 {
         if signature_like(lines.text[kept[start - 1]]) {
@@ -345,8 +390,10 @@ fn cut_contact_block(lines: &mut Lines) {
             && (top == start || kept[top - 1] + 1 == kept[top])
         {
             top -= 1;
-            named =
-                top > 0 && kept[top - 1] + 1 == kept[top] && name_like(lines.text[kept[top - 1]]);
+            named = top > 0
+                && kept[top - 1] + 1 == kept[top]
+                && name_like(lines.text[kept[top - 1]])
+                && !greets(lines.text[kept[top - 1]]);
         }
         if !named {
             break;

@@ -72,6 +72,33 @@ fn quoted_lines_that_lost_their_mark_in_wrapping_are_not_answers() {
 }
 
 #[test]
+fn client_lines_that_look_like_signature_or_quote_parts_are_kept() {
+    // Found in review: each of these lost words to a rule meant for something else.
+    let answers = "Le lun. 3 mars 2025 à 10:12, Cabinet <d@c.test> a écrit :\n> - Votre dernier avis d'imposition\nci-joint\n> - Un justificatif de domicile\nje vous l'envoie demain";
+    assert!(
+        kept(answers).contains("ci-joint") && kept(answers).contains("je vous l'envoie demain")
+    );
+    let thanks = "Bonjour,\n\nMerci Sophie\nJe signe demain\nJean Dupont\n06 12 34 56 78";
+    assert!(kept(thanks).contains("Je signe demain"), "{}", kept(thanks));
+    let printer = "Bonjour,\n\nVous pouvez joindre mon mari directement.\nMarc Durand\n06 12 34 56 78\nJe n'ai pas d'imprimante pour signer le mandat.";
+    assert!(kept(printer).contains("imprimante"), "{}", kept(printer));
+    let link = "Voici le dossier partagé\nhttps://drive.example/d/abc\nEnvoyé de mon iPhone";
+    assert!(kept(link).contains("https://drive.example/d/abc"));
+    let times = "Mes disponibilités :\n-----\nLundi 14h\nMardi 10h";
+    assert_eq!(kept(times), times);
+    let ps = "Merci.\n\n-----\nPS : le code est 1234";
+    assert_eq!(kept(ps), ps);
+}
+
+#[test]
+fn a_forward_ending_on_its_separator_does_not_panic() {
+    assert_eq!(
+        plain("Voir ci-dessous.\n\n-----Original Message-----", true).kept,
+        "Voir ci-dessous."
+    );
+}
+
+#[test]
 fn a_phone_line_above_a_glued_quote_header_is_the_senders() {
     let text = "On part sur le chêne.\n\nThomas Girard\n06 98 14 25 37\nLe 9 mars 2026 à 14:02 +0100, Julien <n@l.test>, a écrit :\n> Bonjour";
     assert_eq!(kept(text), "On part sur le chêne.");
@@ -338,7 +365,11 @@ fn hostile_texts_are_trimmed_in_one_pass() {
         "Paul Rousseau\n06 12 34 56 78\n".repeat(8_000)
     );
     let rules = format!("Oui.\n{}", "> q\nanswer\n______\n".repeat(8_000));
-    for text in [headers, delimiters, quotes, signatures, rules] {
+    let bottom_posts = format!(
+        "Envoyé de mon iPhone\n\n{}",
+        "> Le 1 janv. 2024, a@b.test a écrit :\n> x\n\u{1427}\n".repeat(8_000)
+    );
+    for text in [headers, delimiters, quotes, signatures, rules, bottom_posts] {
         let t = plain(&text, false);
         assert!(t.kept.len() + t.elided.len() <= text.len());
     }

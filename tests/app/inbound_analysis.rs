@@ -28,7 +28,11 @@ fn the_corpus_classes_bounces_and_auto_replies() {
         let columns: Vec<&str> = row.split('\t').collect();
         let (file, kind) = (columns[0], columns[1]);
         let path = dir.join(file);
-        let raw = crate::reply_corpus::as_message(&path, std::fs::read(&path).unwrap());
+        let raw = crate::reply_corpus::as_message(
+            &path,
+            std::fs::read(&path).unwrap(),
+            kind == "forwarded",
+        );
         let class = analyze(&raw, &Context::default()).class;
         match kind {
             "bounce" => assert_eq!(class, Class::Bounce, "{file}"),

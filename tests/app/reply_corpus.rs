@@ -19,6 +19,8 @@ struct Case {
     file: PathBuf,
     expected: PathBuf,
     notes: String,
+    /// The manifest's kind says it is a forward.
+    forwarded: bool,
 }
 
 /// The rows of a manifest under `dir` that state an expected text, with `ours`
@@ -39,6 +41,7 @@ fn manifest(dir: &Path, name: &str, ours: &[(String, String)]) -> Vec<Case> {
                 file: dir.join(file),
                 expected: dir.join(expected),
                 notes: columns.get(3).copied().unwrap_or("").to_string(),
+                forwarded: columns.get(1) == Some(&"forwarded"),
             })
         })
         .collect()
@@ -77,18 +80,20 @@ fn cases() -> Option<Vec<Case>> {
     Some(all)
 }
 
-/// Wraps a body-only fixture into a message, as it would arrive.
-pub fn as_message(path: &Path, bytes: Vec<u8>) -> Vec<u8> {
+/// Wraps a body-only fixture into a message, as it would arrive (a forward with its
+/// `Fwd:` subject).
+pub fn as_message(path: &Path, bytes: Vec<u8>, forwarded: bool) -> Vec<u8> {
     let name = path.to_string_lossy();
     if name.ends_with(".eml") {
         return bytes;
     }
+    let subject = if forwarded { "Fwd" } else { "Re" };
     let kind = if name.ends_with(".html") {
         "text/html"
     } else {
         "text/plain"
     };
-    let mut out = format!("From: someone@example.test\r\nSubject: Re: test\r\nContent-Type: {kind}; charset=utf-8\r\n\r\n").into_bytes();
+    let mut out = format!("From: someone@example.test\r\nSubject: {subject}: test\r\nContent-Type: {kind}; charset=utf-8\r\n\r\n").into_bytes();
     out.extend(bytes);
     out
 }
@@ -124,7 +129,11 @@ fn kept_and_wanted() -> Option<Vec<(Case, String, String)>> {
         cases
             .into_iter()
             .map(|case| {
-                let raw = as_message(&case.file, std::fs::read(&case.file).unwrap());
+                let raw = as_message(
+                    &case.file,
+                    std::fs::read(&case.file).unwrap(),
+                    case.forwarded,
+                );
                 let kept = analyze(&raw, &Context::default()).text;
                 let wanted =
                     String::from_utf8_lossy(&std::fs::read(&case.expected).unwrap()).into_owned();

@@ -283,9 +283,14 @@ pub fn trim(text: &str, hints: &[structure::Hint], forwarded: bool) -> Trimmed {
             lines.cut(i..i + 1, Rule::TrackingMark);
         }
     }
+    // A quoted marker is a forward only when the subject says so: in a reply it is
+    // the history's (a forwarded message the sender answers).
     let marker = (0..lines.len()).find(|&i| {
         let line = lines.text[i].trim_start();
-        patterns::FORWARD_MARKER.is_match(line.strip_prefix('>').unwrap_or(line))
+        match line.strip_prefix('>') {
+            Some(inner) => forwarded && patterns::FORWARD_MARKER.is_match(inner),
+            None => patterns::FORWARD_MARKER.is_match(line),
+        }
     });
     match marker {
         Some(marker) => {

@@ -91,6 +91,12 @@ fn client_lines_that_look_like_signature_or_quote_parts_are_kept() {
 }
 
 #[test]
+fn a_forward_marker_inside_the_quoted_history_of_a_reply_is_history() {
+    let text = "OK merci.\n\nLe lun. 3 mars 2025 à 10:12, Claire <c@a.test> a écrit :\n> Voici ce que j'ai reçu.\n> ---------- Forwarded message ---------\n> From: Fournisseur <f@x.test>\n> Livraison jeudi.";
+    assert_eq!(kept(text), "OK merci.");
+}
+
+#[test]
 fn a_forward_ending_on_its_separator_does_not_panic() {
     assert_eq!(
         plain("Voir ci-dessous.\n\n-----Original Message-----", true).kept,

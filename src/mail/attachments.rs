@@ -139,6 +139,10 @@ pub(super) fn attachments(
 /// Takes out of `kept` the first line that is one of `placeholders` (ASCII case
 /// aside), with a blank line around it; whether there was one.
 fn drop_placeholder(kept: &mut String, placeholders: &[String]) -> bool {
+    // Every placeholder opens with a bracket: most texts have none to look at.
+    if !kept.contains('[') {
+        return false;
+    }
     let lines: Vec<&str> = kept.lines().collect();
     let Some(at) = lines.iter().position(|l| {
         placeholders

@@ -356,18 +356,20 @@ fn continues_quote(lines: &Lines, i: usize) -> bool {
         || (above.ends_with(':') && LINK_LINE.is_match(line))
 }
 
-/// Whether lines `from..to` hold text of the sender's (kept, not blank, not quoted).
+/// Whether line `i` is text of the sender's (kept, not blank, not quoted).
+fn sender_line(lines: &Lines, i: usize) -> bool {
+    lines.kept(i) && !is_blank(lines.text[i]) && !is_quoted(lines.text[i])
+}
+
+/// Whether lines `from..to` hold text of the sender's.
 fn has_text(lines: &Lines, from: usize, to: usize) -> bool {
-    (from..to).any(|i| lines.kept(i) && !is_blank(lines.text[i]) && !is_quoted(lines.text[i]))
+    (from..to).any(|i| sender_line(lines, i))
 }
 
 /// Whether lines `from..to` hold more of the sender's than the "Envoyé de mon iPhone"
 /// a phone writes above a bottom-posted answer.
 fn has_words(lines: &Lines, from: usize, to: usize) -> bool {
-    (from..to).any(|i| {
-        let line = lines.text[i];
-        lines.kept(i) && !is_blank(line) && !is_quoted(line) && !signature::footer(line)
-    })
+    (from..to).any(|i| sender_line(lines, i) && !signature::footer(lines.text[i]))
 }
 
 /// Whether `>` blocks alternate with the sender's text after `start`: at least two
@@ -405,9 +407,7 @@ fn cut_after_last_answer(lines: &mut Lines, start: usize) {
         .rev()
         .find(|&i| lines.kept(i) && signature::delimits(lines, i))
         .unwrap_or(n);
-    let last_answer = (start..end)
-        .rev()
-        .find(|&i| lines.kept(i) && !is_blank(lines.text[i]) && !is_quoted(lines.text[i]));
+    let last_answer = (start..end).rev().find(|&i| sender_line(lines, i));
     if let Some(last) = last_answer {
         let rest = (last + 1..end).any(|i| is_quoted(lines.text[i]));
         if rest {

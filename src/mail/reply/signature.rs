@@ -97,8 +97,7 @@ pub(super) fn cut_signature(lines: &mut Lines) {
         };
         let rule = if line.trim_end() == "--"
             || line.trim() == "—"
-            || (ruled && text_before && rest.is_some_and(contact_rest))
-            || (ruled && text_before && delimits(lines, i))
+            || (ruled && text_before && (rest.is_some_and(contact_rest) || delimits(lines, i)))
         {
             Some(Rule::Delimiter)
         } else if is_footer && rest.is_some_and(|r| r.only_footers[n + 1]) {
@@ -292,7 +291,6 @@ fn contact_data(line: &str) -> bool {
         || (digits >= 1 && POSTAL.is_match(line))
 }
 
-/// A line that can belong to a signature block.
 /// The length of a line as its reader sees it: the `<https://…>` Outlook writes after
 /// a link's text is not shown.
 fn shown_len(line: &str) -> usize {
@@ -344,6 +342,7 @@ fn title_like(line: &str) -> bool {
         && !line.ends_with(['.', ',', '!', '?', ';', ':'])
 }
 
+/// A line that can belong to a signature block.
 fn signature_like(line: &str) -> bool {
     let line = line.trim();
     shown_len(line) <= SIGNATURE_LINE

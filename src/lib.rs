@@ -16,13 +16,12 @@
 //! - [`cli`]: `serve`, `admin`, `ingest`, `backup`…; [`config`]: defaults → file → env →
 //!   flags; [`running`]: what a running server records in its data folder.
 //! - [`metrics`]: counters for `/metrics` and `/healthz`; [`password`]: argon2 hashing;
-//!   [`limits`]: every rate limit, on one keyed limiter; [`calendar`]: iCalendar
+//!   [`limits`]: every rate limit, on one keyed limiter; [`ical`]: iCalendar
 //!   invitations and feeds; [`pdf`], [`facturx`] and [`printing`]: documents as PDF.
 //! - [`demo`]: the demo business of `serve --demo`; [`dedicated`]: threads of our own
 //!   for heavy blocking work.
 
 pub mod app;
-pub mod calendar;
 pub mod cli;
 pub mod config;
 pub mod dedicated;
@@ -30,6 +29,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod facturx;
+pub mod ical;
 pub mod kept;
 pub mod limits;
 pub mod mail;

@@ -5,7 +5,6 @@
 pub mod admin;
 pub mod business;
 pub mod calendar;
-pub mod details;
 pub mod directory;
 pub mod dossier;
 pub mod email;
@@ -13,6 +12,7 @@ pub mod fields;
 pub mod format;
 pub mod forms;
 pub mod home;
+pub mod item_pages;
 pub mod layout;
 pub mod pages;
 pub mod settings;

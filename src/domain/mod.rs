@@ -6,16 +6,16 @@ mod addresses;
 mod agreement;
 mod answer;
 mod business;
+mod deliveries;
 mod discussion;
 mod documents;
 mod dossier;
 mod email;
 mod ids;
+mod intents;
 mod items;
 mod mail;
 pub mod money;
-mod outbound;
-mod outbox;
 mod people;
 pub mod reminders;
 pub mod text;
@@ -28,6 +28,7 @@ pub use answer::{
     new_code,
 };
 pub use business::{Billing, BusinessProfile, Insurance, PostalAddress};
+pub use deliveries::{NoticeKind, OutId, OutMail, OutState, Prefs};
 pub use discussion::{BlobRef, Door, FileEntry, MailOrigin, Message, NewFile, NewMessage, Part};
 pub use documents::{
     Buyer, DocKind, DocNumber, DocStatus, Document, DocumentDraft, Issued, Lifecycle, Nature,
@@ -39,6 +40,7 @@ pub use dossier::{
 };
 pub use email::{BadAddress, EmailAddress};
 pub use ids::*;
+pub use intents::{EventChange, Intent, Subject};
 pub use items::{
     Activity, ActivityDraft, Assignment, Attendance, Event, EventDraft, EventTime, Expense,
     ExpenseCategory, ExpenseDraft, PartStat,
@@ -48,8 +50,6 @@ pub use mail::{
     LogId, Outcome, ReplyAddress,
 };
 pub use money::{Cents, Line, Quantity, Totals, VatRate};
-pub use outbound::{NoticeKind, OutId, OutMail, OutState, Prefs};
-pub use outbox::{EventChange, Intent, Subject};
 pub use people::{Client, ClientKind, Lang, NewUser, User};
 pub use text::FileName;
 pub use trust::{AuthResult, CheckedBy, SenderCheck, Trust};

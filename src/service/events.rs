@@ -151,7 +151,7 @@ impl Services {
     pub fn record_calendar_answer(
         &self,
         attendee: &User,
-        reply: &crate::calendar::Reply,
+        reply: &crate::ical::Reply,
     ) -> Result<Option<(crate::domain::Dossier, Event)>> {
         // Only where they have a role (a client or an intervenant has a few dossiers, not
         // every one), and only open ones: an answer elsewhere is ignored anyway.

@@ -108,7 +108,7 @@ impl Change {
     pub fn notify(&mut self, intent: &Intent) -> Result<&mut Self> {
         let key = keys::one(intent.id.raw()).to_vec();
         self.ops
-            .push(Op::Put(Tree::Outbox, key, serde_json::to_vec(intent)?));
+            .push(Op::Put(Tree::Intents, key, serde_json::to_vec(intent)?));
         Ok(self)
     }
 
@@ -288,7 +288,7 @@ impl Store {
                 tx.record(dossier, &line)?;
             }
             if let Some(intent) = notify {
-                tx.put(Tree::Outbox, &keys::one(intent.id.raw()), intent)?;
+                tx.put(Tree::Intents, &keys::one(intent.id.raw()), intent)?;
             }
             Ok(item)
         })

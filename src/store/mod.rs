@@ -9,19 +9,19 @@ pub mod blobs;
 mod business;
 mod check;
 mod confirmations;
+mod deliveries;
 mod dossiers;
 mod feeds;
 mod flush;
 mod glance;
+mod intents;
 mod items;
 mod keys;
 mod mail;
 pub mod migrations;
-mod outbound;
-mod outbox;
 mod people;
 mod search_queue;
-pub use outbound::GroupMails;
+pub use deliveries::GroupMails;
 pub use search_queue::Queued;
 mod sessions;
 mod tx;
@@ -81,7 +81,7 @@ pub enum Tree {
     /// (dossier, id) → Message.
     Messages,
     /// id → Intent: notifications to make.
-    Outbox,
+    Intents,
     /// reply token → ReplyAddress.
     ReplyTokens,
     /// (dossier, user) → reply token.
@@ -147,7 +147,7 @@ impl Tree {
         Tree::Assignments,
         Tree::Activities,
         Tree::Messages,
-        Tree::Outbox,
+        Tree::Intents,
         Tree::ReplyTokens,
         Tree::ReplyIndex,
         Tree::BounceTokens,
@@ -189,7 +189,8 @@ impl Tree {
             Tree::Assignments => "assignments",
             Tree::Activities => "activities",
             Tree::Messages => "messages",
-            Tree::Outbox => "outbox",
+            // The tree kept its first name on disk.
+            Tree::Intents => "outbox",
             Tree::ReplyTokens => "reply_tokens",
             Tree::ReplyIndex => "reply_index",
             Tree::BounceTokens => "bounce_tokens",

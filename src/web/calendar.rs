@@ -114,7 +114,7 @@ pub async fn feed(State(app): State<App>, Path(file): Path<String>) -> Response 
         Ok((user, events)) => {
             let name = format!("{} — {}", app.config.business_name, user.name);
             calendar_response(
-                crate::calendar::feed(&name, &events.touching(None), &app.config.base_url),
+                crate::ical::feed(&name, &events.touching(None), &app.config.base_url),
                 None,
             )
         }
@@ -139,7 +139,7 @@ pub async fn event_ics(
     .await;
     match found {
         Ok((dossier, event)) => {
-            let text = crate::calendar::feed(
+            let text = crate::ical::feed(
                 &dossier.title,
                 &[(dossier.number, &event)],
                 &app.config.base_url,

@@ -12,20 +12,20 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-pub mod actions;
 pub mod admin;
 pub mod answers;
 pub mod auth;
 pub mod business;
 pub mod calendar;
 pub mod confirm;
-pub mod details;
 pub mod directory;
+pub mod dossier_forms;
 pub mod dossiers;
 pub mod downloads;
 pub mod errors;
 pub mod form_pages;
 pub mod forms;
+pub mod item_pages;
 pub mod items;
 pub mod journal;
 pub mod links;
@@ -52,13 +52,13 @@ pub fn router(app: App) -> Router {
         .route("/logout", post(auth::logout))
         .route("/login/link", post(links::request))
         .route("/login/link/{secret}", get(links::confirm).post(links::enter))
-        .route("/dossiers", get(dossiers::list).post(actions::create))
-        .route("/dossiers/new", get(actions::new_form))
-        .route("/dossiers/{number}/close", get(confirm::close).post(actions::close))
-        .route("/dossiers/{number}/reopen", post(actions::reopen))
+        .route("/dossiers", get(dossiers::list).post(dossier_forms::create))
+        .route("/dossiers/new", get(dossier_forms::new_form))
+        .route("/dossiers/{number}/close", get(confirm::close).post(dossier_forms::close))
+        .route("/dossiers/{number}/reopen", post(dossier_forms::reopen))
         .route(
             "/dossiers/{number}/reference",
-            get(form_pages::reference).post(actions::reference),
+            get(form_pages::reference).post(dossier_forms::reference),
         )
         .route("/dossiers/{number}", get(sections::discussion))
         .route("/dossiers/{number}/files", get(sections::files))
@@ -73,9 +73,9 @@ pub fn router(app: App) -> Router {
         .route("/calendar/feed/reset", post(calendar::reset))
         .route("/calendar/feed/{file}", get(calendar::feed))
         .route("/dossiers/{number}/events/{id}/ics", get(calendar::event_ics))
-        .route("/dossiers/{number}/documents/{id}", get(details::document))
-        .route("/dossiers/{number}/expenses/{id}/receipt", get(details::receipt))
-        .route("/dossiers/{number}/messages/{id}/original", get(details::original))
+        .route("/dossiers/{number}/documents/{id}", get(item_pages::document))
+        .route("/dossiers/{number}/expenses/{id}/receipt", get(item_pages::receipt))
+        .route("/dossiers/{number}/messages/{id}/original", get(item_pages::original))
         .route("/admin/mail", get(admin::mail))
         .route("/admin/held/{id}/approve", post(admin::approve))
         .route("/admin/held/{id}/discard", post(admin::discard))
@@ -130,8 +130,8 @@ pub fn router(app: App) -> Router {
         )
         .route("/dossiers/{number}/documents/new", get(form_pages::new_document))
         .route("/dossiers/{number}/documents/{id}/status", post(items::document_status))
-        .route("/dossiers/{number}/documents/{id}/pdf", get(details::document_pdf))
-        .route("/dossiers/{number}/documents/{id}/xml", get(details::document_xml))
+        .route("/dossiers/{number}/documents/{id}/pdf", get(item_pages::document_pdf))
+        .route("/dossiers/{number}/documents/{id}/xml", get(item_pages::document_xml))
         .route("/dossiers/{number}/documents/{id}/deposit", post(items::deposit))
         .route("/dossiers/{number}/documents/{id}/final", post(items::final_invoice))
         .route(

@@ -24,7 +24,7 @@ use crate::templates::format;
 
 /// One addition to tell about.
 #[derive(Debug, Clone)]
-pub enum Item {
+pub enum Addition {
     /// A message and its (non-inline) files.
     Message(Message, Vec<FileEntry>),
     /// A file.
@@ -45,7 +45,7 @@ pub struct Notice<'a> {
     /// Who reads the e-mail.
     pub recipient: &'a User,
     /// What they may see of it.
-    pub items: Vec<Item>,
+    pub items: Vec<Addition>,
 }
 
 fn header(name: &'static str, value: String) -> HeaderValue {
@@ -156,29 +156,25 @@ impl Notifier {
         let mut attachments = Vec::new();
         for item in &notice.items {
             match item {
-                Item::Event(event, _) => {
-                    let method = crate::calendar::invite_method(event);
+                Addition::Event(event, _) => {
+                    let method = crate::ical::invite_method(event);
                     let calendar = ContentType::parse(&format!(
                         "text/calendar; charset=utf-8; method={method}"
                     ))
                     .map_err(|e| Error::Storage(crate::error::Cause::of("calendar type", e)))?;
                     attachments.push(Attachment::new("invite.ics".into()).body(
-                        crate::calendar::invite(
-                            event,
-                            &organizer,
-                            recipient.primary_email().as_str(),
-                        ),
+                        crate::ical::invite(event, &organizer, recipient.primary_email().as_str()),
                         calendar,
                     ));
                 }
-                Item::Document(_, pdf, ..) => {
+                Addition::Document(_, pdf, ..) => {
                     let pdf_type = ContentType::parse("application/pdf")
                         .map_err(|e| Error::Storage(crate::error::Cause::of("PDF type", e)))?;
                     attachments.push(
                         Attachment::new(pdf.name.to_string()).body(pdf.bytes.clone(), pdf_type),
                     );
                 }
-                Item::Message(..) | Item::File(_) => {}
+                Addition::Message(..) | Addition::File(_) => {}
             }
         }
         let body = if attachments.is_empty() {
@@ -246,10 +242,10 @@ impl Notifier {
         Ok((mail, bounce))
     }
 
-    fn item_view(&self, item: &Item, reader: &User, dossier_url: &str) -> ItemView {
+    fn item_view(&self, item: &Addition, reader: &User, dossier_url: &str) -> ItemView {
         let file_url = |f: &FileEntry| format!("{dossier_url}/files/{}", f.id);
         match item {
-            Item::Message(message, files) => ItemView::Message {
+            Addition::Message(message, files) => ItemView::Message {
                 text: message.text.clone(),
                 files: files
                     .iter()
@@ -257,11 +253,11 @@ impl Notifier {
                     .collect(),
                 url: format!("{dossier_url}#message-{}", message.id),
             },
-            Item::File(file) => ItemView::File {
+            Addition::File(file) => ItemView::File {
                 name: file.blob.name.to_string(),
                 url: file_url(file),
             },
-            Item::Event(event, change) => ItemView::Event {
+            Addition::Event(event, change) => ItemView::Event {
                 change: *change,
                 title: event.title.clone(),
                 when: match &event.time {
@@ -285,7 +281,7 @@ impl Notifier {
                 description: event.description.clone(),
                 url: format!("{dossier_url}#event-{}", event.id),
             },
-            Item::Document(doc, pdf, note, reminder) => ItemView::Document {
+            Addition::Document(doc, pdf, note, reminder) => ItemView::Document {
                 reminder: *reminder,
                 kind: doc.kind(),
                 number: doc.number.to_string(),

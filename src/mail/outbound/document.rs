@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use super::Notifier;
-use super::compose::{Item, Notice, Pack};
+use super::compose::{Addition, Notice, Pack};
 use crate::domain::{Document, DocumentId, DossierId, User, UserId};
 use crate::error::Result;
 
@@ -39,7 +39,7 @@ impl Notifier {
                 dossier: &printed.dossier,
                 author: actor,
                 recipient,
-                items: vec![Item::Document(
+                items: vec![Addition::Document(
                     Box::new(printed.document.clone()),
                     pdf.clone(),
                     note.clone(),

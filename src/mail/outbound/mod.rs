@@ -4,9 +4,9 @@
 //! ([`reminders`], looked for every hour) go through the same queue. Nothing is sent
 //! from a request or an SMTP session.
 
+pub mod codes_and_links;
 pub mod compose;
 pub mod delivery;
-pub mod direct;
 pub mod dkim;
 pub mod document;
 pub mod prepare;

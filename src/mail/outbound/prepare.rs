@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 
 use super::Notifier;
-use super::compose::{Item, Notice, Pack};
+use super::compose::{Addition, Notice, Pack};
 use crate::domain::{
     Assignment, Dossier, DossierId, Event, FileEntry, Intent, Message, NoticeKind, Subject, User,
     UserId,
@@ -22,7 +22,7 @@ struct Plan {
     dossier: Dossier,
     author: User,
     /// One e-mail each: its reader and what it tells them.
-    letters: Vec<(User, Vec<Item>)>,
+    letters: Vec<(User, Vec<Addition>)>,
 }
 
 /// Groups whose e-mails are written and queued together: they are held in memory until
@@ -168,7 +168,7 @@ impl Notifier {
         let mut seen = std::collections::HashSet::new();
         items.reverse();
         items.retain(|item| match item {
-            Item::Event(event, _) => seen.insert(event.id),
+            Addition::Event(event, _) => seen.insert(event.id),
             _ => true,
         });
         items.reverse();
@@ -182,7 +182,7 @@ impl Notifier {
             }
             let (_, role) = self.services.role_on(&recipient, &dossier)?;
             let prefs = store.prefs(recipient.id, dossier.id)?;
-            let visible: Vec<Item> = items
+            let visible: Vec<Addition> = items
                 .iter()
                 .filter(|item| policy::check(role, dossier.status, item.action()).is_ok())
                 .filter(|item| item.kind().is_none_or(|kind| prefs.wants(kind)))
@@ -193,9 +193,9 @@ impl Notifier {
             }
             // Each invitation travels in its own e-mail (one METHOD per message, as
             // calendar programs expect); the rest of the group goes together.
-            let (events, rest): (Vec<Item>, Vec<Item>) = visible
+            let (events, rest): (Vec<Addition>, Vec<Addition>) = visible
                 .into_iter()
-                .partition(|item| matches!(item, Item::Event(..)));
+                .partition(|item| matches!(item, Addition::Event(..)));
             let parts = (!rest.is_empty())
                 .then_some(rest)
                 .into_iter()
@@ -211,7 +211,7 @@ impl Notifier {
         }))
     }
 
-    fn load_items(&self, dossier: &Dossier, group: &[Intent]) -> Result<Vec<Item>> {
+    fn load_items(&self, dossier: &Dossier, group: &[Intent]) -> Result<Vec<Addition>> {
         let store = self.services.store();
         let mut items = Vec::new();
         for intent in group {
@@ -226,17 +226,17 @@ impl Notifier {
                                 files.push(f);
                             }
                         }
-                        items.push(Item::Message(message, files));
+                        items.push(Addition::Message(message, files));
                     }
                 }
                 Subject::File(id) => {
                     if let Some(file) = store.item::<FileEntry>(dossier.id, id.raw())? {
-                        items.push(Item::File(file));
+                        items.push(Addition::File(file));
                     }
                 }
                 Subject::Event(id, change) => {
                     if let Some(event) = store.item::<Event>(dossier.id, id.raw())? {
-                        items.push(Item::Event(event, change));
+                        items.push(Addition::Event(event, change));
                     }
                 }
             }
@@ -269,24 +269,24 @@ impl Notifier {
     }
 }
 
-impl Item {
+impl Addition {
     /// The action that lets a reader see this item.
     fn action(&self) -> Action {
         match self {
-            Item::Message(..) => Action::ReadMessages,
-            Item::File(_) => Action::DownloadFiles,
-            Item::Event(..) => Action::SeeEvents,
-            Item::Document(..) => Action::SeeDocuments,
+            Addition::Message(..) => Action::ReadMessages,
+            Addition::File(_) => Action::DownloadFiles,
+            Addition::Event(..) => Action::SeeEvents,
+            Addition::Document(..) => Action::SeeDocuments,
         }
     }
 
     /// The preference that governs it; a document is sent on purpose, not a notice.
     fn kind(&self) -> Option<NoticeKind> {
         match self {
-            Item::Message(..) => Some(NoticeKind::Messages),
-            Item::File(_) => Some(NoticeKind::Files),
-            Item::Event(..) => Some(NoticeKind::Events),
-            Item::Document(..) => None,
+            Addition::Message(..) => Some(NoticeKind::Messages),
+            Addition::File(_) => Some(NoticeKind::Files),
+            Addition::Event(..) => Some(NoticeKind::Events),
+            Addition::Document(..) => None,
         }
     }
 }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::Notifier;
-use super::compose::{Item, Notice, Pack};
+use super::compose::{Addition, Notice, Pack};
 use crate::domain::reminders::Tone;
 use crate::domain::{Cents, ClientKind, Lang, User};
 use crate::error::Result;
@@ -85,7 +85,7 @@ impl Notifier {
                 dossier: &due.dossier,
                 author: &author,
                 recipient,
-                items: vec![Item::Document(
+                items: vec![Addition::Document(
                     Box::new(doc.clone()),
                     pdf.clone(),
                     note,

@@ -296,7 +296,7 @@ impl Pipeline {
     /// ignored.
     fn calendar_answer(
         &self,
-        reply: &crate::calendar::Reply,
+        reply: &crate::ical::Reply,
         analysis: &Analysis,
         check: &SenderCheck,
     ) -> Result<Route> {
@@ -349,7 +349,7 @@ impl Pipeline {
 
 /// The invitation answer a message carries, if any: a `text/calendar` (or `.ics`) part
 /// with METHOD:REPLY.
-fn calendar_reply(analysis: &Analysis) -> Option<crate::calendar::Reply> {
+fn calendar_reply(analysis: &Analysis) -> Option<crate::ical::Reply> {
     analysis
         .attachments
         .iter()
@@ -358,5 +358,5 @@ fn calendar_reply(analysis: &Analysis) -> Option<crate::calendar::Reply> {
                 || a.content_type == "application/ics"
                 || a.name.as_str().to_ascii_lowercase().ends_with(".ics")
         })
-        .find_map(|a| crate::calendar::reply(&String::from_utf8_lossy(&a.bytes)))
+        .find_map(|a| crate::ical::reply(&String::from_utf8_lossy(&a.bytes)))
 }

@@ -41,7 +41,7 @@ pub struct GroupMails<'a> {
 
 /// The trees queuing e-mails writes.
 const QUEUE_TREES: [Tree; 5] = [
-    Tree::Outbox,
+    Tree::Intents,
     Tree::BounceTokens,
     Tree::MailOut,
     Tree::MailDue,
@@ -52,12 +52,12 @@ const QUEUE_TREES: [Tree; 5] = [
 /// intent is gone.
 fn queue(tx: &Tx, group: &GroupMails) -> TxResult<bool> {
     for intent in group.intents {
-        if !tx.contains(Tree::Outbox, &keys::one(intent.raw()))? {
+        if !tx.contains(Tree::Intents, &keys::one(intent.raw()))? {
             return Ok(false);
         }
     }
     for intent in group.intents {
-        tx.remove(Tree::Outbox, &keys::one(intent.raw()))?;
+        tx.remove(Tree::Intents, &keys::one(intent.raw()))?;
     }
     for bounce in group.bounces {
         tx.put(Tree::BounceTokens, bounce.token.as_str().as_bytes(), bounce)?;
@@ -222,7 +222,7 @@ impl Store {
     /// How many notifications wait (queued e-mails, and additions not yet made into
     /// e-mails) and how many were given up on: from the indexes, without reading a row.
     pub fn outbox_counts(&self) -> (usize, usize) {
-        let waiting = self.tree(Tree::MailDue).len() + self.tree(Tree::Outbox).len();
+        let waiting = self.tree(Tree::MailDue).len() + self.tree(Tree::Intents).len();
         (waiting, self.tree(Tree::MailDead).len())
     }
 

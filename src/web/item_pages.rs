@@ -11,7 +11,7 @@ use super::session::Reader;
 use crate::app::App;
 use crate::domain::{DocumentId, DossierNumber, ExpenseId, FileName, MessageId};
 use crate::error::Error;
-use crate::templates::details;
+use crate::templates::item_pages;
 
 fn number(text: &str) -> crate::Result<DossierNumber> {
     DossierNumber::parse(text).ok_or(Error::NotFound)
@@ -54,7 +54,7 @@ pub async fn document(
             } else {
                 None
             };
-            details::document(
+            item_pages::document(
                 &app.config,
                 &reader,
                 dossier,

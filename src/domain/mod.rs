@@ -6,6 +6,7 @@ mod addresses;
 mod agreement;
 mod answer;
 mod business;
+mod company_ids;
 mod deliveries;
 mod discussion;
 mod documents;

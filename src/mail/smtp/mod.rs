@@ -3,6 +3,7 @@
 
 mod auth;
 mod data;
+mod envelope;
 pub mod lines;
 pub mod server;
 pub mod session;

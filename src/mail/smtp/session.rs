@@ -1,8 +1,9 @@
 //! One SMTP (or LMTP) session as an explicit state machine over any `AsyncBufRead +
 //! AsyncWrite`, so tests can drive it in memory as well as over TCP: connected, greeted,
-//! in a transaction (DATA is read in `data.rs`), closing. Recipients are judged at
-//! RCPT; a message is acknowledged only once the spool holds it durably. Silence, a
-//! session past its time and the server's shutdown each close it with a `421`.
+//! in a transaction (MAIL and RCPT in `envelope.rs`, DATA in `data.rs`), closing.
+//! Recipients are judged at RCPT; a message is acknowledged only once the spool holds it
+//! durably. Silence, a session past its time and the server's shutdown each close it
+//! with a `421`.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -12,7 +13,6 @@ use tokio::sync::watch;
 
 use super::lines::{Line, read_line};
 use super::server::SmtpShared;
-use crate::mail::pipeline::Verdict;
 
 /// SMTP, or LMTP (LHLO, one reply per recipient after DATA).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,9 +57,6 @@ impl SessionSettings {
 /// RFC 5321 §4.5.3.1.4: command lines are at most 512 octets; we allow 1,000, the text
 /// line limit, since some clients send long parameters.
 pub(super) const MAX_COMMAND_LINE: usize = 1000;
-
-/// Refused recipients after which a session is closed.
-const MAX_REFUSALS: u32 = 20;
 
 /// What the session does after a command.
 pub(super) enum Next {
@@ -177,7 +174,7 @@ pub(super) struct Session<S> {
     /// `ingest` proved with the hand-over key that it passes on mail from the MTA.
     pub(super) handed_over: bool,
     pub(super) auth_failures: u8,
-    refusals: u32,
+    pub(super) refusals: u32,
     pub(super) state: State,
     pub(super) buf: Vec<u8>,
 }
@@ -368,96 +365,6 @@ impl<S: AsyncBufRead + AsyncWrite + Unpin> Session<S> {
         lines.push("250 ENHANCEDSTATUSCODES".into());
         self.reply(&lines.join("\r\n")).await
     }
-
-    async fn mail(&mut self, rest: &str) -> std::io::Result<()> {
-        match self.state {
-            State::Connected => return self.reply("503 5.5.1 Say EHLO first").await,
-            State::Transaction(_) => {
-                return self
-                    .reply("503 5.5.1 A transaction is already open; RSET first")
-                    .await;
-            }
-            State::Greeted => {}
-        }
-        let Some((address, params)) = path_argument(rest, "FROM:") else {
-            return self.reply("501 5.5.4 Syntax: MAIL FROM:<address>").await;
-        };
-        for param in params.split_whitespace() {
-            if let Some(size) = param.to_ascii_uppercase().strip_prefix("SIZE=")
-                && size
-                    .parse::<u64>()
-                    .is_ok_and(|s| s > self.shared.settings.max_message_bytes)
-            {
-                self.refused("too-large");
-                return self
-                    .reply("552 5.3.4 The message is larger than the size we accept")
-                    .await;
-            }
-        }
-        let sender = (!address.is_empty()).then(|| address.to_string());
-        self.state = State::Transaction(Transaction {
-            sender,
-            recipients: Vec::new(),
-        });
-        self.reply("250 2.1.0 Ok").await
-    }
-
-    /// One more refused recipient; past [`MAX_REFUSALS`] the session ends, so that
-    /// guessing addresses (each refusal logged for staff) costs a new connection each
-    /// time (Postfix's `smtpd_hard_error_limit`).
-    async fn count_refusal(&mut self) -> std::io::Result<()> {
-        self.refusals += 1;
-        if self.refusals >= MAX_REFUSALS {
-            self.reply("421 4.7.0 Too many refused recipients, closing the connection")
-                .await?;
-            return Err(std::io::Error::other("too many refused recipients"));
-        }
-        Ok(())
-    }
-
-    async fn rcpt(&mut self, rest: &str) -> std::io::Result<()> {
-        let State::Transaction(tx) = &self.state else {
-            return self.reply("503 5.5.1 MAIL first").await;
-        };
-        let count = tx.recipients.len();
-        let Some((address, _)) = path_argument(rest, "TO:") else {
-            return self.reply("501 5.5.4 Syntax: RCPT TO:<address>").await;
-        };
-        if count >= self.shared.settings.max_recipients {
-            return self.reply("452 4.5.3 Too many recipients").await;
-        }
-        let intake = self.shared.intake.clone();
-        let recipient = address.to_string();
-        let sender = tx.sender.clone();
-        let verdict =
-            tokio::task::spawn_blocking(move || intake.judge(sender.as_deref(), &recipient)).await;
-        match verdict {
-            Ok(Ok(Verdict::Accept)) => {
-                if let State::Transaction(tx) = &mut self.state {
-                    tx.recipients.push(address.to_string());
-                }
-                self.reply("250 2.1.5 Ok").await
-            }
-            Ok(Ok(Verdict::Unknown)) => {
-                self.reply("550 5.1.1 No such address here").await?;
-                self.count_refusal().await
-            }
-            Ok(Ok(Verdict::Closed(sentence))) => {
-                self.reply(&multiline("550", "5.7.1", &sentence)).await?;
-                self.count_refusal().await
-            }
-            Ok(Err(err)) => {
-                tracing::warn!(peer = %self.peer, error = %err, "judging a recipient failed");
-                self.reply("451 4.3.0 Temporary failure, try again later")
-                    .await
-            }
-            Err(err) => {
-                tracing::error!(peer = %self.peer, error = %err, "judging a recipient panicked");
-                self.reply("451 4.3.0 Temporary failure, try again later")
-                    .await
-            }
-        }
-    }
 }
 
 /// A reply of several lines: `550-5.7.1 first`, …, `550 5.7.1 last` (RFC 5321 §4.2.1).
@@ -472,38 +379,4 @@ pub(super) fn multiline(code: &str, enhanced: &str, text: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("\r\n")
-}
-
-/// Reads `FROM:<address> params` (or `TO:`), tolerating a space after the colon.
-fn path_argument<'a>(rest: &'a str, keyword: &str) -> Option<(&'a str, &'a str)> {
-    let rest = rest.trim_start();
-    // `get`, not indexing: the argument may start with a character wider than one byte.
-    let head = rest.get(..keyword.len())?;
-    if !head.eq_ignore_ascii_case(keyword) {
-        return None;
-    }
-    let rest = rest[keyword.len()..].trim_start();
-    let rest = rest.strip_prefix('<')?;
-    let end = rest.find('>')?;
-    Some((rest[..end].trim(), rest[end + 1..].trim()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::path_argument;
-
-    #[test]
-    fn paths_are_read_with_or_without_a_space_and_with_parameters() {
-        assert_eq!(
-            path_argument("FROM:<a@b.test> SIZE=10", "FROM:"),
-            Some(("a@b.test", "SIZE=10"))
-        );
-        assert_eq!(
-            path_argument("from: <a@b.test>", "FROM:"),
-            Some(("a@b.test", ""))
-        );
-        assert_eq!(path_argument("FROM:<>", "FROM:"), Some(("", "")));
-        assert_eq!(path_argument("TO:a@b.test", "TO:"), None);
-        assert_eq!(path_argument("FROM:<a@b.test>", "TO:"), None);
-    }
 }

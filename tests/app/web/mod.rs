@@ -12,6 +12,7 @@ mod dossier_forms;
 mod files;
 mod forms_again;
 mod home;
+mod item_forms;
 mod operator;
 mod reminders;
 mod search;
@@ -134,4 +135,85 @@ pub async fn post_form(
     form.extend_from_slice(fields);
     let response = browser.post(url).form(&form).send().await.unwrap();
     (response.status().as_u16(), response.text().await.unwrap())
+}
+
+/// A signed-in browser: its session's CSRF token goes with every post. Paths are the
+/// site's own (`/dossiers/…`) or whole URLs.
+#[derive(Clone)]
+pub struct Visitor {
+    pub browser: reqwest::Client,
+    pub csrf: String,
+    base: String,
+}
+
+/// A file for a multipart form: its field, name, type and bytes.
+pub type Attached<'a> = (&'a str, &'a str, &'a str, &'a [u8]);
+
+impl Visitor {
+    fn url(&self, path: &str) -> String {
+        if path.starts_with("http") {
+            path.to_string()
+        } else {
+            format!("{}{path}", self.base)
+        }
+    }
+
+    /// Posts `fields` with the token: the status and the page.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> (u16, String) {
+        post_form(&self.browser, &self.url(path), &self.csrf, fields).await
+    }
+
+    /// The status of posting `fields` with the token.
+    pub async fn posted(&self, path: &str, fields: &[(&str, &str)]) -> u16 {
+        self.post(path, fields).await.0
+    }
+
+    /// Posts `fields` as a multipart form, the token first, with `file` if any.
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: Option<Attached<'_>>,
+    ) -> (u16, String) {
+        let mut form = reqwest::multipart::Form::new().text("csrf", self.csrf.clone());
+        for (name, value) in fields {
+            form = form.text(name.to_string(), value.to_string());
+        }
+        if let Some((field, name, mime, bytes)) = file {
+            let part = reqwest::multipart::Part::bytes(bytes.to_vec())
+                .file_name(name.to_string())
+                .mime_str(mime)
+                .unwrap();
+            form = form.part(field.to_string(), part);
+        }
+        let response = self
+            .browser
+            .post(self.url(path))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        (response.status().as_u16(), response.text().await.unwrap())
+    }
+
+    /// Gets `path`: the status and the page.
+    pub async fn get(&self, path: &str) -> (u16, String) {
+        let response = self.browser.get(self.url(path)).send().await.unwrap();
+        (response.status().as_u16(), response.text().await.unwrap())
+    }
+
+    /// The page at `path`, whatever its status.
+    pub async fn page(&self, path: &str) -> String {
+        self.get(path).await.1
+    }
+}
+
+/// Signs `email` in.
+pub async fn visitor(site: &Site, email: &EmailAddress) -> Visitor {
+    let (browser, csrf) = signed_in(site, email).await;
+    Visitor {
+        browser,
+        csrf,
+        base: site.base.clone(),
+    }
 }

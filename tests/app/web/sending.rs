@@ -258,7 +258,7 @@ async fn sending_a_draft_invoice_issues_it_and_attaches_its_factur_x() {
         .bytes()
         .await
         .unwrap();
-    let Some(python) = super::documents::facturx_python() else {
+    let Some(python) = super::document_files::facturx_python() else {
         return site.test.stop().await;
     };
     let dir = tempfile::tempdir().unwrap();

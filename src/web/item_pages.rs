@@ -9,12 +9,28 @@ use super::downloads::Download;
 use super::errors::{blocking, page_for};
 use super::session::Reader;
 use crate::app::App;
-use crate::domain::{DocumentId, DossierNumber, ExpenseId, FileName, MessageId};
+use crate::domain::{DocumentId, DossierNumber, ExpenseId, FileName, MessageId, User};
 use crate::error::Error;
+use crate::service::Services;
 use crate::templates::item_pages;
 
 fn number(text: &str) -> crate::Result<DossierNumber> {
     DossierNumber::parse(text).ok_or(Error::NotFound)
+}
+
+/// Runs `read` for the reader off the async threads: `respond` makes the answer of what
+/// it found, and an error becomes its page.
+async fn read_then<T: Send + 'static>(
+    app: &App,
+    reader: &Reader,
+    read: impl FnOnce(&Services, &User) -> crate::Result<T> + Send + 'static,
+    respond: impl FnOnce(T) -> Response,
+) -> Response {
+    let (services, user) = (app.services.clone(), reader.user.clone());
+    match blocking(move || read(&services, &user)).await {
+        Ok(found) => respond(found),
+        Err(err) => page_for(reader, err),
+    }
 }
 
 /// GET /dossiers/{number}/documents/{id}: the printable page.
@@ -75,16 +91,15 @@ pub async fn document_pdf(
     reader: Reader,
     Path((n, id)): Path<(String, u64)>,
 ) -> Response {
-    let (services, user, app2) = (app.services.clone(), reader.user.clone(), app.clone());
-    let made = blocking(move || {
-        let printed = services.printed_document(&user, number(&n)?, DocumentId::from_raw(id))?;
-        crate::printing::pdf(&printed, app2.printer())
+    let held = app.clone();
+    let read = move |services: &Services, user: &User| {
+        let printed = services.printed_document(user, number(&n)?, DocumentId::from_raw(id))?;
+        crate::printing::pdf(&printed, held.printer())
+    };
+    read_then(&app, &reader, read, |pdf| {
+        super::downloads::made(pdf.name, "application/pdf", pdf.bytes)
     })
-    .await;
-    match made {
-        Ok(pdf) => super::downloads::made(pdf.name, "application/pdf", pdf.bytes),
-        Err(err) => page_for(&reader, err),
-    }
+    .await
 }
 
 /// GET /dossiers/{number}/documents/{id}/xml: an issued invoice's or credit note's CII
@@ -94,19 +109,17 @@ pub async fn document_xml(
     reader: Reader,
     Path((n, id)): Path<(String, u64)>,
 ) -> Response {
-    let (services, user) = (app.services.clone(), reader.user.clone());
-    let made = blocking(move || {
-        let printed = services.printed_document(&user, number(&n)?, DocumentId::from_raw(id))?;
+    let read = move |services: &Services, user: &User| {
+        let printed = services.printed_document(user, number(&n)?, DocumentId::from_raw(id))?;
         let xml =
             crate::facturx::cii(&printed.document, &printed.related).ok_or(Error::NotFound)?;
         let name = FileName::sanitize(&format!("{}.xml", printed.document.number));
         Ok((name, xml))
+    };
+    read_then(&app, &reader, read, |(name, xml)| {
+        super::downloads::made(name, "application/xml", xml.into_bytes())
     })
-    .await;
-    match made {
-        Ok((name, xml)) => super::downloads::made(name, "application/xml", xml.into_bytes()),
-        Err(err) => page_for(&reader, err),
-    }
+    .await
 }
 
 /// GET /dossiers/{number}/expenses/{id}/receipt.
@@ -115,18 +128,13 @@ pub async fn receipt(
     reader: Reader,
     Path((n, id)): Path<(String, u64)>,
 ) -> Response {
-    let (services, user) = (app.services.clone(), reader.user.clone());
-    let found = blocking(move || {
-        let dossier = services.find_dossier(&user, number(&n)?)?;
+    let read = move |services: &Services, user: &User| {
+        let dossier = services.find_dossier(user, number(&n)?)?;
         let (blob, content) =
-            services.receipt_content(&user, dossier.id, ExpenseId::from_raw(id))?;
+            services.receipt_content(user, dossier.id, ExpenseId::from_raw(id))?;
         Download::open(blob.name, &blob.content_type, content)
-    })
-    .await;
-    match found {
-        Ok(download) => download.into_response(),
-        Err(err) => page_for(&reader, err),
-    }
+    };
+    read_then(&app, &reader, read, IntoResponse::into_response).await
 }
 
 /// GET /dossiers/{number}/messages/{id}/original: the e-mail as received, as a file.
@@ -135,16 +143,11 @@ pub async fn original(
     reader: Reader,
     Path((n, id)): Path<(String, u64)>,
 ) -> Response {
-    let (services, user) = (app.services.clone(), reader.user.clone());
-    let found = blocking(move || {
-        let dossier = services.find_dossier(&user, number(&n)?)?;
-        let content = services.original_mail(&user, dossier.id, MessageId::from_raw(id))?;
+    let read = move |services: &Services, user: &User| {
+        let dossier = services.find_dossier(user, number(&n)?)?;
+        let content = services.original_mail(user, dossier.id, MessageId::from_raw(id))?;
         let name = FileName::sanitize(&format!("message-{id}.eml"));
         Download::open(name, "message/rfc822", content)
-    })
-    .await;
-    match found {
-        Ok(download) => download.into_response(),
-        Err(err) => page_for(&reader, err),
-    }
+    };
+    read_then(&app, &reader, read, IntoResponse::into_response).await
 }

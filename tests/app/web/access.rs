@@ -8,95 +8,66 @@ use super::*;
 #[tokio::test(flavor = "multi_thread")]
 async fn each_role_sees_what_the_table_allows_and_strangers_get_404() {
     let site = site().await;
-    let number = site.world.dossier.number.to_string();
-    let page_of = |browser: reqwest::Client| {
-        let url = format!("{}/dossiers/{number}", site.base);
-        async move { browser.get(url).send().await.unwrap() }
-    };
-    let section = |browser: &reqwest::Client, tail: &str| {
-        let request = browser.get(format!("{}/dossiers/{number}/{tail}", site.base));
-        async move { request.send().await.unwrap() }
-    };
-    let (staff, _) = signed_in(&site, &site.world.staff.emails[0]).await;
-    let staff_page = page_of(staff.clone()).await.text().await.unwrap();
-    let staff_people = section(&staff, "intervenants").await.text().await.unwrap();
+    let (w, number) = (&site.world, site.world.dossier.number.to_string());
+    let dossier = format!("/dossiers/{number}");
+    let section = |tail: &str| format!("/dossiers/{number}/{tail}");
+    let staff = visitor(&site, &w.staff.emails[0]).await;
+    let staff_page = staff.page(&dossier).await;
+    let staff_people = staff.page(&section("intervenants")).await;
     assert!(
         staff_page.contains("Devis &amp; factures") && staff_people.contains("thomas@fabre.test"),
         "staff see documents and contacts"
     );
-    let (client, _) = signed_in(&site, &site.world.client.emails[0]).await;
-    let client_page = page_of(client.clone()).await.text().await.unwrap();
-    let client_people = section(&client, "intervenants").await.text().await.unwrap();
-    let client_documents = section(&client, "documents").await;
-    assert_eq!(client_documents.status(), 200);
+    let client = visitor(&site, &w.client.emails[0]).await;
+    let client_page = client.page(&dossier).await;
+    let client_people = client.page(&section("intervenants")).await;
+    let (status, client_documents) = client.get(&section("documents")).await;
+    assert_eq!(status, 200);
     assert!(
         client_page.contains("Devis &amp; factures")
-            && client_documents.text().await.unwrap().contains("D-2026")
+            && client_documents.contains("D-2026")
             && client_people.contains("Thomas")
             && !client_people.contains("thomas@fabre.test"),
         "clients see documents, not contacts"
     );
-    let (intervenant, _) = signed_in(&site, &site.world.intervenant.emails[0]).await;
-    let intervenant_page = page_of(intervenant.clone()).await.text().await.unwrap();
+    let intervenant = visitor(&site, &w.intervenant.emails[0]).await;
+    let intervenant_page = intervenant.page(&dossier).await;
     assert!(
         !intervenant_page.contains("Devis &amp; factures") && !intervenant_page.contains("D-2026"),
         "no quote for an intervenant"
     );
+    let documents = intervenant.get(&section("documents")).await.0;
+    assert_eq!(documents, 404, "nor the documents' section");
+    let history = intervenant.get(&section("history")).await.0;
+    assert_eq!(history, 404, "the history is staff's");
+    let stranger = visitor(&site, &w.stranger.emails[0]).await;
+    assert_eq!(stranger.get(&dossier).await.0, 404);
+    let file = section(&format!("files/{}", w.file.id));
+    assert_eq!(stranger.get(&file).await.0, 404, "nor its files");
     assert_eq!(
-        section(&intervenant, "documents").await.status(),
-        404,
-        "nor the documents' section"
-    );
-    assert_eq!(
-        section(&intervenant, "history").await.status(),
-        404,
-        "the history is staff's"
-    );
-    let (stranger, _) = signed_in(&site, &site.world.stranger.emails[0]).await;
-    assert_eq!(page_of(stranger.clone()).await.status(), 404);
-    let file = format!(
-        "{}/dossiers/{number}/files/{}",
-        site.base, site.world.file.id
-    );
-    assert_eq!(
-        stranger.get(&file).send().await.unwrap().status(),
-        404,
-        "nor its files"
-    );
-    assert_eq!(
-        stranger
-            .get(format!("{}/dossiers/9999-0001", site.base))
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        stranger.get("/dossiers/9999-0001").await.0,
         404,
         "a dossier that does not exist looks the same"
     );
-    let download = client.get(&file).send().await.unwrap();
+    let download = client
+        .browser
+        .get(format!("{}{file}", site.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(download.status(), 200);
-    assert_eq!(download.headers()["x-content-type-options"], "nosniff");
-    assert_eq!(
-        download.headers()["content-type"],
-        "application/octet-stream"
-    );
-    assert!(
-        download.headers()["content-disposition"]
-            .to_str()
-            .unwrap()
-            .starts_with("attachment")
-    );
+    let headers = download.headers();
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["content-type"], "application/octet-stream");
+    let disposition = headers["content-disposition"].to_str().unwrap();
+    assert!(disposition.starts_with("attachment"));
     assert_eq!(
         download.bytes().await.unwrap().as_ref(),
         b"content of plan.pdf"
     );
+    let anonymous = browser().get(format!("{}/dossiers", site.base)).send();
     assert_eq!(
-        browser()
-            .get(format!("{}/dossiers", site.base))
-            .send()
-            .await
-            .unwrap()
-            .headers()["location"],
+        anonymous.await.unwrap().headers()["location"],
         "/login",
         "no session: sign in first"
     );
@@ -106,12 +77,12 @@ async fn each_role_sees_what_the_table_allows_and_strangers_get_404() {
 #[tokio::test(flavor = "multi_thread")]
 async fn detail_pages_and_downloads_follow_the_table() {
     let site = site().await;
-    let d = site.world.dossier.number.to_string();
-    let at = |path: String| format!("{}/dossiers/{d}/{path}", site.base);
-    let (client, _) = signed_in(&site, &site.world.client.emails[0]).await;
-    let (intervenant, _) = signed_in(&site, &site.world.intervenant.emails[0]).await;
-    let quote = at(format!("documents/{}", site.world.quote.id));
-    let printable = text_of(&client, &quote).await;
+    let w = &site.world;
+    let at = |path: String| format!("/dossiers/{}/{path}", w.dossier.number);
+    let client = visitor(&site, &w.client.emails[0]).await;
+    let intervenant = visitor(&site, &w.intervenant.emails[0]).await;
+    let quote = at(format!("documents/{}", w.quote.id));
+    let printable = client.page(&quote).await;
     // 2 × 50 € at 20 %: 100 € before tax, 20 € VAT, 120 € in all.
     assert!(
         printable.contains("100,00\u{a0}€")
@@ -120,12 +91,9 @@ async fn detail_pages_and_downloads_follow_the_table() {
         "{printable}"
     );
     assert!(printable.contains("Total TTC"));
-    assert_eq!(
-        intervenant.get(&quote).send().await.unwrap().status(),
-        404,
-        "no quote for an intervenant"
-    );
-    let activities = text_of(&intervenant, &at("activities".into())).await;
+    let hidden = intervenant.get(&quote).await.0;
+    assert_eq!(hidden, 404, "no quote for an intervenant");
+    let activities = intervenant.page(&at("activities".into())).await;
     assert!(
         activities.contains("1 h 30") && activities.contains("Pose"),
         "activities are detailed for every role"
@@ -134,66 +102,48 @@ async fn detail_pages_and_downloads_follow_the_table() {
         !activities.contains("Par commande") && !activities.contains(">Commande<"),
         "orders are documents: an intervenant sees none"
     );
-    let empty = text_of(&intervenant, &at("activities?from=2030-01-01".into())).await;
+    let empty = intervenant
+        .page(&at("activities?from=2030-01-01".into()))
+        .await;
     assert!(
         empty.contains("Aucun temps enregistré sur cette période"),
         "a period with nothing"
     );
-    let billed = at(format!("expenses/{}/receipt", site.world.billed.id));
-    let unbilled = at(format!("expenses/{}/receipt", site.world.unbilled.id));
-    assert_eq!(client.get(&billed).send().await.unwrap().status(), 200);
+    let billed = at(format!("expenses/{}/receipt", w.billed.id));
+    let unbilled = at(format!("expenses/{}/receipt", w.unbilled.id));
+    assert_eq!(client.get(&billed).await.0, 200);
     assert_eq!(
-        client.get(&unbilled).send().await.unwrap().status(),
+        client.get(&unbilled).await.0,
         404,
         "a receipt of an expense not billed to the client"
     );
-    let (staff, _) = signed_in(&site, &site.world.staff.emails[0]).await;
-    assert_eq!(staff.get(&unbilled).send().await.unwrap().status(), 200);
+    let staff = visitor(&site, &w.staff.emails[0]).await;
+    assert_eq!(staff.get(&unbilled).await.0, 200);
 
     // An e-mail reply keeps its original, readable from the page.
-    let to = site
-        .world
+    let to = w
         .dossier
         .mail_address(&dossier::domain::Addressing::bare("dossier.test"));
     let raw =
         crate::mail_support::reply_text("helene@client.test", &to, "orig-1@client.test", "Vu.");
     let mut smtp = crate::mail_support::Smtp::connect(site.test.smtp).await;
-    assert!(
-        smtp.deliver("helene@client.test", &[&to], &raw)
-            .await
-            .1
-            .starts_with("250")
-    );
+    let (_, reply) = smtp.deliver("helene@client.test", &[&to], &raw).await;
+    assert!(reply.starts_with("250"));
     site.test.processed().await;
-    let message = site.test.messages(site.world.dossier.id).pop().unwrap();
-    let original = client
-        .get(at(format!("messages/{}/original", message.id)))
+    let message = site.test.messages(w.dossier.id).pop().unwrap();
+    let original = at(format!("messages/{}/original", message.id));
+    let response = client
+        .browser
+        .get(format!("{}{original}", site.base))
         .send()
         .await
         .unwrap();
-    assert!(
-        original.headers()["content-disposition"]
-            .to_str()
-            .unwrap()
-            .starts_with("attachment")
-    );
-    assert!(
-        original
-            .text()
-            .await
-            .unwrap()
-            .contains("Message-ID: <orig-1@client.test>")
-    );
-    let (stranger, _) = signed_in(&site, &site.world.stranger.emails[0]).await;
-    assert_eq!(
-        stranger
-            .get(at(format!("messages/{}/original", message.id)))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        404
-    );
+    let disposition = response.headers()["content-disposition"].to_str().unwrap();
+    assert!(disposition.starts_with("attachment"));
+    let text = response.text().await.unwrap();
+    assert!(text.contains("Message-ID: <orig-1@client.test>"));
+    let stranger = visitor(&site, &w.stranger.emails[0]).await;
+    assert_eq!(stranger.get(&original).await.0, 404);
     site.test.stop().await;
 }
 

@@ -7,26 +7,6 @@ use dossier::domain::{Decision, DocKind, DocStatus, DocumentId};
 
 use super::*;
 
-const BROWSER: &str = "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0";
-
-async fn post(
-    browser: &reqwest::Client,
-    url: &str,
-    csrf: &str,
-    fields: &[(&str, &str)],
-) -> (u16, String) {
-    let mut form: Vec<(&str, &str)> = vec![("csrf", csrf)];
-    form.extend_from_slice(fields);
-    let response = browser
-        .post(url)
-        .header("User-Agent", BROWSER)
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
-    (response.status().as_u16(), response.text().await.unwrap())
-}
-
 /// Staff write a quote valid for a month and send it to the client; its id.
 async fn send_quote(site: &Site) -> DocumentId {
     let w = &site.world;
@@ -37,13 +17,13 @@ async fn send_quote(site: &Site) -> DocumentId {
         .services()
         .create_document(&w.staff, w.dossier.id, DocKind::Quote, draft, None)
         .unwrap();
-    let (staff, csrf) = signed_in(site, &w.staff.emails[0]).await;
+    let staff = visitor(site, &w.staff.emails[0]).await;
     let url = format!(
         "{}/dossiers/{}/documents/{}/send",
         site.base, w.dossier.number, quote.id
     );
     let to = format!("to-{}", w.client.id);
-    let (status, _) = post(&staff, &url, &csrf, &[(to.as_str(), "on")]).await;
+    let (status, _) = staff.post(&url, &[(to.as_str(), "on")]).await;
     assert_eq!(status, 303);
     quote.id
 }
@@ -76,9 +56,10 @@ async fn a_client_accepts_a_sent_quote_with_the_emailed_code_and_staff_make_the_
         "{}/dossiers/{}/documents/{}",
         site.base, w.dossier.number, id
     );
-    let (client, csrf) = signed_in(&site, &w.client.emails[0]).await;
+    let client = visitor(&site, &w.client.emails[0]).await;
     // The PDF the client reads before answering is the one the proof names.
     let read = client
+        .browser
         .get(format!("{doc}/pdf"))
         .send()
         .await
@@ -86,7 +67,7 @@ async fn a_client_accepts_a_sent_quote_with_the_emailed_code_and_staff_make_the_
         .bytes()
         .await
         .unwrap();
-    let page = text_of(&client, &doc).await;
+    let page = client.page(&doc).await;
     assert!(
         page.contains(&format!("{doc}/answer").replace(&site.base, "")),
         "{page}"
@@ -95,54 +76,44 @@ async fn a_client_accepts_a_sent_quote_with_the_emailed_code_and_staff_make_the_
 
     // Accepting without ticking "bon pour accord": the form again, the name kept.
     let answer = format!("{doc}/answer");
-    let (status, page) = post(
-        &client,
-        &answer,
-        &csrf,
-        &[("decision", "accept"), ("name", "Hélène Garnier")],
-    )
-    .await;
+    let (status, page) = client
+        .post(
+            &answer,
+            &[("decision", "accept"), ("name", "Hélène Garnier")],
+        )
+        .await;
     assert_eq!(status, 422);
     assert!(page.contains("Cochez « Bon pour accord » pour accepter le devis."));
     assert!(page.contains("value=\"Hélène Garnier\""));
 
-    let (status, page) = post(
-        &client,
-        &answer,
-        &csrf,
-        &[
-            ("decision", "accept"),
-            ("name", "Hélène Garnier"),
-            ("agree", "on"),
-        ],
-    )
-    .await;
+    let (status, page) = client
+        .post(
+            &answer,
+            &[
+                ("decision", "accept"),
+                ("name", "Hélène Garnier"),
+                ("agree", "on"),
+            ],
+        )
+        .await;
     assert_eq!(status, 303, "{page}");
-    let page = text_of(&client, &format!("{answer}/code")).await;
+    let page = client.page(&format!("{answer}/code")).await;
     assert!(page.contains("helene@client.test"), "{page}");
     let code = code_in_queue(&site);
-    let (status, page) = post(
-        &client,
-        &format!("{answer}/code"),
-        &csrf,
-        &[("code", &other_than(&code))],
-    )
-    .await;
+    let (status, page) = client
+        .post(&format!("{answer}/code"), &[("code", &other_than(&code))])
+        .await;
     assert_eq!(status, 422);
     assert!(
         page.contains("Code incorrect : il vous reste 4 essais."),
         "{page}"
     );
     let spaced = format!("{} {}", &code[..3], &code[3..]);
-    let (status, _) = post(
-        &client,
-        &format!("{answer}/code"),
-        &csrf,
-        &[("code", &spaced)],
-    )
-    .await;
+    let (status, _) = client
+        .post(&format!("{answer}/code"), &[("code", &spaced)])
+        .await;
     assert_eq!(status, 303, "back to the quote");
-    let page = text_of(&client, &doc).await;
+    let page = client.page(&doc).await;
     assert!(page.contains("Acceptation électronique"), "{page}");
     assert!(!page.contains("Accepter ou refuser ce devis"));
 
@@ -155,7 +126,7 @@ async fn a_client_accepts_a_sent_quote_with_the_emailed_code_and_staff_make_the_
         (w.client.id, "Hélène Garnier")
     );
     assert_eq!(proof.ip, "127.0.0.1");
-    assert_eq!(proof.user_agent, BROWSER);
+    assert_eq!(proof.user_agent, USER_AGENT);
     assert_eq!(proof.code_sent_to, w.client.emails[0]);
     let pdf = site
         .test
@@ -171,14 +142,10 @@ async fn a_client_accepts_a_sent_quote_with_the_emailed_code_and_staff_make_the_
         "the proof names the PDF the client read"
     );
     // The client's answer is theirs: staff cannot move its status.
-    let (staff_early, early_csrf) = signed_in(&site, &w.staff.emails[0]).await;
-    let (status, page) = post(
-        &staff_early,
-        &format!("{doc}/status"),
-        &early_csrf,
-        &[("status", "refused")],
-    )
-    .await;
+    let staff_early = visitor(&site, &w.staff.emails[0]).await;
+    let (status, page) = staff_early
+        .post(&format!("{doc}/status"), &[("status", "refused")])
+        .await;
     assert_eq!(status, 422);
     assert!(
         page.contains("Ce devis a reçu la réponse de son client"),
@@ -198,12 +165,13 @@ async fn a_client_accepts_a_sent_quote_with_the_emailed_code_and_staff_make_the_
         "{}",
         said.text
     );
-    let (staff, staff_csrf) = signed_in(&site, &w.staff.emails[0]).await;
-    let history = text_of(
-        &staff,
-        &format!("{}/dossiers/{}/history", site.base, w.dossier.number),
-    )
-    .await;
+    let staff = visitor(&site, &w.staff.emails[0]).await;
+    let history = staff
+        .page(&format!(
+            "{}/dossiers/{}/history",
+            site.base, w.dossier.number
+        ))
+        .await;
     for words in [
         format!(
             "Accepté électroniquement : devis {} — « Hélène Garnier »",
@@ -220,6 +188,7 @@ async fn a_client_accepts_a_sent_quote_with_the_emailed_code_and_staff_make_the_
     }
     if let Some(pdftotext) = crate::peers::program("pdftotext") {
         let printed = client
+            .browser
             .get(format!("{doc}/pdf"))
             .send()
             .await
@@ -240,13 +209,12 @@ async fn a_client_accepts_a_sent_quote_with_the_emailed_code_and_staff_make_the_
     }
 
     // Answered once.
-    let (status, page) = post(
-        &client,
-        &answer,
-        &csrf,
-        &[("decision", "refuse"), ("name", "X"), ("reason", "Non")],
-    )
-    .await;
+    let (status, page) = client
+        .post(
+            &answer,
+            &[("decision", "refuse"), ("name", "X"), ("reason", "Non")],
+        )
+        .await;
     assert_eq!(status, 409);
     let quote_path = doc.replace(&site.base, "");
     assert!(
@@ -255,7 +223,12 @@ async fn a_client_accepts_a_sent_quote_with_the_emailed_code_and_staff_make_the_
     );
 
     // The proof names a PDF: the quote no longer changes.
-    let edit = staff.get(format!("{doc}/edit")).send().await.unwrap();
+    let edit = staff
+        .browser
+        .get(format!("{doc}/edit"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(edit.status().as_u16(), 409);
     let refused = edit.text().await.unwrap();
     assert!(refused.contains("il ne se modifie plus"));
@@ -265,22 +238,22 @@ async fn a_client_accepts_a_sent_quote_with_the_emailed_code_and_staff_make_the_
     );
 
     // Staff make the order in one click; it carries the quote's lines.
-    let documents = text_of(
-        &staff,
-        &format!("{}/dossiers/{}/documents", site.base, w.dossier.number),
-    )
-    .await;
+    let documents = staff
+        .page(&format!(
+            "{}/dossiers/{}/documents",
+            site.base, w.dossier.number
+        ))
+        .await;
     assert!(documents.contains("Créer la commande"), "{documents}");
     let today = chrono::Utc::now().date_naive().to_string();
     let source = id.to_string();
     assert!(documents.contains(&format!("name=\"source\" value=\"{id}\"")));
-    let (status, _) = post(
-        &staff,
-        &format!("{}/dossiers/{}/documents", site.base, w.dossier.number),
-        &staff_csrf,
-        &[("kind", "order"), ("source", &source), ("date", &today)],
-    )
-    .await;
+    let (status, _) = staff
+        .post(
+            &format!("{}/dossiers/{}/documents", site.base, w.dossier.number),
+            &[("kind", "order"), ("source", &source), ("date", &today)],
+        )
+        .await;
     assert_eq!(status, 303);
     let orders: Vec<_> = s
         .documents(&w.staff, w.dossier.id)
@@ -309,38 +282,34 @@ async fn codes_run_out_expire_and_only_the_client_answers_a_sent_quote() {
             site.base, w.dossier.number
         )
     };
-    let (client, csrf) = signed_in(&site, &w.client.emails[0]).await;
+    let client = visitor(&site, &w.client.emails[0]).await;
     let accept = [
         ("decision", "accept"),
         ("name", "Hélène Garnier"),
         ("agree", "on"),
     ];
     // A draft was not sent: nothing to answer yet.
-    let (status, page) = post(&client, &answer_to(unsent.id), &csrf, &accept).await;
+    let (status, page) = client.post(&answer_to(unsent.id), &accept).await;
     assert_eq!(status, 409, "{page}");
     let id = send_quote(&site).await;
     let answer = answer_to(id);
     for (who, expected) in [(&w.staff, 403), (&w.intervenant, 404), (&w.stranger, 404)] {
-        let (browser, _) = signed_in(&site, &who.emails[0]).await;
-        let shown = browser.get(&answer).send().await.unwrap().status().as_u16();
+        let browser = visitor(&site, &who.emails[0]).await;
+        let shown = browser.get(&answer).await.0;
         assert_eq!(shown, expected, "{} answers", who.name);
     }
 
     // Five wrong codes spend it: even the right one is refused after.
-    let (status, _) = post(&client, &answer, &csrf, &accept).await;
+    let (status, _) = client.post(&answer, &accept).await;
     assert_eq!(status, 303);
     let code = code_in_queue(&site);
-    let (status, page) = post(&client, &answer, &csrf, &accept).await;
+    let (status, page) = client.post(&answer, &accept).await;
     assert_eq!(status, 422, "no second code within the minute");
     assert!(page.contains("Un code vient de vous être envoyé"), "{page}");
     for left in (0..5).rev() {
-        let (status, page) = post(
-            &client,
-            &format!("{answer}/code"),
-            &csrf,
-            &[("code", &other_than(&code))],
-        )
-        .await;
+        let (status, page) = client
+            .post(&format!("{answer}/code"), &[("code", &other_than(&code))])
+            .await;
         assert_eq!(status, 422);
         if left == 0 {
             assert!(page.contains("Ce code n'est plus valable"), "{page}");
@@ -351,31 +320,23 @@ async fn codes_run_out_expire_and_only_the_client_answers_a_sent_quote() {
             );
         }
     }
-    let (status, page) = post(
-        &client,
-        &format!("{answer}/code"),
-        &csrf,
-        &[("code", &code)],
-    )
-    .await;
+    let (status, page) = client
+        .post(&format!("{answer}/code"), &[("code", &code)])
+        .await;
     assert_eq!(status, 422);
     assert!(page.contains("Ce code n'est plus valable"));
 
     // A code older than a quarter of an hour is refused.
-    let (status, _) = post(&client, &answer, &csrf, &accept).await;
+    let (status, _) = client.post(&answer, &accept).await;
     assert_eq!(status, 303);
     let code = code_in_queue(&site);
     let store = site.test.app.store();
     let mut pending = store.confirmation(w.client.id, id).unwrap().unwrap();
     pending.sent_at -= chrono::Duration::minutes(16);
     store.put_confirmation(&pending).unwrap();
-    let (status, page) = post(
-        &client,
-        &format!("{answer}/code"),
-        &csrf,
-        &[("code", &code)],
-    )
-    .await;
+    let (status, page) = client
+        .post(&format!("{answer}/code"), &[("code", &code)])
+        .await;
     assert_eq!(status, 422);
     assert!(page.contains("Ce code n'est plus valable"), "{page}");
     assert_eq!(
@@ -385,7 +346,7 @@ async fn codes_run_out_expire_and_only_the_client_answers_a_sent_quote() {
     );
 
     // A quote changed after the code was asked for is not answered with that code.
-    let (status, _) = post(&client, &answer, &csrf, &accept).await;
+    let (status, _) = client.post(&answer, &accept).await;
     assert_eq!(status, 303);
     let code = code_in_queue(&site);
     let quote = s.document(&w.staff, w.dossier.id, id).unwrap();
@@ -400,13 +361,9 @@ async fn codes_run_out_expire_and_only_the_client_answers_a_sent_quote() {
     };
     s.edit_document(&w.staff, w.dossier.id, id, changed)
         .unwrap();
-    let (status, page) = post(
-        &client,
-        &format!("{answer}/code"),
-        &csrf,
-        &[("code", &code)],
-    )
-    .await;
+    let (status, page) = client
+        .post(&format!("{answer}/code"), &[("code", &code)])
+        .await;
     assert_eq!(status, 409);
     assert!(
         page.contains("a été modifié depuis votre demande de code"),
@@ -425,13 +382,12 @@ async fn codes_run_out_expire_and_only_the_client_answers_a_sent_quote() {
         .unwrap();
 
     // Refusing asks for a reason, then the code, and keeps both.
-    let (status, page) = post(
-        &client,
-        &answer,
-        &csrf,
-        &[("decision", "refuse"), ("name", "Hélène Garnier")],
-    )
-    .await;
+    let (status, page) = client
+        .post(
+            &answer,
+            &[("decision", "refuse"), ("name", "Hélène Garnier")],
+        )
+        .await;
     assert_eq!(status, 422);
     assert!(
         page.contains("Dites en quelques mots pourquoi vous refusez ce devis."),
@@ -442,16 +398,12 @@ async fn codes_run_out_expire_and_only_the_client_answers_a_sent_quote() {
         ("name", "Hélène Garnier"),
         ("reason", "Trop cher pour cette année."),
     ];
-    let (status, page) = post(&client, &answer, &csrf, &refuse).await;
+    let (status, page) = client.post(&answer, &refuse).await;
     assert_eq!(status, 303, "{page}");
     let code = code_in_queue(&site);
-    let (status, _) = post(
-        &client,
-        &format!("{answer}/code"),
-        &csrf,
-        &[("code", &code)],
-    )
-    .await;
+    let (status, _) = client
+        .post(&format!("{answer}/code"), &[("code", &code)])
+        .await;
     assert_eq!(status, 303);
     let quote = s.document(&w.staff, w.dossier.id, id).unwrap();
     assert_eq!(quote.status, DocStatus::Refused);

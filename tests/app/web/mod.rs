@@ -64,9 +64,13 @@ pub async fn site_for(
     Site { test, world, base }
 }
 
+/// What every test browser says it is (a quote's answer keeps it as proof).
+pub const USER_AGENT: &str = "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0";
+
 pub fn browser() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
+        .user_agent(USER_AGENT)
         .redirect(Policy::none())
         .build()
         .unwrap()

@@ -11,11 +11,16 @@ use super::session::Reader;
 use crate::app::App;
 use crate::domain::{DocumentId, DossierNumber, ExpenseId, FileName, MessageId, User};
 use crate::error::Error;
-use crate::service::Services;
+use crate::service::{Printed, Services};
 use crate::templates::item_pages;
 
 fn number(text: &str) -> crate::Result<DossierNumber> {
     DossierNumber::parse(text).ok_or(Error::NotFound)
+}
+
+/// Document `id` of dossier `n` as it prints, if `user` may see it.
+fn printed(services: &Services, user: &User, n: &str, id: u64) -> crate::Result<Printed> {
+    services.printed_document(user, number(n)?, DocumentId::from_raw(id))
 }
 
 /// Runs `read` for the reader off the async threads: `respond` makes the answer of what
@@ -39,49 +44,43 @@ pub async fn document(
     reader: Reader,
     Path((n, id)): Path<(String, u64)>,
 ) -> Response {
-    let (services, user) = (app.services.clone(), reader.user.clone());
-    let found =
-        blocking(move || services.printed_document(&user, number(&n)?, DocumentId::from_raw(id)))
-            .await;
-    match found {
-        Ok(printed) => {
-            let sheet = crate::printing::sheet_of(&printed, app.printer());
-            let (dossier, document) = (&printed.dossier, &printed.document);
-            let base = format!("/dossiers/{}/documents/{}", dossier.number, document.id);
-            let may =
-                |action| crate::policy::check(Some(printed.role), dossier.status, action).is_ok();
-            let l = reader.user.lang;
-            let answerable = document.kind() == crate::domain::DocKind::Quote
-                && document.status == crate::domain::DocStatus::Sent
-                && document.answer.is_none();
-            let action = if may(crate::policy::Action::EditDocuments) {
-                Some((
-                    format!("{base}/send"),
-                    l.t("Envoyer au client", "Send to the client"),
-                ))
-            } else if answerable && may(crate::policy::Action::AnswerQuote) {
-                Some((
-                    format!("{base}/answer"),
-                    l.t(
-                        "Accepter ou refuser ce devis",
-                        "Accept or refuse this quote",
-                    ),
-                ))
-            } else {
-                None
-            };
-            item_pages::document(
-                &app.config,
-                &reader,
-                dossier,
-                &sheet,
-                &format!("{base}/pdf"),
-                action.as_ref().map(|(href, label)| (href.as_str(), *label)),
-            )
-            .into_response()
-        }
-        Err(err) => page_for(&reader, err),
-    }
+    let read = move |services: &Services, user: &User| printed(services, user, &n, id);
+    read_then(&app, &reader, read, |printed| {
+        let sheet = crate::printing::sheet_of(&printed, app.printer());
+        let (dossier, document) = (&printed.dossier, &printed.document);
+        let base = format!("/dossiers/{}/documents/{}", dossier.number, document.id);
+        let may = |action| crate::policy::check(Some(printed.role), dossier.status, action).is_ok();
+        let l = reader.user.lang;
+        let answerable = document.kind() == crate::domain::DocKind::Quote
+            && document.status == crate::domain::DocStatus::Sent
+            && document.answer.is_none();
+        let action = if may(crate::policy::Action::EditDocuments) {
+            Some((
+                format!("{base}/send"),
+                l.t("Envoyer au client", "Send to the client"),
+            ))
+        } else if answerable && may(crate::policy::Action::AnswerQuote) {
+            Some((
+                format!("{base}/answer"),
+                l.t(
+                    "Accepter ou refuser ce devis",
+                    "Accept or refuse this quote",
+                ),
+            ))
+        } else {
+            None
+        };
+        item_pages::document(
+            &app.config,
+            &reader,
+            dossier,
+            &sheet,
+            &format!("{base}/pdf"),
+            action.as_ref().map(|(href, label)| (href.as_str(), *label)),
+        )
+        .into_response()
+    })
+    .await
 }
 
 /// GET /dossiers/{number}/documents/{id}/pdf: the document as a PDF (what its printable
@@ -93,8 +92,7 @@ pub async fn document_pdf(
 ) -> Response {
     let held = app.clone();
     let read = move |services: &Services, user: &User| {
-        let printed = services.printed_document(user, number(&n)?, DocumentId::from_raw(id))?;
-        crate::printing::pdf(&printed, held.printer())
+        crate::printing::pdf(&printed(services, user, &n, id)?, held.printer())
     };
     read_then(&app, &reader, read, |pdf| {
         super::downloads::made(pdf.name, "application/pdf", pdf.bytes)
@@ -110,7 +108,7 @@ pub async fn document_xml(
     Path((n, id)): Path<(String, u64)>,
 ) -> Response {
     let read = move |services: &Services, user: &User| {
-        let printed = services.printed_document(user, number(&n)?, DocumentId::from_raw(id))?;
+        let printed = printed(services, user, &n, id)?;
         let xml =
             crate::facturx::cii(&printed.document, &printed.related).ok_or(Error::NotFound)?;
         let name = FileName::sanitize(&format!("{}.xml", printed.document.number));

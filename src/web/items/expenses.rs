@@ -7,8 +7,7 @@ use axum::response::Response;
 
 use axum::extract::Multipart;
 
-use super::Reshow;
-use super::submit;
+use super::{Reshow, submit};
 use crate::app::App;
 use crate::domain::{BlobRef, DossierId, DossierNumber, ExpenseDraft, ExpenseId, User};
 use crate::error::{Error, Result};

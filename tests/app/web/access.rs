@@ -49,12 +49,7 @@ async fn each_role_sees_what_the_table_allows_and_strangers_get_404() {
         404,
         "a dossier that does not exist looks the same"
     );
-    let download = client
-        .browser
-        .get(format!("{}{file}", site.base))
-        .send()
-        .await
-        .unwrap();
+    let download = client.response(&file).await;
     assert_eq!(download.status(), 200);
     let headers = download.headers();
     assert_eq!(headers["x-content-type-options"], "nosniff");
@@ -132,12 +127,7 @@ async fn detail_pages_and_downloads_follow_the_table() {
     site.test.processed().await;
     let message = site.test.messages(w.dossier.id).pop().unwrap();
     let original = at(format!("messages/{}/original", message.id));
-    let response = client
-        .browser
-        .get(format!("{}{original}", site.base))
-        .send()
-        .await
-        .unwrap();
+    let response = client.response(&original).await;
     let disposition = response.headers()["content-disposition"].to_str().unwrap();
     assert!(disposition.starts_with("attachment"));
     let text = response.text().await.unwrap();

@@ -59,11 +59,8 @@ async fn a_client_accepts_a_sent_quote_with_the_emailed_code_and_staff_make_the_
     let client = visitor(&site, &w.client.emails[0]).await;
     // The PDF the client reads before answering is the one the proof names.
     let read = client
-        .browser
-        .get(format!("{doc}/pdf"))
-        .send()
+        .response(&format!("{doc}/pdf"))
         .await
-        .unwrap()
         .bytes()
         .await
         .unwrap();
@@ -188,11 +185,8 @@ async fn a_client_accepts_a_sent_quote_with_the_emailed_code_and_staff_make_the_
     }
     if let Some(pdftotext) = crate::peers::program("pdftotext") {
         let printed = client
-            .browser
-            .get(format!("{doc}/pdf"))
-            .send()
+            .response(&format!("{doc}/pdf"))
             .await
-            .unwrap()
             .bytes()
             .await
             .unwrap();
@@ -223,12 +217,7 @@ async fn a_client_accepts_a_sent_quote_with_the_emailed_code_and_staff_make_the_
     );
 
     // The proof names a PDF: the quote no longer changes.
-    let edit = staff
-        .browser
-        .get(format!("{doc}/edit"))
-        .send()
-        .await
-        .unwrap();
+    let edit = staff.response(&format!("{doc}/edit")).await;
     assert_eq!(edit.status().as_u16(), 409);
     let refused = edit.text().await.unwrap();
     assert!(refused.contains("il ne se modifie plus"));

@@ -17,7 +17,7 @@ async fn every_document_has_a_pdf_archived_as_pdf_a3_that_says_what_its_page_say
     let intervenant = visitor(&site, &w.intervenant.emails[0]).await;
     assert_eq!(intervenant.get(&url).await.0, 404);
     let client = visitor(&site, &w.client.emails[0]).await;
-    let response = client.browser.get(url).send().await.unwrap();
+    let response = client.response(&url).await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["content-type"], "application/pdf");
     assert!(
@@ -218,20 +218,12 @@ async fn issued_invoices_and_credit_notes_are_factur_x_that_the_reference_librar
             site.base, w.dossier.number, doc.id
         );
         assert_eq!(intervenant.get(&format!("{at}/xml")).await.0, 404);
-        let xml = client
-            .browser
-            .get(format!("{at}/xml"))
-            .send()
-            .await
-            .unwrap();
+        let xml = client.response(&format!("{at}/xml")).await;
         assert_eq!(xml.status(), 200, "{}", doc.title);
         let xml = xml.bytes().await.unwrap();
         let pdf = client
-            .browser
-            .get(format!("{at}/pdf"))
-            .send()
+            .response(&format!("{at}/pdf"))
             .await
-            .unwrap()
             .bytes()
             .await
             .unwrap();

@@ -202,9 +202,14 @@ impl Visitor {
         (response.status().as_u16(), response.text().await.unwrap())
     }
 
+    /// Gets `path`: the response itself, for its headers or bytes.
+    pub async fn response(&self, path: &str) -> reqwest::Response {
+        self.browser.get(self.url(path)).send().await.unwrap()
+    }
+
     /// Gets `path`: the status and the page.
     pub async fn get(&self, path: &str) -> (u16, String) {
-        let response = self.browser.get(self.url(path)).send().await.unwrap();
+        let response = self.response(path).await;
         (response.status().as_u16(), response.text().await.unwrap())
     }
 

@@ -100,7 +100,7 @@ async fn the_sales_journal_lists_each_issued_document_per_vat_rate_for_staff_onl
 
     let staff = visitor(&site, &w.staff.emails[0]).await;
     let url = format!("{}/admin/journal.csv", site.base);
-    let response = staff.browser.get(&url).send().await.unwrap();
+    let response = staff.response(&url).await;
     assert_eq!(response.status(), 200);
     assert_eq!(
         response.headers()["content-type"],
@@ -129,12 +129,7 @@ async fn the_sales_journal_lists_each_issued_document_per_vat_rate_for_staff_onl
 
     let client = visitor(&site, &w.client.emails[0]).await;
     assert_eq!(client.get(&url).await.0, 404);
-    let bad = staff
-        .browser
-        .get(format!("{url}?from=hier"))
-        .send()
-        .await
-        .unwrap();
+    let bad = staff.response(&format!("{url}?from=hier")).await;
     assert_eq!(bad.status(), 422);
     site.test.stop().await;
 }

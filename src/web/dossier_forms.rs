@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use super::errors::{blocking, page_for};
 use super::form_pages::FormPage;
 use super::forms::{NoFields, Posted};
-use super::items::{Reshow, act, submit};
+use super::items::{Reshow, Submission, act};
 use super::parse::field;
 use super::session::Reader;
 use crate::app::App;
@@ -49,17 +49,11 @@ pub async fn reference(
 ) -> Response {
     let reference = form.get("reference").cloned().unwrap_or_default();
     let again = Reshow::Form(FormPage::Reference);
-    submit(
-        app,
-        reader,
-        number,
-        form,
-        Section::Discussion,
-        again,
-        Ok(reference),
-        |s, u, d, reference| s.set_own_reference(u, d, &reference),
-    )
-    .await
+    Submission::new(app, reader, number, form)
+        .apply(again, Ok(reference), |s, u, d, reference| {
+            s.set_own_reference(u, d, &reference)
+        })
+        .await
 }
 
 /// GET /dossiers/new: the clients the reader may open a dossier for.

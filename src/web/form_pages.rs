@@ -62,7 +62,7 @@ impl FormPage {
     }
 
     /// The section a refusal of this form leads back to.
-    fn section(self) -> crate::service::Section {
+    pub(super) fn section(self) -> crate::service::Section {
         use crate::service::Section;
         match self {
             FormPage::NewEvent | FormPage::EditEvent(_) => Section::Agenda,

@@ -7,7 +7,7 @@ use axum::response::Response;
 
 use super::form_pages::FormPage;
 use super::forms::Posted;
-use super::items::{Reshow, submit};
+use super::items::{Reshow, Submission};
 use crate::app::App;
 use crate::domain::{DocumentId, UserId};
 use crate::service::Section;
@@ -28,21 +28,17 @@ pub async fn send_document(
     let note = f.get("note").cloned().unwrap_or_default();
     let notifier = app.notifier.clone();
     let again = Reshow::Form(FormPage::SendDocument(id));
-    submit(
-        app,
-        reader,
-        n,
-        f,
-        Section::Documents,
-        again,
-        Ok((chosen, note)),
-        move |_, user, dossier, (chosen, note)| {
-            notifier
-                .send_document(user, dossier, id, &chosen, &note, chrono::Utc::now())
-                .map(drop)
-        },
-    )
-    .await
+    Submission::new(app, reader, n, f)
+        .apply(
+            again,
+            Ok((chosen, note)),
+            move |_, user, dossier, (chosen, note)| {
+                notifier
+                    .send_document(user, dossier, id, &chosen, &note, chrono::Utc::now())
+                    .map(drop)
+            },
+        )
+        .await
 }
 
 /// POST /dossiers/{number}/documents/{id}/reminders: `off=yes` turns the document's
@@ -54,15 +50,11 @@ pub async fn reminders(
 ) -> Response {
     let id = DocumentId::from_raw(id);
     let off = f.get("off").map(String::as_str) != Some("no");
-    submit(
-        app,
-        reader,
-        n,
-        f,
-        Section::Documents,
-        Reshow::Section(Section::Documents),
-        Ok(off),
-        move |s, user, dossier, off| s.set_reminders_off(user, dossier, id, off).map(drop),
-    )
-    .await
+    Submission::new(app, reader, n, f)
+        .apply(
+            Reshow::Section(Section::Documents),
+            Ok(off),
+            move |s, user, dossier, off| s.set_reminders_off(user, dossier, id, off).map(drop),
+        )
+        .await
 }

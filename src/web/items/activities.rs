@@ -4,10 +4,9 @@
 use axum::extract::{Path, State};
 use axum::response::Response;
 
-use super::{Reshow, submit};
+use super::{Reshow, Submission};
 use crate::app::App;
 use crate::domain::{ActivityId, UserId};
-use crate::service::Section;
 use crate::templates::fields::Fields;
 use crate::web::form_pages::FormPage;
 use crate::web::forms::Posted;
@@ -21,17 +20,11 @@ pub async fn record_activity(
 ) -> Response {
     let parsed = parse::activity(&f, reader.user.id);
     let again = Reshow::Form(FormPage::NewActivity);
-    submit(
-        app,
-        reader,
-        n,
-        f,
-        Section::Activities,
-        again,
-        parsed,
-        |s, u, d, draft| s.record_activity(u, d, draft).map(drop),
-    )
-    .await
+    Submission::new(app, reader, n, f)
+        .apply(again, parsed, |s, u, d, draft| {
+            s.record_activity(u, d, draft).map(drop)
+        })
+        .await
 }
 
 /// POST /dossiers/{number}/activities/{id}: corrects a time entry (its person stays).
@@ -46,15 +39,9 @@ pub async fn edit_activity(
         .unwrap_or(reader.user.id);
     let (parsed, id) = (parse::activity(&f, person), ActivityId::from_raw(id));
     let again = Reshow::Form(FormPage::EditActivity(id));
-    submit(
-        app,
-        reader,
-        n,
-        f,
-        Section::Activities,
-        again,
-        parsed,
-        move |s, u, d, draft| s.edit_activity(u, d, id, draft).map(drop),
-    )
-    .await
+    Submission::new(app, reader, n, f)
+        .apply(again, parsed, move |s, u, d, draft| {
+            s.edit_activity(u, d, id, draft).map(drop)
+        })
+        .await
 }

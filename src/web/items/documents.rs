@@ -5,7 +5,7 @@
 use axum::extract::{Path, State};
 use axum::response::Response;
 
-use super::{Reshow, show_again, submit};
+use super::{Reshow, Submission, show_again};
 use crate::app::App;
 use crate::domain::{DocStatus, DocumentDraft, DocumentId, DossierNumber};
 use crate::error::Error;
@@ -64,17 +64,11 @@ pub async fn create_document(
         };
         Ok((kind, draft))
     })();
-    submit(
-        app,
-        reader,
-        n,
-        f,
-        Section::Documents,
-        Reshow::Form(form),
-        parsed,
-        move |s, u, d, (kind, draft)| s.create_document(u, d, kind, draft, source).map(drop),
-    )
-    .await
+    Submission::new(app, reader, n, f)
+        .apply(Reshow::Form(form), parsed, move |s, u, d, (kind, draft)| {
+            s.create_document(u, d, kind, draft, source).map(drop)
+        })
+        .await
 }
 
 /// POST /dossiers/{number}/documents/{id}/edit: title, date and lines (the status stays).
@@ -96,27 +90,23 @@ pub async fn edit_document(
             parse::terms(&f)?,
         ))
     })();
-    submit(
-        app,
-        reader,
-        n,
-        f,
-        Section::Documents,
-        Reshow::Form(form),
-        parsed,
-        move |s, u, d, (title, date, lines, terms)| {
-            let status = s.document(u, d, id)?.status;
-            let draft = DocumentDraft {
-                title,
-                date,
-                status,
-                lines,
-                terms,
-            };
-            s.edit_document(u, d, id, draft).map(drop)
-        },
-    )
-    .await
+    Submission::new(app, reader, n, f)
+        .apply(
+            Reshow::Form(form),
+            parsed,
+            move |s, u, d, (title, date, lines, terms)| {
+                let status = s.document(u, d, id)?.status;
+                let draft = DocumentDraft {
+                    title,
+                    date,
+                    status,
+                    lines,
+                    terms,
+                };
+                s.edit_document(u, d, id, draft).map(drop)
+            },
+        )
+        .await
 }
 
 /// POST /dossiers/{number}/documents/{id}/deposit: a deposit invoice for a share of a
@@ -128,20 +118,12 @@ pub async fn deposit(
 ) -> Response {
     let share = parse::share(&f, "share");
     let again = Reshow::Section(Section::Documents);
-    submit(
-        app,
-        reader,
-        n,
-        f,
-        Section::Documents,
-        again,
-        share,
-        move |s, u, d, share| {
+    Submission::new(app, reader, n, f)
+        .apply(again, share, move |s, u, d, share| {
             s.create_deposit(u, d, DocumentId::from_raw(id), share)
                 .map(drop)
-        },
-    )
-    .await
+        })
+        .await
 }
 
 /// POST /dossiers/{number}/documents/{id}/final: the final invoice of an order, the
@@ -152,17 +134,11 @@ pub async fn final_invoice(
     Posted { reader, form: f }: Posted<Fields>,
 ) -> Response {
     let again = Reshow::Section(Section::Documents);
-    submit(
-        app,
-        reader,
-        n,
-        f,
-        Section::Documents,
-        again,
-        Ok(()),
-        move |s, u, d, ()| s.create_final(u, d, DocumentId::from_raw(id)).map(drop),
-    )
-    .await
+    Submission::new(app, reader, n, f)
+        .apply(again, Ok(()), move |s, u, d, ()| {
+            s.create_final(u, d, DocumentId::from_raw(id)).map(drop)
+        })
+        .await
 }
 
 /// POST /dossiers/{number}/documents/{id}/status.
@@ -180,15 +156,8 @@ pub async fn document_status(
                 )
             });
     let again = Reshow::Section(Section::Documents);
-    submit(
-        app,
-        reader,
-        n,
-        f,
-        Section::Documents,
-        again,
-        status,
-        move |s, u, d, status| {
+    Submission::new(app, reader, n, f)
+        .apply(again, status, move |s, u, d, status| {
             let id = DocumentId::from_raw(id);
             let doc = s.document(u, d, id)?;
             let draft = DocumentDraft {
@@ -199,7 +168,6 @@ pub async fn document_status(
                 terms: doc.terms,
             };
             s.edit_document(u, d, id, draft).map(drop)
-        },
-    )
-    .await
+        })
+        .await
 }

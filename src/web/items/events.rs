@@ -4,7 +4,7 @@
 use axum::extract::{Path, State};
 use axum::response::Response;
 
-use super::{Reshow, act, submit};
+use super::{Reshow, Submission, act};
 use crate::app::App;
 use crate::domain::EventId;
 use crate::service::Section;
@@ -21,17 +21,11 @@ pub async fn add_event(
 ) -> Response {
     let parsed = parse::event(&f, app.config.timezone);
     let again = Reshow::Form(FormPage::NewEvent);
-    submit(
-        app,
-        reader,
-        n,
-        f,
-        Section::Agenda,
-        again,
-        parsed,
-        |s, u, d, draft| s.add_event(u, d, draft).map(drop),
-    )
-    .await
+    Submission::new(app, reader, n, f)
+        .apply(again, parsed, |s, u, d, draft| {
+            s.add_event(u, d, draft).map(drop)
+        })
+        .await
 }
 
 /// POST /dossiers/{number}/events/{id}: a change (same UID, next SEQUENCE).
@@ -42,17 +36,11 @@ pub async fn update_event(
 ) -> Response {
     let (parsed, id) = (parse::event(&f, app.config.timezone), EventId::from_raw(id));
     let again = Reshow::Form(FormPage::EditEvent(id));
-    submit(
-        app,
-        reader,
-        n,
-        f,
-        Section::Agenda,
-        again,
-        parsed,
-        move |s, u, d, draft| s.update_event(u, d, id, draft).map(drop),
-    )
-    .await
+    Submission::new(app, reader, n, f)
+        .apply(again, parsed, move |s, u, d, draft| {
+            s.update_event(u, d, id, draft).map(drop)
+        })
+        .await
 }
 
 /// POST /dossiers/{number}/events/{id}/cancel.

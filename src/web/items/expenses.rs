@@ -7,12 +7,12 @@ use axum::response::Response;
 
 use axum::extract::Multipart;
 
-use super::{Reshow, submit};
+use super::{Reshow, Submission};
 use crate::app::App;
 use crate::domain::{BlobRef, DossierId, DossierNumber, ExpenseDraft, ExpenseId, User};
 use crate::error::{Error, Result};
 use crate::policy::Action;
-use crate::service::{Section, Services};
+use crate::service::Services;
 use crate::templates::fields::Fields;
 use crate::web::errors::page_for;
 use crate::web::form_pages::FormPage;
@@ -67,20 +67,16 @@ async fn expense_form(
     let parsed = parse::expense(&f)
         .and_then(|draft| crate::service::expense_description(&draft).map(|_| draft))
         .map(|draft| (draft, receipt));
-    submit(
-        app,
-        reader,
-        n,
-        f,
-        Section::Expenses,
-        Reshow::Form(form),
-        parsed,
-        move |s, u, d, (draft, receipt)| {
-            let receipt = receipt.map(Upload::keep).transpose()?;
-            change(s, u, d, draft, receipt)
-        },
-    )
-    .await
+    Submission::new(app, reader, n, f)
+        .apply(
+            Reshow::Form(form),
+            parsed,
+            move |s, u, d, (draft, receipt)| {
+                let receipt = receipt.map(Upload::keep).transpose()?;
+                change(s, u, d, draft, receipt)
+            },
+        )
+        .await
 }
 
 /// POST /dossiers/{number}/expenses: multipart, with an optional receipt file.

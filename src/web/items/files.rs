@@ -3,7 +3,7 @@
 use axum::extract::{Path, State};
 use axum::response::Response;
 
-use super::{Reshow, act, submit};
+use super::{Reshow, Submission, act};
 use crate::app::App;
 use crate::domain::FileId;
 use crate::service::Section;
@@ -20,17 +20,11 @@ pub async fn rename_file(
 ) -> Response {
     let (name, id) = (field(&f, "name").to_string(), FileId::from_raw(id));
     let again = Reshow::Form(FormPage::Rename(id));
-    submit(
-        app,
-        reader,
-        n,
-        f,
-        Section::Files,
-        again,
-        Ok(name),
-        move |s, u, d, name| s.rename_file(u, d, id, &name).map(drop),
-    )
-    .await
+    Submission::new(app, reader, n, f)
+        .apply(again, Ok(name), move |s, u, d, name| {
+            s.rename_file(u, d, id, &name).map(drop)
+        })
+        .await
 }
 
 /// POST /dossiers/{number}/files/{id}/delete.

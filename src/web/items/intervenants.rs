@@ -4,7 +4,7 @@
 use axum::extract::{Path, State};
 use axum::response::Response;
 
-use super::{Reshow, act, submit};
+use super::{Reshow, Submission, act};
 use crate::app::App;
 use crate::domain::{EmailAddress, UserId};
 use crate::error::{Error, Refusal};
@@ -23,7 +23,7 @@ pub async fn assign(
         .map_err(|e| Error::Invalid(e.refusal()))
         .map(|email| (email, field(&f, "role").to_string()));
     let again = Reshow::Section(Section::Intervenants);
-    submit(app, reader, n, f, Section::Intervenants, again, parsed, |s, u, d, (email, role)| {
+    Submission::new(app, reader, n, f).apply(again, parsed, |s, u, d, (email, role)| {
         let person = s.person_by_address(u, d, &email)?.ok_or_else(|| {
             Error::Invalid(
                 Refusal::new(

@@ -1,7 +1,7 @@
 //! Staff forms for the items of a dossier: events (add, change, cancel), intervenants
 //! (assign, remove), files (rename, delete), time entries, quotes / orders / invoices
 //! with their lines and status, and expenses with their receipt. Each reads its fields
-//! with [`super::parse`], then calls one service through [`submit`]; the services ask
+//! with [`super::parse`], then calls one service through [`Submission::apply`]; the services ask
 //! the policy. A refused form comes back with what was typed, the sentence next to its
 //! field. One file per kind of item.
 
@@ -41,6 +41,16 @@ pub(super) enum Reshow {
     Form(FormPage),
 }
 
+impl Reshow {
+    /// The section the form belongs to, where the reader goes once it is done.
+    fn section(self) -> Section {
+        match self {
+            Reshow::Section(section) => section,
+            Reshow::Form(form) => form.section(),
+        }
+    }
+}
+
 /// Shows `reshow` of dossier `number` again with `again`.
 pub(super) async fn show_again(
     app: &App,
@@ -65,45 +75,66 @@ pub(super) async fn show_again(
     }
 }
 
-/// Runs `change` on dossier `number` for the reader with what the form read (`parsed`):
-/// done, the reader goes to the section `done`; refused (by the form's parsing or by
-/// the service), `reshow` comes back with `fields` as typed and the sentence.
-#[allow(clippy::too_many_arguments)]
-pub(super) async fn submit<T: Send + 'static>(
+/// A form posted on a dossier: who posted it, the dossier's number as the path gave
+/// it, and what was typed (kept to show the form again).
+pub(super) struct Submission {
     app: App,
     reader: Reader,
     number: String,
     fields: Fields,
-    done: Section,
-    reshow: Reshow,
-    parsed: Result<T>,
-    change: impl FnOnce(&Services, &User, DossierId, T) -> Result<()> + Send + 'static,
-) -> Response {
-    let Some(number) = DossierNumber::parse(&number) else {
-        return page_for(&reader, Error::NotFound);
-    };
-    let (services, user) = (app.services.clone(), reader.user.clone());
-    let result = match parsed {
-        Ok(value) => {
-            blocking(move || {
-                let dossier = services.find_dossier(&user, number)?;
-                change(&services, &user, dossier.id, value)
-            })
-            .await
+}
+
+impl Submission {
+    pub(super) fn new(app: App, reader: Reader, number: String, fields: Fields) -> Self {
+        Submission {
+            app,
+            reader,
+            number,
+            fields,
         }
-        Err(err) => Err(err),
-    };
-    match result {
-        Ok(()) => Redirect::to(&section_path(&number, done)).into_response(),
-        Err(Error::Invalid(refusal) | Error::Conflict(refusal)) => {
-            let again = Again {
-                fields,
-                refusal: Some(refusal),
-                form: "",
-            };
-            show_again(&app, &reader, number, reshow, again).await
+    }
+
+    /// Runs `change` on the dossier for the reader with what the form read (`parsed`):
+    /// done, the reader goes to the section of `reshow`; refused (by the form's parsing
+    /// or by the service), `reshow` comes back with the fields as typed and the sentence.
+    pub(super) async fn apply<T: Send + 'static>(
+        self,
+        reshow: Reshow,
+        parsed: Result<T>,
+        change: impl FnOnce(&Services, &User, DossierId, T) -> Result<()> + Send + 'static,
+    ) -> Response {
+        let Submission {
+            app,
+            reader,
+            number,
+            fields,
+        } = self;
+        let Some(number) = DossierNumber::parse(&number) else {
+            return page_for(&reader, Error::NotFound);
+        };
+        let (services, user) = (app.services.clone(), reader.user.clone());
+        let result = match parsed {
+            Ok(value) => {
+                blocking(move || {
+                    let dossier = services.find_dossier(&user, number)?;
+                    change(&services, &user, dossier.id, value)
+                })
+                .await
+            }
+            Err(err) => Err(err),
+        };
+        match result {
+            Ok(()) => Redirect::to(&section_path(&number, reshow.section())).into_response(),
+            Err(Error::Invalid(refusal) | Error::Conflict(refusal)) => {
+                let again = Again {
+                    fields,
+                    refusal: Some(refusal),
+                    form: "",
+                };
+                show_again(&app, &reader, number, reshow, again).await
+            }
+            Err(err) => page_for(&reader, err),
         }
-        Err(err) => page_for(&reader, err),
     }
 }
 

@@ -1,7 +1,7 @@
 //! `dossier admin …` through the real binary: each command changes one thing, and bad
 //! input gets one clear line, a non-zero exit, and changes nothing.
 
-use crate::helpers::run_dossier;
+use crate::child::run_dossier;
 
 fn ok(data: &std::path::Path, args: &[&str], stdin: &str) -> String {
     let out = run_dossier(data, args, stdin);

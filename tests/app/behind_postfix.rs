@@ -10,9 +10,10 @@ use std::time::Duration;
 
 use dossier::domain::{Addressing, ClientKind};
 
-use crate::helpers::{World, found_async};
+use crate::helpers::World;
 use crate::mail_support::{Sink, Smtp, TestApp, reply_text, verified};
 use crate::peers::Postfix;
+use crate::polling::found_async;
 
 async fn relayed_by_postfix(lmtp: bool) {
     let app = TestApp::spawn_with(

@@ -6,7 +6,9 @@ use std::time::{Duration, SystemTime};
 
 use dossier::domain::ClientKind;
 
-use crate::helpers::{Server, World, eventually, found, run_dossier};
+use crate::child::{Server, run_dossier};
+use crate::helpers::World;
+use crate::polling::{eventually, found};
 
 /// Runs `dossier ARGS` once sled has let go of the folder (its flusher thread notices a
 /// dropped store a moment later).

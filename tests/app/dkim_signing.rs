@@ -7,8 +7,10 @@ use std::os::unix::fs::PermissionsExt;
 use dossier::domain::ClientKind;
 use mail_auth::{AuthenticatedMessage, DkimResult};
 
-use crate::helpers::{World, eventually_async, run_dossier};
+use crate::child::run_dossier;
+use crate::helpers::World;
 use crate::mail_support::TestApp;
+use crate::polling::eventually_async;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn notifications_are_signed_with_the_generated_key_and_verify_against_its_record() {

@@ -209,7 +209,7 @@ async fn connections_beyond_the_cap_of_one_peer_are_turned_away() {
     drop(_first);
     // Once the server has seen the first one go, a new connection is welcome again.
     let smtp = test.smtp;
-    crate::helpers::eventually_async("a freed slot", Duration::from_secs(10), || async move {
+    crate::polling::eventually_async("a freed slot", Duration::from_secs(10), || async move {
         let mut again = BufReader::new(TcpStream::connect(smtp).await.unwrap());
         line(&mut again).await.starts_with("220")
     })

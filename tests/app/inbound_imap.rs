@@ -7,9 +7,10 @@ use std::time::Duration;
 
 use dossier::domain::{Addressing, ClientKind, OurAddress};
 
-use crate::helpers::{World, eventually, eventually_async, found_async};
+use crate::helpers::World;
 use crate::mail_support::{TestApp, reply_text};
 use crate::peers::Dovecot;
+use crate::polling::{eventually, eventually_async, found_async};
 
 /// A message as the business's mail server files it: Return-Path, Delivered-To and its
 /// verdict on the sender (authserv-id `mx.dossier.test`, which the tests trust) first.
@@ -149,7 +150,7 @@ fn a_server_killed_while_reading_the_mailbox_ingests_nothing_twice() {
     ];
     // Killed as soon as some of the mail is taken, then again on each next start.
     for _ in 0..3 {
-        let mut server = crate::helpers::Server::start(dir.path(), &flags);
+        let mut server = crate::child::Server::start(dir.path(), &flags);
         let within = Duration::from_secs(20);
         eventually("something taken from the inbox", within, || {
             runtime.block_on(dovecot.messages("INBOX")).len() < COUNT
@@ -157,7 +158,7 @@ fn a_server_killed_while_reading_the_mailbox_ingests_nothing_twice() {
         server.child.kill().unwrap();
         server.child.wait().unwrap();
     }
-    let server = crate::helpers::Server::start(dir.path(), &flags);
+    let server = crate::child::Server::start(dir.path(), &flags);
     eventually("the inbox emptied", Duration::from_secs(30), || {
         runtime.block_on(dovecot.messages("INBOX")).is_empty()
     });
@@ -241,7 +242,7 @@ async fn imaps_trusts_the_given_authority_and_nothing_else() {
         .append("INBOX", &world_mail(&untrusting, &world))
         .await;
     let metrics = untrusting.app.services.clone();
-    crate::helpers::eventually_async("a refused connection", Duration::from_secs(20), || {
+    crate::polling::eventually_async("a refused connection", Duration::from_secs(20), || {
         let text = metrics.metrics().render(0, 0, 0, 0);
         async move { text.contains("dossier_imap_failures_total") }
     })

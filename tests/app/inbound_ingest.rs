@@ -8,8 +8,10 @@ use dossier::service::Services;
 use dossier::store::Store;
 use serde_json::Value;
 
-use crate::helpers::{Server, World, found, once_free, run_dossier};
+use crate::child::{Server, run_dossier};
+use crate::helpers::World;
 use crate::mail_support::{Smtp, reply_text, verified};
+use crate::polling::{found, once_free};
 
 /// A world in its own folder, closed again so that another process may open it.
 struct Folder {
@@ -266,7 +268,7 @@ fn every_acknowledged_message_survives_a_kill_9_exactly_once() {
         });
         // Killed mid-flood, at a different point each round.
         let target = 5 + 7 * round as usize;
-        crate::helpers::eventually(
+        crate::polling::eventually(
             "acknowledged messages",
             std::time::Duration::from_secs(60),
             || acked.load(std::sync::atomic::Ordering::SeqCst) >= target,

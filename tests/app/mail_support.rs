@@ -121,7 +121,7 @@ impl TestApp {
     /// Waits until the spool is empty, at most `bound`.
     pub async fn processed_within(&self, bound: std::time::Duration) {
         let empty = || std::future::ready(self.app.pipeline.spool().pending().unwrap().is_empty());
-        crate::helpers::eventually_async("the spool processed", bound, empty).await;
+        crate::polling::eventually_async("the spool processed", bound, empty).await;
     }
 
     /// The newest mail log line.

@@ -3,6 +3,7 @@
 mod admin_cli;
 mod behind_postfix;
 mod blob_gc;
+mod child;
 mod dkim_signing;
 mod dns;
 mod docs;
@@ -19,6 +20,7 @@ mod mail_support;
 mod notify;
 mod peers;
 mod policy_table;
+mod polling;
 mod reply_corpus;
 mod search_index;
 mod sender_auth;

@@ -397,7 +397,7 @@ impl Drop for Postfix {
 /// Waits until a peer just started answers on `port`.
 fn answers(port: u16, peer: &str) {
     let within = std::time::Duration::from_secs(5);
-    crate::helpers::eventually(&format!("{peer} answering on port {port}"), within, || {
+    crate::polling::eventually(&format!("{peer} answering on port {port}"), within, || {
         std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
     });
 }

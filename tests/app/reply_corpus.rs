@@ -206,7 +206,7 @@ fn inspect_names_the_rule_behind_each_cut() {
         "{CORPUS}/written/fr/outlook-windows-logo-signature.eml"
     ))
     .unwrap();
-    let out = crate::helpers::run_dossier(dir.path(), &["inspect", "-"], &reply);
+    let out = crate::child::run_dossier(dir.path(), &["inspect", "-"], &reply);
     assert!(
         out.status.success(),
         "{}",

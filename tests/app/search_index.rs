@@ -6,7 +6,8 @@ use dossier::domain::ClientKind;
 use dossier::service::Services;
 use dossier::store::Store;
 
-use crate::helpers::{World, run_dossier};
+use crate::child::run_dossier;
+use crate::helpers::World;
 
 fn finds(s: &Services, staff: &dossier::domain::User, text: &str) -> usize {
     s.search(staff, text).unwrap().len()

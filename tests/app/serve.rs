@@ -6,7 +6,8 @@ use std::time::Instant;
 
 use serde_json::Value;
 
-use crate::helpers::{Server, found, http_get, run_dossier};
+use crate::child::{Server, http_get, run_dossier};
+use crate::polling::found;
 
 #[test]
 fn serve_demo_fills_an_empty_folder_and_answers_healthz() {

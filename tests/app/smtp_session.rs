@@ -7,8 +7,9 @@ use std::time::Duration;
 use dossier::domain::{ClientKind, Message};
 use tokio::io::AsyncReadExt;
 
-use crate::helpers::{World, found_async};
+use crate::helpers::World;
 use crate::mail_support::{Smtp, TestApp};
+use crate::polling::found_async;
 
 fn message(to: &str, id: &str, body: &str) -> String {
     format!(

@@ -181,7 +181,7 @@ fn a_second_process_cannot_open_a_store_in_use() {
     let dir = tempfile::tempdir().unwrap();
     let _store = Store::open(dir.path()).unwrap();
     // sled's lock is per process (fcntl), so the check needs the real binary.
-    let out = crate::helpers::run_dossier(dir.path(), &["admin", "list"], "");
+    let out = crate::child::run_dossier(dir.path(), &["admin", "list"], "");
     assert_eq!(out.status.code(), Some(75), "try again later");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -221,7 +221,7 @@ fn check_finds_a_deleted_and_a_corrupted_file_and_names_them() {
     world.services().store().flush().unwrap();
     let dir = world.dir.take().unwrap();
     drop(world);
-    let out = crate::helpers::run_dossier(dir.path(), &["check"], "");
+    let out = crate::child::run_dossier(dir.path(), &["check"], "");
     assert!(
         out.status.success(),
         "{}",
@@ -231,7 +231,7 @@ fn check_finds_a_deleted_and_a_corrupted_file_and_names_them() {
 
     std::fs::remove_file(blobs.path(&plan)).unwrap();
     std::fs::write(blobs.path(&old), b"tampered").unwrap();
-    let out = crate::helpers::run_dossier(dir.path(), &["check"], "");
+    let out = crate::child::run_dossier(dir.path(), &["check"], "");
     assert_eq!(out.status.code(), Some(65));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -268,7 +268,7 @@ fn a_backup_of_a_running_server_under_load_restores_everything_it_had() {
     drop(world);
     drop(s);
 
-    let server = crate::helpers::Server::start(dir.path(), &[]);
+    let server = crate::child::Server::start(dir.path(), &[]);
     // Load: replies keep coming over SMTP while the backup is taken.
     let smtp: std::net::SocketAddr = server.smtp.parse().unwrap();
     let load = std::thread::spawn(move || {
@@ -287,7 +287,7 @@ fn a_backup_of_a_running_server_under_load_restores_everything_it_had() {
         })
     });
     let archive = dir.path().join("../backup-test.tar");
-    let out = crate::helpers::run_dossier(
+    let out = crate::child::run_dossier(
         dir.path(),
         &[
             // Only the folder: the server is found through the record it keeps there.
@@ -307,7 +307,7 @@ fn a_backup_of_a_running_server_under_load_restores_everything_it_had() {
 
     let restored = tempfile::tempdir().unwrap();
     let target = restored.path().join("data");
-    let out = crate::helpers::run_dossier(&target, &["restore", archive.to_str().unwrap()], "");
+    let out = crate::child::run_dossier(&target, &["restore", archive.to_str().unwrap()], "");
     assert!(
         out.status.success(),
         "{}{}",
@@ -315,7 +315,7 @@ fn a_backup_of_a_running_server_under_load_restores_everything_it_had() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("restored into"));
-    let again = crate::helpers::run_dossier(&target, &["restore", archive.to_str().unwrap()], "");
+    let again = crate::child::run_dossier(&target, &["restore", archive.to_str().unwrap()], "");
     assert_eq!(
         again.status.code(),
         Some(65),
@@ -379,7 +379,7 @@ fn a_restore_that_fails_leaves_no_half_made_folder() {
     builder.finish().unwrap();
     drop(builder);
     let target = dir.path().join("restored");
-    let out = crate::helpers::run_dossier(&target, &["restore", archive.to_str().unwrap()], "");
+    let out = crate::child::run_dossier(&target, &["restore", archive.to_str().unwrap()], "");
     assert_eq!(out.status.code(), Some(65));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
@@ -445,7 +445,7 @@ fn a_restore_refuses_links_devices_and_strangers_anywhere_and_leaves_nothing() {
         builder.finish().unwrap();
         drop(builder);
         let target = dir.path().join("restored");
-        let out = crate::helpers::run_dossier(&target, &["restore", archive.to_str().unwrap()], "");
+        let out = crate::child::run_dossier(&target, &["restore", archive.to_str().unwrap()], "");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(65), "{name}: {stderr}");
         assert_eq!(stderr.lines().count(), 1, "{stderr}");
@@ -474,7 +474,7 @@ fn a_restore_refuses_links_devices_and_strangers_anywhere_and_leaves_nothing() {
     drop(builder);
     let target = dir.path().join("existing");
     std::fs::create_dir(&target).unwrap();
-    let out = crate::helpers::run_dossier(&target, &["restore", archive.to_str().unwrap()], "");
+    let out = crate::child::run_dossier(&target, &["restore", archive.to_str().unwrap()], "");
     assert_eq!(out.status.code(), Some(65));
     let left: Vec<_> = std::fs::read_dir(&target)
         .unwrap()

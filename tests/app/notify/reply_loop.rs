@@ -7,8 +7,9 @@ use dossier::domain::{ClientKind, Prefs};
 use mail_parser::MessageParser;
 
 use super::{contains, post};
-use crate::helpers::{World, found_async};
+use crate::helpers::World;
 use crate::mail_support::{Smtp, TestApp};
+use crate::polling::found_async;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_whole_loop_a_reply_to_a_notification_lands_in_the_dossier() {
@@ -102,14 +103,14 @@ async fn the_whole_loop_a_reply_to_a_notification_lands_in_the_dossier() {
         .unwrap()
         .to_string();
     let http = test.http.to_string();
-    let (status, _) = crate::helpers::http_post(&http, &format!("/mute/{token}"));
+    let (status, _) = crate::child::http_post(&http, &format!("/mute/{token}"));
     assert_eq!(status, 404);
     // The mute link of the notification works in one click.
     let unsubscribe = parsed.header_raw("List-Unsubscribe").unwrap().trim();
     let at = unsubscribe.find("/mute/").expect("a mute link");
     let link = unsubscribe[at..].trim_end_matches('>');
     assert!(!link.contains(&token));
-    let (status, _) = crate::helpers::http_post(&http, link);
+    let (status, _) = crate::child::http_post(&http, link);
     assert_eq!(status, 200);
     assert_eq!(
         s.notification_prefs(&world.client, world.dossier.id)

@@ -6,8 +6,8 @@ use dossier::domain::DocKind;
 
 use crate::helpers::{activity_draft, event_draft, expense_draft, quote_draft};
 
-use super::Want::*;
 use super::Row;
+use super::Want::*;
 
 pub(super) const ITEMS: &[Row] = &[
     Row {

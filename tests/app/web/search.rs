@@ -41,7 +41,7 @@ async fn search_finds_with_or_without_accents_and_only_what_the_reader_may_see()
     let (stranger, _) = signed_in(&site, &w.stranger.emails[0]).await;
     let number = w.dossier.number.to_string();
     // The index follows the store within a moment.
-    crate::helpers::eventually_async(
+    crate::polling::eventually_async(
         "the search index reads the changes",
         Duration::from_secs(20),
         || async { found(&site, &staff, "zx81").await.contains(&number) },

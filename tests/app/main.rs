@@ -1,6 +1,7 @@
 //! The one integration-test binary: helpers, then one file per capability.
 
 mod admin_cli;
+mod backup_restore;
 mod behind_postfix;
 mod blob_gc;
 mod child;

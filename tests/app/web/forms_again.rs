@@ -17,24 +17,18 @@ fn value_of(html: &str, name: &str) -> Option<String> {
 async fn a_refused_form_keeps_what_was_typed_with_the_sentence_next_to_its_field() {
     let site = site().await;
     let w = &site.world;
-    let base = format!("{}/dossiers/{}", site.base, w.dossier.number);
-    let (staff, csrf) = signed_in(&site, &w.staff.emails[0]).await;
+    let base = format!("/dossiers/{}", w.dossier.number);
+    let staff = visitor(&site, &w.staff.emails[0]).await;
     let before = w.services().events(&w.staff, w.dossier.id).unwrap().len();
-    let refused = staff
-        .post(format!("{base}/events"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("title", "Réception des travaux"),
-            ("start", "2026-06-10"),
-            ("start_time", "9h"),
-            ("end_time", "11:00"),
-            ("place", "Sur le chantier"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(refused.status(), 422);
-    let page = refused.text().await.unwrap();
+    let event = [
+        ("title", "Réception des travaux"),
+        ("start", "2026-06-10"),
+        ("start_time", "9h"),
+        ("end_time", "11:00"),
+        ("place", "Sur le chantier"),
+    ];
+    let (status, page) = staff.post(&format!("{base}/events"), &event).await;
+    assert_eq!(status, 422);
     assert!(
         page.contains("id=\"start_time-error\"")
             && page.contains("« 9h » n'est pas une heure : écrivez-la comme 14:30."),
@@ -58,37 +52,27 @@ async fn a_refused_form_keeps_what_was_typed_with_the_sentence_next_to_its_field
     );
 
     // A service's refusal (the end before the start) comes back the same way.
-    let refused = staff
-        .post(format!("{base}/events"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("title", "Réception"),
-            ("start", "2026-06-10"),
-            ("end", "2026-06-09"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(refused.status(), 422);
-    let page = refused.text().await.unwrap();
+    let event = [
+        ("title", "Réception"),
+        ("start", "2026-06-10"),
+        ("end", "2026-06-09"),
+    ];
+    let (status, page) = staff.post(&format!("{base}/events"), &event).await;
+    assert_eq!(status, 422);
     assert!(page.contains("id=\"end-error\"") && page.contains("La fin d'un événement"));
 
     // An expense with a negative amount: the sentence by the amount, the rest kept.
-    let expense = reqwest::multipart::Form::new()
-        .text("csrf", csrf.clone())
-        .text("date", "2026-03-04")
-        .text("category", "purchase")
-        .text("description", "Silicone")
-        .text("amount", "-8")
-        .text("vat_rate", "20");
-    let refused = staff
-        .post(format!("{base}/expenses"))
-        .multipart(expense)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(refused.status(), 422);
-    let page = refused.text().await.unwrap();
+    let expense = [
+        ("date", "2026-03-04"),
+        ("category", "purchase"),
+        ("description", "Silicone"),
+        ("amount", "-8"),
+        ("vat_rate", "20"),
+    ];
+    let (status, page) = staff
+        .post_multipart(&format!("{base}/expenses"), &expense, None)
+        .await;
+    assert_eq!(status, 422);
     assert!(page.contains("id=\"amount-error\"") && page.contains("ne peut pas être négative"));
     assert_eq!(value_of(&page, "description").as_deref(), Some("Silicone"));
     assert!(
@@ -98,19 +82,13 @@ async fn a_refused_form_keeps_what_was_typed_with_the_sentence_next_to_its_field
 
     // An empty title on a new dossier.
     let client_id = w.dossier.client.raw().to_string();
-    let refused = staff
-        .post(format!("{}/dossiers", site.base))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("client", client_id.as_str()),
-            ("title", "  "),
-            ("description", "Refaire la toiture"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(refused.status(), 422);
-    let page = refused.text().await.unwrap();
+    let dossier = [
+        ("client", client_id.as_str()),
+        ("title", "  "),
+        ("description", "Refaire la toiture"),
+    ];
+    let (status, page) = staff.post("/dossiers", &dossier).await;
+    assert_eq!(status, 422);
     assert!(page.contains("id=\"title-error\"") && page.contains("Le titre est obligatoire."));
     assert!(
         page.contains(">Refaire la toiture</textarea>"),
@@ -126,18 +104,10 @@ async fn a_reader_in_english_is_refused_in_english() {
     w.services()
         .set_language(&w.staff, dossier::domain::Lang::En)
         .unwrap();
-    let (staff, csrf) = signed_in(&site, &w.staff.emails[0]).await;
-    let refused = staff
-        .post(format!(
-            "{}/dossiers/{}/files/{}/rename",
-            site.base, w.dossier.number, w.file.id
-        ))
-        .form(&[("csrf", csrf.as_str()), ("name", "  ")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(refused.status(), 422);
-    let page = refused.text().await.unwrap();
+    let staff = visitor(&site, &w.staff.emails[0]).await;
+    let rename = format!("/dossiers/{}/files/{}/rename", w.dossier.number, w.file.id);
+    let (status, page) = staff.post(&rename, &[("name", "  ")]).await;
+    assert_eq!(status, 422);
     assert!(
         page.contains("Type the file's new name.") && !page.contains("Saisissez"),
         "{page}"
@@ -150,14 +120,13 @@ async fn a_reader_in_english_is_refused_in_english() {
 async fn adding_a_line_without_javascript_shows_the_form_again_and_saves_nothing() {
     let site = site().await;
     let w = &site.world;
-    let (staff, csrf) = signed_in(&site, &w.staff.emails[0]).await;
+    let staff = visitor(&site, &w.staff.emails[0]).await;
     let before = w
         .services()
         .documents(&w.staff, w.dossier.id)
         .unwrap()
         .len();
     let mut form = vec![
-        ("csrf", csrf.clone()),
         ("kind", "quote".to_string()),
         ("title", "Salle d'eau".to_string()),
         ("date", "2026-05-02".to_string()),
@@ -169,21 +138,10 @@ async fn adding_a_line_without_javascript_shows_the_form_again_and_saves_nothing
         form.push(leak(format!("price_{i}"), "10".into()));
         form.push(leak(format!("vat_{i}"), "20".into()));
     }
-    let again = staff
-        .post(format!(
-            "{}/dossiers/{}/documents",
-            site.base, w.dossier.number
-        ))
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        again.status(),
-        200,
-        "nothing refused: the form, one line longer"
-    );
-    let page = again.text().await.unwrap();
+    let documents = format!("/dossiers/{}/documents", w.dossier.number);
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, page) = staff.post(&documents, &pairs).await;
+    assert_eq!(status, 200, "nothing refused: the form, one line longer");
     assert_eq!(value_of(&page, "title").as_deref(), Some("Salle d'eau"));
     assert_eq!(
         value_of(&page, "description_8").as_deref(),
@@ -208,16 +166,8 @@ async fn adding_a_line_without_javascript_shows_the_form_again_and_saves_nothing
         "nothing saved yet"
     );
     form.retain(|(k, _)| *k != "more");
-    let saved = staff
-        .post(format!(
-            "{}/dossiers/{}/documents",
-            site.base, w.dossier.number
-        ))
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(saved.status(), 303);
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(staff.posted(&documents, &pairs).await, 303);
     let quote = w
         .services()
         .documents(&w.staff, w.dossier.id)
@@ -237,13 +187,13 @@ fn leak(name: String, value: String) -> (&'static str, String) {
 async fn form_pages_open_only_for_who_may_make_the_change() {
     let site = site().await;
     let w = &site.world;
-    let base = format!("{}/dossiers/{}", site.base, w.dossier.number);
-    let (client, _) = signed_in(&site, &w.client.emails[0]).await;
-    let (intervenant, _) = signed_in(&site, &w.intervenant.emails[0]).await;
-    let (staff, _) = signed_in(&site, &w.staff.emails[0]).await;
-    let status = |b: &reqwest::Client, path: String| {
-        let request = b.get(format!("{base}{path}"));
-        async move { request.send().await.unwrap().status().as_u16() }
+    let base = format!("/dossiers/{}", w.dossier.number);
+    let client = visitor(&site, &w.client.emails[0]).await;
+    let intervenant = visitor(&site, &w.intervenant.emails[0]).await;
+    let staff = visitor(&site, &w.staff.emails[0]).await;
+    let status = |v: &Visitor, path: String| {
+        let (v, path) = (v.clone(), format!("{base}{path}"));
+        async move { v.get(&path).await.0 }
     };
     for path in [
         "/events/new".to_string(),
@@ -287,21 +237,15 @@ async fn form_pages_open_only_for_who_may_make_the_change() {
 async fn the_directory_and_the_settings_say_what_is_wrong_next_to_the_field() {
     let site = site().await;
     let w = &site.world;
-    let (staff, csrf) = signed_in(&site, &w.staff.emails[0]).await;
+    let staff = visitor(&site, &w.staff.emails[0]).await;
     let taken = w.client.emails[0].as_str().to_string();
-    let person = staff
-        .post(format!("{}/admin/people", site.base))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("name", "Hélène Bis"),
-            ("email", taken.as_str()),
-            ("lang", "en"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(person.status(), 422);
-    let page = person.text().await.unwrap();
+    let person = [
+        ("name", "Hélène Bis"),
+        ("email", taken.as_str()),
+        ("lang", "en"),
+    ];
+    let (status, page) = staff.post("/admin/people", &person).await;
+    assert_eq!(status, 422);
     assert!(
         page.contains("id=\"email-error\"") && page.contains("déjà celle de"),
         "the clash, by the address: {page}"
@@ -315,35 +259,21 @@ async fn the_directory_and_the_settings_say_what_is_wrong_next_to_the_field() {
         page.contains(r#"<option value="en" selected>"#),
         "and the language chosen"
     );
-    let company = staff
-        .post(format!("{}/admin/clients", site.base))
-        .form(&[("csrf", csrf.as_str()), ("name", "SCI Les Tilleuls")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        company.status(),
-        422,
-        "the directory again, not a page of its own"
-    );
-    let page = company.text().await.unwrap();
+    let (status, page) = staff
+        .post("/admin/clients", &[("name", "SCI Les Tilleuls")])
+        .await;
+    assert_eq!(status, 422, "the directory again, not a page of its own");
     assert!(
         page.contains("id=\"name-error\"") && page.contains("existe déjà"),
         "{page}"
     );
 
-    let wrong = staff
-        .post(format!("{}/settings/password", site.base))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("current", "pas le bon mot de passe"),
-            ("password", "un nouveau mot de passe"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(wrong.status(), 422);
-    let page = wrong.text().await.unwrap();
+    let change = [
+        ("current", "pas le bon mot de passe"),
+        ("password", "un nouveau mot de passe"),
+    ];
+    let (status, page) = staff.post("/settings/password", &change).await;
+    assert_eq!(status, 422);
     assert!(
         page.contains("id=\"current-error\"") && page.contains("n'est pas le bon"),
         "by the current password: {page}"

@@ -3,7 +3,9 @@
 //! `Authentication-Results` behind an MTA (LMTP). A forged From is held with its
 //! verdict, never posted, never notified, never opens a dossier.
 
-use dossier::domain::{AuthResult, CheckedBy, ClientKind, Dossier, OurAddress, Outcome, Trust};
+use dossier::domain::{
+    AuthResult, CheckedBy, ClientKind, Dossier, LogEntry, OurAddress, Outcome, Trust,
+};
 
 use crate::dns::sign;
 use crate::helpers::World;
@@ -49,6 +51,19 @@ async fn send(test: &TestApp, envelope_from: &str, to: &str, message: &str) {
     test.processed().await;
 }
 
+/// Sends like [`send`]; the message must be held: its log line.
+async fn held(test: &TestApp, envelope_from: &str, to: &str, message: &str) -> LogEntry {
+    send(test, envelope_from, to, message).await;
+    let line = test.last_log();
+    assert!(matches!(line.outcome, Outcome::Held { .. }), "{line:?}");
+    line
+}
+
+/// A message from the client's address: see [`mail`].
+fn from_client(to: &str, id: &str, body: &str) -> String {
+    mail("helene@client.test", to, id, body)
+}
+
 fn posted_trust(test: &TestApp, world: &World) -> Option<Trust> {
     let messages = test.messages(world.dossier.id);
     let last = messages.last()?;
@@ -79,12 +94,7 @@ async fn a_dkim_signed_reply_from_a_dmarc_domain_is_posted_with_a_verified_badge
     test.dns.set("client.test", &["v=spf1 -all"]);
     let to = address(&world.dossier);
     let signed = sign(
-        &mail(
-            "helene@client.test",
-            &to,
-            "rib-1@client.test",
-            "Voici notre RIB.",
-        ),
+        &from_client(&to, "rib-1@client.test", "Voici notre RIB."),
         "client.test",
     );
     send(&test, "helene@client.test", &to, &signed).await;
@@ -112,15 +122,8 @@ async fn a_forged_client_from_is_held_with_its_verdict_and_never_posted_nor_noti
     let to = address(&world.dossier);
     let before = counts(&test, &world);
     // The fraudster's own domain passes SPF; the From is the client's.
-    let forged = mail(
-        "helene@client.test",
-        &to,
-        "forged-1@evil.test",
-        "Nouveau RIB : FR76…",
-    );
-    send(&test, "fraud@evil.test", &to, &forged).await;
-    let line = test.last_log();
-    assert!(matches!(line.outcome, Outcome::Held { .. }), "{line:?}");
+    let forged = from_client(&to, "forged-1@evil.test", "Nouveau RIB : FR76…");
+    held(&test, "fraud@evil.test", &to, &forged).await;
     nothing_posted_nor_announced(&test, &world, before);
     let held = test.app.store().held_mail().unwrap();
     let check = held[0]
@@ -152,9 +155,7 @@ async fn a_forged_staff_from_without_any_authentication_is_held() {
         "forged-2@evil.test",
         "Payez ici.",
     );
-    send(&test, "fraud@evil.test", &to, &forged).await;
-    let line = test.last_log();
-    assert!(matches!(line.outcome, Outcome::Held { .. }), "{line:?}");
+    let line = held(&test, "fraud@evil.test", &to, &forged).await;
     assert!(
         line.reasons
             .iter()
@@ -171,24 +172,13 @@ async fn a_forged_request_for_a_new_dossier_opens_nothing() {
     let (test, world) = setup().await;
     let dossiers = test.app.store().dossier_count();
     let to = OurAddress::NewDossier.at("dossier.test");
-    let forged = mail(
-        "helene@client.test",
-        &to,
-        "forged-3@evil.test",
-        "Un chantier",
-    );
-    send(&test, "fraud@evil.test", &to, &forged).await;
-    assert!(matches!(test.last_log().outcome, Outcome::Held { .. }));
+    let forged = from_client(&to, "forged-3@evil.test", "Un chantier");
+    held(&test, "fraud@evil.test", &to, &forged).await;
     assert_eq!(test.app.store().dossier_count(), dossiers);
 
     // The same request, signed by the client's domain, opens one.
     let signed = sign(
-        &mail(
-            "helene@client.test",
-            &to,
-            "real-3@client.test",
-            "Un chantier",
-        ),
+        &from_client(&to, "real-3@client.test", "Un chantier"),
         "client.test",
     );
     send(&test, "helene@client.test", &to, &signed).await;
@@ -211,13 +201,13 @@ async fn softfail_broken_and_unaligned_signatures_are_each_held_with_their_words
     let cases = [
         (
             "softfail",
-            mail("helene@client.test", &to, "c1@client.test", "Bonjour"),
+            from_client(&to, "c1@client.test", "Bonjour"),
             "SPF softfail",
         ),
         (
             "a body changed after signing",
             sign(
-                &mail("helene@client.test", &to, "c2@client.test", "Bonjour"),
+                &from_client(&to, "c2@client.test", "Bonjour"),
                 "client.test",
             )
             .replace("Bonjour", "Bonsoir"),
@@ -225,10 +215,7 @@ async fn softfail_broken_and_unaligned_signatures_are_each_held_with_their_words
         ),
         (
             "a signature of another domain",
-            sign(
-                &mail("helene@client.test", &to, "c3@client.test", "Bonjour"),
-                "other.test",
-            ),
+            sign(&from_client(&to, "c3@client.test", "Bonjour"), "other.test"),
             "DKIM pass",
         ),
     ];
@@ -261,22 +248,15 @@ async fn a_reply_to_the_owners_reply_address_is_posted_without_dkim_but_not_on_a
     let (test, world) = setup().await;
     test.dns.set("client.test", &["v=spf1 -all"]);
     let to = reply_address(&test, &world);
-    let unsigned = mail(
-        "helene@client.test",
-        &to,
-        "r-1@client.test",
-        "Merci, c'est noté.",
-    );
+    let unsigned = from_client(&to, "r-1@client.test", "Merci, c'est noté.");
     send(&test, "helene@client.test", &to, &unsigned).await;
     assert!(matches!(test.last_log().outcome, Outcome::Posted { .. }));
     assert_eq!(posted_trust(&test, &world), Some(Trust::ReplyAddress));
 
     // Once the domain says "reject what fails", the same unsigned mail is held.
     test.dns.set("_dmarc.client.test", &["v=DMARC1; p=reject"]);
-    let unsigned = mail("helene@client.test", &to, "r-2@client.test", "Nouveau RIB.");
-    send(&test, "helene@client.test", &to, &unsigned).await;
-    let line = test.last_log();
-    assert!(matches!(line.outcome, Outcome::Held { .. }), "{line:?}");
+    let unsigned = from_client(&to, "r-2@client.test", "Nouveau RIB.");
+    held(&test, "helene@client.test", &to, &unsigned).await;
     test.stop().await;
 }
 
@@ -295,7 +275,7 @@ async fn send_lmtp(test: &TestApp, to: &str, message: &str) {
 async fn behind_an_mta_only_the_topmost_trusted_authentication_results_counts() {
     let (test, world) = setup_behind_mta().await;
     let to = address(&world.dossier);
-    let body = mail("helene@client.test", &to, "ar-1@client.test", "Validé.");
+    let body = from_client(&to, "ar-1@client.test", "Validé.");
     let trusted_pass = "Authentication-Results: mx.dossier.test;\r\n dkim=pass header.d=client.test; spf=pass smtp.mailfrom=client.test;\r\n dmarc=pass (p=reject) header.from=client.test\r\n";
     send_lmtp(&test, &to, &format!("{trusted_pass}{body}")).await;
     let line = test.last_log();
@@ -324,12 +304,7 @@ async fn behind_an_mta_only_the_topmost_trusted_authentication_results_counts() 
         ),
     ];
     for (n, (why, header)) in cases.into_iter().enumerate() {
-        let body = mail(
-            "helene@client.test",
-            &to,
-            &format!("ar-{n}-x@client.test"),
-            "RIB",
-        );
+        let body = from_client(&to, &format!("ar-{n}-x@client.test"), "RIB");
         send_lmtp(&test, &to, &format!("{header}{body}")).await;
         let line = test.last_log();
         assert!(
@@ -369,7 +344,7 @@ async fn a_dkim_signature_is_checked_behind_an_mta_without_a_trusted_header() {
     let (test, world) = setup_behind_mta().await;
     let to = address(&world.dossier);
     let signed = sign(
-        &mail("helene@client.test", &to, "lmtp-dkim@client.test", "Signé."),
+        &from_client(&to, "lmtp-dkim@client.test", "Signé."),
         "client.test",
     );
     send_lmtp(&test, &to, &signed).await;
@@ -388,7 +363,7 @@ async fn an_operator_who_insists_gets_the_old_behaviour_marked_unverified() {
     let test = TestApp::spawn_with(|args| args.unsafe_trust_from = true, None).await;
     let world = World::build_in(&test, ClientKind::Company);
     let to = address(&world.dossier);
-    let forged = mail("helene@client.test", &to, "unsafe-1@evil.test", "Bonjour");
+    let forged = from_client(&to, "unsafe-1@evil.test", "Bonjour");
     send(&test, "fraud@evil.test", &to, &forged).await;
     assert!(matches!(test.last_log().outcome, Outcome::Posted { .. }));
     assert_eq!(posted_trust(&test, &world), Some(Trust::Unverified));
@@ -411,12 +386,7 @@ async fn a_forwarded_message_is_trusted_on_the_word_of_a_trusted_arc_sealer_only
         test.dns.set("_dmarc.client.test", &["v=DMARC1; p=reject"]);
         let to = address(&world.dossier);
         let original = sign(
-            &mail(
-                "helene@client.test",
-                &to,
-                "arc-1@client.test",
-                "Par la liste.",
-            ),
+            &from_client(&to, "arc-1@client.test", "Par la liste."),
             "client.test",
         );
         let forwarded = test.dns.forward_with_arc(&original, "lists.test").await;
@@ -441,7 +411,7 @@ async fn several_from_addresses_are_never_trusted_even_on_a_reply_address() {
     let (test, world) = setup().await;
     test.dns.set("_dmarc.client.test", &["v=DMARC1; p=reject"]);
     let to = reply_address(&test, &world);
-    let body = mail("helene@client.test", &to, "froms@evil.test", "Nouveau RIB.");
+    let body = from_client(&to, "froms@evil.test", "Nouveau RIB.");
     for (why, message) in [
         (
             "two From fields",
@@ -472,7 +442,7 @@ async fn a_reply_to_the_notifications_address_needs_an_authenticated_sender() {
     test.dns.set("_dmarc.client.test", &["v=DMARC1; p=reject"]);
     let to = OurAddress::Notifications.at("dossier.test");
     // The thread root, as anyone copied on the thread has it.
-    let forged = mail("helene@client.test", &to, "notif-1@evil.test", "Payez ici.").replacen(
+    let forged = from_client(&to, "notif-1@evil.test", "Payez ici.").replacen(
         "MIME-Version",
         &format!(
             "References: <dossier-{}@dossier.test>\r\nMIME-Version",
@@ -481,8 +451,7 @@ async fn a_reply_to_the_notifications_address_needs_an_authenticated_sender() {
         1,
     );
     let before = counts(&test, &world);
-    send(&test, "fraud@evil.test", &to, &forged).await;
-    assert!(matches!(test.last_log().outcome, Outcome::Held { .. }));
+    held(&test, "fraud@evil.test", &to, &forged).await;
     nothing_posted_nor_announced(&test, &world, before);
     test.stop().await;
 }

@@ -336,38 +336,21 @@ async fn the_chain_refuses_what_an_accountant_would() {
     // Credit notes take back at most their invoice.
     let issue = |doc: &Document| s.issue_document(&w.staff, d, doc.id);
     let last = issue(&last).unwrap();
-    let whole = s
-        .create_document(
-            &w.staff,
-            d,
-            DocKind::CreditNote,
-            DocumentDraft {
-                title: String::new(),
-                date: last.date,
-                status: DocStatus::Draft,
-                lines: Vec::new(),
-                terms: Default::default(),
-            },
-            Some(last.id),
-        )
-        .unwrap();
+    // Made from the invoice, a credit note takes back all of it.
+    let credit_note = || {
+        let draft = DocumentDraft {
+            title: String::new(),
+            date: last.date,
+            status: DocStatus::Draft,
+            lines: Vec::new(),
+            terms: Default::default(),
+        };
+        s.create_document(&w.staff, d, DocKind::CreditNote, draft, Some(last.id))
+            .unwrap()
+    };
+    let whole = credit_note();
     issue(&whole).unwrap();
-    let again = s
-        .create_document(
-            &w.staff,
-            d,
-            DocKind::CreditNote,
-            DocumentDraft {
-                title: String::new(),
-                date: last.date,
-                status: DocStatus::Draft,
-                lines: Vec::new(),
-                terms: Default::default(),
-            },
-            Some(last.id),
-        )
-        .unwrap();
-    let refused = issue(&again).unwrap_err();
+    let refused = issue(&credit_note()).unwrap_err();
     assert!(refused.to_string().contains("cannot exceed"), "{refused}");
     // A credit note says what it pays back, not what lateness costs.
     let page = staff.page(&format!("{base}/documents/{}", whole.id)).await;

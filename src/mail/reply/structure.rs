@@ -75,36 +75,55 @@ fn element_mark(name: &str, attrs: &[Attribute]) -> Option<Mark> {
         .split_whitespace()
         .map(|c| c.trim_start_matches("x_"))
         .collect();
-    let has_class = |c: &str| classes.contains(&c);
-    if has_class("gmail_signature")
-        || attr("data-smartmail").as_deref() == Some("gmail_signature")
-        || has_class("moz-signature")
-        || has_class("protonmail_signature_block")
-        || matches!(id, "signature" | "ms-outlook-mobile-signature")
+    let has_class = |names: &[&str]| classes.iter().any(|c| names.contains(c));
+    if has_class(SIGNATURE_CLASSES)
+        || attr("data-smartmail").is_some_and(|v| SIGNATURE_CLASSES.contains(&v.as_str()))
+        || SIGNATURE_IDS.contains(&id)
     {
         return Some(Mark::Signature);
     }
-    let quote = (name == "div" && (has_class("gmail_quote") || has_class("gmail_quote_container")))
-        || has_class("moz-cite-prefix")
-        || has_class("protonmail_quote")
-        || has_class("yahoo_quoted")
+    let quote = (name == "div" && has_class(GMAIL_QUOTE_CLASSES))
+        || has_class(QUOTE_CLASSES)
         || id.starts_with("yahoo_quoted")
-        || has_class("outlookmessageheader")
-        || matches!(
-            id,
-            "divrplyfwdmsg"
-                | "appendonsend"
-                | "stopspelling"
-                | "zwchr"
-                | "mail-editor-reference-message-container"
-                | "olk_src_body_section"
-        )
-        || matches!(
-            attr("data-marker").as_deref(),
-            Some("__divider__" | "__headers__")
-        )
+        || QUOTE_IDS.contains(&id)
+        || attr("data-marker").is_some_and(|v| QUOTE_MARKERS.contains(&v.as_str()))
         || (name == "div" && outlook_header_border(&attr("style").unwrap_or_default()));
     quote.then_some(Mark::Quote)
+}
+
+/// The classes of the programs' signature containers (Gmail, Thunderbird, Proton).
+const SIGNATURE_CLASSES: &[&str] = &[
+    "gmail_signature",
+    "moz-signature",
+    "protonmail_signature_block",
+];
+/// The ids of theirs (Outlook on the web and on phones).
+const SIGNATURE_IDS: &[&str] = &["signature", "ms-outlook-mobile-signature"];
+/// Gmail's quote containers, on a `div` only (a `blockquote` of that class is quoted).
+const GMAIL_QUOTE_CLASSES: &[&str] = &["gmail_quote", "gmail_quote_container"];
+/// The classes of the others' quote containers (Thunderbird, Proton, Yahoo, Outlook).
+const QUOTE_CLASSES: &[&str] = &[
+    "moz-cite-prefix",
+    "protonmail_quote",
+    "yahoo_quoted",
+    "outlookmessageheader",
+];
+/// The ids of Outlook's, Apple's and Zimbra's quote containers.
+const QUOTE_IDS: &[&str] = &[
+    "divrplyfwdmsg",
+    "appendonsend",
+    "stopspelling",
+    "zwchr",
+    "mail-editor-reference-message-container",
+    "olk_src_body_section",
+];
+/// The `data-marker`s of Zimbra's divider and header block.
+const QUOTE_MARKERS: &[&str] = &["__divider__", "__headers__"];
+
+/// A case-insensitive pattern that finds any of `names` in an HTML source.
+fn any_of<'a>(names: impl IntoIterator<Item = &'a str>) -> Regex {
+    let names: Vec<String> = names.into_iter().map(regex::escape).collect();
+    Regex::new(&format!("(?i){}", names.join("|"))).expect("valid pattern")
 }
 
 /// The top border Outlook draws above the header block of the message it quotes.
@@ -256,15 +275,25 @@ const SIGNATURE_WINDOW: usize = 4096;
 /// The names the programs give their signature containers, as they stand in the HTML
 /// source.
 static SIGNATURE_NAMES: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)gmail_signature|moz-signature|protonmail_signature_block|id="signature"|ms-outlook-mobile-signature"#)
-        .expect("valid pattern")
+    let ids = SIGNATURE_IDS.iter().map(|id| match *id {
+        // A bare "signature" is too common a word: only as an id.
+        "signature" => r#"id="signature""#,
+        other => other,
+    });
+    any_of(SIGNATURE_CLASSES.iter().copied().chain(ids))
 });
-/// The names of their quote containers.
+/// The names of their quote containers, with Outlook's header border and any quote.
 static QUOTE_NAMES: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        "(?i)gmail_quote|moz-cite-prefix|protonmail_quote|yahoo_quoted|outlookmessageheader|divrplyfwdmsg|appendonsend|stopspelling|zwchr|mail-editor-reference-message-container|olk_src_body_section|__divider__|__headers__|border-top|blockquote",
+    let names = GMAIL_QUOTE_CLASSES
+        .iter()
+        .chain(QUOTE_CLASSES)
+        .chain(QUOTE_IDS);
+    any_of(
+        names
+            .chain(QUOTE_MARKERS)
+            .copied()
+            .chain(["border-top", "blockquote"]),
     )
-    .expect("valid pattern")
 });
 
 /// Reads an HTML part beside a text part for its signature, without parsing it when

@@ -3,7 +3,11 @@
 //! none useful), and whether an image is the sender's file or part of the message
 //! (a signature logo shown through `cid:`).
 
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
 use mail_parser::{Encoding, Message, MessagePart, MimeHeaders, PartType};
+use regex::Regex;
 use serde::Serialize;
 
 use crate::domain::FileName;
@@ -34,21 +38,8 @@ pub(super) fn attachments(
     kept: &mut String,
     reasons: &mut Vec<String>,
 ) -> Vec<Attachment> {
-    // What the bodies show through `cid:`: the HTML's images, and the `[cid:…]` a
-    // text part writes in their place (a signature logo).
     // Gathered only when a part has a Content-ID to look for (most mail has none).
     let shown = std::cell::OnceCell::new();
-    let bodies = || -> String {
-        message
-            .html_body
-            .iter()
-            .chain(&message.text_body)
-            .filter_map(|id| match &message.parts.get(*id as usize)?.body {
-                PartType::Html(text) | PartType::Text(text) => Some(text.to_ascii_lowercase()),
-                _ => None,
-            })
-            .collect()
-    };
     // The parts of a multipart/related are the HTML's own resources (logos, pasted
     // images); an image the HTML shows from a multipart/mixed was attached by the
     // sender and placed in the text (as Apple Mail does): a file like any other.
@@ -86,7 +77,7 @@ pub(super) fn attachments(
         let shown_by_cid = related.contains(id)
             && cid
                 .as_ref()
-                .is_some_and(|c| shown.get_or_init(bodies).contains(&format!("cid:{c}")));
+                .is_some_and(|c| shown.get_or_init(|| shown_ids(message)).contains(c));
         // A name in continuations is joined here, decoded once in its own charset.
         let header = raw
             .get(part.offset_header as usize..part.offset_body as usize)
@@ -134,6 +125,22 @@ pub(super) fn attachments(
         });
     }
     out
+}
+
+/// The Content-IDs the bodies show through `cid:`, in lower case: the HTML's images,
+/// and the `[cid:…]` a text part writes in their place (a signature logo). Read once
+/// for all the parts, whatever their number.
+fn shown_ids(message: &Message) -> HashSet<String> {
+    static CID: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r#"(?i)\bcid:([^\s"'<>\]\)]+)"#).expect("valid pattern"));
+    let bodies = message.html_body.iter().chain(&message.text_body);
+    bodies
+        .filter_map(|id| match &message.parts.get(*id as usize)?.body {
+            PartType::Html(text) | PartType::Text(text) => Some(text),
+            _ => None,
+        })
+        .flat_map(|text| CID.captures_iter(text).map(|c| c[1].to_ascii_lowercase()))
+        .collect()
 }
 
 /// Takes out of `kept` the first line that is one of `placeholders` (ASCII case

@@ -84,6 +84,7 @@ pub(super) fn attachments(
             .unwrap_or_default();
         let named = super::rfc2231::continued(header, "filename")
             .or_else(|| super::rfc2231::continued(header, "name"))
+            .or_else(|| super::rfc2231::in_adjacent_words(header))
             .or_else(|| part.attachment_name().map(str::to_string))
             .map(|name| FileName::sanitize(&name));
         let content_type = guessed(content_type, named.as_ref());

@@ -1,10 +1,15 @@
-//! File names split over RFC 2231 continuations (`filename*0*=iso-8859-1''…;
-//! filename*1*=…`). mail-parser 0.11 joins them but decodes every part after the first
+//! File names split in pieces. Over RFC 2231 continuations (`filename*0*=iso-8859-1''…;
+//! filename*1*=…`): mail-parser 0.11 joins them but decodes every part after the first
 //! as UTF-8, so a Latin-1 name loses its accents after the first part. Here the parts
 //! are joined as bytes first, then decoded once with the charset the first part names,
-//! through mail-parser's own decoders.
+//! through mail-parser's own decoders. Over several RFC 2047 words (Gmail folds a long
+//! name so): mail-parser keeps the spaces between the words, which RFC 2047 drops.
+
+use std::sync::LazyLock;
 
 use mail_parser::decoders::charsets::map::charset_decoder;
+use mail_parser::{MessageParser, MimeHeaders};
+use regex::bytes::Regex;
 
 /// A part header longer than this is not searched (a name is never that long).
 const MAX_HEADER: usize = 64 * 1024;
@@ -94,9 +99,36 @@ pub fn continued(header: &[u8], param: &str) -> Option<String> {
     (!decoded.trim().is_empty() && !decoded.contains("=?")).then_some(decoded)
 }
 
+/// The attachment's name in a raw MIME header block whose RFC 2047 words stand
+/// side by side with spaces between them: the spaces dropped (RFC 2047 §6.2), then
+/// the block read by mail-parser. `None` when no words stand so.
+pub fn in_adjacent_words(header: &[u8]) -> Option<String> {
+    static BETWEEN: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\?=[ \t\r\n]+=\?").expect("valid pattern"));
+    if header.len() > MAX_HEADER || !BETWEEN.is_match(header) {
+        return None;
+    }
+    let mut joined = BETWEEN.replace_all(header, &b"?==?"[..]).into_owned();
+    joined.extend_from_slice(b"\r\n\r\n");
+    let message = MessageParser::new().parse_headers(&joined)?;
+    message.root_part().attachment_name().map(str::to_string)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::continued;
+    use super::{continued, in_adjacent_words};
+
+    #[test]
+    fn a_name_folded_over_two_words_keeps_its_own_spaces_only() {
+        // "… Tilleuls " and "(extrait).pdf": one space, the first word's own.
+        let header = b"Content-Type: application/pdf; name=\"=?UTF-8?B?UGxhbiBMZXMgVGlsbGV1bHMg?= =?UTF-8?B?KGV4dHJhaXQpLnBkZg==?=\"\r\nContent-Disposition: attachment; filename=\"=?UTF-8?B?UGxhbiBMZXMgVGlsbGV1bHMg?=\r\n =?UTF-8?B?KGV4dHJhaXQpLnBkZg==?=\"\r\n\r\n";
+        assert_eq!(
+            in_adjacent_words(header).as_deref(),
+            Some("Plan Les Tilleuls (extrait).pdf")
+        );
+        let one = b"Content-Disposition: attachment; filename=\"=?UTF-8?B?UGxhbi5wZGY=?=\"\r\n";
+        assert_eq!(in_adjacent_words(one), None, "one word: mail-parser's own");
+    }
 
     #[test]
     fn latin1_continuations_keep_every_accent() {

@@ -54,13 +54,13 @@ pub static ORIGINAL: LazyLock<Regex> = LazyLock::new(|| {
 /// The From line of a header block ("From: …", "De : …", "**From:** …").
 pub static HEADER_FROM: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^\s*>?\s*\**\s*(from|de|de la|von|van|od|от|da|från|fra|lähettäjä|feladó|από|kimden|expéditeur|remitente|mittente|afzender|remetente|nadawca)\s*\**\s*:\s*\**.+",
+        r"(?i)^\s*>?\s*\**\s*(from|de|de la|von|van|od|от|da|från|fra|lähettäjä|feladó|από|kimden|expéditeur|remitente|mittente|afzender|remetente|nadawca|від|šalje|nuo|saatja|frá|lähettäjä)\s*\**\s*:\s*\**.+",
     )
 });
 /// The other fields of such a block.
 pub static HEADER_FIELD: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^\s*>?\s*\**\s*(sent|envoyé|envoye|date|sujet|pour|gesendet|datum|to|à|a|an|aan|para|cc|cci|bcc|copie à|subject|objet|betreff|onderwerp|asunto|oggetto|assunto|temat|тема|отправлено|кому|wysłano|do|enviado|enviada|inviato|verzonden|skickat|sendt|till|til|ämne|emne|odesláno|komu|předmět|lähetetty|vastaanottaja|aihe|elküldve|címzett|tárgy|trimis|către|subiect|στάλθηκε|προς|θέμα|gönderildi|kime|konu|data|fecha|envoyé le|sent on|reply to|répondre à|antwort an)(\s+(el|le|am|on|den|dne|il|em))?\s*\**\s*:",
+        r"(?i)^\s*>?\s*\**\s*(sent|envoyé|envoye|date|sujet|pour|gesendet|datum|to|à|a|an|aan|para|cc|cci|bcc|copie à|subject|objet|betreff|onderwerp|asunto|oggetto|assunto|temat|тема|отправлено|кому|wysłano|do|enviado|enviada|inviato|verzonden|skickat|sendt|till|til|ämne|emne|odesláno|komu|předmět|lähetetty|vastaanottaja|aihe|elküldve|címzett|tárgy|trimis|către|subiect|στάλθηκε|προς|θέμα|gönderildi|kime|konu|data|fecha|envoyé le|sent on|reply to|répondre à|antwort an|изпратено|до|копие|надіслано|poslano|prima|za|predmet|zadeva|odoslané|kópia|kopija|išsiųsta|kam|tema|nosūtīts|tēma|saadetud|adressaat|teema|koopia|enviat|per a|assumpte|efni|afrit|dato|kopi|másolat)(\s+(el|le|am|on|den|dne|il|em))?\s*\**\s*:",
     )
 });
 /// Orange's and SFR's "> Message du 03/11/25 14:30" above their header block.
@@ -100,11 +100,26 @@ pub static ANSWERS_BELOW: LazyLock<Regex> = LazyLock::new(|| {
 pub const TRACKING_MARKS: [&str; 1] = ["\u{1427}"];
 
 /// The verbs of mobile and app footers: "Sent from", "Envoyé de", "Von … gesendet"…
-const SENT: &str = r"sent from|sent with|sent via|sent using|sent on|envoyé de|envoyé depuis|envoyé avec|envoyé à partir de|envoyé via|envoye de|envoye depuis|envoye avec|expédié de|expédié depuis|von meinem|gesendet von|gesendet mit|mit .{1,30} gesendet|enviado desde|enviado con|enviado do|enviado de|enviado a partir|inviato da|inviato con|inviato dal|verzonden vanaf|verzonden met|verstuurd vanaf|verstuurd met|wysłane z|wysłano z|wysłane za pomocą|skickat från|skickat med|sendt fra|sendt med|odesláno z|odesláno pomocí|lähetetty|küldve|trimis de pe|trimis cu|στάλθηκε από|enviat des de|enviat amb";
+const SENT: &str = concat!(
+    r"sent from|sent with|sent via|sent using|sent on|",
+    r"envoyé de|envoyé depuis|envoyé avec|envoyé à partir de|envoyé via|envoye de|envoye depuis|envoye avec|expédié de|expédié depuis|",
+    r"von meinem|gesendet von|gesendet mit|mit .{1,30} gesendet|",
+    r"enviado desde|enviado con|enviado do|enviado de|enviado a partir|enviado dende|enviat des de|enviat des del|enviat amb|",
+    r"inviato da|inviato con|inviato dal|verzonden vanaf|verzonden met|verstuurd vanaf|verstuurd met|",
+    r"wysłane z|wysłano z|wysłane za pomocą|odesláno z|odesláno pomocí|odoslané z|odoslané zo|odoslané pomocou|",
+    r"poslano s|poslano sa|poslano z|poslano iz|poslato sa|poslato s|послато са|послато из|",
+    r"изпратено от|изпратено с|отправлено с|отправлено из|отправлено от|надіслано з|відправлено з|",
+    r"išsiųsta iš|siųsta iš|nosūtīts no|sūtīts no|saadetud|",
+    r"skickat från|skickat med|sendt fra|sendt med|sent úr|sent frá|lähetetty|",
+    r"küldve|trimis de pe|trimis cu|στάλθηκε από|seolta ó"
+);
+/// Footers that name the device first and the verb last ("iPhone-ról küldve",
+/// "iPhone'umdan gönderildi").
+const SENT_LAST: &str = r"(my |az |a )?(iphone|ipad|android|samsung|galaxy|huawei|xiaomi|pixel|outlook)[\p{L}'’-]*(\s+[\p{L}'’-]+){0,2}\s+(küldve|gönderildi|bidalia)";
 /// Mobile and webmail footers, alone on their line or followed by their link.
 pub static DEVICE_FOOTER: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
-        r"(?i)^\s*(\[\s*)?(({SENT}){WE}.{{0,60}}|get outlook for .{{1,20}}|obtenir outlook pour .{{1,20}}|obtenez outlook pour .{{1,20}}|télécharger outlook pour .{{1,20}}|outlook für .{{1,20}} herunterladen|outlook für .{{1,20}} beziehen|obtener outlook para .{{1,20}}|scarica outlook per .{{1,20}}|outlook voor .{{1,20}} downloaden|baixe o outlook para .{{1,20}}|obter o outlook para .{{1,20}}|pobierz outlook dla .{{1,20}}|skaffa outlook för .{{1,20}}|hent outlook til .{{1,20}}|hent outlook for .{{1,20}}|stáhněte si outlook pro .{{1,20}}|hanki outlook .{{1,20}}|sent from mail for windows.*|(obtenir|obtenez|télécharger|get|download)\s+[\w ]{{1,20}}\s+(pour|for)\s+(android|ios|iphone|ipad|windows|mac)|(garanti sans virus|virus-free|virenfrei|libre de virus|privo di virus|virusvrij|livre de vírus|wolne od wirusów|virusfri|bez virů)\s*\.?\s*(www\.[a-z0-9.-]+)?|courrier pour windows.*|((get|obtenir|obtenez|télécharger)\s+)?\[outlook (for|pour|für|para|per|voor|dla|för|til|pro) [^\]]{{1,20}}\])(\]\s*\(\s*https?://[^)\s]+\s*\))?\s*(<\s*https?://[^>\s]+\s*>|\(\s*https?://[^)\s]+\s*\)|\s+https?://\S+)?\s*[.!]?\s*$"
+        r"(?i)^\s*(\[\s*)?(({SENT}){WE}.{{0,60}}|{SENT_LAST}|get outlook for .{{1,20}}|obtenir outlook pour .{{1,20}}|obtenez outlook pour .{{1,20}}|télécharger outlook pour .{{1,20}}|outlook für .{{1,20}} herunterladen|outlook für .{{1,20}} beziehen|obtener outlook para .{{1,20}}|scarica outlook per .{{1,20}}|outlook voor .{{1,20}} downloaden|baixe o outlook para .{{1,20}}|obter o outlook para .{{1,20}}|pobierz outlook dla .{{1,20}}|skaffa outlook för .{{1,20}}|hent outlook til .{{1,20}}|hent outlook for .{{1,20}}|stáhněte si outlook pro .{{1,20}}|hanki outlook .{{1,20}}|sent from mail for windows.*|(obtenir|obtenez|télécharger|get|download)\s+[\w ]{{1,20}}\s+(pour|for)\s+(android|ios|iphone|ipad|windows|mac)|(garanti sans virus|virus-free|virenfrei|libre de virus|privo di virus|virusvrij|livre de vírus|wolne od wirusów|virusfri|bez virů)\s*\.?\s*(www\.[a-z0-9.-]+)?|courrier pour windows.*|((get|obtenir|obtenez|télécharger)\s+)?\[outlook (for|pour|für|para|per|voor|dla|för|til|pro) [^\]]{{1,20}}\])(\]\s*\(\s*https?://[^)\s]+\s*\))?\s*(<\s*https?://[^>\s]+\s*>|\(\s*https?://[^)\s]+\s*\)|\s+https?://\S+)?\s*[.!]?\s*$"
     ))
 });
 /// A link alone on its line: the target of a footer written on the line above (or
@@ -112,11 +127,40 @@ pub static DEVICE_FOOTER: LazyLock<Regex> = LazyLock::new(|| {
 pub static LINK_LINE: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)^\s*([<(\[]?\s*https?://\S+\s*[>)\]]?|<#[0-9a-f-]{8,}>)\s*$"));
 
-/// Sign-off formulas that open a signature block.
+/// Sign-off formulas that open a signature block, by language.
+const SIGN_OFFS: &str = concat!(
+    // French
+    "cordialement|bien cordialement|très cordialement|tres cordialement|cdlt|cdt|bien à vous|bien a vous|bien à toi|sincères salutations|salutations distinguées|salutations|meilleures salutations|salutations cordiales|sincèrement|bien sincèrement|amicalement|bien amicalement|respectueusement|",
+    // English
+    "best regards|kind regards|warm regards|warmest regards|regards|best wishes|many thanks and best regards|thanks and regards|with kind regards|with best regards|with best wishes|sincerely|yours sincerely|yours faithfully|yours truly|all the best|cheers|best|",
+    // German, Swiss German
+    "mit freundlichen grüßen|mit freundlichen grüssen|freundliche grüße|freundliche grüsse|viele grüße|viele grüsse|beste grüße|beste grüsse|liebe grüße|liebe grüsse|herzliche grüße|herzliche grüsse|schöne grüße|schöne grüsse|mfg|lg|gruß|gruss|grüße|grüsse|freundlichi grüess|liebi grüess|en liebe gruess|gruess|grüessli|",
+    // Spanish, Catalan
+    "saludos|un saludo|saludos cordiales|un abrazo|abrazos|un cordial saludo|reciba un cordial saludo|un saludo cordial|atentamente|salutacions|salutacions cordials|cordialment|atentament|una abraçada|",
+    // Italian
+    "cordiali saluti|distinti saluti|saluti|saluti cordiali|un saluto|un caro saluto|un cordiale saluto|cari saluti|un abbraccio|cordialmente|",
+    // Dutch
+    "met vriendelijke groet|met vriendelijke groeten|vriendelijke groet|vriendelijke groeten|met hartelijke groet|groeten|groetjes|hartelijke groet|hartelijke groeten|mvg|",
+    // Portuguese
+    "atenciosamente|cumprimentos|melhores cumprimentos|com os melhores cumprimentos|com os meus cumprimentos|saudações|abraços|abraço|um abraço|",
+    // Polish, Czech, Slovak
+    "pozdrawiam|pozdrawiam serdecznie|serdecznie pozdrawiam|z poważaniem|z wyrazami szacunku|pozdrowienia|łączę pozdrowienia|s pozdravem|s přátelským pozdravem|se srdečným pozdravem|s úctou|s pozdravom|s priateľským pozdravom|so srdečným pozdravom|",
+    // Croatian, Serbian, Bosnian, Slovenian
+    "lijep pozdrav|lijepi pozdrav|lep pozdrav|lepi pozdrav|lepe pozdrave|srdačan pozdrav|srdačno|s poštovanjem|sa poštovanjem|pozdrav|pozdravi|puno pozdrava|s spoštovanjem|prijazen pozdrav|lp|срдачан поздрав|с поштовањем|поздрав|",
+    // Bulgarian, Russian, Ukrainian
+    "поздрави|с поздрави|с уважение|с най-добри пожелания|с уважением|с наилучшими пожеланиями|всего доброго|з повагою|з найкращими побажаннями|",
+    // Baltic
+    "pagarbiai|su pagarba|linkėjimai|geriausi linkėjimai|ar cieņu|ar sveicieniem|sveicieni|lugupidamisega|parimate soovidega|tervitustega|",
+    // Nordic
+    "med vänliga hälsningar|vänliga hälsningar|med vänlig hälsning|vänlig hälsning|bästa hälsningar|mvh|hälsningar|med venlig hilsen|venlig hilsen|venlige hilsner|de bedste hilsner|bedste hilsner|mange hilsner|kærlig hilsen|med vennlig hilsen|vennlig hilsen|vennlige hilsener|beste hilsen|med hilsen|hilsen|ystävällisin terveisin|parhain terveisin|terveisin|kveðja|bestu kveðjur|með kveðju|virðingarfyllst|",
+    // Hungarian, Romanian, Greek, Turkish
+    "üdvözlettel|baráti üdvözlettel|szívélyes üdvözlettel|tisztelettel|üdv|cu stimă|cu stima|cu respect|toate cele bune|numai bine|με εκτίμηση|φιλικά|φιλικούς χαιρετισμούς|με φιλικούς χαιρετισμούς|χαιρετισμούς|saygılarımla|iyi çalışmalar",
+);
+/// Sign-off formulas that open a signature block ("Liebe Grüße aus Graz" too).
 pub static SIGN_OFF: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)^\s*(cordialement|bien cordialement|très cordialement|tres cordialement|cdlt|cdt|bien à vous|bien a vous|bien à toi|sincères salutations|salutations distinguées|salutations|meilleures salutations|sincèrement|amicalement|bien amicalement|respectueusement|best regards|kind regards|warm regards|warmest regards|regards|best wishes|many thanks and best regards|sincerely|yours sincerely|yours faithfully|all the best|cheers|best|mit freundlichen grüßen|mit freundlichen grüssen|freundliche grüße|freundliche grüsse|viele grüße|viele grüsse|beste grüße|beste grüsse|liebe grüße|herzliche grüße|mfg|lg|gruß|grüße|saludos|un saludo|saludos cordiales|un abrazo|abrazos|un cordial saludo|reciba un cordial saludo|un saludo cordial|atentamente|cordiali saluti|distinti saluti|saluti|un saluto|un caro saluto|cari saluti|un abbraccio|cordialmente|met vriendelijke groet|met vriendelijke groeten|vriendelijke groet|groeten|groetjes|hartelijke groet|hartelijke groeten|atenciosamente|cumprimentos|melhores cumprimentos|com os melhores cumprimentos|com os meus cumprimentos|abraços|abraço|pozdrawiam|z poważaniem|pozdrowienia|med vänliga hälsningar|vänliga hälsningar|mvh|hälsningar|med venlig hilsen|venlig hilsen|med vennlig hilsen|vennlig hilsen|hilsen|s pozdravem|s přátelským pozdravem|ystävällisin terveisin|terveisin|üdvözlettel|tisztelettel|cu stimă|cu stima|cu respect|με εκτίμηση|φιλικά|φιλικούς χαιρετισμούς|με φιλικούς χαιρετισμούς|χαιρετισμούς|salutacions|cordialment|atentament)(\s+(aus|from|de|depuis|desde|da|dalla|uit|z|ze|från|fra)\s+[\p{L}-]{2,30})?\s*[,.!:]?\s*$",
-    )
+    re(&format!(
+        r"(?i)^\s*({SIGN_OFFS})(\s+(aus|from|de|depuis|desde|da|dalla|uit|z|ze|från|fra|iz|из|od)\s+[\p{{L}}-]{{2,30}})?\s*[,.!:]?\s*$"
+    ))
 });
 
 /// The long French formulas ("Je vous prie d'agréer, Madame, l'expression de mes

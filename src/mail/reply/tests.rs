@@ -49,6 +49,34 @@ fn signatures_and_device_footers_are_cut() {
 }
 
 #[test]
+fn sign_offs_of_every_european_language_open_the_signature() {
+    for sign_off in [
+        "S pozdravom",
+        "S úctou",
+        "Lijep pozdrav,",
+        "Lep pozdrav,",
+        "Srdačan pozdrav",
+        "S poštovanjem,",
+        "Поздрави,",
+        "С уважение,",
+        "С уважением,",
+        "З повагою,",
+        "Pagarbiai,",
+        "Ar cieņu,",
+        "Lugupidamisega",
+        "Bästa hälsningar",
+        "Venlige hilsner",
+        "Bestu kveðjur",
+        "Liebi Grüess",
+        "Salutacions cordials,",
+        "Saygılarımla",
+    ] {
+        let text = format!("C'est noté.\n\n{sign_off}\nMarta Novak\n+385 91 234 5678");
+        assert_eq!(kept(&text), "C'est noté.", "{sign_off}");
+    }
+}
+
+#[test]
 fn bottom_posted_and_inline_replies_keep_the_answer() {
     let bottom = "On Mon, Nov 3, 2025, Claire wrote:\n> Can you confirm?\n\nYes, confirmed.";
     assert_eq!(kept(bottom), "Yes, confirmed.");
@@ -251,6 +279,10 @@ fn header_blocks_of_webmails_and_other_languages_cut_the_history() {
         "Claire Moreau <claire@atelier.test> schrieb am Mo., 3. Nov. 2025 um\n14:30 Uhr:\n> Können Sie bestätigen?",
         "Il giorno lun 3 nov 2025 alle ore 14:30 Claire Moreau <claire@atelier.test> ha scritto:\n> Può confermare?",
         "El lun, 3 nov 2025 a las 14:30, Claire Moreau (<claire@atelier.test>) escribió:\n> ¿Puede confirmar?",
+        "От: Claire Moreau <claire@atelier.test>\nИзпратено: понеделник, 3 ноември 2025 г. 14:30\nДо: Георги\nТема: Оферта\n\nМожете ли да потвърдите?",
+        "Od: Claire Moreau <claire@atelier.test>\nPoslano: ponedjeljak, 3. studenoga 2025. 14:30\nZa: Ivana\nPredmet: Ponuda\n\nMožete li potvrditi?",
+        "Nuo: Claire Moreau <claire@atelier.test>\nIšsiųsta: 2025 m. lapkričio 3 d. 14:30\nKam: Tomas\nTema: Pasiūlymas\n\nAr galite patvirtinti?",
+        "Saatja: Claire Moreau <claire@atelier.test>\nSaadetud: 3. november 2025 14:30\nAdressaat: Mari\nTeema: Pakkumine\n\nKas saate kinnitada?",
     ];
     for history in cases {
         let text = format!("Réponse.\n\n{history}");
@@ -276,6 +308,14 @@ fn mobile_footers_go_with_their_links_in_every_language() {
         "Wysłane z iPhone'a",
         "Skickat från min iPhone",
         "Odesláno z iPhonu",
+        "Odoslané z môjho iPhonu",
+        "Poslano s mog iPhonea",
+        "Poslano z mojega iPhona",
+        "Изпратено от моя iPhone",
+        "Išsiųsta iš mano iPhone",
+        "Enviat des del meu iPhone",
+        "iPhone-ról küldve",
+        "iPhone'umdan gönderildi",
         "<https://www.avast.com/sig-email>\nGaranti sans virus. www.avast.com\n<https://www.avast.com/sig-email>\n<#DAB4FAD8-2DD7-40BB-A1B8-4E2AA1F9FDF2>",
         "Virus-free. www.avg.com",
         "\u{2063}Obtenir BlueMail pour Android \u{200b}",

@@ -133,7 +133,7 @@ pub(super) fn attachments(
 /// for all the parts, whatever their number.
 fn shown_ids(message: &Message) -> HashSet<String> {
     static CID: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r#"(?i)\bcid:([^\s"'<>\]\)]+)"#).expect("valid pattern"));
+        LazyLock::new(|| Regex::new(r#"(?i)cid:([^\s"'<>\]\)]+)"#).expect("valid pattern"));
     let bodies = message.html_body.iter().chain(&message.text_body);
     bodies
         .filter_map(|id| match &message.parts.get(*id as usize)?.body {

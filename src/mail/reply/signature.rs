@@ -48,8 +48,10 @@ impl After {
                 after.only_footers[k + 1] && (blank || footer(line) || LINK_LINE.is_match(line));
             after.only_signature[k] =
                 after.only_signature[k + 1] && (blank || notice || signature_like(line));
-            after.short[k] = after.short[k + 1] && (shown_len(line) <= SIGNATURE_LINE || notice);
-            after.contacts[k] = after.contacts[k + 1] + usize::from(contact_data(line));
+            let short = shown_len(line) <= SIGNATURE_LINE || notice;
+            after.short[k] = after.short[k + 1] && short;
+            // Contacts are counted only under lines all short: a long line's are not read.
+            after.contacts[k] = after.contacts[k + 1] + usize::from(short && contact_data(line));
         }
         after
     }

@@ -79,6 +79,10 @@ pub struct User {
     pub password_hash: Option<String>,
     /// When the account was made.
     pub created_at: DateTime<Utc>,
+    /// Which generation of sessions is valid: a changed password starts a new one, so
+    /// a session begun with the old password, even while it changed, is over.
+    #[serde(default)]
+    pub session_epoch: u64,
 }
 
 impl User {

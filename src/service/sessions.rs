@@ -38,17 +38,26 @@ impl Services {
             csrf: Token::generate().to_string(),
             created_at: now,
             expires_at: now + Duration::days(LIFETIME_DAYS),
+            epoch: user.session_epoch,
         };
         self.store.insert_session(&id, &session)?;
         Ok((id, session))
     }
 
-    /// The live session with this id and its person, if any.
+    /// The live session with this id and its person, if any: one of an earlier
+    /// generation than the person's (begun before a password change) is over.
     pub fn session(&self, id: &str) -> Result<Option<(Session, User)>> {
         let Some(session) = self.store.session(id)? else {
             return Ok(None);
         };
-        Ok(self.store.user(session.user)?.map(|user| (session, user)))
+        match self.store.user(session.user)? {
+            Some(user) if user.session_epoch == session.epoch => Ok(Some((session, user))),
+            Some(_) => {
+                self.store.remove_session(id)?;
+                Ok(None)
+            }
+            None => Ok(None),
+        }
     }
 
     /// Ends a session.

@@ -78,6 +78,7 @@ impl Store {
             staff: new.staff,
             password_hash: new.password_hash,
             created_at: Utc::now(),
+            session_epoch: 0,
         };
         let mut unique = user.emails.clone();
         unique.sort();

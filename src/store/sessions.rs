@@ -21,6 +21,9 @@ pub struct Session {
     pub created_at: DateTime<Utc>,
     /// Until when.
     pub expires_at: DateTime<Utc>,
+    /// The person's session generation when it began ([`User::session_epoch`]).
+    #[serde(default)]
+    pub epoch: u64,
 }
 
 fn key(id: &str) -> Vec<u8> {
@@ -65,7 +68,9 @@ impl Store {
 
     /// Sets `user`'s password hash and ends their sessions but `keep` (none when it is
     /// empty), in one transaction: a crash never leaves the new password with the old
-    /// sessions still open.
+    /// sessions still open. The person's session generation moves on with it, `keep`
+    /// along: a session begun with the old password while this ran is over too, though
+    /// the scan for the others did not see it.
     pub fn set_password_hash(&self, user: UserId, phc: &str, keep: &str) -> Result<User> {
         let others = self.other_sessions(user, keep)?;
         self.write(|tx| {
@@ -74,8 +79,13 @@ impl Store {
                 return abort(Error::NotFound);
             };
             found.password_hash = Some(phc.to_string());
+            found.session_epoch += 1;
             tx.put(Tree::Users, &key, &found)?;
             tx.people_changed()?;
+            if let Some(mut kept) = tx.get::<Session>(Tree::Sessions, &self::key(keep))? {
+                kept.epoch = found.session_epoch;
+                tx.put(Tree::Sessions, &self::key(keep), &kept)?;
+            }
             for k in &others {
                 tx.remove(Tree::Sessions, k)?;
             }

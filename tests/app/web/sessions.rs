@@ -40,6 +40,32 @@ async fn a_password_change_ends_every_other_session() {
     site.test.stop().await;
 }
 
+#[test]
+fn a_sign_in_checked_while_the_password_changed_starts_no_session() {
+    let world = crate::helpers::World::build(dossier::domain::ClientKind::Person);
+    let (s, email) = (world.services(), &world.client.emails[0]);
+    s.set_password(&Operator::command_line(), email, PASSWORD)
+        .unwrap();
+    let signed_in = s.check_password(email, PASSWORD).unwrap().expect("right");
+    let (kept, _) = s.start_session(&signed_in).unwrap();
+    // A sign-in checked against the old password, its session begun after the change.
+    let checked = s
+        .check_password(email, PASSWORD)
+        .unwrap()
+        .expect("still right");
+    s.change_password(&signed_in, &kept, PASSWORD, "un tout nouveau mot de passe")
+        .unwrap();
+    let (late, _) = s.start_session(&checked).unwrap();
+    assert!(
+        s.session(&late).unwrap().is_none(),
+        "begun with the old password"
+    );
+    assert!(
+        s.session(&kept).unwrap().is_some(),
+        "the one that changed it goes on"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn signed_in_pages_and_downloads_are_never_cached() {
     let site = site().await;

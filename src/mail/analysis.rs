@@ -19,7 +19,7 @@ use crate::domain::EmailAddress;
 
 /// "Fwd:", "TR :", "WG:" subjects.
 static FORWARD_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(fwd?|tr|wg|rv|enc|pd|i|doorst|vb|vl|fw|továbbítás|προώθ)\s*:")
+    Regex::new(r"(?i)^\s*(fwd?|tr|wg|rv|enc|pd|i|doorst|vb|vl|fw|továbbítás|tov|προώθ|ilt|İlt|fs|prosl|pers|edasi|pārs)\s*:")
         .expect("valid pattern")
 });
 
@@ -401,4 +401,26 @@ fn body_text(message: &Message, reasons: &mut Vec<String>) -> (String, Vec<Hint>
         return (String::from_utf8_lossy(body).into_owned(), Vec::new());
     }
     (String::new(), Vec::new())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FORWARD_SUBJECT;
+
+    #[test]
+    fn forward_subjects_are_read_in_the_programs_languages() {
+        for subject in [
+            "Fwd: Plan",
+            "TR: Devis",
+            "WG: Angebot",
+            "İLT: Ölçüler",
+            "PD: Oferta",
+        ] {
+            assert!(FORWARD_SUBJECT.is_match(subject), "{subject}");
+        }
+        // Finnish "VS:" answers: a reply, not a forward.
+        for subject in ["Re: Plan", "VS: Tarjous", "AW: Angebot"] {
+            assert!(!FORWARD_SUBJECT.is_match(subject), "{subject}");
+        }
+    }
 }

@@ -7,9 +7,9 @@ use super::quotes::{header_block_at, is_field};
 use super::{Lines, Rule, is_blank, is_quoted};
 
 /// A forward marker and the header block under it are cut; the message stays, and
-/// its own signature is content.
+/// its own signature is content (the sender's is looked for above the first marker).
 pub(super) fn elide_forward_header(lines: &mut Lines, marker: usize) {
-    lines.signature_until = marker;
+    lines.signature_until = lines.signature_until.min(marker);
     // Apple Mail quotes what it forwards, the marker too on a Mac, under it on an
     // iPhone: the forwarded message is content.
     let first = match is_quoted(lines.text[marker]) {

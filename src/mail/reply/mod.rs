@@ -260,6 +260,9 @@ pub(crate) fn is_blank(line: &str) -> bool {
     line.trim().is_empty()
 }
 
+/// At most so many forward markers are read (each is a forwarded message's).
+const MAX_FORWARDS: usize = 16;
+
 /// Cuts `text` into the new text and the rest. `forwarded` when the message is a
 /// forward (its subject says so): then the embedded message is content, not history.
 /// `hints` are what the HTML part of the same message marks (see
@@ -285,18 +288,24 @@ pub fn trim(text: &str, hints: &[structure::Hint], forwarded: bool) -> Trimmed {
     }
     // A quoted marker is a forward only when the subject says so: in a reply it is
     // the history's (a forwarded message the sender answers).
-    let marker = (0..lines.len()).find(|&i| {
-        let line = lines.text[i].trim_start();
-        match line.strip_prefix('>') {
-            Some(inner) => forwarded && patterns::FORWARD_MARKER.is_match(inner),
-            None => patterns::FORWARD_MARKER.is_match(line),
-        }
-    });
-    match marker {
-        Some(marker) => {
-            forward::elide_forward_header(&mut lines, marker);
+    // A forward of a forward has a marker per message, a note between them perhaps.
+    let markers: Vec<usize> = (0..lines.len())
+        .filter(|&i| {
+            let line = lines.text[i].trim_start();
+            match line.strip_prefix('>') {
+                Some(inner) => forwarded && patterns::FORWARD_MARKER.is_match(inner),
+                None => patterns::FORWARD_MARKER.is_match(line),
+            }
+        })
+        .take(MAX_FORWARDS)
+        .collect();
+    match markers.first() {
+        Some(&first) => {
+            for &marker in &markers {
+                forward::elide_forward_header(&mut lines, marker);
+            }
             if forwarded {
-                forward::elide_forwarded_block(&mut lines, marker);
+                forward::elide_forwarded_block(&mut lines, first);
             }
         }
         None if forwarded => {

@@ -17,9 +17,9 @@ fn re(pattern: &str) -> Regex {
 }
 
 /// Words that open an "On … wrote:" header.
-const LEADS: &str = r"on|at|le|am|el|il|op|em|w dniu|в|den|d\.|på|dne|il giorno|no dia|dnia|v|kello|on \w+|el dia|el día|op \w+|στις|la|pe|dana|dňa|\d{1,2}\.?";
+const LEADS: &str = r"on|at|le|am|el|il|op|em|w dniu|в|den|d\.|på|dne|il giorno|no dia|dnia|v|kello|on \w+|el dia|el día|op \w+|στις|la|pe|dana|dňa|ar|на|у|u|fl-\w+|o|\d{1,2}\.?";
 /// The verbs of those headers.
-const VERBS: &str = r"wrote|writes|a écrit|a ecrit|écrit|ecrit|schrieb|hat geschrieben|escribió|escribio|ha escrit|ha scritto|scrisse|schreef|heeft geschreven|escreveu|napisał|napisała|napisal|pisze|написал|написала|пишет|skrev|skrev følgende|kirjoitti|napsal|napsala|napísal|írta|a scris|έγραψε|yazdı|je napisao|je napisala|wrote the following";
+const VERBS: &str = r"wrote|writes|a écrit|a ecrit|écrit|ecrit|schrieb|hat geschrieben|escribió|escribio|ha escrit|ha scritto|scrisse|schreef|heeft geschreven|escreveu|napisał|napisała|napisal|pisze|написал|написала|пишет|skrev|skrev følgende|kirjoitti|napsal|napsala|napísal|írta|a scris|έγραψε|yazdı|je napisao|je napisala|napisao|napisala|wrote the following|ysgrifennodd|scríobh|напиша|написа|написао|написала|написав|kiteb|kitbet|escribiu|idatzi du|idatzi zuen|skrifaði|rašė|rakstīja|kirjutas|shkroi|huet geschriwwen|heeft op .{1,40}? geschreven";
 
 /// "On Mon, … wrote:" in the languages our users and their contacts write in.
 pub static WROTE: LazyLock<Regex> = LazyLock::new(|| {
@@ -54,13 +54,20 @@ pub static ORIGINAL: LazyLock<Regex> = LazyLock::new(|| {
 /// The From line of a header block ("From: …", "De : …", "**From:** …").
 pub static HEADER_FROM: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^\s*>?\s*\**\s*(from|de|de la|von|van|od|от|da|från|fra|lähettäjä|feladó|από|kimden|expéditeur|remitente|mittente|afzender|remetente|nadawca|від|šalje|nuo|saatja|frá|lähettäjä)\s*\**\s*:\s*\**.+",
+        r"(?i)^\s*>?\s*\**\s*(from|de|de la|von|van|od|от|da|från|fra|lähettäjä|feladó|από|kimden|expéditeur|remitente|mittente|afzender|remetente|nadawca|від|šalje|nuo|saatja|frá|ó|од|nga|oddi wrth|nork|minn|vum)\s*\**\s*:\s*\**.+",
     )
 });
 /// The other fields of such a block.
 pub static HEADER_FIELD: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^\s*>?\s*\**\s*(sent|envoyé|envoye|date|sujet|pour|gesendet|datum|to|à|a|an|aan|para|cc|cci|bcc|copie à|subject|objet|betreff|onderwerp|asunto|oggetto|assunto|temat|тема|отправлено|кому|wysłano|do|enviado|enviada|inviato|verzonden|skickat|sendt|till|til|ämne|emne|odesláno|komu|předmět|lähetetty|vastaanottaja|aihe|elküldve|címzett|tárgy|trimis|către|subiect|στάλθηκε|προς|θέμα|gönderildi|kime|konu|data|fecha|envoyé le|sent on|reply to|répondre à|antwort an|изпратено|до|копие|надіслано|poslano|prima|za|predmet|zadeva|odoslané|kópia|kopija|išsiųsta|kam|tema|nosūtīts|tēma|saadetud|adressaat|teema|koopia|enviat|per a|assumpte|efni|afrit|dato|kopi|másolat)(\s+(el|le|am|on|den|dne|il|em))?\s*\**\s*:",
+        r"(?i)^\s*>?\s*\**\s*(sent|envoyé|envoye|date|sujet|pour|gesendet|datum|to|à|a|an|aan|para|cc|cci|bcc|copie à|subject|objet|betreff|onderwerp|asunto|oggetto|assunto|temat|тема|отправлено|кому|wysłano|do|enviado|enviada|inviato|verzonden|skickat|sendt|till|til|ämne|emne|odesláno|komu|předmět|lähetetty|vastaanottaja|aihe|elküldve|címzett|tárgy|trimis|către|subiect|στάλθηκε|προς|θέμα|gönderildi|kime|konu|data|fecha|envoyé le|sent on|reply to|répondre à|antwort an|изпратено|до|копие|надіслано|poslano|prima|za|predmet|zadeva|odoslané|kópia|kopija|išsiųsta|kam|tema|nosūtīts|tēma|saadetud|adressaat|teema|koopia|enviat|per a|assumpte|efni|afrit|dato|kopi|másolat|seolta|chuig|ábhar|послато|за|копија|dërguar|për|subjekti|anfonwyd|at|pwnc|bidalia|nori|gaia|mibgħut|lil|suġġett|geschéckt|un)(\s+(el|le|am|on|den|dne|il|em))?\s*\**\s*:",
+    )
+});
+/// Headers that name the author or the reader first, with no verb after a date:
+/// Horde's "Citation de Name <a@b>:", The Bat!'s "Вы писали 8 апреля 2026 г., 10:05:12:".
+pub static AUTHOR_FIRST: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^\s*[>\s]*((citation de|quoting|zitat von|cita de|citando|citaat van|cytuję|cituji)\s.{1,200}|(вы писали|you wrote|vous avez écrit|sie schrieben|du schriebst|escribiste|ha scritto|jij schreef|ви писали|ви написали|ви писахте)(\s.{0,80})?):\s*$",
     )
 });
 /// Orange's and SFR's "> Message du 03/11/25 14:30" above their header block.
@@ -87,14 +94,21 @@ pub static SEPARATOR: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*>?\s*(_{8,}|-{
 pub static ABOVE_THIS_LINE: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)(reply above this line|répondez au-dessus de cette ligne)"));
 /// Words that name answers: "réponses", "je réponds", "answers", "Antworten"…
-const ANSWER_WORDS: &str = r"réponses?|répond[su]?|je réponds|commentaires?|remarques?|answers?|answered|replies|replied|comments?|responses?|antworten?|antworte|kommentare|respuestas?|contesto|respondo|comentarios|rispost[ae]|rispondo|commenti|antwoorden?|antwoord|reacties|respostas?|comentários|odpowiedzi|odpowiadam|komentarze|svar(en)?|svarar|svarer|kommentarer|odpovědi|odpovídám|vastaukset|vastaan|válaszok|válaszolok|răspunsuri|απαντήσεις|respostes";
+const ANSWER_WORDS: &str = r"réponses?|répond[su]?|je réponds|commentaires?|remarques?|answers?|answered|replies|replied|comments?|responses?|antworten?|antworte|kommentare|respuestas?|contesto|respondo|comentarios|rispost[ae]|rispondo|commenti|antwoorden?|antwoord|reacties|respostas?|comentários|odpowiedzi|odpowiadam|komentarze|svar(en)?|svarar|svarer|kommentarer|odpovědi|odpovídám|vastaukset|vastaan|válaszok|válaszolok|răspunsuri|απαντήσεις|respostes|vastused|vastan|atbildes|atsakymai|cevaplar|cevaplarım|yanıtlar|yanıtlarım|odgovori|odpovede|отговорите|отговори|ответы|відповіді|atebion|erantzunak|përgjigjet|svör|vastasin|atbildēju|atsakiau|odpovedal|odpovedala|odgovorio|odgovorila|odgovoril|ответил|ответила|відповів|відповіла|yanıtladım|cevapladım|respondín|svarede|svarade|svarte";
 /// Where the answers are: below, in the text, in a colour.
-const ANSWER_PLACES: &str = r"ci-dessous|ci-après|en dessous|plus bas|dans le texte|dans ton message|dans votre message|en bleu|en rouge|en vert|en gras|entre les lignes|below|inline|in line|in blue|in red|in green|in bold|in the text|between the lines|unten|im text|in blau|in rot|abajo|debajo|en azul|en rojo|en el texto|sotto|in blu|in rosso|nel testo|hieronder|in het blauw|in het rood|in de tekst|abaixo|em azul|em vermelho|no texto|poniżej|na niebiesko|na czerwono|w tekście|nedan|nedenfor|i blått|med blått|med blåt|i teksten|i texten|níže|modře|červeně|v textu|alla|sinisellä|tekstissä|lent|kékkel|mai jos|cu albastru|παρακάτω|a sota|en blau";
+const ANSWER_PLACES: &str = r"ci-dessous|ci-après|en dessous|plus bas|dans le texte|dans ton message|dans votre message|en bleu|en rouge|en vert|en gras|entre les lignes|below|inline|in line|in blue|in red|in green|in bold|in the text|between the lines|unten|im text|in blau|in rot|abajo|debajo|en azul|en rojo|en el texto|sotto|in blu|in rosso|nel testo|hieronder|in het blauw|in het rood|in de tekst|abaixo|em azul|em vermelho|no texto|poniżej|na niebiesko|na czerwono|w tekście|nedan|nedenfor|i blått|med blått|med blåt|i teksten|i texten|níže|modře|červeně|v textu|alla|sinisellä|tekstissä|lent|kékkel|mai jos|cu albastru|παρακάτω|a sota|en blau|en vermell|a vermelho|punasega|allpool|sarkanā krāsā|zemāk|raudonai|žemiau|kırmızı ile|kırmızıyla|aşağıda|ispod|crvenom|crvenom bojom|nižšie|červenou|spodaj|z rdečo|по-долу|в червено|ниже|красным|нижче|червоним|isod|tartean|behean|gorriz|embaixo|en vermello|më poshtë|me të kuqe|hér að neðan|með rauðu|med rødt";
 /// "My answers are below / in blue / in the text": the sender answered inside the quote.
 pub static ANSWERS_BELOW: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
         r"(?i){WB}({ANSWER_WORDS})[^\p{{L}}\p{{N}}_](.{{0,40}}[^\p{{L}}\p{{N}}_])?({ANSWER_PLACES}){WE}|{WB}(voir|cf\.?|see|siehe|ver|vedi|zie|veja|zobacz|se|viz|katso)\s+({ANSWER_PLACES}){WE}"
     ))
+});
+/// A greeting alone on its line ("Bonjour Claire,", "Здравствуйте, Yves."): what a reply
+/// template writes above the quote when the sender answers under it.
+pub static GREETING: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^\s*(bonjour|bonsoir|salut|cher|chère|madame|monsieur|hello|hi|dear|good morning|good afternoon|hallo|guten tag|liebe|lieber|sehr geehrte|sehr geehrter|grüezi|servus|moien|hola|buenos días|buenas tardes|estimado|estimada|bon dia|buongiorno|buonasera|ciao|gentile|olá|bom dia|boa tarde|caro|cara|goedendag|beste|dzień dobry|witam|ahoj|dobrý den|dobrý deň|dobar dan|zdravo|pozdravljeni|здравствуйте|добрый день|привет|добър ден|здраво|добар дан|добрий день|hej|hei|moi|god dag|goddag|góðan dag|halló|tere|labas|laba diena|sveiki|labdien|szia|jó napot|bună ziua|γεια σας|καλημέρα|merhaba|dia dhuit|helo|bongu|kaixo|ola|boas|përshëndetje)([\s,!.].{0,40})?$",
+    )
 });
 /// Tracking marks some webmail extensions append to every message.
 pub const TRACKING_MARKS: [&str; 1] = ["\u{1427}"];
@@ -153,6 +167,8 @@ const SIGN_OFFS: &str = concat!(
     "pagarbiai|su pagarba|linkėjimai|geriausi linkėjimai|ar cieņu|ar sveicieniem|sveicieni|lugupidamisega|parimate soovidega|tervitustega|",
     // Nordic
     "med vänliga hälsningar|vänliga hälsningar|med vänlig hälsning|vänlig hälsning|bästa hälsningar|mvh|hälsningar|med venlig hilsen|venlig hilsen|venlige hilsner|de bedste hilsner|bedste hilsner|mange hilsner|kærlig hilsen|med vennlig hilsen|vennlig hilsen|vennlige hilsener|beste hilsen|med hilsen|hilsen|ystävällisin terveisin|parhain terveisin|terveisin|kveðja|bestu kveðjur|með kveðju|virðingarfyllst|",
+    // Irish, Welsh, Luxembourgish, Maltese, Basque, Galician, Albanian, Macedonian
+    "le meas|le dea-mhéin|beannachtaí|cofion|cofion gorau|cofion cynnes|yn gywir|mat beschte gréiss|mat frëndleche gréiss|léif gréiss|bescht gréiss|schéin gréiss|sellili|tislijiet|dejjem tiegħek|agur bero bat|ondo izan|adeitasunez|saúdos|un saúdo|apertas|me respekt|me nderime|gjithë të mirat|со почит|со почитување|срдечен поздрав|срдачно|",
     // Hungarian, Romanian, Greek, Turkish
     "üdvözlettel|baráti üdvözlettel|szívélyes üdvözlettel|tisztelettel|üdv|cu stimă|cu stima|cu respect|toate cele bune|numai bine|με εκτίμηση|φιλικά|φιλικούς χαιρετισμούς|με φιλικούς χαιρετισμούς|χαιρετισμούς|saygılarımla|iyi çalışmalar",
 );

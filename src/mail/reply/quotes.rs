@@ -4,9 +4,9 @@
 //! written between the quoted lines or inside an Outlook quote.
 
 use super::patterns::{
-    ABOVE_THIS_LINE, ANSWERS_BELOW, DATED, DATED_HEADER, GENERIC_HEADER, HEADER_FIELD, HEADER_FROM,
-    HEADER_LEAD, LINK_LINE, MESSAGE_OF, ORIGINAL, OUR_AUTHOR, OUR_LINES, OUR_LINK, OUR_TITLE,
-    SEPARATOR, VERB_ENDS, WROTE,
+    ABOVE_THIS_LINE, ANSWERS_BELOW, AUTHOR_FIRST, DATED, DATED_HEADER, GENERIC_HEADER, GREETING,
+    HEADER_FIELD, HEADER_FROM, HEADER_LEAD, LINK_LINE, MESSAGE_OF, ORIGINAL, OUR_AUTHOR, OUR_LINES,
+    OUR_LINK, OUR_TITLE, SEPARATOR, VERB_ENDS, WROTE,
 };
 use super::structure::Mark;
 use super::{Lines, Rule, is_blank, is_quoted, signature};
@@ -15,9 +15,14 @@ pub(super) fn is_field(line: &str) -> bool {
     HEADER_FROM.is_match(line) || HEADER_FIELD.is_match(line)
 }
 
-/// A line with its quote marks and emphasis stars taken off.
+/// A line with its quote marks taken off, Supercite's initials (`YB>`) too.
 fn bare(line: &str) -> &str {
-    line.trim_start_matches(|c: char| c == '>' || c.is_whitespace())
+    let mut line = line.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
+    while super::is_quoted(line) {
+        let initials = line.bytes().take_while(u8::is_ascii_uppercase).count();
+        line = line[initials..].trim_start_matches(|c: char| c == '>' || c.is_whitespace());
+    }
+    line
 }
 
 /// The quote header starting at line `i`: how many lines it spans (Gmail and others
@@ -61,9 +66,10 @@ fn header_found(lines: &Lines, i: usize) -> Option<(usize, Rule, bool)> {
         // A sentence can read like a header ("Am Dienstag schrieb mir der
         // Schornsteinfeger:"): without quoted lines under it, a header must name an
         // address or a date.
-        if (WROTE.is_match(&joined) || DATED_HEADER.is_match(&joined))
-            && (followed_by_quote_or_end(lines, i + span) || DATED.is_match(&joined))
-        {
+        let known = WROTE.is_match(&joined)
+            || DATED_HEADER.is_match(&joined)
+            || AUTHOR_FIRST.is_match(&joined);
+        if known && (followed_by_quote_or_end(lines, i + span) || DATED.is_match(&joined)) {
             return Some((span, Rule::QuoteHeader, false));
         }
         // The shape alone is weak evidence: the paragraph must start with a date or a
@@ -135,6 +141,12 @@ fn next_header(lines: &Lines, from: usize) -> Option<(usize, usize, Rule)> {
         });
         Some(later.unwrap_or((i, span, rule)))
     })?;
+    // Gmail wraps a long header inside the address: the line above that ends with its
+    // "<" is the header's first, in any language.
+    let (start, span) = match start > from && lines.text[start - 1].trim_end().ends_with('<') {
+        true => (start - 1, span + 1),
+        false => (start, span),
+    };
     let mut first = start;
     while is_quoted(lines.text[start]) && first > from && is_quoted(lines.text[first - 1]) {
         first -= 1;
@@ -367,9 +379,16 @@ fn has_text(lines: &Lines, from: usize, to: usize) -> bool {
 }
 
 /// Whether lines `from..to` hold more of the sender's than the "Envoyé de mon iPhone"
-/// a phone writes above a bottom-posted answer.
+/// a phone writes above a bottom-posted answer, or than the one greeting a reply
+/// template writes there (The Bat!'s "Здравствуйте, Yves.").
 fn has_words(lines: &Lines, from: usize, to: usize) -> bool {
-    (from..to).any(|i| sender_line(lines, i) && !signature::footer(lines.text[i]))
+    let mut said =
+        (from..to).filter(|&i| sender_line(lines, i) && !signature::footer(lines.text[i]));
+    match (said.next(), said.next()) {
+        (None, _) => false,
+        (Some(one), None) => !GREETING.is_match(lines.text[one]),
+        (Some(_), Some(_)) => true,
+    }
 }
 
 /// Whether `>` blocks alternate with the sender's text after `start`: at least two

@@ -70,6 +70,12 @@ fn sign_offs_of_every_european_language_open_the_signature() {
         "Liebi Grüess",
         "Salutacions cordials,",
         "Saygılarımla",
+        "Le meas,",
+        "Cofion,",
+        "Со почит,",
+        "Saúdos,",
+        "Agur bero bat,",
+        "Mat beschte Gréiss,",
     ] {
         let text = format!("C'est noté.\n\n{sign_off}\nMarta Novak\n+385 91 234 5678");
         assert_eq!(kept(&text), "C'est noté.", "{sign_off}");
@@ -283,6 +289,8 @@ fn header_blocks_of_webmails_and_other_languages_cut_the_history() {
         "Od: Claire Moreau <claire@atelier.test>\nPoslano: ponedjeljak, 3. studenoga 2025. 14:30\nZa: Ivana\nPredmet: Ponuda\n\nMožete li potvrditi?",
         "Nuo: Claire Moreau <claire@atelier.test>\nIšsiųsta: 2025 m. lapkričio 3 d. 14:30\nKam: Tomas\nTema: Pasiūlymas\n\nAr galite patvirtinti?",
         "Saatja: Claire Moreau <claire@atelier.test>\nSaadetud: 3. november 2025 14:30\nAdressaat: Mari\nTeema: Pakkumine\n\nKas saate kinnitada?",
+        "Ó: Claire Moreau <claire@atelier.test>\nSeolta: Dé Luain, 3 Samhain 2025 14:30\nChuig: Máire\nÁbhar: Tairiscint\n\nAn féidir leat a dhearbhú?",
+        "Од: Claire Moreau <claire@atelier.test>\nПослато: понедељак, 3. новембар 2025. 14:30\nЗа: Милан\nТема: Понуда\n\nМожете ли да потврдите?",
     ];
     for history in cases {
         let text = format!("Réponse.\n\n{history}");
@@ -443,4 +451,42 @@ fn html_beside_text_is_parsed_when_a_quote_comes_before_the_signature() {
     assert_eq!(beside_text(quoted), Beside::Parse);
     let in_text = "<div>Write gmail_signature in the class.</div>";
     assert_eq!(beside_text(in_text), Beside::Parse);
+}
+
+#[test]
+fn a_gmail_header_wrapped_inside_the_address_goes_whole_in_any_language() {
+    let text = "Diolch.\n\nAr Mer, 8 Ebr 2026 am 10:05, Gareth Prys (via Adeiladwyr Prys) <\nnotifications@adeiladwyr.test> ysgrifennodd:\n\n> A yw dydd Iau yn iawn?";
+    assert_eq!(kept(text), "Diolch.");
+}
+
+#[test]
+fn a_forward_of_a_forward_loses_both_markers_and_keeps_the_note_between() {
+    let text = "Pour suite à donner.\n\n---------- Forwarded message ---------\nDe : Marc <m@x.test>\nDate: mar. 7 avr. 2026\nSubject: Fwd: Décision\nTo: Claire <c@x.test>\n\nTiens, le courrier de la mairie.\n\n---------- Forwarded message ---------\nDe : Mairie <u@m.test>\nDate: mar. 7 avr. 2026\nSubject: Décision\nTo: <m@x.test>\n\nMadame, Monsieur,\nVoici l'arrêté.";
+    assert_eq!(
+        plain(text, true).kept,
+        "Pour suite à donner.\n\nTiens, le courrier de la mairie.\n\nMadame, Monsieur,\nVoici l'arrêté."
+    );
+}
+
+#[test]
+fn headers_that_name_the_author_first_cut_the_quote_under_them() {
+    let horde = "Citation de Cécile Arnaud <n@m.test>:\n\n> Quelle date vous convient ?\n\nLe jeudi 16 nous convient.";
+    assert_eq!(kept(horde), "Le jeudi 16 nous convient.");
+    // The Bat!'s template: a greeting above its header, the answer under the quote.
+    let the_bat = "Здравствуйте, Yves.\n\nВы писали 8 апреля 2026 г., 10:05:12:\n\n YB> Is the new date all right for you?\n\nНовый срок нам подходит.";
+    assert_eq!(
+        kept(the_bat),
+        "Здравствуйте, Yves.\n\nНовый срок нам подходит."
+    );
+}
+
+#[test]
+fn answers_announced_in_more_languages_keep_the_questions_and_answers() {
+    let text = "Tere!\n\nVastasin Teie küsimustele allpool, punasega.\n\nKadri\n\nSaatja: Julie <n@a.test>\nSaadetud: 8. aprill 2026 10:05\nAdressaat: Kadri <k@x.test>\nTeema: Aknad\n\n1. Do you want the old frames taken away?\n\nJah, palun.";
+    let kept = kept(text);
+    assert!(
+        kept.contains("old frames") && kept.contains("Jah, palun."),
+        "{kept}"
+    );
+    assert!(!kept.contains("Saatja"), "{kept}");
 }

@@ -52,6 +52,12 @@ fn header_found(lines: &Lines, i: usize) -> Option<(usize, Rule, bool)> {
         if i + span > lines.len() || is_blank(lines.text[i + span - 1]) {
             break;
         }
+        // The paragraph ends as its last line does (one of quote marks only aside):
+        // only then is it joined.
+        let last = bare(lines.text[i + span - 1]).trim();
+        if !last.is_empty() && !ends_like_header(last) {
+            continue;
+        }
         let joined = lines.text[i..i + span]
             .iter()
             .map(|l| bare(l).trim())

@@ -179,9 +179,13 @@ pub(super) fn footer(line: &str) -> bool {
     DEVICE_FOOTER.is_match(line) || DEVICE_FOOTER.is_match(&INLINE_LINK.replace_all(line, ""))
 }
 
+/// The longest line a short sign-off fills, in bytes: the longest formula with a
+/// place ("Many thanks and best regards from …"), in a script of two bytes a letter.
+const SIGN_OFF_BYTES: usize = 160;
+
 /// A sign-off formula, short ("Cordialement") or long ("Je vous prie d'agréer…").
 fn sign_off(line: &str) -> bool {
-    SIGN_OFF.is_match(line) || FORMAL_SIGN_OFF.is_match(line)
+    (line.len() <= SIGN_OFF_BYTES && SIGN_OFF.is_match(line)) || FORMAL_SIGN_OFF.is_match(line)
 }
 
 /// Whether the next line with words after `i` is quoted.

@@ -119,13 +119,14 @@ pub fn profile(config: &Config, reader: &Reader, p: &BusinessProfile, t: Typed) 
             }
             section aria-labelledby="journal" {
                 h2 #journal { (l.t("Journal des ventes", "Sales journal")) }
-                p.hint { (l.t("Les factures et avoirs émis sur la période, une ligne par taux de TVA, en CSV pour votre comptable.", "The invoices and credit notes issued in the period, one line per VAT rate, as CSV for your accountant.")) }
+                p.hint { (l.t("Les factures et avoirs émis sur la période, une ligne par taux de TVA, en CSV pour votre comptable ; ou le même journal avec le PDF Factur-X de chaque pièce, dans une archive ZIP.", "The invoices and credit notes issued in the period, one line per VAT rate, as CSV for your accountant; or the same journal with each one's Factur-X PDF, in a ZIP archive.")) }
                 form.stacked method="get" action="/admin/journal.csv" {
                     label for="from" { (l.t("Du", "From")) }
                     input #from type="date" name="from";
                     label for="to" { (l.t("Au", "To")) }
                     input #to type="date" name="to";
                     button type="submit" { (l.t("Télécharger le journal", "Download the journal")) }
+                    button type="submit" formaction="/admin/journal.zip" { (l.t("Le journal et les factures (ZIP)", "The journal and the invoices (ZIP)")) }
                 }
             }
         },

@@ -1,12 +1,21 @@
 //! The sales journal an accountant asks for: every invoice and credit note issued in a
 //! period, one line per VAT rate (a credit note's amounts negative), with the buyer as
-//! the document names them. Staff only.
+//! the document names them, and the documents themselves as they print. Staff only.
 
 use chrono::NaiveDate;
 
+use super::Printed;
 use super::{Services, staff_only};
 use crate::domain::{Cents, DocKind, DocNumber, Document, DossierNumber, User, VatRate};
 use crate::error::Result;
+
+/// Whether `doc` is in the journal of `from` to `to`: an invoice or a credit note,
+/// issued, dated in the period.
+fn in_journal(doc: &Document, from: NaiveDate, to: NaiveDate) -> bool {
+    doc.issued.is_some()
+        && matches!(doc.kind(), DocKind::Invoice | DocKind::CreditNote)
+        && (from..=to).contains(&doc.date)
+}
 
 /// One line of the journal: one VAT rate of one document.
 pub struct JournalLine {
@@ -47,14 +56,8 @@ impl Services {
         let mut lines = Vec::new();
         for dossier in self.store.all_dossiers()?.iter() {
             let documents: Vec<Document> = self.store.items(dossier.id)?;
-            for doc in documents {
+            for doc in documents.into_iter().filter(|d| in_journal(d, from, to)) {
                 let Some(issued) = &doc.issued else { continue };
-                if !matches!(doc.kind(), DocKind::Invoice | DocKind::CreditNote)
-                    || doc.date < from
-                    || doc.date > to
-                {
-                    continue;
-                }
                 let sign = if doc.kind() == DocKind::CreditNote {
                     -1
                 } else {
@@ -79,5 +82,25 @@ impl Services {
         }
         lines.sort_by_key(|l| (l.date, l.number.to_string()));
         Ok(lines)
+    }
+
+    /// The documents of the journal of `from` to `to`, as they print (their Factur-X
+    /// PDF), by date then number.
+    pub fn sales_documents(
+        &self,
+        actor: &User,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<Printed>> {
+        staff_only(actor)?;
+        let mut printed = Vec::new();
+        for dossier in self.store.all_dossiers()?.iter() {
+            let documents: Vec<Document> = self.store.items(dossier.id)?;
+            for doc in documents.iter().filter(|d| in_journal(d, from, to)) {
+                printed.push(self.printed_document(actor, dossier.number, doc.id)?);
+            }
+        }
+        printed.sort_by_key(|p| (p.document.date, p.document.number.to_string()));
+        Ok(printed)
     }
 }

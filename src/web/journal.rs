@@ -1,6 +1,7 @@
 //! `GET /admin/journal.csv?from=…&to=…`: the sales journal of a period for the
 //! accountant, as a CSV that a French spreadsheet opens as it is (UTF-8 with its byte
-//! order mark, `;` between fields, a decimal comma). Staff only.
+//! order mark, `;` between fields, a decimal comma); `/admin/journal.zip`: the same
+//! CSV with every invoice's and credit note's Factur-X PDF, in one archive. Staff only.
 
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -11,7 +12,7 @@ use super::errors::{blocking, page_for};
 use super::session::Reader;
 use crate::app::App;
 use crate::domain::{Cents, DocKind, FileName};
-use crate::error::Error;
+use crate::error::{Cause, Error};
 use crate::service::JournalLine;
 
 /// The period asked for; this year so far when not given.
@@ -78,12 +79,8 @@ pub fn csv(lines: &[JournalLine]) -> String {
     out
 }
 
-/// GET /admin/journal.csv.
-pub async fn journal(
-    State(app): State<App>,
-    reader: Reader,
-    Query(period): Query<Period>,
-) -> Response {
+/// The period asked for, this year so far by default; a date not read is refused.
+fn period_of(app: &App, period: &Period) -> Result<(NaiveDate, NaiveDate), Error> {
     let today = chrono::Utc::now()
         .with_timezone(&app.config.timezone)
         .date_naive();
@@ -100,9 +97,18 @@ pub async fn journal(
         }
     };
     let start = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
-    let (from, to) = match (day(&period.from, start), day(&period.to, today)) {
-        (Ok(from), Ok(to)) => (from, to),
-        (Err(err), _) | (_, Err(err)) => return page_for(&reader, err),
+    Ok((day(&period.from, start)?, day(&period.to, today)?))
+}
+
+/// GET /admin/journal.csv.
+pub async fn journal(
+    State(app): State<App>,
+    reader: Reader,
+    Query(period): Query<Period>,
+) -> Response {
+    let (from, to) = match period_of(&app, &period) {
+        Ok(period) => period,
+        Err(err) => return page_for(&reader, err),
     };
     let (services, user) = (app.services.clone(), reader.user.clone());
     match blocking(move || services.sales_journal(&user, from, to)).await {
@@ -112,6 +118,56 @@ pub async fn journal(
         }
         Err(err) => page_for(&reader, err),
     }
+}
+
+/// GET /admin/journal.zip: the journal's CSV and, under `factures/`, the Factur-X PDF
+/// of each of its documents. PDFs are compressed already: the archive stores them.
+pub async fn journal_archive(
+    State(app): State<App>,
+    reader: Reader,
+    Query(period): Query<Period>,
+) -> Response {
+    let (from, to) = match period_of(&app, &period) {
+        Ok(period) => period,
+        Err(err) => return page_for(&reader, err),
+    };
+    let (services, user, held) = (app.services.clone(), reader.user.clone(), app.clone());
+    let made = blocking(move || {
+        let lines = services.sales_journal(&user, from, to)?;
+        let mut files = vec![(
+            format!("journal-des-ventes-{from}-{to}.csv"),
+            csv(&lines).into_bytes(),
+        )];
+        for printed in services.sales_documents(&user, from, to)? {
+            let pdf = crate::printing::pdf(&printed, held.printer())?;
+            files.push((format!("factures/{}", pdf.name), pdf.bytes));
+        }
+        zipped(&files)
+    })
+    .await;
+    match made {
+        Ok(bytes) => {
+            let name = FileName::sanitize(&format!("journal-des-ventes-{from}-{to}.zip"));
+            super::downloads::made(name, "application/zip", bytes)
+        }
+        Err(err) => page_for(&reader, err),
+    }
+}
+
+/// A ZIP archive of `files` (name, bytes), stored without compression.
+fn zipped(files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, Error> {
+    use std::io::Write;
+    let broken = |e: zip::result::ZipError| Error::Storage(Cause::of("the journal's archive", e));
+    let mut archive = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, bytes) in files {
+        archive.start_file(name, stored).map_err(broken)?;
+        archive
+            .write_all(bytes)
+            .map_err(|e| Error::Storage(Cause::of("the journal's archive", e)))?;
+    }
+    Ok(archive.finish().map_err(broken)?.into_inner())
 }
 
 #[cfg(test)]

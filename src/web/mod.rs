@@ -175,6 +175,7 @@ pub fn router(app: App) -> Router {
         )
         .route("/admin/business", get(business::show).post(business::save))
         .route("/admin/journal.csv", get(journal::journal))
+        .route("/admin/journal.zip", get(journal::journal_archive))
         .route("/metrics", get(operator::metrics))
         .route("/admin/backup", get(operator::backup))
         .route("/healthz", get(healthz))

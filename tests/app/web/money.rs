@@ -127,9 +127,37 @@ async fn the_sales_journal_lists_each_issued_document_per_vat_rate_for_staff_onl
     );
     assert!(!csv.contains("Brouillon"));
 
+    // The archive: the same journal, and each document's Factur-X PDF.
+    let archive = format!("{}/admin/journal.zip", site.base);
+    let response = staff.response(&archive).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "application/zip");
+    let bytes = response.bytes().await.unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut names: Vec<String> = zip.file_names().map(|n| n.unwrap().into_owned()).collect();
+    names.sort();
+    assert_eq!(names.len(), 3, "the journal and two documents: {names:?}");
+    assert!(
+        names[0].starts_with("factures/") && names[2].ends_with(".csv"),
+        "{names:?}"
+    );
+    for number in [&inv, &cred] {
+        let name = format!("factures/{number}.pdf");
+        let mut pdf = Vec::new();
+        std::io::Read::read_to_end(&mut zip.by_name(&name).unwrap(), &mut pdf).unwrap();
+        assert!(pdf.starts_with(b"%PDF"), "{name}");
+        let xml = pdf.windows(12).any(|w| w == b"factur-x.xml");
+        assert!(xml, "{name} carries its Factur-X XML");
+    }
+    let mut in_archive = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name(&names[2]).unwrap(), &mut in_archive).unwrap();
+    assert_eq!(in_archive, csv, "the journal as the CSV download gives it");
+
     let client = visitor(&site, &w.client.emails[0]).await;
     assert_eq!(client.get(&url).await.0, 404);
+    assert_eq!(client.get(&archive).await.0, 404);
     let bad = staff.response(&format!("{url}?from=hier")).await;
     assert_eq!(bad.status(), 422);
+    assert_eq!(staff.get(&format!("{archive}?to=demain")).await.0, 422);
     site.test.stop().await;
 }

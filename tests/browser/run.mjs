@@ -148,7 +148,7 @@ for (const kind of ['staff', 'client', 'intervenant']) {
     const paths = ['/', '/dossiers', '/calendar', '/calendar?view=list', '/settings'];
     for (const s of sections) paths.push(`/dossiers/${kitchen}${s}`);
     if (kind === 'staff') {
-      paths.push('/admin/mail', '/admin/people', '/dossiers/new', `/dossiers/${kitchen}/events/new`,
+      paths.push('/admin/mail', '/admin/people', '/admin/business', '/dossiers/new', `/dossiers/${kitchen}/events/new`,
         `/dossiers/${kitchen}/documents/new?kind=quote`, `/dossiers/${kitchen}/expenses/new`,
         `/dossiers/${kitchen}/activities/new`, `/dossiers/${kitchen}/reference`, `/dossiers/${kitchen}/close`);
     }

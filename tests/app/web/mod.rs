@@ -130,19 +130,6 @@ pub async fn text_of(browser: &reqwest::Client, url: &str) -> String {
     browser.get(url).send().await.unwrap().text().await.unwrap()
 }
 
-/// Posts `fields` (the CSRF token added) to `url`; the status and the page.
-pub async fn post_form(
-    browser: &reqwest::Client,
-    url: &str,
-    csrf: &str,
-    fields: &[(&str, &str)],
-) -> (u16, String) {
-    let mut form: Vec<(&str, &str)> = vec![("csrf", csrf)];
-    form.extend_from_slice(fields);
-    let response = browser.post(url).form(&form).send().await.unwrap();
-    (response.status().as_u16(), response.text().await.unwrap())
-}
-
 /// A signed-in browser: its session's CSRF token goes with every post. Paths are the
 /// site's own (`/dossiers/…`) or whole URLs.
 #[derive(Clone)]
@@ -166,7 +153,8 @@ impl Visitor {
 
     /// Posts `fields` with the token: the status and the page.
     pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> (u16, String) {
-        post_form(&self.browser, &self.url(path), &self.csrf, fields).await
+        let response = self.post_response(path, fields).await;
+        (response.status().as_u16(), response.text().await.unwrap())
     }
 
     /// The status of posting `fields` with the token.
@@ -202,6 +190,18 @@ impl Visitor {
         (response.status().as_u16(), response.text().await.unwrap())
     }
 
+    /// Posts `fields` with the token: the response itself, for its headers.
+    pub async fn post_response(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let mut form: Vec<(&str, &str)> = vec![("csrf", &self.csrf)];
+        form.extend_from_slice(fields);
+        self.browser
+            .post(self.url(path))
+            .form(&form)
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// Gets `path`: the response itself, for its headers or bytes.
     pub async fn response(&self, path: &str) -> reqwest::Response {
         self.browser.get(self.url(path)).send().await.unwrap()
@@ -216,6 +216,18 @@ impl Visitor {
     /// The page at `path`, whatever its status.
     pub async fn page(&self, path: &str) -> String {
         self.get(path).await.1
+    }
+}
+
+/// A browser not signed in that has read the sign-in form: its posts carry that
+/// form's token.
+pub async fn guest(site: &Site) -> Visitor {
+    let browser = browser();
+    let form = text_of(&browser, &format!("{}/login", site.base)).await;
+    Visitor {
+        browser,
+        csrf: csrf_in(&form),
+        base: site.base.clone(),
     }
 }
 

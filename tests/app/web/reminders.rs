@@ -118,12 +118,10 @@ async fn an_unpaid_invoice_is_reminded_on_the_schedule_until_paid_or_turned_off(
         "{formal}"
     );
 
-    let (staff, csrf) = signed_in(&site, &w.staff.emails[0]).await;
-    let history = text_of(
-        &staff,
-        &format!("{}/dossiers/{}/history", site.base, w.dossier.number),
-    )
-    .await;
+    let staff = visitor(&site, &w.staff.emails[0]).await;
+    let history = staff
+        .page(&format!("/dossiers/{}/history", w.dossier.number))
+        .await;
     for words in [
         format!("Relance 1 (aimable) : facture {number} → Hélène Garnier"),
         format!("Relance 2 (ferme) : facture {number}"),
@@ -136,20 +134,18 @@ async fn an_unpaid_invoice_is_reminded_on_the_schedule_until_paid_or_turned_off(
     let paid = issued_invoice(&site, "Travaux payés");
     set_status(&site, &paid, DocStatus::Paid);
     let quiet = issued_invoice(&site, "Travaux sans relance");
-    let reminders_url = format!(
-        "{}/dossiers/{}/documents/{}/reminders",
-        site.base, w.dossier.number, quiet.id
+    let reminders = format!(
+        "/dossiers/{}/documents/{}/reminders",
+        w.dossier.number, quiet.id
     );
-    let (status, _) = post_form(&staff, &reminders_url, &csrf, &[("off", "yes")]).await;
-    assert_eq!(status, 303);
+    assert_eq!(staff.posted(&reminders, &[("off", "yes")]).await, 303);
     let day = paid.terms.due.unwrap() + Days::new(7);
     assert_eq!(
         notifier.send_reminders(day, now).unwrap(),
         0,
         "paid, or turned off"
     );
-    let (status, _) = post_form(&staff, &reminders_url, &csrf, &[("off", "no")]).await;
-    assert_eq!(status, 303);
+    assert_eq!(staff.posted(&reminders, &[("off", "no")]).await, 303);
     assert_eq!(notifier.send_reminders(day, now).unwrap(), 1, "on again");
     site.test.stop().await;
 }

@@ -7,7 +7,6 @@ use dossier::domain::{DocKind, DocStatus, OutMail};
 use mail_parser::{MessageParser, MimeHeaders};
 use sha2::{Digest, Sha256};
 
-use super::post_form as post;
 use super::*;
 use crate::mail_support::Smtp;
 
@@ -41,19 +40,21 @@ async fn staff_send_a_quote_and_the_clients_reply_comes_back_into_the_dossier() 
     let w = &site.world;
     let s = w.services();
     let base = format!("{}/dossiers/{}/documents", site.base, w.dossier.number);
-    let (staff, csrf) = signed_in(&site, &w.staff.emails[0]).await;
+    let staff = visitor(&site, &w.staff.emails[0]).await;
     assert_eq!(w.quote.status, DocStatus::Draft);
 
     // The form offers the client's people, ticked.
     let url = format!("{base}/{}/send", w.quote.id);
-    let form = text_of(&staff, &url).await;
+    let form = staff.page(&url).await;
     assert!(form.contains("Hélène Garnier"), "{form}");
     assert!(form.contains(&format!("name=\"to-{}\" value=\"on\" checked", w.client.id)));
-    let listing = text_of(&staff, &base).await;
+    let listing = staff.page(&base).await;
     assert!(listing.contains(&format!("/documents/{}/send", w.quote.id)));
 
     // None chosen: the form again, the sentence next to the recipients, the note kept.
-    let (status, page) = post(&staff, &url, &csrf, &[("note", "Voici notre proposition.")]).await;
+    let (status, page) = staff
+        .post(&url, &[("note", "Voici notre proposition.")])
+        .await;
     assert_eq!(status, 422);
     assert!(
         page.contains("Choisissez au moins un destinataire."),
@@ -63,13 +64,12 @@ async fn staff_send_a_quote_and_the_clients_reply_comes_back_into_the_dossier() 
     assert!(mails_about(&site, &w.quote.number.to_string()).is_empty());
 
     let to = format!("to-{}", w.client.id);
-    let (status, _) = post(
-        &staff,
-        &url,
-        &csrf,
-        &[(to.as_str(), "on"), ("note", "Voici notre proposition.")],
-    )
-    .await;
+    let (status, _) = staff
+        .post(
+            &url,
+            &[(to.as_str(), "on"), ("note", "Voici notre proposition.")],
+        )
+        .await;
     assert_eq!(status, 303);
     let quote = s.document(&w.staff, w.dossier.id, w.quote.id).unwrap();
     assert_eq!(quote.status, DocStatus::Sent, "a sent quote is sent");
@@ -105,10 +105,8 @@ async fn staff_send_a_quote_and_the_clients_reply_comes_back_into_the_dossier() 
     );
     for _ in 0..2 {
         let again = staff
-            .get(format!("{base}/{}/pdf", quote.id))
-            .send()
+            .response(&format!("{base}/{}/pdf", quote.id))
             .await
-            .unwrap()
             .bytes()
             .await
             .unwrap();
@@ -118,11 +116,12 @@ async fn staff_send_a_quote_and_the_clients_reply_comes_back_into_the_dossier() 
             "the same document prints the same bytes: its hash can be checked"
         );
     }
-    let history = text_of(
-        &staff,
-        &format!("{}/dossiers/{}/history", site.base, w.dossier.number),
-    )
-    .await;
+    let history = staff
+        .page(&format!(
+            "{}/dossiers/{}/history",
+            site.base, w.dossier.number
+        ))
+        .await;
     assert!(
         history.contains(&format!(
             "Envoi : devis {number} → Hélène Garnier &lt;helene@client.test&gt; (PDF SHA-256 {sha})"
@@ -162,23 +161,19 @@ async fn staff_send_a_quote_and_the_clients_reply_comes_back_into_the_dossier() 
     // Words of agreement are offered to staff, never taken as the acceptance itself.
     let quote = s.document(&w.staff, w.dossier.id, w.quote.id).unwrap();
     assert_eq!(quote.status, DocStatus::Sent);
-    let discussion = text_of(
-        &staff,
-        &format!("{}/dossiers/{}", site.base, w.dossier.number),
-    )
-    .await;
+    let discussion = staff
+        .page(&format!("{}/dossiers/{}", site.base, w.dossier.number))
+        .await;
     assert!(
         discussion.contains("semble accepter un devis"),
         "{discussion}"
     );
     assert!(discussion.contains(&format!("Accepter le devis {number}")));
     let client_view = {
-        let (client, _) = signed_in(&site, &w.client.emails[0]).await;
-        text_of(
-            &client,
-            &format!("{}/dossiers/{}", site.base, w.dossier.number),
-        )
-        .await
+        let client = visitor(&site, &w.client.emails[0]).await;
+        client
+            .page(&format!("{}/dossiers/{}", site.base, w.dossier.number))
+            .await
     };
     assert!(
         !client_view.contains("semble accepter"),
@@ -186,21 +181,18 @@ async fn staff_send_a_quote_and_the_clients_reply_comes_back_into_the_dossier() 
     );
 
     // One click accepts it, recorded in the history.
-    let (status, _) = post(
-        &staff,
-        &format!("{base}/{}/status", w.quote.id),
-        &csrf,
-        &[("status", "accepted")],
-    )
-    .await;
+    let (status, _) = staff
+        .post(
+            &format!("{base}/{}/status", w.quote.id),
+            &[("status", "accepted")],
+        )
+        .await;
     assert_eq!(status, 303);
     let quote = s.document(&w.staff, w.dossier.id, w.quote.id).unwrap();
     assert_eq!(quote.status, DocStatus::Accepted);
-    let discussion = text_of(
-        &staff,
-        &format!("{}/dossiers/{}", site.base, w.dossier.number),
-    )
-    .await;
+    let discussion = staff
+        .page(&format!("{}/dossiers/{}", site.base, w.dossier.number))
+        .await;
     assert!(
         !discussion.contains("semble accepter un devis"),
         "nothing left to accept"
@@ -214,7 +206,7 @@ async fn sending_a_draft_invoice_issues_it_and_attaches_its_factur_x() {
     let w = &site.world;
     let s = w.services();
     let base = format!("{}/dossiers/{}/documents", site.base, w.dossier.number);
-    let (staff, csrf) = signed_in(&site, &w.staff.emails[0]).await;
+    let staff = visitor(&site, &w.staff.emails[0]).await;
     let mut draft = crate::helpers::quote_draft();
     draft.title = "Travaux de mars".into();
     let invoice = s
@@ -228,11 +220,11 @@ async fn sending_a_draft_invoice_issues_it_and_attaches_its_factur_x() {
         .unwrap();
     assert!(!invoice.numbered());
     let url = format!("{base}/{}/send", invoice.id);
-    let form = text_of(&staff, &url).await;
+    let form = staff.page(&url).await;
     assert!(form.contains("Envoyer émet ce document"), "{form}");
 
     let to = format!("to-{}", w.client.id);
-    let (status, _) = post(&staff, &url, &csrf, &[(to.as_str(), "on")]).await;
+    let (status, _) = staff.post(&url, &[(to.as_str(), "on")]).await;
     assert_eq!(status, 303);
     let invoice = s.document(&w.staff, w.dossier.id, invoice.id).unwrap();
     assert!(invoice.numbered() && invoice.frozen(), "sending issued it");
@@ -251,10 +243,8 @@ async fn sending_a_draft_invoice_issues_it_and_attaches_its_factur_x() {
 
     // What the e-mail carries is Factur-X with the invoice's own XML.
     let xml = staff
-        .get(format!("{base}/{}/xml", invoice.id))
-        .send()
+        .response(&format!("{base}/{}/xml", invoice.id))
         .await
-        .unwrap()
         .bytes()
         .await
         .unwrap();
@@ -294,15 +284,15 @@ async fn only_staff_send_and_a_closed_dossier_sends_nothing() {
     );
     let to = format!("to-{}", w.client.id);
     for (who, expected) in [(&w.client, 403), (&w.intervenant, 404), (&w.stranger, 404)] {
-        let (browser, csrf) = signed_in(&site, &who.emails[0]).await;
-        let shown = browser.get(&url).send().await.unwrap().status().as_u16();
+        let browser = visitor(&site, &who.emails[0]).await;
+        let shown = browser.get(&url).await.0;
         assert_eq!(shown, expected, "{} sees the form", who.name);
-        let (status, _) = post(&browser, &url, &csrf, &[(to.as_str(), "on")]).await;
+        let (status, _) = browser.post(&url, &[(to.as_str(), "on")]).await;
         assert_eq!(status, expected, "{} sends", who.name);
     }
     s.close_dossier(&w.staff, w.dossier.id).unwrap();
-    let (staff, csrf) = signed_in(&site, &w.staff.emails[0]).await;
-    let (status, _) = post(&staff, &url, &csrf, &[(to.as_str(), "on")]).await;
+    let staff = visitor(&site, &w.staff.emails[0]).await;
+    let (status, _) = staff.post(&url, &[(to.as_str(), "on")]).await;
     assert_eq!(status, 409, "closed means closed");
     assert!(
         mails_about(&site, &w.quote.number.to_string()).is_empty(),

@@ -8,12 +8,8 @@ use super::*;
 #[tokio::test(flavor = "multi_thread")]
 async fn signing_in_sets_a_safe_cookie_and_shows_only_ones_dossiers() {
     let site = site().await;
-    let browser = browser();
-    let form = browser
-        .get(format!("{}/login", site.base))
-        .send()
-        .await
-        .unwrap();
+    let mut guest = guest(&site).await;
+    let form = guest.response("/login").await;
     assert_eq!(form.headers()["x-content-type-options"], "nosniff");
     assert_eq!(form.headers()["x-frame-options"], "DENY");
     assert!(
@@ -22,34 +18,18 @@ async fn signing_in_sets_a_safe_cookie_and_shows_only_ones_dossiers() {
             .unwrap()
             .contains("default-src 'self'")
     );
-    let form = form.text().await.unwrap();
-    let wrong = browser
-        .post(format!("{}/login", site.base))
-        .form(&[
-            ("email", "helene@client.test"),
-            ("password", "pas le bon"),
-            ("csrf", &csrf_in(&form)),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(wrong.status(), 401);
-    let again = wrong.text().await.unwrap();
+    // A form read again has a token of its own.
+    guest.csrf = csrf_in(&form.text().await.unwrap());
+    let wrong = [("email", "helene@client.test"), ("password", "pas le bon")];
+    let (status, again) = guest.post("/login", &wrong).await;
+    assert_eq!(status, 401);
     assert!(
         again.contains("Adresse ou mot de passe incorrect")
             && again.contains("value=\"helene@client.test\""),
         "the form comes back with the error"
     );
-    let ok = browser
-        .post(format!("{}/login", site.base))
-        .form(&[
-            ("email", "Helene@Client.test"),
-            ("password", PASSWORD),
-            ("csrf", &csrf_in(&form)),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let right = [("email", "Helene@Client.test"), ("password", PASSWORD)];
+    let ok = guest.post_response("/login", &right).await;
     assert_eq!(ok.status(), 303);
     let cookie = ok
         .headers()
@@ -62,7 +42,7 @@ async fn signing_in_sets_a_safe_cookie_and_shows_only_ones_dossiers() {
         cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"),
         "{cookie}"
     );
-    let list = text_of(&browser, &format!("{}/dossiers", site.base)).await;
+    let list = guest.page("/dossiers").await;
     assert!(
         list.contains(&site.world.dossier.number.to_string()),
         "her dossier is listed"
@@ -82,23 +62,12 @@ async fn signing_in_sets_a_safe_cookie_and_shows_only_ones_dossiers() {
 #[tokio::test(flavor = "multi_thread")]
 async fn failed_sign_ins_are_limited_and_sign_out_ends_the_session() {
     let site = site().await;
-    let tries = browser();
-    let form = text_of(&tries, &format!("{}/login", site.base)).await;
-    let csrf = csrf_in(&form);
+    let tries = guest(&site).await;
     let attempt = |password: &'static str| {
-        let (tries, base, csrf) = (tries.clone(), site.base.clone(), csrf.clone());
+        let tries = tries.clone();
         async move {
-            tries
-                .post(format!("{base}/login"))
-                .form(&[
-                    ("email", "thomas@fabre.test"),
-                    ("password", password),
-                    ("csrf", &csrf),
-                ])
-                .send()
-                .await
-                .unwrap()
-                .status()
+            let fields = [("email", "thomas@fabre.test"), ("password", password)];
+            tries.posted("/login", &fields).await
         }
     };
     for _ in 0..10 {
@@ -120,54 +89,25 @@ async fn failed_sign_ins_are_limited_and_sign_out_ends_the_session() {
         403,
         "a sign-in without its form token is refused"
     );
-    let (client, csrf) = signed_in(&site, &site.world.client.emails[0]).await;
-    let out = client
-        .post(format!("{}/logout", site.base))
-        .form(&[("csrf", &csrf)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(out.status(), 303);
-    assert_eq!(
-        client
-            .get(format!("{}/dossiers", site.base))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        303,
-        "the session is over"
-    );
+    let client = visitor(&site, &site.world.client.emails[0]).await;
+    assert_eq!(client.posted("/logout", &[]).await, 303);
+    assert_eq!(client.get("/dossiers").await.0, 303, "the session is over");
     site.test.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_sign_in_link_works_once_within_its_time_and_tells_nothing_to_strangers() {
     let site = site().await;
-    let browser = browser();
-    let form = text_of(&browser, &format!("{}/login", site.base)).await;
-    let csrf = csrf_in(&form);
-    let known = browser
-        .post(format!("{}/login/link", site.base))
-        .form(&[("email", "helene@client.test"), ("csrf", &csrf)])
-        .send()
-        .await
-        .unwrap();
-    let unknown = browser
-        .post(format!("{}/login/link", site.base))
-        .form(&[("email", "nobody@nowhere.test"), ("csrf", &csrf)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        (known.status(), unknown.status()),
-        (reqwest::StatusCode::OK, reqwest::StatusCode::OK)
-    );
-    assert_eq!(
-        known.text().await.unwrap(),
-        unknown.text().await.unwrap(),
-        "the same answer either way"
-    );
+    let guest = guest(&site).await;
+    let browser = guest.browser.clone();
+    let known = guest
+        .post("/login/link", &[("email", "helene@client.test")])
+        .await;
+    let unknown = guest
+        .post("/login/link", &[("email", "nobody@nowhere.test")])
+        .await;
+    assert_eq!((known.0, unknown.0), (200, 200));
+    assert_eq!(known.1, unknown.1, "the same answer either way");
     let link = link_in_queue(&site, "helene@client.test");
     let confirm = browser
         .get(format!("{}{link}", site.base))
@@ -206,7 +146,7 @@ async fn a_sign_in_link_works_once_within_its_time_and_tells_nothing_to_stranger
         303,
         "the refused posts left the link usable"
     );
-    let list = text_of(&browser, &format!("{}/dossiers", site.base)).await;
+    let list = guest.page("/dossiers").await;
     assert!(
         list.contains(&site.world.dossier.number.to_string()),
         "signed in as the client"
@@ -300,12 +240,13 @@ async fn a_reader_who_chose_english_reads_english() {
         .services()
         .set_language(&site.world.client, dossier::domain::Lang::En)
         .unwrap();
-    let (client, _) = signed_in(&site, &site.world.client.emails[0]).await;
-    let page = text_of(
-        &client,
-        &format!("{}/dossiers/{}", site.base, site.world.dossier.number),
-    )
-    .await;
+    let client = visitor(&site, &site.world.client.emails[0]).await;
+    let page = client
+        .page(&format!(
+            "{}/dossiers/{}",
+            site.base, site.world.dossier.number
+        ))
+        .await;
     assert!(
         page.contains("<html lang=\"en\">"),
         "the page says its language"
@@ -315,14 +256,12 @@ async fn a_reader_who_chose_english_reads_english() {
             && page.contains("Sign out")
             && !page.contains("Devis &amp; factures")
     );
-    let quote = text_of(
-        &client,
-        &format!(
+    let quote = client
+        .page(&format!(
             "{}/dossiers/{}/documents/{}",
             site.base, site.world.dossier.number, site.world.quote.id
-        ),
-    )
-    .await;
+        ))
+        .await;
     // The page speaks English; the document itself is a French commercial document.
     assert!(
         quote.contains("← Quotes &amp; invoices"),
@@ -334,7 +273,9 @@ async fn a_reader_who_chose_english_reads_english() {
             && quote.contains("Total TTC"),
         "the document in French, and saying so"
     );
-    let calendar = text_of(&client, &format!("{}/calendar?month=2026-03", site.base)).await;
+    let calendar = client
+        .page(&format!("{}/calendar?month=2026-03", site.base))
+        .await;
     assert!(calendar.contains("March 2026") && calendar.contains("Subscribe"));
     let english_form = browser()
         .get(format!("{}/login", site.base))
@@ -349,12 +290,13 @@ async fn a_reader_who_chose_english_reads_english() {
         english_form.contains("Sign in") && english_form.contains("Get a sign-in link"),
         "the sign-in page follows the browser"
     );
-    let (staff, _) = signed_in(&site, &site.world.staff.emails[0]).await;
-    let french = text_of(
-        &staff,
-        &format!("{}/dossiers/{}", site.base, site.world.dossier.number),
-    )
-    .await;
+    let staff = visitor(&site, &site.world.staff.emails[0]).await;
+    let french = staff
+        .page(&format!(
+            "{}/dossiers/{}",
+            site.base, site.world.dossier.number
+        ))
+        .await;
     assert!(
         french.contains("<html lang=\"fr\">") && french.contains("Devis &amp; factures"),
         "French by default"
@@ -367,16 +309,16 @@ async fn signing_in_leads_back_to_the_page_asked_for_and_an_ended_session_says_s
     let site = site().await;
     let w = &site.world;
     let page = format!("/dossiers/{}?all=files", w.dossier.number);
-    let visitor = browser();
-    let asked = visitor
+    let returning = browser();
+    let asked = returning
         .get(format!("{}{page}", site.base))
         .send()
         .await
         .unwrap();
     assert_eq!(asked.status(), 303);
     assert_eq!(asked.headers()["location"], "/login");
-    let form = text_of(&visitor, &format!("{}/login", site.base)).await;
-    let signed = visitor
+    let form = text_of(&returning, &format!("{}/login", site.base)).await;
+    let signed = returning
         .post(format!("{}/login", site.base))
         .form(&[
             ("email", w.client.emails[0].as_str()),
@@ -393,25 +335,19 @@ async fn signing_in_leads_back_to_the_page_asked_for_and_an_ended_session_says_s
         "back to the page asked for"
     );
     // Its session ended elsewhere (a password change): the next page says so.
-    let (other, csrf) = signed_in(&site, &w.client.emails[0]).await;
-    let changed = other
-        .post(format!("{}/settings/password", site.base))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("current", PASSWORD),
-            ("password", "un tout nouveau mot de passe"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(changed.status(), 303);
-    let ended = visitor
+    let other = visitor(&site, &w.client.emails[0]).await;
+    let change = [
+        ("current", PASSWORD),
+        ("password", "un tout nouveau mot de passe"),
+    ];
+    assert_eq!(other.posted("/settings/password", &change).await, 303);
+    let ended = returning
         .get(format!("{}/dossiers", site.base))
         .send()
         .await
         .unwrap();
     assert_eq!(ended.headers()["location"], "/login?ended=1");
-    let notice = text_of(&visitor, &format!("{}/login?ended=1", site.base)).await;
+    let notice = text_of(&returning, &format!("{}/login?ended=1", site.base)).await;
     assert!(notice.contains("Votre session a pris fin"), "{notice}");
     site.test.stop().await;
 }

@@ -48,8 +48,8 @@ async fn each_role_lands_on_what_needs_it_and_read_replies_stop_being_new() {
     };
     s.post_message(&w.client, d, Door::Email, reply).unwrap();
 
-    let (staff, _) = signed_in(&site, &w.staff.emails[0]).await;
-    let home = text_of(&staff, &format!("{}/", site.base)).await;
+    let staff = visitor(&site, &w.staff.emails[0]).await;
+    let home = staff.page("/").await;
     assert!(
         home.contains("Bonjour Claire") || home.contains("Bonjour"),
         "{home}"
@@ -67,16 +67,12 @@ async fn each_role_lands_on_what_needs_it_and_read_replies_stop_being_new() {
         "the unread reply, with its words: {home}"
     );
     // Reading the discussion makes it no longer new.
-    text_of(
-        &staff,
-        &format!("{}/dossiers/{}", site.base, w.dossier.number),
-    )
-    .await;
-    let home = text_of(&staff, &format!("{}/", site.base)).await;
+    staff.page(&format!("/dossiers/{}", w.dossier.number)).await;
+    let home = staff.page("/").await;
     assert!(!home.contains("1 nouveau"), "read: {home}");
 
-    let (client, _) = signed_in(&site, &w.client.emails[0]).await;
-    let home = text_of(&client, &format!("{}/", site.base)).await;
+    let client = visitor(&site, &w.client.emails[0]).await;
+    let home = client.page("/").await;
     assert!(home.contains(&w.dossier.number.to_string()), "her dossier");
     assert!(
         home.contains("Visite de fin de chantier"),
@@ -86,8 +82,8 @@ async fn each_role_lands_on_what_needs_it_and_read_replies_stop_being_new() {
         !home.contains(&invoice.number.to_string()) && !home.contains("retenu"),
         "no staff business on a client's home: {home}"
     );
-    let (stranger, _) = signed_in(&site, &w.stranger.emails[0]).await;
-    let home = text_of(&stranger, &format!("{}/", site.base)).await;
+    let stranger = visitor(&site, &w.stranger.emails[0]).await;
+    let home = stranger.page("/").await;
     assert!(
         !home.contains(&w.dossier.number.to_string()) && !home.contains("plinthes"),
         "nothing of a dossier one has no role on"

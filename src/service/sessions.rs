@@ -50,14 +50,13 @@ impl Services {
         let Some(session) = self.store.session(id)? else {
             return Ok(None);
         };
-        match self.store.user(session.user)? {
-            Some(user) if user.session_epoch == session.epoch => Ok(Some((session, user))),
-            Some(_) => {
-                self.store.remove_session(id)?;
-                Ok(None)
-            }
-            None => Ok(None),
-        }
+        // Not removed here: read just as a password change commits, the session kept
+        // by that change would be taken for an old one. The change removes the others.
+        Ok(self
+            .store
+            .user(session.user)?
+            .filter(|user| user.session_epoch == session.epoch)
+            .map(|user| (session, user)))
     }
 
     /// Ends a session.

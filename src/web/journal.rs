@@ -132,17 +132,17 @@ pub async fn journal_archive(
         Err(err) => return page_for(&reader, err),
     };
     let (services, user, held) = (app.services.clone(), reader.user.clone(), app.clone());
+    // Each PDF goes into the archive as it is made: one at a time in memory.
     let made = blocking(move || {
         let lines = services.sales_journal(&user, from, to)?;
-        let mut files = vec![(
-            format!("journal-des-ventes-{from}-{to}.csv"),
-            csv(&lines).into_bytes(),
-        )];
+        let mut archive = Archive::new();
+        let name = format!("journal-des-ventes-{from}-{to}.csv");
+        archive.add(&name, csv(&lines).as_bytes())?;
         for printed in services.sales_documents(&user, from, to)? {
             let pdf = crate::printing::pdf(&printed, held.printer())?;
-            files.push((format!("factures/{}", pdf.name), pdf.bytes));
+            archive.add(&format!("factures/{}", pdf.name), &pdf.bytes)?;
         }
-        zipped(&files)
+        archive.finish()
     })
     .await;
     match made {
@@ -154,20 +154,31 @@ pub async fn journal_archive(
     }
 }
 
-/// A ZIP archive of `files` (name, bytes), stored without compression.
-fn zipped(files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, Error> {
-    use std::io::Write;
-    let broken = |e: zip::result::ZipError| Error::Storage(Cause::of("the journal's archive", e));
-    let mut archive = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let stored =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    for (name, bytes) in files {
-        archive.start_file(name, stored).map_err(broken)?;
-        archive
-            .write_all(bytes)
-            .map_err(|e| Error::Storage(Cause::of("the journal's archive", e)))?;
+/// A ZIP archive made in memory, its entries stored without compression.
+struct Archive(zip::ZipWriter<std::io::Cursor<Vec<u8>>>);
+
+impl Archive {
+    fn new() -> Archive {
+        Archive(zip::ZipWriter::new(std::io::Cursor::new(Vec::new())))
     }
-    Ok(archive.finish().map_err(broken)?.into_inner())
+
+    fn add(&mut self, name: &str, bytes: &[u8]) -> Result<(), Error> {
+        use std::io::Write;
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        self.0.start_file(name, stored).map_err(broken)?;
+        self.0
+            .write_all(bytes)
+            .map_err(|e| Error::Storage(Cause::of("the journal's archive", e)))
+    }
+
+    fn finish(self) -> Result<Vec<u8>, Error> {
+        Ok(self.0.finish().map_err(broken)?.into_inner())
+    }
+}
+
+fn broken(e: zip::result::ZipError) -> Error {
+    Error::Storage(Cause::of("the journal's archive", e))
 }
 
 #[cfg(test)]

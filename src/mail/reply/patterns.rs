@@ -121,9 +121,10 @@ const SENT: &str = concat!(
     r"enviado desde|enviado con|enviado do|enviado de|enviado a partir|enviado dende|enviat des de|enviat des del|enviat amb|",
     r"inviato da|inviato con|inviato dal|verzonden vanaf|verzonden met|verstuurd vanaf|verstuurd met|",
     r"wysłane z|wysłano z|wysłane za pomocą|odesláno z|odesláno pomocí|odoslané z|odoslané zo|odoslané pomocou|",
-    r"poslano s|poslano sa|poslano z|poslano iz|poslato sa|poslato s|послато са|послато из|",
+    r"(poslano s|poslano sa|poslano z|poslano iz|poslato sa|poslato s|послато са|послато из|",
     r"изпратено от|изпратено с|отправлено с|отправлено из|отправлено от|надіслано з|відправлено з|",
-    r"išsiųsta iš|siųsta iš|nosūtīts no|sūtīts no|saadetud|",
+    r"išsiųsta iš|siųsta iš|nosūtīts no|sūtīts no|saadetud)\s.{0,30}(iphon|ipad|android|samsung|galaxy|",
+    r"huawei|xiaomi|pixel|telefon|mobil|smartphone|outlook|mail|pošt|пошт|почт|телефон|таблет|tablet)[\p{L}'’-]*|",
     r"skickat från|skickat med|sendt fra|sendt med|sent úr|sent frá|lähetetty|",
     r"küldve|trimis de pe|trimis cu|στάλθηκε από|seolta ó"
 );
@@ -170,7 +171,7 @@ const SIGN_OFFS: &str = concat!(
     // Irish, Welsh, Luxembourgish, Maltese, Basque, Galician, Albanian, Macedonian
     "le meas|le dea-mhéin|beannachtaí|cofion|cofion gorau|cofion cynnes|yn gywir|mat beschte gréiss|mat frëndleche gréiss|léif gréiss|bescht gréiss|schéin gréiss|sellili|tislijiet|dejjem tiegħek|agur bero bat|ondo izan|adeitasunez|saúdos|un saúdo|apertas|me respekt|me nderime|gjithë të mirat|со почит|со почитување|срдечен поздрав|срдачно|",
     // Hungarian, Romanian, Greek, Turkish
-    "üdvözlettel|baráti üdvözlettel|szívélyes üdvözlettel|tisztelettel|üdv|cu stimă|cu stima|cu respect|toate cele bune|numai bine|με εκτίμηση|φιλικά|φιλικούς χαιρετισμούς|με φιλικούς χαιρετισμούς|χαιρετισμούς|saygılarımla|iyi çalışmalar",
+    "üdvözlettel|baráti üdvözlettel|szívélyes üdvözlettel|tisztelettel|üdv|cu stimă|cu stima|cu respect|toate cele bune|numai bine|με εκτίμηση|φιλικά|φιλικούς χαιρετισμούς|με φιλικούς χαιρετισμούς|χαιρετισμούς|saygılarımla|saygilarimla|iyi çalışmalar|İyi çalışmalar",
 );
 /// Sign-off formulas that open a signature block ("Liebe Grüße aus Graz" too).
 pub static SIGN_OFF: LazyLock<Regex> = LazyLock::new(|| {

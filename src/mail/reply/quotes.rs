@@ -72,10 +72,12 @@ fn header_found(lines: &Lines, i: usize) -> Option<(usize, Rule, bool)> {
         // A sentence can read like a header ("Am Dienstag schrieb mir der
         // Schornsteinfeger:"): without quoted lines under it, a header must name an
         // address or a date.
-        let known = WROTE.is_match(&joined)
-            || DATED_HEADER.is_match(&joined)
-            || AUTHOR_FIRST.is_match(&joined);
-        if known && (followed_by_quote_or_end(lines, i + span) || DATED.is_match(&joined)) {
+        let quoted_under = followed_by_quote_or_end(lines, i + span);
+        let known = WROTE.is_match(&joined) || DATED_HEADER.is_match(&joined);
+        // "Vous avez écrit le 12/03 :" is a sentence unless a quote follows it.
+        if (known && (quoted_under || DATED.is_match(&joined)))
+            || (quoted_under && AUTHOR_FIRST.is_match(&joined))
+        {
             return Some((span, Rule::QuoteHeader, false));
         }
         // The shape alone is weak evidence: the paragraph must start with a date or a
@@ -117,7 +119,9 @@ fn broken_header_at(lines: &Lines, i: usize) -> Option<usize> {
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
         .join(" ");
-    (joined.len() <= 500 && WROTE.is_match(&joined)).then_some(last + 1 - i)
+    // Broken over blank lines, a header is told from a sentence by its address
+    // ("L'architecte m'a écrit :" is the sender's).
+    (joined.len() <= 500 && WROTE.is_match(&joined) && joined.contains('@')).then_some(last + 1 - i)
 }
 
 /// Whether a line can open a header known only by its shape: a header's first word,
@@ -138,7 +142,9 @@ fn next_header(lines: &Lines, from: usize) -> Option<(usize, usize, Rule)> {
     let (start, span, rule) = (from..lines.len()).find_map(|i| {
         let (span, rule) = header_at(lines, i)?;
         let end = i + span;
-        let first_leads = HEADER_LEAD.is_match(lines.text[i]);
+        // A first line that leads (a date, "Le", "On") opens the header unless it holds no
+        // date, time or address: then it is the sender's ("O orçamento está aprovado.").
+        let first_leads = HEADER_LEAD.is_match(lines.text[i]) && DATED.is_match(lines.text[i]);
         let later = (i + 1..end).rev().find_map(|j| {
             header_found(lines, j)
                 .filter(|(s, _, by_shape)| j + s <= end && !by_shape)
@@ -149,10 +155,15 @@ fn next_header(lines: &Lines, from: usize) -> Option<(usize, usize, Rule)> {
     })?;
     // Gmail wraps a long header inside the address: the line above that ends with its
     // "<" is the header's first, in any language.
-    let (start, span) = match start > from && lines.text[start - 1].trim_end().ends_with('<') {
-        true => (start - 1, span + 1),
-        false => (start, span),
-    };
+    let address_end = bare(lines.text[start])
+        .split_whitespace()
+        .next()
+        .is_some_and(|word| word.contains('@') && word.ends_with('>'));
+    let (start, span) =
+        match address_end && start > from && lines.text[start - 1].trim_end().ends_with('<') {
+            true => (start - 1, span + 1),
+            false => (start, span),
+        };
     let mut first = start;
     while is_quoted(lines.text[start]) && first > from && is_quoted(lines.text[first - 1]) {
         first -= 1;
@@ -170,6 +181,11 @@ fn followed_by_quote_or_end(lines: &Lines, start: usize) -> bool {
 /// A block of header fields ("From:", "Sent:", "To:", "Subject:"…), at least three
 /// of them with a From among them, as Outlook and webmails write above the quoted
 /// message; its length in lines, from its separator if it has one.
+/// A year as header blocks write it.
+static YEAR: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?-u:\b)(19|20)\d{2}(?-u:\b)").expect("valid pattern")
+});
+
 pub(super) fn header_block_at(lines: &Lines, i: usize) -> Option<usize> {
     let first = if SEPARATOR.is_match(lines.text.get(i)?) {
         i + 1
@@ -187,9 +203,12 @@ pub(super) fn header_block_at(lines: &Lines, i: usize) -> Option<usize> {
         .collect();
     let fields = block.iter().filter(|l| is_field(l)).count();
     let from = block.iter().any(|l| HEADER_FROM.is_match(l));
+    // Without a separator above it, a block names an address or a year: "From: 8am /
+    // To: 6pm / At: 14 Elm St" is the sender's.
+    let proved = first > i || block.iter().any(|l| l.contains('@') || YEAR.is_match(l));
     // The block ends with its last field (a wrapped value may sit between two).
     let last = block.iter().rposition(|l| is_field(l))?;
-    (fields >= 3 && from).then_some(first - i + last + 1)
+    (fields >= 3 && from && proved).then_some(first - i + last + 1)
 }
 
 /// The end of a header that starts at `start` with `span` lines: the field block, the
@@ -259,7 +278,7 @@ pub(super) fn cut_quotes(lines: &mut Lines) {
             && (end..quote_end).any(|j| is_quoted(lines.text[j]))
             && lines
                 .next_text(quote_end)
-                .is_some_and(|j| !signature::starts_signature(lines.text[j]));
+                .is_some_and(|j| !signature::closes_text(lines, j));
         if answered && wrote_above {
             // Text above the quote and an answer under it: the quote is part of what
             // the sender says, as between the quoted lines.

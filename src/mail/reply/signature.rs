@@ -195,6 +195,23 @@ fn quote_follows(lines: &Lines, i: usize) -> bool {
         .is_some_and(|j| is_quoted(lines.text[j]))
 }
 
+/// Whether line `j` opens what closes the text rather than an answer: a signature or
+/// footer opener with only signature lines, footers and links under it, up to the next
+/// quote. A greeting that opens an answer ("Üdv!", "Pozdrav,") has sentences under it.
+/// The `-- ` delimiter says so by itself.
+pub(super) fn closes_text(lines: &Lines, j: usize) -> bool {
+    if lines.text[j].trim_end() == "--" {
+        return true;
+    }
+    starts_signature(lines.text[j])
+        && lines.text[j + 1..]
+            .iter()
+            .filter(|l| !is_blank(l))
+            .take_while(|l| !is_quoted(l))
+            .take(RULED_SIGNATURE + 1)
+            .all(|l| signature_like(l) || footer(l) || LINK_LINE.is_match(l) || sign_off(l))
+}
+
 /// Whether a line opens a signature or a footer rather than an answer.
 pub(super) fn starts_signature(line: &str) -> bool {
     line.trim_end() == "--"

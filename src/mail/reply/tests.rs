@@ -154,7 +154,7 @@ fn supercite_quotes_and_a_short_ruled_signature_are_cut_around_answers() {
 fn a_forward_keeps_the_forwarded_message() {
     let text = "Pour info.\n\n---------- Forwarded message ----------\nFrom: Fournisseur <f@x.test>\nDate: lun. 3 nov.\nSubject: Livraison\nTo: Claire <c@a.test>\n\nLivraison jeudi.";
     assert_eq!(kept(text), "Pour info.\n\nLivraison jeudi.");
-    let outlook = "Voir ci-dessous.\n\nFrom: Fournisseur\nSent: Monday\nTo: Claire\nSubject: Livraison\n\nLivraison jeudi.\n\nCordialement,\nLe fournisseur";
+    let outlook = "Voir ci-dessous.\n\nFrom: Fournisseur\nSent: Monday, March 2, 2026 10:12 AM\nTo: Claire\nSubject: Livraison\n\nLivraison jeudi.\n\nCordialement,\nLe fournisseur";
     let t = plain(outlook, true);
     assert_eq!(
         t.kept, "Voir ci-dessous.\n\nLivraison jeudi.\n\nCordialement,\nLe fournisseur",
@@ -489,4 +489,46 @@ fn answers_announced_in_more_languages_keep_the_questions_and_answers() {
         "{kept}"
     );
     assert!(!kept.contains("Saatja"), "{kept}");
+}
+
+#[test]
+fn client_sentences_that_read_like_the_new_rules_are_kept() {
+    // Found in review: each of these would lose the sender's words to a rule for
+    // another language's headers, footers or sign-offs.
+    for (text, wanted) in [
+        (
+            "O orçamento está aprovado.\nClaire Moreau <c@x.test> escreveu:\n> Pode confirmar?",
+            "O orçamento está aprovado.",
+        ),
+        (
+            "U redu, hvala.\nClaire <c@x.test> je napisala:\n> Možete li potvrditi?",
+            "U redu, hvala.",
+        ),
+        (
+            "Bonjour,\n\nVous avez écrit le 12/03 :\nla pose est comprise.\nOr la facture la compte à part.",
+            "Bonjour,\n\nVous avez écrit le 12/03 :\nla pose est comprise.\nOr la facture la compte à part.",
+        ),
+        (
+            "On Mon, 6 Apr 2026, Claire <c@x.test> wrote:\n> Is Thursday OK?\n\nÜdv!\n\nIgen, jó a csütörtök.\nAnna",
+            "Üdv!\n\nIgen, jó a csütörtök.\nAnna",
+        ),
+        (
+            "Vse je v redu.\n\nИзпратено с куриер днес.",
+            "Vse je v redu.\n\nИзпратено с куриер днес.",
+        ),
+        (
+            "Nos horaires :\n\nFrom: 8am\nTo: 6pm\nAt: 14 Elm St\n\nMerci.",
+            "Nos horaires :\n\nFrom: 8am\nTo: 6pm\nAt: 14 Elm St\n\nMerci.",
+        ),
+        (
+            "Le planning :\n\nDe: 9:00\nA: 14:00\nTema: cocina",
+            "Le planning :\n\nDe: 9:00\nA: 14:00\nTema: cocina",
+        ),
+        (
+            "Bonjour,\n\nLe chantier avance.\n\nL'architecte m'a écrit :\nles fenêtres arrivent lundi.",
+            "Bonjour,\n\nLe chantier avance.\n\nL'architecte m'a écrit :\nles fenêtres arrivent lundi.",
+        ),
+    ] {
+        assert_eq!(kept(text), wanted, "{text}");
+    }
 }

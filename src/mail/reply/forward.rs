@@ -2,7 +2,7 @@
 //! transféré :") and the header block under it are cut, the forwarded message is the
 //! content and keeps its own signature.
 
-use super::patterns::ORIGINAL;
+use super::patterns::{ORIGINAL, SEPARATOR};
 use super::quotes::{header_block_at, is_field};
 use super::{Lines, Rule, is_blank, is_quoted};
 
@@ -63,3 +63,25 @@ pub(super) fn elide_forwarded_block(lines: &mut Lines, until: usize) {
         lines.cut(start..start + span, Rule::ForwardHeader);
     }
 }
+
+/// In a forward, the header blocks under a separator below its first marker are those
+/// of the messages it forwards in turn (Outlook forwards without a marker): cut, the
+/// messages kept. At most so many are looked for.
+pub(super) fn elide_nested_blocks(lines: &mut Lines, below: usize) {
+    let mut i = below + 1;
+    let mut found = 0;
+    while i < lines.len() && found < MAX_NESTED {
+        if SEPARATOR.is_match(lines.text[i])
+            && let Some(span) = header_block_at(lines, i)
+        {
+            lines.cut(i..i + span, Rule::ForwardHeader);
+            found += 1;
+            i += span;
+        } else {
+            i += 1;
+        }
+    }
+}
+
+/// Most header blocks of nested forwards cut.
+const MAX_NESTED: usize = 16;

@@ -304,6 +304,7 @@ pub fn trim(text: &str, hints: &[structure::Hint], forwarded: bool) -> Trimmed {
             for &marker in &markers {
                 forward::elide_forward_header(&mut lines, marker);
             }
+            forward::elide_nested_blocks(&mut lines, first);
             if forwarded {
                 forward::elide_forwarded_block(&mut lines, first);
             }

@@ -17,9 +17,9 @@ fn re(pattern: &str) -> Regex {
 }
 
 /// Words that open an "On … wrote:" header.
-const LEADS: &str = r"on|at|le|am|el|il|op|em|w dniu|в|den|d\.|på|dne|il giorno|no dia|dnia|v|kello|on \w+|el dia|el día|op \w+|στις|la|pe|dana|dňa|ar|на|у|u|fl-\w+|o|\d{1,2}\.?";
+const LEADS: &str = r"on|at|le|am|el|il|op|em|w dniu|в|den|d\.|på|dne|il giorno|no dia|dnia|v|kello|on \w+|el dia|el día|op \w+|στις|la|pe|dana|dňa|ar|на|у|u|fl-\w+|o|d'ar|d’ar|\d{1,2}\.?";
 /// The verbs of those headers.
-const VERBS: &str = r"wrote|writes|a écrit|a ecrit|écrit|ecrit|schrieb|hat geschrieben|escribió|escribio|ha escrit|ha scritto|scrisse|schreef|heeft geschreven|escreveu|napisał|napisała|napisal|pisze|написал|написала|пишет|skrev|skrev følgende|kirjoitti|napsal|napsala|napísal|írta|a scris|έγραψε|yazdı|je napisao|je napisala|napisao|napisala|wrote the following|ysgrifennodd|scríobh|напиша|написа|написао|написала|написав|kiteb|kitbet|escribiu|idatzi du|idatzi zuen|skrifaði|rašė|rakstīja|kirjutas|shkroi|huet geschriwwen|heeft op .{1,40}? geschreven";
+const VERBS: &str = r"wrote|writes|a écrit|a ecrit|écrit|ecrit|schrieb|hat geschrieben|escribió|escribio|ha escrit|ha scritto|scrisse|schreef|heeft geschreven|escreveu|napisał|napisała|napisal|pisze|написал|написала|пишет|skrev|skrev følgende|kirjoitti|napsal|napsala|napísal|írta|a scris|έγραψε|yazdı|je napisao|je napisala|napisao|napisala|wrote the following|ysgrifennodd|scríobh|напиша|написа|написао|написала|написав|kiteb|kitbet|escribiu|idatzi du|idatzi zuen|skrifaði|rašė|rakstīja|kirjutas|shkroi|huet geschriwwen|heeft op .{1,40}? geschreven|en deus skrivet|he deus skrivet|o deus skrivet";
 
 /// "On Mon, … wrote:" in the languages our users and their contacts write in.
 pub static WROTE: LazyLock<Regex> = LazyLock::new(|| {
@@ -70,6 +70,16 @@ pub static AUTHOR_FIRST: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)^\s*[>\s]*((citation de|quoting|zitat von|cita de|citando|citaat van|cytuję|cituji)\s.{1,200}|(вы писали|you wrote|vous avez écrit|sie schrieben|du schriebst|escribiste|ha scritto|jij schreef|ви писали|ви написали|ви писахте)(\s.{0,80})?):\s*$",
     )
 });
+/// GroupWise's `>>> "Name" <a@b> 08/04/2026 10:05 >>>`.
+pub static GROUPWISE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^\s*>>>\s.*@.*\d{1,2}[./-]\d{1,2}[./-]\d{2,4}.*>>>\s*$"));
+/// "Name wrote on <date>:" with the name first and a date after the verb, as
+/// Thunderbird writes it in several languages ("X kirjoitti 8.4.2026 klo 11.05:").
+pub static NAME_VERB_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)^\s*[>\s]*\S.{{0,100}}[^\p{{L}}\p{{N}}_]({VERBS})\s.{{0,60}}\d.{{0,40}}:\s*$"
+    ))
+});
 /// Orange's and SFR's "> Message du 03/11/25 14:30" above their header block.
 pub static MESSAGE_OF: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?i)^\s*>?\s*(message du|message of)\s+\d{1,2}/\d{1,2}/\d{2,4}\s+\d{1,2}:\d{2}\s*$")
@@ -83,7 +93,7 @@ pub static GENERIC_HEADER: LazyLock<Regex> = LazyLock::new(|| {
 /// Yahoo's text part runs the forward's fields on after the marker, on its line.
 pub static FORWARD_MARKER: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^\s*([-_=*~]{2,}\s*(forwarded message|message transféré|message transfere|mail transféré|weitergeleitete nachricht|mensaje reenviado|doorgestuurd bericht|messaggio inoltrato|mensagem encaminhada|wiadomość przekazana|vidarebefordrat meddelande|videresendt meddelelse|videresendt melding|přeposlaná zpráva|välitetty viesti)\s*[-_=*~]{2,}(\s+(de|from|von|van|da|od|från|fra)\s*:.*)?|begin forwarded message:|début du message réexpédié\s*:|début du message transféré\s*:|anfang der weitergeleiteten nachricht:|inicio del mensaje reenviado:)\s*$",
+        r"(?i)^\s*([-_=*~]{2,}\s*(forwarded message|message transféré|message transfere|mail transféré|weitergeleitete nachricht|mensaje reenviado|doorgestuurd bericht|messaggio inoltrato|mensagem encaminhada|wiadomość przekazana|vidarebefordrat meddelande|videresendt meddelelse|videresendt melding|přeposlaná zpráva|välitetty viesti)\s*[-_=*~]{2,}(\s+(de|from|von|van|da|od|från|fra)\s*:.*)?|[-_=*~]{2,}\s*(transféré par|forwarded by|weitergeleitet von|reenviado por|inoltrato da|doorgestuurd door)\s.{1,120}[-_=*~]{2,}|begin forwarded message:|début du message réexpédié\s*:|début du message transféré\s*:|anfang der weitergeleiteten nachricht:|inicio del mensaje reenviado:)\s*$",
     )
 });
 /// A line of dashes or underscores some signatures start with.
@@ -145,7 +155,7 @@ pub static LINK_LINE: LazyLock<Regex> =
 /// Sign-off formulas that open a signature block, by language.
 const SIGN_OFFS: &str = concat!(
     // French
-    "cordialement|bien cordialement|très cordialement|tres cordialement|cdlt|cdt|bien à vous|bien a vous|bien à toi|sincères salutations|salutations distinguées|salutations|meilleures salutations|salutations cordiales|sincèrement|bien sincèrement|amicalement|bien amicalement|respectueusement|",
+    "cordialement|bien cordialement|bàv|bav|très cordialement|tres cordialement|cdlt|cdt|bien à vous|bien a vous|bien à toi|sincères salutations|salutations distinguées|salutations|meilleures salutations|salutations cordiales|sincèrement|bien sincèrement|amicalement|bien amicalement|respectueusement|",
     // English
     "best regards|kind regards|warm regards|warmest regards|regards|best wishes|many thanks and best regards|thanks and regards|with kind regards|with best regards|with best wishes|sincerely|yours sincerely|yours faithfully|yours truly|all the best|cheers|best|",
     // German, Swiss German
@@ -159,7 +169,7 @@ const SIGN_OFFS: &str = concat!(
     // Portuguese
     "atenciosamente|cumprimentos|melhores cumprimentos|com os melhores cumprimentos|com os meus cumprimentos|saudações|abraços|abraço|um abraço|",
     // Polish, Czech, Slovak
-    "pozdrawiam|pozdrawiam serdecznie|serdecznie pozdrawiam|z poważaniem|z wyrazami szacunku|pozdrowienia|łączę pozdrowienia|s pozdravem|s přátelským pozdravem|se srdečným pozdravem|s úctou|s pozdravom|s priateľským pozdravom|so srdečným pozdravom|",
+    "pozdrawiam|pozdrawiam serdecznie|serdecznie pozdrawiam|z poważaniem|z wyrazami szacunku|pozdrowienia|łączę pozdrowienia|s pozdravem|s přátelským pozdravem|se srdečným pozdravem|srdečně zdraví|srdečně|zdraví|s úctou|s pozdravom|s priateľským pozdravom|so srdečným pozdravom|",
     // Croatian, Serbian, Bosnian, Slovenian
     "lijep pozdrav|lijepi pozdrav|lep pozdrav|lepi pozdrav|lepe pozdrave|srdačan pozdrav|srdačno|s poštovanjem|sa poštovanjem|pozdrav|pozdravi|puno pozdrava|s spoštovanjem|prijazen pozdrav|lp|срдачан поздрав|с поштовањем|поздрав|",
     // Bulgarian, Russian, Ukrainian

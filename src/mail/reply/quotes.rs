@@ -5,8 +5,8 @@
 
 use super::patterns::{
     ABOVE_THIS_LINE, ANSWERS_BELOW, AUTHOR_FIRST, DATED, DATED_HEADER, GENERIC_HEADER, GREETING,
-    HEADER_FIELD, HEADER_FROM, HEADER_LEAD, LINK_LINE, MESSAGE_OF, ORIGINAL, OUR_AUTHOR, OUR_LINES,
-    OUR_LINK, OUR_TITLE, SEPARATOR, VERB_ENDS, WROTE,
+    GROUPWISE, HEADER_FIELD, HEADER_FROM, HEADER_LEAD, LINK_LINE, MESSAGE_OF, NAME_VERB_DATE,
+    ORIGINAL, OUR_AUTHOR, OUR_LINES, OUR_LINK, OUR_TITLE, SEPARATOR, VERB_ENDS, WROTE,
 };
 use super::structure::Mark;
 use super::{Lines, Rule, is_blank, is_quoted, signature};
@@ -44,6 +44,9 @@ fn header_found(lines: &Lines, i: usize) -> Option<(usize, Rule, bool)> {
     if ABOVE_THIS_LINE.is_match(line) {
         return Some((1, Rule::AboveThisLine, false));
     }
+    if GROUPWISE.is_match(line) {
+        return Some((1, Rule::QuoteHeader, false));
+    }
     if MESSAGE_OF.is_match(line) && lines.text.get(i + 1).is_some_and(|l| is_field(l)) {
         return Some((1, Rule::HeaderBlock, false));
     }
@@ -74,9 +77,11 @@ fn header_found(lines: &Lines, i: usize) -> Option<(usize, Rule, bool)> {
         // address or a date.
         let quoted_under = followed_by_quote_or_end(lines, i + span);
         let known = WROTE.is_match(&joined) || DATED_HEADER.is_match(&joined);
-        // "Vous avez écrit le 12/03 :" is a sentence unless a quote follows it.
+        // "Vous avez écrit le 12/03 :" is a sentence unless a quote follows it: the
+        // shapes with the name first need one.
         if (known && (quoted_under || DATED.is_match(&joined)))
-            || (quoted_under && AUTHOR_FIRST.is_match(&joined))
+            || (quoted_under
+                && (AUTHOR_FIRST.is_match(&joined) || NAME_VERB_DATE.is_match(&joined)))
         {
             return Some((span, Rule::QuoteHeader, false));
         }

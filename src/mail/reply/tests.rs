@@ -76,6 +76,8 @@ fn sign_offs_of_every_european_language_open_the_signature() {
         "Saúdos,",
         "Agur bero bat,",
         "Mat beschte Gréiss,",
+        "Bàv,",
+        "Srdečně zdraví",
     ] {
         let text = format!("C'est noté.\n\n{sign_off}\nMarta Novak\n+385 91 234 5678");
         assert_eq!(kept(&text), "C'est noté.", "{sign_off}");
@@ -531,4 +533,23 @@ fn client_sentences_that_read_like_the_new_rules_are_kept() {
     ] {
         assert_eq!(kept(text), wanted, "{text}");
     }
+}
+
+#[test]
+fn older_and_corporate_programs_headers_and_forward_markers_are_known() {
+    let groupwise = "Bonne journée.\n\nIsabelle Gaudin\nMairie\n\n>>> \"Loïc\" <n@t.test> 08/04/2026 10:05 >>>\nPouvez-vous confirmer ?";
+    assert_eq!(kept(groupwise), "Bonne journée.\n\nIsabelle Gaudin\nMairie");
+    let thunderbird_fi = "Mathieu (via Saunas) kirjoitti 8.4.2026 klo 11.05:\n> Do you prefer the left?\n\nHei Mathieu,\nvasen puoli.";
+    assert_eq!(kept(thunderbird_fi), "Hei Mathieu,\nvasen puoli.");
+    let notes = "Pour information.\n\nMerci,\nMarc Petit\n\n\n----- Transféré par Marc Petit/IMMOPARC le 08/04/2026 11:20 -----\n\nDe :\tSandrine <s@c.test>\nA :\tm@i.test\nDate :\t07/04/2026 17:52\nObjet :\tAvis\n\nBonjour,\nla dalle peut être coulée.";
+    assert_eq!(
+        plain(notes, true).kept,
+        "Pour information.\n\nMerci,\nMarc Petit\n\nBonjour,\nla dalle peut être coulée."
+    );
+    // A forward of an Outlook forward: the inner block has no marker, only its rule.
+    let nested = "Pour ton artisan.\n\n-------- Message transféré --------\nSujet : TR: Terrasse\nDate : Wed, 8 Apr 2026 09:12:44 +0200\nDe : Claire <c@h.test>\nPour : Paul <p@x.test>\n\nVoir ci-dessous.\n\n________________________________\nDe : Nathalie <n@g.test>\nEnvoyé : mardi 7 avril 2026 17:48\nÀ : Claire <c@h.test>\nObjet : Terrasse\n\nL'assemblée a voté.";
+    assert_eq!(
+        plain(nested, true).kept,
+        "Pour ton artisan.\n\nVoir ci-dessous.\n\nL'assemblée a voté."
+    );
 }

@@ -12,7 +12,9 @@ use super::structure::Mark;
 use super::{Lines, Rule, is_blank, is_quoted, signature};
 
 pub(super) fn is_field(line: &str) -> bool {
-    HEADER_FROM.is_match(line) || HEADER_FIELD.is_match(line)
+    // A field's name and its colon come first: a line without an early colon is none.
+    let early_colon = line.char_indices().take(48).any(|(_, c)| c == ':');
+    early_colon && (HEADER_FROM.is_match(line) || HEADER_FIELD.is_match(line))
 }
 
 /// A line with its quote marks taken off, Supercite's initials (`YB>`) too.
@@ -117,7 +119,8 @@ fn broken_header_at(lines: &Lines, i: usize) -> Option<usize> {
     if !HEADER_LEAD.is_match(lines.text[i]) {
         return None;
     }
-    let last = (i + 1..lines.len().min(i + 6)).find(|&k| VERB_ENDS.is_match(lines.text[k]))?;
+    let last = (i + 1..lines.len().min(i + 6))
+        .find(|&k| lines.text[k].trim_end().ends_with(':') && VERB_ENDS.is_match(lines.text[k]))?;
     let joined = lines.text[i..=last]
         .iter()
         .map(|l| bare(l).trim())

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::errors::{blocking, page_for};
 use super::session::Reader;
 use crate::app::App;
-use crate::domain::{Cents, DocKind, FileName};
+use crate::domain::{Cents, DocKind, FileName, User};
 use crate::error::{Cause, Error};
 use crate::service::JournalLine;
 
@@ -100,24 +100,47 @@ fn period_of(app: &App, period: &Period) -> Result<(NaiveDate, NaiveDate), Error
     Ok((day(&period.from, start)?, day(&period.to, today)?))
 }
 
+/// Makes, off the async threads, the download `make` gives for the period asked for
+/// (its file's extension, type and bytes), named after the period; a period not read
+/// or an error becomes its page.
+async fn download(
+    app: App,
+    reader: Reader,
+    period: Period,
+    make: impl FnOnce(
+        &App,
+        &User,
+        NaiveDate,
+        NaiveDate,
+    ) -> Result<(&'static str, &'static str, Vec<u8>), Error>
+    + Send
+    + 'static,
+) -> Response {
+    let (from, to) = match period_of(&app, &period) {
+        Ok(period) => period,
+        Err(err) => return page_for(&reader, err),
+    };
+    let (held, user) = (app.clone(), reader.user.clone());
+    match blocking(move || make(&held, &user, from, to)).await {
+        Ok((extension, kind, bytes)) => {
+            let name = format!("journal-des-ventes-{from}-{to}.{extension}");
+            super::downloads::made(FileName::sanitize(&name), kind, bytes)
+        }
+        Err(err) => page_for(&reader, err),
+    }
+}
+
 /// GET /admin/journal.csv.
 pub async fn journal(
     State(app): State<App>,
     reader: Reader,
     Query(period): Query<Period>,
 ) -> Response {
-    let (from, to) = match period_of(&app, &period) {
-        Ok(period) => period,
-        Err(err) => return page_for(&reader, err),
-    };
-    let (services, user) = (app.services.clone(), reader.user.clone());
-    match blocking(move || services.sales_journal(&user, from, to)).await {
-        Ok(lines) => {
-            let name = FileName::sanitize(&format!("journal-des-ventes-{from}-{to}.csv"));
-            super::downloads::made(name, "text/csv; charset=utf-8", csv(&lines).into_bytes())
-        }
-        Err(err) => page_for(&reader, err),
-    }
+    download(app, reader, period, |app, user, from, to| {
+        let lines = app.services.sales_journal(user, from, to)?;
+        Ok(("csv", "text/csv; charset=utf-8", csv(&lines).into_bytes()))
+    })
+    .await
 }
 
 /// GET /admin/journal.zip: the journal's CSV and, under `factures/`, the Factur-X PDF
@@ -127,31 +150,19 @@ pub async fn journal_archive(
     reader: Reader,
     Query(period): Query<Period>,
 ) -> Response {
-    let (from, to) = match period_of(&app, &period) {
-        Ok(period) => period,
-        Err(err) => return page_for(&reader, err),
-    };
-    let (services, user, held) = (app.services.clone(), reader.user.clone(), app.clone());
-    // Each PDF goes into the archive as it is made: one at a time in memory.
-    let made = blocking(move || {
-        let lines = services.sales_journal(&user, from, to)?;
+    download(app, reader, period, |app, user, from, to| {
+        let lines = app.services.sales_journal(user, from, to)?;
         let mut archive = Archive::new();
         let name = format!("journal-des-ventes-{from}-{to}.csv");
         archive.add(&name, csv(&lines).as_bytes())?;
-        for printed in services.sales_documents(&user, from, to)? {
-            let pdf = crate::printing::pdf(&printed, held.printer())?;
+        // Each PDF goes into the archive as it is made: one at a time in memory.
+        for printed in app.services.sales_documents(user, from, to)? {
+            let pdf = crate::printing::pdf(&printed, app.printer())?;
             archive.add(&format!("factures/{}", pdf.name), &pdf.bytes)?;
         }
-        archive.finish()
+        Ok(("zip", "application/zip", archive.finish()?))
     })
-    .await;
-    match made {
-        Ok(bytes) => {
-            let name = FileName::sanitize(&format!("journal-des-ventes-{from}-{to}.zip"));
-            super::downloads::made(name, "application/zip", bytes)
-        }
-        Err(err) => page_for(&reader, err),
-    }
+    .await
 }
 
 /// A ZIP archive made in memory, its entries stored without compression.

@@ -23,6 +23,17 @@ struct Case {
     forwarded: bool,
 }
 
+impl Case {
+    /// Its file, as the corpus names it.
+    fn name(&self) -> String {
+        self.file
+            .strip_prefix(CORPUS)
+            .unwrap()
+            .display()
+            .to_string()
+    }
+}
+
 /// The rows of a manifest under `dir` that state an expected text, with `ours`
 /// (file → our expected file) replacing the source's where given.
 fn manifest(dir: &Path, name: &str, ours: &[(String, String)]) -> Vec<Case> {
@@ -155,13 +166,7 @@ fn the_corpus_of_replies_is_kept_as_people_expect() {
     for (case, kept, wanted) in &results {
         let loose = case.notes.to_lowercase().contains("whitespace");
         if kept != wanted && !(loose && squash(kept) == squash(wanted)) {
-            misses.push(
-                case.file
-                    .strip_prefix(CORPUS)
-                    .unwrap()
-                    .display()
-                    .to_string(),
-            );
+            misses.push(case.name());
         }
     }
     let total = results.len();
@@ -190,12 +195,7 @@ fn no_reply_in_the_corpus_loses_a_word_its_sender_wrote() {
             .filter(|w| !kept.contains(w))
             .collect();
         if !missing.is_empty() {
-            let file = case
-                .file
-                .strip_prefix(CORPUS)
-                .unwrap()
-                .display()
-                .to_string();
+            let file = case.name();
             lost.push(format!("{file}: {missing:?}"));
         }
     }
@@ -230,12 +230,7 @@ fn every_attachment_the_corpus_names_is_a_file_of_that_name() {
     };
     let (mut wrong, mut checked) = (Vec::new(), 0);
     for case in &cases {
-        let file = case
-            .file
-            .strip_prefix(CORPUS)
-            .unwrap()
-            .display()
-            .to_string();
+        let file = case.name();
         let Some(wanted) = named_in(&case.notes) else {
             continue;
         };

@@ -2,6 +2,7 @@
 //! footers, sign-offs and contact data, in the European languages clients write in.
 //! Only patterns live here; the decisions are in `quotes` and `signature`.
 
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -183,12 +184,47 @@ const SIGN_OFFS: &str = concat!(
     // Hungarian, Romanian, Greek, Turkish
     "üdvözlettel|baráti üdvözlettel|szívélyes üdvözlettel|tisztelettel|üdv|cu stimă|cu stima|cu respect|toate cele bune|numai bine|με εκτίμηση|φιλικά|φιλικούς χαιρετισμούς|με φιλικούς χαιρετισμούς|χαιρετισμούς|saygılarımla|saygilarimla|iyi çalışmalar|İyi çalışmalar",
 );
-/// Sign-off formulas that open a signature block ("Liebe Grüße aus Graz" too).
-pub static SIGN_OFF: LazyLock<Regex> = LazyLock::new(|| {
-    re(&format!(
-        r"(?i)^\s*({SIGN_OFFS})(\s+(aus|from|de|depuis|desde|da|dalla|uit|z|ze|från|fra|iz|из|od)\s+[\p{{L}}-]{{2,30}})?\s*[,.!:]?\s*$"
-    ))
-});
+/// The words that put a place after a formula ("Liebe Grüße aus Graz").
+const FROM_PLACE: &[&str] = &[
+    "aus", "from", "de", "depuis", "desde", "da", "dalla", "uit", "z", "ze", "från", "fra", "iz",
+    "из", "od",
+];
+
+/// The formulas, in lower case, looked up whole.
+static SIGN_OFF_SET: LazyLock<HashSet<String>> =
+    LazyLock::new(|| SIGN_OFFS.split('|').map(str::to_lowercase).collect());
+
+/// Whether `line` is a sign-off formula alone, perhaps with a place after it and one
+/// mark of punctuation ("Cordialement,", "Liebe Grüße aus Graz!"). Looked up in a set,
+/// the line normalised first: one case-insensitive pattern of all the formulas costs
+/// the trimmer more than the rest of the signature rules.
+pub fn is_sign_off(line: &str) -> bool {
+    let line = line.trim();
+    let line = line
+        .strip_suffix([',', '.', '!', ':'])
+        .unwrap_or(line)
+        .trim_end();
+    // The longest formula with a place has about ten words.
+    if line.is_empty() || line.len() > 160 {
+        return false;
+    }
+    let lower = line.to_lowercase();
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    if words.len() > 10 {
+        return false;
+    }
+    if SIGN_OFF_SET.contains(&words.join(" ")) {
+        return true;
+    }
+    let n = words.len();
+    let place = |w: &str| {
+        (2..=30).contains(&w.chars().count()) && w.chars().all(|c| c.is_alphabetic() || c == '-')
+    };
+    n >= 3
+        && FROM_PLACE.contains(&words[n - 2])
+        && place(words[n - 1])
+        && SIGN_OFF_SET.contains(&words[..n - 2].join(" "))
+}
 
 /// The long French formulas ("Je vous prie d'agréer, Madame, l'expression de mes
 /// salutations distinguées.") and their kin.

@@ -4,7 +4,7 @@
 
 use super::patterns::{
     COMPANY, CONTACT, DEVICE_FOOTER, DISCLAIMER, FORMAL_SIGN_OFF, INLINE_LINK, LINK_LINE, PHONE,
-    POSTAL, RULE_LINE, SIGN_OFF,
+    POSTAL, RULE_LINE, is_sign_off,
 };
 use super::structure::Mark;
 use super::{Lines, Rule, is_blank, is_quoted};
@@ -179,13 +179,9 @@ pub(super) fn footer(line: &str) -> bool {
     DEVICE_FOOTER.is_match(line) || DEVICE_FOOTER.is_match(&INLINE_LINK.replace_all(line, ""))
 }
 
-/// The longest line a short sign-off fills, in bytes: the longest formula with a
-/// place ("Many thanks and best regards from …"), in a script of two bytes a letter.
-const SIGN_OFF_BYTES: usize = 160;
-
 /// A sign-off formula, short ("Cordialement") or long ("Je vous prie d'agréer…").
 fn sign_off(line: &str) -> bool {
-    (line.len() <= SIGN_OFF_BYTES && SIGN_OFF.is_match(line)) || FORMAL_SIGN_OFF.is_match(line)
+    is_sign_off(line) || FORMAL_SIGN_OFF.is_match(line)
 }
 
 /// Whether the next line with words after `i` is quoted.

@@ -1,7 +1,7 @@
 //! The trimmer on the corpus: real replies from other projects' fixtures (with our own
 //! expectation where their convention differs, `ours.tsv`), the replies written for
-//! Dossier as each mail program writes them (`written/`), and eight sets first
-//! measured blind (`heldout/` to `heldout8/`). Three promises: the share kept exactly,
+//! Dossier as each mail program writes them (`written/`), and nine sets first
+//! measured blind (`heldout/` to `heldout9/`). Three promises: the share kept exactly,
 //! no reply that loses a word its sender wrote, and every file its notes name.
 
 use std::collections::HashSet;
@@ -87,7 +87,7 @@ fn cases() -> Option<Vec<Case>> {
     }
     for held_out in [
         "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7",
-        "heldout8",
+        "heldout8", "heldout9",
     ] {
         all.extend(manifest(&dir.join(held_out), "manifest.tsv", &[]));
     }

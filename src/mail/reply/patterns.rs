@@ -156,7 +156,7 @@ pub static LINK_LINE: LazyLock<Regex> =
 /// Sign-off formulas that open a signature block, by language.
 const SIGN_OFFS: &str = concat!(
     // French
-    "cordialement|bien cordialement|bàv|bav|très cordialement|tres cordialement|cdlt|cdt|bien à vous|bien a vous|bien à toi|sincères salutations|salutations distinguées|salutations|meilleures salutations|salutations cordiales|sincèrement|bien sincèrement|amicalement|bien amicalement|respectueusement|",
+    "cordialement|bien cordialement|bàv|bav|très cordialement|tres cordialement|cdlt|cdt|bien à vous|bien a vous|bien à toi|sincères salutations|salutations distinguées|salutations|meilleures salutations|salutations cordiales|sincèrement|bien sincèrement|amicalement|bien amicalement|amitiés|bises|grosses bises|bisous|gros bisous|respectueusement|",
     // English
     "best regards|kind regards|warm regards|warmest regards|regards|best wishes|many thanks and best regards|thanks and regards|with kind regards|with best regards|with best wishes|sincerely|yours sincerely|yours faithfully|yours truly|all the best|cheers|best|",
     // German, Swiss German

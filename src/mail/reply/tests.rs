@@ -77,6 +77,7 @@ fn sign_offs_of_every_european_language_open_the_signature() {
         "Agur bero bat,",
         "Mat beschte Gréiss,",
         "Bàv,",
+        "Bises",
         "Srdečně zdraví",
     ] {
         let text = format!("C'est noté.\n\n{sign_off}\nMarta Novak\n+385 91 234 5678");

@@ -28,19 +28,17 @@ async fn staff_review_held_mail_and_the_outbox_and_everyone_has_settings() {
             .starts_with("250")
     );
     site.test.processed().await;
-    let (client, client_csrf) = signed_in(&site, &site.world.client.emails[0]).await;
+    let client = visitor(&site, &site.world.client.emails[0]).await;
     assert_eq!(
         client
-            .get(format!("{}/admin/mail", site.base))
-            .send()
+            .response(&format!("{}/admin/mail", site.base))
             .await
-            .unwrap()
             .status(),
         404,
         "staff only"
     );
-    let (staff, csrf) = signed_in(&site, &site.world.staff.emails[0]).await;
-    let admin = text_of(&staff, &format!("{}/admin/mail", site.base)).await;
+    let staff = visitor(&site, &site.world.staff.emails[0]).await;
+    let admin = staff.page(&format!("{}/admin/mail", site.base)).await;
     assert!(
         admin.contains("<blockquote class=\"held-text\">Je passe par là.</blockquote>"),
         "the held message's text, as it would be posted: {admin}"
@@ -57,11 +55,11 @@ async fn staff_review_held_mail_and_the_outbox_and_everyone_has_settings() {
     );
     let held = s.held_mail(&site.world.staff).unwrap();
     let nobody = staff
-        .post(format!("{}/admin/held/{}/approve", site.base, held[0].id))
-        .form(&[("csrf", csrf.as_str()), ("author", "")])
-        .send()
-        .await
-        .unwrap();
+        .post_response(
+            &format!("{}/admin/held/{}/approve", site.base, held[0].id),
+            &[("author", "")],
+        )
+        .await;
     assert_eq!(nobody.status(), 422, "posting as nobody is refused");
     assert!(
         admin.contains("expéditeur vérifié : DKIM absent, SPF pass, DMARC pas de politique"),
@@ -70,11 +68,11 @@ async fn staff_review_held_mail_and_the_outbox_and_everyone_has_settings() {
     let held = s.held_mail(&site.world.staff).unwrap();
     let author = site.world.client.id.raw().to_string();
     let approved = staff
-        .post(format!("{}/admin/held/{}/approve", site.base, held[0].id))
-        .form(&[("csrf", csrf.as_str()), ("author", author.as_str())])
-        .send()
-        .await
-        .unwrap();
+        .post_response(
+            &format!("{}/admin/held/{}/approve", site.base, held[0].id),
+            &[("author", author.as_str())],
+        )
+        .await;
     assert_eq!(approved.status(), 303);
     assert_eq!(
         site.test
@@ -84,37 +82,30 @@ async fn staff_review_held_mail_and_the_outbox_and_everyone_has_settings() {
             .text,
         "Je passe par là."
     );
-    let page = text_of(
-        &staff,
-        &format!("{}/dossiers/{}", site.base, site.world.dossier.number),
-    )
-    .await;
+    let page = staff
+        .page(&format!(
+            "{}/dossiers/{}",
+            site.base, site.world.dossier.number
+        ))
+        .await;
     assert!(
         page.contains("approuvé par Claire Moreau"),
         "the approved message says who vouched for it"
     );
     let raw_link = format!("{}/admin/raw/{}", site.base, held[0].raw_sha256);
-    assert_eq!(staff.get(&raw_link).send().await.unwrap().status(), 200);
-    assert_eq!(client.get(&raw_link).send().await.unwrap().status(), 404);
+    assert_eq!(staff.get(&raw_link).await.0, 200);
+    assert_eq!(client.get(&raw_link).await.0, 404);
     let unknown = format!("{}/admin/raw/{}", site.base, "0".repeat(64));
-    assert_eq!(
-        staff.get(&unknown).send().await.unwrap().status(),
-        404,
-        "no such content"
-    );
+    assert_eq!(staff.get(&unknown).await.0, 404, "no such content");
 
     // Settings: notifications per dossier and kind, language, password.
     let id = site.world.dossier.id.raw().to_string();
     let saved = client
-        .post(format!("{}/settings/notifications", site.base))
-        .form(&[
-            ("csrf", client_csrf.as_str()),
-            ("dossier", id.as_str()),
-            ("files", "on"),
-        ])
-        .send()
-        .await
-        .unwrap();
+        .post_response(
+            &format!("{}/settings/notifications", site.base),
+            &[("dossier", id.as_str()), ("files", "on")],
+        )
+        .await;
     assert_eq!(saved.status(), 303);
     let prefs = s
         .notification_prefs(&site.world.client, site.world.dossier.id)
@@ -128,25 +119,21 @@ async fn staff_review_held_mail_and_the_outbox_and_everyone_has_settings() {
         }
     );
     client
-        .post(format!("{}/settings/language", site.base))
-        .form(&[("csrf", client_csrf.as_str()), ("lang", "en")])
-        .send()
-        .await
-        .unwrap();
+        .post_response(
+            &format!("{}/settings/language", site.base),
+            &[("lang", "en")],
+        )
+        .await;
     assert_eq!(
         s.store().user(site.world.client.id).unwrap().unwrap().lang,
         dossier::domain::Lang::En
     );
     let wrong = client
-        .post(format!("{}/settings/password", site.base))
-        .form(&[
-            ("csrf", client_csrf.as_str()),
-            ("current", "not it"),
-            ("password", "a brand new password"),
-        ])
-        .send()
-        .await
-        .unwrap();
+        .post_response(
+            &format!("{}/settings/password", site.base),
+            &[("current", "not it"), ("password", "a brand new password")],
+        )
+        .await;
     assert_eq!(wrong.status(), 422);
     assert!(
         wrong
@@ -156,28 +143,24 @@ async fn staff_review_held_mail_and_the_outbox_and_everyone_has_settings() {
             .contains("current password is not right")
     );
     let ok = client
-        .post(format!("{}/settings/password", site.base))
-        .form(&[
-            ("csrf", client_csrf.as_str()),
-            ("current", PASSWORD),
-            ("password", "a brand new password"),
-        ])
-        .send()
-        .await
-        .unwrap();
+        .post_response(
+            &format!("{}/settings/password", site.base),
+            &[("current", PASSWORD), ("password", "a brand new password")],
+        )
+        .await;
     // Back to the page, which says it once: a reload posts nothing again.
     assert_eq!(ok.status(), 303);
     assert_eq!(ok.headers()["location"], "/settings?done=password");
-    let said = text_of(&client, &format!("{}/settings?done=password", site.base)).await;
+    let said = client
+        .page(&format!("{}/settings?done=password", site.base))
+        .await;
     assert!(
         said.contains("Password changed."),
         "in the language she chose"
     );
     let reload = client
-        .get(format!("{}/settings/password", site.base))
-        .send()
-        .await
-        .unwrap();
+        .response(&format!("{}/settings/password", site.base))
+        .await;
     assert_eq!(reload.status(), 303, "the form's address leads to its page");
     site.test.stop().await;
 }
@@ -185,21 +168,20 @@ async fn staff_review_held_mail_and_the_outbox_and_everyone_has_settings() {
 #[tokio::test(flavor = "multi_thread")]
 async fn staff_add_people_and_clients_and_invite_them() {
     let site = site().await;
-    let (staff, csrf) = signed_in(&site, &site.world.staff.emails[0]).await;
+    let staff = visitor(&site, &site.world.staff.emails[0]).await;
     let company = site.world.dossier.client.raw().to_string();
     let added = staff
-        .post(format!("{}/admin/people", site.base))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("name", "Julie Martin"),
-            ("email", "julie@client.test"),
-            ("lang", "en"),
-            ("client", company.as_str()),
-            ("invite", "on"),
-        ])
-        .send()
-        .await
-        .unwrap();
+        .post_response(
+            &format!("{}/admin/people", site.base),
+            &[
+                ("name", "Julie Martin"),
+                ("email", "julie@client.test"),
+                ("lang", "en"),
+                ("client", company.as_str()),
+                ("invite", "on"),
+            ],
+        )
+        .await;
     assert_eq!(added.status(), 303);
     let julie = site
         .world
@@ -221,15 +203,11 @@ async fn staff_add_people_and_clients_and_invite_them() {
     let invitation = link_in_queue(&site, "julie@client.test");
     assert!(invitation.starts_with("/login/link/"));
     let twin = staff
-        .post(format!("{}/admin/people", site.base))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("name", "Twin"),
-            ("email", "JULIE@client.test"),
-        ])
-        .send()
-        .await
-        .unwrap();
+        .post_response(
+            &format!("{}/admin/people", site.base),
+            &[("name", "Twin"), ("email", "JULIE@client.test")],
+        )
+        .await;
     assert_eq!(twin.status(), 422);
     assert!(
         twin.text()
@@ -242,7 +220,7 @@ async fn staff_add_people_and_clients_and_invite_them() {
     let members = site.world.dossier.client.raw().to_string();
     let person = |staff_box: bool| {
         let mut form = vec![
-            ("csrf", csrf.clone()),
+            ("csrf", staff.csrf.clone()),
             ("name", "Marc Dupont".to_string()),
             ("email", "marc@client.test".to_string()),
             ("client", members.clone()),
@@ -251,6 +229,7 @@ async fn staff_add_people_and_clients_and_invite_them() {
             form.push(("staff", "on".into()));
         }
         staff
+            .browser
             .post(format!("{}/admin/people", site.base))
             .form(&form)
             .send()
@@ -268,22 +247,22 @@ async fn staff_add_people_and_clients_and_invite_them() {
     assert_eq!(person(false).await.unwrap().status(), 303);
     assert!(store.user_by_email(&marc).unwrap().is_some());
     let company = staff
-        .post(format!("{}/admin/clients", site.base))
-        .form(&[("csrf", csrf.as_str()), ("name", "Boulangerie Durand")])
-        .send()
-        .await
-        .unwrap();
+        .post_response(
+            &format!("{}/admin/clients", site.base),
+            &[("name", "Boulangerie Durand")],
+        )
+        .await;
     assert_eq!(company.status(), 303);
     let durand = s_clients(&site)
         .into_iter()
         .find(|c| c.name == "Boulangerie Durand")
         .unwrap();
     let joined = staff
-        .post(format!("{}/admin/clients/{}/members", site.base, durand.id))
-        .form(&[("csrf", csrf.as_str()), ("email", "julie@client.test")])
-        .send()
-        .await
-        .unwrap();
+        .post_response(
+            &format!("{}/admin/clients/{}/members", site.base, durand.id),
+            &[("email", "julie@client.test")],
+        )
+        .await;
     assert_eq!(joined.status(), 303);
     assert!(
         s_clients(&site)
@@ -306,37 +285,33 @@ async fn staff_add_people_and_clients_and_invite_them() {
         )
         .unwrap();
     let private = staff
-        .post(format!("{}/admin/clients/private", site.base))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("email", "paul@perso.test"),
-            ("may_create", "on"),
-        ])
-        .send()
-        .await
-        .unwrap();
+        .post_response(
+            &format!("{}/admin/clients/private", site.base),
+            &[("email", "paul@perso.test"), ("may_create", "on")],
+        )
+        .await;
     assert_eq!(private.status(), 303);
     assert!(s_clients(&site).iter().any(|c| c.name == "Paul Rousseau"
         && c.kind == dossier::domain::ClientKind::Person
         && c.may_create_dossiers));
     let unknown = staff
-        .post(format!("{}/admin/clients/private", site.base))
-        .form(&[("csrf", csrf.as_str()), ("email", "ghost@nowhere.test")])
-        .send()
-        .await
-        .unwrap();
+        .post_response(
+            &format!("{}/admin/clients/private", site.base),
+            &[("email", "ghost@nowhere.test")],
+        )
+        .await;
     assert_eq!(
         unknown.status(),
         422,
         "the directory again, with the sentence"
     );
-    let (client, client_csrf) = signed_in(&site, &site.world.client.emails[0]).await;
+    let client = visitor(&site, &site.world.client.emails[0]).await;
     let forged = client
-        .post(format!("{}/admin/clients", site.base))
-        .form(&[("csrf", client_csrf.as_str()), ("name", "Pirate")])
-        .send()
-        .await
-        .unwrap();
+        .post_response(
+            &format!("{}/admin/clients", site.base),
+            &[("name", "Pirate")],
+        )
+        .await;
     assert_eq!(forged.status(), 404);
     site.test.stop().await;
 }
@@ -380,14 +355,12 @@ async fn many_held_messages_come_a_page_at_a_time_and_go_in_bulk() {
         };
         store.hold_mail(&held, &line, &[]).unwrap();
     }
-    let (staff, csrf) = signed_in(&site, &site.world.staff.emails[0]).await;
+    let staff = visitor(&site, &site.world.staff.emails[0]).await;
     // The held section, before the processing log (which names them too).
     let page = |n: usize| {
-        let request = staff
-            .get(format!("{}/admin/mail?held={n}", site.base))
-            .send();
+        let staff = staff.clone();
         async move {
-            let html = request.await.unwrap().text().await.unwrap();
+            let html = staff.page(&format!("/admin/mail?held={n}")).await;
             html.split("id=\"log\"").next().unwrap().to_string()
         }
     };
@@ -407,13 +380,14 @@ async fn many_held_messages_come_a_page_at_a_time_and_go_in_bulk() {
     assert!(third.contains("Offre 59") && !third.contains("Offre 49"));
     // Tick the first page's messages and discard them at once.
     let held = site.world.services().held_mail(&site.world.staff).unwrap();
-    let mut form = vec![("csrf".to_string(), csrf.clone())];
+    let mut form = vec![("csrf".to_string(), staff.csrf.clone())];
     form.extend(
         held[..25]
             .iter()
             .map(|h| ("ids".to_string(), h.id.to_string())),
     );
     let discarded = staff
+        .browser
         .post(format!("{}/admin/held/discard", site.base))
         .form(&form)
         .send()
@@ -424,16 +398,13 @@ async fn many_held_messages_come_a_page_at_a_time_and_go_in_bulk() {
     assert_eq!(left.len(), 35);
     assert_eq!(left[0].subject, "Offre 25");
     // Someone else's ticks discard nothing.
-    let (client, client_csrf) = signed_in(&site, &site.world.client.emails[0]).await;
+    let client = visitor(&site, &site.world.client.emails[0]).await;
     let refused = client
-        .post(format!("{}/admin/held/discard", site.base))
-        .form(&[
-            ("csrf", client_csrf.as_str()),
-            ("ids", &left[0].id.to_string()),
-        ])
-        .send()
-        .await
-        .unwrap();
+        .post_response(
+            &format!("{}/admin/held/discard", site.base),
+            &[("ids", &left[0].id.to_string())],
+        )
+        .await;
     assert_eq!(refused.status(), 404);
     assert_eq!(
         site.world

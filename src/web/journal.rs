@@ -100,6 +100,11 @@ fn period_of(app: &App, period: &Period) -> Result<(NaiveDate, NaiveDate), Error
     Ok((day(&period.from, start)?, day(&period.to, today)?))
 }
 
+/// The name of the period's journal, without its extension.
+fn name_of(from: NaiveDate, to: NaiveDate) -> String {
+    format!("journal-des-ventes-{from}-{to}")
+}
+
 /// Makes, off the async threads, the download `make` gives for the period asked for
 /// (its file's extension, type and bytes), named after the period; a period not read
 /// or an error becomes its page.
@@ -123,7 +128,7 @@ async fn download(
     let (held, user) = (app.clone(), reader.user.clone());
     match blocking(move || make(&held, &user, from, to)).await {
         Ok((extension, kind, bytes)) => {
-            let name = format!("journal-des-ventes-{from}-{to}.{extension}");
+            let name = format!("{}.{extension}", name_of(from, to));
             super::downloads::made(FileName::sanitize(&name), kind, bytes)
         }
         Err(err) => page_for(&reader, err),
@@ -151,12 +156,14 @@ pub async fn journal_archive(
     Query(period): Query<Period>,
 ) -> Response {
     download(app, reader, period, |app, user, from, to| {
-        let lines = app.services.sales_journal(user, from, to)?;
+        let (lines, documents) = app.services.sales_archive(user, from, to, true)?;
         let mut archive = Archive::new();
-        let name = format!("journal-des-ventes-{from}-{to}.csv");
-        archive.add(&name, csv(&lines).as_bytes())?;
+        archive.add(
+            &format!("{}.csv", name_of(from, to)),
+            csv(&lines).as_bytes(),
+        )?;
         // Each PDF goes into the archive as it is made: one at a time in memory.
-        for printed in app.services.sales_documents(user, from, to)? {
+        for printed in documents {
             let pdf = crate::printing::pdf(&printed, app.printer())?;
             archive.add(&format!("factures/{}", pdf.name), &pdf.bytes)?;
         }
@@ -178,9 +185,7 @@ impl Archive {
         let stored = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Stored);
         self.0.start_file(name, stored).map_err(broken)?;
-        self.0
-            .write_all(bytes)
-            .map_err(|e| Error::Storage(Cause::of("the journal's archive", e)))
+        self.0.write_all(bytes).map_err(broken)
     }
 
     fn finish(self) -> Result<Vec<u8>, Error> {
@@ -188,7 +193,8 @@ impl Archive {
     }
 }
 
-fn broken(e: zip::result::ZipError) -> Error {
+/// A failure to write the archive (in memory: never the reader's doing).
+fn broken(e: impl std::error::Error + Send + Sync + 'static) -> Error {
     Error::Storage(Cause::of("the journal's archive", e))
 }
 

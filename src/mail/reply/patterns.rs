@@ -46,6 +46,9 @@ pub static VERB_ENDS: LazyLock<Regex> =
 /// What proves a header: an address, a year, a day and month in figures.
 pub static DATED: LazyLock<Regex> =
     LazyLock::new(|| re(r"@|(?-u:\b)(19|20)\d{2}(?-u:\b)|(?-u:\b)\d{1,2}[./-]\d{1,2}(?-u:\b)"));
+/// A year in figures, as header blocks write their dates (a day and month alone, "10.3.",
+/// prove no header).
+pub static YEAR: LazyLock<Regex> = LazyLock::new(|| re(r"(?-u:\b)(19|20)\d{2}(?-u:\b)"));
 /// "-----Original Message-----", "----- Mail original -----" and their translations.
 pub static ORIGINAL: LazyLock<Regex> = LazyLock::new(|| {
     re(

@@ -6,7 +6,7 @@
 use super::patterns::{
     ABOVE_THIS_LINE, ANSWERS_BELOW, AUTHOR_FIRST, DATED, DATED_HEADER, GENERIC_HEADER, GREETING,
     GROUPWISE, HEADER_FIELD, HEADER_FROM, HEADER_LEAD, LINK_LINE, MESSAGE_OF, NAME_VERB_DATE,
-    ORIGINAL, OUR_AUTHOR, OUR_LINES, OUR_LINK, OUR_TITLE, SEPARATOR, VERB_ENDS, WROTE,
+    ORIGINAL, OUR_AUTHOR, OUR_LINES, OUR_LINK, OUR_TITLE, SEPARATOR, VERB_ENDS, WROTE, YEAR,
 };
 use super::structure::Mark;
 use super::{Lines, Rule, is_blank, is_quoted, signature};
@@ -189,11 +189,6 @@ fn followed_by_quote_or_end(lines: &Lines, start: usize) -> bool {
 /// A block of header fields ("From:", "Sent:", "To:", "Subject:"…), at least three
 /// of them with a From among them, as Outlook and webmails write above the quoted
 /// message; its length in lines, from its separator if it has one.
-/// A year as header blocks write it.
-static YEAR: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(r"(?-u:\b)(19|20)\d{2}(?-u:\b)").expect("valid pattern")
-});
-
 pub(super) fn header_block_at(lines: &Lines, i: usize) -> Option<usize> {
     let first = if SEPARATOR.is_match(lines.text.get(i)?) {
         i + 1
